@@ -1,0 +1,41 @@
+"""The few named errors Mujaz raises.
+
+    MujazError                 base; carries a template key for the user's sentence
+    ├── ConfigError            bad settings at start: one line for the operator, exit 2
+    └── UserInputError         a command argument we cannot use; `key` names the reply
+        ├── UnknownTopic
+        ├── BadTime
+        └── BadTimezone
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class MujazError(Exception):
+    key = "error"
+
+    def __init__(self, message: str = "", **params: Any) -> None:
+        super().__init__(message or self.key)
+        self.params = params
+
+
+class ConfigError(MujazError):
+    pass
+
+
+class UserInputError(MujazError):
+    pass
+
+
+class UnknownTopic(UserInputError):
+    key = "unknown_topic"
+
+
+class BadTime(UserInputError):
+    key = "time_invalid"
+
+
+class BadTimezone(UserInputError):
+    key = "timezone_invalid"

@@ -1,0 +1,78 @@
+"""The delivery ledger: one row per recipient and period, so nothing is sent twice.
+
+A row is claimed (pending) before anything is rendered, marked sending just
+before the first message leaves, and closed as sent/empty/failed/blocked.
+After a hard kill, rows still 'sending' are the uncertain ones: the message
+may or may not have reached Telegram. They are marked 'uncertain' at start and
+not resent — a reader would rather miss one digest than get it twice.
+"""
+
+from __future__ import annotations
+
+from storage.db import Database, to_db_time, utc_now
+
+DIGEST = "digest"
+MANUAL_DIGEST = "manual-digest"
+
+
+class DeliveryRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def claim(self, chat_id: int, kind: str, period: str) -> int | None:
+        """The new ledger row's id, or None when this recipient already has one for the period."""
+        now = to_db_time(utc_now())
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT OR IGNORE INTO deliveries (chat_id, kind, period, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (chat_id, kind, period, now, now),
+            )
+            return cursor.lastrowid if cursor.rowcount == 1 else None
+
+    async def pending(self, kind: str) -> list[tuple[int, int, str]]:
+        """(id, chat_id, period) of rows claimed but not yet sent — work a crash left behind."""
+        rows = await self.db.fetchall(
+            "SELECT id, chat_id, period FROM deliveries WHERE kind = ? AND status = 'pending'"
+            " ORDER BY id",
+            (kind,),
+        )
+        return [(r["id"], r["chat_id"], r["period"]) for r in rows]
+
+    async def mark(self, delivery_id: int, status: str, *, messages: int = 0, error: str | None = None) -> None:
+        await self.db.execute(
+            "UPDATE deliveries SET status = ?, messages = ?, error = ?, updated_at = ? WHERE id = ?",
+            (status, messages, error, to_db_time(utc_now()), delivery_id),
+        )
+
+    async def finish(self, delivery_id: int, *, chat_id: int, messages: int, watermark: int) -> None:
+        """Close a digest as sent and move the user's watermark in the same transaction."""
+        now = to_db_time(utc_now())
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE deliveries SET status = 'sent', messages = ?, updated_at = ? WHERE id = ?",
+                (messages, now, delivery_id),
+            )
+            await conn.execute(
+                "UPDATE users SET last_article_id = MAX(COALESCE(last_article_id, 0), ?),"
+                " updated_at = ? WHERE chat_id = ?",
+                (watermark, now, chat_id),
+            )
+
+    async def mark_interrupted(self) -> int:
+        """At start: rows a hard kill left in 'sending' become 'uncertain'; returns how many."""
+        return await self.db.execute(
+            "UPDATE deliveries SET status = 'uncertain', updated_at = ? WHERE status = 'sending'",
+            (to_db_time(utc_now()),),
+        )
+
+    async def status(self, chat_id: int, kind: str, period: str) -> str | None:
+        row = await self.db.fetchone(
+            "SELECT status FROM deliveries WHERE chat_id = ? AND kind = ? AND period = ?",
+            (chat_id, kind, period),
+        )
+        return str(row["status"]) if row else None
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.db.fetchall("SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status")
+        return {r["status"]: r["n"] for r in rows}
