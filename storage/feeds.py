@@ -52,7 +52,7 @@ class FeedRepository:
     ) -> None:
         now = to_db_time(utc_now())
         await self.db.execute(
-            "UPDATE feeds SET last_status = ?, title = COALESCE(?, title), etag = ?,"
+            "UPDATE feeds SET last_status = ?, title = COALESCE(title, ?), etag = ?,"
             " last_modified = ?, last_checked_at = ?, last_success_at = ?, last_error = NULL,"
             " error_count = 0 WHERE id = ?",
             (status, title, etag, last_modified, now, now, feed_id),
