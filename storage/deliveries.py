@@ -30,15 +30,6 @@ class DeliveryRepository:
             )
             return cursor.lastrowid if cursor.rowcount == 1 else None
 
-    async def pending(self, kind: str) -> list[tuple[int, int, str]]:
-        """(id, chat_id, period) of rows claimed but not yet sent — work a crash left behind."""
-        rows = await self.db.fetchall(
-            "SELECT id, chat_id, period FROM deliveries WHERE kind = ? AND status = 'pending'"
-            " ORDER BY id",
-            (kind,),
-        )
-        return [(r["id"], r["chat_id"], r["period"]) for r in rows]
-
     async def mark(self, delivery_id: int, status: str, *, messages: int = 0, error: str | None = None) -> None:
         await self.db.execute(
             "UPDATE deliveries SET status = ?, messages = ?, error = ?, updated_at = ? WHERE id = ?",
@@ -59,12 +50,21 @@ class DeliveryRepository:
                 (watermark, now, chat_id),
             )
 
-    async def mark_interrupted(self) -> int:
-        """At start: rows a hard kill left in 'sending' become 'uncertain'; returns how many."""
-        return await self.db.execute(
-            "UPDATE deliveries SET status = 'uncertain', updated_at = ? WHERE status = 'sending'",
-            (to_db_time(utc_now()),),
-        )
+    async def recover(self) -> tuple[int, int]:
+        """At start, settle what a hard kill left: (uncertain, released).
+
+        'sending' rows may have reached Telegram: they become 'uncertain' and are
+        not resent. 'pending' rows sent nothing: they are released, so the next
+        tick claims them again if their period is still due.
+        """
+        now = to_db_time(utc_now())
+        async with self.db.transaction() as conn:
+            uncertain = await conn.execute(
+                "UPDATE deliveries SET status = 'uncertain', updated_at = ? WHERE status = 'sending'",
+                (now,),
+            )
+            released = await conn.execute("DELETE FROM deliveries WHERE status = 'pending'")
+            return uncertain.rowcount, released.rowcount
 
     async def status(self, chat_id: int, kind: str, period: str) -> str | None:
         row = await self.db.fetchone(

@@ -192,10 +192,7 @@ class _HTMLParser:
                 self.emit(c)
                 i += 1
                 continue
-            if self.at(i + 1) != "/":
-                i = self.start_tag(i)
-            else:
-                i = self.end_tag(i)
+            i = self.end_tag(i) if self.at(i + 1) == "/" else self.start_tag(i)
         if self.open_tags:
             tag = self.open_tags[-1].name
             raise self.fail(f'Can\'t find end tag corresponding to start tag "{tag}"')
@@ -243,7 +240,7 @@ class _HTMLParser:
                 shown = self.src[pos:end] if end > pos + 1 else "&"
                 raise self.fail(
                     f'Unsupported HTML entity "{shown}" at byte offset {self.byte_offset(pos)}; '
-                    'only &lt; &gt; &amp; &quot; and numeric references are supported, so a '
+                    "only &lt; &gt; &amp; &quot; and numeric references are supported, so a "
                     'literal "&" must be written as "&amp;"'
                 )
             char, end = "&", pos + 1
@@ -286,7 +283,9 @@ class _HTMLParser:
                 i += 1
             name = self.src[name_begin:i]
             if not name:
-                raise self.fail(f'Empty attribute name in the tag "{tag}" at byte offset {byte_pos}')
+                raise self.fail(
+                    f'Empty attribute name in the tag "{tag}" at byte offset {byte_pos}'
+                )
             while self.at(i) != _END and self.at(i) in _SPACES:
                 i += 1
             if self.at(i) != "=":
@@ -320,7 +319,9 @@ class _HTMLParser:
             while self.at(i).isascii() and (self.at(i).isalnum() or self.at(i) in ".-"):
                 i += 1
             if self.at(i) not in _SPACES and self.at(i) != ">":
-                raise self.fail(f"Unexpected end of name token at byte offset {self.byte_offset(begin)}")
+                raise self.fail(
+                    f"Unexpected end of name token at byte offset {self.byte_offset(begin)}"
+                )
             return self.src[begin:i].lower(), i
         i += 1
         chars: list[str] = []
@@ -349,7 +350,8 @@ class _HTMLParser:
             return value
         if self.strict:
             raise self.fail(
-                f'Unsupported attribute {name}="{value}" in the tag "{tag}" at byte offset {byte_pos}'
+                f'Unsupported attribute {name}="{value}" in the tag "{tag}" '
+                f"at byte offset {byte_pos}"
             )
         return argument
 

@@ -1,0 +1,86 @@
+"""build_application: the python-telegram-bot Application with our hooks, handlers and jobs."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeDefault
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+
+import handlers
+from bot.config import Settings
+from bot.context import BotData, Clock, MujazApp, MujazContext, Services
+from bot.core.render import LANGUAGES
+from bot.ingest.feedlist import load_feed_list
+from bot.jobs import schedule
+from storage.db import utc_now
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings, *, clock: Clock = utc_now, jobs: bool = True) -> MujazApp:
+    assert settings.bot_token, "checked by the CLI before building"
+    api = settings.telegram_api_url
+
+    async def post_init(app: MujazApp) -> None:
+        await start_services(app, settings, clock)
+
+    app: MujazApp = (
+        ApplicationBuilder()
+        .token(settings.bot_token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .context_types(ContextTypes(context=MujazContext, bot_data=BotData))
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .concurrent_updates(8)
+        .post_init(post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    handlers.register(app)
+    if jobs:
+        schedule(app, ingest_minutes=settings.ingest_interval_minutes)
+    return app
+
+
+async def start_services(app: MujazApp, settings: Settings, clock: Clock) -> None:
+    """Open the database, settle the ledger, seed feeds and publish the command menu."""
+    services = await Services.create(settings, clock=clock)
+    app.bot_data.services = services
+    uncertain, released = await services.deliveries.recover()
+    if uncertain:
+        log.warning("%d deliveries were in flight at the last stop; not resent", uncertain)
+    if released:
+        log.info("%d deliveries claimed before the last stop will be retried", released)
+    await seed_feeds(services)
+    await set_command_menu(app, services)
+
+
+async def _post_shutdown(app: MujazApp) -> None:
+    if app.bot_data.services is not None:
+        await app.bot_data.services.close()
+
+
+async def seed_feeds(services: Services) -> int:
+    """On first start, the configured feed list fills the empty feeds table."""
+    if await services.feeds.count():
+        return 0
+    added = 0
+    for spec in load_feed_list(services.settings.feeds_file):
+        _, new = await services.feeds.add(spec.url, spec.name)
+        added += new
+    log.info("seeded %d feeds from %s", added, services.settings.feeds_file)
+    return added
+
+
+async def set_command_menu(app: MujazApp, services: Services) -> None:
+    """The command menu in Arabic (the default) and in English."""
+    for language in (None, *LANGUAGES):
+        lang = language or LANGUAGES[0]
+        commands = [
+            BotCommand(name, services.renderer.text(lang, f"commands.{name}"))
+            for name in handlers.MENU
+        ]
+        await app.bot.set_my_commands(
+            commands, scope=BotCommandScopeDefault(), language_code=language
+        )

@@ -1,0 +1,207 @@
+"""The `mujaz` command: run the bot, ingest, classify, preview digests, list topics."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import re
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from bot.config import TEMPLATES_DIR, Settings, load_settings
+from bot.errors import ConfigError, MujazError
+
+EXIT_CONFIG = 2
+_DURATION = re.compile(r"^(\d+)\s*([mhd])$")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except ConfigError as exc:
+        print(f"mujaz: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except MujazError as exc:
+        print(f"mujaz: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mujaz", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the Telegram bot (long polling)")
+    run.set_defaults(handler=cmd_run)
+
+    ingest = sub.add_parser("ingest", help="one ingestion pass over the feeds, then a summary")
+    ingest.add_argument("sources", nargs="*", metavar="URL", help="feed URLs or files (default: all feeds)")
+    ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ingest.set_defaults(handler=cmd_ingest)
+
+    classify = sub.add_parser("classify", help="JSON Lines in (id, title, text), topics out")
+    classify.set_defaults(handler=cmd_classify)
+
+    preview = sub.add_parser("preview", help="print digest messages as they would be sent")
+    preview.add_argument("--topics", required=True, help="topic ids or names, comma-separated")
+    preview.add_argument("--since", default="24h", type=_duration, help="e.g. 90m, 24h, 2d")
+    preview.add_argument("--lang", default="ar", choices=("ar", "en"))
+    preview.set_defaults(handler=cmd_preview)
+
+    topics = sub.add_parser("topics", help="the topic catalog")
+    topics.set_defaults(handler=cmd_topics)
+    return parser
+
+
+def _duration(text: str) -> timedelta:
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 90m, 24h or 2d")
+    unit = {"m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+    return timedelta(**{unit: int(match.group(1))})
+
+
+def _logging(level: int = logging.INFO) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if not settings.bot_token:
+        print((TEMPLATES_DIR / "cli" / "no_token.txt").read_text(encoding="utf-8"), file=sys.stderr)
+        return EXIT_CONFIG
+    from bot.ingest.feedlist import load_feed_list
+
+    load_feed_list(settings.feeds_file)  # a broken feed list stops us here, not mid-start
+    _logging()
+    from telegram import Update
+
+    from bot.app import build_application
+
+    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    return asyncio.run(_ingest(load_settings(), args.sources, as_json=args.json))
+
+
+async def _ingest(settings: Settings, sources: list[str], *, as_json: bool) -> int:
+    from bot.app import seed_feeds
+    from bot.context import Services
+
+    _logging(logging.WARNING)
+    services = await Services.create(settings)
+    try:
+        await seed_feeds(services)
+        if sources:
+            feeds = [(await services.feeds.add(_source_url(s)))[0] for s in sources]
+        else:
+            feeds = await services.feeds.all(enabled_only=True)
+        progress = _Progress(len(feeds)) if sys.stderr.isatty() and not as_json else None
+        reports = await services.ingestor.run(feeds, on_done=progress.step if progress else None)
+    finally:
+        await services.close()
+    if as_json:
+        print(json.dumps([r.as_json() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        for r in reports:
+            detail = f"  ({r.error})" if r.error else ""
+            print(f"{r.status:<13} {r.entries:>5} entries {r.new:>5} new  {r.url}{detail}")
+        ok = sum(r.status in ("ok", "not-modified") for r in reports)
+        print(f"{len(reports)} feeds, {ok} answered, {sum(r.new for r in reports)} new articles")
+    return 0
+
+
+def _source_url(source: str) -> str:
+    if re.match(r"^https?://", source, re.IGNORECASE):
+        return source
+    path = Path(source).expanduser()
+    if not path.is_file():
+        raise MujazError(f"{source}: neither an http(s) URL nor a readable file")
+    return path.resolve().as_uri()
+
+
+class _Progress:
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def step(self, report: object) -> None:
+        self.done += 1
+        width = 30
+        filled = width * self.done // max(self.total, 1)
+        end = "\n" if self.done == self.total else ""
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}", end=end, file=sys.stderr, flush=True)
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from bot.core.topics import Catalog, Classifier
+
+    classifier = Classifier(Catalog.load(TEMPLATES_DIR / "topics.toml"))
+    bad = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("expected a JSON object")
+            title, text = str(item.get("title") or ""), str(item.get("text") or "")
+        except ValueError as exc:
+            bad += 1
+            print(f"mujaz classify: line {number}: {exc}", file=sys.stderr)
+            continue
+        result = classifier.classify(title, text)
+        out = {"id": item.get("id"), "topics": result.topics, "scores": result.scores}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 1 if bad else 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    return asyncio.run(_preview(load_settings(), args.topics, args.since, args.lang))
+
+
+async def _preview(settings: Settings, topics_arg: str, since: timedelta, language: str) -> int:
+    from bot.context import Services
+    from bot.models import User
+
+    services = await Services.create(settings)
+    try:
+        topics = []
+        for name in filter(None, (t.strip() for t in topics_arg.split(","))):
+            topic = services.catalog.find(name)
+            if topic is None:
+                known = ", ".join(services.catalog.ids())
+                raise MujazError(f"unknown topic {name!r}; topics are: {known}")
+            topics.append(topic.id)
+        now = services.clock()
+        reader = User(0, language, settings.default_timezone, digest_time=now.time())
+        composed = await services.digests.compose(reader, topics, now=now, since=now - since)
+    finally:
+        await services.close()
+    if not composed.messages:
+        print(f"mujaz: no articles on {', '.join(topics)} in that window", file=sys.stderr)
+        return 0
+    print("\n\n".join(composed.messages))
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    from bot.core.topics import Catalog
+
+    for topic in Catalog.load(TEMPLATES_DIR / "topics.toml").topics:
+        print(f"{topic.id:<15} {topic.name('en'):<16} {topic.name('ar'):<20} {len(topic.keywords)} keywords")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The services every handler and job uses, built once, reached through a typed context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.core.render import Renderer
+from bot.core.topics import Catalog, Classifier
+from bot.delivery.digests import DigestService
+from bot.ingest.fetch import new_client
+from bot.ingest.pipeline import Ingestor
+from storage.articles import ArticleRepository
+from storage.db import Database, utc_now
+from storage.deliveries import DeliveryRepository
+from storage.feeds import FeedRepository
+from storage.users import UserRepository
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    feeds: FeedRepository
+    articles: ArticleRepository
+    users: UserRepository
+    deliveries: DeliveryRepository
+    catalog: Catalog
+    classifier: Classifier
+    renderer: Renderer
+    http: httpx.AsyncClient
+    ingestor: Ingestor
+    digests: DigestService
+    clock: Clock
+
+    @classmethod
+    async def create(cls, settings: Settings, *, clock: Clock = utc_now) -> Services:
+        catalog = Catalog.load(settings.templates_dir / "topics.toml")
+        classifier = Classifier(catalog)
+        renderer = Renderer(settings.templates_dir)
+        db = await Database.open(settings.database_path)
+        feeds, articles = FeedRepository(db), ArticleRepository(db)
+        users, deliveries = UserRepository(db), DeliveryRepository(db)
+        http = new_client()
+        return cls(
+            settings=settings,
+            db=db,
+            feeds=feeds,
+            articles=articles,
+            users=users,
+            deliveries=deliveries,
+            catalog=catalog,
+            classifier=classifier,
+            renderer=renderer,
+            http=http,
+            ingestor=Ingestor(feeds, articles, classifier, http),
+            digests=DigestService(users, articles, deliveries, renderer, clock),
+            clock=clock,
+        )
+
+    async def close(self) -> None:
+        await self.http.aclose()
+        await self.db.close()
+
+
+class BotData:
+    """Application-wide state: only the services, set in post_init."""
+
+    services: Services | None = None
+
+
+class MujazContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are built in post_init, before any update is handled")
+        return services
+
+
+MujazApp = Application[ExtBot[None], MujazContext, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -1,0 +1,45 @@
+"""Every Telegram handler, registered in one place."""
+
+from __future__ import annotations
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import MujazApp
+from handlers import settings, topics, user
+from handlers.errors import on_error
+
+# The command menu, in the order Telegram shows it; descriptions come from templates.
+MENU = (
+    "start",
+    "topics",
+    "digest",
+    "mytopics",
+    "subscribe",
+    "unsubscribe",
+    "time",
+    "timezone",
+    "pause",
+    "resume",
+    "help",
+)
+
+
+def register(app: MujazApp) -> None:
+    commands = {
+        "start": user.start,
+        "help": user.help_command,
+        "mytopics": user.my_topics,
+        "digest": user.digest,
+        "topics": topics.topics,
+        "subscribe": topics.subscribe,
+        "unsubscribe": topics.unsubscribe,
+        "time": settings.set_time,
+        "timezone": settings.set_timezone,
+        "pause": settings.pause,
+        "resume": settings.resume,
+    }
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback))
+    app.add_handler(CallbackQueryHandler(topics.on_button, pattern=f"^{topics.TOGGLE}"))
+    app.add_handler(MessageHandler(filters.COMMAND, user.unknown_command))
+    app.add_error_handler(on_error)

@@ -1,0 +1,114 @@
+"""Choosing topics: the /topics keyboard, /subscribe and /unsubscribe."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import MujazContext
+from bot.core.topics import Topic
+from bot.errors import UnknownTopic
+from handlers.common import (
+    all_topic_names,
+    current_user,
+    language_of,
+    reply,
+    schedule_params,
+    topic_names,
+)
+
+TOGGLE = "t:"
+DONE = "t:done"
+PER_ROW = 2
+
+
+async def topics(update: Update, context: MujazContext) -> None:
+    """Show every topic as a button that toggles it."""
+    user = await current_user(update, context)
+    chosen = set(await context.services.users.topics(user.chat_id))
+    language = language_of(update)
+    text = context.services.renderer.text(language, "topics_prompt")
+    if update.effective_message:
+        await update.effective_message.reply_html(
+            text, reply_markup=keyboard(context, language, chosen), do_quote=False
+        )
+
+
+async def on_button(update: Update, context: MujazContext) -> None:
+    """Toggle the pressed topic and redraw the keyboard with ticks; "done" confirms."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    user = await current_user(update, context)
+    users, renderer = context.services.users, context.services.renderer
+    language = language_of(update)
+    if query.data == DONE:
+        chosen = await users.topics(user.chat_id)
+        key = "topics_saved" if chosen else "topics_saved_none"
+        text = renderer.text(
+            language, key, names=topic_names(context, language, chosen), **schedule_params(user)
+        )
+        await query.answer()
+        await query.edit_message_text(text, parse_mode="HTML")
+        return
+    topic_id = query.data.removeprefix(TOGGLE)
+    if topic_id not in context.services.catalog:
+        await query.answer()
+        return
+    now_on = await users.toggle(user.chat_id, topic_id)
+    name = context.services.catalog[topic_id].name(language)
+    await query.answer(renderer.text(language, "toggled_on" if now_on else "toggled_off", name=name))
+    chosen = set(await users.topics(user.chat_id))
+    await query.edit_message_reply_markup(keyboard(context, language, chosen))
+
+
+async def subscribe(update: Update, context: MujazContext) -> None:
+    """/subscribe <topic id or Arabic/English name>."""
+    topic = await _topic_argument(update, context, "subscribe")
+    if topic is None:
+        return
+    user = await current_user(update, context)
+    name = topic.name(language_of(update))
+    added = await context.services.users.subscribe(user.chat_id, topic.id)
+    await reply(update, context, "subscribed" if added else "already_subscribed", name=name)
+
+
+async def unsubscribe(update: Update, context: MujazContext) -> None:
+    """/unsubscribe <topic>."""
+    topic = await _topic_argument(update, context, "unsubscribe")
+    if topic is None:
+        return
+    user = await current_user(update, context)
+    name = topic.name(language_of(update))
+    removed = await context.services.users.unsubscribe(user.chat_id, topic.id)
+    await reply(update, context, "unsubscribed" if removed else "not_subscribed", name=name)
+
+
+def keyboard(context: MujazContext, language: str, chosen: set[str]) -> InlineKeyboardMarkup:
+    renderer = context.services.renderer
+    buttons = [
+        InlineKeyboardButton(
+            renderer.text(
+                language,
+                "topic_button_on" if t.id in chosen else "topic_button_off",
+                name=t.name(language),
+            ),
+            callback_data=TOGGLE + t.id,
+        )
+        for t in context.services.catalog.topics
+    ]
+    rows = [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
+    rows.append([InlineKeyboardButton(renderer.text(language, "done_button"), callback_data=DONE)])
+    return InlineKeyboardMarkup(rows)
+
+
+async def _topic_argument(update: Update, context: MujazContext, command: str) -> Topic | None:
+    language = language_of(update)
+    given = " ".join(context.args or []).strip()
+    if not given:
+        await reply(
+            update, context, "topic_needed", command=command, names=all_topic_names(context, language)
+        )
+        return None
+    topic = context.services.catalog.find(given)
+    if topic is None:
+        raise UnknownTopic(given=given, names=all_topic_names(context, language))
+    return topic
