@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable
 
 MESSAGE_LIMIT = 4096
@@ -93,12 +94,15 @@ def arabic_digits(text: str) -> str:
 def starts_rtl_safe(line: str) -> bool:
     """True when a line's first strong character is right-to-left (or it has none).
 
-    Digits and emoji are weak or neutral and are skipped; regional-indicator
-    letters (flags) count as left-to-right.
+    This is the Unicode rule clients apply per paragraph: digits, punctuation and
+    most emoji are weak or neutral and skipped; Latin letters, letterlike symbols
+    such as ℹ and the regional-indicator letters that make up flags are strong
+    left-to-right.
     """
     for ch in visible_text(line):
-        if ch == RLM or "\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufeff":
+        direction = unicodedata.bidirectional(ch)
+        if direction in ("R", "AL"):
             return True
-        if ch.isalpha() or "\U0001f1e6" <= ch <= "\U0001f1ff":
+        if direction == "L":
             return False
     return True

@@ -74,7 +74,7 @@ GET_UPDATES_CONFLICT = (
 _OPT_IN_UPDATE_TYPES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 _CHAT_ACTIONS = frozenset(
-    {
+    [
         "typing",
         "upload_photo",
         "record_video",
@@ -86,11 +86,11 @@ _CHAT_ACTIONS = frozenset(
         "find_location",
         "record_video_note",
         "upload_video_note",
-    }
+    ]
 )
 
 _COMMAND_SCOPES = frozenset(
-    {
+    [
         "default",
         "all_private_chats",
         "all_group_chats",
@@ -98,14 +98,14 @@ _COMMAND_SCOPES = frozenset(
         "chat",
         "chat_administrators",
         "chat_member",
-    }
+    ]
 )
 
 # How form fields are typed. PTB sends every value as a string and JSON-encodes anything that
 # is not a string, so the server has to know each parameter's type, as Telegram does.
 _CHAT_ID_PARAMS = frozenset({"chat_id", "from_chat_id"})
 _INT_PARAMS = frozenset(
-    {
+    [
         "message_id",
         "offset",
         "limit",
@@ -113,11 +113,11 @@ _INT_PARAMS = frozenset(
         "reply_to_message_id",
         "message_thread_id",
         "cache_time",
-    }
+    ]
 )
 _FLOAT_PARAMS = frozenset({"timeout"})
 _BOOL_PARAMS = frozenset(
-    {
+    [
         "disable_notification",
         "protect_content",
         "disable_web_page_preview",
@@ -129,10 +129,10 @@ _BOOL_PARAMS = frozenset(
         "allow_paid_broadcast",
         "only_if_banned",
         "revoke_messages",
-    }
+    ]
 )
 _JSON_PARAMS = frozenset(
-    {
+    [
         "reply_markup",
         "allowed_updates",
         "commands",
@@ -142,20 +142,22 @@ _JSON_PARAMS = frozenset(
         "caption_entities",
         "reply_parameters",
         "media",
-    }
+    ]
 )
 
-_INLINE_BUTTON_ACTIONS = (
-    "url",
-    "callback_data",
-    "web_app",
-    "login_url",
-    "switch_inline_query",
-    "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat",
-    "copy_text",
-    "callback_game",
-    "pay",
+_INLINE_BUTTON_ACTIONS = tuple(
+    [
+        "url",
+        "callback_data",
+        "web_app",
+        "login_url",
+        "switch_inline_query",
+        "switch_inline_query_current_chat",
+        "switch_inline_query_chosen_chat",
+        "copy_text",
+        "callback_game",
+        "pay",
+    ]
 )
 
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
@@ -293,7 +295,7 @@ class FakeBotAPI:
         self._open_queries: set[str] = set()
         self._files: dict[str, _StoredFile] = {}
         self._files_by_path: dict[str, _StoredFile] = {}
-        self._commands_by_scope: dict[tuple[str, str], list[JSONDict]] = {}
+        self._commands_by_scope: dict[str, list[JSONDict]] = {}
 
         self._updates: list[JSONDict] = []
         self._update_ids = itertools.count(1)
@@ -770,7 +772,11 @@ class FakeBotAPI:
         else:
             return None
         target = self._chats.get(target_chat_id) if isinstance(target_chat_id, int) else None
-        replied = target.messages.get(message_id) if target is not None else None
+        replied = (
+            target.messages.get(message_id)
+            if target is not None and isinstance(message_id, int)
+            else None
+        )
         if replied is None:
             if allow_missing:
                 return None

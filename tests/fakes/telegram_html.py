@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SUPPORTED_TAGS = frozenset(
-    {
+    [
         "a",
         "b",
         "strong",
@@ -41,7 +41,7 @@ SUPPORTED_TAGS = frozenset(
         "pre",
         "code",
         "blockquote",
-    }
+    ]
 )
 
 _SIMPLE_ENTITY_TYPES = {

@@ -20,7 +20,7 @@ from .telegram_html import (
         ("plain text", "plain text"),
         ("<b>bold</b> <strong>s</strong> <i>i</i> <em>e</em>", "bold s i e"),
         ("<u>u</u><ins>i</ins><s>s</s><strike>k</strike><del>d</del>", "uiskd"),
-        ("<tg-spoiler>x</tg-spoiler><span class=\"tg-spoiler\">y</span>", "xy"),
+        ('<tg-spoiler>x</tg-spoiler><span class="tg-spoiler">y</span>', "xy"),
         ("&lt;tag&gt; &amp; &quot;q&quot;", '<tag> & "q"'),
         ("&#34;jinja&#39; &#x27;hex&#x27;", "\"jinja' 'hex'"),
         ("&#128512;", "😀"),

@@ -1,0 +1,104 @@
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.core.render import LANGUAGES, DigestItem, Renderer, pick_language
+from bot.core.telegram_text import MESSAGE_LIMIT, RLM, check_html, starts_rtl_safe, visible_len
+from tests.paths import TEMPLATES
+
+NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+HOSTILE = '</a><script>x</script> & "q"'
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer(TEMPLATES)
+
+
+def item(title: str = "بوتين في باكو", **overrides: object) -> DigestItem:
+    values: dict[str, object] = {
+        "title": title,
+        "url": "https://example.org/a?x=1&y=2",
+        "summary": "اختتم الرئيس زيارة.",
+        "source": "BBC عربي",
+        "published_at": NOW - timedelta(hours=2),
+    }
+    values.update(overrides)
+    return DigestItem(**values)  # type: ignore[arg-type]
+
+
+def test_every_language_has_the_same_keys(renderer: Renderer) -> None:
+    assert renderer.keys("ar") == renderer.keys("en") | {"plural.news.zero", "plural.news.two", "plural.news.few", "plural.news.many"}
+
+
+@pytest.mark.parametrize(
+    ("n", "arabic"),
+    [(0, "لا أخبار"), (1, "خبر واحد"), (2, "خبران"), (3, "٣ أخبار"), (10, "١٠ أخبار"),
+     (11, "١١ خبرًا"), (100, "١٠٠ خبر"), (101, "١٠١ خبر")],
+)  # fmt: skip
+def test_arabic_plurals(renderer: Renderer, n: int, arabic: str) -> None:
+    assert renderer.plural("ar", "news", n) == arabic
+
+
+def test_date_in_arabic_in_the_readers_zone(renderer: Renderer) -> None:
+    late = datetime(2026, 11, 29, 22, 30, tzinfo=UTC)
+    assert renderer.date("ar", late.astimezone(ZoneInfo("Asia/Riyadh"))) == "الاثنين، ٣٠ نوفمبر ٢٠٢٦"
+    assert renderer.date("ar", late.astimezone(ZoneInfo("America/New_York"))) == "الأحد، ٢٩ نوفمبر ٢٠٢٦"
+
+
+def test_feed_text_is_escaped_everywhere(renderer: Renderer) -> None:
+    hostile = item(HOSTILE, summary=HOSTILE, source=HOSTILE, url='https://e.com/"><script>')
+    (message,) = renderer.digest("ar", [hostile], now=NOW)
+    assert "<script>" not in message
+    assert "&lt;/a&gt;&lt;script&gt;x&lt;/script&gt; &amp; &#34;q&#34;" in message
+    check_html(message)
+
+
+def test_replies_escape_user_input(renderer: Renderer) -> None:
+    text = renderer.text("ar", "unknown_topic", given="<b>x", names="y")
+    assert "&lt;b&gt;x" in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_long_digest_splits_at_item_boundaries(renderer: Renderer, language: str) -> None:
+    items = [item("📰 عنوان طويل " * 20 + str(i), summary="ملخص 🙂 " * 40) for i in range(40)]
+    messages = renderer.digest(language, items, now=NOW)
+    assert len(messages) > 1
+    for message in messages:
+        assert visible_len(message) <= MESSAGE_LIMIT
+        check_html(message)
+    body = "".join(messages)
+    for i in range(40):
+        assert body.count(f"عنوان طويل {i}</b></a>") == 1
+
+
+def test_every_line_of_the_arabic_digest_stays_right_to_left(renderer: Renderer) -> None:
+    latin = item("Putin visits Baku", summary="2024: talks", source="BBC")
+    for message in renderer.digest("ar", [latin, item()], now=NOW):
+        for line in message.splitlines():
+            assert starts_rtl_safe(line), line
+
+
+def test_every_arabic_reply_stays_right_to_left(renderer: Renderer) -> None:
+    params = {"time": "08:00", "timezone": "Asia/Riyadh", "names": "روسيا", "name": "روسيا",
+              "given": "Mars/Base", "command": "subscribe", "paused": True}  # fmt: skip
+    for key in renderer.keys("ar"):
+        if key.startswith(("plural.", "commands.")):
+            continue
+        for line in renderer.text("ar", key, **params).splitlines():
+            assert starts_rtl_safe(line), (key, line)
+
+
+def test_digest_item_links_headline(renderer: Renderer) -> None:
+    (message,) = renderer.digest("ar", [item()], now=NOW)
+    assert f'• {RLM}<a href="https://example.org/a?x=1&amp;y=2"><b>بوتين في باكو</b></a>' in message
+    assert "قبل ساعتين" in message
+    assert "الأحد، ٢٩ نوفمبر ٢٠٢٦" in message
+
+
+def test_pick_language() -> None:
+    assert pick_language("en-US") == "en"
+    assert pick_language("ar") == "ar"
+    assert pick_language("ru") == "ar"
+    assert pick_language(None) == "ar"
