@@ -56,7 +56,13 @@ class Database:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrate_to: int | None = None) -> Database:
+    async def open(
+        cls,
+        path: Path | str,
+        *,
+        migrate_to: int | None = None,
+        migrations_dir: Path = MIGRATIONS_DIR,
+    ) -> Database:
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
         await connection.execute("PRAGMA journal_mode=WAL")
@@ -64,7 +70,11 @@ class Database:
         await connection.execute("PRAGMA busy_timeout=5000")
         await connection.execute("PRAGMA synchronous=NORMAL")
         db = cls(connection)
-        await db.migrate(up_to=migrate_to)
+        try:
+            await db.migrate(up_to=migrate_to, directory=migrations_dir)
+        except BaseException:
+            await connection.close()
+            raise
         return db
 
     async def close(self) -> None:
@@ -103,7 +113,9 @@ class Database:
         row = await self.fetchone("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
         return int(row[0]) if row else 0
 
-    async def migrate(self, *, up_to: int | None = None) -> list[str]:
+    async def migrate(
+        self, *, up_to: int | None = None, directory: Path = MIGRATIONS_DIR
+    ) -> list[str]:
         """Apply the migrations this database lacks; returns their names."""
         await self.connection.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -111,7 +123,7 @@ class Database:
         )
         current = await self.schema_version()
         applied = []
-        for version, name, path in migrations():
+        for version, name, path in migrations(directory):
             if version <= current or (up_to is not None and version > up_to):
                 continue
             async with self.transaction() as conn:

@@ -119,6 +119,8 @@ async def test_wrong_token_unknown_method_and_unknown_path(api: FakeBotAPI) -> N
             assert (await response.json())["description"] == "Not Found"
         async with session.get(f"{api.url}/bot{api.token}/getme") as response:
             assert response.status == 200  # method names are case-insensitive on Telegram
+        async with session.get(f"{api.url}/favicon.ico") as response:
+            assert response.status == 404
     assert ("launchRockets", {}, "Not Found") in api.rejected
 
     with pytest.raises(InvalidToken):
