@@ -55,11 +55,12 @@ class ArticleRepository:
         marks = ",".join("?" * len(topics))
         rows = await self.db.fetchall(
             "SELECT a.id, a.url, a.title, a.summary, a.source, a.published_at,"
-            " group_concat(t.topic_id) AS topics"
-            " FROM articles a JOIN article_topics t ON t.article_id = a.id"
-            f" WHERE t.topic_id IN ({marks}) AND a.id > ? AND a.published_at >= ?"
-            " GROUP BY a.id ORDER BY a.published_at DESC, a.id DESC LIMIT ?",
-            (*topics, after_id or 0, to_db_time(since), limit),
+            " (SELECT group_concat(topic_id) FROM article_topics WHERE article_id = a.id) AS topics"
+            " FROM articles a"
+            " WHERE a.id > ? AND a.published_at >= ? AND EXISTS (SELECT 1 FROM article_topics t"
+            f" WHERE t.article_id = a.id AND t.topic_id IN ({marks}))"
+            " ORDER BY a.published_at DESC, a.id DESC LIMIT ?",
+            (after_id or 0, to_db_time(since), *topics, limit),
         )
         return [
             StoredArticle(

@@ -31,6 +31,7 @@ import copy
 import inspect
 import itertools
 import json
+import logging
 import re
 import socket
 import time
@@ -50,6 +51,8 @@ from .telegram_html import (
 )
 
 JSONDict = dict[str, Any]
+
+_LOGGER = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
@@ -401,7 +404,6 @@ class FakeBotAPI:
             raise ValueError(f"chat {chat_id} is a {chat.type} chat, not {chat_type}")
         if chat.type == "private":
             chat.first_name = first_name
-        if chat.type == "private":
             self._blocked.discard(chat_id)
         self._chat_members.setdefault((chat_id, user_id), "member")
 
@@ -413,7 +415,7 @@ class FakeBotAPI:
             "text": text,
         }
         if text.startswith("/"):
-            command = text.split(maxsplit=1)[0] if text.strip() else text
+            command = text.split(maxsplit=1)[0]  # "/start@mujaz_test_bot arg" -> the first word
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
             ]
@@ -589,6 +591,12 @@ class FakeBotAPI:
             if exc.description != GET_UPDATES_CONFLICT or not _client_gone(request):
                 self.rejected.append((method, params, exc.description))
             return _error_response(exc)
+        except Exception as exc:
+            # A bug in the fake, not in the bot: show it in test output instead of a bare 500.
+            _LOGGER.exception("fake Bot API crashed on %s", method)
+            crash = ApiError(500, f"Internal Server Error: fake Bot API crashed: {exc!r}")
+            self.rejected.append((method, params, crash.description))
+            return _error_response(crash)
         return web.json_response({"ok": True, "result": result})
 
     def _serve_file(self, token: str, path: str) -> web.StreamResponse:
@@ -763,7 +771,7 @@ class FakeBotAPI:
         reply = params.get("reply_parameters")
         if isinstance(reply, dict):
             message_id = reply.get("message_id")
-            target_chat_id = reply.get("chat_id", chat.id)
+            target_chat_id = _coerce("chat_id", reply.get("chat_id", chat.id))
             allow_missing = bool(reply.get("allow_sending_without_reply"))
         elif params.get("reply_to_message_id"):
             message_id = params["reply_to_message_id"]

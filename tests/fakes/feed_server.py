@@ -52,6 +52,9 @@ class FeedServer:
         route = self.routes.get(request.path_qs) or self.routes.get(request.path)
         if route is None:
             return web.Response(status=404, text="not found")
+        etag = route.headers.get("ETag")
+        if etag and request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
         response = web.Response(body=route.body, status=route.status, headers=route.headers)
         response.content_type = route.content_type.split(";")[0]
         if "charset=" in route.content_type:
