@@ -42,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=cmd_run)
 
     ingest = sub.add_parser("ingest", help="one ingestion pass over the feeds, then a summary")
-    ingest.add_argument("sources", nargs="*", metavar="URL", help="feed URLs or files (default: all feeds)")
+    ingest.add_argument(
+        "sources", nargs="*", metavar="URL", help="feed URLs or files (default: all feeds)"
+    )
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
     ingest.set_defaults(handler=cmd_ingest)
 
@@ -140,7 +142,12 @@ class _Progress:
         width = 30
         filled = width * self.done // max(self.total, 1)
         end = "\n" if self.done == self.total else ""
-        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}", end=end, file=sys.stderr, flush=True)
+        print(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -199,7 +206,8 @@ def cmd_topics(args: argparse.Namespace) -> int:
     from bot.core.topics import Catalog
 
     for topic in Catalog.load(TEMPLATES_DIR / "topics.toml").topics:
-        print(f"{topic.id:<15} {topic.name('en'):<16} {topic.name('ar'):<20} {len(topic.keywords)} keywords")
+        names = f"{topic.name('en'):<16} {topic.name('ar'):<20}"
+        print(f"{topic.id:<15} {names} {len(topic.keywords)} keywords")
     return 0
 
 

@@ -77,7 +77,7 @@ class BotData:
     services: Services | None = None
 
 
-class MujazContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+class MujazContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]):
     @property
     def services(self) -> Services:
         services = self.bot_data.services
@@ -86,4 +86,5 @@ class MujazContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any],
         return services
 
 
-MujazApp = Application[ExtBot[None], MujazContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+# ExtBot[int]: AIORateLimiter's per-request argument is the number of retries.
+MujazApp = Application[ExtBot[int], MujazContext, dict[Any, Any], dict[Any, Any], BotData, Any]

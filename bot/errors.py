@@ -1,11 +1,11 @@
 """The few named errors Mujaz raises.
 
-    MujazError                 base; carries a template key for the user's sentence
-    ├── ConfigError            bad settings at start: one line for the operator, exit 2
-    └── UserInputError         a command argument we cannot use; `key` names the reply
-        ├── UnknownTopic
-        ├── BadTime
-        └── BadTimezone
+MujazError                 base; carries a template key for the user's sentence
+├── ConfigError            bad settings at start: one line for the operator, exit 2
+└── UserInputError         a command argument we cannot use; `key` names the reply
+    ├── UnknownTopic
+    ├── BadTime
+    └── BadTimezone
 """
 
 from __future__ import annotations

@@ -28,7 +28,9 @@ async def set_timezone(update: Update, context: MujazContext) -> None:
         return
     name = parse_timezone(" ".join(context.args))
     await context.services.users.update(user.chat_id, timezone=name)
-    await reply(update, context, "timezone_set", timezone=name, time=user.digest_time.strftime("%H:%M"))
+    await reply(
+        update, context, "timezone_set", timezone=name, time=user.digest_time.strftime("%H:%M")
+    )
 
 
 async def pause(update: Update, context: MujazContext) -> None:

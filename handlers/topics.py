@@ -55,9 +55,11 @@ async def on_button(update: Update, context: MujazContext) -> None:
         return
     now_on = await users.toggle(user.chat_id, topic_id)
     name = context.services.catalog[topic_id].name(language)
-    await query.answer(renderer.text(language, "toggled_on" if now_on else "toggled_off", name=name))
-    chosen = set(await users.topics(user.chat_id))
-    await query.edit_message_reply_markup(keyboard(context, language, chosen))
+    await query.answer(
+        renderer.text(language, "toggled_on" if now_on else "toggled_off", name=name)
+    )
+    now_chosen = set(await users.topics(user.chat_id))
+    await query.edit_message_reply_markup(keyboard(context, language, now_chosen))
 
 
 async def subscribe(update: Update, context: MujazContext) -> None:
@@ -105,7 +107,11 @@ async def _topic_argument(update: Update, context: MujazContext, command: str) -
     given = " ".join(context.args or []).strip()
     if not given:
         await reply(
-            update, context, "topic_needed", command=command, names=all_topic_names(context, language)
+            update,
+            context,
+            "topic_needed",
+            command=command,
+            names=all_topic_names(context, language),
         )
         return None
     topic = context.services.catalog.find(given)

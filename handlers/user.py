@@ -28,7 +28,9 @@ async def my_topics(update: Update, context: MujazContext) -> None:
         await reply(update, context, "my_topics_none")
         return
     names = topic_names(context, language_of(update), topics)
-    await reply(update, context, "my_topics", names=names, paused=user.paused, **schedule_params(user))
+    await reply(
+        update, context, "my_topics", names=names, paused=user.paused, **schedule_params(user)
+    )
 
 
 async def digest(update: Update, context: MujazContext) -> None:

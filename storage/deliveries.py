@@ -30,13 +30,18 @@ class DeliveryRepository:
             )
             return cursor.lastrowid if cursor.rowcount == 1 else None
 
-    async def mark(self, delivery_id: int, status: str, *, messages: int = 0, error: str | None = None) -> None:
+    async def mark(
+        self, delivery_id: int, status: str, *, messages: int = 0, error: str | None = None
+    ) -> None:
         await self.db.execute(
-            "UPDATE deliveries SET status = ?, messages = ?, error = ?, updated_at = ? WHERE id = ?",
+            "UPDATE deliveries SET status = ?, messages = ?, error = ?, updated_at = ?"
+            " WHERE id = ?",
             (status, messages, error, to_db_time(utc_now()), delivery_id),
         )
 
-    async def finish(self, delivery_id: int, *, chat_id: int, messages: int, watermark: int) -> None:
+    async def finish(
+        self, delivery_id: int, *, chat_id: int, messages: int, watermark: int
+    ) -> None:
         """Close a digest as sent and move the user's watermark in the same transaction."""
         now = to_db_time(utc_now())
         async with self.db.transaction() as conn:
@@ -60,7 +65,8 @@ class DeliveryRepository:
         now = to_db_time(utc_now())
         async with self.db.transaction() as conn:
             uncertain = await conn.execute(
-                "UPDATE deliveries SET status = 'uncertain', updated_at = ? WHERE status = 'sending'",
+                "UPDATE deliveries SET status = 'uncertain', updated_at = ?"
+                " WHERE status = 'sending'",
                 (now,),
             )
             released = await conn.execute("DELETE FROM deliveries WHERE status = 'pending'")
@@ -74,5 +80,7 @@ class DeliveryRepository:
         return str(row["status"]) if row else None
 
     async def counts(self) -> dict[str, int]:
-        rows = await self.db.fetchall("SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status")
+        rows = await self.db.fetchall(
+            "SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status"
+        )
         return {r["status"]: r["n"] for r in rows}

@@ -32,7 +32,9 @@ class FeedRepository:
 
     async def all(self, *, enabled_only: bool = False) -> list[Feed]:
         where = "WHERE enabled = 1" if enabled_only else ""
-        return [_feed(r) for r in await self.db.fetchall(f"SELECT * FROM feeds {where} ORDER BY id")]
+        return [
+            _feed(r) for r in await self.db.fetchall(f"SELECT * FROM feeds {where} ORDER BY id")
+        ]
 
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM feeds")

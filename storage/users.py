@@ -54,7 +54,8 @@ class UserRepository:
         """True when the subscription is new."""
         return (
             await self.db.execute(
-                "INSERT OR IGNORE INTO subscriptions (chat_id, topic_id, created_at) VALUES (?, ?, ?)",
+                "INSERT OR IGNORE INTO subscriptions (chat_id, topic_id, created_at)"
+                " VALUES (?, ?, ?)",
                 (chat_id, topic_id, to_db_time(utc_now())),
             )
             == 1

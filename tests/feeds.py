@@ -12,9 +12,7 @@ SEED_URL = "https://www.aljazeera.net/politics/2024/8/20/putin-aliyev-baku-visit
 def rss(items: list[dict[str, str]], *, title: str = "مصدر تجريبي") -> str:
     """An RSS 2.0 document; each item's description is HTML, escaped as publishers do."""
     body = "".join(
-        "<item>"
-        + "".join(f"<{k}>{escape(v)}</{k}>" for k, v in item.items())
-        + "</item>"
+        "<item>" + "".join(f"<{k}>{escape(v)}</{k}>" for k, v in item.items()) + "</item>"
         for item in items
     )
     return (
@@ -43,5 +41,7 @@ def sports_item() -> dict[str, str]:
         "link": "https://example.org/sports/1",
         "guid": "sports-1",
         "pubDate": "Tue, 20 Aug 2024 09:00:00 GMT",
-        "description": "<p>فاز الهلال على النصر بهدفين في مباراة قوية ضمن الدوري السعودي لكرة القدم.</p>",
+        "description": (
+            "<p>فاز الهلال على النصر بهدفين في مباراة قوية ضمن الدوري السعودي لكرة القدم.</p>"
+        ),
     }

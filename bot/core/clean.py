@@ -16,10 +16,45 @@ from html.parser import HTMLParser
 from bot.core.normalize import normalize
 
 _BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote figure figcaption section article "
-    "header footer tr table pre hr".split()
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "tr",
+        "table",
+        "pre",
+        "hr",
+    ]
 )
-_SKIP_TAGS = frozenset("script style noscript iframe svg object embed template head".split())
+_SKIP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "svg",
+        "object",
+        "embed",
+        "template",
+        "head",
+    ]
+)
 # Captions are removed together with their image: they describe the photo, not the news.
 _CAPTION_TAGS = frozenset(("figcaption",))
 
@@ -47,7 +82,7 @@ _DATELINE = re.compile(r"^[\u0600-\u06FF]+(?: [\u0600-\u06FF]+)?\s*[–—-]\s*(
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
-_TERMINAL = ".!?؟…»\"”)"
+_TERMINAL = '.!?؟…»"”)'
 
 
 class _TextExtractor(HTMLParser):

@@ -26,7 +26,11 @@ def select_items(
     chosen = unique[:limit]
     items = [
         DigestItem(
-            title=a.title, url=a.url, summary=a.summary, source=a.source, published_at=a.published_at
+            title=a.title,
+            url=a.url,
+            summary=a.summary,
+            source=a.source,
+            published_at=a.published_at,
         )
         for a in chosen
     ]

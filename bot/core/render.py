@@ -55,7 +55,9 @@ class Renderer:
         )
         self._env.globals["rlm"] = RLM
         self._env.filters["digits"] = _digits_filter
-        self._strings = {lang: _load_strings(templates_dir / lang / "strings.toml") for lang in LANGUAGES}
+        self._strings = {
+            lang: _load_strings(templates_dir / lang / "strings.toml") for lang in LANGUAGES
+        }
 
     def keys(self, language: str) -> set[str]:
         return set(_flatten(self._strings[language]))
@@ -77,7 +79,7 @@ class Renderer:
         return self._digits(language, format_date(moment, "full", locale=language))
 
     def ago(self, language: str, moment: datetime, now: datetime) -> str:
-        """"2 hours ago"; a timestamp from the future (clock skew at the source) reads as just now."""
+        """Relative age ("2 hours ago"); a future timestamp (skewed source clock) reads as now."""
         delta = min(moment - now, -timedelta(minutes=1))
         return self._digits(language, format_timedelta(delta, add_direction=True, locale=language))
 

@@ -15,7 +15,7 @@ _TIME = re.compile(r"^(\d{1,2})[:.٫](\d{2})$")
 
 
 def parse_time(text: str) -> time:
-    """"7:30", "07:30", "٠٧:٣٠" → 07:30; anything else is BadTime."""
+    """ "7:30", "07:30", "٠٧:٣٠" → 07:30; anything else is BadTime."""
     match = _TIME.match(normalize_digits(text.strip()))
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
         raise BadTime(given=text)
@@ -47,7 +47,9 @@ def zone(name: str) -> ZoneInfo:
         raise BadTimezone(given=name) from None
 
 
-def due_period(now: datetime, tz: ZoneInfo, at: time, *, window: timedelta = CATCH_UP) -> str | None:
+def due_period(
+    now: datetime, tz: ZoneInfo, at: time, *, window: timedelta = CATCH_UP
+) -> str | None:
     """The period (local date) whose digest is due at `now`, if any.
 
     Due from the local time `at` until `window` later, so a short outage does not
@@ -64,4 +66,3 @@ def due_period(now: datetime, tz: ZoneInfo, at: time, *, window: timedelta = CAT
 def _wall_clock(day: date, at: time, tz: ZoneInfo) -> datetime:
     """`at` on `day` in `tz`; a time skipped by a DST jump resolves to just after it."""
     return datetime.combine(day, at, tzinfo=tz)
-

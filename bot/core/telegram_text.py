@@ -20,7 +20,24 @@ RLM = "\u200f"
 
 _TAG = re.compile(r"<[^>]*>")
 _ALLOWED_TAGS = frozenset(
-    "b strong i em u ins s strike del span tg-spoiler a code pre blockquote tg-emoji".split()
+    [
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-emoji",
+    ]
 )
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
@@ -60,7 +77,9 @@ def check_html(markup: str, *, limit: int = MESSAGE_LIMIT) -> None:
         raise ValueError(f"message is {length} UTF-16 units, over Telegram's {limit}")
 
 
-def pack(blocks: Iterable[str], *, limit: int = MESSAGE_LIMIT, separator: str = "\n\n") -> list[str]:
+def pack(
+    blocks: Iterable[str], *, limit: int = MESSAGE_LIMIT, separator: str = "\n\n"
+) -> list[str]:
     """Join HTML blocks into as few messages as fit, splitting only between blocks.
 
     Each block must be well-formed HTML on its own (an item of a digest), so every

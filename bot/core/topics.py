@@ -65,7 +65,9 @@ class Keyword:
 
     def accepts(self, prefix: str, suffix: str) -> bool:
         if self.latin:
-            return prefix == "" and suffix in (_EN_DERIVATIONS if self.derivable else _EN_INFLECTIONS)
+            return prefix == "" and suffix in (
+                _EN_DERIVATIONS if self.derivable else _EN_INFLECTIONS
+            )
         if prefix not in (_ARTICLE_PREFIXES if self.needs_article else _PREFIXES):
             return False
         return suffix == "" or (self.derivable and suffix in _AR_DERIVATIONS)

@@ -15,8 +15,8 @@ from bot.core.schedule import due_period, zone
 from bot.delivery.sender import BLOCKED, SENT, Outcome, send_html
 from bot.models import User
 from storage.articles import ArticleRepository
-from storage.deliveries import DIGEST, MANUAL_DIGEST, DeliveryRepository
 from storage.db import to_db_time
+from storage.deliveries import DIGEST, MANUAL_DIGEST, DeliveryRepository
 from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,9 @@ class DigestService:
         if not items:
             return Composed([], watermark)
         local_now = now.astimezone(zone(user.timezone))
-        return Composed(self.renderer.digest(user.language, items, now=local_now, more=more), watermark)
+        return Composed(
+            self.renderer.digest(user.language, items, now=local_now, more=more), watermark
+        )
 
     async def send_now(self, bot: Bot, user: User, topics: list[str]) -> Outcome | None:
         """A digest on request (/digest); None when there is nothing new to send."""
@@ -84,7 +86,9 @@ class DigestService:
             delivery_id = await self.deliveries.claim(user.chat_id, DIGEST, period)
             if delivery_id is None:
                 continue
-            outcome = await self._deliver(bot, user, await self.users.topics(user.chat_id), delivery_id, now=now)
+            outcome = await self._deliver(
+                bot, user, await self.users.topics(user.chat_id), delivery_id, now=now
+            )
             status = outcome.status if outcome else "empty"
             counts[status] = counts.get(status, 0) + 1
         if counts:
@@ -102,7 +106,10 @@ class DigestService:
         outcome = await send_html(bot, user.chat_id, composed.messages)
         if outcome.status == SENT:
             await self.deliveries.finish(
-                delivery_id, chat_id=user.chat_id, messages=outcome.messages, watermark=composed.watermark
+                delivery_id,
+                chat_id=user.chat_id,
+                messages=outcome.messages,
+                watermark=composed.watermark,
             )
         else:
             await self.deliveries.mark(

@@ -26,7 +26,9 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
     try:
         specs = _opml(raw) if raw.lstrip().startswith(b"<") else _toml(raw)
     except (tomllib.TOMLDecodeError, ET.ParseError, UnicodeDecodeError, KeyError, TypeError) as exc:
-        raise ConfigError(f"FEEDS_FILE: {path} is not a valid TOML or OPML feed list: {exc}") from None
+        raise ConfigError(
+            f"FEEDS_FILE: {path} is not a valid TOML or OPML feed list: {exc}"
+        ) from None
     bad = [s.url for s in specs if not is_web_url(s.url)]
     if bad:
         raise ConfigError(f"FEEDS_FILE: not an http(s) address in {path}: {bad[0]}")

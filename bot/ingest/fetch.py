@@ -15,12 +15,17 @@ import httpx
 USER_AGENT = "Mujaz/0.1 (+https://t.me/mujaz_bot; Telegram news digest bot)"
 MAX_BYTES = 5 * 1024 * 1024
 TOTAL_TIMEOUT = 30.0
+FEED_TYPES = (
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
 
 
 @dataclass(frozen=True)
 class FetchResult:
     url: str  # after redirects
-    status: str  # "ok", "not-modified", or what went wrong ("http-404", "timeout", "too-large", ...)
+    status: (
+        str  # "ok", "not-modified", or what went wrong ("http-404", "timeout", "too-large", ...)
+    )
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)  # lowercase names
     error: str | None = None
@@ -32,7 +37,10 @@ class FetchResult:
 
 def new_client() -> httpx.AsyncClient:
     return httpx.AsyncClient(
-        headers={"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"},
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": FEED_TYPES,
+        },
         timeout=httpx.Timeout(10.0, connect=10.0),
         follow_redirects=True,
         max_redirects=5,
@@ -62,14 +70,22 @@ async def fetch(
                 if response.status_code == 304:
                     return FetchResult(final_url, "not-modified", headers=lower)
                 if response.status_code >= 400:
-                    return FetchResult(final_url, f"http-{response.status_code}", headers=lower,
-                                       error=f"HTTP {response.status_code} {response.reason_phrase}")
+                    return FetchResult(
+                        final_url,
+                        f"http-{response.status_code}",
+                        headers=lower,
+                        error=f"HTTP {response.status_code} {response.reason_phrase}",
+                    )
                 body = bytearray()
                 async for chunk in response.aiter_bytes():
                     body += chunk
                     if len(body) > max_bytes:
-                        return FetchResult(final_url, "too-large", headers=lower,
-                                           error=f"response over {max_bytes} bytes")
+                        return FetchResult(
+                            final_url,
+                            "too-large",
+                            headers=lower,
+                            error=f"response over {max_bytes} bytes",
+                        )
                 return FetchResult(final_url, "ok", bytes(body), lower)
     except TimeoutError:
         return FetchResult(url, "timeout", error=f"no complete answer within {total_timeout:g} s")

@@ -29,7 +29,12 @@ def item(title: str = "بوتين في باكو", **overrides: object) -> Digest
 
 
 def test_every_language_has_the_same_keys(renderer: Renderer) -> None:
-    assert renderer.keys("ar") == renderer.keys("en") | {"plural.news.zero", "plural.news.two", "plural.news.few", "plural.news.many"}
+    assert renderer.keys("ar") == renderer.keys("en") | {
+        "plural.news.zero",
+        "plural.news.two",
+        "plural.news.few",
+        "plural.news.many",
+    }
 
 
 @pytest.mark.parametrize(
@@ -43,8 +48,13 @@ def test_arabic_plurals(renderer: Renderer, n: int, arabic: str) -> None:
 
 def test_date_in_arabic_in_the_readers_zone(renderer: Renderer) -> None:
     late = datetime(2026, 11, 29, 22, 30, tzinfo=UTC)
-    assert renderer.date("ar", late.astimezone(ZoneInfo("Asia/Riyadh"))) == "الاثنين، ٣٠ نوفمبر ٢٠٢٦"
-    assert renderer.date("ar", late.astimezone(ZoneInfo("America/New_York"))) == "الأحد، ٢٩ نوفمبر ٢٠٢٦"
+    assert (
+        renderer.date("ar", late.astimezone(ZoneInfo("Asia/Riyadh"))) == "الاثنين، ٣٠ نوفمبر ٢٠٢٦"
+    )
+    assert (
+        renderer.date("ar", late.astimezone(ZoneInfo("America/New_York")))
+        == "الأحد، ٢٩ نوفمبر ٢٠٢٦"
+    )
 
 
 def test_feed_text_is_escaped_everywhere(renderer: Renderer) -> None:

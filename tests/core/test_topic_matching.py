@@ -24,14 +24,22 @@ def keywords_hit(classifier: Classifier, text: str) -> set[str]:
 
 
 def test_catalog_has_every_topic_of_the_design(catalog: Catalog) -> None:
-    assert REQUIRED_IDS <= set(catalog.ids())
+    assert set(catalog.ids()) >= REQUIRED_IDS
     for topic in catalog.topics:
         assert topic.name("ar") and topic.name("en") and topic.keywords
 
 
 @pytest.mark.parametrize(
     "text",
-    ["أذربيجان", "وبأذربيجان", "فأذربيجان", "لأذربيجان", "كأذربيجان", "والأذربيجاني", "الأذربيجانية"],
+    [
+        "أذربيجان",
+        "وبأذربيجان",
+        "فأذربيجان",
+        "لأذربيجان",
+        "كأذربيجان",
+        "والأذربيجاني",
+        "الأذربيجانية",
+    ],
 )
 def test_keyword_matches_with_proclitics_and_derivations(classifier: Classifier, text: str) -> None:
     assert "أذربيجان*" in keywords_hit(classifier, text)

@@ -37,7 +37,9 @@ async def test_seed_article_is_stored_clean_with_its_topics(
     assert (report.status, report.entries, report.new) == ("ok", 2, 2)
 
     since = datetime(2024, 1, 1, tzinfo=UTC)
-    (seed,) = await services.articles.for_topics(["south_caucasus"], after_id=None, since=since, limit=10)
+    (seed,) = await services.articles.for_topics(
+        ["south_caucasus"], after_id=None, since=since, limit=10
+    )
     assert seed.url == SEED_URL
     assert {"south_caucasus", "russia"} <= set(seed.topics)
     assert seed.summary.startswith("اختتم الرئيس الروسي فلاديمير بوتين زيارة استمرت يومين")
@@ -51,7 +53,9 @@ async def test_known_articles_are_skipped(services: Services, feed_server: FeedS
     url = feed_server.serve("/news.xml", rss([seed_item()]))
     await ingest(services, url)
     # Same story again, once under its guid and once under a tracking-tagged URL with a new guid.
-    feed_server.serve("/news.xml", rss([seed_item(), seed_item(link=SEED_URL + "?utm_source=x", guid="other")]))
+    feed_server.serve(
+        "/news.xml", rss([seed_item(), seed_item(link=SEED_URL + "?utm_source=x", guid="other")])
+    )
     (report,) = await ingest(services, url)
     assert (report.entries, report.new) == (2, 0)
     assert await services.articles.count() == 1
@@ -71,7 +75,9 @@ async def test_failing_feeds_are_recorded_and_do_not_stop_the_pass(
     services: Services, feed_server: FeedServer
 ) -> None:
     good = feed_server.serve("/good.xml", rss([seed_item()]))
-    page = feed_server.serve("/page", "<html><body><p>Not a feed</p></body></html>", content_type="text/html")
+    page = feed_server.serve(
+        "/page", "<html><body><p>Not a feed</p></body></html>", content_type="text/html"
+    )
     gone = feed_server.url("/missing.xml")
     broken = feed_server.serve("/500", "oops", status=500, content_type="text/plain")
     reports = await ingest(services, page, gone, good, broken)
@@ -107,7 +113,9 @@ async def test_real_world_feeds(
         assert not any("Ã" in r["t"] for r in rows)  # no mojibake
 
 
-async def test_relative_links_resolve_against_the_feed(services: Services, feed_server: FeedServer) -> None:
+async def test_relative_links_resolve_against_the_feed(
+    services: Services, feed_server: FeedServer
+) -> None:
     body = (SHARED_FEEDS / "samruby-xhtml.atom.xml").read_bytes()
     url = feed_server.serve("/blog/index.atom", body, content_type="application/atom+xml")
     (report,) = await ingest(services, url)

@@ -10,8 +10,18 @@ async def test_empty_file_comes_up_to_date(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "new.db")
     try:
         assert await db.schema_version() == migrations()[-1][0]
-        tables = {r["name"] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert {"feeds", "articles", "article_topics", "users", "subscriptions", "deliveries"} <= tables
+        tables = {
+            r["name"]
+            for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        assert {
+            "feeds",
+            "articles",
+            "article_topics",
+            "users",
+            "subscriptions",
+            "deliveries",
+        } <= tables
         mode = await db.fetchone("PRAGMA journal_mode")
         assert mode is not None and mode[0] == "wal"
         fk = await db.fetchone("PRAGMA foreign_keys")
@@ -48,7 +58,10 @@ async def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> N
         await Database.open(tmp_path / "x.db", migrations_dir=scripts)
     db = await Database.open(tmp_path / "x.db", migrate_to=1, migrations_dir=scripts)
     try:
-        tables = {r["name"] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            r["name"]
+            for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         assert "a" in tables and "b" not in tables
         assert await db.schema_version() == 1
     finally:
