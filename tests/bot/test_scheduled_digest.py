@@ -1,0 +1,169 @@
+"""The daily digest: sent at the reader's local time, once per day, across restarts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.bot.harness import FakeClock, Harness, start_bot
+from tests.fakes.bot_api import FakeBotAPI
+from tests.fakes.feed_server import FeedServer
+from tests.feeds import SEED_URL, rss, seed_item
+
+READER = 2001
+# 07:30 in Baku (UTC+4) is 03:30 UTC.
+BEFORE = datetime(2026, 11, 30, 3, 29, tzinfo=UTC)
+AT = datetime(2026, 11, 30, 3, 30, 5, tzinfo=UTC)
+
+
+async def prepare(bot: Harness, feed_server: FeedServer) -> None:
+    url = feed_server.serve("/news.xml", rss([seed_item()]))
+    feed, _ = await bot.services.feeds.add(url)
+    await bot.services.ingestor.run([feed])
+    await bot.services.db.execute(
+        "UPDATE articles SET published_at = ?",
+        ((AT - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
+    )
+    await bot.say(READER, "/subscribe جنوب القوقاز")
+    await bot.say(READER, "/timezone Asia/Baku")
+    await bot.say(READER, "/time 07:30")
+
+
+def digests_to(api: FakeBotAPI) -> list[dict[str, object]]:
+    return [m for m in api.messages_to(READER) if SEED_URL in str(m.get("html"))]
+
+
+async def test_digest_arrives_once_at_local_time_and_not_again_after_restart(
+    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    clock = FakeClock(BEFORE)
+    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
+    try:
+        await prepare(bot, feed_server)
+        assert await bot.services.digests.send_due(bot.app.bot) == {}
+        clock.now = AT
+        assert await bot.services.digests.send_due(bot.app.bot) == {"sent": 1}
+        assert await bot.services.digests.send_due(bot.app.bot) == {}  # a second tick
+    finally:
+        await bot.stop()
+    assert len(digests_to(fake_bot_api)) == 1
+
+    clock.now = AT + timedelta(minutes=1)
+    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
+    try:
+        assert await bot.services.digests.send_due(bot.app.bot) == {}
+        assert await bot.services.deliveries.status(READER, "digest", "2026-11-30") == "sent"
+    finally:
+        await bot.stop()
+    assert len(digests_to(fake_bot_api)) == 1
+    assert fake_bot_api.rejected == []
+
+
+async def test_digest_missed_while_down_is_sent_when_the_bot_returns(
+    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    clock = FakeClock(BEFORE)
+    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
+    try:
+        await prepare(bot, feed_server)
+    finally:
+        await bot.stop()
+    clock.now = AT + timedelta(hours=1)  # down at 07:30, back at 08:30
+    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
+    try:
+        assert await bot.services.digests.send_due(bot.app.bot) == {"sent": 1}
+    finally:
+        await bot.stop()
+
+
+async def test_a_send_interrupted_by_a_crash_is_not_repeated(
+    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    clock = FakeClock(AT)
+    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
+    try:
+        await prepare(bot, feed_server)
+        # What a kill -9 between "sending" and "sent" leaves behind.
+        delivery_id = await bot.services.deliveries.claim(READER, "digest", "2026-11-30")
+        assert delivery_id is not None
+        await bot.services.deliveries.mark(delivery_id, "sending")
+    finally:
+        await bot.stop()
+    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
+    try:
+        assert await bot.services.deliveries.status(READER, "digest", "2026-11-30") == "uncertain"
+        assert await bot.services.digests.send_due(bot.app.bot) == {}
+    finally:
+        await bot.stop()
+    assert digests_to(fake_bot_api) == []
+
+
+async def test_a_claim_that_sent_nothing_is_retried_after_restart(
+    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    clock = FakeClock(AT)
+    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
+    try:
+        await prepare(bot, feed_server)
+        assert await bot.services.deliveries.claim(READER, "digest", "2026-11-30") is not None
+    finally:
+        await bot.stop()
+    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
+    try:
+        assert await bot.services.digests.send_due(bot.app.bot) == {"sent": 1}
+    finally:
+        await bot.stop()
+    assert len(digests_to(fake_bot_api)) == 1
+
+
+async def test_paused_reader_gets_nothing(
+    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    clock = FakeClock(BEFORE)
+    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
+    try:
+        await prepare(bot, feed_server)
+        await bot.say(READER, "/pause")
+        clock.now = AT
+        assert await bot.services.digests.send_due(bot.app.bot) == {}
+    finally:
+        await bot.stop()
+    assert digests_to(fake_bot_api) == []
+
+
+async def test_reader_who_blocked_the_bot_is_marked_inactive(
+    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    clock = FakeClock(BEFORE)
+    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
+    try:
+        await prepare(bot, feed_server)
+        fake_bot_api.block(READER)
+        clock.now = AT
+        assert await bot.services.digests.send_due(bot.app.bot) == {"blocked": 1}
+        user = await bot.services.users.get(READER)
+        assert user is not None and not user.active
+        clock.now = AT + timedelta(days=1)
+        assert await bot.services.digests.send_due(bot.app.bot) == {}  # never retried
+        await bot.say(READER, "/start")  # coming back makes them active again
+        user = await bot.services.users.get(READER)
+        assert user is not None and user.active
+    finally:
+        await bot.stop()
+
+
+async def test_jobs_are_scheduled_from_settings(fake_bot_api: FakeBotAPI, tmp_path: Path) -> None:
+    from bot.app import build_application
+    from bot.config import load_settings
+
+    settings = load_settings(
+        bot_token=fake_bot_api.token,
+        telegram_api_url=fake_bot_api.url,
+        database_path=tmp_path / "x.db",
+        ingest_interval_minutes=7,
+    )
+    app = build_application(settings)
+    assert app.job_queue is not None
+    jobs = {job.name: job for job in app.job_queue.jobs()}
+    assert set(jobs) == {"ingest", "digests"}
+    assert jobs["ingest"].trigger.interval == timedelta(minutes=7)  # type: ignore[attr-defined]
