@@ -37,7 +37,7 @@ def build_application(settings: Settings, *, clock: Clock = utc_now, jobs: bool 
         .post_shutdown(_post_shutdown)
         .build()
     )
-    handlers.register(app)
+    handlers.register(app, admin_ids=settings.admin_ids)
     if jobs:
         schedule(app, ingest_minutes=settings.ingest_interval_minutes)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import MujazApp
-from handlers import settings, topics, user
+from handlers import admin, settings, topics, user
 from handlers.errors import on_error
 
 # The command menu, in the order Telegram shows it; descriptions come from templates.
@@ -24,7 +24,12 @@ MENU = (
 )
 
 
-def register(app: MujazApp) -> None:
+# Admin commands are registered behind the ADMIN_IDS filter; for anyone else they fall
+# through to the unknown-command reply, exactly like a command that does not exist.
+ADMIN_COMMANDS = {"ingest": admin.ingest}
+
+
+def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     commands = {
         "start": user.start,
         "help": user.help_command,
@@ -40,6 +45,9 @@ def register(app: MujazApp) -> None:
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback))
+    is_admin = filters.User(user_id=admin_ids, allow_empty=False)
+    for name, callback in ADMIN_COMMANDS.items():
+        app.add_handler(CommandHandler(name, callback, filters=is_admin))
     app.add_handler(CallbackQueryHandler(topics.on_button, pattern=f"^{topics.TOGGLE}"))
     app.add_handler(MessageHandler(filters.COMMAND, user.unknown_command))
     app.add_error_handler(on_error)

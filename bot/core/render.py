@@ -55,6 +55,7 @@ class Renderer:
         )
         self._env.globals["rlm"] = RLM
         self._env.filters["digits"] = _digits_filter
+        self._env.filters["count"] = self._count_filter
         self._strings = {
             lang: _load_strings(templates_dir / lang / "strings.toml") for lang in LANGUAGES
         }
@@ -74,6 +75,11 @@ class Renderer:
         forms = self._strings[language]["plural"][key]
         template = forms.get(form) or forms["other"]
         return self._digits(language, template.replace("{n}", str(n)))
+
+    @pass_context
+    def _count_filter(self, context: Context, n: int, key: str) -> str:
+        """`{{ n | count("feeds") }}` in a template: the plural form of the reader's language."""
+        return self.plural(str(context.get("lang", DEFAULT_LANGUAGE)), key, int(n))
 
     def date(self, language: str, moment: datetime) -> str:
         return self._digits(language, format_date(moment, "full", locale=language))
