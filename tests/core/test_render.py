@@ -92,9 +92,11 @@ def test_every_line_of_the_arabic_digest_stays_right_to_left(renderer: Renderer)
 
 def test_every_arabic_reply_stays_right_to_left(renderer: Renderer) -> None:
     # Sample values for every template parameter; Latin where a reader's input could be Latin.
-    params = {"time": "08:00", "timezone": "Asia/Riyadh", "names": "روسيا", "name": "روسيا",
-              "given": "Mars/Base", "command": "subscribe", "paused": True, "feeds": 12,
-              "new": 3, "failed": 1, "failures": [("https://example.org/rss", "http-404")]}  # fmt: skip
+    params = {
+        **{"time": "08:00", "timezone": "Asia/Riyadh", "names": "روسيا", "name": "روسيا"},
+        **{"given": "Mars/Base", "command": "subscribe", "paused": True, "feeds": 12},
+        **{"new": 3, "failed": 1, "failures": [("https://example.org/rss", "http-404")]},
+    }
     for key in renderer.keys("ar"):
         if key.startswith(("plural.", "commands.")):
             continue
