@@ -26,13 +26,22 @@ class Outcome:
     error: str | None = None
 
 
-async def send_html(bot: Bot, chat_id: int, messages: list[str]) -> Outcome:
-    """Send the messages in order; stop at the first refusal and say what it means."""
+async def send_html(
+    bot: Bot, chat_id: int, messages: list[str], *, thread_id: int | None = None
+) -> Outcome:
+    """Send the messages in order; stop at the first refusal and say what it means.
+
+    `thread_id` sends into a forum group's topic thread.
+    """
     sent = 0
     try:
         for text in messages:
             await bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                message_thread_id=thread_id,
             )
             sent += 1
     except Forbidden as exc:
