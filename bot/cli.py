@@ -191,8 +191,9 @@ async def _preview(settings: Settings, topics_arg: str, since: timedelta, langua
                 raise MujazError(f"unknown topic {name!r}; topics are: {known}")
             topics.append(topic.id)
         now = services.clock()
-        reader = User(0, language, settings.default_timezone, digest_time=now.time())
-        composed = await services.digests.compose(reader, topics, now=now, since=now - since)
+        reader = User(0, language, settings.default_timezone, max_items=50)
+        pool = await services.digests.pool(topics, newer_than=0, since=now - since)
+        composed = services.digests.compose(reader, topics, pool, now=now, since=now - since)
     finally:
         await services.close()
     if not composed.messages:

@@ -20,6 +20,7 @@ from storage.articles import ArticleRepository
 from storage.db import Database, utc_now
 from storage.deliveries import DeliveryRepository
 from storage.feeds import FeedRepository
+from storage.stories import StoryRepository
 from storage.users import UserRepository
 
 Clock = Callable[[], datetime]
@@ -33,6 +34,7 @@ class Services:
     articles: ArticleRepository
     users: UserRepository
     deliveries: DeliveryRepository
+    stories: StoryRepository
     catalog: Catalog
     classifier: Classifier
     renderer: Renderer
@@ -49,6 +51,7 @@ class Services:
         db = await Database.open(settings.database_path)
         feeds, articles = FeedRepository(db), ArticleRepository(db)
         users, deliveries = UserRepository(db), DeliveryRepository(db)
+        stories = StoryRepository(db)
         http = new_client()
         return cls(
             settings=settings,
@@ -62,7 +65,8 @@ class Services:
             renderer=renderer,
             http=http,
             ingestor=Ingestor(feeds, articles, classifier, http),
-            digests=DigestService(users, articles, deliveries, renderer, clock),
+            stories=stories,
+            digests=DigestService(users, stories, deliveries, renderer, catalog, clock),
             clock=clock,
         )
 

@@ -5,7 +5,9 @@ MujazError                 base; carries a template key for the user's sentence
 └── UserInputError         a command argument we cannot use; `key` names the reply
     ├── UnknownTopic
     ├── BadTime
-    └── BadTimezone
+    ├── BadTimezone
+    ├── BadDays
+    └── BadQuietHours
 """
 
 from __future__ import annotations
@@ -39,3 +41,11 @@ class BadTime(UserInputError):
 
 class BadTimezone(UserInputError):
     key = "timezone_invalid"
+
+
+class BadDays(UserInputError):
+    key = "days_invalid"
+
+
+class BadQuietHours(UserInputError):
+    key = "quiet_invalid"

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.context import MujazApp
-from handlers import admin, settings, topics, user
+from handlers import admin, chats, settings, topics, user
 from handlers.errors import on_error
 
 # The command menu, in the order Telegram shows it; descriptions come from templates.
@@ -17,7 +23,11 @@ MENU = (
     "subscribe",
     "unsubscribe",
     "time",
+    "days",
     "timezone",
+    "quiet",
+    "digits",
+    "items",
     "pause",
     "resume",
     "help",
@@ -39,9 +49,16 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
         "subscribe": topics.subscribe,
         "unsubscribe": topics.unsubscribe,
         "time": settings.set_time,
+        "days": settings.set_days,
+        "quiet": settings.set_quiet,
         "timezone": settings.set_timezone,
+        "digits": settings.set_digits,
+        "items": settings.set_items,
+        "nothingnew": settings.set_notify_empty,
         "pause": settings.pause,
         "resume": settings.resume,
+        "here": chats.here,
+        "channel": chats.channel,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback))
@@ -49,5 +66,6 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     for name, callback in ADMIN_COMMANDS.items():
         app.add_handler(CommandHandler(name, callback, filters=is_admin))
     app.add_handler(CallbackQueryHandler(topics.on_button, pattern=f"^{topics.TOGGLE}"))
+    app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.COMMAND, user.unknown_command))
     app.add_error_handler(on_error)

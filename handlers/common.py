@@ -1,16 +1,21 @@
-"""What every handler does the same way: the reader's language, their row, a templated reply."""
+"""What every handler does the same way: language, the chat's row, permissions, a reply."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from telegram import Update
+from markupsafe import Markup
+from telegram import Chat, Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
 
 from bot.context import MujazContext
 from bot.core.render import pick_language
 from bot.delivery.sender import NO_PREVIEW
 from bot.models import User
+
+ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
 def language_of(update: Update) -> str:
@@ -19,21 +24,60 @@ def language_of(update: Update) -> str:
 
 
 async def reply(update: Update, context: MujazContext, key: str, /, **params: Any) -> None:
-    """Answer the update's message with the template `key` in the reader's language."""
-    text = context.services.renderer.text(language_of(update), key, **params)
+    """Answer in the sender's language, with the digits this chat chose."""
+    chat = update.effective_chat
+    row = await context.services.users.get(chat.id) if chat else None
+    text = context.services.renderer.text(
+        language_of(update), key, digit_style=row.digits if row else None, **params
+    )
     message = update.effective_message
     if message is not None:
         await message.reply_html(text, link_preview_options=NO_PREVIEW, do_quote=False)
 
 
 async def current_user(update: Update, context: MujazContext) -> User:
-    """The chat's row, created on first contact with the default timezone."""
+    """This chat's row, created on first contact with the default timezone."""
     chat = update.effective_chat
     assert chat is not None
     services = context.services
     return await services.users.ensure(
-        chat.id, language=language_of(update), timezone=services.settings.default_timezone
+        chat.id,
+        language=language_of(update),
+        timezone=services.settings.default_timezone,
+        chat_type=chat.type,
+        title=chat.title,
     )
+
+
+async def target_chat(update: Update, context: MujazContext) -> User | None:
+    """The chat a settings command changes, or None after a polite refusal.
+
+    In a private chat: the reader's own digest, or the channel they are setting up
+    (/channel). In a group: the group's digest, and only its admins may change it.
+    """
+    user = await current_user(update, context)
+    chat = update.effective_chat
+    assert chat is not None
+    if chat.type == Chat.PRIVATE:
+        if user.editing_chat_id is not None:
+            channel = await context.services.users.get(user.editing_chat_id)
+            if channel is not None:
+                return channel
+        return user
+    if not await is_chat_admin(
+        context, chat.id, update.effective_user.id if update.effective_user else 0
+    ):
+        await reply(update, context, "group_admins_only")
+        return None
+    return user
+
+
+async def is_chat_admin(context: MujazContext, chat_id: int, user_id: int) -> bool:
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except TelegramError:
+        return False
+    return member.status in ADMIN_STATUSES
 
 
 def topic_names(context: MujazContext, language: str, topic_ids: Iterable[str]) -> str:
@@ -46,5 +90,8 @@ def all_topic_names(context: MujazContext, language: str) -> str:
     return topic_names(context, language, context.services.catalog.ids())
 
 
-def schedule_params(user: User) -> dict[str, str]:
-    return {"time": user.digest_time.strftime("%H:%M"), "timezone": user.timezone}
+def schedule_params(context: MujazContext, user: User, language: str) -> dict[str, Any]:
+    """`schedule` (times, days, quiet hours in words) and `timezone`, for any reply."""
+    renderer = context.services.renderer
+    text = renderer.schedule(language, user.schedule, user.digits)
+    return {"schedule": Markup(text), "timezone": user.timezone}

@@ -1,53 +1,150 @@
-"""The reader's schedule: /time, /timezone, /pause, /resume."""
+"""A chat's digest settings: times, days, quiet hours, zone, digits, size; pause and resume."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from telegram import Update
 
 from bot.context import MujazContext
-from bot.core.schedule import parse_time, parse_timezone
-from handlers.common import current_user, reply, schedule_params
+from bot.core.normalize import normalize
+from bot.core.schedule import parse_days, parse_quiet, parse_times
+from bot.core.timezones import city_name, parse_timezone
+from handlers.common import language_of, reply, schedule_params, target_chat
+
+MIN_ITEMS, MAX_ITEMS = 3, 30
+_ON = {normalize(w) for w in ("on", "yes", "1", "تشغيل", "نعم")}
+_OFF = {normalize(w) for w in ("off", "no", "0", "ايقاف", "إيقاف", "لا")}
+_DIGITS = {
+    **{normalize(w): "arabic" for w in ("arabic", "ar", "عربية", "عربي", "مشرقية", "٣")},
+    **{normalize(w): "latin" for w in ("latin", "en", "لاتينية", "لاتيني", "غربية", "3")},
+}
 
 
 async def set_time(update: Update, context: MujazContext) -> None:
-    """/time HH:MM sets the daily digest time; without an argument, shows it."""
-    user = await current_user(update, context)
-    if not context.args:
-        await reply(update, context, "time_current", **schedule_params(user))
+    """/time 07:30 [19:00 …] sets the digest times; without an argument, shows them."""
+    chat = await target_chat(update, context)
+    if chat is None:
         return
-    at = parse_time(" ".join(context.args))
-    await context.services.users.update(user.chat_id, digest_time=at)
-    await reply(update, context, "time_set", time=at.strftime("%H:%M"), timezone=user.timezone)
+    language = language_of(update)
+    if context.args:
+        schedule = replace(chat.schedule, times=parse_times(context.args))
+        await context.services.users.update(chat.chat_id, schedule=schedule)
+        chat = replace(chat, schedule=schedule)
+    key = "time_set" if context.args else "time_current"
+    await reply(update, context, key, **schedule_params(context, chat, language))
+
+
+async def set_days(update: Update, context: MujazContext) -> None:
+    """/days daily | weekdays | sun-thu | fri …"""
+    chat = await target_chat(update, context)
+    if chat is None:
+        return
+    renderer, language = context.services.renderer, language_of(update)
+    if not context.args:
+        await reply(
+            update, context, "days_current", days=renderer.days(language, chat.schedule.days)
+        )
+        return
+    days = parse_days(" ".join(context.args))
+    await context.services.users.update(chat.chat_id, schedule=replace(chat.schedule, days=days))
+    await reply(update, context, "days_set", days=renderer.days(language, days))
+
+
+async def set_quiet(update: Update, context: MujazContext) -> None:
+    """/quiet 23:00 07:00 | /quiet off"""
+    chat = await target_chat(update, context)
+    if chat is None:
+        return
+    if not context.args:
+        quiet = chat.schedule.quiet
+        shown = f"{quiet[0]:%H:%M}–{quiet[1]:%H:%M}" if quiet else ""
+        await reply(update, context, "quiet_current", quiet=shown)
+        return
+    quiet = parse_quiet(context.args)
+    await context.services.users.update(chat.chat_id, schedule=replace(chat.schedule, quiet=quiet))
+    if quiet is None:
+        await reply(update, context, "quiet_off")
+    else:
+        await reply(
+            update, context, "quiet_set", start=f"{quiet[0]:%H:%M}", end=f"{quiet[1]:%H:%M}"
+        )
 
 
 async def set_timezone(update: Update, context: MujazContext) -> None:
-    """/timezone Area/City; without an argument, shows the current zone."""
-    user = await current_user(update, context)
-    if not context.args:
-        await reply(update, context, "timezone_current", **schedule_params(user))
+    """/timezone Area/City or a city name in Arabic or English; without one, shows it."""
+    chat = await target_chat(update, context)
+    if chat is None:
         return
-    name = parse_timezone(" ".join(context.args))
-    await context.services.users.update(user.chat_id, timezone=name)
-    await reply(
-        update, context, "timezone_set", timezone=name, time=user.digest_time.strftime("%H:%M")
-    )
+    language = language_of(update)
+    if context.args:
+        zone_name = parse_timezone(" ".join(context.args))
+        await context.services.users.update(chat.chat_id, timezone=zone_name)
+        chat = replace(chat, timezone=zone_name)
+    key = "timezone_set" if context.args else "timezone_current"
+    params = schedule_params(context, chat, language)
+    await reply(update, context, key, city=city_name(chat.timezone, language), **params)
+
+
+async def set_digits(update: Update, context: MujazContext) -> None:
+    """/digits arabic | latin"""
+    chat = await target_chat(update, context)
+    if chat is None:
+        return
+    style = _DIGITS.get(normalize(" ".join(context.args or [])))
+    if style is None:
+        await reply(update, context, "digits_invalid")
+        return
+    await context.services.users.update(chat.chat_id, digits=style)
+    await reply(update, context, "digits_set", style=style)
+
+
+async def set_items(update: Update, context: MujazContext) -> None:
+    """/items N: at most N stories per digest."""
+    chat = await target_chat(update, context)
+    if chat is None:
+        return
+    text = normalize(" ".join(context.args or []))
+    if not text.isdigit() or not MIN_ITEMS <= int(text) <= MAX_ITEMS:
+        await reply(update, context, "items_invalid", low=MIN_ITEMS, high=MAX_ITEMS)
+        return
+    await context.services.users.update(chat.chat_id, max_items=int(text))
+    await reply(update, context, "items_set", n=int(text))
+
+
+async def set_notify_empty(update: Update, context: MujazContext) -> None:
+    """/nothingnew on | off: a short note when a digest would be empty."""
+    chat = await target_chat(update, context)
+    if chat is None:
+        return
+    word = normalize(" ".join(context.args or []))
+    if word not in _ON | _OFF:
+        await reply(update, context, "switch_invalid", command="nothingnew")
+        return
+    await context.services.users.update(chat.chat_id, notify_empty=word in _ON)
+    await reply(update, context, "empty_on" if word in _ON else "empty_off")
 
 
 async def pause(update: Update, context: MujazContext) -> None:
     """Stop scheduled digests until /resume."""
-    user = await current_user(update, context)
-    if user.paused:
+    chat = await target_chat(update, context)
+    if chat is None:
+        return
+    if chat.paused:
         await reply(update, context, "already_paused")
         return
-    await context.services.users.update(user.chat_id, paused=True)
+    await context.services.users.update(chat.chat_id, paused=True)
     await reply(update, context, "paused")
 
 
 async def resume(update: Update, context: MujazContext) -> None:
     """Scheduled digests again."""
-    user = await current_user(update, context)
-    if not user.paused:
-        await reply(update, context, "already_active", **schedule_params(user))
+    chat = await target_chat(update, context)
+    if chat is None:
         return
-    await context.services.users.update(user.chat_id, paused=False)
-    await reply(update, context, "resumed", **schedule_params(user))
+    params = schedule_params(context, chat, language_of(update))
+    if not chat.paused:
+        await reply(update, context, "already_active", **params)
+        return
+    await context.services.users.update(chat.chat_id, paused=False)
+    await reply(update, context, "resumed", **params)

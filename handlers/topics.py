@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import MujazContext
 from bot.core.topics import Topic
 from bot.errors import UnknownTopic
+from bot.models import User
 from handlers.common import (
     all_topic_names,
     current_user,
+    is_chat_admin,
     language_of,
     reply,
     schedule_params,
+    target_chat,
     topic_names,
 )
 
@@ -23,28 +26,36 @@ PER_ROW = 2
 
 async def topics(update: Update, context: MujazContext) -> None:
     """Show every topic as a button that toggles it."""
-    user = await current_user(update, context)
-    chosen = set(await context.services.users.topics(user.chat_id))
+    chat = await target_chat(update, context)
+    if chat is None or update.effective_message is None:
+        return
+    chosen = set(await context.services.users.topics(chat.chat_id))
     language = language_of(update)
     text = context.services.renderer.text(language, "topics_prompt")
-    if update.effective_message:
-        await update.effective_message.reply_html(
-            text, reply_markup=keyboard(context, language, chosen), do_quote=False
-        )
+    await update.effective_message.reply_html(
+        text, reply_markup=keyboard(context, language, chosen), do_quote=False
+    )
 
 
 async def on_button(update: Update, context: MujazContext) -> None:
     """Toggle the pressed topic and redraw the keyboard with ticks; "done" confirms."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    user = await current_user(update, context)
-    users, renderer = context.services.users, context.services.renderer
-    language = language_of(update)
+    renderer, language = context.services.renderer, language_of(update)
+    chat = await _button_target(update, context)
+    if chat is None:
+        await query.answer(renderer.text(language, "group_admins_only"), show_alert=True)
+        return
+    users = context.services.users
     if query.data == DONE:
-        chosen = await users.topics(user.chat_id)
+        chosen = await users.topics(chat.chat_id)
         key = "topics_saved" if chosen else "topics_saved_none"
         text = renderer.text(
-            language, key, names=topic_names(context, language, chosen), **schedule_params(user)
+            language,
+            key,
+            digit_style=chat.digits,
+            names=topic_names(context, language, chosen),
+            **schedule_params(context, chat, language),
         )
         await query.answer()
         await query.edit_message_text(text, parse_mode="HTML")
@@ -53,34 +64,34 @@ async def on_button(update: Update, context: MujazContext) -> None:
     if topic_id not in context.services.catalog:
         await query.answer()
         return
-    now_on = await users.toggle(user.chat_id, topic_id)
+    now_on = await users.toggle(chat.chat_id, topic_id)
     name = context.services.catalog[topic_id].name(language)
     await query.answer(
         renderer.text(language, "toggled_on" if now_on else "toggled_off", name=name)
     )
-    now_chosen = set(await users.topics(user.chat_id))
+    now_chosen = set(await users.topics(chat.chat_id))
     await query.edit_message_reply_markup(keyboard(context, language, now_chosen))
 
 
 async def subscribe(update: Update, context: MujazContext) -> None:
     """/subscribe <topic id or Arabic/English name>."""
-    topic = await _topic_argument(update, context, "subscribe")
-    if topic is None:
+    chat = await target_chat(update, context)
+    topic = await _topic_argument(update, context, "subscribe") if chat else None
+    if chat is None or topic is None:
         return
-    user = await current_user(update, context)
     name = topic.name(language_of(update))
-    added = await context.services.users.subscribe(user.chat_id, topic.id)
+    added = await context.services.users.subscribe(chat.chat_id, topic.id)
     await reply(update, context, "subscribed" if added else "already_subscribed", name=name)
 
 
 async def unsubscribe(update: Update, context: MujazContext) -> None:
     """/unsubscribe <topic>."""
-    topic = await _topic_argument(update, context, "unsubscribe")
-    if topic is None:
+    chat = await target_chat(update, context)
+    topic = await _topic_argument(update, context, "unsubscribe") if chat else None
+    if chat is None or topic is None:
         return
-    user = await current_user(update, context)
     name = topic.name(language_of(update))
-    removed = await context.services.users.unsubscribe(user.chat_id, topic.id)
+    removed = await context.services.users.unsubscribe(chat.chat_id, topic.id)
     await reply(update, context, "unsubscribed" if removed else "not_subscribed", name=name)
 
 
@@ -100,6 +111,20 @@ def keyboard(context: MujazContext, language: str, chosen: set[str]) -> InlineKe
     rows = [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
     rows.append([InlineKeyboardButton(renderer.text(language, "done_button"), callback_data=DONE)])
     return InlineKeyboardMarkup(rows)
+
+
+async def _button_target(update: Update, context: MujazContext) -> User | None:
+    """Like target_chat, for a button press: a group's keyboard answers only its admins."""
+    chat = update.effective_chat
+    presser = update.effective_user
+    if chat is not None and chat.type != Chat.PRIVATE:
+        if presser is None or not await is_chat_admin(context, chat.id, presser.id):
+            return None
+        return await current_user(update, context)
+    user = await current_user(update, context)
+    if user.editing_chat_id is not None:
+        return await context.services.users.get(user.editing_chat_id) or user
+    return user
 
 
 async def _topic_argument(update: Update, context: MujazContext, command: str) -> Topic | None:

@@ -1,18 +1,40 @@
-"""/start, /help, /mytopics, /digest and the answer to an unknown command."""
+"""/start (and its deep links), /help, /mytopics, /digest and unknown commands."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot.context import MujazContext
-from handlers.common import current_user, language_of, reply, schedule_params, topic_names
+from handlers.common import (
+    current_user,
+    language_of,
+    reply,
+    schedule_params,
+    target_chat,
+    topic_names,
+)
+
+STORY_LINK = "s"  # t.me/<bot>?start=s<story id>: every outlet's article of a story
 
 
 async def start(update: Update, context: MujazContext) -> None:
-    """Greet, register the chat, point at /topics."""
+    """Greet and register the chat; a story deep link lists the story's sources instead."""
     user = await current_user(update, context)
+    payload = context.args[0] if context.args else ""
+    if payload.startswith(STORY_LINK) and payload[1:].isdigit():
+        await story_sources(update, context, int(payload[1:]))
+        return
     await context.services.users.update(user.chat_id, language=language_of(update))
-    await reply(update, context, "start", **schedule_params(user))
+    await reply(update, context, "start", **schedule_params(context, user, language_of(update)))
+
+
+async def story_sources(update: Update, context: MujazContext, story_id: int) -> None:
+    articles = await context.services.stories.articles(story_id)
+    if not articles:
+        await reply(update, context, "story_gone")
+        return
+    sources = [(a.source, a.url) for a in articles]
+    await reply(update, context, "story_sources", title=articles[0].title, sources=sources)
 
 
 async def help_command(update: Update, context: MujazContext) -> None:
@@ -21,27 +43,35 @@ async def help_command(update: Update, context: MujazContext) -> None:
 
 
 async def my_topics(update: Update, context: MujazContext) -> None:
-    """The reader's topics and schedule."""
-    user = await current_user(update, context)
-    topics = await context.services.users.topics(user.chat_id)
+    """The chat's topics and schedule."""
+    chat = await target_chat(update, context)
+    if chat is None:
+        return
+    topics = await context.services.users.topics(chat.chat_id)
     if not topics:
         await reply(update, context, "my_topics_none")
         return
-    names = topic_names(context, language_of(update), topics)
-    await reply(
-        update, context, "my_topics", names=names, paused=user.paused, **schedule_params(user)
-    )
+    language = language_of(update)
+    names = topic_names(context, language, topics)
+    params = schedule_params(context, chat, language)
+    await reply(update, context, "my_topics", names=names, paused=chat.paused, **params)
 
 
 async def digest(update: Update, context: MujazContext) -> None:
-    """A digest right now, of what is new since the last one."""
-    user = await current_user(update, context)
-    topics = await context.services.users.topics(user.chat_id)
+    """A digest right now of what is new since the last one; `/digest more` for what it cut."""
+    chat = await target_chat(update, context)
+    if chat is None:
+        return
+    topics = await context.services.users.topics(chat.chat_id)
     if not topics:
         await reply(update, context, "digest_no_topics")
         return
-    outcome = await context.services.digests.send_now(context.bot, user, topics)
-    if outcome is None:
+    digests = context.services.digests
+    if context.args and context.args[0].lower() in ("more", "المزيد", "مزيد"):
+        if await digests.send_more(context.bot, chat, topics) is None:
+            await reply(update, context, "more_none")
+        return
+    if await digests.send_now(context.bot, chat, topics) is None:
         await reply(update, context, "digest_empty")
 
 

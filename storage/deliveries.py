@@ -9,10 +9,22 @@ not resent — a reader would rather miss one digest than get it twice.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 from storage.db import Database, to_db_time, utc_now
 
 DIGEST = "digest"
 MANUAL_DIGEST = "manual-digest"
+MORE_DIGEST = "more-digest"
+
+
+@dataclass(frozen=True)
+class LastDigest:
+    """What the chat's last digest covered, and every story already sent from that window."""
+
+    window: tuple[int, int]
+    sent: list[int]
 
 
 class DeliveryRepository:
@@ -40,20 +52,43 @@ class DeliveryRepository:
         )
 
     async def finish(
-        self, delivery_id: int, *, chat_id: int, messages: int, watermark: int
+        self,
+        delivery_id: int,
+        *,
+        chat_id: int,
+        messages: int,
+        window: tuple[int, int],
+        stories: list[int],
+        advance: bool = True,
     ) -> None:
-        """Close a digest as sent and move the user's watermark in the same transaction."""
+        """Close a digest as sent and, with `advance`, move the chat's mark, in one transaction."""
         now = to_db_time(utc_now())
         async with self.db.transaction() as conn:
             await conn.execute(
-                "UPDATE deliveries SET status = 'sent', messages = ?, updated_at = ? WHERE id = ?",
-                (messages, now, delivery_id),
+                "UPDATE deliveries SET status = 'sent', messages = ?, window_from = ?,"
+                " window_to = ?, stories = ?, updated_at = ? WHERE id = ?",
+                (messages, window[0], window[1], json.dumps(stories), now, delivery_id),
             )
-            await conn.execute(
-                "UPDATE users SET last_article_id = MAX(COALESCE(last_article_id, 0), ?),"
-                " updated_at = ? WHERE chat_id = ?",
-                (watermark, now, chat_id),
-            )
+            if advance:
+                await conn.execute(
+                    "UPDATE users SET last_article_id = MAX(COALESCE(last_article_id, 0), ?),"
+                    " updated_at = ? WHERE chat_id = ?",
+                    (window[1], now, chat_id),
+                )
+
+    async def last_digest(self, chat_id: int) -> LastDigest | None:
+        """The last digest sent to the chat and the stories it and its "more" follow-ups sent."""
+        rows = await self.db.fetchall(
+            "SELECT kind, window_from, window_to, stories FROM deliveries"
+            " WHERE chat_id = ? AND status = 'sent' AND kind IN (?, ?, ?) ORDER BY id DESC",
+            (chat_id, DIGEST, MANUAL_DIGEST, MORE_DIGEST),
+        )
+        sent: list[int] = []
+        for row in rows:
+            sent.extend(json.loads(row["stories"] or "[]"))
+            if row["kind"] != MORE_DIGEST:
+                return LastDigest((row["window_from"], row["window_to"]), sent)
+        return None
 
     async def recover(self) -> tuple[int, int]:
         """At start, settle what a hard kill left: (uncertain, released).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from bot.models import User
+from bot.models import Schedule, User
 from storage.db import Database, to_db_time, utc_now
 
 
@@ -17,26 +17,37 @@ class UserRepository:
         row = await self.db.fetchone("SELECT * FROM users WHERE chat_id = ?", (chat_id,))
         return _user(row) if row else None
 
-    async def ensure(self, chat_id: int, *, language: str, timezone: str) -> User:
-        """The user, created on first contact; a user who comes back is active again."""
+    async def ensure(
+        self,
+        chat_id: int,
+        *,
+        language: str,
+        timezone: str,
+        chat_type: str = "private",
+        title: str | None = None,
+    ) -> User:
+        """The chat's row, created on first contact; a chat that comes back is active again."""
         now = to_db_time(utc_now())
         await self.db.execute(
-            "INSERT INTO users (chat_id, language, timezone, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO users (chat_id, language, timezone, chat_type, title, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (chat_id) DO UPDATE SET active = 1, updated_at = excluded.updated_at"
             " WHERE active = 0",
-            (chat_id, language, timezone, now, now),
+            (chat_id, language, timezone, chat_type, title, now, now),
         )
         user = await self.get(chat_id)
         assert user is not None
         return user
 
     async def update(self, chat_id: int, **fields: Any) -> None:
-        allowed = {"language", "timezone", "digest_time", "paused", "active", "last_article_id"}
-        unknown = set(fields) - allowed
-        if unknown:
-            raise ValueError(f"not a user field: {unknown}")
-        values = {k: _db_value(v) for k, v in fields.items()}
+        values: dict[str, Any] = {}
+        for name, value in fields.items():
+            if name == "schedule":
+                values.update(_schedule_columns(value))
+            elif name in _UPDATABLE:
+                values[name] = _db_value(value)
+            else:
+                raise ValueError(f"not a user field: {name}")
         assignments = ", ".join(f"{k} = ?" for k in values)
         await self.db.execute(
             f"UPDATE users SET {assignments}, updated_at = ? WHERE chat_id = ?",
@@ -49,6 +60,20 @@ class UserRepository:
             (chat_id,),
         )
         return [r["topic_id"] for r in rows]
+
+    async def topics_of(self, chat_ids: list[int]) -> dict[int, list[str]]:
+        """Topics of many chats at once, each in the order they were chosen."""
+        topics: dict[int, list[str]] = {chat_id: [] for chat_id in chat_ids}
+        for start in range(0, len(chat_ids), 900):  # SQLite's bound-parameter limit
+            chunk = chat_ids[start : start + 900]
+            rows = await self.db.fetchall(
+                "SELECT chat_id, topic_id FROM subscriptions"
+                f" WHERE chat_id IN ({','.join('?' * len(chunk))}) ORDER BY created_at, rowid",
+                chunk,
+            )
+            for row in rows:
+                topics[row["chat_id"]].append(row["topic_id"])
+        return topics
 
     async def subscribe(self, chat_id: int, topic_id: str) -> bool:
         """True when the subscription is new."""
@@ -86,6 +111,14 @@ class UserRepository:
         return [_user(r) for r in rows]
 
 
+_UPDATABLE = frozenset(
+    (
+        "language", "timezone", "paused", "active", "last_article_id", "digits", "max_items",
+        "notify_empty", "chat_type", "title", "thread_id", "editing_chat_id",
+    )
+)  # fmt: skip
+
+
 def _db_value(value: Any) -> Any:
     if isinstance(value, time):
         return value.strftime("%H:%M")
@@ -94,13 +127,36 @@ def _db_value(value: Any) -> Any:
     return value
 
 
+def _schedule_columns(schedule: Schedule) -> dict[str, Any]:
+    return {
+        "digest_times": ",".join(t.strftime("%H:%M") for t in schedule.times),
+        "days": "".join(str(d) for d in sorted(schedule.days)),
+        "quiet_start": schedule.quiet[0].strftime("%H:%M") if schedule.quiet else None,
+        "quiet_end": schedule.quiet[1].strftime("%H:%M") if schedule.quiet else None,
+    }
+
+
 def _user(row: Any) -> User:
+    quiet = None
+    if row["quiet_start"] and row["quiet_end"]:
+        quiet = (time.fromisoformat(row["quiet_start"]), time.fromisoformat(row["quiet_end"]))
     return User(
         chat_id=row["chat_id"],
         language=row["language"],
         timezone=row["timezone"],
-        digest_time=time.fromisoformat(row["digest_time"]),
+        schedule=Schedule(
+            times=tuple(time.fromisoformat(t) for t in row["digest_times"].split(",")),
+            days=frozenset(int(d) for d in row["days"]),
+            quiet=quiet,
+        ),
         paused=bool(row["paused"]),
         active=bool(row["active"]),
         last_article_id=row["last_article_id"],
+        digits=row["digits"],
+        max_items=row["max_items"],
+        notify_empty=bool(row["notify_empty"]),
+        chat_type=row["chat_type"],
+        title=row["title"],
+        thread_id=row["thread_id"],
+        editing_chat_id=row["editing_chat_id"],
     )

@@ -1,37 +1,146 @@
-"""Which stored articles go into a reader's digest, in what order."""
+"""What goes into a reader's digest: one item per story, ranked, in sections per topic.
+
+Stories are built once per run from every fresh article (`group_stories`), then each
+reader's digest is a cheap selection from them (`build_digest`): stories of the
+reader's topics that are newer than their last digest, ranked by how many outlets
+carry them, how recent they are and how strongly they are about the topic; each story
+under its best topic only; at most `limit`, the rest counted for "/digest more".
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from bot.core.normalize import normalize
-from bot.core.render import DigestItem
-from bot.models import StoredArticle
+SOURCES_WEIGHT = 1.0
+RECENCY_WEIGHT = 1.0
+TOPIC_WEIGHT = 0.5
+RECENCY_HALF_LIFE_HOURS = 12.0
+TOPIC_SCORE_FULL = 10.0
+IDEAL_SUMMARY = 250  # characters; longer leads are not better, shorter ones say less
 
-DEFAULT_LIMIT = 10
+
+@dataclass(frozen=True)
+class StoryArticle:
+    id: int
+    story_id: int
+    url: str
+    title: str
+    summary: str
+    source: str
+    published_at: datetime
+    topics: Mapping[str, float] = field(default_factory=dict)
 
 
-def select_items(
-    articles: Sequence[StoredArticle], *, limit: int = DEFAULT_LIMIT
-) -> tuple[list[DigestItem], int]:
-    """Newest first, one item per headline, at most `limit`; also how many were left out."""
-    seen: set[str] = set()
-    unique: list[StoredArticle] = []
-    for article in sorted(articles, key=lambda a: (a.published_at, a.id), reverse=True):
-        key = normalize(article.title)
-        if key in seen:
-            continue
-        seen.add(key)
-        unique.append(article)
-    chosen = unique[:limit]
-    items = [
-        DigestItem(
-            title=a.title,
-            url=a.url,
-            summary=a.summary,
-            source=a.source,
-            published_at=a.published_at,
+@dataclass(frozen=True)
+class Story:
+    id: int
+    lead: StoryArticle  # the best-written article, shown as the item
+    others: tuple[StoryArticle, ...]  # one article per other outlet
+    topics: Mapping[str, float]  # best score per topic over the story's articles
+    latest: datetime
+
+    @property
+    def sources(self) -> int:
+        return 1 + len(self.others)
+
+
+@dataclass(frozen=True)
+class Section:
+    topic_id: str
+    stories: tuple[Story, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    sections: tuple[Section, ...]
+    more: int = 0  # stories cut by the limit
+
+    @property
+    def stories(self) -> list[Story]:
+        return [s for section in self.sections for s in section.stories]
+
+    @property
+    def story_ids(self) -> list[int]:
+        return [s.id for s in self.stories]
+
+    def __len__(self) -> int:
+        return sum(len(s.stories) for s in self.sections)
+
+
+def group_stories(articles: Iterable[StoryArticle]) -> list[Story]:
+    """Stories from their articles; one article per outlet, the best-written one leads."""
+    members: dict[int, list[StoryArticle]] = defaultdict(list)
+    for article in articles:
+        members[article.story_id].append(article)
+    stories = []
+    for story_id, group in members.items():
+        by_source: dict[str, StoryArticle] = {}
+        for article in sorted(group, key=_quality, reverse=True):
+            by_source.setdefault(article.source, article)
+        ranked = list(by_source.values())
+        topics: dict[str, float] = {}
+        for article in group:
+            for topic, score in article.topics.items():
+                topics[topic] = max(score, topics.get(topic, 0.0))
+        stories.append(
+            Story(
+                id=story_id,
+                lead=ranked[0],
+                others=tuple(sorted(ranked[1:], key=lambda a: a.published_at)),
+                topics=topics,
+                latest=max(a.published_at for a in group),
+            )
         )
-        for a in chosen
+    return stories
+
+
+def build_digest(
+    stories: Iterable[Story],
+    topics: Sequence[str],
+    *,
+    now: datetime,
+    limit: int,
+    newer_than: int = 0,
+    exclude: Collection[int] = (),
+) -> Digest:
+    """The reader's digest: their topics in their order, best stories first, at most `limit`."""
+    order = {topic: i for i, topic in enumerate(topics)}
+    placed: list[tuple[float, str, Story]] = []
+    for story in stories:
+        if story.id <= newer_than or story.id in exclude:
+            continue
+        mine = [t for t in story.topics if t in order]
+        if not mine:
+            continue
+        best = max(mine, key=lambda t: (story.topics[t], -order[t]))
+        placed.append((rank(story, best, now), best, story))
+    placed.sort(key=lambda p: (-p[0], -p[2].latest.timestamp(), -p[2].id))
+    kept = placed[:limit]
+    sections = [
+        Section(topic, tuple(story for _, t, story in kept if t == topic))
+        for topic in topics
+        if any(t == topic for _, t, _ in kept)
     ]
-    return items, len(unique) - len(chosen)
+    return Digest(tuple(sections), more=len(placed) - len(kept))
+
+
+def rank(story: Story, topic: str, now: datetime) -> float:
+    hours = max((now - story.latest).total_seconds() / 3600, 0.0)
+    recency = math.exp(-math.log(2) * hours / RECENCY_HALF_LIFE_HOURS)
+    relevance = min(story.topics.get(topic, 0.0) / TOPIC_SCORE_FULL, 1.0)
+    return (
+        SOURCES_WEIGHT * math.log2(1 + story.sources)
+        + RECENCY_WEIGHT * recency
+        + TOPIC_WEIGHT * relevance
+    )
+
+
+def _quality(article: StoryArticle) -> tuple[float, float]:
+    """Prefer a lead close to the ideal length and a headline of readable length; then earliest."""
+    summary = min(len(article.summary), IDEAL_SUMMARY)
+    headline_penalty = max(len(article.title) - 140, 0)
+    return (summary - headline_penalty, -article.published_at.timestamp())

@@ -9,20 +9,21 @@ whatever comes from a feed or a user is escaped before Telegram sees it.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_timedelta
+from babel.dates import format_date, format_timedelta, get_day_names
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
 
+from bot.core.digest import Digest, Story
 from bot.core.telegram_text import RLM, arabic_digits, check_html, pack
+from bot.core.topics import Catalog
+from bot.models import ALL_DAYS, Schedule
 
 LANGUAGES = ("ar", "en")
 DEFAULT_LANGUAGE = "ar"
@@ -34,13 +35,12 @@ def pick_language(telegram_language_code: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
-@dataclass(frozen=True)
-class DigestItem:
-    title: str
-    url: str
-    summary: str
-    source: str
-    published_at: datetime
+ARABIC_DIGITS = "arabic"
+LATIN_DIGITS = "latin"
+
+
+def default_digits(language: str) -> str:
+    return ARABIC_DIGITS if language == "ar" else LATIN_DIGITS
 
 
 class Renderer:
@@ -63,69 +63,156 @@ class Renderer:
     def keys(self, language: str) -> set[str]:
         return set(_flatten(self._strings[language]))
 
-    def text(self, language: str, key: str, /, **params: Any) -> str:
+    def text(
+        self, language: str, key: str, /, *, digit_style: str | None = None, **params: Any
+    ) -> str:
         """A short reply or label, checked against Telegram's HTML rules."""
-        rendered = self._snippet(language, key).render(lang=language, **params).strip()
+        style = digit_style or default_digits(language)
+        rendered = self._snippet(language, key).render(lang=language, digit_style=style, **params)
+        rendered = rendered.strip()
         check_html(rendered)
         return rendered
 
-    def plural(self, language: str, key: str, n: int) -> str:
+    def plural(self, language: str, key: str, n: int, digit_style: str | None = None) -> str:
         """`n` things with the noun in the form CLDR asks for (خبر، خبران، أخبار، خبرًا)."""
         form = Locale(language).plural_form(n)
         forms = self._strings[language]["plural"][key]
         template = forms.get(form) or forms["other"]
-        return self._digits(language, template.replace("{n}", str(n)))
+        return _convert(template.replace("{n}", str(n)), digit_style or default_digits(language))
 
     @pass_context
     def _count_filter(self, context: Context, n: int, key: str) -> str:
         """`{{ n | count("feeds") }}` in a template: the plural form of the reader's language."""
-        return self.plural(str(context.get("lang", DEFAULT_LANGUAGE)), key, int(n))
+        language = str(context.get("lang", DEFAULT_LANGUAGE))
+        return self.plural(language, key, int(n), context.get("digit_style"))
 
-    def date(self, language: str, moment: datetime) -> str:
-        return self._digits(language, format_date(moment, "full", locale=language))
+    def date(self, language: str, moment: datetime, digit_style: str | None = None) -> str:
+        text = format_date(moment, "full", locale=language)
+        return _convert(text, digit_style or default_digits(language))
 
-    def ago(self, language: str, moment: datetime, now: datetime) -> str:
+    def schedule(self, language: str, schedule: Schedule, digit_style: str | None = None) -> str:
+        """ "07:30، 19:00 · كل يوم" — the schedule in words, for replies."""
+        style = digit_style or default_digits(language)
+        separator = "، " if language == "ar" else ", "
+        times = separator.join(t.strftime("%H:%M") for t in schedule.times)
+        return self.text(
+            language,
+            "schedule",
+            digit_style=style,
+            times=times,
+            days=self.days(language, schedule.days),
+            quiet=(
+                f"{schedule.quiet[0].strftime('%H:%M')}–{schedule.quiet[1].strftime('%H:%M')}"
+                if schedule.quiet
+                else ""
+            ),
+        )
+
+    def days(self, language: str, days: frozenset[int]) -> str:
+        """Weekdays in words: every day, a run of days (Sunday to Thursday), or a list."""
+        names = get_day_names("wide", locale=language)  # 0 = Monday
+        if days == ALL_DAYS:
+            return self.text(language, "days_every")
+        ordered = sorted(days)
+        for start in ordered:  # a run, possibly across the week's end
+            run = [((start - 1 + i) % 7) + 1 for i in range(len(days))]
+            if set(run) == days and len(days) > 2:
+                first, last = names[run[0] - 1], names[run[-1] - 1]
+                return self.text(language, "days_range", first=first, last=last)
+        separator = "، " if language == "ar" else ", "
+        return separator.join(names[d - 1] for d in ordered)
+
+    def ago(
+        self, language: str, moment: datetime, now: datetime, digit_style: str | None = None
+    ) -> str:
         """Relative age ("2 hours ago"); a future timestamp (skewed source clock) reads as now."""
         delta = min(moment - now, -timedelta(minutes=1))
-        return self._digits(language, format_timedelta(delta, add_direction=True, locale=language))
+        text = format_timedelta(delta, add_direction=True, locale=language)
+        return _convert(text, digit_style or default_digits(language))
 
     def digest(
-        self, language: str, items: list[DigestItem], *, now: datetime, more: int = 0
+        self,
+        language: str,
+        digest: Digest,
+        *,
+        catalog: Catalog,
+        now: datetime,
+        digit_style: str | None = None,
+        story_link: Callable[[Story], str | None] = lambda story: None,
     ) -> list[str]:
-        """The digest as Telegram HTML messages, each under the length limit."""
-        macros = self._env.get_template(f"{language}/digest.html").module
-        header = macros.header(  # type: ignore[attr-defined]
-            date=self.date(language, now), count=self.plural(language, "news", len(items))
-        )
-        blocks = [str(header)]
-        for item in items:
-            view = {
-                "title": item.title,
-                "url": item.url,
-                "summary": item.summary,
-                "source": item.source,
-                "age": self.ago(language, item.published_at, now),
-            }
-            blocks.append(str(macros.item(item=view)))  # type: ignore[attr-defined]
-        blocks.append(str(macros.footer(more=more)))  # type: ignore[attr-defined]
+        """The digest as Telegram HTML messages, each under the length limit.
+
+        Blocks (header, each item, footer) are rendered apart and packed into messages
+        between items; a section's title travels with its first item.
+        """
+        style = digit_style or default_digits(language)
+        macros: Any = self._env.get_template(f"{language}/digest.html").module
+        sections = [s for s in digest.sections if s.stories]
+        blocks = [
+            str(
+                macros.header(
+                    date=self.date(language, now, style),
+                    count=self.plural(language, "news", len(digest), style),
+                    topics=self.plural(language, "topics_in", len(sections), style),
+                    several=len(sections) > 1,
+                )
+            )
+        ]
+        for section in sections:
+            topic = catalog[section.topic_id]
+            title = str(
+                macros.section(
+                    emoji=topic.emoji,
+                    name=topic.name(language),
+                    count=self.plural(language, "news", len(section.stories), style),
+                )
+            )
+            for i, story in enumerate(section.stories):
+                item = str(
+                    macros.item(item=self._item_view(language, story, now, style, story_link))
+                )
+                blocks.append(f"{title}\n\n{item}" if i == 0 else item)
+        more = self.plural(language, "news", digest.more, style) if digest.more else ""
+        blocks.append(str(macros.footer(more=more)))
         messages = pack(blocks)
         for message in messages:
             check_html(message)
         return messages
 
+    def _item_view(
+        self,
+        language: str,
+        story: Story,
+        now: datetime,
+        style: str,
+        story_link: Callable[[Story], str | None],
+    ) -> dict[str, Any]:
+        lead = story.lead
+        others_url = story_link(story) or (story.others[0].url if story.others else None)
+        return {
+            "title": lead.title,
+            "url": lead.url,
+            "summary": lead.summary,
+            "source": lead.source,
+            "age": self.ago(language, lead.published_at, now, style),
+            "others": self.plural(language, "others", len(story.others), style)
+            if story.others
+            else "",
+            "others_url": others_url,
+        }
+
     def _snippet(self, language: str, key: str) -> Template:
         return _compile(self._env, language, key, _lookup(self._strings[language], key))
-
-    @staticmethod
-    def _digits(language: str, text: str) -> str:
-        return arabic_digits(text) if language == "ar" else text
 
 
 @pass_context
 def _digits_filter(context: Context, value: object) -> str:
-    """Arabic-Indic digits for Arabic readers, applied where a template asks for them."""
-    text = str(value)
-    return arabic_digits(text) if context.get("lang") == "ar" else text
+    """The reader's digits (Arabic-Indic or Latin), applied where a template asks for them."""
+    return _convert(str(value), str(context.get("digit_style", LATIN_DIGITS)))
+
+
+def _convert(text: str, digit_style: str) -> str:
+    return arabic_digits(text) if digit_style == ARABIC_DIGITS else text
 
 
 def _lookup(strings: Mapping[str, Any], key: str) -> str:
@@ -153,6 +240,3 @@ def _flatten(node: Mapping[str, Any], prefix: str = "") -> list[str]:
         path = f"{prefix}{name}"
         keys.extend(_flatten(value, path + ".") if isinstance(value, Mapping) else [path])
     return keys
-
-
-__all__ = ["LANGUAGES", "DigestItem", "Markup", "Renderer", "pick_language"]

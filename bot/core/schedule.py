@@ -1,43 +1,92 @@
-"""When a reader's digest is due, and reading the times and zones they type."""
+"""When a chat's digest is due, and reading the times, days and zones people type."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.errors import BadTime, BadTimezone
+from bot.core.normalize import normalize
+from bot.errors import BadDays, BadQuietHours, BadTime, BadTimezone
+from bot.models import ALL_DAYS, Schedule
 
-# A digest missed while the bot was down is still sent within this window.
+# A digest missed while the bot was down is still sent within this window, once.
 CATCH_UP = timedelta(hours=3)
+MAX_TIMES = 4
 _TIME = re.compile(r"^(\d{1,2})[:.٫](\d{2})$")
+
+# ISO weekday by normalized English and Arabic names (with or without the article).
+_DAY_NAMES: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("monday", "mon", "الاثنين", "الإثنين", "اثنين"),
+        ("tuesday", "tue", "الثلاثاء", "ثلاثاء"),
+        ("wednesday", "wed", "الأربعاء", "أربعاء"),
+        ("thursday", "thu", "الخميس", "خميس"),
+        ("friday", "fri", "الجمعة", "جمعة"),
+        ("saturday", "sat", "السبت", "سبت"),
+        ("sunday", "sun", "الأحد", "أحد"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        _DAY_NAMES[normalize(_name)] = _number
+_EVERY_DAY = {
+    normalize(w)
+    for w in ("daily", "every day", "everyday", "all", "يوميا", "يومياً", "كل يوم", "كل الايام")
+}
+_WEEKDAYS = {normalize(w) for w in ("weekdays", "mon-fri", "ايام الاسبوع")}
 
 
 def parse_time(text: str) -> time:
     """ "7:30", "07:30", "٠٧:٣٠" → 07:30; anything else is BadTime."""
-    match = _TIME.match(normalize_digits(text.strip()))
+    match = _TIME.match(_ascii_digits(text.strip()))
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
         raise BadTime(given=text)
     return time(int(match.group(1)), int(match.group(2)))
 
 
-def normalize_digits(text: str) -> str:
-    return "".join(str(int(ch)) if ch.isdigit() else ch for ch in text)
+def parse_times(words: list[str]) -> tuple[time, ...]:
+    """One or more times of day, sorted, without repeats: `/time 07:30 19:00`."""
+    times = sorted({parse_time(w) for w in words})
+    if not times or len(times) > MAX_TIMES:
+        raise BadTime(given=" ".join(words))
+    return tuple(times)
 
 
-def parse_timezone(text: str) -> str:
-    """The IANA name the user meant, however they cased it; BadTimezone otherwise."""
-    key = text.strip().replace(" ", "_").casefold()
-    name = _zones().get(key)
-    if name is None:
-        raise BadTimezone(given=text)
-    return name
+def parse_days(text: str) -> frozenset[int]:
+    """ "daily", "weekdays", "sun-thu", "الأحد-الخميس", "fri" (weekly), "sat sun" → ISO weekdays."""
+    key = normalize(text)
+    if key in _EVERY_DAY:
+        return ALL_DAYS
+    if key in _WEEKDAYS:
+        return frozenset(range(1, 6))
+    span = re.split(r"\s*(?:-|–|to|الي|حتي)\s*", text.strip().casefold())
+    if len(span) == 2 and all(normalize(s) in _DAY_NAMES for s in span):
+        first, last = (_DAY_NAMES[normalize(s)] for s in span)
+        return frozenset(((first - 1 + i) % 7) + 1 for i in range((last - first) % 7 + 1))
+    words = key.split()
+    days = {_DAY_NAMES.get(w, _DAY_NAMES.get(w.removeprefix("و"))) for w in words}  # و: "and"
+    if not words or None in days:
+        raise BadDays(given=text)
+    return frozenset(d for d in days if d is not None)
 
 
-@cache
-def _zones() -> dict[str, str]:
-    return {z.casefold(): z for z in available_timezones() if "/" in z or z == "UTC"}
+def parse_quiet(words: list[str]) -> tuple[time, time] | None:
+    """`/quiet 23:00 07:00` or `/quiet 23:00-07:00`; `/quiet off` clears them."""
+    text = " ".join(words).strip()
+    if normalize(text) in ("off", "no", "none", "الغاء", "ايقاف", "لا"):
+        return None
+    parts = [p for p in re.split(r"[\s\-–]+", text) if p]
+    try:
+        if len(parts) != 2:
+            raise BadTime(given=text)
+        start, end = parse_time(parts[0]), parse_time(parts[1])
+    except BadTime:
+        raise BadQuietHours(given=text) from None
+    if start == end:
+        raise BadQuietHours(given=text)
+    return start, end
 
 
 def zone(name: str) -> ZoneInfo:
@@ -47,22 +96,45 @@ def zone(name: str) -> ZoneInfo:
         raise BadTimezone(given=name) from None
 
 
-def due_period(
-    now: datetime, tz: ZoneInfo, at: time, *, window: timedelta = CATCH_UP
+def due_slot(
+    now: datetime, tz: ZoneInfo, schedule: Schedule, *, window: timedelta = CATCH_UP
 ) -> str | None:
-    """The period (local date) whose digest is due at `now`, if any.
+    """The digest period due at `now` ("2026-11-30T07:30", local date and slot), if any.
 
-    Due from the local time `at` until `window` later, so a short outage does not
-    lose a day's digest; yesterday is checked too for times just before midnight.
+    A slot is due from its local time until `window` later, so a short outage does not
+    lose it; a slot that falls in quiet hours waits for their end. When several slots
+    are due (after an outage), only the latest counts: one digest covers them all.
     """
     local_now = now.astimezone(tz)
-    for day in (local_now.date(), local_now.date() - timedelta(days=1)):
-        scheduled = _wall_clock(day, at, tz)
-        if scheduled <= now < scheduled + window:
-            return day.isoformat()
-    return None
+    if in_quiet(local_now.time(), schedule.quiet):
+        return None
+    latest: tuple[datetime, str] | None = None
+    for day in (local_now.date() - timedelta(days=1), local_now.date()):
+        if day.isoweekday() not in schedule.days:
+            continue
+        for at in schedule.times:
+            send_at = _send_time(day, at, tz, schedule.quiet)
+            if send_at <= now < send_at + window and (latest is None or send_at > latest[0]):
+                latest = (send_at, f"{day.isoformat()}T{at.strftime('%H:%M')}")
+    return latest[1] if latest else None
 
 
-def _wall_clock(day: date, at: time, tz: ZoneInfo) -> datetime:
-    """`at` on `day` in `tz`; a time skipped by a DST jump resolves to just after it."""
-    return datetime.combine(day, at, tzinfo=tz)
+def in_quiet(moment: time, quiet: tuple[time, time] | None) -> bool:
+    if quiet is None:
+        return False
+    start, end = quiet
+    if start < end:
+        return start <= moment < end
+    return moment >= start or moment < end  # across midnight
+
+
+def _send_time(day: date, at: time, tz: ZoneInfo, quiet: tuple[time, time] | None) -> datetime:
+    send_at = datetime.combine(day, at, tzinfo=tz)
+    if quiet is not None and in_quiet(at, quiet):
+        end = datetime.combine(day, quiet[1], tzinfo=tz)
+        send_at = end if end > send_at else end + timedelta(days=1)
+    return send_at
+
+
+def _ascii_digits(text: str) -> str:
+    return "".join(str(int(ch)) if ch.isdigit() else ch for ch in text)

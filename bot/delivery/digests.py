@@ -1,71 +1,128 @@
-"""Composing a reader's digest and delivering it once per period, through the ledger."""
+"""Composing a chat's digest and delivering it once per period, through the ledger.
+
+A run (a schedule tick, or one /digest) first files new articles under stories, then
+loads the fresh stories once and builds each chat's digest from them in memory.
+Chats that would get the same digest (same topics, settings, last digest and local
+date) share one rendering: the cost grows with distinct combinations, not chats.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from telegram import Bot
 
-from bot.core.digest import select_items
-from bot.core.render import Renderer
-from bot.core.schedule import due_period, zone
+from bot.core.cluster import WINDOW, assign_stories
+from bot.core.digest import Digest, Story, build_digest, group_stories
+from bot.core.render import Renderer, default_digits
+from bot.core.schedule import due_slot, zone
+from bot.core.topics import Catalog
 from bot.delivery.sender import BLOCKED, SENT, Outcome, send_html
 from bot.models import User
-from storage.articles import ArticleRepository
 from storage.db import to_db_time
-from storage.deliveries import DIGEST, MANUAL_DIGEST, DeliveryRepository
+from storage.deliveries import DIGEST, MANUAL_DIGEST, MORE_DIGEST, DeliveryRepository
+from storage.stories import StoryRepository
 from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 
 FIRST_DIGEST_LOOKBACK = timedelta(hours=24)
 MAX_LOOKBACK = timedelta(days=3)
-CANDIDATES = 200
+EMPTY = "empty"
 
 
 @dataclass(frozen=True)
 class Composed:
     messages: list[str]  # empty when there is nothing new
-    watermark: int  # the newest article id this digest accounts for
+    window: tuple[int, int]  # stories after [0] up to [1] were considered
+    story_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Pool:
+    """The fresh stories of one run, shared by every chat it serves."""
+
+    stories: list[Story]
+    newest_article: int
+    renderings: dict[tuple[object, ...], Composed] = field(default_factory=dict)
 
 
 class DigestService:
     def __init__(
         self,
         users: UserRepository,
-        articles: ArticleRepository,
+        stories: StoryRepository,
         deliveries: DeliveryRepository,
         renderer: Renderer,
+        catalog: Catalog,
         clock: Callable[[], datetime],
     ) -> None:
         self.users = users
-        self.articles = articles
+        self.stories = stories
         self.deliveries = deliveries
         self.renderer = renderer
+        self.catalog = catalog
         self.clock = clock
 
-    async def compose(
-        self, user: User, topics: list[str], *, now: datetime, since: datetime | None = None
+    async def file_new_articles(self) -> int:
+        """Put articles that have no story yet under one (their own or an earlier one's)."""
+        pending = await self.stories.unassigned()
+        if not pending:
+            return 0
+        since = min(d.published_at for d in pending) - WINDOW
+        earlier = await self.stories.assigned_since(since)
+        await self.stories.assign(assign_stories(pending, earlier))
+        return len(pending)
+
+    async def pool(
+        self, topics: Sequence[str], *, newer_than: int, since: datetime, up_to: int | None = None
+    ) -> Pool:
+        await self.file_new_articles()
+        articles = await self.stories.fresh(topics, newer_than=newer_than, since=since, up_to=up_to)
+        newest = up_to if up_to is not None else await self.stories.newest_article()
+        return Pool(group_stories(a for a in articles if a.id <= newest), newest)
+
+    def compose(
+        self,
+        user: User,
+        topics: Sequence[str],
+        pool: Pool,
+        *,
+        now: datetime,
+        since: datetime | None = None,
+        exclude: Sequence[int] = (),
+        story_link: Callable[[Story], str | None] = lambda story: None,
     ) -> Composed:
-        """The digest of what is new for `user` since their last one (or since `since`)."""
-        watermark = await self.articles.max_id()
-        if since is None:
-            lookback = FIRST_DIGEST_LOOKBACK if user.last_article_id is None else MAX_LOOKBACK
-            since = now - lookback
-        found = await self.articles.for_topics(
-            topics, after_id=user.last_article_id, since=since, limit=CANDIDATES
-        )
-        found = [a for a in found if a.id <= watermark]
-        items, more = select_items(found)
-        if not items:
-            return Composed([], watermark)
+        """The chat's digest from the pool: stories newer than its last digest, ranked."""
+        newer_than = user.last_article_id or 0
         local_now = now.astimezone(zone(user.timezone))
-        return Composed(
-            self.renderer.digest(user.language, items, now=local_now, more=more), watermark
+        digits = user.digits or default_digits(user.language)
+        key = (tuple(topics), user.language, digits, user.max_items, newer_than,
+               local_now.date(), since, tuple(exclude))  # fmt: skip
+        cached = pool.renderings.get(key)
+        if cached is not None:
+            return cached
+        lookback = since or now - (MAX_LOOKBACK if user.last_article_id else FIRST_DIGEST_LOOKBACK)
+        stories = [s for s in pool.stories if s.latest >= lookback]
+        digest: Digest = build_digest(
+            stories, topics, now=now, limit=user.max_items, newer_than=newer_than, exclude=exclude
         )
+        messages: list[str] = []
+        if len(digest):
+            messages = self.renderer.digest(
+                user.language,
+                digest,
+                catalog=self.catalog,
+                now=local_now,
+                digit_style=digits,
+                story_link=story_link,
+            )
+        composed = Composed(messages, (newer_than, pool.newest_article), digest.story_ids)
+        pool.renderings[key] = composed
+        return composed
 
     async def send_now(self, bot: Bot, user: User, topics: list[str]) -> Outcome | None:
         """A digest on request (/digest); None when there is nothing new to send."""
@@ -73,43 +130,84 @@ class DigestService:
         delivery_id = await self.deliveries.claim(user.chat_id, MANUAL_DIGEST, to_db_time(now))
         if delivery_id is None:  # the same second twice: the first request is being served
             return None
-        return await self._deliver(bot, user, topics, delivery_id, now=now)
+        since = now - (MAX_LOOKBACK if user.last_article_id else FIRST_DIGEST_LOOKBACK)
+        pool = await self.pool(topics, newer_than=user.last_article_id or 0, since=since)
+        composed = self.compose(user, topics, pool, now=now, story_link=_deep_link(bot))
+        return await self._deliver(bot, user, delivery_id, composed)
+
+    async def send_more(self, bot: Bot, user: User, topics: list[str]) -> Outcome | None:
+        """/digest more: the stories the last digest had no room for."""
+        last = await self.deliveries.last_digest(user.chat_id)
+        if last is None:
+            return None
+        now = self.clock()
+        delivery_id = await self.deliveries.claim(user.chat_id, MORE_DIGEST, to_db_time(now))
+        if delivery_id is None:
+            return None
+        newer_than, up_to = last.window
+        pool = await self.pool(topics, newer_than=newer_than, since=now - MAX_LOOKBACK, up_to=up_to)
+        as_then = replace(user, last_article_id=newer_than)
+        composed = self.compose(
+            as_then, topics, pool, now=now, exclude=last.sent, story_link=_deep_link(bot)
+        )
+        return await self._deliver(bot, user, delivery_id, composed, advance=False)
 
     async def send_due(self, bot: Bot) -> dict[str, int]:
-        """One schedule tick: every reader whose digest time has come and who has none yet."""
+        """One schedule tick: every chat whose digest time has come and that has none yet."""
         now = self.clock()
-        counts: dict[str, int] = {}
+        due: list[tuple[User, int]] = []
         for user in await self.users.receiving():
-            period = due_period(now, zone(user.timezone), user.digest_time)
+            period = due_slot(now, zone(user.timezone), user.schedule)
             if period is None:
                 continue
             delivery_id = await self.deliveries.claim(user.chat_id, DIGEST, period)
-            if delivery_id is None:
-                continue
-            outcome = await self._deliver(
-                bot, user, await self.users.topics(user.chat_id), delivery_id, now=now
-            )
-            status = outcome.status if outcome else "empty"
+            if delivery_id is not None:
+                due.append((user, delivery_id))
+        if not due:
+            return {}
+        topics_of = await self.users.topics_of([u.chat_id for u, _ in due])
+        all_topics = sorted({t for topics in topics_of.values() for t in topics})
+        oldest = min(u.last_article_id or 0 for u, _ in due)
+        pool = await self.pool(all_topics, newer_than=oldest, since=now - MAX_LOOKBACK)
+        link = _deep_link(bot)
+        counts: dict[str, int] = {}
+        for user, delivery_id in due:
+            composed = self.compose(user, topics_of[user.chat_id], pool, now=now, story_link=link)
+            outcome = await self._deliver(bot, user, delivery_id, composed, scheduled=True)
+            status = outcome.status if outcome else EMPTY
             counts[status] = counts.get(status, 0) + 1
-        if counts:
-            log.info("digest tick: %s", counts)
+        log.info("digest tick: %s (%d renderings)", counts, len(pool.renderings))
         return counts
 
     async def _deliver(
-        self, bot: Bot, user: User, topics: list[str], delivery_id: int, *, now: datetime
+        self,
+        bot: Bot,
+        user: User,
+        delivery_id: int,
+        composed: Composed,
+        *,
+        advance: bool = True,
+        scheduled: bool = False,
     ) -> Outcome | None:
-        composed = await self.compose(user, topics, now=now)
+        """Send and close the ledger row; `advance` moves the chat's "newer than" mark."""
         if not composed.messages:
-            await self.deliveries.mark(delivery_id, "empty")
+            await self.deliveries.mark(delivery_id, EMPTY)
+            if advance:
+                await self.users.update(user.chat_id, last_article_id=composed.window[1])
+            if scheduled and user.notify_empty:
+                text = self.renderer.text(user.language, "digest_empty", digit_style=user.digits)
+                await send_html(bot, user.chat_id, [text], thread_id=user.thread_id)
             return None
         await self.deliveries.mark(delivery_id, "sending")
-        outcome = await send_html(bot, user.chat_id, composed.messages)
+        outcome = await send_html(bot, user.chat_id, composed.messages, thread_id=user.thread_id)
         if outcome.status == SENT:
             await self.deliveries.finish(
                 delivery_id,
                 chat_id=user.chat_id,
                 messages=outcome.messages,
-                watermark=composed.watermark,
+                window=composed.window,
+                stories=composed.story_ids,
+                advance=advance,
             )
         else:
             await self.deliveries.mark(
@@ -118,3 +216,12 @@ class DigestService:
             if outcome.status == BLOCKED:
                 await self.users.update(user.chat_id, active=False)
         return outcome
+
+
+def _deep_link(bot: Bot) -> Callable[[Story], str | None]:
+    """ "and 3 other sources" opens the bot on a list of every outlet's article."""
+    try:
+        username = bot.username
+    except RuntimeError:  # the bot was not initialized (previews)
+        return lambda story: None
+    return lambda story: f"https://t.me/{username}?start=s{story.id}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,7 @@ async def test_unknown_topic_reply_lists_the_topics(bot: Harness) -> None:
 
 async def test_english_readers_get_english(bot: Harness) -> None:
     reply = await bot.say(BOB, "/time 7:05", language="en")
-    assert reply["text"] == "⏰ Your digest will come every day at 07:05 (Asia/Riyadh)."
+    assert reply["text"] == "⏰ Your digest schedule: 07:05 · every day (Asia/Riyadh)."
     reply = await bot.say(BOB, "/subscribe Middle East", language="en")
     assert reply["text"] == "✅ Subscribed to “Middle East”. It will be in your next digest."
 
@@ -150,7 +151,8 @@ async def test_settings_commands(bot: Harness) -> None:
     assert "موقوف من قبل" in (await bot.say(ALICE, "/pause"))["text"]
     assert "استأنفت الموجز" in (await bot.say(ALICE, "/resume"))["text"]
     user = await bot.services.users.get(ALICE)
-    assert user is not None and user.timezone == "Asia/Baku" and user.digest_time.hour == 7
+    assert user is not None and user.timezone == "Asia/Baku"
+    assert user.schedule.times == (time(7, 30),)
     await bot.say(ALICE, "/subscribe russia")
     mine = await bot.say(ALICE, "/mytopics")
     assert "روسيا" in mine["text"] and "٠٧:٣٠" in mine["text"]

@@ -52,7 +52,7 @@ async def test_digest_arrives_once_at_local_time_and_not_again_after_restart(
     bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
     try:
         assert await bot.services.digests.send_due(bot.app.bot) == {}
-        assert await bot.services.deliveries.status(READER, "digest", "2026-11-30") == "sent"
+        assert await bot.services.deliveries.status(READER, "digest", "2026-11-30T07:30") == "sent"
     finally:
         await bot.stop()
     assert len(digests_to(fake_bot_api)) == 1
@@ -84,14 +84,14 @@ async def test_a_send_interrupted_by_a_crash_is_not_repeated(
     try:
         await prepare(bot, feed_server)
         # What a kill -9 between "sending" and "sent" leaves behind.
-        delivery_id = await bot.services.deliveries.claim(READER, "digest", "2026-11-30")
+        delivery_id = await bot.services.deliveries.claim(READER, "digest", "2026-11-30T07:30")
         assert delivery_id is not None
         await bot.services.deliveries.mark(delivery_id, "sending")
     finally:
         await bot.stop()
     bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
     try:
-        assert await bot.services.deliveries.status(READER, "digest", "2026-11-30") == "uncertain"
+        assert await bot.services.deliveries.status(READER, "digest", "2026-11-30T07:30") == "uncertain"
         assert await bot.services.digests.send_due(bot.app.bot) == {}
     finally:
         await bot.stop()
@@ -105,7 +105,7 @@ async def test_a_claim_that_sent_nothing_is_retried_after_restart(
     bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
     try:
         await prepare(bot, feed_server)
-        assert await bot.services.deliveries.claim(READER, "digest", "2026-11-30") is not None
+        assert await bot.services.deliveries.claim(READER, "digest", "2026-11-30T07:30") is not None
     finally:
         await bot.stop()
     bot = await start_bot(fake_bot_api, tmp_path, clock=clock)

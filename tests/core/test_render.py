@@ -3,7 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.render import LANGUAGES, DigestItem, Renderer, pick_language
+from bot.core.digest import Digest, Section, StoryArticle, group_stories
+from bot.core.render import LANGUAGES, Renderer, pick_language
+from bot.core.topics import Catalog
 from bot.core.telegram_text import MESSAGE_LIMIT, RLM, check_html, starts_rtl_safe, visible_len
 from tests.paths import TEMPLATES
 
@@ -16,25 +18,49 @@ def renderer() -> Renderer:
     return Renderer(TEMPLATES)
 
 
-def item(title: str = "بوتين في باكو", **overrides: object) -> DigestItem:
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.load(TEMPLATES / "topics.toml")
+
+
+def item(title: str = "بوتين في باكو", story: int = 1, **overrides: object) -> StoryArticle:
     values: dict[str, object] = {
-        "title": title,
+        "id": story,
+        "story_id": story,
         "url": "https://example.org/a?x=1&y=2",
+        "title": title,
         "summary": "اختتم الرئيس زيارة.",
         "source": "BBC عربي",
         "published_at": NOW - timedelta(hours=2),
+        "topics": {"south_caucasus": 6.0},
     }
     values.update(overrides)
-    return DigestItem(**values)  # type: ignore[arg-type]
+    return StoryArticle(**values)  # type: ignore[arg-type]
+
+
+def digest_of(*articles: StoryArticle, topic: str = "south_caucasus", more: int = 0) -> Digest:
+    stories = sorted(group_stories(articles), key=lambda s: s.id)
+    return Digest((Section(topic, tuple(stories)),), more=more)
+
+
+def render(renderer: Renderer, catalog: Catalog, language: str, digest: Digest, **kw: object) -> list[str]:
+    return renderer.digest(language, digest, catalog=catalog, now=NOW, **kw)  # type: ignore[arg-type]
 
 
 def test_every_language_has_the_same_keys(renderer: Renderer) -> None:
-    arabic_only = {
-        f"plural.{noun}.{form}"
-        for noun in ("news", "feeds")
-        for form in ("zero", "two", "few", "many")
-    }
-    assert renderer.keys("ar") == renderer.keys("en") | arabic_only
+    """Same keys everywhere; plural tables differ only in the CLDR forms a language has."""
+
+    def common(language: str) -> set[str]:
+        return {
+            k
+            for k in renderer.keys(language)
+            if not (k.startswith("plural.") and k.rsplit(".", 1)[1] not in ("one", "other"))
+        }
+
+    assert common("ar") == common("en")
+    for key in renderer.keys("ar"):
+        if key.startswith("plural."):
+            assert key.rsplit(".", 1)[0] + ".other" in renderer.keys("ar")
 
 
 @pytest.mark.parametrize(
@@ -57,9 +83,9 @@ def test_date_in_arabic_in_the_readers_zone(renderer: Renderer) -> None:
     )
 
 
-def test_feed_text_is_escaped_everywhere(renderer: Renderer) -> None:
+def test_feed_text_is_escaped_everywhere(renderer: Renderer, catalog: Catalog) -> None:
     hostile = item(HOSTILE, summary=HOSTILE, source=HOSTILE, url='https://e.com/"><script>')
-    (message,) = renderer.digest("ar", [hostile], now=NOW)
+    (message,) = render(renderer, catalog, "ar", digest_of(hostile))
     assert "<script>" not in message
     assert "&lt;/a&gt;&lt;script&gt;x&lt;/script&gt; &amp; &#34;q&#34;" in message
     check_html(message)
@@ -71,9 +97,13 @@ def test_replies_escape_user_input(renderer: Renderer) -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_long_digest_splits_at_item_boundaries(renderer: Renderer, language: str) -> None:
-    items = [item("📰 عنوان طويل " * 20 + str(i), summary="ملخص 🙂 " * 40) for i in range(40)]
-    messages = renderer.digest(language, items, now=NOW)
+def test_long_digest_splits_at_item_boundaries(
+    renderer: Renderer, catalog: Catalog, language: str
+) -> None:
+    items = [
+        item("📰 عنوان طويل " * 20 + str(i), story=i + 1, summary="ملخص 🙂 " * 40) for i in range(40)
+    ]
+    messages = render(renderer, catalog, language, digest_of(*items))
     assert len(messages) > 1
     for message in messages:
         assert visible_len(message) <= MESSAGE_LIMIT
@@ -83,9 +113,14 @@ def test_long_digest_splits_at_item_boundaries(renderer: Renderer, language: str
         assert body.count(f"عنوان طويل {i}</b></a>") == 1
 
 
-def test_every_line_of_the_arabic_digest_stays_right_to_left(renderer: Renderer) -> None:
+def test_every_line_of_the_arabic_digest_stays_right_to_left(
+    renderer: Renderer, catalog: Catalog
+) -> None:
     latin = item("Putin visits Baku", summary="2024: talks", source="BBC")
-    for message in renderer.digest("ar", [latin, item()], now=NOW):
+    other = item(story=2, source="Reuters", url="https://r.com/x")
+    second = item(story=2, source="AP", url="https://ap.org/x")
+    digest = digest_of(latin, other, second, more=4)
+    for message in render(renderer, catalog, "ar", digest):
         for line in message.splitlines():
             assert starts_rtl_safe(line), line
 
@@ -96,6 +131,10 @@ def test_every_arabic_reply_stays_right_to_left(renderer: Renderer) -> None:
         **{"time": "08:00", "timezone": "Asia/Riyadh", "names": "روسيا", "name": "روسيا"},
         **{"given": "Mars/Base", "command": "subscribe", "paused": True, "feeds": 12},
         **{"new": 3, "failed": 1, "failures": [("https://example.org/rss", "http-404")]},
+        **{"schedule": "08:00 · كل يوم", "city": "الرياض", "days": "كل يوم", "first": "الأحد"},
+        **{"last": "الخميس", "times": "07:30", "quiet": "23:00–07:00", "start": "23:00"},
+        **{"end": "07:00", "style": "arabic", "n": 10, "low": 3, "high": 30, "title": "Mujaz"},
+        **{"sources": [("BBC", "https://bbc.com/x")]},
     }
     for key in renderer.keys("ar"):
         if key.startswith(("plural.", "commands.")):
@@ -104,8 +143,8 @@ def test_every_arabic_reply_stays_right_to_left(renderer: Renderer) -> None:
             assert starts_rtl_safe(line), (key, line)
 
 
-def test_digest_item_links_headline(renderer: Renderer) -> None:
-    (message,) = renderer.digest("ar", [item()], now=NOW)
+def test_digest_item_links_headline(renderer: Renderer, catalog: Catalog) -> None:
+    (message,) = render(renderer, catalog, "ar", digest_of(item()))
     assert f'• {RLM}<a href="https://example.org/a?x=1&amp;y=2"><b>بوتين في باكو</b></a>' in message
     assert "قبل ساعتين" in message
     assert "الأحد، ٢٩ نوفمبر ٢٠٢٦" in message

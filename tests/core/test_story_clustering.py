@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.core.cluster import StoryDoc, assign_stories, stem, tokens
+from bot.core.cluster import StoryDoc, assign_stories, tokens
 from tests.paths import ROOT
 
 T0 = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
@@ -61,7 +61,9 @@ def test_lead_joins_a_paraphrased_headline() -> None:
 
 
 def test_late_source_joins_the_existing_story() -> None:
-    earlier = StoryDoc(10, "أوبك بلس تمدد خفض إنتاج النفط حتى نهاية العام المقبل", "", T0, story_id=7)
+    earlier = StoryDoc(
+        10, "أوبك بلس تمدد خفض إنتاج النفط حتى نهاية العام المقبل", "", T0, story_id=7
+    )
     late = StoryDoc(11, "تمديد خفض إنتاج النفط لتحالف أوبك بلس حتى نهاية العام القادم", "", T0)
     assert assign_stories([late], [earlier]) == {11: 7}
 
