@@ -91,7 +91,10 @@ async def test_a_send_interrupted_by_a_crash_is_not_repeated(
         await bot.stop()
     bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
     try:
-        assert await bot.services.deliveries.status(READER, "digest", "2026-11-30T07:30") == "uncertain"
+        assert (
+            await bot.services.deliveries.status(READER, "digest", "2026-11-30T07:30")
+            == "uncertain"
+        )
         assert await bot.services.digests.send_due(bot.app.bot) == {}
     finally:
         await bot.stop()

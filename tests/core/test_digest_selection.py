@@ -10,7 +10,13 @@ NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
 
 def article(
-    id: int, story: int, source: str, *, hours: float = 1, summary: str = "ملخص قصير.", **topics: float
+    id: int,
+    story: int,
+    source: str,
+    *,
+    hours: float = 1,
+    summary: str = "ملخص قصير.",
+    **topics: float,
 ) -> StoryArticle:
     return StoryArticle(
         id=id,

@@ -5,8 +5,8 @@ import pytest
 
 from bot.core.digest import Digest, Section, StoryArticle, group_stories
 from bot.core.render import LANGUAGES, Renderer, pick_language
-from bot.core.topics import Catalog
 from bot.core.telegram_text import MESSAGE_LIMIT, RLM, check_html, starts_rtl_safe, visible_len
+from bot.core.topics import Catalog
 from tests.paths import TEMPLATES
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
@@ -43,7 +43,9 @@ def digest_of(*articles: StoryArticle, topic: str = "south_caucasus", more: int 
     return Digest((Section(topic, tuple(stories)),), more=more)
 
 
-def render(renderer: Renderer, catalog: Catalog, language: str, digest: Digest, **kw: object) -> list[str]:
+def render(
+    renderer: Renderer, catalog: Catalog, language: str, digest: Digest, **kw: object
+) -> list[str]:
     return renderer.digest(language, digest, catalog=catalog, now=NOW, **kw)  # type: ignore[arg-type]
 
 
@@ -101,7 +103,8 @@ def test_long_digest_splits_at_item_boundaries(
     renderer: Renderer, catalog: Catalog, language: str
 ) -> None:
     items = [
-        item("📰 عنوان طويل " * 20 + str(i), story=i + 1, summary="ملخص 🙂 " * 40) for i in range(40)
+        item("📰 عنوان طويل " * 20 + str(i), story=i + 1, summary="ملخص 🙂 " * 40)
+        for i in range(40)
     ]
     messages = render(renderer, catalog, language, digest_of(*items))
     assert len(messages) > 1

@@ -18,7 +18,12 @@ def utc(day: int, hour: int, minute: int = 0) -> datetime:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("07:30", time(7, 30)), ("7:30", time(7, 30)), ("٠٧:٣٠", time(7, 30)), ("23:59", time(23, 59))],
+    [
+        ("07:30", time(7, 30)),
+        ("7:30", time(7, 30)),
+        ("٠٧:٣٠", time(7, 30)),
+        ("23:59", time(23, 59)),
+    ],
 )
 def test_parse_time(text: str, expected: time) -> None:
     assert parse_time(text) == expected
