@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -16,6 +16,7 @@ from bot.core.topics import Catalog, Classifier
 from bot.delivery.digests import DigestService
 from bot.ingest.fetch import new_client
 from bot.ingest.pipeline import Ingestor
+from bot.ingest.timing import Timing
 from storage.articles import ArticleRepository
 from storage.db import Database, utc_now
 from storage.deliveries import DeliveryRepository
@@ -64,7 +65,14 @@ class Services:
             classifier=classifier,
             renderer=renderer,
             http=http,
-            ingestor=Ingestor(feeds, articles, classifier, http),
+            ingestor=Ingestor(
+                feeds,
+                articles,
+                classifier,
+                http,
+                timing=Timing(interval=timedelta(minutes=settings.ingest_interval_minutes)),
+                clock=clock,
+            ),
             stories=stories,
             digests=DigestService(users, stories, deliveries, renderer, catalog, clock),
             clock=clock,

@@ -1,12 +1,79 @@
-"""Articles and the topics they are filed under."""
+"""Articles, the topics they are filed under, and the tombstones of pruned ones.
+
+An article is known by its guid within its feed or by its canonical URL (so
+the same story syndicated by two feeds of one publisher is stored once). Ids
+only grow: an update rewrites the row in place and keeps its id, so a digest's
+"after id" watermark does not see it as new again. Pruned articles leave their
+keys behind as tombstones, so an old item still in a feed does not return.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+
+import aiosqlite
 
 from bot.models import NewArticle, StoredArticle
 from storage.db import Database, from_db_time, to_db_time, utc_now
+
+_CHUNK = 400  # bound parameters per query, far below SQLite's limit
+_PRUNE_BATCH = 2000  # rows per delete, so no transaction holds the database for long
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """What dedup and update decisions need of a stored article."""
+
+    id: int
+    feed_id: int
+    guid: str | None
+    canonical_url: str
+    content_hash: str | None
+    updates: int
+    item_updated: datetime | None
+
+
+@dataclass
+class Known:
+    """The stored articles and tombstones matching a batch of feed items."""
+
+    by_guid: dict[str, KnownArticle] = field(default_factory=dict)  # this feed's guids
+    by_url: dict[str, KnownArticle] = field(default_factory=dict)  # any feed's URLs
+    tombstones: set[str] = field(default_factory=set)
+
+    def find(self, guid: str | None, canonical_url: str) -> KnownArticle | None:
+        return (self.by_guid.get(guid) if guid else None) or self.by_url.get(canonical_url)
+
+    def buried(self, feed_id: int, guid: str | None, canonical_url: str) -> str | None:
+        """The tombstone key that matches, if the article was pruned."""
+        for key in (guid_key(feed_id, guid) if guid else None, url_key(canonical_url)):
+            if key and key in self.tombstones:
+                return key
+        return None
+
+
+@dataclass(frozen=True)
+class ArticleUpdate:
+    """A revised item: new text for a stored article, same id."""
+
+    id: int
+    article: NewArticle
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    added: int
+    updated: int
+
+
+def guid_key(feed_id: int, guid: str) -> str:
+    return f"g {feed_id} {guid}"
+
+
+def url_key(canonical_url: str) -> str:
+    return f"u {canonical_url}"
 
 
 class ArticleRepository:
@@ -15,35 +82,96 @@ class ArticleRepository:
 
     async def add_many(self, feed_id: int, articles: Iterable[NewArticle]) -> int:
         """Store the articles not seen before (same guid in this feed, or same canonical URL)."""
-        added = 0
-        fetched_at = to_db_time(utc_now())
+        batch = list(articles)
+        if not batch:
+            return 0
         async with self.db.transaction() as conn:
-            for article in articles:
-                cursor = await conn.execute(
-                    "INSERT OR IGNORE INTO articles (feed_id, guid, url, canonical_url, title,"
-                    " summary, text, source, published_at, fetched_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        feed_id,
-                        article.guid,
-                        article.url,
-                        article.canonical_url,
-                        article.title,
-                        article.summary,
-                        article.text,
-                        article.source,
-                        to_db_time(article.published_at),
-                        fetched_at,
-                    ),
-                )
-                if cursor.rowcount != 1:
-                    continue
-                added += 1
+            return await _insert(conn, feed_id, batch)
+
+    async def known(
+        self, feed_id: int, guids: Iterable[str], canonical_urls: Iterable[str]
+    ) -> Known:
+        """The stored articles and tombstones that any of these keys name."""
+        guid_list, url_list = sorted(set(guids)), sorted(set(canonical_urls))
+        known = Known()
+        columns = "id, feed_id, guid, canonical_url, content_hash, updates, item_updated"
+        for chunk in _chunks(guid_list):
+            marks = ",".join("?" * len(chunk))
+            for row in await self.db.fetchall(
+                f"SELECT {columns} FROM articles WHERE feed_id = ? AND guid IN ({marks})",
+                (feed_id, *chunk),
+            ):
+                known.by_guid[row["guid"]] = _known(row)
+        for chunk in _chunks(url_list):
+            marks = ",".join("?" * len(chunk))
+            for row in await self.db.fetchall(
+                f"SELECT {columns} FROM articles WHERE canonical_url IN ({marks})", chunk
+            ):
+                known.by_url[row["canonical_url"]] = _known(row)
+        keys = [guid_key(feed_id, g) for g in guid_list] + [url_key(u) for u in url_list]
+        for chunk in _chunks(keys):
+            marks = ",".join("?" * len(chunk))
+            rows = await self.db.fetchall(
+                f"SELECT key FROM tombstones WHERE key IN ({marks})", chunk
+            )
+            known.tombstones.update(r["key"] for r in rows)
+        return known
+
+    async def store(
+        self,
+        feed_id: int,
+        new: Sequence[NewArticle],
+        updates: Sequence[ArticleUpdate] = (),
+        *,
+        tombstones_seen: Sequence[str] = (),
+    ) -> StoreResult:
+        """One transaction for a feed's batch: new articles, revised ones, bookkeeping.
+
+        A revised item whose clean title and text did not change (a tracking pixel,
+        a rotating ad) only has its new hash stored. `tombstones_seen` are keys of
+        pruned articles the feed still carries; they are kept alive while it does.
+        """
+        now = to_db_time(utc_now())
+        async with self.db.transaction() as conn:
+            added = await _insert(conn, feed_id, list(new)) if new else 0
+            updated = await _update(conn, updates, now) if updates else 0
+            if tombstones_seen:
                 await conn.executemany(
-                    "INSERT INTO article_topics (article_id, topic_id, score) VALUES (?, ?, ?)",
-                    [(cursor.lastrowid, topic, score) for topic, score in article.topics.items()],
+                    "UPDATE tombstones SET seen_at = ? WHERE key = ?",
+                    [(now, k) for k in tombstones_seen],
                 )
-        return added
+        return StoreResult(added, updated)
+
+    async def prune(self, older_than: datetime) -> int:
+        """Delete articles published before `older_than` (and their topics); keep their keys."""
+        cutoff, now, removed = to_db_time(older_than), to_db_time(utc_now()), 0
+        while True:
+            async with self.db.transaction() as conn:
+                async with conn.execute(
+                    "SELECT id, feed_id, guid, canonical_url FROM articles"
+                    " WHERE published_at < ? LIMIT ?",
+                    (cutoff, _PRUNE_BATCH),
+                ) as cursor:
+                    rows = list(await cursor.fetchall())
+                if not rows:
+                    return removed
+                keys = [url_key(r["canonical_url"]) for r in rows] + [
+                    guid_key(r["feed_id"], r["guid"]) for r in rows if r["guid"]
+                ]
+                await conn.executemany(
+                    "INSERT OR REPLACE INTO tombstones (key, seen_at) VALUES (?, ?)",
+                    [(k, now) for k in keys],
+                )
+                await conn.executemany(
+                    "DELETE FROM articles WHERE id = ?", [(r["id"],) for r in rows]
+                )
+                removed += len(rows)
+
+    async def prune_tombstones(self, not_seen_since: datetime) -> int:
+        """Forget keys no feed has carried since `not_seen_since`."""
+        return await self.db.execute(
+            "DELETE FROM tombstones WHERE seen_at < ?", (to_db_time(not_seen_since),)
+        )
 
     async def for_topics(
         self, topic_ids: Iterable[str], *, after_id: int | None, since: datetime, limit: int
@@ -82,3 +210,104 @@ class ArticleRepository:
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM articles")
         return int(row[0]) if row else 0
+
+
+async def _insert(conn: aiosqlite.Connection, feed_id: int, articles: list[NewArticle]) -> int:
+    """Insert what is not stored yet; returns how many rows were added.
+
+    Runs inside the caller's write transaction, so ids above the current maximum
+    are exactly the rows this batch added (AUTOINCREMENT ids only grow).
+    """
+    async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles") as cursor:
+        row = await cursor.fetchone()
+    before = int(row[0]) if row else 0
+    fetched_at = to_db_time(utc_now())
+    await conn.executemany(
+        "INSERT OR IGNORE INTO articles (feed_id, guid, url, canonical_url, title, summary,"
+        " text, source, published_at, fetched_at, content_hash, item_updated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                feed_id,
+                a.guid,
+                a.url,
+                a.canonical_url,
+                a.title,
+                a.summary,
+                a.text,
+                a.source,
+                to_db_time(a.published_at),
+                fetched_at,
+                a.content_hash,
+                to_db_time(a.item_updated) if a.item_updated else None,
+            )
+            for a in articles
+        ],
+    )
+    async with conn.execute(
+        "SELECT id, canonical_url FROM articles WHERE id > ?", (before,)
+    ) as cursor:
+        ids = {r["canonical_url"]: r["id"] for r in await cursor.fetchall()}
+    await conn.executemany(
+        "INSERT OR IGNORE INTO article_topics (article_id, topic_id, score) VALUES (?, ?, ?)",
+        [
+            (ids[a.canonical_url], topic, score)
+            for a in articles
+            if a.canonical_url in ids
+            for topic, score in a.topics.items()
+        ],
+    )
+    return len(ids)
+
+
+async def _update(conn: aiosqlite.Connection, updates: Sequence[ArticleUpdate], now: str) -> int:
+    """Rewrite revised articles in place; a row whose clean text is unchanged is left alone."""
+    await conn.executemany(
+        "UPDATE articles SET content_hash = ?, item_updated = COALESCE(?, item_updated)"
+        " WHERE id = ?",
+        [
+            (
+                u.article.content_hash,
+                to_db_time(u.article.item_updated) if u.article.item_updated else None,
+                u.id,
+            )
+            for u in updates
+        ],
+    )
+    before = conn.total_changes
+    await conn.executemany(
+        "UPDATE articles SET title = ?, summary = ?, text = ?, updates = updates + 1,"
+        " updated_at = ? WHERE id = ? AND (title IS NOT ? OR text IS NOT ?)",
+        [
+            (u.article.title, u.article.summary, u.article.text, now, u.id, u.article.title,
+             u.article.text)
+            for u in updates
+        ],
+    )  # fmt: skip
+    updated = conn.total_changes - before
+    if updated:
+        await conn.executemany(
+            "DELETE FROM article_topics WHERE article_id = ?", [(u.id,) for u in updates]
+        )
+        await conn.executemany(
+            "INSERT INTO article_topics (article_id, topic_id, score) VALUES (?, ?, ?)",
+            [(u.id, t, s) for u in updates for t, s in u.article.topics.items()],
+        )
+    return updated
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _known(row: aiosqlite.Row) -> KnownArticle:
+    return KnownArticle(
+        id=row["id"],
+        feed_id=row["feed_id"],
+        guid=row["guid"],
+        canonical_url=row["canonical_url"],
+        content_hash=row["content_hash"],
+        updates=row["updates"],
+        item_updated=from_db_time(row["item_updated"]) if row["item_updated"] else None,
+    )

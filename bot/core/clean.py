@@ -3,8 +3,9 @@
 Scraped pages and generous feeds carry the page's furniture inside the
 article: "Photo of author", "By <site>", English photo captions, agency
 credits like "(رويترز)", "المصدر :", "رابط المصدر", "أضف تعليق", reCAPTCHA
-and cookie notices. These are dropped line by line, after the HTML has been
-turned into paragraphs.
+and cookie notices, share and newsletter prompts, and "read more" tails. These
+are dropped line by line, after the HTML has been turned into paragraphs
+(scripts, styles, hidden elements and figure captions never become text).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ _BLOCK_TAGS = frozenset(
         "li",
         "ul",
         "ol",
+        "dl",
+        "dt",
+        "dd",
         "h1",
         "h2",
         "h3",
@@ -34,12 +38,19 @@ _BLOCK_TAGS = frozenset(
         "figcaption",
         "section",
         "article",
+        "aside",
         "header",
         "footer",
+        "main",
+        "nav",
         "tr",
+        "td",
+        "th",
         "table",
         "pre",
         "hr",
+        "address",
+        "details",
     ]
 )
 _SKIP_TAGS = frozenset(
@@ -49,34 +60,80 @@ _SKIP_TAGS = frozenset(
         "noscript",
         "iframe",
         "svg",
+        "math",
         "object",
         "embed",
         "template",
         "head",
+        "title",
+        "button",
+        "select",
+        "textarea",
+        "form",
     ]
 )
 # Captions are removed together with their image: they describe the photo, not the news.
 _CAPTION_TAGS = frozenset(("figcaption",))
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
-_BOILERPLATE = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^photo of author$",
-        r"^by\s+\S.{0,60}$",
-        r"^(بقلم|كتب|كتبت)\s*[:：]?\s*\S.{0,40}$",
-        r"^المصدر\s*[:：]",
-        r"^(رابط المصدر|اضف تعليق|أضف تعليق|اترك تعليقا|اترك تعليقاً|شارك|شارك المقال)$",
-        r"^(اقرأ|إقرأ|اقرا) (أيضا|أيضاً|ايضا|المزيد)\b",
-        r"^(read more|continue reading|the post .* appeared first on .*)",
-        r"recaptcha|privacy policy and terms|cookies?\b.*(accept|consent|policy)",
-        r"(ملفات تعريف الارتباط|سياسة الخصوصية)",
-        r"^(advertisement|إعلان)$",
-    )
-]
+# Whole lines that are page furniture, in Arabic and English.
+_BOILERPLATE_LINES = (
+    r"photo of author|author photo|صورة الكاتب",
+    r"by\s+\S.{0,60}",
+    r"(بقلم|كتب|كتبت|إعداد|اعداد|تحرير)\s*[:：]?\s*\S.{0,40}",
+    r"(رابط المصدر|رابط مختصر|اضف تعليق|أضف تعليق|أضف تعليقك|اترك تعليقا|اترك تعليقاً|"
+    r"اترك ردا|اترك رداً|التعليقات|شارك|شارك المقال|شارك الخبر|شارك هذا المقال|مشاركة|"
+    r"طباعة|نسخ الرابط|تم نسخ الرابط|اقرأ أيضا|اقرأ أيضاً|إقرأ أيضا|إقرأ أيضاً|مواضيع ذات صلة|"
+    r"أخبار ذات صلة|اخبار ذات صلة|مقالات ذات صلة|الأكثر قراءة|الاكثر قراءة)\s*[:：]?",
+    r"(advertisement|sponsored|إعلان|اعلان|محتوى مدفوع)",
+    r"(share|share this|share this article|like this|related|related posts|related articles|"
+    r"comments?|leave a (comment|reply)|print|tweet|email)\s*[:：]?",
+    r"(all rights reserved|جميع الحقوق محفوظة|حقوق النشر محفوظة)\b.{0,80}",
+    r"(©|copyright)\s.{0,80}",
+)
+# Patterns that mark a line as furniture wherever they appear in it.
+_BOILERPLATE_ANYWHERE = (
+    r"^المصدر\s*[:：]",
+    r"^(اقرأ|إقرأ|اقرا) (أيضا|أيضاً|ايضا|المزيد)\b",
+    r"^(read more|continue reading|read the full (story|article))\b",
+    r"^the post .* appeared first on .*",
+    r"^this (article|entry) (was )?(originally )?(published|posted) ",
+    r"recaptcha|privacy policy and terms|terms of service apply",
+    r"\bcookies?\b.{0,80}\b(accept|consent|policy|agree|settings)\b",
+    r"(accept|allow) (all )?cookies",
+    r"(ملفات تعريف الارتباط|سياسة الخصوصية|سياسة ملفات)",
+    r"(sign up|subscribe) (for|to) (our|the) (newsletter|daily|free)",
+    r"^(اشترك|اشترك الآن|سجل) (في|ب)?\s?(النشرة|نشرتنا)",
+    r"^(follow us|تابعونا|تابعنا) (on|عبر|على)\b",
+    r"^(download|حمّل|حمل) (our|the|تطبيق)\b",
+)
+_BOILERPLATE = re.compile(
+    "|".join(f"(?:^(?:{p})$)" for p in _BOILERPLATE_LINES)
+    + "|"
+    + "|".join(f"(?:{p})" for p in _BOILERPLATE_ANYWHERE),
+    re.IGNORECASE,
+)
 # A caption line in Arabic papers ends with the photo agency in brackets.
 _AGENCY_CREDIT = re.compile(
     r"\((رويترز|الفرنسية|الصحافة الفرنسية|أ\.? ?ف\.? ?ب|أسوشيتد برس|الأناضول|غيتي|"
-    r"وكالات|الأوروبية|إي بي إيه|شترستوك|مواقع التواصل|أرشيف|الجزيرة|سبوتنيك|تاس)\)\s*$"
+    r"وكالات|الأوروبية|إي بي إيه|شترستوك|مواقع التواصل|أرشيف|الجزيرة|سبوتنيك|تاس|"
+    r"أ ب|د ب أ|رويترز/أرشيف|غيتي إيميجز|Getty|Reuters|AFP|AP|EPA)\)\s*$"
+)
+# "Read more" tails closing a feed's summary: "… [Read more]", "[…]", "اقرأ المزيد »".
+_TAIL_STRONG = (
+    r"read more|continue reading|read the full (?:story|article)|keep reading|"
+    r"اقرأ المزيد|إقرأ المزيد|اقرا المزيد|اقرأ أكثر|تابع القراءة|أكمل القراءة|"
+    r"لمزيد من التفاصيل|التفاصيل كاملة"
+)
+_TAIL_WEAK = r"more|المزيد|للمزيد|التفاصيل"  # ordinary words: only with an ellipsis or arrow
+_ELLIPSIS = r"(?:…|\.\.\.|\[\s*(?:…|\.\.\.)\s*\])"
+_ARROW = r"(?:»|›|→|>>|…|\.\.\.)"
+_TAIL = re.compile(
+    rf"(?:\s*\[\s*(?:…|\.\.\.)\s*\]"
+    rf"|(?:^|(?<=[\s….\]]))\s*{_ELLIPSIS}?\s*[\[(]?\s*(?:{_TAIL_STRONG})\s*{_ARROW}?\s*[\])]?"
+    rf"|\s*{_ELLIPSIS}\s*[\[(]?\s*(?:{_TAIL_WEAK})\s*{_ARROW}?\s*[\])]?"
+    rf"|(?:^|(?<=\s))[\[(]?\s*(?:{_TAIL_WEAK})\s*{_ARROW}\s*[\])]?)\s*$",
+    re.IGNORECASE,
 )
 _DATELINE = re.compile(r"^[\u0600-\u06FF]+(?: [\u0600-\u06FF]+)?\s*[–—-]\s*(?=\S)")
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
@@ -86,34 +143,72 @@ _TERMINAL = '.!?؟…»"”)'
 
 
 class _TextExtractor(HTMLParser):
+    """Visible text, with a line break at every block; skipped and hidden subtrees dropped."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._hidden: list[str] = []  # tags of open hidden elements, innermost last
+        self._hidden_depth = 0  # same-name tags opened inside the innermost hidden one
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._hidden:
+            if tag == self._hidden[-1]:
+                self._hidden_depth += 1
+            return
         if tag in _SKIP_TAGS or tag in _CAPTION_TAGS:
             self._skip += 1
+        elif _is_hidden(attrs) and tag not in _VOID_TAGS:
+            self._hidden.append(tag)
+            self._hidden_depth = 0
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS and not self._hidden:
+            self.parts.append("\n")  # <br/>, <hr/>: a break, nothing to close
+
     def handle_endtag(self, tag: str) -> None:
+        if self._hidden:
+            if tag == self._hidden[-1]:
+                if self._hidden_depth:
+                    self._hidden_depth -= 1
+                else:
+                    self._hidden.pop()
+            return
         if tag in _SKIP_TAGS or tag in _CAPTION_TAGS:
             self._skip = max(0, self._skip - 1)
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if not self._skip and not self._hidden:
             self.parts.append(data)
+
+
+_VOID_TAGS = frozenset(("img", "br", "hr", "input", "meta", "link", "source", "wbr", "col"))
+
+
+def _is_hidden(attrs: list[tuple[str, str | None]]) -> bool:
+    for name, value in attrs:
+        if name == "hidden" or (name == "aria-hidden" and value == "true"):
+            return True
+        if name == "style" and value and _HIDDEN_STYLE.search(value):
+            return True
+    return False
 
 
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML fragment, one paragraph per line."""
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    text = html.unescape("".join(parser.parts)).replace("\xa0", " ")
+    if "<" not in markup and "&" not in markup:
+        text = markup  # plain text: nothing to parse
+    else:
+        parser = _TextExtractor()
+        parser.feed(markup)
+        parser.close()
+        text = html.unescape("".join(parser.parts))
+    text = text.replace("\xa0", " ").replace("\u200b", "")
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
@@ -124,24 +219,37 @@ def one_line(markup: str) -> str:
 
 
 def is_boilerplate(line: str, *, arabic_article: bool) -> bool:
-    if any(p.search(line) for p in _BOILERPLATE) or _AGENCY_CREDIT.search(line):
+    if _BOILERPLATE.search(line) or _AGENCY_CREDIT.search(line):
         return True
     # An English photo caption inside an Arabic article.
     return arabic_article and _mostly_latin(line)
 
 
+def strip_tail(line: str) -> str:
+    """The line without a closing "read more" link or a bracketed ellipsis."""
+    return _TAIL.sub("", line).rstrip()
+
+
 def clean_text(text: str, *, title: str = "") -> str:
     """Paragraphs of the article without page furniture and without a repeated headline."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    arabic = _is_arabic("\n".join(lines) + title)
-    norm_title = normalize(title)
+    if lines:
+        lines[-1] = strip_tail(lines[-1])
+    sample = "\n".join(lines[:20]) + title
+    arabic = _is_arabic(sample)
     kept = [
         line
         for line in lines
-        if not is_boilerplate(line, arabic_article=arabic)
-        and not (norm_title and normalize(line) == norm_title)
+        if line and not is_boilerplate(line, arabic_article=arabic) and not _same(line, title)
     ]
     return "\n".join(kept)
+
+
+def _same(line: str, title: str) -> bool:
+    """The headline repeated as a paragraph (compared normalized; only near-equal lengths)."""
+    if not title or abs(len(line) - len(title)) > len(title) // 5 + 5:
+        return False
+    return normalize(line) == normalize(title)
 
 
 def summarize(text: str, *, max_chars: int = 280, max_sentences: int = 2) -> str:

@@ -1,19 +1,38 @@
-"""Bytes to feed entries with feedparser, off the event loop.
+"""Bytes to feed entries: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed by hand.
 
 feedparser is given bytes and the response headers (lowercase names), never a
 URL or a path string: given a string it may itself read files or the network.
+The encoding is settled first (see encoding.py). feedparser's HTML sanitizer
+and relative-URI rewriting inside content are switched off: we never show a
+feed's HTML, only the plain text html_to_text draws from it (scripts and
+styles dropped), so that work would be thrown away. Entry links are still
+resolved against the feed's base.
+
+Malformed but readable XML ("bozo") is accepted; a page that is no feed at all
+(an HTML page, a login wall) is reported as such, with the feeds it links to.
 """
 
 from __future__ import annotations
 
 import asyncio
-import calendar
+import hashlib
 import io
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from html import escape
 from typing import Any
 
 import feedparser
+
+from bot.core.urls import is_web_url
+from bot.ingest.dates import entry_time
+from bot.ingest.encoding import to_utf8
+from bot.ingest.jsonfeed import looks_like_json_feed, parse_json_feed
+from bot.ingest.timing import ttl_hint
+
+FEED_LINK_TYPES = frozenset(
+    ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +42,14 @@ class Entry:
     title_html: str
     content_html: str
     published: datetime | None
+    updated: datetime | None = None
+
+    def fingerprint(self) -> str:
+        """Hash of what a reader sees of the item; feed-level changes do not touch it."""
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (self.title_html, "\0", self.link or "", "\0", self.content_html):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -31,6 +58,11 @@ class ParsedFeed:
     entries: list[Entry]
     is_feed: bool  # False for an HTML page or anything else that is not a feed
     problem: str | None = None  # feedparser's complaint about malformed but readable XML
+    site_url: str | None = None
+    ttl: timedelta | None = None  # how long the feed says it stays fresh
+    feed_links: list[str] = field(default_factory=list)  # feeds an HTML page points to
+    encoding: str = "utf-8"
+    version: str = ""
 
 
 async def parse(body: bytes, *, url: str, headers: dict[str, str] | None = None) -> ParsedFeed:
@@ -39,45 +71,89 @@ async def parse(body: bytes, *, url: str, headers: dict[str, str] | None = None)
 
 def parse_sync(body: bytes, *, url: str, headers: dict[str, str] | None = None) -> ParsedFeed:
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
+    if looks_like_json_feed(body):
+        try:
+            return _json_feed(body, url)
+        except ValueError:
+            pass  # not JSON after all: let feedparser say what it is
+    body, response_headers, encoding = to_utf8(body, response_headers)
     # Relative links are resolved against the feed's own address.
-    response_headers.setdefault("content-location", url)
-    data = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
-    is_feed = bool(data.get("version")) or bool(data.entries)
+    response_headers["content-location"] = url
+    data = feedparser.parse(
+        io.BytesIO(body),
+        response_headers=response_headers,
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    version = str(data.get("version") or "")
+    is_feed = bool(version) or bool(data.entries)
     problem = str(data.get("bozo_exception")) if data.get("bozo") else None
+    feed = data.feed
     return ParsedFeed(
-        title=(data.feed.get("title") or None),
-        entries=[_entry(e) for e in data.entries],
+        title=(feed.get("title") or None),
+        entries=[_entry(e) for e in data.entries] if is_feed else [],
         is_feed=is_feed,
         problem=problem,
+        site_url=feed.get("link") if is_web_url(feed.get("link") or "") else None,
+        ttl=ttl_hint(feed.get("ttl"), feed.get("sy_updateperiod"), feed.get("sy_updatefrequency")),
+        feed_links=[] if is_feed else _feed_links(feed),
+        encoding=encoding,
+        version=version,
+    )
+
+
+def _json_feed(body: bytes, url: str) -> ParsedFeed:
+    feed, items = parse_json_feed(body, url=url)
+    return ParsedFeed(
+        title=feed["title"] or None,
+        entries=[Entry(**item) for item in items],
+        is_feed=True,
+        site_url=feed["link"],
+        version="json",
     )
 
 
 def _entry(entry: Any) -> Entry:
-    content = entry.get("content") or []
-    # The longest body the feed offers: full content when present, else the summary.
-    bodies = [c.get("value", "") for c in content] + [entry.get("summary", "")]
     return Entry(
-        guid=entry.get("id") or None,
-        link=entry.get("link") or None,
-        title_html=_title_html(entry),
-        content_html=max(bodies, key=len),
-        published=_time(entry.get("published_parsed") or entry.get("updated_parsed")),
+        guid=(entry.get("id") or "").strip() or None,
+        link=_link(entry),
+        title_html=_html(entry.get("title_detail"), entry.get("title", "")),
+        content_html=_body(entry),
+        published=entry_time(entry.get("published_parsed"), entry.get("published")),
+        # dict.get: feedparser's own get maps a missing "updated" to "published", with a warning.
+        updated=entry_time(dict.get(entry, "updated_parsed"), dict.get(entry, "updated")),
     )
 
 
-def _title_html(entry: Any) -> str:
-    detail = entry.get("title_detail") or {}
-    title = str(entry.get("title", ""))
-    # feedparser gives text/plain titles already unescaped; escape back so one HTML path serves all.
-    if detail.get("type") == "text/plain":
-        return title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return title
+def _link(entry: Any) -> str | None:
+    # FeedBurner proxies links through its own redirector; the original is kept aside.
+    for candidate in (entry.get("feedburner_origlink"), entry.get("link"), entry.get("id")):
+        if candidate and is_web_url(candidate):
+            return str(candidate).strip()
+    return None
 
 
-def _time(parsed: Any) -> datetime | None:
-    if not parsed:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
-    except (OverflowError, ValueError, TypeError):
-        return None
+def _body(entry: Any) -> str:
+    """The longest body the feed offers: full content when present, else the summary."""
+    bodies = [_html(c, c.get("value", "")) for c in entry.get("content") or []]
+    bodies.append(_html(entry.get("summary_detail"), entry.get("summary", "")))
+    return max(bodies, key=len)
+
+
+def _html(detail: Any, value: Any) -> str:
+    """Text as HTML: plain text (Atom type="text") is escaped so one HTML path serves all."""
+    text = str(value or "")
+    if (detail or {}).get("type") == "text/plain":
+        return escape(text, quote=False)
+    return text
+
+
+def _feed_links(feed: Any) -> list[str]:
+    """Feeds an HTML page announces with <link rel="alternate" type="application/rss+xml">."""
+    return [
+        str(link["href"])
+        for link in feed.get("links") or []
+        if link.get("rel") == "alternate"
+        and link.get("type") in FEED_LINK_TYPES
+        and link.get("href")
+    ]

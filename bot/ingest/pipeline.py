@@ -1,30 +1,46 @@
 """One ingestion pass: fetch → parse → process → store, per feed, feeds side by side.
 
-Reads top to bottom like the data flow. One feed's failure is recorded as that
-feed's status and never stops the pass.
+Reads top to bottom like Miniflux's RefreshFeed: conditional GET → honour
+Retry-After and cache hints → stop on 304 (or on the very bytes parsed last
+time) → parse → keep only new or revised items → clean, fetch full text where
+the feed is a teaser, classify → store → reset the error count and set the
+next check. One feed's failure is recorded as that feed's status, backs its
+next check off, and never stops the pass.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from bot.core.clean import html_to_text
 from bot.core.topics import Classifier
-from bot.ingest.fetch import FetchResult, fetch
-from bot.ingest.parse import parse
-from bot.ingest.process import to_article
-from bot.models import Feed
-from storage.articles import ArticleRepository
+from bot.core.urls import canonical_url, host_of, is_web_url
+from bot.ingest.extract import MAX_PAGES_PER_FEED, PageExtractor, wants_page
+from bot.ingest.fetch import Fetcher, FetchLimits, FetchResult
+from bot.ingest.parse import Entry, ParsedFeed, parse
+from bot.ingest.process import is_short, to_article
+from bot.ingest.timing import Timing, cache_hint
+from bot.models import Feed, NewArticle
+from storage.articles import ArticleRepository, ArticleUpdate, KnownArticle, StoreResult
 from storage.db import utc_now
 from storage.feeds import FeedRepository
 
 log = logging.getLogger(__name__)
-CONCURRENCY = 8
+
+FEEDS_IN_FLIGHT = 16  # feeds being worked on at once (bounds memory: each holds its body)
+ANSWERED = frozenset(("ok", "not-modified"))
+UPDATE_LIMIT = 3  # rewrites of one article whose item date does not move
+UPDATE_HARD_LIMIT = 20  # rewrites even when the item says it was revised
+TOMBSTONE_KEEP = timedelta(days=30)  # a pruned key no feed has carried for this long is forgotten
 
 
 @dataclass(frozen=True)
@@ -34,9 +50,30 @@ class FeedReport:
     entries: int = 0
     new: int = 0
     error: str | None = None
+    updated: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return self.status not in ANSWERED
 
     def as_json(self) -> dict[str, object]:
-        return {k: v for k, v in asdict(self).items() if k != "error" or v}
+        data = asdict(self)
+        return {k: v for k, v in data.items() if k not in ("error", "updated") or v}
+
+
+@dataclass(frozen=True)
+class FeedCheck:
+    """What one trial fetch of an address found, before it is saved as a feed."""
+
+    url: str  # where the feed is: after a permanent redirect or the page's feed link
+    status: str
+    title: str | None = None
+    entries: int = 0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
 
 
 class Ingestor:
@@ -46,11 +83,18 @@ class Ingestor:
         articles: ArticleRepository,
         classifier: Classifier,
         client: httpx.AsyncClient,
+        *,
+        timing: Timing | None = None,
+        limits: FetchLimits | None = None,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.feeds = feeds
         self.articles = articles
         self.classifier = classifier
-        self.client = client
+        self.fetcher = Fetcher(client, limits)
+        self.pages = PageExtractor(self.fetcher)
+        self.timing = timing or Timing()
+        self.clock = clock
 
     async def run(
         self,
@@ -60,7 +104,7 @@ class Ingestor:
     ) -> list[FeedReport]:
         """Ingest the given feeds (all enabled ones by default); reports in the feeds' order."""
         targets = list(feeds) if feeds is not None else await self.feeds.all(enabled_only=True)
-        gate = asyncio.Semaphore(CONCURRENCY)
+        gate = asyncio.Semaphore(FEEDS_IN_FLIGHT)
 
         async def one(feed: Feed) -> FeedReport:
             async with gate:
@@ -71,57 +115,246 @@ class Ingestor:
 
         return list(await asyncio.gather(*(one(f) for f in targets)))
 
+    async def run_due(
+        self, *, limit: int | None = None, on_done: Callable[[FeedReport], None] | None = None
+    ) -> list[FeedReport]:
+        """Ingest the feeds whose next check has come (the scheduler's tick)."""
+        return await self.run(await self.feeds.due(self.clock(), limit=limit), on_done=on_done)
+
     async def ingest(self, feed: Feed) -> FeedReport:
         try:
             return await self._ingest(feed)
         except Exception as exc:  # one feed never stops the pass
             log.exception("ingesting %s failed", feed.url)
-            await self.feeds.record_failure(feed.id, status="error", error=repr(exc))
-            return FeedReport(feed.url, "error", error=repr(exc)[:300])
+            return await self._failed(feed, "error", repr(exc)[:300])
 
     async def _ingest(self, feed: Feed) -> FeedReport:
         result = await self._fetch(feed)
+        if result.moved_to and await self.feeds.move(feed.id, result.moved_to):
+            log.info("%s moved permanently to %s", feed.url, result.moved_to)
         if result.status == "not-modified":
-            await self._record_success(feed, result, status="not-modified", title=None)
+            await self._answered(feed, result, status="not-modified")
             return FeedReport(feed.url, "not-modified")
         if not result.ok:
-            await self.feeds.record_failure(feed.id, status=result.status, error=result.error or "")
-            return FeedReport(feed.url, result.status, error=result.error)
+            return await self._failed(
+                feed, result.status, result.error or result.status, retry_after=result.retry_after
+            )
+        body_hash = hashlib.blake2b(result.body, digest_size=16).hexdigest()
+        if body_hash == feed.body_hash:  # a server without validators sent the same bytes
+            await self._answered(feed, result, status="not-modified")
+            return FeedReport(feed.url, "not-modified")
 
         parsed = await parse(result.body, url=result.url, headers=result.headers)
         if not parsed.is_feed:
-            error = "the address returned a page that is not an RSS or Atom feed"
-            await self.feeds.record_failure(feed.id, status="not-a-feed", error=error)
-            return FeedReport(feed.url, "not-a-feed", error=error)
+            return await self._failed(feed, "not-a-feed", _not_a_feed(parsed, result.url))
 
-        now = utc_now()
-        source = feed.title or parsed.title or feed.url
-        articles = [
-            a
-            for e in parsed.entries
-            if (a := to_article(e, source=source, classifier=self.classifier, now=now))
-        ]
-        new = await self.articles.add_many(feed.id, articles)
-        await self._record_success(feed, result, status="ok", title=parsed.title)
-        log.info("%s: %d entries, %d new", feed.url, len(parsed.entries), new)
-        return FeedReport(feed.url, "ok", entries=len(parsed.entries), new=new)
+        stored = await self._store(feed, parsed)
+        await self._answered(feed, result, status="ok", parsed=parsed, body_hash=body_hash)
+        log.info(
+            "%s: %d entries, %d new, %d updated",
+            feed.url,
+            len(parsed.entries),
+            stored.added,
+            stored.updated,
+        )
+        return FeedReport(
+            feed.url, "ok", entries=len(parsed.entries), new=stored.added, updated=stored.updated
+        )
+
+    async def _store(self, feed: Feed, parsed: ParsedFeed) -> StoreResult:
+        """Keep what is new or revised, process only that, store it in one transaction."""
+        entries = _unique(parsed.entries)
+        known = await self.articles.known(
+            feed.id,
+            (e.guid for e, _ in entries if e.guid),
+            (url for _, url in entries),
+        )
+        fresh: list[Entry] = []
+        revised: list[tuple[int, Entry]] = []
+        buried: list[str] = []
+        for entry, url in entries:
+            match = known.find(entry.guid, url)
+            if match is None:
+                key = known.buried(feed.id, entry.guid, url)
+                if key:
+                    buried.append(key)  # pruned long ago, still in the feed: not new
+                else:
+                    fresh.append(entry)
+            elif _may_update(match, entry, feed.id):
+                revised.append((match.id, entry))
+        if not fresh and not revised:
+            return await self.articles.store(feed.id, [], [], tombstones_seen=buried)
+        pages = await self._full_texts(feed, [*fresh, *(e for _, e in revised)])
+        source = feed.title or parsed.title or host_of(feed.url) or feed.url
+        now = self.clock()
+        new, updates = await asyncio.to_thread(self._process, fresh, revised, pages, source, now)
+        return await self.articles.store(feed.id, new, updates, tombstones_seen=buried)
+
+    def _process(
+        self,
+        fresh: Sequence[Entry],
+        revised: Sequence[tuple[int, Entry]],
+        pages: dict[str, str],
+        source: str,
+        now: datetime,
+    ) -> tuple[list[NewArticle], list[ArticleUpdate]]:
+        """Clean and classify (CPU work, off the event loop)."""
+        new = []
+        for entry in fresh:
+            article = self._article(entry, pages, source, now)
+            if article:
+                new.append(article)
+        updates = []
+        for article_id, entry in revised:
+            article = self._article(entry, pages, source, now)
+            if article:
+                updates.append(ArticleUpdate(article_id, article))
+        return new, updates
+
+    def _article(
+        self, entry: Entry, pages: dict[str, str], source: str, now: datetime
+    ) -> NewArticle | None:
+        full = pages.get(entry.link or "")
+        return to_article(entry, source=source, classifier=self.classifier, now=now, full_text=full)
+
+    async def _full_texts(self, feed: Feed, entries: Sequence[Entry]) -> dict[str, str]:
+        """Article pages' text for the entries whose feed text is a teaser (per the feed)."""
+        if feed.full_text == "off":
+            return {}
+        site = (feed.url, feed.site_url or "")
+        links = [
+            e.link
+            for e in entries
+            if e.link
+            and is_web_url(e.link)
+            and wants_page(
+                feed.full_text,
+                short=is_short(html_to_text(e.content_html)),
+                link=e.link,
+                feed_urls=site,
+            )
+        ][:MAX_PAGES_PER_FEED]
+        texts = await asyncio.gather(*(self.pages.full_text(link) for link in links))
+        return {link: text for link, text in zip(links, texts, strict=True) if text}
 
     async def _fetch(self, feed: Feed) -> FetchResult:
         if feed.url.startswith("file://"):
-            path = Path(feed.url.removeprefix("file://"))
+            path = Path(urlsplit(feed.url).path)
             try:
                 return FetchResult(feed.url, "ok", path.read_bytes())
             except OSError as exc:
                 return FetchResult(feed.url, "unreadable", error=f"{exc.strerror}: {path}")
-        return await fetch(self.client, feed.url, etag=feed.etag, last_modified=feed.last_modified)
+        return await self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
 
-    async def _record_success(
-        self, feed: Feed, result: FetchResult, *, status: str, title: str | None
+    async def _answered(
+        self,
+        feed: Feed,
+        result: FetchResult,
+        *,
+        status: str,
+        parsed: ParsedFeed | None = None,
+        body_hash: str | None = None,
     ) -> None:
+        """The feed answered: store the validators it sent and schedule the next check.
+
+        A 200 replaces both validators (a missing one is dropped: it described the
+        old body); a 304 may refresh them, and keeps what it does not resend.
+        """
+        now = self.clock()
+        headers = result.headers
+        if result.status == "ok":
+            etag, modified = headers.get("etag"), headers.get("last-modified")
+        else:
+            etag = headers.get("etag") or feed.etag
+            modified = headers.get("last-modified") or feed.last_modified
+        hints = [cache_hint(headers, now), parsed.ttl if parsed else None]
         await self.feeds.record_success(
             feed.id,
             status=status,
-            title=title,
-            etag=result.headers.get("etag") or feed.etag,
-            last_modified=result.headers.get("last-modified") or feed.last_modified,
+            title=parsed.title if parsed else None,
+            etag=etag,
+            last_modified=modified,
+            next_check_at=self.timing.after_success(now, hints),
+            body_hash=body_hash,
+            site_url=parsed.site_url if parsed else None,
         )
+
+    async def _failed(
+        self, feed: Feed, status: str, error: str, *, retry_after: float | None = None
+    ) -> FeedReport:
+        """Count the failure, back the next check off; 410 Gone disables the feed."""
+        gone = status == "http-410"
+        if gone:
+            error = f"{error}: the publisher removed this feed; it is disabled"
+        next_check = self.timing.after_failure(self.clock(), feed.error_count + 1, retry_after)
+        await self.feeds.record_failure(
+            feed.id, status=status, error=error, next_check_at=next_check, disable=gone
+        )
+        log.info("%s: %s (%s)", feed.url, status, error)
+        return FeedReport(feed.url, status, error=error)
+
+    async def check(self, url: str, *, discover: bool = True) -> FeedCheck:
+        """Fetch an address once, as /addfeed does before saving it; nothing is stored.
+
+        An HTML page that announces a feed (<link rel="alternate">) leads to that feed.
+        """
+        result = await self.fetcher.fetch(url)
+        if not result.ok:
+            return FeedCheck(url, result.status, error=result.error)
+        parsed = await parse(result.body, url=result.url, headers=result.headers)
+        if parsed.is_feed:
+            return FeedCheck(
+                result.moved_to or url, "ok", title=parsed.title, entries=len(parsed.entries)
+            )
+        links = [urljoin(result.url, link) for link in parsed.feed_links]
+        if discover and links and is_web_url(links[0]):
+            return await self.check(links[0], discover=False)
+        return FeedCheck(url, "not-a-feed", error=_not_a_feed(parsed, result.url))
+
+    async def prune(self, retention: timedelta) -> tuple[int, int]:
+        """Drop articles older than `retention` and tombstones no feed carries any more."""
+        now = self.clock()
+        articles = await self.articles.prune(now - retention)
+        tombstones = await self.articles.prune_tombstones(now - max(retention, TOMBSTONE_KEEP))
+        if articles or tombstones:
+            log.info("pruned %d articles and %d stale tombstones", articles, tombstones)
+        return articles, tombstones
+
+
+def _unique(entries: Sequence[Entry]) -> list[tuple[Entry, str]]:
+    """Entries with a web link, each once (a feed may repeat an item), with canonical URLs."""
+    seen: set[str] = set()
+    unique = []
+    for entry in entries:
+        if not entry.link or not is_web_url(entry.link):
+            continue
+        url = canonical_url(entry.link)
+        keys = {f"u {url}"} | ({f"g {entry.guid}"} if entry.guid else set())
+        if keys & seen:
+            continue
+        seen |= keys
+        unique.append((entry, url))
+    return unique
+
+
+def _may_update(match: KnownArticle, entry: Entry, feed_id: int) -> bool:
+    """Only the feed that stored an article revises it, and not forever.
+
+    An item whose bytes change on every fetch (a counter, a rotating ad) stops
+    being rewritten after a few times; one whose own "updated" date moves gets
+    more room.
+    """
+    if match.feed_id != feed_id or match.content_hash == entry.fingerprint():
+        return False
+    if match.updates < UPDATE_LIMIT:
+        return True
+    dated = entry.updated and match.item_updated and entry.updated > match.item_updated
+    return bool(dated) and match.updates < UPDATE_HARD_LIMIT
+
+
+def _not_a_feed(parsed: ParsedFeed, url: str) -> str:
+    if parsed.feed_links:
+        return (
+            f"an HTML page, not a feed; it links to the feed {urljoin(url, parsed.feed_links[0])}"
+        )
+    return "the address returned a page that is not an RSS, Atom or JSON feed"

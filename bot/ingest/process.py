@@ -4,26 +4,60 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.core.clean import clean_text, html_to_text, one_line, summarize
+from bot.core.clean import clean_text, html_to_text, one_line, shorten, summarize
 from bot.core.topics import Classifier
 from bot.core.urls import canonical_url, is_web_url
 from bot.ingest.parse import Entry
 from bot.models import NewArticle
 
 MAX_TITLE_CHARS = 300
+UNTITLED_TITLE_CHARS = 120
 MAX_TEXT_CHARS = 20_000
 FUTURE_TOLERANCE = timedelta(hours=1)
+# Below this much clean text, the feed carries a teaser and the page may hold the article.
+SHORT_TEXT_CHARS = 500
+
+
+def entry_text(entry: Entry, title: str) -> str:
+    """The entry's body as clean plain text, page furniture removed."""
+    return clean_text(html_to_text(entry.content_html), title=title)[:MAX_TEXT_CHARS]
+
+
+def entry_title(entry: Entry) -> str:
+    return one_line(entry.title_html)[:MAX_TITLE_CHARS]
+
+
+def is_short(text: str) -> bool:
+    return len(text) < SHORT_TEXT_CHARS
 
 
 def to_article(
-    entry: Entry, *, source: str, classifier: Classifier, now: datetime
+    entry: Entry,
+    *,
+    source: str,
+    classifier: Classifier,
+    now: datetime,
+    full_text: str | None = None,
 ) -> NewArticle | None:
-    """None for an entry a reader could not use: no title or no web link."""
-    title = one_line(entry.title_html)[:MAX_TITLE_CHARS]
-    if not title or not entry.link or not is_web_url(entry.link):
+    """None for an entry a reader could not use: no web link, or neither title nor text.
+
+    `full_text` is the article page's text when it was fetched; it replaces a
+    feed's short teaser. An untitled item (RSS allows them) is titled by its lead.
+    """
+    if not entry.link or not is_web_url(entry.link):
         return None
-    text = clean_text(html_to_text(entry.content_html), title=title)[:MAX_TEXT_CHARS]
-    published = entry.published
+    title = entry_title(entry)
+    text = entry_text(entry, title)
+    if full_text:
+        page = clean_text(full_text, title=title)[:MAX_TEXT_CHARS]
+        if len(page) > len(text):
+            text = page
+    if not title:
+        lead = text.split("\n", 1)[0] if text else ""
+        title = shorten(lead, UNTITLED_TITLE_CHARS)
+    if not title:
+        return None
+    published = entry.published or entry.updated
     if published is None or published > now + FUTURE_TOLERANCE:
         published = now
     return NewArticle(
@@ -36,4 +70,6 @@ def to_article(
         published_at=published,
         guid=entry.guid,
         topics=classifier.classify(title, text).scores,
+        content_hash=entry.fingerprint(),
+        item_updated=entry.updated,
     )
