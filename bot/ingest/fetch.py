@@ -251,7 +251,7 @@ def _failed(url: str, status: str, error: str) -> FetchResult:
 
 
 def _describe(exc: Exception) -> str:
-    text = str(exc) or "no detail"
+    text = str(exc) or "the server closed the connection"
     return f"{type(exc).__name__}: {text}"[:300]
 
 

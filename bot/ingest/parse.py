@@ -79,6 +79,8 @@ def parse_sync(body: bytes, *, url: str, headers: dict[str, str] | None = None) 
     body, response_headers, encoding = to_utf8(body, response_headers)
     # Relative links are resolved against the feed's own address.
     response_headers["content-location"] = url
+    # A file or a server that names no type: the body is XML until feedparser finds otherwise.
+    response_headers.setdefault("content-type", "application/xml")
     data = feedparser.parse(
         io.BytesIO(body),
         response_headers=response_headers,
