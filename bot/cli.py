@@ -6,14 +6,21 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import re
 import sys
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot.cli_feeds import add_parser as add_feeds_parser
 from bot.config import TEMPLATES_DIR, Settings, load_settings
 from bot.errors import ConfigError, MujazError
+
+if TYPE_CHECKING:
+    from bot.ingest.pipeline import FeedReport
 
 EXIT_CONFIG = 2
 _DURATION = re.compile(r"^(\d+)\s*([mhd])$")
@@ -56,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--since", default="24h", type=_duration, help="e.g. 90m, 24h, 2d")
     preview.add_argument("--lang", default="ar", choices=("ar", "en"))
     preview.set_defaults(handler=cmd_preview)
+
+    add_feeds_parser(sub)
 
     topics = sub.add_parser("topics", help="the topic catalog")
     topics.set_defaults(handler=cmd_topics)
@@ -109,7 +118,7 @@ async def _ingest(settings: Settings, sources: list[str], *, as_json: bool) -> i
             feeds = [(await services.feeds.add(_source_url(s)))[0] for s in sources]
         else:
             feeds = await services.feeds.all(enabled_only=True)
-        progress = _Progress(len(feeds)) if sys.stderr.isatty() and not as_json else None
+        progress = _Progress(len(feeds)) if _Progress.wanted(as_json) else None
         reports = await services.ingestor.run(feeds, on_done=progress.step if progress else None)
     finally:
         await services.close()
@@ -119,7 +128,7 @@ async def _ingest(settings: Settings, sources: list[str], *, as_json: bool) -> i
         for r in reports:
             detail = f"  ({r.error})" if r.error else ""
             print(f"{r.status:<13} {r.entries:>5} entries {r.new:>5} new  {r.url}{detail}")
-        ok = sum(r.status in ("ok", "not-modified") for r in reports)
+        ok = sum(not r.failed for r in reports)
         print(f"{len(reports)} feeds, {ok} answered, {sum(r.new for r in reports)} new articles")
     return 0
 
@@ -134,16 +143,27 @@ def _source_url(source: str) -> str:
 
 
 class _Progress:
-    def __init__(self, total: int) -> None:
-        self.total, self.done = total, 0
+    """A one-line progress bar on a terminal; never used when output goes to a log or CI."""
 
-    def step(self, report: object) -> None:
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.new, self.failed = total, 0, 0, 0
+        self.started = time.monotonic()
+
+    @staticmethod
+    def wanted(as_json: bool) -> bool:
+        return not as_json and sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+    def step(self, report: FeedReport) -> None:
         self.done += 1
+        self.new += report.new
+        self.failed += report.failed
         width = 30
         filled = width * self.done // max(self.total, 1)
         end = "\n" if self.done == self.total else ""
+        elapsed = time.monotonic() - self.started
         print(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}",
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} feeds"
+            f"  {self.new} new  {self.failed} failed  {elapsed:.0f}s\x1b[K",
             end=end,
             file=sys.stderr,
             flush=True,

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     feeds_file: Path = BUNDLED_FEEDS
     default_timezone: str = "Asia/Riyadh"
     ingest_interval_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    article_retention_days: int = Field(default=30, ge=1, le=3650)  # older articles are pruned
     templates_dir: Path = TEMPLATES_DIR
 
     @field_validator("admin_ids", mode="before")

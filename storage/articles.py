@@ -211,6 +211,10 @@ class ArticleRepository:
         row = await self.db.fetchone("SELECT COUNT(*) FROM articles")
         return int(row[0]) if row else 0
 
+    async def count_for_feed(self, feed_id: int) -> int:
+        row = await self.db.fetchone("SELECT COUNT(*) FROM articles WHERE feed_id = ?", (feed_id,))
+        return int(row[0]) if row else 0
+
 
 async def _insert(conn: aiosqlite.Connection, feed_id: int, articles: list[NewArticle]) -> int:
     """Insert what is not stored yet; returns how many rows were added.

@@ -1,10 +1,13 @@
-"""Feed lists from files: our TOML, or OPML as every feed reader exports it."""
+"""Feed lists from and to files: our TOML, or OPML as every feed reader imports and exports it."""
 
 from __future__ import annotations
 
 import tomllib
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 from bot.core.urls import is_web_url
@@ -15,6 +18,11 @@ from bot.errors import ConfigError
 class FeedSpec:
     url: str
     name: str | None = None
+    site_url: str | None = None
+
+
+class FeedListError(ValueError):
+    """A file that is neither a TOML nor an OPML feed list."""
 
 
 def load_feed_list(path: Path) -> list[FeedSpec]:
@@ -24,8 +32,8 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
     except OSError as exc:
         raise ConfigError(f"FEEDS_FILE: cannot read {path}: {exc.strerror}") from None
     try:
-        specs = _opml(raw) if raw.lstrip().startswith(b"<") else _toml(raw)
-    except (tomllib.TOMLDecodeError, ET.ParseError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        specs = parse_feed_list(raw)
+    except FeedListError as exc:
         raise ConfigError(
             f"FEEDS_FILE: {path} is not a valid TOML or OPML feed list: {exc}"
         ) from None
@@ -35,15 +43,51 @@ def load_feed_list(path: Path) -> list[FeedSpec]:
     return specs
 
 
+def parse_feed_list(raw: bytes) -> list[FeedSpec]:
+    """Every feed a TOML or OPML document lists, in order, each URL once (unchecked)."""
+    try:
+        specs = _opml(raw) if raw.lstrip().startswith(b"<") else _toml(raw)
+    except (tomllib.TOMLDecodeError, ET.ParseError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        raise FeedListError(str(exc)) from None
+    unique: dict[str, FeedSpec] = {}
+    for spec in specs:
+        unique.setdefault(spec.url, spec)
+    return list(unique.values())
+
+
+def to_opml(specs: Iterable[FeedSpec], *, title: str, created: datetime) -> str:
+    """An OPML 2.0 document other feed readers import."""
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = title
+    ET.SubElement(head, "dateCreated").text = format_datetime(created, usegmt=True)
+    body = ET.SubElement(root, "body")
+    for spec in specs:
+        name = spec.name or spec.url
+        attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": spec.url}
+        if spec.site_url:
+            attrs["htmlUrl"] = spec.site_url
+        ET.SubElement(body, "outline", attrs)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
 def _toml(raw: bytes) -> list[FeedSpec]:
     data = tomllib.loads(raw.decode("utf-8"))
-    return [FeedSpec(url=f["url"], name=f.get("name")) for f in data.get("feed", [])]
+    return [
+        FeedSpec(url=str(f["url"]).strip(), name=f.get("name"), site_url=f.get("site"))
+        for f in data.get("feed", [])
+    ]
 
 
 def _opml(raw: bytes) -> list[FeedSpec]:
     root = ET.fromstring(raw)
     return [
-        FeedSpec(url=o.attrib["xmlUrl"], name=o.attrib.get("title") or o.attrib.get("text"))
+        FeedSpec(
+            url=o.attrib["xmlUrl"].strip(),
+            name=o.attrib.get("title") or o.attrib.get("text") or None,
+            site_url=o.attrib.get("htmlUrl") or None,
+        )
         for o in root.iter("outline")
-        if o.attrib.get("xmlUrl")
+        if o.attrib.get("xmlUrl", "").strip()
     ]

@@ -1,0 +1,94 @@
+"""Adding, removing, importing and exporting feeds: one place for the CLI and the admin commands.
+
+A feed added by hand is fetched once first, so a typo, a login page or a dead
+address is refused with its reason instead of failing quietly every ten
+minutes; a site's home page that announces its feed leads to that feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.core.urls import is_web_url
+from bot.ingest.feedlist import FeedSpec, to_opml
+from bot.ingest.pipeline import FeedCheck, Ingestor
+from bot.models import Feed
+from storage.articles import ArticleRepository
+from storage.feeds import FeedRepository
+
+
+@dataclass(frozen=True)
+class Added:
+    """What became of one address: `feed` is set when it is (or already was) a feed of ours."""
+
+    url: str
+    outcome: str  # "added", "exists", "bad-url", or the failed check's status
+    feed: Feed | None = None
+    check: FeedCheck | None = None
+
+    @property
+    def error(self) -> str | None:
+        return self.check.error if self.check else None
+
+
+@dataclass
+class Imported:
+    added: list[Feed] = field(default_factory=list)
+    existing: list[Feed] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # addresses that are not http(s)
+
+
+class FeedManager:
+    def __init__(
+        self, feeds: FeedRepository, articles: ArticleRepository, ingestor: Ingestor
+    ) -> None:
+        self.feeds = feeds
+        self.articles = articles
+        self.ingestor = ingestor
+
+    async def add(self, url: str, *, name: str | None = None, check: bool = True) -> Added:
+        """Validate (fetch once unless `check` is off) and save an address as a feed."""
+        url = url.strip()
+        if not is_web_url(url):
+            return Added(url, "bad-url")
+        existing = await self.feeds.by_url(url)
+        if existing:
+            return Added(url, "exists", existing)
+        trial = None
+        if check:
+            trial = await self.ingestor.check(url)
+            if not trial.ok:
+                return Added(url, trial.status, check=trial)
+            url = trial.url
+            existing = await self.feeds.by_url(url)
+            if existing:
+                return Added(url, "exists", existing, trial)
+        feed, created = await self.feeds.add(url, name or (trial.title if trial else None))
+        return Added(url, "added" if created else "exists", feed, trial)
+
+    async def remove(self, feed_id: int) -> tuple[Feed, int] | None:
+        """Delete a feed and its articles; (the feed, how many articles went) or None."""
+        feed = await self.feeds.get(feed_id)
+        if feed is None:
+            return None
+        articles = await self.articles.count_for_feed(feed_id)
+        await self.feeds.remove(feed_id)
+        return feed, articles
+
+    async def import_specs(self, specs: Iterable[FeedSpec]) -> Imported:
+        """Add every listed feed not known yet (each is checked on its first fetch)."""
+        result = Imported()
+        for spec in specs:
+            if not is_web_url(spec.url):
+                result.rejected.append(spec.url)
+                continue
+            feed, created = await self.feeds.add(spec.url, spec.name)
+            (result.added if created else result.existing).append(feed)
+        return result
+
+    async def export_opml(self, *, title: str, now: datetime) -> str:
+        feeds = await self.feeds.all()
+        specs = [FeedSpec(f.url, f.title, f.site_url) for f in feeds if is_web_url(f.url)]
+        return to_opml(specs, title=title, created=now)
