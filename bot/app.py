@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 
 from telegram import BotCommand, BotCommandScopeDefault
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram.ext import ApplicationBuilder, ContextTypes
 
 import handlers
 from bot.config import Settings
 from bot.context import BotData, Clock, MujazApp, MujazContext, Services
 from bot.core.render import LANGUAGES
+from bot.delivery.outbox import Limits, Outbox, outbox_of
+from bot.delivery.transport import AiohttpRequest
 from bot.ingest.feedlist import load_feed_list
 from bot.jobs import schedule
 from storage.db import utc_now
@@ -31,7 +33,8 @@ def build_application(settings: Settings, *, clock: Clock = utc_now, jobs: bool 
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         .context_types(ContextTypes(context=MujazContext, bot_data=BotData))
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .rate_limiter(Outbox(outbox_limits(settings)))
+        .request(AiohttpRequest())
         .concurrent_updates(8)
         .post_init(post_init)
         .post_shutdown(_post_shutdown)
@@ -54,6 +57,32 @@ async def start_services(app: MujazApp, settings: Settings, clock: Clock) -> Non
         log.info("%d deliveries claimed before the last stop will be retried", released)
     await seed_feeds(services)
     await set_command_menu(app, services)
+    await start_delivery(app, services)
+
+
+def outbox_limits(settings: Settings) -> Limits:
+    return Limits.from_rates(
+        overall=settings.send_rate,
+        private_chat=settings.chat_send_rate,
+        group_per_minute=settings.group_send_rate,
+        paid=settings.paid_broadcast_rate,
+    )
+
+
+async def start_delivery(app: MujazApp, services: Services) -> None:
+    """Chat migrations move settings; broadcasts a stop interrupted go on."""
+    outbox = outbox_of(app.bot)
+    if outbox is not None:
+
+        async def migrate(old: int, new: int) -> None:
+            await services.users.migrate(old, new)
+            await services.broadcasts.repo.move_chat(old, new)
+
+        outbox.on_migrate = migrate
+    uncertain = await services.broadcasts.recover()
+    if uncertain:
+        log.warning("%d broadcast copies were in flight at the last stop; not resent", uncertain)
+    await services.broadcasts.resume(app.bot)
 
 
 async def _post_shutdown(app: MujazApp) -> None:

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     ingest_interval_minutes: int = Field(default=10, ge=1, le=24 * 60)
     article_retention_days: int = Field(default=30, ge=1, le=3650)  # older articles are pruned
     templates_dir: Path = TEMPLATES_DIR
+    # Delivery pace (bot/delivery/outbox.py); 0 switches a limit off.
+    send_rate: float = Field(default=30, ge=0)  # messages a second, all chats together
+    chat_send_rate: float = Field(default=1, ge=0)  # messages a second to one private chat
+    group_send_rate: float = Field(default=20, ge=0)  # messages a minute to one group/channel
+    paid_broadcast_rate: float = Field(default=0, ge=0, le=1000)  # > 0: paid broadcasts
 
     @field_validator("admin_ids", mode="before")
     @classmethod

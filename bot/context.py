@@ -13,11 +13,14 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.core.render import Renderer
 from bot.core.topics import Catalog, Classifier
+from bot.delivery.broadcast import BroadcastService, concurrency_for
 from bot.delivery.digests import DigestService
+from bot.delivery.outbox import Ticket
 from bot.ingest.fetch import new_client
 from bot.ingest.pipeline import Ingestor
 from bot.ingest.timing import Timing
 from storage.articles import ArticleRepository
+from storage.broadcasts import BroadcastRepository
 from storage.db import Database, utc_now
 from storage.deliveries import DeliveryRepository
 from storage.feeds import FeedRepository
@@ -42,6 +45,7 @@ class Services:
     http: httpx.AsyncClient
     ingestor: Ingestor
     digests: DigestService
+    broadcasts: BroadcastService
     clock: Clock
 
     @classmethod
@@ -75,10 +79,16 @@ class Services:
             ),
             stories=stories,
             digests=DigestService(users, stories, deliveries, renderer, catalog, clock),
+            broadcasts=BroadcastService(
+                BroadcastRepository(db),
+                renderer,
+                concurrency=concurrency_for(settings.paid_broadcast_rate or settings.send_rate),
+            ),
             clock=clock,
         )
 
     async def close(self) -> None:
+        await self.broadcasts.close()
         await self.http.aclose()
         await self.db.close()
 
@@ -89,7 +99,7 @@ class BotData:
     services: Services | None = None
 
 
-class MujazContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]):
+class MujazContext(CallbackContext[ExtBot[Ticket], dict[Any, Any], dict[Any, Any], BotData]):
     @property
     def services(self) -> Services:
         services = self.bot_data.services
@@ -98,5 +108,5 @@ class MujazContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], 
         return services
 
 
-# ExtBot[int]: AIORateLimiter's per-request argument is the number of retries.
-MujazApp = Application[ExtBot[int], MujazContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+# ExtBot[Ticket]: the outbox's per-request argument (bot/delivery/outbox.py).
+MujazApp = Application[ExtBot[Ticket], MujazContext, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -11,7 +11,7 @@ from telegram.ext import (
 )
 
 from bot.context import MujazApp
-from handlers import admin, chats, settings, topics, user
+from handlers import admin, broadcast, chats, settings, topics, user
 from handlers.errors import on_error
 
 # The command menu, in the order Telegram shows it; descriptions come from templates.
@@ -36,7 +36,12 @@ MENU = (
 
 # Admin commands are registered behind the ADMIN_IDS filter; for anyone else they fall
 # through to the unknown-command reply, exactly like a command that does not exist.
-ADMIN_COMMANDS = {"ingest": admin.ingest}
+ADMIN_COMMANDS = {
+    "ingest": admin.ingest,
+    "stats": admin.stats,
+    "broadcast": broadcast.broadcast,
+    "broadcast_cancel": broadcast.cancel,
+}
 
 
 def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
@@ -66,6 +71,7 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     for name, callback in ADMIN_COMMANDS.items():
         app.add_handler(CommandHandler(name, callback, filters=is_admin))
     app.add_handler(CallbackQueryHandler(topics.on_button, pattern=f"^{topics.TOGGLE}"))
+    app.add_handler(CallbackQueryHandler(broadcast.on_button, pattern=broadcast.BUTTONS))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.COMMAND, user.unknown_command))
     app.add_error_handler(on_error)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
 
+from bot.charts import stats_chart
 from bot.context import MujazContext
-from handlers.common import reply
+from handlers.common import language_of, reply
+from storage.stats import StatsRepository
 
 log = logging.getLogger(__name__)
 
@@ -32,3 +35,31 @@ async def ingest(update: Update, context: MujazContext) -> None:
         failed=len(failed),
         failures=[(r.url, r.status) for r in failed[:10]],
     )
+
+
+async def stats(update: Update, context: MujazContext) -> None:
+    """/stats: chats, topics, stories a day, deliveries and feed health; text and a chart."""
+    log.info("admin %s: /stats", who(update))
+    services = context.services
+    language = language_of(update)
+    found = await StatsRepository(services.db).gather(services.clock())
+    catalog = services.catalog
+    ids = sorted(catalog.ids(), key=lambda t: (-found.subscribers.get(t, 0), t))
+    topics = [
+        (
+            catalog[t].name(language),
+            found.subscribers.get(t, 0),
+            sum(found.articles.get(t, {}).values()),
+        )
+        for t in ids
+    ]
+    await reply(update, context, "admin.stats", active=found.active, paused=found.paused,
+                blocked=found.blocked, topics=topics, digests=found.digests,
+                broadcasts=found.broadcasts, copies=found.copies, feeds=found.feeds,
+                healthy=found.healthy, failing=found.failing, disabled=found.disabled)  # fmt: skip
+    names = {t: catalog[t].name("en") for t in catalog.ids()}
+    chart = await asyncio.to_thread(stats_chart, found, names)
+    message = update.effective_message
+    if message is not None:
+        caption = services.renderer.text(language, "admin.stats_chart")
+        await message.reply_photo(chart, caption=caption, do_quote=False)

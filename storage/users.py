@@ -110,6 +110,36 @@ class UserRepository:
         )
         return [_user(r) for r in rows]
 
+    async def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup (`migrate_to_chat_id`): its row and topics move there."""
+        now = to_db_time(utc_now())
+        async with self.db.transaction() as conn:
+            await conn.execute("PRAGMA defer_foreign_keys = ON")  # parent and child move together
+            cursor = await conn.execute("SELECT 1 FROM users WHERE chat_id = ?", (new_chat_id,))
+            known = await cursor.fetchone() is not None
+            await cursor.close()
+            if known:  # the supergroup wrote to us first: keep its row, add the old topics
+                await conn.execute(
+                    "INSERT OR IGNORE INTO subscriptions (chat_id, topic_id, created_at)"
+                    " SELECT ?, topic_id, created_at FROM subscriptions WHERE chat_id = ?",
+                    (new_chat_id, old_chat_id),
+                )
+                await conn.execute("DELETE FROM users WHERE chat_id = ?", (old_chat_id,))
+            else:
+                await conn.execute(
+                    "UPDATE users SET chat_id = ?, chat_type = 'supergroup', updated_at = ?"
+                    " WHERE chat_id = ?",
+                    (new_chat_id, now, old_chat_id),
+                )
+                await conn.execute(
+                    "UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?",
+                    (new_chat_id, old_chat_id),
+                )
+            await conn.execute(
+                "UPDATE users SET editing_chat_id = ? WHERE editing_chat_id = ?",
+                (new_chat_id, old_chat_id),
+            )
+
 
 _UPDATABLE = frozenset(
     (

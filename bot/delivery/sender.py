@@ -1,22 +1,50 @@
-"""Sending Telegram HTML messages and reading Telegram's answer into an outcome."""
+"""Sending one recipient its message(s) and reading Telegram's answer into an outcome.
+
+Requests go through the outbox (the bot's rate limiter), which paces them and
+waits out 429s. What is left to decide here, per answer:
+
+- 403 (blocked, deactivated, kicked) or 400 "chat not found": BLOCKED, never retried;
+- `migrate_to_chat_id` (a group became a supergroup): the chat's settings move to
+  the new id (the outbox's `on_migrate`), and the message goes there;
+- 5xx and network errors: retried after BACKOFF pauses, then FAILED;
+- a timeout: UNCERTAIN — the request may have reached Telegram, so it is not sent
+  again (nobody gets a message twice);
+- any other refusal: FAILED.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from bot.delivery.outbox import Lane, Ticket, current_lane, outbox_of
 
 log = logging.getLogger(__name__)
 
 SENT = "sent"
 BLOCKED = "blocked"  # the user blocked the bot, left, or the chat is gone: never retry
 FAILED = "failed"
+UNCERTAIN = "uncertain"  # timed out: it may have arrived; not sent again
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+BACKOFF = (0.5, 1.0, 2.0)  # seconds before each retry of a 5xx or network error
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
+_MAX_MIGRATIONS = 2
 
 
 @dataclass(frozen=True)
@@ -24,6 +52,19 @@ class Outcome:
     status: str
     messages: int = 0
     error: str | None = None
+    chat_id: int | None = None  # where it went, when a migration moved the chat
+
+
+@dataclass(frozen=True)
+class Content:
+    """A broadcast: Telegram HTML, or a message to copy (photos and formatting survive)."""
+
+    text: str | None = None
+    from_chat_id: int | None = None
+    message_id: int | None = None
+
+
+Send = Callable[[int, dict[str, Any]], Awaitable[object]]
 
 
 async def send_html(
@@ -31,27 +72,91 @@ async def send_html(
 ) -> Outcome:
     """Send the messages in order; stop at the first refusal and say what it means.
 
-    `thread_id` sends into a forum group's topic thread.
+    `thread_id` sends into a forum group's topic thread. The lane is the caller's
+    (`sending_as`): a digest tick's messages are bulk, a /digest answer is a reply.
     """
+    lane = current_lane()
     sent = 0
-    try:
-        for text in messages:
-            await bot.send_message(
-                chat_id,
+    moved: int | None = None
+    for text in messages:
+
+        async def one(chat: int, extra: dict[str, Any], text: str = text) -> object:
+            return await bot.send_message(
+                chat,
                 text,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=NO_PREVIEW,
                 message_thread_id=thread_id,
+                **extra,
             )
-            sent += 1
-    except Forbidden as exc:
-        return Outcome(BLOCKED, sent, exc.message)
-    except BadRequest as exc:
-        if any(marker in exc.message.lower() for marker in _GONE):
-            return Outcome(BLOCKED, sent, exc.message)
-        log.error("Telegram refused a message to %s: %s", chat_id, exc.message)
-        return Outcome(FAILED, sent, exc.message)
-    except TelegramError as exc:
-        log.warning("sending to %s failed: %s", chat_id, exc)
-        return Outcome(FAILED, sent, str(exc))
-    return Outcome(SENT, sent)
+
+        outcome = await deliver(bot, chat_id, one, Ticket(lane))
+        if outcome.chat_id is not None:
+            chat_id = moved = outcome.chat_id
+        if outcome.status != SENT:
+            return Outcome(outcome.status, sent, outcome.error, moved)
+        sent += 1
+    return Outcome(SENT, sent, chat_id=moved)
+
+
+async def send_content(
+    bot: Bot,
+    chat_id: int,
+    content: Content,
+    *,
+    lane: Lane = Lane.BROADCAST,
+    on_dispatch: Callable[[], Awaitable[None]] | None = None,
+    paid: bool = False,
+) -> Outcome:
+    """One broadcast copy; `on_dispatch` runs right before it first leaves."""
+
+    async def one(chat: int, extra: dict[str, Any]) -> object:
+        if paid:
+            extra = {**extra, "allow_paid_broadcast": True}
+        if content.text is not None:
+            return await bot.send_message(chat, content.text, parse_mode=ParseMode.HTML, **extra)
+        assert content.from_chat_id is not None and content.message_id is not None
+        return await bot.copy_message(chat, content.from_chat_id, content.message_id, **extra)
+
+    return await deliver(bot, chat_id, one, Ticket(lane, on_dispatch, paid=paid))
+
+
+async def deliver(bot: Bot, chat_id: int, send: Send, ticket: Ticket) -> Outcome:
+    """One message to one chat, with Telegram's answers handled (see the module docstring)."""
+    outbox = outbox_of(bot)
+    extra: dict[str, Any] = {"rate_limit_args": ticket} if outbox is not None else {}
+    moved: int | None = None
+    migrations = 0
+    failures = 0
+    while True:
+        try:
+            await send(chat_id, extra)
+            return Outcome(SENT, 1, chat_id=moved)
+        except ChatMigrated as exc:
+            migrations += 1
+            if outbox is None or outbox.on_migrate is None or migrations > _MAX_MIGRATIONS:
+                return Outcome(FAILED, 0, f"chat migrated to {exc.new_chat_id}", moved)
+            log.info("chat %s became %s; its settings move there", chat_id, exc.new_chat_id)
+            await outbox.on_migrate(chat_id, exc.new_chat_id)
+            chat_id = moved = exc.new_chat_id
+        except Forbidden as exc:
+            return Outcome(BLOCKED, 0, exc.message, moved)
+        except BadRequest as exc:
+            if any(marker in exc.message.lower() for marker in _GONE):
+                return Outcome(BLOCKED, 0, exc.message, moved)
+            log.error("Telegram refused a message to %s: %s", chat_id, exc.message)
+            return Outcome(FAILED, 0, exc.message, moved)
+        except TimedOut as exc:
+            log.warning("sending to %s timed out; not resent: %s", chat_id, exc)
+            return Outcome(UNCERTAIN, 0, "timed out", moved)
+        except NetworkError as exc:  # 5xx, connection refused or reset
+            if failures >= len(BACKOFF):
+                log.warning("sending to %s failed %d times: %s", chat_id, failures + 1, exc)
+                return Outcome(FAILED, 0, exc.message, moved)
+            await asyncio.sleep(BACKOFF[failures])
+            failures += 1
+        except RetryAfter as exc:  # the outbox waited out as many 429s as it may
+            return Outcome(FAILED, 0, exc.message, moved)
+        except TelegramError as exc:
+            log.warning("sending to %s failed: %s", chat_id, exc)
+            return Outcome(FAILED, 0, exc.message, moved)

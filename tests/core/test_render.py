@@ -138,6 +138,11 @@ def test_every_arabic_reply_stays_right_to_left(renderer: Renderer) -> None:
         **{"last": "الخميس", "times": "07:30", "quiet": "23:00–07:00", "start": "23:00"},
         **{"end": "07:00", "style": "arabic", "n": 10, "low": 3, "high": 30, "title": "Mujaz"},
         **{"sources": [("BBC", "https://bbc.com/x")]},
+        **{"id": 7, "count": 120, "topic": "جنوب القوقاز", "total": 2000, "sent": 1860},
+        **{"blocked": 100, "uncertain": 2, "left": 38, "skipped": 0, "cancelled": True},
+        **{"seconds": 67, "rate": 29.8, "ids": [7], "reason": "الوسم", "error": "Bad Request"},
+        **{"detail": "div", "active": 1880, "topics": [("روسيا", 12, 40)], "digests": 5},
+        **{"broadcasts": 2, "copies": 3700, "healthy": 10, "failing": 1, "disabled": 1},
     }
     for key in renderer.keys("ar"):
         if key.startswith(("plural.", "commands.")):

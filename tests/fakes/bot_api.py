@@ -26,12 +26,14 @@ It is not a complete Bot API. It covers the methods the bot uses, and any other 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import copy
 import inspect
 import itertools
 import json
 import logging
+import math
 import re
 import socket
 import time
@@ -250,12 +252,38 @@ class _Chat:
         return self.last_message_id
 
 
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``count`` sends in any ``period`` seconds, as Telegram states its limits."""
+
+    count: int
+    period: float
+
+
+class _SlidingWindow:
+    def __init__(self, limit: RateLimit) -> None:
+        self.limit = limit
+        self.accepted: collections.deque[float] = collections.deque()
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more send fits; 0 when it fits now."""
+        while self.accepted and self.accepted[0] <= now - self.limit.period:
+            self.accepted.popleft()
+        if len(self.accepted) < self.limit.count:
+            return 0.0
+        return self.accepted[0] + self.limit.period - now
+
+
+# Methods that send a message: these count against the rate limits.
+_SENDING_METHODS = frozenset({"sendMessage", "copyMessage", "sendPhoto"})
+
+
 @dataclass
 class _Failure:
     method: str
     error_code: int
     description: str
-    retry_after: int | None
+    retry_after: float | None
     migrate_to_chat_id: int | None
     chat_id: int | None
     remaining: int
@@ -295,6 +323,12 @@ class FakeBotAPI:
         self._chat_members: dict[tuple[int, int], str] = {}
         self._blocked: set[int] = set()
         self._failures: list[_Failure] = []
+        self._overall_limit: _SlidingWindow | None = None
+        self._chat_limits: dict[str, RateLimit] = {}
+        self._chat_windows: dict[int, _SlidingWindow] = {}
+        self._retry_unit = 1.0
+        # (monotonic time, method, chat_id, retry_after) of every 429 the rate limits answered.
+        self.throttled: list[tuple[float, str, Any, float]] = []
         self._open_queries: set[str] = set()
         self._files: dict[str, _StoredFile] = {}
         self._files_by_path: dict[str, _StoredFile] = {}
@@ -386,11 +420,15 @@ class FakeBotAPI:
         language_code: str | None = "ar",
         chat_type: str = "private",
         chat_id: int | None = None,
+        reply_to: JSONDict | None = None,
+        photo: bytes | None = None,
     ) -> JSONDict:
         """Queues an Update with a text Message from ``user_id`` and returns the message.
 
         A user writing to the bot makes the chat known. In a private chat it also lifts a
         block: Telegram clients only let a user write again after unblocking the bot.
+        ``reply_to`` (a message of the chat) makes it a reply; ``photo`` (image bytes)
+        makes it a photo with ``text`` as its caption.
         """
         if chat_id is None:
             if chat_type != "private":
@@ -414,7 +452,16 @@ class FakeBotAPI:
             "date": int(time.time()),
             "text": text,
         }
-        if text.startswith("/"):
+        if reply_to is not None:
+            replied = chat.messages.get(reply_to["message_id"])
+            if replied is None:
+                raise ValueError(f"message {reply_to['message_id']} is not in chat {chat_id}")
+            message["reply_to_message"] = self._public(replied)
+        if photo is not None:
+            stored = self._store_file(UploadedFile("photo.png", "image/png", photo))
+            message["photo"] = [stored.photo_size()]
+            message["caption"] = message.pop("text")
+        elif text.startswith("/"):
             command = text.split(maxsplit=1)[0]  # "/start@mujaz_test_bot arg" -> the first word
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
@@ -544,7 +591,7 @@ class FakeBotAPI:
         *,
         error_code: int,
         description: str,
-        retry_after: int | None = None,
+        retry_after: float | None = None,
         migrate_to_chat_id: int | None = None,
         chat_id: int | None = None,
         times: int = 1,
@@ -562,6 +609,30 @@ class FakeBotAPI:
                 method, error_code, description, retry_after, migrate_to_chat_id, chat_id, times
             )
         )
+
+    def set_rate_limits(
+        self,
+        *,
+        overall: RateLimit | None = None,
+        private_chat: RateLimit | None = None,
+        group_chat: RateLimit | None = None,
+        retry_unit: float = 1.0,
+    ) -> None:
+        """Answers 429 with ``retry_after`` like Telegram when sends go over these limits.
+
+        Counted are sends (sendMessage, copyMessage, sendPhoto) that reach the limit check,
+        refused ones (403, chat not found) included. ``retry_after`` is the wait until the
+        window has room, rounded up to ``retry_unit`` seconds: Telegram says whole seconds
+        (1.0); a test that scales time down tenfold passes 0.1. None switches a limit off.
+        """
+        self._overall_limit = _SlidingWindow(overall) if overall else None
+        self._chat_limits = {
+            kind: limit
+            for kind, limit in (("private", private_chat), ("group", group_chat))
+            if limit is not None
+        }
+        self._chat_windows = {}
+        self._retry_unit = retry_unit
 
     # ==== HTTP plumbing ==========================================================================
 
@@ -586,6 +657,7 @@ class FakeBotAPI:
             if known is None:
                 raise ApiError(404, "Not Found")
             self._raise_injected_failure(method, params)
+            self._check_rate_limits(method, params)
             result = await known[1](params)
         except ApiError as exc:
             if exc.description != GET_UPDATES_CONFLICT or not _client_gone(request):
@@ -620,6 +692,37 @@ class FakeBotAPI:
             if failure.migrate_to_chat_id is not None:
                 parameters["migrate_to_chat_id"] = failure.migrate_to_chat_id
             raise ApiError(failure.error_code, failure.description, parameters or None)
+
+    def _check_rate_limits(self, method: str, params: JSONDict) -> None:
+        if method not in _SENDING_METHODS:
+            return
+        chat_id = params.get("chat_id")
+        windows: list[_SlidingWindow] = []
+        if self._overall_limit is not None:
+            windows.append(self._overall_limit)
+        if isinstance(chat_id, int):
+            kind = "private" if chat_id > 0 else "group"
+            limit = self._chat_limits.get(kind)
+            if limit is not None:
+                window = self._chat_windows.get(chat_id)
+                if window is None:
+                    window = self._chat_windows[chat_id] = _SlidingWindow(limit)
+                windows.append(window)
+        now = time.monotonic()
+        wait = max((window.wait(now) for window in windows), default=0.0)
+        if wait > 0:
+            unit = self._retry_unit
+            retry_after: float = max(unit, math.ceil(round(wait / unit, 6)) * unit)
+            if unit >= 1:
+                retry_after = int(retry_after)
+            self.throttled.append((now, method, chat_id, retry_after))
+            raise ApiError(
+                429,
+                f"Too Many Requests: retry after {retry_after:g}",
+                {"retry_after": retry_after},
+            )
+        for window in windows:
+            window.accepted.append(now)
 
     # ==== state helpers ==========================================================================
 
@@ -664,7 +767,9 @@ class FakeBotAPI:
         return {k: copy.deepcopy(v) for k, v in message.items() if k not in _INTERNAL_MESSAGE_KEYS}
 
     def _record_sent(self, method: str, params: JSONDict, message: JSONDict) -> JSONDict:
-        self.sent.append({**copy.deepcopy(message), "method": method, "params": params})
+        self.sent.append(
+            {**copy.deepcopy(message), "method": method, "params": params, "at": time.monotonic()}
+        )
         return self._public(message)
 
     def _summary(self) -> str:

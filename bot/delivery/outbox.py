@@ -1,0 +1,496 @@
+"""The outbox: the one gate every request to Telegram passes, paced to Telegram's limits.
+
+It is the bot's rate limiter (python-telegram-bot's `BaseRateLimiter`), so replies,
+digests, broadcast copies, edits and photos all come through it; only getUpdates
+does not. Each request belongs to a lane:
+
+- REPLY: an answer to someone's own command or button. The default. Served first,
+  never paused by a 429 that bulk sending caused, and not held to the one-a-second
+  pace of its chat (Telegram tolerates short bursts in a chat; the pace still counts
+  them, so a bulk send to that chat waits its turn after them).
+- DIGEST, then BROADCAST: bulk. Evenly spaced under the overall limit, one slot of
+  which is always left for replies; each chat at most its own limit; after a 429 the
+  bulk lanes pause for `retry_after`, then go on slower and speed up again.
+
+A request's lane comes from its `Ticket` (`rate_limit_args`), or from `sending_as`
+around the code that sends (a digest tick), or is REPLY. A ticket's `on_dispatch`
+runs once, right before the request first leaves, after all waiting: the broadcast
+ledger marks a recipient "sending" there, so after a hard kill only requests that
+had really left are uncertain.
+
+A 429 is never dropped: the request waits `retry_after` and goes again, up to a
+bound, after which its caller records a failure. AIORateLimiter instead pauses every
+request of the bot on one 429 and retries nothing by default.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import logging
+import warnings
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import IntEnum
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.delivery.pacing import Limit, Spacer, Window
+
+log = logging.getLogger(__name__)
+
+JSON = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+class Lane(IntEnum):
+    REPLY = 0
+    DIGEST = 1
+    BROADCAST = 2
+
+
+BULK_LANES = (Lane.DIGEST, Lane.BROADCAST)
+
+
+class OutboxStopped(Exception):
+    """The bot is shutting down; this request never left."""
+
+
+@dataclass(eq=False)
+class Ticket:
+    """What the outbox needs to know about one request beyond its chat."""
+
+    lane: Lane = Lane.REPLY
+    on_dispatch: Callable[[], Awaitable[None]] | None = None
+    paid: bool = False  # sent with allow_paid_broadcast: counted against the paid limit
+    dispatched: bool = False
+
+
+_lane: ContextVar[Lane] = ContextVar("mujaz_outbox_lane", default=Lane.REPLY)
+
+
+@contextlib.contextmanager
+def sending_as(lane: Lane) -> Iterator[None]:
+    """Requests made inside (and in tasks started inside) go in `lane`."""
+    token = _lane.set(lane)
+    try:
+        yield
+    finally:
+        _lane.reset(token)
+
+
+def current_lane() -> Lane:
+    return _lane.get()
+
+
+# Telegram's published limits (core.telegram.org/bots/faq).
+OVERALL = Limit(30, 1.0)
+PRIVATE_CHAT = Limit(1, 1.0)
+GROUP_CHAT = Limit(20, 60.0)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits the outbox keeps; None switches one off."""
+
+    overall: Limit | None = OVERALL
+    private_chat: Limit | None = PRIVATE_CHAT
+    group_chat: Limit | None = GROUP_CHAT
+    paid: Limit | None = None  # allow_paid_broadcast: up to 1000 a second, for a fee
+    bulk_retries: int = 20  # 429s one bulk request may get before it counts as failed
+    reply_retries: int = 3
+
+    @classmethod
+    def off(cls) -> Limits:
+        return cls(overall=None, private_chat=None, group_chat=None)
+
+    @classmethod
+    def from_rates(
+        cls, *, overall: float, private_chat: float, group_per_minute: float, paid: float = 0
+    ) -> Limits:
+        """Limits from rates a second (a minute for groups); 0 switches one off."""
+        return cls(
+            overall=_limit(overall, 1.0),
+            private_chat=_limit(private_chat, 1.0),
+            group_chat=_limit(group_per_minute, 60.0),
+            paid=_limit(paid, 1.0),
+        )
+
+
+def _limit(rate: float, unit: float) -> Limit | None:
+    if rate <= 0:
+        return None
+    count = max(1, round(rate))
+    return Limit(count, unit * count / rate)
+
+
+@dataclass
+class OutboxStats:
+    requests: dict[Lane, int] = field(default_factory=lambda: dict.fromkeys(Lane, 0))
+    throttled: int = 0  # 429 answers
+    most_waiting: int = 0
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class _Waiter:
+    __slots__ = ("chat", "future", "lane", "paid", "seq")
+
+    def __init__(self, lane: Lane, chat: int | str | None, paid: bool, seq: int) -> None:
+        self.lane, self.chat, self.paid, self.seq = lane, chat, paid, seq
+        self.future: asyncio.Future[tuple[Window, ...]] = asyncio.get_running_loop().create_future()
+
+    def __lt__(self, other: _Waiter) -> bool:
+        return self.seq < other.seq
+
+
+class Outbox(BaseRateLimiter[Ticket]):
+    """Paces every request; see the module docstring for the rules."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self.stats = OutboxStats()
+        self.on_migrate: Callable[[int, int], Awaitable[None]] | None = None
+        self._overall = _Pace(self.limits.overall)
+        self._paid = _Pace(self.limits.paid)
+        self._chats: dict[int | str, Window] = {}
+        self._queues: dict[Lane, list[_Waiter]] = {lane: [] for lane in Lane}
+        self._delayed: list[tuple[float, _Waiter]] = []  # waiting for their chat's pace
+        self._parked: dict[int | str, list[_Waiter]] = {}  # waiting for their chat's answer
+        self._waiting = 0
+        self._seq = 0
+        self._paused_until = 0.0
+        self._slowdown_peak = 1.0
+        self._in_flight = 0
+        self._stopping = False
+        self._wake: asyncio.Event | None = None
+        self._dispatcher: asyncio.Task[None] | None = None
+
+    # ---- BaseRateLimiter ------------------------------------------------------------------
+
+    async def initialize(self) -> None:
+        self._stopping = False
+
+    async def shutdown(self) -> None:
+        """Refuse what still waits (it never left), let what is in flight finish."""
+        self._stopping = True
+        for waiter in self._all_waiters():
+            if not waiter.future.done():
+                waiter.future.set_exception(OutboxStopped())
+        self._queues = {lane: [] for lane in Lane}
+        self._delayed, self._parked, self._waiting = [], {}, 0
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._dispatcher
+            self._dispatcher = None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 5.0
+        while self._in_flight and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSON]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Ticket | None,
+    ) -> JSON:
+        ticket = rate_limit_args or Ticket(current_lane())
+        chat = _chat_key(data.get("chat_id"))
+        paid = ticket.paid or bool(data.get("allow_paid_broadcast"))
+        throttled = 0
+        self._seq += 1
+        seq = self._seq  # a retried request keeps its place in its lane
+        while True:
+            taken = await self._admit(ticket.lane, chat, paid, seq)
+            self._in_flight += 1
+            try:
+                if not ticket.dispatched:
+                    ticket.dispatched = True
+                    if ticket.on_dispatch is not None:
+                        await ticket.on_dispatch()
+                self.stats.requests[ticket.lane] += 1
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                throttled += 1
+                seconds = retry_after_seconds(exc)
+                self._throttled(seconds, ticket.lane, endpoint)
+                bound = (
+                    self.limits.reply_retries
+                    if ticket.lane == Lane.REPLY
+                    else (self.limits.bulk_retries)
+                )
+                if throttled > bound:
+                    log.error("%s to %s: still 429 after %d tries", endpoint, chat, throttled)
+                    raise
+                if ticket.lane == Lane.REPLY:
+                    await asyncio.sleep(seconds)  # bulk waits in _admit, behind the pause
+            finally:
+                self._in_flight -= 1
+                self._release(taken, chat)
+
+    # ---- admission ----------------------------------------------------------------------------
+
+    async def _admit(
+        self, lane: Lane, chat: int | str | None, paid: bool, seq: int
+    ) -> tuple[Window, ...]:
+        if self._stopping:
+            raise OutboxStopped()
+        if chat is None:  # no chat, no limit (AIORateLimiter counts the same way)
+            return ()
+        now = asyncio.get_running_loop().time()
+        waiter = _Waiter(lane, chat, paid, seq)
+        if self._waiting == 0 and self._grantable(waiter, now) is True:
+            return self._grant(waiter, now)
+        if lane == Lane.REPLY:
+            self._queues[lane].append(waiter)
+        else:
+            heapq.heappush(self._queues[lane], waiter)
+        self._waiting += 1
+        self.stats.most_waiting = max(self.stats.most_waiting, self._waiting)
+        self._kick()
+        try:
+            return await waiter.future
+        except asyncio.CancelledError:
+            future = waiter.future
+            if future.done() and not future.cancelled() and future.exception() is None:
+                self._release(future.result(), chat)  # granted just as we were cancelled
+            raise
+
+    def _grantable(self, waiter: _Waiter, now: float) -> bool | float | None:
+        """True, or the time it may become true, or None when it waits on an answer."""
+        pace = self._paid if waiter.paid else self._overall
+        if waiter.lane == Lane.REPLY:
+            if pace.window is None:
+                return True
+            return True if pace.window.free(now) > 0 else pace.window.next_free(now)
+        if now < self._paused_until:
+            return self._paused_until
+        if pace.window is not None:
+            keep = 1 if pace.window.limit.count > 1 else 0
+            if pace.window.free(now) <= keep:
+                return pace.window.next_free(now, keep=keep)
+            if pace.spacer is not None and now < pace.spacer.ready_at():
+                return pace.spacer.ready_at()
+        chat_window = self._chat_window(waiter.chat)
+        if chat_window is not None and chat_window.free(now) <= 0:
+            return chat_window.next_free(now)
+        return True
+
+    def _grant(self, waiter: _Waiter, now: float) -> tuple[Window, ...]:
+        pace = self._paid if waiter.paid else self._overall
+        taken: list[Window] = []
+        if pace.window is not None:
+            pace.window.take()
+            taken.append(pace.window)
+            if pace.spacer is not None and waiter.lane != Lane.REPLY:
+                pace.spacer.take(now, slowdown=self._slowdown(now))
+        chat_window = self._chat_window(waiter.chat)
+        if chat_window is not None:
+            chat_window.take()
+            taken.append(chat_window)
+        return tuple(taken)
+
+    def _release(self, taken: tuple[Window, ...], chat: int | str | None) -> None:
+        if not taken:
+            return
+        now = asyncio.get_running_loop().time()
+        for window in taken:
+            window.release(now)
+        if chat is not None and chat in self._parked:
+            for waiter in self._parked.pop(chat):
+                heapq.heappush(self._queues[waiter.lane], waiter)
+        if self._waiting:
+            self._kick()
+
+    def _chat_window(self, chat: int | str | None) -> Window | None:
+        if chat is None:
+            return None
+        window = self._chats.get(chat)
+        if window is None:
+            group = isinstance(chat, str) or chat < 0
+            limit = self.limits.group_chat if group else self.limits.private_chat
+            if limit is None:
+                return None
+            if len(self._chats) > 4096:
+                self._forget_idle_chats()
+            window = self._chats[chat] = Window(limit)
+        return window
+
+    def _forget_idle_chats(self) -> None:
+        now = asyncio.get_running_loop().time()
+        for key in [k for k, w in self._chats.items() if w.idle(now)]:
+            del self._chats[key]
+
+    # ---- 429 ------------------------------------------------------------------------------------
+
+    def _throttled(self, seconds: float, lane: Lane, endpoint: str) -> None:
+        """Telegram said too many: pause bulk sending for `seconds`, then go on slower."""
+        now = asyncio.get_running_loop().time()
+        self.stats.throttled += 1
+        self._paused_until = max(self._paused_until, now + seconds)
+        self._slowdown_peak = min(2.0, self._slowdown(now) * 1.25)
+        log.warning(
+            "429 on %s (%s lane): bulk sending paused %.1fs, then %.0f%% of the pace",
+            endpoint,
+            lane.name.lower(),
+            seconds,
+            100 / self._slowdown_peak,
+        )
+        self._kick()
+
+    def _slowdown(self, now: float) -> float:
+        """Spacing factor after a 429: its peak at the end of the pause, back to 1 in 30 s."""
+        if self._slowdown_peak <= 1.0:
+            return 1.0
+        calm = max(0.0, now - self._paused_until)
+        factor = 1.0 + (self._slowdown_peak - 1.0) * max(0.0, 1.0 - calm / 30.0)
+        if factor <= 1.0:
+            self._slowdown_peak = 1.0
+        return factor
+
+    # ---- the dispatcher ------------------------------------------------------------------------
+
+    def _kick(self) -> None:
+        if self._dispatcher is None or self._dispatcher.done():
+            self._wake = asyncio.Event()
+            self._dispatcher = asyncio.get_running_loop().create_task(
+                self._dispatch_forever(), name="outbox-dispatcher"
+            )
+        assert self._wake is not None
+        self._wake.set()
+
+    async def _dispatch_forever(self) -> None:
+        assert self._wake is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            self._wake.clear()
+            wake_at = self._dispatch(loop.time())
+            if wake_at is None:
+                await self._wake.wait()
+                continue
+            with contextlib.suppress(TimeoutError):
+                # A hair late rather than early, so the loop does not spin on its own timer.
+                async with asyncio.timeout(max(0.0, wake_at - loop.time()) + 0.0002):
+                    await self._wake.wait()
+
+    def _dispatch(self, now: float) -> float | None:
+        """Grant what may go now, replies first; return when to look again (None: on an event)."""
+        wake_at: float | None = None
+
+        def later(at: float | None) -> None:
+            nonlocal wake_at
+            if at is not None:
+                wake_at = at if wake_at is None else min(wake_at, at)
+
+        replies = self._queues[Lane.REPLY]
+        while replies:
+            waiter = replies[0]
+            if waiter.future.done():
+                replies.pop(0)
+                self._waiting -= 1
+                continue
+            ready = self._grantable(waiter, now)
+            if ready is not True:
+                later(ready)
+                return wake_at
+            replies.pop(0)
+            self._waiting -= 1
+            waiter.future.set_result(self._grant(waiter, now))
+
+        while self._delayed and self._delayed[0][0] <= now:
+            _, waiter = heapq.heappop(self._delayed)
+            heapq.heappush(self._queues[waiter.lane], waiter)
+        if self._delayed:
+            later(self._delayed[0][0])
+
+        for lane in BULK_LANES:
+            queue = self._queues[lane]
+            while queue:
+                waiter = queue[0]
+                if waiter.future.done():
+                    heapq.heappop(queue)
+                    self._waiting -= 1
+                    continue
+                ready = self._grantable(waiter, now)
+                if ready is True:
+                    heapq.heappop(queue)
+                    self._waiting -= 1
+                    waiter.future.set_result(self._grant(waiter, now))
+                    continue
+                chat_window = self._chat_window(waiter.chat)
+                if (
+                    chat_window is not None
+                    and chat_window.free(now) <= 0
+                    and (self._overall_ready(waiter, now))
+                ):
+                    # Only its chat is busy: set it aside so the chats behind it can go.
+                    heapq.heappop(queue)
+                    if ready is None:
+                        assert waiter.chat is not None
+                        self._parked.setdefault(waiter.chat, []).append(waiter)
+                    else:
+                        heapq.heappush(self._delayed, (ready, waiter))
+                        later(ready)
+                    continue
+                later(ready)
+                return wake_at
+        return wake_at
+
+    def _overall_ready(self, waiter: _Waiter, now: float) -> bool:
+        if now < self._paused_until:
+            return False
+        pace = self._paid if waiter.paid else self._overall
+        if pace.window is None:
+            return True
+        keep = 1 if pace.window.limit.count > 1 else 0
+        spaced = pace.spacer is None or now >= pace.spacer.ready_at()
+        return pace.window.free(now) > keep and spaced
+
+    def _all_waiters(self) -> Iterator[_Waiter]:
+        for queue in self._queues.values():
+            yield from queue
+        for _, waiter in self._delayed:
+            yield waiter
+        for parked in self._parked.values():
+            yield from parked
+
+
+class _Pace:
+    """One overall limit: its window and the even spacing of bulk sends under it."""
+
+    __slots__ = ("spacer", "window")
+
+    def __init__(self, limit: Limit | None) -> None:
+        self.window = Window(limit) if limit is not None else None
+        self.spacer = Spacer(limit.interval) if limit is not None else None
+
+
+def _chat_key(value: object) -> int | str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value))
+    except ValueError:
+        return str(value)  # @channelusername
+
+
+def outbox_of(bot: object) -> Outbox | None:
+    """The bot's outbox, when it has one (a bare Bot in a script has none)."""
+    limiter = getattr(bot, "rate_limiter", None)
+    return limiter if isinstance(limiter, Outbox) else None

@@ -1,0 +1,264 @@
+"""Broadcasts: the job an admin started, and its ledger, one row per recipient.
+
+A broadcast is a draft until the admin presses Send; then, in one transaction, it
+becomes running and every recipient gets a 'pending' row. Sending marks a row
+'sending' just before its request leaves and closes it as sent/failed/blocked. At
+start, rows a hard kill left in 'sending' become 'uncertain' (not resent) and every
+running broadcast goes on with its pending rows: nobody twice, nobody skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storage.db import Database, from_db_time, to_db_time, utc_now
+
+DRAFT, DISCARDED, RUNNING, CANCELLED, DONE = "draft", "discarded", "running", "cancelled", "done"
+PENDING, SENDING, SKIPPED = "pending", "sending", "skipped"
+CLOSED = ("sent", "failed", "blocked", "uncertain", SKIPPED)
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    id: int
+    created_by: int
+    admin_chat_id: int
+    language: str
+    text: str | None
+    from_chat_id: int | None
+    message_id: int | None
+    topic_id: str | None
+    paid: bool
+    status: str
+    status_message_id: int | None
+    started_at: str | None
+    finished_at: str | None
+
+    def seconds_running(self) -> float:
+        if self.started_at is None:
+            return 0.0
+        return (utc_now() - from_db_time(self.started_at)).total_seconds()
+
+
+@dataclass(frozen=True)
+class Result:
+    chat_id: int
+    status: str
+    error: str | None = None
+
+
+class BroadcastRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(
+        self,
+        *,
+        created_by: int,
+        admin_chat_id: int,
+        language: str,
+        text: str | None = None,
+        from_chat_id: int | None = None,
+        message_id: int | None = None,
+        topic_id: str | None = None,
+        paid: bool = False,
+    ) -> Broadcast:
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO broadcasts (created_by, admin_chat_id, language, text, from_chat_id,"
+                " message_id, topic_id, paid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (created_by, admin_chat_id, language, text, from_chat_id, message_id, topic_id,
+                 int(paid), to_db_time(utc_now())),
+            )  # fmt: skip
+            new_id = cursor.lastrowid
+        found = await self.get(int(new_id or 0))
+        assert found is not None
+        return found
+
+    async def get(self, broadcast_id: int) -> Broadcast | None:
+        row = await self.db.fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
+        return _broadcast(row) if row else None
+
+    async def audience(self, topic_id: str | None) -> int:
+        """How many chats a broadcast to `topic_id` (None: everyone) would reach now."""
+        sql, params = _audience_sql(topic_id)
+        row = await self.db.fetchone(f"SELECT COUNT(*) FROM ({sql})", params)
+        return int(row[0]) if row else 0
+
+    async def start(self, broadcast_id: int, status_message_id: int | None) -> int | None:
+        """Draft to running, with a pending row per recipient; None if it was no draft."""
+        now = to_db_time(utc_now())
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE broadcasts SET status = 'running', started_at = ?, status_message_id = ?"
+                " WHERE id = ? AND status = 'draft' RETURNING topic_id",
+                (now, status_message_id, broadcast_id),
+            )
+            row = await cursor.fetchone()
+            await cursor.close()
+            if row is None:
+                return None
+            sql, params = _audience_sql(row[0])
+            inserted = await conn.execute(
+                "INSERT INTO broadcast_recipients (broadcast_id, chat_id, updated_at)"
+                f" SELECT ?, chat_id, ? FROM ({sql})",
+                (broadcast_id, now, *params),
+            )
+            return inserted.rowcount
+
+    async def discard(self, broadcast_id: int) -> bool:
+        return (
+            await self.db.execute(
+                "UPDATE broadcasts SET status = 'discarded', finished_at = ?"
+                " WHERE id = ? AND status = 'draft'",
+                (to_db_time(utc_now()), broadcast_id),
+            )
+            == 1
+        )
+
+    async def cancel(self, broadcast_id: int) -> bool:
+        """Running to cancelled; what is still pending will be skipped."""
+        return (
+            await self.db.execute(
+                "UPDATE broadcasts SET status = 'cancelled' WHERE id = ? AND status = 'running'",
+                (broadcast_id,),
+            )
+            == 1
+        )
+
+    async def running(self) -> list[Broadcast]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM broadcasts WHERE status = 'running' ORDER BY id"
+        )
+        return [_broadcast(r) for r in rows]
+
+    async def unfinished(self) -> list[Broadcast]:
+        """Broadcasts to resume at start: running, or cancelled without their final report."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM broadcasts WHERE status = 'running'"
+            " OR (status = 'cancelled' AND finished_at IS NULL) ORDER BY id"
+        )
+        return [_broadcast(r) for r in rows]
+
+    async def pending(self, broadcast_id: int, *, after: int | None, limit: int) -> list[int]:
+        """The next pending recipients in chat id order, after chat `after`."""
+        rows = await self.db.fetchall(
+            "SELECT chat_id FROM broadcast_recipients WHERE broadcast_id = ? AND status = 'pending'"
+            " AND chat_id > ? ORDER BY chat_id LIMIT ?",
+            (broadcast_id, after if after is not None else -(2**63), limit),
+        )
+        return [r[0] for r in rows]
+
+    async def apply(
+        self, broadcast_id: int, *, sending: Sequence[int], results: Sequence[Result]
+    ) -> None:
+        """Mark rows 'sending' and close others, in one transaction (a group commit).
+
+        A chat that turned out blocked or gone is made inactive in the same
+        transaction, so its digests stop with the ledger saying why.
+        """
+        now = to_db_time(utc_now())
+        async with self.db.transaction() as conn:
+            if sending:
+                await conn.executemany(
+                    "UPDATE broadcast_recipients SET status = 'sending', updated_at = ?"
+                    " WHERE broadcast_id = ? AND chat_id = ? AND status = 'pending'",
+                    [(now, broadcast_id, chat_id) for chat_id in sending],
+                )
+            if results:
+                await conn.executemany(
+                    "UPDATE broadcast_recipients SET status = ?, error = ?, updated_at = ?"
+                    " WHERE broadcast_id = ? AND chat_id = ?",
+                    [(r.status, r.error, now, broadcast_id, r.chat_id) for r in results],
+                )
+                blocked = [(now, r.chat_id) for r in results if r.status == "blocked"]
+                if blocked:
+                    await conn.executemany(
+                        "UPDATE users SET active = 0, updated_at = ? WHERE chat_id = ?", blocked
+                    )
+
+    async def skip_pending(self, broadcast_id: int) -> int:
+        return await self.db.execute(
+            "UPDATE broadcast_recipients SET status = 'skipped', updated_at = ?"
+            " WHERE broadcast_id = ? AND status = 'pending'",
+            (to_db_time(utc_now()), broadcast_id),
+        )
+
+    async def finish(self, broadcast_id: int) -> None:
+        """Close the job once its final report is out."""
+        await self.db.execute(
+            "UPDATE broadcasts SET status = CASE status WHEN 'running' THEN 'done' ELSE status END,"
+            " finished_at = ? WHERE id = ?",
+            (to_db_time(utc_now()), broadcast_id),
+        )
+
+    async def counts(self, broadcast_id: int) -> dict[str, int]:
+        rows = await self.db.fetchall(
+            "SELECT status, COUNT(*) AS n FROM broadcast_recipients WHERE broadcast_id = ?"
+            " GROUP BY status",
+            (broadcast_id,),
+        )
+        return {r["status"]: r["n"] for r in rows}
+
+    async def statuses(self, broadcast_id: int) -> dict[int, str]:
+        """Every recipient's row, for tests and audits."""
+        rows = await self.db.fetchall(
+            "SELECT chat_id, status FROM broadcast_recipients WHERE broadcast_id = ?",
+            (broadcast_id,),
+        )
+        return {r["chat_id"]: r["status"] for r in rows}
+
+    async def recover(self) -> int:
+        """At start: rows a hard kill left 'sending' may have arrived; they become uncertain."""
+        return await self.db.execute(
+            "UPDATE broadcast_recipients SET status = 'uncertain', updated_at = ?"
+            " WHERE status = 'sending'",
+            (to_db_time(utc_now()),),
+        )
+
+    async def move_chat(self, old: int, new: int) -> None:
+        """A group became a supergroup: its pending rows follow it."""
+        await self.db.execute(
+            "UPDATE OR IGNORE broadcast_recipients SET chat_id = ? WHERE chat_id = ?"
+            " AND status = 'pending'",
+            (new, old),
+        )
+
+    async def delivered(self) -> dict[str, int]:
+        """For /stats: broadcasts finished, and copies sent over all of them."""
+        row = await self.db.fetchone(
+            "SELECT (SELECT COUNT(*) FROM broadcasts WHERE status IN ('done', 'cancelled')),"
+            " (SELECT COUNT(*) FROM broadcast_recipients WHERE status = 'sent')"
+        )
+        return {"broadcasts": int(row[0]), "copies": int(row[1])} if row else {}
+
+
+def _audience_sql(topic_id: str | None) -> tuple[str, tuple[object, ...]]:
+    """Active chats (paused ones too: a pause stops digests, not announcements)."""
+    if topic_id is None:
+        return "SELECT chat_id FROM users WHERE active = 1", ()
+    return (
+        "SELECT u.chat_id FROM users u JOIN subscriptions s ON s.chat_id = u.chat_id"
+        " WHERE u.active = 1 AND s.topic_id = ?",
+        (topic_id,),
+    )
+
+
+def _broadcast(row: Any) -> Broadcast:
+    return Broadcast(
+        id=row["id"],
+        created_by=row["created_by"],
+        admin_chat_id=row["admin_chat_id"],
+        language=row["language"],
+        text=row["text"],
+        from_chat_id=row["from_chat_id"],
+        message_id=row["message_id"],
+        topic_id=row["topic_id"],
+        paid=bool(row["paid"]),
+        status=row["status"],
+        status_message_id=row["status_message_id"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+    )
