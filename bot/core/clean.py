@@ -91,26 +91,33 @@ _BOILERPLATE_LINES = (
     r"(all rights reserved|جميع الحقوق محفوظة|حقوق النشر محفوظة)\b.{0,80}",
     r"(©|copyright)\s.{0,80}",
 )
-# Patterns that mark a line as furniture wherever they appear in it.
-_BOILERPLATE_ANYWHERE = (
-    r"^المصدر\s*[:：]",
-    r"^(اقرأ|إقرأ|اقرا) (أيضا|أيضاً|ايضا|المزيد)\b",
-    r"^(read more|continue reading|read the full (story|article))\b",
-    r"^the post .* appeared first on .*",
-    r"^this (article|entry) (was )?(originally )?(published|posted) ",
-    r"recaptcha|privacy policy and terms|terms of service apply",
-    r"\bcookies?\b.{0,80}\b(accept|consent|policy|agree|settings)\b",
-    r"(accept|allow) (all )?cookies",
-    r"(ملفات تعريف الارتباط|سياسة الخصوصية|سياسة ملفات)",
-    r"(sign up|subscribe) (for|to) (our|the) (newsletter|daily|free)",
-    r"^(اشترك|اشترك الآن|سجل) (في|ب)?\s?(النشرة|نشرتنا)",
-    r"^(follow us|تابعونا|تابعنا) (on|عبر|على)\b",
-    r"^(download|حمّل|حمل) (our|the|تطبيق)\b",
+# Patterns that mark a line as furniture from its start.
+_BOILERPLATE_STARTS = (
+    r"المصدر\s*[:：]",
+    r"(اقرأ|إقرأ|اقرا) (أيضا|أيضاً|ايضا|المزيد)\b",
+    r"(read more|continue reading|read the full (story|article))\b",
+    r"the post .* appeared first on .*",
+    r"this (article|entry) (was )?(originally )?(published|posted) ",
+    r"(اشترك|اشترك الآن|سجل) (في|ب)?\s?(النشرة|نشرتنا)",
+    r"(follow us|تابعونا|تابعنا) (on|عبر|على)\b",
+    r"(download|حمّل|حمل) (our|the|تطبيق)\b",
+)
+# Notices recognised anywhere in a line; only lines holding one of the cue words are searched.
+_NOTICES = re.compile(
+    r"recaptcha|privacy policy and terms|terms of service apply"
+    r"|\bcookies?\b.{0,80}\b(accept|consent|policy|agree|settings)\b"
+    r"|(accept|allow) (all )?cookies"
+    r"|ملفات تعريف الارتباط|سياسة الخصوصية|سياسة ملفات"
+    r"|(sign up|subscribe) (for|to) (our|the) (newsletter|daily|free)",
+    re.IGNORECASE,
+)
+_NOTICE_CUES = re.compile(
+    r"recaptcha|privacy|terms of|cookie|newsletter|الارتباط|الخصوصية|سياسة", re.IGNORECASE
 )
 _BOILERPLATE = re.compile(
-    "|".join(f"(?:^(?:{p})$)" for p in _BOILERPLATE_LINES)
+    "|".join(f"(?:(?:{p})$)" for p in _BOILERPLATE_LINES)
     + "|"
-    + "|".join(f"(?:{p})" for p in _BOILERPLATE_ANYWHERE),
+    + "|".join(f"(?:{p})" for p in _BOILERPLATE_STARTS),
     re.IGNORECASE,
 )
 # A caption line in Arabic papers ends with the photo agency in brackets.
@@ -137,6 +144,8 @@ _TAIL = re.compile(
 )
 _DATELINE = re.compile(r"^[\u0600-\u06FF]+(?: [\u0600-\u06FF]+)?\s*[–—-]\s*(?=\S)")
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
+_ARABIC_RUN = re.compile(r"[\u0600-\u06FF]+")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
 _TERMINAL = '.!?؟…»"”)'
@@ -199,18 +208,35 @@ def _is_hidden(attrs: list[tuple[str, str | None]]) -> bool:
     return False
 
 
+# Markup the fast path cannot judge by its tags alone: subtrees to drop, hidden elements.
+_NEEDS_PARSER = re.compile(
+    r"<\s*(?:" + "|".join(sorted(_SKIP_TAGS | _CAPTION_TAGS)) + r")\b|hidden|display|visibility"
+    r"|<!\[CDATA\[|<\?",
+    re.IGNORECASE,
+)
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)(?:\s[^>]*)?/?>|<![^>]*>")
+
+
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML fragment, one paragraph per line."""
     if "<" not in markup and "&" not in markup:
         text = markup  # plain text: nothing to parse
+    elif "<" not in markup or not _NEEDS_PARSER.search(markup):
+        # Ordinary feed markup (paragraphs, links, emphasis): tags out, blocks to lines.
+        text = html.unescape(_TAG.sub(_tag_break, _COMMENT.sub("", markup)))
     else:
-        parser = _TextExtractor()
+        parser = _TextExtractor()  # decodes entities itself (convert_charrefs)
         parser.feed(markup)
         parser.close()
-        text = html.unescape("".join(parser.parts))
+        text = "".join(parser.parts)
     text = text.replace("\xa0", " ").replace("\u200b", "")
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def _tag_break(match: re.Match[str]) -> str:
+    return "\n" if (match.group(2) or "").lower() in _BLOCK_TAGS else ""
 
 
 def one_line(markup: str) -> str:
@@ -219,7 +245,11 @@ def one_line(markup: str) -> str:
 
 
 def is_boilerplate(line: str, *, arabic_article: bool) -> bool:
-    if _BOILERPLATE.search(line) or _AGENCY_CREDIT.search(line):
+    if _BOILERPLATE.match(line):  # anchored: a prose line fails on its first words
+        return True
+    if line.endswith(")") and _AGENCY_CREDIT.search(line):
+        return True
+    if _NOTICE_CUES.search(line) and _NOTICES.search(line):
         return True
     # An English photo caption inside an Arabic article.
     return arabic_article and _mostly_latin(line)
@@ -235,8 +265,7 @@ def clean_text(text: str, *, title: str = "") -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines:
         lines[-1] = strip_tail(lines[-1])
-    sample = "\n".join(lines[:20]) + title
-    arabic = _is_arabic(sample)
+    arabic = _is_arabic((title + "\n" + "\n".join(lines[:6]))[:600])
     kept = [
         line
         for line in lines
@@ -287,7 +316,9 @@ def _is_prose(paragraph: str) -> bool:
 
 
 def _is_arabic(text: str) -> bool:
-    return len(_ARABIC_LETTER.findall(text)) > len(_LATIN_LETTER.findall(text))
+    """More Arabic than Latin letters (counted as runs: a word is a run; cheap on long text)."""
+    arabic = sum(map(len, _ARABIC_RUN.findall(text)))
+    return arabic > sum(map(len, _LATIN_RUN.findall(text)))
 
 
 def _mostly_latin(line: str) -> bool:

@@ -27,7 +27,7 @@ from bot.core.urls import canonical_url, host_of, is_web_url
 from bot.ingest.extract import MAX_PAGES_PER_FEED, PageExtractor, wants_page
 from bot.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from bot.ingest.parse import Entry, ParsedFeed, parse
-from bot.ingest.process import is_short, to_article
+from bot.ingest.process import SHORT_TEXT_CHARS, is_short, to_article
 from bot.ingest.timing import Timing, cache_hint
 from bot.models import Feed, NewArticle
 from storage.articles import ArticleRepository, ArticleUpdate, KnownArticle, StoreResult
@@ -169,6 +169,7 @@ class Ingestor:
             (e.guid for e, _ in entries if e.guid),
             (url for _, url in entries),
         )
+        canonical = {id(entry): url for entry, url in entries}
         fresh: list[Entry] = []
         revised: list[tuple[int, Entry]] = []
         buried: list[str] = []
@@ -187,7 +188,9 @@ class Ingestor:
         pages = await self._full_texts(feed, [*fresh, *(e for _, e in revised)])
         source = feed.title or parsed.title or host_of(feed.url) or feed.url
         now = self.clock()
-        new, updates = await asyncio.to_thread(self._process, fresh, revised, pages, source, now)
+        new, updates = await asyncio.to_thread(
+            self._process, fresh, revised, pages, source, now, canonical
+        )
         return await self.articles.store(feed.id, new, updates, tombstones_seen=buried)
 
     def _process(
@@ -197,25 +200,23 @@ class Ingestor:
         pages: dict[str, str],
         source: str,
         now: datetime,
+        canonical: dict[int, str],
     ) -> tuple[list[NewArticle], list[ArticleUpdate]]:
         """Clean and classify (CPU work, off the event loop)."""
-        new = []
-        for entry in fresh:
-            article = self._article(entry, pages, source, now)
-            if article:
-                new.append(article)
-        updates = []
-        for article_id, entry in revised:
-            article = self._article(entry, pages, source, now)
-            if article:
-                updates.append(ArticleUpdate(article_id, article))
-        return new, updates
 
-    def _article(
-        self, entry: Entry, pages: dict[str, str], source: str, now: datetime
-    ) -> NewArticle | None:
-        full = pages.get(entry.link or "")
-        return to_article(entry, source=source, classifier=self.classifier, now=now, full_text=full)
+        def article(entry: Entry) -> NewArticle | None:
+            return to_article(
+                entry,
+                source=source,
+                classifier=self.classifier,
+                now=now,
+                full_text=pages.get(entry.link or ""),
+                canonical=canonical.get(id(entry)),
+            )
+
+        new = [a for a in map(article, fresh) if a]
+        updates = [ArticleUpdate(i, a) for i, entry in revised if (a := article(entry))]
+        return new, updates
 
     async def _full_texts(self, feed: Feed, entries: Sequence[Entry]) -> dict[str, str]:
         """Article pages' text for the entries whose feed text is a teaser (per the feed)."""
@@ -227,12 +228,8 @@ class Ingestor:
             for e in entries
             if e.link
             and is_web_url(e.link)
-            and wants_page(
-                feed.full_text,
-                short=is_short(html_to_text(e.content_html)),
-                link=e.link,
-                feed_urls=site,
-            )
+            and wants_page(feed.full_text, short=True, link=e.link, feed_urls=site)
+            and (feed.full_text == "on" or _is_teaser(e))
         ][:MAX_PAGES_PER_FEED]
         texts = await asyncio.gather(*(self.pages.full_text(link) for link in links))
         return {link: text for link, text in zip(links, texts, strict=True) if text}
@@ -350,6 +347,11 @@ def _may_update(match: KnownArticle, entry: Entry, feed_id: int) -> bool:
         return True
     dated = entry.updated and match.item_updated and entry.updated > match.item_updated
     return bool(dated) and match.updates < UPDATE_HARD_LIMIT
+
+
+def _is_teaser(entry: Entry) -> bool:
+    """The feed carries only a short summary of this item (markup is never shorter than text)."""
+    return len(entry.content_html) < SHORT_TEXT_CHARS or is_short(html_to_text(entry.content_html))
 
 
 def _not_a_feed(parsed: ParsedFeed, url: str) -> str:

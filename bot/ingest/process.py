@@ -38,11 +38,13 @@ def to_article(
     classifier: Classifier,
     now: datetime,
     full_text: str | None = None,
+    canonical: str | None = None,
 ) -> NewArticle | None:
     """None for an entry a reader could not use: no web link, or neither title nor text.
 
     `full_text` is the article page's text when it was fetched; it replaces a
     feed's short teaser. An untitled item (RSS allows them) is titled by its lead.
+    `canonical` saves recomputing the canonical URL when the caller has it.
     """
     if not entry.link or not is_web_url(entry.link):
         return None
@@ -62,7 +64,7 @@ def to_article(
         published = now
     return NewArticle(
         url=entry.link.strip(),
-        canonical_url=canonical_url(entry.link),
+        canonical_url=canonical or canonical_url(entry.link),
         title=title,
         summary=summarize(text),
         text=text,

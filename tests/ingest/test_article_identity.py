@@ -75,7 +75,7 @@ async def test_a_story_syndicated_by_two_feeds_of_a_publisher_is_stored_once(
 ) -> None:
     politics = feed_server.serve("/politics.xml", fixture("syndicated-politics.xml"))
     latest = feed_server.serve("/latest.xml", fixture("syndicated-latest.xml"))
-    reports = await ingest(ingestor, politics, latest)
+    reports = [*await ingest(ingestor, politics), *await ingest(ingestor, latest)]
     assert [(r.entries, r.new) for r in reports] == [(3, 3), (4, 2)]  # s2, s3 already stored
     assert await services.articles.count() == 5
     # The second feed never rewrites the first feed's articles.
