@@ -11,7 +11,7 @@ from telegram.ext import (
 )
 
 from bot.context import MujazApp
-from handlers import admin, broadcast, chats, settings, topics, user
+from handlers import admin, broadcast, chats, feeds, settings, topics, user
 from handlers.errors import on_error
 
 # The command menu, in the order Telegram shows it; descriptions come from templates.
@@ -41,6 +41,9 @@ ADMIN_COMMANDS = {
     "stats": admin.stats,
     "broadcast": broadcast.broadcast,
     "broadcast_cancel": broadcast.cancel,
+    "feeds": feeds.feeds,
+    "addfeed": feeds.add_feed,
+    "removefeed": feeds.remove_feed,
 }
 
 

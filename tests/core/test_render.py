@@ -138,6 +138,8 @@ def test_every_arabic_reply_stays_right_to_left(renderer: Renderer) -> None:
         **{"last": "الخميس", "times": "07:30", "quiet": "23:00–07:00", "start": "23:00"},
         **{"end": "07:00", "style": "arabic", "n": 10, "low": 3, "high": 30, "title": "Mujaz"},
         **{"sources": [("BBC", "https://bbc.com/x")]},
+        **{"id": 7, "enabled": False, "url": "https://example.org/rss", "status": "http-404"},
+        **{"success": "قبل ساعتين", "error": "http-404: HTTP 404 Not Found"},
         **{"id": 7, "count": 120, "topic": "جنوب القوقاز", "total": 2000, "sent": 1860},
         **{"blocked": 100, "uncertain": 2, "left": 38, "skipped": 0, "cancelled": True},
         **{"seconds": 67, "rate": 29.8, "ids": [7], "reason": "الوسم", "error": "Bad Request"},
