@@ -65,7 +65,7 @@ class Schedule:
     quiet: tuple[time, time] | None = None  # nothing is pushed from [0] to [1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class User:
     """A chat that receives digests: a reader's private chat, a group or a channel."""
 

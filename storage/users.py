@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import time
+from functools import lru_cache
 from typing import Any
 
 from bot.models import Schedule, User
@@ -166,26 +168,32 @@ def _schedule_columns(schedule: Schedule) -> dict[str, Any]:
     }
 
 
-def _user(row: Any) -> User:
+@lru_cache(maxsize=1024)
+def _schedule(times: str, days: str, quiet_start: str | None, quiet_end: str | None) -> Schedule:
+    """Schedules repeat across chats; one object per distinct schedule keeps big runs small."""
     quiet = None
-    if row["quiet_start"] and row["quiet_end"]:
-        quiet = (time.fromisoformat(row["quiet_start"]), time.fromisoformat(row["quiet_end"]))
+    if quiet_start and quiet_end:
+        quiet = (time.fromisoformat(quiet_start), time.fromisoformat(quiet_end))
+    return Schedule(
+        times=tuple(time.fromisoformat(t) for t in times.split(",")),
+        days=frozenset(int(d) for d in days),
+        quiet=quiet,
+    )
+
+
+def _user(row: Any) -> User:
     return User(
         chat_id=row["chat_id"],
-        language=row["language"],
-        timezone=row["timezone"],
-        schedule=Schedule(
-            times=tuple(time.fromisoformat(t) for t in row["digest_times"].split(",")),
-            days=frozenset(int(d) for d in row["days"]),
-            quiet=quiet,
-        ),
+        language=sys.intern(row["language"]),
+        timezone=sys.intern(row["timezone"]),
+        schedule=_schedule(row["digest_times"], row["days"], row["quiet_start"], row["quiet_end"]),
         paused=bool(row["paused"]),
         active=bool(row["active"]),
         last_article_id=row["last_article_id"],
-        digits=row["digits"],
+        digits=sys.intern(row["digits"]),
         max_items=row["max_items"],
         notify_empty=bool(row["notify_empty"]),
-        chat_type=row["chat_type"],
+        chat_type=sys.intern(row["chat_type"]),
         title=row["title"],
         thread_id=row["thread_id"],
         editing_chat_id=row["editing_chat_id"],

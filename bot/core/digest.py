@@ -9,6 +9,7 @@ under its best topic only; at most `limit`, the rest counted for "/digest more".
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -98,6 +99,68 @@ def group_stories(articles: Iterable[StoryArticle]) -> list[Story]:
     return stories
 
 
+class StoryIndex:
+    """Stories ranked per topic once per run, so each reader's digest is a short merge.
+
+    A story's rank under the reader's best topic for it (the one it scores highest on)
+    is its highest rank among the reader's topics, so walking the reader's topic lists
+    in rank order meets every story first at the rank it is placed with.
+    """
+
+    def __init__(self, stories: Iterable[Story], now: datetime) -> None:
+        self.by_topic: dict[str, list[tuple[float, float, int, Story]]] = defaultdict(list)
+        self.ids: dict[str, set[int]] = defaultdict(set)
+        self.latest: dict[int, datetime] = {}
+        for story in stories:
+            self.latest[story.id] = story.latest
+            for topic in story.topics:
+                key = (-rank(story, topic, now), -story.latest.timestamp(), -story.id, story)
+                self.by_topic[topic].append(key)
+                self.ids[topic].add(story.id)
+        for entries in self.by_topic.values():
+            entries.sort(key=lambda e: e[:3])
+
+    def digest(
+        self,
+        topics: Sequence[str],
+        *,
+        limit: int,
+        newer_than: int = 0,
+        exclude: Collection[int] = (),
+        since: datetime | None = None,
+    ) -> Digest:
+        """The reader's digest: their topics in their order, best stories first, at most `limit`."""
+        order = {topic: i for i, topic in enumerate(topics)}
+        excluded = set(exclude)
+
+        def eligible(story_id: int) -> bool:
+            return (
+                story_id > newer_than
+                and story_id not in excluded
+                and (since is None or self.latest[story_id] >= since)
+            )
+
+        kept: list[tuple[str, Story]] = []
+        seen: set[int] = set()
+        lists = [self.by_topic.get(t, []) for t in topics]
+        for *_, story in heapq.merge(*lists, key=lambda e: e[:3]):
+            if len(kept) == limit:
+                break
+            if story.id in seen or not eligible(story.id):
+                continue
+            seen.add(story.id)
+            mine = [t for t in story.topics if t in order]
+            kept.append((max(mine, key=lambda t: (story.topics[t], -order[t])), story))
+        candidates: set[int] = set().union(*(self.ids.get(t, set()) for t in topics))
+        total = sum(1 for i in candidates if eligible(i))
+        sections = [
+            Section(topic, tuple(story for t, story in kept if t == topic))
+            for topic in topics
+            if any(t == topic for t, _ in kept)
+        ]
+        return Digest(tuple(sections), more=total - len(kept))
+
+
 def build_digest(
     stories: Iterable[Story],
     topics: Sequence[str],
@@ -107,25 +170,10 @@ def build_digest(
     newer_than: int = 0,
     exclude: Collection[int] = (),
 ) -> Digest:
-    """The reader's digest: their topics in their order, best stories first, at most `limit`."""
-    order = {topic: i for i, topic in enumerate(topics)}
-    placed: list[tuple[float, str, Story]] = []
-    for story in stories:
-        if story.id <= newer_than or story.id in exclude:
-            continue
-        mine = [t for t in story.topics if t in order]
-        if not mine:
-            continue
-        best = max(mine, key=lambda t: (story.topics[t], -order[t]))
-        placed.append((rank(story, best, now), best, story))
-    placed.sort(key=lambda p: (-p[0], -p[2].latest.timestamp(), -p[2].id))
-    kept = placed[:limit]
-    sections = [
-        Section(topic, tuple(story for _, t, story in kept if t == topic))
-        for topic in topics
-        if any(t == topic for _, t, _ in kept)
-    ]
-    return Digest(tuple(sections), more=len(placed) - len(kept))
+    """One reader's digest straight from stories (an index of one)."""
+    return StoryIndex(stories, now).digest(
+        topics, limit=limit, newer_than=newer_than, exclude=exclude
+    )
 
 
 def rank(story: Story, topic: str, now: datetime) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -126,9 +126,8 @@ class Renderer:
         self, language: str, moment: datetime, now: datetime, digit_style: str | None = None
     ) -> str:
         """Relative age ("2 hours ago"); a future timestamp (skewed source clock) reads as now."""
-        delta = min(moment - now, -timedelta(minutes=1))
-        text = format_timedelta(delta, add_direction=True, locale=language)
-        return _convert(text, digit_style or default_digits(language))
+        minutes = max(int((now - moment).total_seconds() // 60), 1)
+        return _ago(language, minutes, digit_style or default_digits(language))
 
     def digest(
         self,
@@ -203,6 +202,13 @@ class Renderer:
 
     def _snippet(self, language: str, key: str) -> Template:
         return _compile(self._env, language, key, _lookup(self._strings[language], key))
+
+
+@lru_cache(maxsize=4096)
+def _ago(language: str, minutes: int, digit_style: str) -> str:
+    """Babel's relative time is slow; a digest run asks for the same few values again and again."""
+    text = format_timedelta(timedelta(minutes=-minutes), add_direction=True, locale=language)
+    return _convert(text, digit_style)
 
 
 @pass_context

@@ -9,6 +9,7 @@ date) share one rendering: the cost grows with distinct combinations, not chats.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 from telegram import Bot
 
 from bot.core.cluster import WINDOW, assign_stories
-from bot.core.digest import Digest, Story, build_digest, group_stories
+from bot.core.digest import Digest, Story, StoryIndex, group_stories
 from bot.core.render import Renderer, default_digits
 from bot.core.schedule import due_slot, zone
 from bot.core.topics import Catalog
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 FIRST_DIGEST_LOOKBACK = timedelta(hours=24)
 MAX_LOOKBACK = timedelta(days=3)
 EMPTY = "empty"
+RENDERINGS_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,53 @@ class Composed:
 
 @dataclass
 class Pool:
-    """The fresh stories of one run, shared by every chat it serves."""
+    """The fresh stories of one run, ranked once, shared by every chat it serves.
+
+    Renderings are kept in a small LRU: a run visits chats grouped by rendering key,
+    so each rendering is made once and memory stays flat however many chats there are.
+    """
 
     stories: list[Story]
     newest_article: int
-    renderings: dict[tuple[object, ...], Composed] = field(default_factory=dict)
+    now: datetime
+    renderings: OrderedDict[tuple[object, ...], Composed] = field(default_factory=OrderedDict)
+    rendered: int = 0  # renderings made (cache misses)
+
+    def __post_init__(self) -> None:
+        self.index = StoryIndex(self.stories, self.now)
+
+    def cached(self, key: tuple[object, ...]) -> Composed | None:
+        composed = self.renderings.get(key)
+        if composed is not None:
+            self.renderings.move_to_end(key)
+        return composed
+
+    def keep(self, key: tuple[object, ...], composed: Composed) -> None:
+        self.rendered += 1
+        self.renderings[key] = composed
+        if len(self.renderings) > RENDERINGS_KEPT:
+            self.renderings.popitem(last=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A chat whose digest is due, with its claimed ledger row."""
+
+    user: User
+    delivery_id: int
+    topics: tuple[str, ...]
+
+
+def rendering_key(user: User, topics: Sequence[str], now: datetime) -> tuple[object, ...]:
+    """Chats with equal keys get the very same digest messages."""
+    return (
+        tuple(topics),
+        user.language,
+        user.digits or default_digits(user.language),
+        user.max_items,
+        user.last_article_id or 0,
+        now.astimezone(zone(user.timezone)).date(),
+    )
 
 
 class DigestService:
@@ -83,7 +127,8 @@ class DigestService:
         await self.file_new_articles()
         articles = await self.stories.fresh(topics, newer_than=newer_than, since=since, up_to=up_to)
         newest = up_to if up_to is not None else await self.stories.newest_article()
-        return Pool(group_stories(a for a in articles if a.id <= newest), newest)
+        stories = group_stories(a for a in articles if a.id <= newest)
+        return Pool(stories, newest, self.clock())
 
     def compose(
         self,
@@ -100,15 +145,13 @@ class DigestService:
         newer_than = user.last_article_id or 0
         local_now = now.astimezone(zone(user.timezone))
         digits = user.digits or default_digits(user.language)
-        key = (tuple(topics), user.language, digits, user.max_items, newer_than,
-               local_now.date(), since, tuple(exclude))  # fmt: skip
-        cached = pool.renderings.get(key)
+        key = (*rendering_key(user, topics, now), since, tuple(exclude))
+        cached = pool.cached(key)
         if cached is not None:
             return cached
         lookback = since or now - (MAX_LOOKBACK if user.last_article_id else FIRST_DIGEST_LOOKBACK)
-        stories = [s for s in pool.stories if s.latest >= lookback]
-        digest: Digest = build_digest(
-            stories, topics, now=now, limit=user.max_items, newer_than=newer_than, exclude=exclude
+        digest: Digest = pool.index.digest(
+            topics, limit=user.max_items, newer_than=newer_than, exclude=exclude, since=lookback
         )
         messages: list[str] = []
         if len(digest):
@@ -121,7 +164,7 @@ class DigestService:
                 story_link=story_link,
             )
         composed = Composed(messages, (newer_than, pool.newest_article), digest.story_ids)
-        pool.renderings[key] = composed
+        pool.keep(key, composed)
         return composed
 
     async def send_now(self, bot: Bot, user: User, topics: list[str]) -> Outcome | None:
@@ -155,29 +198,44 @@ class DigestService:
     async def send_due(self, bot: Bot) -> dict[str, int]:
         """One schedule tick: every chat whose digest time has come and that has none yet."""
         now = self.clock()
-        due: list[tuple[User, int]] = []
-        for user in await self.users.receiving():
-            period = due_slot(now, zone(user.timezone), user.schedule)
-            if period is None:
-                continue
-            delivery_id = await self.deliveries.claim(user.chat_id, DIGEST, period)
-            if delivery_id is not None:
-                due.append((user, delivery_id))
-        if not due:
-            return {}
-        topics_of = await self.users.topics_of([u.chat_id for u, _ in due])
-        all_topics = sorted({t for topics in topics_of.values() for t in topics})
-        oldest = min(u.last_article_id or 0 for u, _ in due)
-        pool = await self.pool(all_topics, newer_than=oldest, since=now - MAX_LOOKBACK)
+        planned, pool = await self.plan_due(now)
         link = _deep_link(bot)
         counts: dict[str, int] = {}
-        for user, delivery_id in due:
-            composed = self.compose(user, topics_of[user.chat_id], pool, now=now, story_link=link)
-            outcome = await self._deliver(bot, user, delivery_id, composed, scheduled=True)
+        for due in planned:
+            composed = self.compose(due.user, due.topics, pool, now=now, story_link=link)
+            outcome = await self._deliver(bot, due.user, due.delivery_id, composed, scheduled=True)
             status = outcome.status if outcome else EMPTY
             counts[status] = counts.get(status, 0) + 1
-        log.info("digest tick: %s (%d renderings)", counts, len(pool.renderings))
+        if planned:
+            log.info("digest tick: %s (%d renderings)", counts, pool.rendered)
         return counts
+
+    async def plan_due(self, now: datetime) -> tuple[list[Due], Pool]:
+        """Claim the ledger rows of every chat due at `now`; load the stories they draw from.
+
+        The chats come back grouped by rendering key, so composing them in this order
+        renders each distinct digest once.
+        """
+        due: list[tuple[User, str]] = []
+        for user in await self.users.receiving():
+            period = due_slot(now, zone(user.timezone), user.schedule)
+            if period is not None:
+                due.append((user, period))
+        claimed = await self.deliveries.claim_many(
+            [(user.chat_id, period) for user, period in due], DIGEST
+        )
+        chats = [(user, claimed[user.chat_id]) for user, _ in due if user.chat_id in claimed]
+        if not chats:
+            return [], Pool([], 0, now)
+        topics_of = await self.users.topics_of([u.chat_id for u, _ in chats])
+        all_topics = sorted({t for topics in topics_of.values() for t in topics})
+        oldest = min(u.last_article_id or 0 for u, _ in chats)
+        pool = await self.pool(all_topics, newer_than=oldest, since=now - MAX_LOOKBACK)
+        planned = [
+            Due(user, delivery_id, tuple(topics_of[user.chat_id])) for user, delivery_id in chats
+        ]
+        planned.sort(key=lambda d: repr(rendering_key(d.user, d.topics, now)))
+        return planned, pool
 
     async def _deliver(
         self,

@@ -1,0 +1,164 @@
+"""Building every due digest for 100,000 chats: time, renderings, peak memory.
+
+    .venv/bin/python bench/digest.py [--users 100000] [--articles 5000]
+
+Builds a real SQLite database (temporary) with the chats, their topics and fresh
+articles grouped into stories, then times what a schedule tick does before sending:
+claiming the ledger rows, loading the fresh stories and composing each chat's digest.
+It prints that against two baselines measured or derived in the same run:
+- the time Telegram's 30 messages per second would take to deliver the digests
+  (target: building takes under a tenth of it);
+- composing a sample of chats with no shared renderings, extrapolated to all chats
+  (what "rendered once, sent many" saves).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.config import load_settings
+from bot.context import Services
+from storage.db import to_db_time
+
+TELEGRAM_RATE = 30  # messages per second across chats
+# How popular each topic is; a chat picks 1–4 topics by these weights.
+POPULARITY = {
+    "middle_east": 20, "gulf": 16, "economy": 12, "energy": 8, "russia": 8, "ukraine_war": 7,
+    "iran": 7, "turkey": 6, "south_caucasus": 5, "sports": 14, "technology": 9, "health": 6,
+}  # fmt: skip
+NOW = datetime(2026, 11, 30, 5, 0, 30, tzinfo=UTC)  # 08:00:30 in Riyadh
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+async def populate(services: Services, users: int, articles: int, rng: random.Random) -> None:
+    db = services.db
+    topics = list(POPULARITY)
+    weights = list(POPULARITY.values())
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO feeds (id, url, title, created_at)"
+            " VALUES (1, 'https://x.example/rss', 'x', '')"
+        )
+        story = 0
+        rows, topic_rows = [], []
+        for i in range(1, articles + 1):
+            if i == 1 or rng.random() > 0.3:  # 30% of articles join an earlier story
+                story = i
+            story_id = story if rng.random() > 0.5 else rng.randint(max(1, i - 40), i)
+            published = NOW - timedelta(minutes=rng.randint(1, 20 * 60))
+            title = f"عنوان الخبر رقم {i} عن تطورات اليوم في المنطقة"
+            url = f"https://x.example/{i}"
+            summary = "ملخص الخبر في جملة أو جملتين كما يكتبه المحرر. " * 3
+            when = to_db_time(published)
+            rows.append(
+                (
+                    i,
+                    1,
+                    f"g{i}",
+                    url,
+                    url,
+                    title,
+                    summary,
+                    "",
+                    f"مصدر {i % 40}",
+                    when,
+                    when,
+                    story_id,
+                )
+            )
+            for topic in set(rng.choices(topics, weights, k=rng.randint(1, 2))):
+                topic_rows.append((i, topic, round(rng.uniform(3, 12), 1)))
+        await conn.executemany(
+            "INSERT INTO articles (id, feed_id, guid, url, canonical_url, title, summary, text,"
+            " source, published_at, fetched_at, story_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        await conn.executemany(
+            "INSERT INTO article_topics (article_id, topic_id, score) VALUES (?, ?, ?)", topic_rows
+        )
+        user_rows, subs = [], []
+        for chat_id in range(1, users + 1):
+            language = "ar" if rng.random() < 0.85 else "en"
+            digits = "arabic" if language == "ar" and rng.random() < 0.8 else "latin"
+            user_rows.append((chat_id, language, "Asia/Riyadh", "08:00", digits, "", ""))
+            for n, topic in enumerate(
+                dict.fromkeys(rng.choices(topics, weights, k=rng.randint(1, 4)))
+            ):
+                subs.append((chat_id, topic, f"2026-01-01T00:00:{n:02d}Z"))
+        await conn.executemany(
+            "INSERT INTO users (chat_id, language, timezone, digest_times, digits, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            user_rows,
+        )
+        await conn.executemany(
+            "INSERT INTO subscriptions (chat_id, topic_id, created_at) VALUES (?, ?, ?)", subs
+        )
+
+
+async def main(users: int, articles: int) -> None:
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(database_path=Path(tmp) / "bench.db", bot_token=None)
+        services = await Services.create(settings, clock=lambda: NOW)
+        try:
+            await populate(services, users, articles, rng)
+            digests = services.digests
+
+            gc.collect()
+            before_mb = _rss_mb()
+            start = time.perf_counter()
+            planned, pool = await digests.plan_due(NOW)
+            messages = 0
+            for due in planned:
+                messages += len(digests.compose(due.user, due.topics, pool, now=NOW).messages)
+            built = time.perf_counter() - start
+            after_mb = _rss_mb()
+            renderings = pool.rendered
+
+            # Baseline: the same chats composed with no shared renderings, on a sample.
+            sample = rng.sample(planned, min(2000, len(planned)))
+            start = time.perf_counter()
+            for due in sample:
+                pool.renderings.clear()
+                digests.compose(due.user, due.topics, pool, now=NOW)
+            unshared = (time.perf_counter() - start) / len(sample) * len(planned)
+        finally:
+            await services.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sending = messages / TELEGRAM_RATE
+    print(f"chats due                  {len(planned):>10,}")
+    print(f"fresh stories in the pool  {len(pool.stories):>10,}  (from {articles:,} articles)")
+    print(f"distinct renderings        {renderings:>10,}")
+    print(f"messages to send           {messages:>10,}")
+    print(f"build time (claim+compose) {built:>10.1f} s")
+    print(f"sending at {TELEGRAM_RATE}/s would take {sending:>8.0f} s")
+    print(f"build / send time          {built / sending:>10.3f}   (target < 0.1)")
+    print(
+        f"without shared renderings  {unshared:>10.1f} s (extrapolated from {len(sample):,} chats)"
+    )
+    print(f"render-once speed-up       {unshared / max(built, 1e-9):>10.1f}x")
+    print(f"peak memory (max RSS)      {peak_mb:>10.0f} MB   (target < 300)")
+    print(f"RSS before / after build   {before_mb:>6.0f} / {after_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--articles", type=int, default=5_000)
+    args = parser.parse_args()
+    asyncio.run(main(args.users, args.articles))

@@ -1,0 +1,212 @@
+"""Digests as readers, groups and channels get them, through the fake Bot API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.bot.harness import FakeClock, Harness, start_bot
+from tests.fakes.bot_api import FakeBotAPI
+from tests.fakes.feed_server import FeedServer
+from tests.feeds import rss, seed_item
+
+READER, ADMIN, MEMBER = 3001, 3002, 3003
+GROUP = -100777
+START = datetime(2026, 11, 30, 9, 58, 10, tzinfo=UTC)  # 12:58:10 in Riyadh
+
+
+def outlet_item(outlet: str, n: int, title: str, minutes_ago: int = 30) -> dict[str, str]:
+    published = START - timedelta(minutes=minutes_ago)
+    return {
+        "title": title,
+        "link": f"https://{outlet}.example/news/{n}",
+        "guid": f"{outlet}-{n}",
+        "pubDate": published.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+        "description": f"<p>{title}. تفاصيل الخبر كما نشرها موقع {outlet} صباح اليوم.</p>",
+    }
+
+
+@pytest.fixture
+async def bot(fake_bot_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Harness]:
+    harness = await start_bot(fake_bot_api, tmp_path, clock=FakeClock(START))
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+async def ingest(
+    bot: Harness, feed_server: FeedServer, name: str, items: list[dict[str, str]]
+) -> None:
+    url = feed_server.serve(f"/{name}.xml", rss(items, title=name))
+    feed, _ = await bot.services.feeds.add(url, name)
+    await bot.services.ingestor.run([feed])
+
+
+def digests(api: FakeBotAPI, chat_id: int) -> list[dict[str, object]]:
+    return [m for m in api.messages_to(chat_id) if "موجزك" in str(m.get("text"))]
+
+
+async def test_time_two_minutes_ahead_brings_exactly_one_digest_at_that_minute(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    await ingest(bot, feed_server, "outlet", [seed_item()])
+    await bot.services.db.execute(
+        "UPDATE articles SET published_at = ?",
+        ((START - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
+    )
+    await bot.say(READER, "/subscribe south_caucasus")
+    await bot.say(READER, "/time 13:00")  # two minutes ahead, Riyadh time
+    sent_at = []
+    for tick in range(10):  # a tick every 30 s, for five minutes
+        bot.clock.now = START + timedelta(seconds=30 * tick)
+        before = len(digests(bot.api, READER))
+        await bot.services.digests.send_due(bot.app.bot)
+        if len(digests(bot.api, READER)) > before:
+            sent_at.append(bot.clock.now)
+    assert len(sent_at) == 1
+    assert sent_at[0].astimezone(UTC).strftime("%H:%M") == "10:00"  # 13:00 in Riyadh
+    assert bot.api.rejected == []
+
+
+async def test_one_item_per_story_with_the_other_outlets_linked(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    title = "أوبك بلس تمدد خفض إنتاج النفط حتى نهاية العام المقبل"
+    await ingest(bot, feed_server, "alpha", [outlet_item("alpha", 1, title, 50)])
+    await ingest(
+        bot,
+        feed_server,
+        "beta",
+        [
+            outlet_item(
+                "beta", 1, "تحالف أوبك بلس يقرر تمديد خفض إنتاج النفط حتى نهاية العام المقبل", 40
+            )
+        ],
+    )
+    await ingest(
+        bot,
+        feed_server,
+        "gamma",
+        [
+            outlet_item(
+                "gamma", 1, "تمديد خفض إنتاج النفط لتحالف أوبك بلس حتى نهاية العام القادم", 30
+            )
+        ],
+    )
+    await ingest(
+        bot,
+        feed_server,
+        "delta",
+        [outlet_item("delta", 7, "زلزال بقوة 5.6 درجات يضرب ولاية ملاطية شرقي تركيا", 20)],
+    )
+    await bot.say(READER, "/subscribe energy")
+    await bot.say(READER, "/subscribe turkey")
+    digest = await bot.say(READER, "/digest")
+    html = str(digest["html"])
+    assert len(re.findall(r"<b>[^<]*أوبك", html)) == 1  # one item for the story
+    assert "مصدران آخران" in digest["text"]
+    link = f"https://t.me/{bot.api.bot_username}?start=s"
+    assert link in html
+    assert "⚡" in html and "🌉" in html  # a section per topic
+    story_id = html.split(link, 1)[1].split('"', 1)[0]
+
+    # The link opens the bot on every outlet's article.
+    sources = await bot.say(READER, f"/start s{story_id}")
+    for outlet in ("alpha", "beta", "gamma"):
+        assert f"https://{outlet}.example/news/1" in str(sources["html"])
+
+    # A late outlet joins the story: it does not come back in the next digest.
+    await ingest(
+        bot,
+        feed_server,
+        "epsilon",
+        [
+            outlet_item(
+                "epsilon", 1, "أوبك بلس تمدد خفض إنتاج النفط حتى نهاية العام المقبل رسميا", 5
+            )
+        ],
+    )
+    again = await bot.say(READER, "/digest")
+    assert again["text"] == "📭 لا جديد في مواضيعك منذ موجزك الأخير."
+    assert bot.api.rejected == []
+
+
+async def test_digest_more_sends_what_the_cap_cut(bot: Harness, feed_server: FeedServer) -> None:
+    headlines = [
+        "زلزال يضرب ولاية ملاطية شرقي تركيا", "أردوغان يستقبل وفدا أوروبيا في أنقرة",
+        "الليرة التركية تتراجع أمام الدولار", "إسطنبول تستضيف قمة اقتصادية إقليمية",
+        "البرلمان التركي يقر قانون الموازنة",
+    ]  # fmt: skip
+    await ingest(
+        bot, feed_server, "tr", [outlet_item("tr", i, h, 10 + i) for i, h in enumerate(headlines)]
+    )
+    await bot.say(READER, "/subscribe turkey")
+    assert "٣" in (await bot.say(READER, "/items 3"))["text"]
+    first = await bot.say(READER, "/digest")
+    assert "/digest more" in first["text"] and "بقي خبران" in first["text"]
+    more = await bot.say(READER, "/digest more")
+    assert sum(h in str(more["text"]) for h in headlines) == 2
+    shown = [h for h in headlines if h in str(first["text"]) or h in str(more["text"])]
+    assert sorted(shown) == sorted(headlines)
+    assert "لا أخبار أخرى" in (await bot.say(READER, "/digest more"))["text"]
+
+
+async def test_group_admin_configures_the_digest_and_a_member_is_refused(bot: Harness) -> None:
+    api = bot.api
+    api.add_chat(GROUP, "supergroup", title="نادي الأخبار")
+    api.set_member_status(GROUP, ADMIN, "administrator")
+    api.set_member_status(GROUP, MEMBER, "member")
+
+    async def in_group(user: int, text: str) -> dict[str, object]:
+        before = len(api.messages_to(GROUP))
+        api.user_sends(user, text, chat_type="supergroup", chat_id=GROUP)
+        return (await api.wait_for_messages(GROUP, before + 1))[before]
+
+    texts = [
+        (await in_group(ADMIN, "/subscribe russia"))["text"],
+        (await in_group(ADMIN, "/time 07:15"))["text"],
+        (await in_group(MEMBER, "/time 03:00"))["text"],
+        (await in_group(MEMBER, "/unsubscribe russia"))["text"],
+    ]
+    assert "اشتركت في «روسيا»" in texts[0]
+    assert "07:15" in texts[1] or "٠٧:١٥" in texts[1]
+    assert texts[2] == texts[3] == "🔒 إعدادات موجز هذه المجموعة لمشرفيها فقط."
+    group = await bot.services.users.get(GROUP)
+    assert group is not None and group.chat_type == "supergroup"
+    assert group.schedule.times[0].strftime("%H:%M") == "07:15"
+    assert await bot.services.users.topics(GROUP) == ["russia"]
+
+    # The keyboard answers only admins too.
+    keyboard = await in_group(ADMIN, "/topics")
+    api.user_presses(MEMBER, keyboard, "t:sports")
+    await api.wait_for(lambda: len(api.callback_answers) == 1)
+    assert api.callback_answers[0].get("show_alert") in (True, "true")
+    assert await bot.services.users.topics(GROUP) == ["russia"]
+
+
+async def test_reader_settings_change_the_schedule(bot: Harness) -> None:
+    assert "من الأحد إلى الخميس" in (await bot.say(READER, "/days الأحد-الخميس"))["text"]
+    assert "باكو" in (await bot.say(READER, "/timezone باكو"))["text"]
+    assert "23:00" in (await bot.say(READER, "/quiet 23:00 07:00"))["text"].replace(
+        "٢٣:٠٠", "23:00"
+    )
+    assert "0123" in (await bot.say(READER, "/digits latin"))["text"]
+    shown = (await bot.say(READER, "/time 07:30 19:00"))["text"]
+    assert "07:30، 19:00" in shown and "من الأحد إلى الخميس" in shown and "23:00–07:00" in shown
+    user = await bot.services.users.get(READER)
+    assert user is not None and user.timezone == "Asia/Baku" and user.digits == "latin"
+    assert len(user.schedule.times) == 2 and user.schedule.quiet is not None
+    for junk, expected in [
+        ("/days someday", "لم أفهم الأيام"),
+        ("/quiet soon", "لم أفهم ساعات الهدوء"),
+        ("/digits roman", "/digits arabic"),
+        ("/items 500", "من 3 إلى 30"),
+        ("/nothingnew maybe", "/nothingnew on"),
+    ]:
+        assert expected in (await bot.say(READER, junk))["text"], junk
+    assert bot.api.rejected == []
