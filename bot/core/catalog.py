@@ -64,7 +64,8 @@ def split_entry(entry: str) -> tuple[list[str], float]:
     weight = 1.0
     if text.startswith(WEAK):
         weight, text = 0.5, text[len(WEAK) :]
-    return [s.strip() for s in text.split(SEPARATOR) if s.strip()], weight
+    spellings = (s.strip().removeprefix(WEAK).strip() for s in text.split(SEPARATOR))
+    return [s for s in spellings if s], weight
 
 
 _TOPIC_KEYS = frozenset(

@@ -39,27 +39,10 @@ _AR_BARE_PREFIXES = _AR_PREFIXES - _AR_ARTICLE_PREFIXES
 # ل + اللاذقية is written للاذقية: before a stem that starts with ل the article's
 # ل merges with the preposition.
 _AR_LAM_MERGED = frozenset(("ل", "ول", "فل"))
-# nisba (ي يه يون يين يان يتان يتين يات), sound plurals and duals, feminine ه
-_AR_ENDINGS = frozenset(
-    (
-        "",
-        "ي",
-        "يه",
-        "يون",
-        "يين",
-        "يان",
-        "يتان",
-        "يتين",
-        "يات",
-        "ه",
-        "ون",
-        "ين",
-        "ان",
-        "ات",
-        "تان",
-        "تين",
-    )
-)
+# nisba (ي يه يون يين يان يتان يتين يات), sound plurals and duals, feminine ه, and the
+# accusative alef of the nisba (نفطياً، أذربيجانياً)
+_AR_NISBA = ("ي", "يه", "يون", "يين", "يان", "يتان", "يتين", "يات", "يا")
+_AR_ENDINGS = frozenset(("", *_AR_NISBA, "ه", "ون", "ين", "ان", "ات", "تان", "تين"))
 _EN_INFLECTIONS = frozenset(("", "s", "es"))
 _EN_ENDINGS = _EN_INFLECTIONS | {"n", "ns", "an", "ans", "ian", "ians", "i", "is", "e"}
 
@@ -94,6 +77,16 @@ class Form:
 
     def accepts(self, prefix: bytes, suffix: bytes) -> bool:
         return prefix in self.prefixes and suffix in self.suffixes
+
+    def union(self, other: Form) -> Form:
+        """One form for two spellings with the same stem (السعودية، سعودي*)."""
+        return Form(
+            f"{self.spelling}|{other.spelling}",
+            self.stem,
+            self.prefixes | other.prefixes,
+            self.suffixes | other.suffixes,
+            self.latin,
+        )
 
     @property
     def text(self) -> str:

@@ -30,6 +30,7 @@ from bot.core.normalize import decode_normalized, normalize_bytes
 
 __all__ = [
     "BODY_WEIGHT",
+    "RELATIVE_SHARE",
     "REPEAT_BONUS",
     "REPEAT_BONUS_CAP",
     "THRESHOLD",
@@ -50,6 +51,7 @@ TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
 REPEAT_BONUS = 0.5
 REPEAT_BONUS_CAP = 1.0
+RELATIVE_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -103,6 +105,7 @@ class Classification:
     raw: dict[str, float] = field(default_factory=dict)  # every topic with a counted hit
     ignored: list[Ignored] = field(default_factory=list)  # hits a rule set aside
     context: list[ContextHit] = field(default_factory=list)  # `not` and `when` phrases seen
+    headline: set[str] = field(default_factory=set)  # topics with a counted hit in the title
     matches: tuple[list[Match], list[Match]] = field(default_factory=lambda: ([], []), repr=False)
 
     @property
@@ -151,13 +154,21 @@ class Classifier:
                 entity = len(self._topic_of_entity)
                 self._topic_of_entity.append(topic.id)
                 self._weight_of_entity.append(weight)
+                # Spellings of one name that share a stem are one keyword, so that one
+                # mention is one hit.
+                forms: dict[bytes, Form] = {}
+                written: dict[bytes, list[str]] = {}
                 for spelling in spellings:
                     form = _compile(topic.id, spelling)
-                    kw = Keyword(
-                        topic.id, spelling, entry, entity, weight, form, len(self.keywords)
-                    )
+                    seen = forms.get(form.stem)
+                    forms[form.stem] = seen.union(form) if seen else form
+                    written.setdefault(form.stem, []).append(spelling)
+                for stem, form in forms.items():
+                    text = written[stem][0]
+                    kw = Keyword(topic.id, text, entry, entity, weight, form, len(self.keywords))
                     self.keywords.append(kw)
-                    by_spelling.setdefault(spelling, []).append(kw.id)
+                    for spelling in written[stem]:
+                        by_spelling.setdefault(spelling, []).append(kw.id)
                     items.append((form, kw))
             for phrase in topic.not_phrases:
                 items.append((_compile(topic.id, phrase), Context(topic.id, phrase, ())))
@@ -220,15 +231,21 @@ class Classifier:
         if context and self._apply_context(result):
             best, count = self._tally(result.hits)
         raw = result.raw
+        headline = result.headline
         for entity, place in best.items():
             topic_id = self._topic_of_entity[entity]
             bonus = min(REPEAT_BONUS * (count[entity] - 1), REPEAT_BONUS_CAP)
             raw[topic_id] = (
                 raw.get(topic_id, 0.0) + (place + bonus) * self._weight_of_entity[entity]
             )
+            if place == TITLE_WEIGHT:
+                headline.add(topic_id)
+        # A topic named only in the text must also hold its own against the leading
+        # topic: a long article names many places in passing.
+        floor = RELATIVE_SHARE * max(raw.values(), default=0.0)
         for topic_id, score in raw.items():
             raw[topic_id] = score = round(score, 2)
-            if score >= self._threshold[topic_id]:
+            if score >= self._threshold[topic_id] and (topic_id in headline or score >= floor):
                 result.scores[topic_id] = score
         return result
 
