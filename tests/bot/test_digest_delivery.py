@@ -210,3 +210,73 @@ async def test_reader_settings_change_the_schedule(bot: Harness) -> None:
     ]:
         assert expected in (await bot.say(READER, junk))["text"], junk
     assert bot.api.rejected == []
+
+
+CHANNEL = -100888
+FORUM = -100999
+
+
+async def test_channel_is_configured_from_a_private_chat(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    api = bot.api
+    api.add_chat(CHANNEL, "channel", title="قناة الموجز", username="mujaz_news")
+    api.set_member_status(CHANNEL, ADMIN, "administrator")
+    api.set_member_status(CHANNEL, MEMBER, "member")
+
+    assert "لست مشرفًا" in (await bot.say(ADMIN, "/channel @mujaz_news"))["text"]
+    api.set_member_status(CHANNEL, api.bot_id, "administrator")
+    assert (
+        "لا يضبط موجز «قناة الموجز» إلا مشرفوها"
+        in (await bot.say(MEMBER, "/channel @mujaz_news"))["text"]
+    )
+    assert "لم أجد القناة" in (await bot.say(ADMIN, "/channel @nosuch"))["text"]
+    assert (
+        "تضبط الآن موجز القناة «قناة الموجز»"
+        in (await bot.say(ADMIN, "/channel @mujaz_news"))["text"]
+    )
+
+    await bot.say(ADMIN, "/subscribe south_caucasus")  # applies to the channel
+    assert await bot.services.users.topics(CHANNEL) == ["south_caucasus"]
+    assert await bot.services.users.topics(ADMIN) == []
+
+    await ingest(bot, feed_server, "outlet", [seed_item()])
+    await bot.services.db.execute(
+        "UPDATE articles SET published_at = ?",
+        ((START - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
+    )
+    bot.api.user_sends(ADMIN, "/digest")
+    (posted,) = await api.wait_for_messages(CHANNEL, 1)
+    assert "زيارة غير واضحة المعالم" in str(posted["text"])
+
+    assert "عدت إلى ضبط موجزك الخاص" in (await bot.say(ADMIN, "/channel off"))["text"]
+    await bot.say(ADMIN, "/subscribe sports")
+    assert await bot.services.users.topics(ADMIN) == ["sports"]
+    assert [(m, r) for m, _, r in bot.api.rejected] == [
+        ("getChat", "Bad Request: chat not found")
+    ]  # only the @nosuch lookup
+
+
+async def test_forum_digest_goes_to_the_chosen_thread(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    api = bot.api
+    api.add_chat(FORUM, "supergroup", title="منتدى", is_forum=True)
+    api.set_member_status(FORUM, ADMIN, "administrator")
+    api.user_sends(ADMIN, "/subscribe south_caucasus", chat_type="supergroup", chat_id=FORUM)
+    api.user_sends(ADMIN, "/here", chat_type="supergroup", chat_id=FORUM, thread_id=42)
+    replies = await api.wait_for_messages(FORUM, 2)
+    assert any("سيصل الموجز إلى هذا الموضوع" in str(m["text"]) for m in replies)
+    group = await bot.services.users.get(FORUM)
+    assert group is not None and group.thread_id == 42
+
+    await ingest(bot, feed_server, "outlet", [seed_item()])
+    await bot.services.db.execute(
+        "UPDATE articles SET published_at = ?",
+        ((START - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
+    )
+    await bot.services.digests.send_now(bot.app.bot, group, ["south_caucasus"])
+    sent = [
+        p for method, p in api.requests if method == "sendMessage" and "موجزك" in str(p.get("text"))
+    ]
+    assert sent and sent[-1].get("message_thread_id") == 42

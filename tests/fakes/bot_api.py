@@ -235,6 +235,8 @@ class _Chat:
     type: str
     title: str | None = None
     first_name: str | None = None
+    username: str | None = None
+    is_forum: bool = False
     last_message_id: int = 0
     # message_id -> message; user and bot messages share one counter, as in a real chat.
     messages: dict[int, JSONDict] = field(default_factory=dict)
@@ -245,6 +247,10 @@ class _Chat:
             data["first_name"] = self.first_name or "User"
         else:
             data["title"] = self.title or f"Chat {self.id}"
+        if self.username:
+            data["username"] = self.username
+        if self.is_forum:
+            data["is_forum"] = True
         return data
 
     def next_message_id(self) -> int:
@@ -329,6 +335,9 @@ class FakeBotAPI:
         self._retry_unit = 1.0
         # (monotonic time, method, chat_id, retry_after) of every 429 the rate limits answered.
         self.throttled: list[tuple[float, str, Any, float]] = []
+        # (monotonic time, method, chat_id) of every send that passed the rate limits, refused
+        # ones (403, chat not found) included: what Telegram counts against its limits.
+        self.counted: list[tuple[float, str, Any]] = []
         self._open_queries: set[str] = set()
         self._files: dict[str, _StoredFile] = {}
         self._files_by_path: dict[str, _StoredFile] = {}
@@ -365,6 +374,7 @@ class FakeBotAPI:
                 "sendPhoto": self._send_photo,
                 "deleteMessage": self._delete_message,
                 "sendChatAction": self._send_chat_action,
+                "getChat": self._get_chat,
                 "getChatMember": self._get_chat_member,
                 "getChatAdministrators": self._get_chat_administrators,
                 "getFile": self._get_file,
@@ -422,6 +432,7 @@ class FakeBotAPI:
         chat_id: int | None = None,
         reply_to: JSONDict | None = None,
         photo: bytes | None = None,
+        thread_id: int | None = None,
     ) -> JSONDict:
         """Queues an Update with a text Message from ``user_id`` and returns the message.
 
@@ -452,6 +463,11 @@ class FakeBotAPI:
             "date": int(time.time()),
             "text": text,
         }
+        if thread_id is not None:
+            if not chat.is_forum:
+                raise ValueError(f"chat {chat_id} is not a forum; it has no topic threads")
+            message["message_thread_id"] = thread_id
+            message["is_topic_message"] = True
         if reply_to is not None:
             replied = chat.messages.get(reply_to["message_id"])
             if replied is None:
@@ -515,9 +531,23 @@ class FakeBotAPI:
         self._queue_update({"callback_query": copy.deepcopy(query)})
         return query
 
-    def add_chat(self, chat_id: int, chat_type: str = "private", title: str | None = None) -> None:
-        """Makes a chat known without a message from it, e.g. a channel the bot posts to."""
-        self._make_chat(chat_id, chat_type, title=title, first_name=title)
+    def add_chat(
+        self,
+        chat_id: int,
+        chat_type: str = "private",
+        title: str | None = None,
+        *,
+        username: str | None = None,
+        is_forum: bool = False,
+    ) -> None:
+        """Makes a chat known without a message from it, e.g. a channel the bot posts to.
+
+        ``username`` lets getChat find it as "@username"; ``is_forum`` makes a supergroup
+        with topic threads (see ``user_sends(thread_id=...)``).
+        """
+        chat = self._make_chat(chat_id, chat_type, title=title, first_name=title)
+        chat.username = username
+        chat.is_forum = is_forum
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """Sets what getChatMember / getChatAdministrators report for ``user_id``."""
@@ -723,6 +753,7 @@ class FakeBotAPI:
             )
         for window in windows:
             window.accepted.append(now)
+        self.counted.append((now, method, chat_id))
 
     # ==== state helpers ==========================================================================
 
@@ -1213,6 +1244,18 @@ class FakeBotAPI:
         else:
             raise ApiError(400, "Bad Request: user not found")
         return _member_json(user, self._chat_members.get((chat.id, user_id), default))
+
+    async def _get_chat(self, params: JSONDict) -> JSONDict:
+        """A ChatFullInfo, found by id or by "@username" as Telegram does for public chats."""
+        value = params.get("chat_id")
+        if isinstance(value, str) and value.startswith("@"):
+            found = [c for c in self._chats.values() if c.username == value[1:]]
+            if not found:
+                raise ApiError(400, "Bad Request: chat not found")
+            chat = found[0]
+        else:
+            chat = self._chat(params)
+        return {**chat.as_json(), "accent_color_id": 0, "max_reaction_count": 11}
 
     async def _get_chat_member(self, params: JSONDict) -> JSONDict:
         chat = self._chat(params)
