@@ -8,6 +8,7 @@ date) share one rendering: the cost grows with distinct combinations, not chats.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -110,16 +111,22 @@ class DigestService:
         self.renderer = renderer
         self.catalog = catalog
         self.clock = clock
+        self._filing = asyncio.Lock()
 
     async def file_new_articles(self) -> int:
-        """Put articles that have no story yet under one (their own or an earlier one's)."""
-        pending = await self.stories.unassigned()
-        if not pending:
-            return 0
-        since = min(d.published_at for d in pending) - WINDOW
-        earlier = await self.stories.assigned_since(since)
-        await self.stories.assign(assign_stories(pending, earlier))
-        return len(pending)
+        """Put articles that have no story yet under one (their own or an earlier one's).
+
+        One run at a time: two /digest commands at once must not file the same article
+        twice against different views of the stories.
+        """
+        async with self._filing:
+            pending = await self.stories.unassigned()
+            if not pending:
+                return 0
+            since = min(d.published_at for d in pending) - WINDOW
+            earlier = await self.stories.assigned_since(since)
+            await self.stories.assign(assign_stories(pending, earlier))
+            return len(pending)
 
     async def pool(
         self, topics: Sequence[str], *, newer_than: int, since: datetime, up_to: int | None = None
