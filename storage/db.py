@@ -121,10 +121,12 @@ class Database:
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
-        current = await self.schema_version()
+        # Every migration not yet recorded, in order: a branch that merged a lower number
+        # after a higher one was applied still gets it.
+        done = {row[0] for row in await self.fetchall("SELECT version FROM schema_migrations")}
         applied = []
         for version, name, path in migrations(directory):
-            if version <= current or (up_to is not None and version > up_to):
+            if version in done or (up_to is not None and version > up_to):
                 continue
             async with self.transaction() as conn:
                 for statement in _statements(path.read_text(encoding="utf-8")):

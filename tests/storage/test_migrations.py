@@ -66,3 +66,19 @@ async def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> N
         assert await db.schema_version() == 1
     finally:
         await db.close()
+
+
+async def test_a_lower_numbered_migration_merged_late_is_still_applied(tmp_path: Path) -> None:
+    scripts = tmp_path / "migrations"
+    scripts.mkdir()
+    (scripts / "0001_a.sql").write_text("CREATE TABLE a (x INTEGER);")
+    (scripts / "0003_c.sql").write_text("CREATE TABLE c (x INTEGER);")
+    db = await Database.open(tmp_path / "x.db", migrations_dir=scripts)
+    await db.close()
+    (scripts / "0002_b.sql").write_text("CREATE TABLE b (x INTEGER);")
+    db = await Database.open(tmp_path / "x.db", migrations_dir=scripts)
+    try:
+        tables = {r["name"] for r in await db.fetchall("SELECT name FROM sqlite_master")}
+        assert {"a", "b", "c"} <= tables
+    finally:
+        await db.close()
