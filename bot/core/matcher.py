@@ -32,32 +32,36 @@ class Matcher(Generic[T]):
     """Finds the accepted forms in normalized text; each form carries a value of type T."""
 
     def __init__(self, items: Iterable[tuple[Form, T]]) -> None:
-        by_stem: dict[bytes, list[tuple[Form, T]]] = {}
+        by_pattern: dict[bytes, list[tuple[Form, T]]] = {}
         for form, value in items:
-            by_stem.setdefault(form.stem, []).append((form, value))
-        self._stems = list(by_stem)
-        self._index = {stem: i for i, stem in enumerate(self._stems)}
-        # per stem: (allowed prefixes, allowed suffixes, value) for each form
-        self._entries = [
-            tuple((form.prefixes, form.suffixes, value) for form, value in by_stem[stem])
-            for stem in self._stems
-        ]
+            by_pattern.setdefault(_pattern(form), []).append((form, value))
+        self._patterns = list(by_pattern)
+        self._index = {pattern: i for i, pattern in enumerate(self._patterns)}
+        # per pattern: (offset of the stem in it, the value when a whole word is all it
+        # can be, every form's (prefixes, suffixes, value))
+        self._entries: list[
+            tuple[int, T | None, tuple[tuple[frozenset[bytes], frozenset[bytes], T], ...]]
+        ] = []
+        for pattern, forms in by_pattern.items():
+            bare = forms[0][1] if len(forms) == 1 and forms[0][0].accepts(b"", b"") else None
+            rules = tuple((f.prefixes, f.suffixes, v) for f, v in forms)
+            self._entries.append((len(pattern) - len(forms[0][0].stem), bare, rules))
         self._shorter: dict[int, tuple[int, ...]] = {}
         self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
-        if self._stems:
+        if self._patterns:
             implementation = (
                 ahocorasick_rs.Implementation.DFA
-                if len(self._stems) <= _DFA_LIMIT
+                if len(self._patterns) <= _DFA_LIMIT
                 else ahocorasick_rs.Implementation.ContiguousNFA
             )
             self._automaton = ahocorasick_rs.BytesAhoCorasick(
-                self._stems,
+                self._patterns,
                 matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
                 implementation=implementation,
             )
 
     def __len__(self) -> int:
-        return sum(len(e) for e in self._entries)
+        return sum(len(e[2]) for e in self._entries)
 
     def scan(self, text: bytes) -> list[tuple[T, int, int]]:
         """(value, start, end) of every accepted form in `text`.
@@ -70,11 +74,17 @@ class Matcher(Generic[T]):
         found: list[tuple[T, int, int]] = []
         append, entries, find, rfind = found.append, self._entries, text.find, text.rfind
         for pid, start, end in self._automaton.find_matches_as_indexes(text):
-            # Most matches are a whole word: no prefix, no suffix.
-            prefix = b"" if text[start - 1] == _SPACE else text[rfind(b" ", 0, start) + 1 : start]
-            suffix = b"" if text[end] == _SPACE else text[end : find(b" ", end)]
+            offset, bare, forms = entries[pid]
+            start += offset
+            before, after = text[start - 1], text[end]
+            # Most matches are a whole word that can only be one thing.
+            if before == 32 and after == 32 and bare is not None:  # 32: a space
+                append((bare, start, end))
+                continue
+            prefix = b"" if before == 32 else text[rfind(b" ", 0, start) + 1 : start]
+            suffix = b"" if after == 32 else text[end : find(b" ", end)]
             accepted = False
-            for prefixes, suffixes, value in entries[pid]:
+            for prefixes, suffixes, value in forms:
                 if prefix in prefixes and suffix in suffixes:
                     append((value, start, end))
                     accepted = True
@@ -83,27 +93,34 @@ class Matcher(Generic[T]):
         return found
 
     def _try_shorter(
-        self,
-        text: bytes,
-        pid: int,
-        start: int,
-        prefix: bytes,
-        found: list[tuple[T, int, int]],
+        self, text: bytes, pid: int, start: int, prefix: bytes, found: list[tuple[T, int, int]]
     ) -> None:
         """The longest match was rejected: accept the longest shorter stem it begins with."""
         shorter = self._shorter.get(pid)
         if shorter is None:
-            stem, index = self._stems[pid], self._index
+            pattern, index = self._patterns[pid], self._index
             shorter = self._shorter[pid] = tuple(
-                index[stem[:n]] for n in range(len(stem) - 1, 0, -1) if stem[:n] in index
+                index[pattern[:n]]
+                for n in range(len(pattern) - 1, 0, -1)
+                if pattern[:n] in index
+                and self._entries[index[pattern[:n]]][0] == self._entries[pid][0]
             )
         for sid in shorter:
-            s_end = start + len(self._stems[sid])
+            s_end = start + len(self._patterns[sid]) - self._entries[sid][0]
             suffix = b"" if text[s_end] == _SPACE else text[s_end : text.find(b" ", s_end)]
             accepted = False
-            for prefixes, suffixes, value in self._entries[sid]:
+            for prefixes, suffixes, value in self._entries[sid][2]:
                 if prefix in prefixes and suffix in suffixes:
                     found.append((value, start, s_end))
                     accepted = True
             if accepted:
                 return
+
+
+def _pattern(form: Form) -> bytes:
+    """What the automaton looks for: the stem, after a space when nothing may precede it.
+
+    Anchoring such stems (all English ones) to a word start keeps short ones like "ai"
+    from matching inside every "said" and "again".
+    """
+    return b" " + form.stem if form.prefixes == {b""} else form.stem

@@ -9,7 +9,9 @@ text are normalized and scanned once each for every keyword of every topic
 - mentioning the same name again adds REPEAT_BONUS per mention, at most
   REPEAT_BONUS_CAP, so several names weigh more than one name repeated;
 - a weak entry (`~`) counts half;
-- a topic is assigned at its threshold (THRESHOLD unless the catalog says).
+- a topic is assigned at its threshold (THRESHOLD unless the catalog says), and a
+  topic named only in the text must also reach RELATIVE_SHARE of the leading
+  topic's score: a long article names many places in passing.
 
 So one name in the headline is enough, one name in passing in the text is not,
 and three different names in the text are. An article can have several topics.
@@ -19,14 +21,13 @@ Atlanta named is the US state), and a longer phrase shadows a keyword inside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from bot.core.catalog import THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
 from bot.core.matcher import Matcher
 from bot.core.morphology import Form, SpellingError, compile_form
-from bot.core.normalize import decode_normalized, normalize_bytes
+from bot.core.normalize import normalize_bytes
 
 __all__ = [
     "BODY_WEIGHT",
@@ -39,8 +40,11 @@ __all__ = [
     "CatalogError",
     "Classification",
     "Classifier",
+    "CompiledRule",
     "Context",
+    "ContextHit",
     "Hit",
+    "Ignored",
     "Keyword",
     "Rule",
     "Topic",
@@ -75,6 +79,7 @@ class Context:
     text: str
     rules: tuple[int, ...]  # indexes in Classifier.rules; empty for a `not` phrase
     entity: int = -1  # not a name of any topic
+    id: int = -1  # not a keyword
 
 
 class Hit(NamedTuple):
@@ -96,17 +101,19 @@ class ContextHit(NamedTuple):
     end: int
 
 
-Match = tuple["Keyword | Context", int, int]  # (what, start, end) in padded normalized text
+Match = tuple[Keyword | Context, int, int]  # (what, start, end) in padded normalized text
+_NO_RULES: dict[int, int] = {}
 
 
-@dataclass
+@dataclass(slots=True)
 class Classification:
-    scores: dict[str, float] = field(default_factory=dict)  # topics at or above the threshold
-    raw: dict[str, float] = field(default_factory=dict)  # every topic with a counted hit
-    ignored: list[Ignored] = field(default_factory=list)  # hits a rule set aside
-    context: list[ContextHit] = field(default_factory=list)  # `not` and `when` phrases seen
-    headline: set[str] = field(default_factory=set)  # topics with a counted hit in the title
-    matches: tuple[list[Match], list[Match]] = field(default_factory=lambda: ([], []), repr=False)
+    """Topics and scores, with the matches they came from (detail is computed on demand)."""
+
+    scores: dict[str, float]  # topics assigned
+    raw: dict[str, float]  # every topic with a counted hit
+    headline: set[str]  # topics with a counted hit in the title
+    matches: tuple[list[Match], list[Match]]  # title, text
+    ignored_ids: dict[int, int]  # keyword id -> the rule that set it aside in this article
 
     @property
     def topics(self) -> list[str]:
@@ -115,12 +122,31 @@ class Classification:
     @property
     def hits(self) -> list[Hit]:
         """The keyword hits that counted, title first."""
-        ignored = {(h.hit.in_title, h.hit.position) for h in self.ignored}
         return [
             Hit(value, in_title, start - 1, end - 1)
             for in_title, matches in zip((True, False), self.matches, strict=True)
             for value, start, end in matches
-            if isinstance(value, Keyword) and (in_title, start - 1) not in ignored
+            if isinstance(value, Keyword) and value.id not in self.ignored_ids
+        ]
+
+    @property
+    def ignored(self) -> list[Ignored]:
+        """Hits a rule set aside, with the rule."""
+        return [
+            Ignored(Hit(value, in_title, start - 1, end - 1), self.ignored_ids[value.id])
+            for in_title, matches in zip((True, False), self.matches, strict=True)
+            for value, start, end in matches
+            if isinstance(value, Keyword) and value.id in self.ignored_ids
+        ]
+
+    @property
+    def context(self) -> list[ContextHit]:
+        """The `not` and `when` phrases seen."""
+        return [
+            ContextHit(value, in_title, start - 1, end - 1)
+            for in_title, matches in zip((True, False), self.matches, strict=True)
+            for value, start, end in matches
+            if isinstance(value, Context)
         ]
 
 
@@ -144,32 +170,15 @@ class Classifier:
         self.keywords: list[Keyword] = []
         self.rules: list[CompiledRule] = []
         self._threshold = {t.id: t.threshold for t in catalog.topics}
-        self._topic_of_entity: list[str] = []
-        self._weight_of_entity: list[float] = []
+        self._entities: list[tuple[str, float]] = []  # entity -> (topic id, weight)
         items: list[tuple[Form, Keyword | Context]] = []
         for topic in catalog.topics:
             by_spelling: dict[str, list[int]] = {}
             for entry in topic.keywords:
-                spellings, weight = split_entry(entry)
-                entity = len(self._topic_of_entity)
-                self._topic_of_entity.append(topic.id)
-                self._weight_of_entity.append(weight)
-                # Spellings of one name that share a stem are one keyword, so that one
-                # mention is one hit.
-                forms: dict[bytes, Form] = {}
-                written: dict[bytes, list[str]] = {}
-                for spelling in spellings:
-                    form = _compile(topic.id, spelling)
-                    seen = forms.get(form.stem)
-                    forms[form.stem] = seen.union(form) if seen else form
-                    written.setdefault(form.stem, []).append(spelling)
-                for stem, form in forms.items():
-                    text = written[stem][0]
-                    kw = Keyword(topic.id, text, entry, entity, weight, form, len(self.keywords))
-                    self.keywords.append(kw)
-                    for spelling in written[stem]:
-                        by_spelling.setdefault(spelling, []).append(kw.id)
-                    items.append((form, kw))
+                for keyword in self._compile_entry(topic.id, entry):
+                    items.append((keyword.form, keyword))
+                    for spelling in keyword.form.spelling.split("|"):
+                        by_spelling.setdefault(spelling, []).append(keyword.id)
             for phrase in topic.not_phrases:
                 items.append((_compile(topic.id, phrase), Context(topic.id, phrase, ())))
             for rule in topic.rules:
@@ -179,6 +188,26 @@ class Classifier:
                 for phrase in rule.when:
                     items.append((_compile(topic.id, phrase), Context(topic.id, phrase, (number,))))
         self._matcher: Matcher[Keyword | Context] = Matcher(items)
+        self._ruled = frozenset(i for rule in self.rules for i in rule.ignore)
+        self._ignored_cache: dict[tuple[int, ...], dict[int, int]] = {}
+
+    def _compile_entry(self, topic_id: str, entry: str) -> list[Keyword]:
+        spellings, weight = split_entry(entry)
+        entity = len(self._entities)
+        self._entities.append((topic_id, weight))
+        # Spellings of one name that share a stem are one keyword: one mention, one hit.
+        forms: dict[bytes, Form] = {}
+        for spelling in spellings:
+            form = _compile(topic_id, spelling)
+            seen = forms.get(form.stem)
+            forms[form.stem] = seen.union(form) if seen else form
+        keywords = []
+        for form in forms.values():
+            text = form.spelling.split("|")[0]
+            keyword = Keyword(topic_id, text, entry, entity, weight, form, len(self.keywords))
+            self.keywords.append(keyword)
+            keywords.append(keyword)
+        return keywords
 
     def hits(self, text: str, *, in_title: bool = False) -> list[Hit]:
         """Keyword hits in `text` whose surroundings within the word are allowed."""
@@ -190,113 +219,110 @@ class Classifier:
         ]
 
     def classify(self, title: str, text: str) -> Classification:
-        return self._classify(
+        return self.classify_normalized(
             b" " + normalize_bytes(title) + b" ", b" " + normalize_bytes(text) + b" "
         )
 
-    def explain(self, title: str, text: str) -> Explanation:
-        """The classification with the normalized text it was read from, for a person to check."""
-        padded_title = b" " + normalize_bytes(title) + b" "
-        padded_text = b" " + normalize_bytes(text) + b" "
-        return Explanation(
-            self,
-            self._classify(padded_title, padded_text),
-            decode_normalized(padded_title[1:-1]),
-            decode_normalized(padded_text[1:-1]),
-        )
-
-    def _classify(self, title: bytes, text: bytes) -> Classification:
+    def classify_normalized(self, title: bytes, text: bytes) -> Classification:
+        """Classify title and text already normalized by `normalize_bytes`, padded with a space."""
         scan = self._matcher.scan
-        title_matches, text_matches = scan(title), scan(text)
-        result = Classification(matches=(title_matches, text_matches))
-        # The hot loop: best place and count per name; rules and context are rare.
-        best: dict[int, float] = {}
-        count: dict[int, int] = {}
-        context = False
-        for value, _, _ in title_matches:
-            entity = value.entity
-            if entity < 0:
-                context = True
-                continue
-            best[entity] = TITLE_WEIGHT
-            count[entity] = count.get(entity, 0) + 1
-        for value, _, _ in text_matches:
-            entity = value.entity
-            if entity < 0:
-                context = True
-                continue
-            if entity not in best:
-                best[entity] = BODY_WEIGHT
-            count[entity] = count.get(entity, 0) + 1
-        if context and self._apply_context(result):
-            best, count = self._tally(result.hits)
-        raw = result.raw
-        headline = result.headline
+        matches = (scan(title), scan(text))
+        best, count, fired, deferred = _tally(matches, self._ruled)
+        ignored = _NO_RULES
+        if fired:  # a rule's phrase is in the article
+            ignored = self._ignored(fired)
+        for keyword, in_title in deferred:  # hits a rule could set aside
+            if keyword.id not in ignored:
+                _count(best, count, keyword.entity, TITLE_WEIGHT if in_title else BODY_WEIGHT)
+        raw: dict[str, float] = {}
+        headline: set[str] = set()
+        entities = self._entities
         for entity, place in best.items():
-            topic_id = self._topic_of_entity[entity]
-            bonus = min(REPEAT_BONUS * (count[entity] - 1), REPEAT_BONUS_CAP)
-            raw[topic_id] = (
-                raw.get(topic_id, 0.0) + (place + bonus) * self._weight_of_entity[entity]
-            )
+            topic_id, weight = entities[entity]
+            bonus = REPEAT_BONUS * (count[entity] - 1)
+            if bonus > REPEAT_BONUS_CAP:
+                bonus = REPEAT_BONUS_CAP
+            raw[topic_id] = raw.get(topic_id, 0.0) + (place + bonus) * weight
             if place == TITLE_WEIGHT:
                 headline.add(topic_id)
-        # A topic named only in the text must also hold its own against the leading
-        # topic: a long article names many places in passing.
+        scores: dict[str, float] = {}
         floor = RELATIVE_SHARE * max(raw.values(), default=0.0)
+        thresholds = self._threshold
         for topic_id, score in raw.items():
             raw[topic_id] = score = round(score, 2)
-            if score >= self._threshold[topic_id] and (topic_id in headline or score >= floor):
-                result.scores[topic_id] = score
-        return result
+            if score >= thresholds[topic_id] and (topic_id in headline or score >= floor):
+                scores[topic_id] = score
+        return Classification(scores, raw, headline, matches, ignored)
 
-    def _apply_context(self, result: Classification) -> bool:
-        """Record context phrases and the hits their rules set aside; True if any were."""
-        fired: set[int] = set()
-        for in_title, matches in zip((True, False), result.matches, strict=True):
-            for value, start, end in matches:
-                if isinstance(value, Context):
-                    result.context.append(ContextHit(value, in_title, start - 1, end - 1))
-                    fired.update(value.rules)
-        ignored: dict[int, int] = {}
-        for number in sorted(fired, reverse=True):
-            ignored.update(dict.fromkeys(self.rules[number].ignore, number))
-        for in_title, matches in zip((True, False), result.matches, strict=True):
-            for value, start, end in matches:
-                if isinstance(value, Keyword) and value.id in ignored:
-                    hit = Hit(value, in_title, start - 1, end - 1)
-                    result.ignored.append(Ignored(hit, ignored[value.id]))
-        return bool(result.ignored)
-
-    @staticmethod
-    def _tally(hits: Iterable[Hit]) -> tuple[dict[int, float], dict[int, int]]:
-        best: dict[int, float] = {}
-        count: dict[int, int] = {}
-        for hit in hits:
-            entity = hit.keyword.entity
-            place = TITLE_WEIGHT if hit.in_title else BODY_WEIGHT
-            best[entity] = max(best.get(entity, 0.0), place)
-            count[entity] = count.get(entity, 0) + 1
-        return best, count
-
-    def entity_score(self, hits: Iterable[Hit]) -> dict[int, float]:
-        """What each name contributed, by entity number (for explanations)."""
-        best, count = self._tally(hits)
-        return {
-            e: (p + min(REPEAT_BONUS * (count[e] - 1), REPEAT_BONUS_CAP))
-            * self._weight_of_entity[e]
-            for e, p in best.items()
-        }
+    def _ignored(self, fired: list[int]) -> dict[int, int]:
+        """Keyword id -> rule, for the rules whose phrases were seen (the first rule wins)."""
+        key = tuple(sorted(set(fired)))
+        ignored = self._ignored_cache.get(key)
+        if ignored is None:
+            ignored = {}
+            for number in reversed(key):
+                ignored.update(dict.fromkeys(self.rules[number].ignore, number))
+            if len(self._ignored_cache) < 1024:
+                self._ignored_cache[key] = ignored
+        return ignored
 
     def threshold(self, topic_id: str) -> float:
         return self._threshold[topic_id]
 
+    def entity_scores(self, hits: list[Hit]) -> dict[int, float]:
+        """What each name contributed, by entity number (for explanations)."""
+        best: dict[int, float] = {}
+        count: dict[int, int] = {}
+        for hit in hits:
+            entity = hit.keyword.entity
+            best[entity] = max(best.get(entity, 0.0), TITLE_WEIGHT if hit.in_title else BODY_WEIGHT)
+            count[entity] = count.get(entity, 0) + 1
+        return {
+            e: (p + min(REPEAT_BONUS * (count[e] - 1), REPEAT_BONUS_CAP)) * self._entities[e][1]
+            for e, p in best.items()
+        }
 
-@dataclass
-class Explanation:
-    classifier: Classifier
-    result: Classification
-    title: str  # normalized
-    text: str  # normalized
+
+def _tally(
+    matches: tuple[list[Match], list[Match]], ruled: frozenset[int]
+) -> tuple[dict[int, float], dict[int, int], list[int], list[tuple[Keyword, bool]]]:
+    """Best place and count per name; the rules whose phrases were seen; the hits some
+    rule could set aside, left for later. The hot loop of classification."""
+    best: dict[int, float] = {}
+    count: dict[int, int] = {}
+    fired: list[int] = []
+    deferred: list[tuple[Keyword, bool]] = []
+    title, text = matches
+    how_many = count.get
+    for value, _, _ in title:
+        entity = value.entity
+        if entity < 0:
+            if isinstance(value, Context):
+                fired.extend(value.rules)
+        elif value.id in ruled:
+            deferred.append((value, True))  # type: ignore[arg-type]  # entity >= 0: a Keyword
+        else:
+            best[entity] = TITLE_WEIGHT
+            count[entity] = how_many(entity, 0) + 1
+    for value, _, _ in text:
+        entity = value.entity
+        if entity < 0:
+            if isinstance(value, Context):
+                fired.extend(value.rules)
+        elif value.id in ruled:
+            deferred.append((value, False))  # type: ignore[arg-type]
+        elif entity in count:
+            count[entity] += 1
+        else:
+            best[entity] = BODY_WEIGHT
+            count[entity] = 1
+    return best, count, fired, deferred
+
+
+def _count(best: dict[int, float], count: dict[int, int], entity: int, place: float) -> None:
+    if best.get(entity, 0.0) < place:
+        best[entity] = place
+    count[entity] = count.get(entity, 0) + 1
 
 
 def _compile(topic_id: str, spelling: str) -> Form:
