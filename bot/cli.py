@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     ingest.set_defaults(handler=cmd_ingest)
 
     classify = sub.add_parser("classify", help="JSON Lines in (id, title, text), topics out")
+    classify.add_argument(
+        "--explain",
+        action="store_true",
+        help="instead of JSON: per article, the keywords that fired where and each topic's score",
+    )
     classify.set_defaults(handler=cmd_classify)
 
     preview = sub.add_parser("preview", help="print digest messages as they would be sent")
@@ -171,6 +176,7 @@ class _Progress:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    from bot.core.explain import explain
     from bot.core.topics import Catalog, Classifier
 
     classifier = Classifier(Catalog.load(TEMPLATES_DIR / "topics.toml"))
@@ -186,6 +192,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
         except ValueError as exc:
             bad += 1
             print(f"mujaz classify: line {number}: {exc}", file=sys.stderr)
+            continue
+        if args.explain:
+            label = str(item.get("id", f"line {number}"))
+            print(explain(classifier, title, text).format(label) + "\n", flush=True)
             continue
         result = classifier.classify(title, text)
         out = {"id": item.get("id"), "topics": result.topics, "scores": result.scores}
