@@ -31,7 +31,9 @@ _DFA_LIMIT = 20_000
 class Matcher(Generic[T]):
     """Finds the accepted forms in normalized text; each form carries a value of type T."""
 
-    def __init__(self, items: Iterable[tuple[Form, T]]) -> None:
+    def __init__(self, items: Iterable[tuple[Form, T]], *, overlapping: bool = False) -> None:
+        """`overlapping`: report every match, so no form shadows another (readers' phrases,
+        where one reader's «قره باغ» must not hide another's «باغ»)."""
         by_pattern: dict[bytes, list[tuple[Form, T]]] = {}
         for form, value in items:
             by_pattern.setdefault(_pattern(form), []).append((form, value))
@@ -48,6 +50,7 @@ class Matcher(Generic[T]):
             self._entries.append((len(pattern) - len(forms[0][0].stem), bare, rules))
         self._shorter: dict[int, tuple[int, ...]] = {}
         self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
+        self._overlapping = overlapping
         if self._patterns:
             implementation = (
                 ahocorasick_rs.Implementation.DFA
@@ -56,7 +59,9 @@ class Matcher(Generic[T]):
             )
             self._automaton = ahocorasick_rs.BytesAhoCorasick(
                 self._patterns,
-                matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                matchkind=ahocorasick_rs.MatchKind.Standard
+                if overlapping
+                else ahocorasick_rs.MatchKind.LeftmostLongest,
                 implementation=implementation,
             )
 
@@ -73,7 +78,7 @@ class Matcher(Generic[T]):
             return []
         found: list[tuple[T, int, int]] = []
         append, entries, find, rfind = found.append, self._entries, text.find, text.rfind
-        for pid, start, end in self._automaton.find_matches_as_indexes(text):
+        for pid, start, end in self._automaton.find_matches_as_indexes(text, self._overlapping):
             offset, bare, forms = entries[pid]
             start += offset
             before, after = text[start - 1], text[end]
@@ -88,7 +93,7 @@ class Matcher(Generic[T]):
                 if prefix in prefixes and suffix in suffixes:
                     append((value, start, end))
                     accepted = True
-            if not accepted:
+            if not accepted and not self._overlapping:
                 self._try_shorter(text, pid, start, prefix, found)
         return found
 
