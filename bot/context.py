@@ -24,6 +24,7 @@ from storage.broadcasts import BroadcastRepository
 from storage.db import Database, utc_now
 from storage.deliveries import DeliveryRepository
 from storage.feeds import FeedRepository
+from storage.follows import FollowRepository
 from storage.stories import StoryRepository
 from storage.users import UserRepository
 
@@ -39,6 +40,7 @@ class Services:
     users: UserRepository
     deliveries: DeliveryRepository
     stories: StoryRepository
+    follows: FollowRepository
     catalog: Catalog
     classifier: Classifier
     renderer: Renderer
@@ -56,7 +58,7 @@ class Services:
         db = await Database.open(settings.database_path)
         feeds, articles = FeedRepository(db), ArticleRepository(db)
         users, deliveries = UserRepository(db), DeliveryRepository(db)
-        stories = StoryRepository(db)
+        stories, follows = StoryRepository(db), FollowRepository(db)
         http = new_client()
         return cls(
             settings=settings,
@@ -78,7 +80,8 @@ class Services:
                 clock=clock,
             ),
             stories=stories,
-            digests=DigestService(users, stories, deliveries, renderer, catalog, clock),
+            follows=follows,
+            digests=DigestService(users, stories, deliveries, renderer, catalog, clock, follows),
             broadcasts=BroadcastService(
                 BroadcastRepository(db),
                 renderer,

@@ -11,7 +11,7 @@ from telegram.ext import (
 )
 
 from bot.context import MujazApp
-from handlers import admin, broadcast, chats, feeds, settings, topics, user
+from handlers import admin, broadcast, chats, feeds, follows, settings, topics, user
 from handlers.errors import on_error
 
 # The command menu, in the order Telegram shows it; descriptions come from templates.
@@ -22,6 +22,8 @@ MENU = (
     "mytopics",
     "subscribe",
     "unsubscribe",
+    "follow",
+    "unfollow",
     "time",
     "days",
     "timezone",
@@ -65,6 +67,8 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
         "nothingnew": settings.set_notify_empty,
         "pause": settings.pause,
         "resume": settings.resume,
+        "follow": follows.follow,
+        "unfollow": follows.unfollow,
         "here": chats.here,
         "channel": chats.channel,
     }

@@ -63,15 +63,16 @@ async def digest(update: Update, context: MujazContext) -> None:
     if chat is None:
         return
     topics = await context.services.users.topics(chat.chat_id)
-    if not topics:
+    phrases = await context.services.follows.of(chat.chat_id)
+    if not topics and not phrases:
         await reply(update, context, "digest_no_topics")
         return
     digests = context.services.digests
     if context.args and context.args[0].lower() in ("more", "المزيد", "مزيد"):
-        if await digests.send_more(context.bot, chat, topics) is None:
+        if await digests.send_more(context.bot, chat, topics, phrases) is None:
             await reply(update, context, "more_none")
         return
-    if await digests.send_now(context.bot, chat, topics) is None:
+    if await digests.send_now(context.bot, chat, topics, phrases) is None:
         await reply(update, context, "digest_empty")
 
 

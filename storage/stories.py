@@ -46,6 +46,17 @@ class StoryRepository:
                 articles.append(_story_article(row))
         return articles
 
+    async def texts(self, article_ids: list[int]) -> dict[int, str]:
+        """Article bodies, for matching readers' own phrases beyond headline and lead."""
+        found: dict[int, str] = {}
+        for start in range(0, len(article_ids), 900):  # SQLite's bound-parameter limit
+            chunk = article_ids[start : start + 900]
+            rows = await self.db.fetchall(
+                f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+            found.update((r["id"], r["text"]) for r in rows)
+        return found
+
     async def newest_article(self) -> int:
         row = await self.db.fetchone("SELECT COALESCE(MAX(id), 0) FROM articles")
         return int(row[0]) if row else 0
@@ -59,27 +70,32 @@ class StoryRepository:
 
     async def fresh(
         self,
-        topic_ids: Iterable[str],
+        topic_ids: Iterable[str] | None,
         *,
         newer_than: int,
         since: datetime,
         up_to: int | None = None,
     ) -> list[StoryArticle]:
-        """Every article of the stories that touch the topics, started after `newer_than`."""
-        topics = sorted(set(topic_ids))
-        if not topics:
+        """Every article of the stories that touch the topics (None: of every story),
+        started after `newer_than`."""
+        topics = sorted(set(topic_ids)) if topic_ids is not None else None
+        if topics == []:
             return []
-        marks = ",".join("?" * len(topics))
+        if topics is None:
+            stories = "SELECT DISTINCT s.story_id FROM articles s WHERE"
+        else:
+            stories = (
+                "SELECT DISTINCT s.story_id FROM articles s"
+                " JOIN article_topics t ON t.article_id = s.id"
+                f" WHERE t.topic_id IN ({','.join('?' * len(topics))}) AND"
+            )
         rows = await self.db.fetchall(
             "SELECT a.id, a.story_id, a.url, a.title, a.summary, a.source, a.published_at,"
             " (SELECT group_concat(topic_id || '=' || score, ';') FROM article_topics"
             "  WHERE article_id = a.id) AS topics"
-            " FROM articles a WHERE a.story_id IN ("
-            "  SELECT DISTINCT s.story_id FROM articles s"
-            "  JOIN article_topics t ON t.article_id = s.id"
-            f"  WHERE t.topic_id IN ({marks}) AND s.story_id > ? AND s.story_id <= ?"
-            "  AND s.published_at >= ?)",
-            (*topics, newer_than, up_to if up_to is not None else 2**62, to_db_time(since)),
+            f" FROM articles a WHERE a.story_id IN ({stories}"
+            "  s.story_id > ? AND s.story_id <= ? AND s.published_at >= ?)",
+            (*(topics or ()), newer_than, up_to if up_to is not None else 2**62, to_db_time(since)),
         )
         return [_story_article(r) for r in rows]
 

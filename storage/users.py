@@ -105,10 +105,11 @@ class UserRepository:
         return True
 
     async def receiving(self) -> list[User]:
-        """Users a scheduled digest may go to: active, not paused, with at least one topic."""
+        """Chats a scheduled digest may go to: active, not paused, with a topic or a phrase."""
         rows = await self.db.fetchall(
             "SELECT * FROM users u WHERE active = 1 AND paused = 0"
-            " AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = u.chat_id)"
+            " AND (EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = u.chat_id)"
+            " OR EXISTS (SELECT 1 FROM follows f WHERE f.chat_id = u.chat_id))"
         )
         return [_user(r) for r in rows]
 

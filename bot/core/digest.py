@@ -22,6 +22,7 @@ TOPIC_WEIGHT = 0.5
 RECENCY_HALF_LIFE_HOURS = 12.0
 TOPIC_SCORE_FULL = 10.0
 IDEAL_SUMMARY = 250  # characters; longer leads are not better, shorter ones say less
+FOLLOWS = "follows"  # the section of stories found by the reader's own keywords (/follow)
 
 
 @dataclass(frozen=True)
@@ -107,17 +108,30 @@ class StoryIndex:
     in rank order meets every story first at the rank it is placed with.
     """
 
-    def __init__(self, stories: Iterable[Story], now: datetime) -> None:
+    def __init__(
+        self,
+        stories: Iterable[Story],
+        now: datetime,
+        phrase_hits: Mapping[int, Collection[str]] | None = None,
+    ) -> None:
+        """`phrase_hits`: story id -> keys of the readers' own phrases found in it."""
         self.by_topic: dict[str, list[tuple[float, float, int, Story]]] = defaultdict(list)
         self.ids: dict[str, set[int]] = defaultdict(set)
+        self.by_phrase: dict[str, list[tuple[float, float, int, Story]]] = defaultdict(list)
+        self.phrase_ids: dict[str, set[int]] = defaultdict(set)
         self.latest: dict[int, datetime] = {}
+        phrase_hits = phrase_hits or {}
         for story in stories:
             self.latest[story.id] = story.latest
             for topic in story.topics:
                 key = (-rank(story, topic, now), -story.latest.timestamp(), -story.id, story)
                 self.by_topic[topic].append(key)
                 self.ids[topic].add(story.id)
-        for entries in self.by_topic.values():
+            for phrase in phrase_hits.get(story.id, ()):
+                key = (-rank(story, FOLLOWS, now), -story.latest.timestamp(), -story.id, story)
+                self.by_phrase[phrase].append(key)
+                self.phrase_ids[phrase].add(story.id)
+        for entries in (*self.by_topic.values(), *self.by_phrase.values()):
             entries.sort(key=lambda e: e[:3])
 
     def digest(
@@ -128,8 +142,12 @@ class StoryIndex:
         newer_than: int = 0,
         exclude: Collection[int] = (),
         since: datetime | None = None,
+        phrases: Sequence[str] = (),
     ) -> Digest:
-        """The reader's digest: their topics in their order, best stories first, at most `limit`."""
+        """The reader's digest: their topics in their order, best stories first, at most `limit`.
+
+        Stories found only by the reader's own phrases go to a last section, FOLLOWS.
+        """
         order = {topic: i for i, topic in enumerate(topics)}
         excluded = set(exclude)
 
@@ -143,6 +161,7 @@ class StoryIndex:
         kept: list[tuple[str, Story]] = []
         seen: set[int] = set()
         lists = [self.by_topic.get(t, []) for t in topics]
+        lists += [self.by_phrase.get(p, []) for p in phrases]
         for *_, story in heapq.merge(*lists, key=lambda e: e[:3]):
             if len(kept) == limit:
                 break
@@ -150,12 +169,16 @@ class StoryIndex:
                 continue
             seen.add(story.id)
             mine = [t for t in story.topics if t in order]
-            kept.append((max(mine, key=lambda t: (story.topics[t], -order[t])), story))
-        candidates: set[int] = set().union(*(self.ids.get(t, set()) for t in topics))
+            best = max(mine, key=lambda t: (story.topics[t], -order[t])) if mine else FOLLOWS
+            kept.append((best, story))
+        candidates: set[int] = set().union(
+            *(self.ids.get(t, set()) for t in topics),
+            *(self.phrase_ids.get(p, set()) for p in phrases),
+        )
         total = sum(1 for i in candidates if eligible(i))
         sections = [
             Section(topic, tuple(story for t, story in kept if t == topic))
-            for topic in topics
+            for topic in (*topics, FOLLOWS)
             if any(t == topic for t, _ in kept)
         ]
         return Digest(tuple(sections), more=total - len(kept))

@@ -20,7 +20,7 @@ from babel.dates import format_date, format_timedelta, get_day_names
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context
 from jinja2.runtime import Context
 
-from bot.core.digest import Digest, Story
+from bot.core.digest import FOLLOWS, Digest, Story
 from bot.core.telegram_text import RLM, arabic_digits, check_html, pack
 from bot.core.topics import Catalog
 from bot.models import ALL_DAYS, Schedule
@@ -158,11 +158,15 @@ class Renderer:
             )
         ]
         for section in sections:
-            topic = catalog[section.topic_id]
+            if section.topic_id == FOLLOWS:
+                emoji, name = "🔎", self.text(language, "follows_section")
+            else:
+                topic = catalog[section.topic_id]
+                emoji, name = topic.emoji, topic.name(language)
             title = str(
                 macros.section(
-                    emoji=topic.emoji,
-                    name=topic.name(language),
+                    emoji=emoji,
+                    name=name,
                     count=self.plural(language, "news", len(section.stories), style),
                 )
             )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -19,6 +19,7 @@ from telegram import Bot
 
 from bot.core.cluster import WINDOW, assign_stories
 from bot.core.digest import Digest, Story, StoryIndex, group_stories
+from bot.core.phrases import PhraseMatcher
 from bot.core.render import Renderer, default_digits
 from bot.core.schedule import due_slot, zone
 from bot.core.topics import Catalog
@@ -26,6 +27,7 @@ from bot.delivery.sender import BLOCKED, SENT, Outcome, send_html
 from bot.models import User
 from storage.db import to_db_time
 from storage.deliveries import DIGEST, MANUAL_DIGEST, MORE_DIGEST, DeliveryRepository
+from storage.follows import FollowRepository
 from storage.stories import StoryRepository
 from storage.users import UserRepository
 
@@ -55,11 +57,12 @@ class Pool:
     stories: list[Story]
     newest_article: int
     now: datetime
+    phrase_hits: dict[int, set[str]] = field(default_factory=dict)  # story -> phrase keys
     renderings: OrderedDict[tuple[object, ...], Composed] = field(default_factory=OrderedDict)
     rendered: int = 0  # renderings made (cache misses)
 
     def __post_init__(self) -> None:
-        self.index = StoryIndex(self.stories, self.now)
+        self.index = StoryIndex(self.stories, self.now, self.phrase_hits)
 
     def cached(self, key: tuple[object, ...]) -> Composed | None:
         composed = self.renderings.get(key)
@@ -81,12 +84,16 @@ class Due:
     user: User
     delivery_id: int
     topics: tuple[str, ...]
+    phrases: tuple[str, ...] = ()  # keys of the chat's own phrases (/follow)
 
 
-def rendering_key(user: User, topics: Sequence[str], now: datetime) -> tuple[object, ...]:
+def rendering_key(
+    user: User, topics: Sequence[str], phrases: Sequence[str], now: datetime
+) -> tuple[object, ...]:
     """Chats with equal keys get the very same digest messages."""
     return (
         tuple(topics),
+        tuple(phrases),
         user.language,
         user.digits or default_digits(user.language),
         user.max_items,
@@ -104,8 +111,10 @@ class DigestService:
         renderer: Renderer,
         catalog: Catalog,
         clock: Callable[[], datetime],
+        follows: FollowRepository,
     ) -> None:
         self.users = users
+        self.follows = follows
         self.stories = stories
         self.deliveries = deliveries
         self.renderer = renderer
@@ -129,13 +138,31 @@ class DigestService:
             return len(pending)
 
     async def pool(
-        self, topics: Sequence[str], *, newer_than: int, since: datetime, up_to: int | None = None
+        self,
+        topics: Sequence[str],
+        *,
+        newer_than: int,
+        since: datetime,
+        up_to: int | None = None,
+        phrases: Iterable[tuple[str, str]] = (),
     ) -> Pool:
+        """The fresh stories for these topics and (key, phrase) pairs, ranked once."""
         await self.file_new_articles()
-        articles = await self.stories.fresh(topics, newer_than=newer_than, since=since, up_to=up_to)
+        matcher = PhraseMatcher(dict(phrases).items())
+        articles = await self.stories.fresh(
+            topics if not len(matcher) else None, newer_than=newer_than, since=since, up_to=up_to
+        )
         newest = up_to if up_to is not None else await self.stories.newest_article()
-        stories = group_stories(a for a in articles if a.id <= newest)
-        return Pool(stories, newest, self.clock())
+        articles = [a for a in articles if a.id <= newest]
+        hits: dict[int, set[str]] = {}
+        if len(matcher):
+            texts = await self.stories.texts([a.id for a in articles])
+            for article in articles:
+                body = texts.get(article.id) or article.summary
+                found = matcher.match(article.title, body)
+                if found:
+                    hits.setdefault(article.story_id, set()).update(found)
+        return Pool(group_stories(articles), newest, self.clock(), hits)
 
     def compose(
         self,
@@ -144,6 +171,7 @@ class DigestService:
         pool: Pool,
         *,
         now: datetime,
+        phrases: Sequence[str] = (),
         since: datetime | None = None,
         exclude: Sequence[int] = (),
         story_link: Callable[[Story], str | None] = lambda story: None,
@@ -152,13 +180,18 @@ class DigestService:
         newer_than = user.last_article_id or 0
         local_now = now.astimezone(zone(user.timezone))
         digits = user.digits or default_digits(user.language)
-        key = (*rendering_key(user, topics, now), since, tuple(exclude))
+        key = (*rendering_key(user, topics, phrases, now), since, tuple(exclude))
         cached = pool.cached(key)
         if cached is not None:
             return cached
         lookback = since or now - (MAX_LOOKBACK if user.last_article_id else FIRST_DIGEST_LOOKBACK)
         digest: Digest = pool.index.digest(
-            topics, limit=user.max_items, newer_than=newer_than, exclude=exclude, since=lookback
+            topics,
+            limit=user.max_items,
+            newer_than=newer_than,
+            exclude=exclude,
+            since=lookback,
+            phrases=phrases,
         )
         messages: list[str] = []
         if len(digest):
@@ -174,18 +207,34 @@ class DigestService:
         pool.keep(key, composed)
         return composed
 
-    async def send_now(self, bot: Bot, user: User, topics: list[str]) -> Outcome | None:
+    async def send_now(
+        self,
+        bot: Bot,
+        user: User,
+        topics: list[str],
+        phrases: Sequence[tuple[str, str]] = (),
+    ) -> Outcome | None:
         """A digest on request (/digest); None when there is nothing new to send."""
         now = self.clock()
         delivery_id = await self.deliveries.claim(user.chat_id, MANUAL_DIGEST, to_db_time(now))
         if delivery_id is None:  # the same second twice: the first request is being served
             return None
         since = now - (MAX_LOOKBACK if user.last_article_id else FIRST_DIGEST_LOOKBACK)
-        pool = await self.pool(topics, newer_than=user.last_article_id or 0, since=since)
-        composed = self.compose(user, topics, pool, now=now, story_link=_deep_link(bot))
+        pool = await self.pool(
+            topics, newer_than=user.last_article_id or 0, since=since, phrases=phrases
+        )
+        composed = self.compose(
+            user, topics, pool, now=now, phrases=[k for k, _ in phrases], story_link=_deep_link(bot)
+        )
         return await self._deliver(bot, user, delivery_id, composed)
 
-    async def send_more(self, bot: Bot, user: User, topics: list[str]) -> Outcome | None:
+    async def send_more(
+        self,
+        bot: Bot,
+        user: User,
+        topics: list[str],
+        phrases: Sequence[tuple[str, str]] = (),
+    ) -> Outcome | None:
         """/digest more: the stories the last digest had no room for."""
         last = await self.deliveries.last_digest(user.chat_id)
         if last is None:
@@ -195,10 +244,18 @@ class DigestService:
         if delivery_id is None:
             return None
         newer_than, up_to = last.window
-        pool = await self.pool(topics, newer_than=newer_than, since=now - MAX_LOOKBACK, up_to=up_to)
+        pool = await self.pool(
+            topics, newer_than=newer_than, since=now - MAX_LOOKBACK, up_to=up_to, phrases=phrases
+        )
         as_then = replace(user, last_article_id=newer_than)
         composed = self.compose(
-            as_then, topics, pool, now=now, exclude=last.sent, story_link=_deep_link(bot)
+            as_then,
+            topics,
+            pool,
+            now=now,
+            phrases=[k for k, _ in phrases],
+            exclude=last.sent,
+            story_link=_deep_link(bot),
         )
         return await self._deliver(bot, user, delivery_id, composed, advance=False)
 
@@ -209,7 +266,9 @@ class DigestService:
         link = _deep_link(bot)
         counts: dict[str, int] = {}
         for due in planned:
-            composed = self.compose(due.user, due.topics, pool, now=now, story_link=link)
+            composed = self.compose(
+                due.user, due.topics, pool, now=now, phrases=due.phrases, story_link=link
+            )
             outcome = await self._deliver(bot, due.user, due.delivery_id, composed, scheduled=True)
             status = outcome.status if outcome else EMPTY
             counts[status] = counts.get(status, 0) + 1
@@ -234,14 +293,25 @@ class DigestService:
         chats = [(user, claimed[user.chat_id]) for user, _ in due if user.chat_id in claimed]
         if not chats:
             return [], Pool([], 0, now)
-        topics_of = await self.users.topics_of([u.chat_id for u, _ in chats])
+        chat_ids = [u.chat_id for u, _ in chats]
+        topics_of = await self.users.topics_of(chat_ids)
+        follows_of = await self.follows.of_many(chat_ids)
         all_topics = sorted({t for topics in topics_of.values() for t in topics})
+        all_phrases = {key: phrase for pairs in follows_of.values() for key, phrase in pairs}
         oldest = min(u.last_article_id or 0 for u, _ in chats)
-        pool = await self.pool(all_topics, newer_than=oldest, since=now - MAX_LOOKBACK)
+        pool = await self.pool(
+            all_topics, newer_than=oldest, since=now - MAX_LOOKBACK, phrases=all_phrases.items()
+        )
         planned = [
-            Due(user, delivery_id, tuple(topics_of[user.chat_id])) for user, delivery_id in chats
+            Due(
+                user,
+                delivery_id,
+                tuple(topics_of[user.chat_id]),
+                tuple(key for key, _ in follows_of.get(user.chat_id, ())),
+            )
+            for user, delivery_id in chats
         ]
-        planned.sort(key=lambda d: repr(rendering_key(d.user, d.topics, now)))
+        planned.sort(key=lambda d: repr(rendering_key(d.user, d.topics, d.phrases, now)))
         return planned, pool
 
     async def _deliver(

@@ -280,3 +280,36 @@ async def test_forum_digest_goes_to_the_chosen_thread(
         p for method, p in api.requests if method == "sendMessage" and "موجزك" in str(p.get("text"))
     ]
     assert sent and sent[-1].get("message_thread_id") == 42
+
+
+async def test_followed_word_appears_in_the_next_digest(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    for junk, expected in [
+        ("/follow", "تابع كلمة أو عبارة تهمك"),
+        ("/follow في", "شائعة تظهر في كل الأخبار"),
+        ("/follow 123", "ليس كلمة"),
+        ("/follow Москва", "بحروف عربية أو لاتينية"),
+        ("/follow " + "كلمة " * 8, "٤ كلمات على الأكثر"),
+        ("/unfollow زنغزور", "لا تتابع «زنغزور»"),
+    ]:
+        assert expected in (await bot.say(READER, junk))["text"], junk
+    assert "سأتابع «كورسك»" in (await bot.say(READER, "/follow كورسك"))["text"]
+    assert "من قبل" in (await bot.say(READER, "/follow كورسك"))["text"]
+
+    # The seed article names Kursk only in its body; the reader follows no topic at all.
+    await ingest(bot, feed_server, "outlet", [seed_item()])
+    await bot.services.db.execute(
+        "UPDATE articles SET published_at = ?",
+        ((START - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
+    )
+    await bot.say(READER, "/time 13:00")
+    bot.clock.now = START + timedelta(minutes=2)
+    assert await bot.services.digests.send_due(bot.app.bot) == {"sent": 1}
+    digest = digests(bot.api, READER)[-1]
+    assert "🔎 \u200f<b>كلماتك</b>" in str(digest["html"])
+    assert "زيارة غير واضحة المعالم" in str(digest["text"])
+
+    assert "توقفت عن متابعة «كورسك»" in (await bot.say(READER, "/unfollow كورسك"))["text"]
+    assert await bot.services.follows.of(READER) == []
+    assert bot.api.rejected == []

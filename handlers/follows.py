@@ -1,0 +1,59 @@
+"""A reader's own keywords: /follow <word or phrase>, /unfollow <word or phrase>."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import MujazContext
+from bot.core.phrases import MAX_PHRASES, check_phrase
+from handlers.common import language_of, reply, target_chat
+
+
+async def follow(update: Update, context: MujazContext) -> None:
+    """/follow كورسك: stories that name it join the digest in a section of their own."""
+    chat = await target_chat(update, context)
+    if chat is None:
+        return
+    follows = context.services.follows
+    given = " ".join(context.args or []).strip()
+    if not given:
+        await _list(update, context, chat.chat_id, "follow_usage")
+        return
+    check = check_phrase(given)
+    if not check.ok:
+        await reply(update, context, f"follow_invalid.{check.reason}", given=given)
+        return
+    current = await follows.of(chat.chat_id)
+    if any(key == check.key for key, _ in current):
+        await reply(update, context, "follow_exists", phrase=check.phrase)
+        return
+    if len(current) >= MAX_PHRASES:
+        await reply(update, context, "follow_limit", limit=MAX_PHRASES)
+        return
+    await follows.add(chat.chat_id, phrase=check.phrase, key=check.key)
+    await reply(update, context, "follow_added", phrase=check.phrase)
+
+
+async def unfollow(update: Update, context: MujazContext) -> None:
+    """/unfollow كورسك"""
+    chat = await target_chat(update, context)
+    if chat is None:
+        return
+    given = " ".join(context.args or []).strip()
+    check = check_phrase(given) if given else None
+    if (
+        check is None
+        or not check.ok
+        or not await context.services.follows.remove(chat.chat_id, check.key)
+    ):
+        await _list(update, context, chat.chat_id, "unfollow_unknown", given=given)
+        return
+    await reply(update, context, "unfollow_done", phrase=check.phrase)
+
+
+async def _list(
+    update: Update, context: MujazContext, chat_id: int, key: str, **params: str
+) -> None:
+    phrases = [phrase for _, phrase in await context.services.follows.of(chat_id)]
+    separator = "، " if language_of(update) == "ar" else ", "
+    await reply(update, context, key, phrases=separator.join(phrases), **params)
