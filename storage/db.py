@@ -19,6 +19,7 @@ from typing import Any
 import aiosqlite
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+IN_CHUNK = 900  # values per IN (...), under SQLite's default limit of bound parameters
 _MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
 
@@ -98,6 +99,14 @@ class Database:
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
         async with self._lock, self.connection.execute(sql, params) as cursor:
             return await cursor.fetchone()
+
+    async def fetch_in(self, sql: str, values: Sequence[Any]) -> list[aiosqlite.Row]:
+        """Rows of `sql` whose `IN ({})` gets `values`, chunked under SQLite's parameter limit."""
+        rows: list[aiosqlite.Row] = []
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = list(values[start : start + IN_CHUNK])
+            rows.extend(await self.fetchall(sql.format(",".join("?" * len(chunk))), chunk))
+        return rows
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement in its own transaction; returns the number of rows changed."""

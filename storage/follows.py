@@ -35,13 +35,11 @@ class FollowRepository:
 
     async def of_many(self, chat_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
         found: dict[int, list[tuple[str, str]]] = {}
-        for start in range(0, len(chat_ids), 900):  # SQLite's bound-parameter limit
-            chunk = chat_ids[start : start + 900]
-            rows = await self.db.fetchall(
-                "SELECT chat_id, key, phrase FROM follows"
-                f" WHERE chat_id IN ({','.join('?' * len(chunk))}) ORDER BY created_at, rowid",
-                chunk,
-            )
-            for row in rows:
-                found.setdefault(row["chat_id"], []).append((row["key"], row["phrase"]))
+        rows = await self.db.fetch_in(
+            "SELECT chat_id, key, phrase FROM follows WHERE chat_id IN ({})"
+            " ORDER BY created_at, rowid",
+            chat_ids,
+        )
+        for row in rows:
+            found.setdefault(row["chat_id"], []).append((row["key"], row["phrase"]))
         return found

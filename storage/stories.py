@@ -48,14 +48,8 @@ class StoryRepository:
 
     async def texts(self, article_ids: list[int]) -> dict[int, str]:
         """Article bodies, for matching readers' own phrases beyond headline and lead."""
-        found: dict[int, str] = {}
-        for start in range(0, len(article_ids), 900):  # SQLite's bound-parameter limit
-            chunk = article_ids[start : start + 900]
-            rows = await self.db.fetchall(
-                f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            )
-            found.update((r["id"], r["text"]) for r in rows)
-        return found
+        rows = await self.db.fetch_in("SELECT id, text FROM articles WHERE id IN ({})", article_ids)
+        return {r["id"]: r["text"] for r in rows}
 
     async def newest_article(self) -> int:
         row = await self.db.fetchone("SELECT COALESCE(MAX(id), 0) FROM articles")

@@ -66,15 +66,13 @@ class UserRepository:
     async def topics_of(self, chat_ids: list[int]) -> dict[int, list[str]]:
         """Topics of many chats at once, each in the order they were chosen."""
         topics: dict[int, list[str]] = {chat_id: [] for chat_id in chat_ids}
-        for start in range(0, len(chat_ids), 900):  # SQLite's bound-parameter limit
-            chunk = chat_ids[start : start + 900]
-            rows = await self.db.fetchall(
-                "SELECT chat_id, topic_id FROM subscriptions"
-                f" WHERE chat_id IN ({','.join('?' * len(chunk))}) ORDER BY created_at, rowid",
-                chunk,
-            )
-            for row in rows:
-                topics[row["chat_id"]].append(row["topic_id"])
+        rows = await self.db.fetch_in(
+            "SELECT chat_id, topic_id FROM subscriptions WHERE chat_id IN ({})"
+            " ORDER BY created_at, rowid",
+            chat_ids,
+        )
+        for row in rows:
+            topics[row["chat_id"]].append(row["topic_id"])
         return topics
 
     async def subscribe(self, chat_id: int, topic_id: str) -> bool:

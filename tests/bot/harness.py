@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,3 +76,13 @@ async def start_bot(
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
     return Harness(api, app, clock)
+
+
+@asynccontextmanager
+async def running(api: FakeBotAPI, tmp_path: Path, **options: Any) -> AsyncIterator[Harness]:
+    """`start_bot` for the length of a block: the bot stops however the block ends."""
+    harness = await start_bot(api, tmp_path, **options)
+    try:
+        yield harness
+    finally:
+        await harness.stop()

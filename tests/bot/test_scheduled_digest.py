@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.bot.harness import FakeClock, Harness, start_bot
+from tests.bot.harness import FakeClock, Harness, running
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.feed_server import FeedServer
 from tests.feeds import SEED_URL, rss, seed_item
@@ -37,24 +37,18 @@ async def test_digest_arrives_once_at_local_time_and_not_again_after_restart(
     fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
 ) -> None:
     clock = FakeClock(BEFORE)
-    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
-    try:
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
         await prepare(bot, feed_server)
         assert await bot.services.digests.send_due(bot.app.bot) == {}
         clock.now = AT
         assert await bot.services.digests.send_due(bot.app.bot) == {"sent": 1}
         assert await bot.services.digests.send_due(bot.app.bot) == {}  # a second tick
-    finally:
-        await bot.stop()
     assert len(digests_to(fake_bot_api)) == 1
 
     clock.now = AT + timedelta(minutes=1)
-    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
-    try:
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
         assert await bot.services.digests.send_due(bot.app.bot) == {}
         assert await bot.services.deliveries.status(READER, "digest", "2026-11-30T07:30") == "sent"
-    finally:
-        await bot.stop()
     assert len(digests_to(fake_bot_api)) == 1
     assert fake_bot_api.rejected == []
 
@@ -63,41 +57,29 @@ async def test_digest_missed_while_down_is_sent_when_the_bot_returns(
     fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
 ) -> None:
     clock = FakeClock(BEFORE)
-    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
-    try:
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
         await prepare(bot, feed_server)
-    finally:
-        await bot.stop()
     clock.now = AT + timedelta(hours=1)  # down at 07:30, back at 08:30
-    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
-    try:
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
         assert await bot.services.digests.send_due(bot.app.bot) == {"sent": 1}
-    finally:
-        await bot.stop()
 
 
 async def test_a_send_interrupted_by_a_crash_is_not_repeated(
     fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
 ) -> None:
     clock = FakeClock(AT)
-    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
-    try:
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
         await prepare(bot, feed_server)
         # What a kill -9 between "sending" and "sent" leaves behind.
         delivery_id = await bot.services.deliveries.claim(READER, "digest", "2026-11-30T07:30")
         assert delivery_id is not None
         await bot.services.deliveries.mark(delivery_id, "sending")
-    finally:
-        await bot.stop()
-    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
-    try:
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
         assert (
             await bot.services.deliveries.status(READER, "digest", "2026-11-30T07:30")
             == "uncertain"
         )
         assert await bot.services.digests.send_due(bot.app.bot) == {}
-    finally:
-        await bot.stop()
     assert digests_to(fake_bot_api) == []
 
 
@@ -105,17 +87,11 @@ async def test_a_claim_that_sent_nothing_is_retried_after_restart(
     fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
 ) -> None:
     clock = FakeClock(AT)
-    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
-    try:
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
         await prepare(bot, feed_server)
         assert await bot.services.deliveries.claim(READER, "digest", "2026-11-30T07:30") is not None
-    finally:
-        await bot.stop()
-    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
-    try:
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
         assert await bot.services.digests.send_due(bot.app.bot) == {"sent": 1}
-    finally:
-        await bot.stop()
     assert len(digests_to(fake_bot_api)) == 1
 
 
@@ -123,14 +99,11 @@ async def test_paused_reader_gets_nothing(
     fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
 ) -> None:
     clock = FakeClock(BEFORE)
-    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
-    try:
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
         await prepare(bot, feed_server)
         await bot.say(READER, "/pause")
         clock.now = AT
         assert await bot.services.digests.send_due(bot.app.bot) == {}
-    finally:
-        await bot.stop()
     assert digests_to(fake_bot_api) == []
 
 
@@ -138,8 +111,7 @@ async def test_reader_who_blocked_the_bot_is_marked_inactive(
     fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
 ) -> None:
     clock = FakeClock(BEFORE)
-    bot = await start_bot(fake_bot_api, tmp_path, clock=clock)
-    try:
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
         await prepare(bot, feed_server)
         fake_bot_api.block(READER)
         clock.now = AT
@@ -151,8 +123,6 @@ async def test_reader_who_blocked_the_bot_is_marked_inactive(
         await bot.say(READER, "/start")  # coming back makes them active again
         user = await bot.services.users.get(READER)
         assert user is not None and user.active
-    finally:
-        await bot.stop()
 
 
 async def test_jobs_are_scheduled_from_settings(fake_bot_api: FakeBotAPI, tmp_path: Path) -> None:
