@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from bot.context import MujazApp, MujazContext
+from bot.delivery.outbox import Lane, sending_as
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,9 @@ async def prune_tick(context: MujazContext) -> None:
 
 
 async def digest_tick(context: MujazContext) -> None:
-    """Send the digests whose time has come."""
-    await context.services.digests.send_due(context.bot)
+    """Send the digests whose time has come; bulk in the outbox, behind any reply."""
+    with sending_as(Lane.DIGEST):
+        await context.services.digests.send_due(context.bot)
 
 
 def schedule(app: MujazApp, *, ingest_minutes: int) -> None:

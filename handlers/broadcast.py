@@ -41,9 +41,7 @@ async def broadcast(update: Update, context: MujazContext) -> None:
     topic_id: str | None = None
     topic_match = _TOPIC.match(body)
     if topic_match:
-        topic = services.catalog.find(topic_match.group(1).replace("_", " ")) or (
-            services.catalog.find(topic_match.group(1))
-        )
+        topic = services.catalog.find(topic_match.group(1))
         if topic is None:
             raise UnknownTopic(given=topic_match.group(1), names=all_topic_names(context, language))
         topic_id, body = topic.id, body[topic_match.end() :]

@@ -29,6 +29,7 @@ from storage.broadcasts import CANCELLED, CLOSED, Broadcast, BroadcastRepository
 log = logging.getLogger(__name__)
 
 PAGE = 500
+SOURCE_GONE = "message to copy not found"  # the admin deleted the message being broadcast
 
 
 def concurrency_for(rate: float) -> int:
@@ -56,7 +57,7 @@ class BroadcastService:
         """At start, before resuming: rows a kill left 'sending' become 'uncertain'."""
         return await self.repo.recover()
 
-    async def start(self, bot: Bot, broadcast_id: int, status_message_id: int) -> int | None:
+    async def start(self, bot: Bot, broadcast_id: int, status_message_id: int | None) -> int | None:
         """Draft to running (one pending row per recipient), and send; None if no draft."""
         total = await self.repo.start(broadcast_id, status_message_id)
         if total is None:
@@ -209,3 +210,7 @@ class _Job:
             raise
         ledger.done(Result(chat_id, outcome.status, outcome.error))
         self.tallies[outcome.status] += 1
+        if outcome.error and SOURCE_GONE in outcome.error.lower() and not self.cancelled:
+            log.warning("broadcast #%d: its message was deleted; stopping", self.broadcast.id)
+            await self.repo.cancel(self.broadcast.id)
+            self.cancel()  # every other copy would fail the same way

@@ -5,12 +5,13 @@ digests, broadcast copies, edits and photos all come through it; only getUpdates
 does not. Each request belongs to a lane:
 
 - REPLY: an answer to someone's own command or button. The default. Served first,
-  never paused by a 429 that bulk sending caused, and not held to the one-a-second
-  pace of its chat (Telegram tolerates short bursts in a chat; the pace still counts
-  them, so a bulk send to that chat waits its turn after them).
+  never paused by bulk sending's 429s. It keeps its chat's pace with a short burst
+  (REPLY_BURST beyond it, as Telegram tolerates), so the first replies of a
+  conversation never wait and only a flooded chat is slowed. It counts in the
+  chat's window, so a bulk send to that chat waits its turn after it.
 - DIGEST, then BROADCAST: bulk. Evenly spaced under the overall limit, one slot of
-  which is always left for replies; each chat at most its own limit; after a 429 the
-  bulk lanes pause for `retry_after`, then go on slower and speed up again.
+  which is kept for replies; each chat at most its own limit; after a 429 the
+  bulk lanes pause for `retry_after`, then go on slower and speed up again over 10 s.
 
 A request's lane comes from its `Ticket` (`rate_limit_args`), or from `sending_as`
 around the code that sends (a digest tick), or is REPLY. A ticket's `on_dispatch`
@@ -19,8 +20,9 @@ ledger marks a recipient "sending" there, so after a hard kill only requests tha
 had really left are uncertain.
 
 A 429 is never dropped: the request waits `retry_after` and goes again, up to a
-bound, after which its caller records a failure. AIORateLimiter instead pauses every
-request of the bot on one 429 and retries nothing by default.
+bound, after which its caller records a failure. A reply's 429 holds only that
+reply. AIORateLimiter instead pauses every request of the bot on one 429 and
+retries nothing by default.
 """
 
 from __future__ import annotations
@@ -54,7 +56,9 @@ class Lane(IntEnum):
     BROADCAST = 2
 
 
-BULK_LANES = (Lane.DIGEST, Lane.BROADCAST)
+REPLY_BURST = 10  # replies a chat may get at once beyond its pace (Telegram allows bursts)
+_MESSAGE_ENDPOINTS = ("send", "copy", "forward")  # what counts against a chat's own limit
+RECOVERY_SECONDS = 10.0  # after a 429, bulk spacing returns to normal over this long
 
 
 class OutboxStopped(Exception):
@@ -116,16 +120,17 @@ class Limits:
         """Limits from rates a second (a minute for groups); 0 switches one off."""
         return cls(
             overall=_limit(overall, 1.0),
-            private_chat=_limit(private_chat, 1.0),
+            private_chat=_limit(private_chat, 1.0, one_at_a_time=True),
             group_chat=_limit(group_per_minute, 60.0),
             paid=_limit(paid, 1.0),
         )
 
 
-def _limit(rate: float, unit: float) -> Limit | None:
+def _limit(rate: float, unit: float, *, one_at_a_time: bool = False) -> Limit | None:
+    """`rate` per `unit` seconds as a window; a private chat gets one message per interval."""
     if rate <= 0:
         return None
-    count = max(1, round(rate))
+    count = 1 if one_at_a_time else max(1, round(rate))
     return Limit(count, unit * count / rate)
 
 
@@ -144,10 +149,12 @@ def retry_after_seconds(exc: RetryAfter) -> float:
 
 
 class _Waiter:
-    __slots__ = ("chat", "future", "lane", "paid", "seq")
+    __slots__ = ("chat", "future", "lane", "message", "paid", "seq")
 
-    def __init__(self, lane: Lane, chat: int | str | None, paid: bool, seq: int) -> None:
-        self.lane, self.chat, self.paid, self.seq = lane, chat, paid, seq
+    def __init__(
+        self, lane: Lane, chat: int | str | None, message: bool, paid: bool, seq: int
+    ) -> None:
+        self.lane, self.chat, self.message, self.paid, self.seq = lane, chat, message, paid, seq
         self.future: asyncio.Future[tuple[Window, ...]] = asyncio.get_running_loop().create_future()
 
     def __lt__(self, other: _Waiter) -> bool:
@@ -163,7 +170,7 @@ class Outbox(BaseRateLimiter[Ticket]):
         self.on_migrate: Callable[[int, int], Awaitable[None]] | None = None
         self._overall = _Pace(self.limits.overall)
         self._paid = _Pace(self.limits.paid)
-        self._chats: dict[int | str, Window] = {}
+        self._chats: dict[int | str, _ChatPace] = {}
         self._queues: dict[Lane, list[_Waiter]] = {lane: [] for lane in Lane}
         self._delayed: list[tuple[float, _Waiter]] = []  # waiting for their chat's pace
         self._parked: dict[int | str, list[_Waiter]] = {}  # waiting for their chat's answer
@@ -210,12 +217,13 @@ class Outbox(BaseRateLimiter[Ticket]):
     ) -> JSON:
         ticket = rate_limit_args or Ticket(current_lane())
         chat = _chat_key(data.get("chat_id"))
+        message = endpoint.startswith(_MESSAGE_ENDPOINTS) and endpoint != "sendChatAction"
         paid = ticket.paid or bool(data.get("allow_paid_broadcast"))
         throttled = 0
         self._seq += 1
         seq = self._seq  # a retried request keeps its place in its lane
         while True:
-            taken = await self._admit(ticket.lane, chat, paid, seq)
+            taken = await self._admit(ticket.lane, chat, message, paid, seq)
             self._in_flight += 1
             try:
                 if not ticket.dispatched:
@@ -228,37 +236,30 @@ class Outbox(BaseRateLimiter[Ticket]):
                 throttled += 1
                 seconds = retry_after_seconds(exc)
                 self._throttled(seconds, ticket.lane, endpoint)
-                bound = (
-                    self.limits.reply_retries
-                    if ticket.lane == Lane.REPLY
-                    else (self.limits.bulk_retries)
-                )
-                if throttled > bound:
+                reply = ticket.lane == Lane.REPLY
+                if throttled > (self.limits.reply_retries if reply else self.limits.bulk_retries):
                     log.error("%s to %s: still 429 after %d tries", endpoint, chat, throttled)
                     raise
-                if ticket.lane == Lane.REPLY:
-                    await asyncio.sleep(seconds)  # bulk waits in _admit, behind the pause
             finally:
                 self._in_flight -= 1
                 self._release(taken, chat)
+            if ticket.lane == Lane.REPLY:
+                await asyncio.sleep(seconds)  # bulk waits in _admit, behind the pause
 
     # ---- admission ----------------------------------------------------------------------------
 
     async def _admit(
-        self, lane: Lane, chat: int | str | None, paid: bool, seq: int
+        self, lane: Lane, chat: int | str | None, message: bool, paid: bool, seq: int
     ) -> tuple[Window, ...]:
         if self._stopping:
             raise OutboxStopped()
         if chat is None:  # no chat, no limit (AIORateLimiter counts the same way)
             return ()
         now = asyncio.get_running_loop().time()
-        waiter = _Waiter(lane, chat, paid, seq)
+        waiter = _Waiter(lane, chat, message, paid, seq)
         if self._waiting == 0 and self._grantable(waiter, now) is True:
             return self._grant(waiter, now)
-        if lane == Lane.REPLY:
-            self._queues[lane].append(waiter)
-        else:
-            heapq.heappush(self._queues[lane], waiter)
+        heapq.heappush(self._queues[lane], waiter)
         self._waiting += 1
         self.stats.most_waiting = max(self.stats.most_waiting, self._waiting)
         self._kick()
@@ -272,22 +273,33 @@ class Outbox(BaseRateLimiter[Ticket]):
 
     def _grantable(self, waiter: _Waiter, now: float) -> bool | float | None:
         """True, or the time it may become true, or None when it waits on an answer."""
-        pace = self._paid if waiter.paid else self._overall
-        if waiter.lane == Lane.REPLY:
-            if pace.window is None:
-                return True
-            return True if pace.window.free(now) > 0 else pace.window.next_free(now)
-        if now < self._paused_until:
+        overall = self._overall_wait(waiter, now)
+        if overall is not True:
+            return overall
+        pace = self._chat_pace(waiter)
+        if pace is None:
+            return True
+        if waiter.lane == Lane.REPLY:  # a short burst is fine, a flood is not
+            ready = pace.replies.ready_at()
+            return True if ready <= now else ready
+        return True if pace.window.free(now) > 0 else pace.window.next_free(now)
+
+    def _overall_wait(self, waiter: _Waiter, now: float) -> bool | float | None:
+        """The overall limit, the pause after a 429 and the spacing; not the chat's pace."""
+        reply = waiter.lane == Lane.REPLY
+        if not reply and now < self._paused_until:
             return self._paused_until
-        if pace.window is not None:
-            keep = 1 if pace.window.limit.count > 1 else 0
-            if pace.window.free(now) <= keep:
-                return pace.window.next_free(now, keep=keep)
-            if pace.spacer is not None and now < pace.spacer.ready_at():
-                return pace.spacer.ready_at()
-        chat_window = self._chat_window(waiter.chat)
-        if chat_window is not None and chat_window.free(now) <= 0:
-            return chat_window.next_free(now)
+        pace = self._paid if waiter.paid else self._overall
+        if pace.window is None:
+            return True
+        if pace.window.free(now) <= 0:
+            return pace.window.next_free(now)
+        if reply:
+            return True
+        if pace.bulk is not None and pace.bulk.free(now) <= 0:  # one slot is kept for replies
+            return pace.bulk.next_free(now)
+        if pace.spacer is not None and now < pace.spacer.ready_at():
+            return pace.spacer.ready_at()
         return True
 
     def _grant(self, waiter: _Waiter, now: float) -> tuple[Window, ...]:
@@ -296,12 +308,17 @@ class Outbox(BaseRateLimiter[Ticket]):
         if pace.window is not None:
             pace.window.take()
             taken.append(pace.window)
-            if pace.spacer is not None and waiter.lane != Lane.REPLY:
-                pace.spacer.take(now, slowdown=self._slowdown(now))
-        chat_window = self._chat_window(waiter.chat)
-        if chat_window is not None:
-            chat_window.take()
-            taken.append(chat_window)
+            if waiter.lane != Lane.REPLY:
+                if pace.bulk is not None:
+                    pace.bulk.take()
+                    taken.append(pace.bulk)
+                if pace.spacer is not None:
+                    pace.spacer.take(now, slowdown=self._slowdown(now))
+        chat = self._chat_pace(waiter)
+        if chat is not None:
+            chat.window.take()
+            chat.replies.take(now)
+            taken.append(chat.window)
         return tuple(taken)
 
     def _release(self, taken: tuple[Window, ...], chat: int | str | None) -> None:
@@ -316,31 +333,38 @@ class Outbox(BaseRateLimiter[Ticket]):
         if self._waiting:
             self._kick()
 
-    def _chat_window(self, chat: int | str | None) -> Window | None:
-        if chat is None:
+    def _chat_pace(self, waiter: _Waiter) -> _ChatPace | None:
+        if waiter.chat is None or not waiter.message:
             return None
-        window = self._chats.get(chat)
-        if window is None:
-            group = isinstance(chat, str) or chat < 0
+        pace = self._chats.get(waiter.chat)
+        if pace is None:
+            group = isinstance(waiter.chat, str) or waiter.chat < 0
             limit = self.limits.group_chat if group else self.limits.private_chat
             if limit is None:
                 return None
             if len(self._chats) > 4096:
                 self._forget_idle_chats()
-            window = self._chats[chat] = Window(limit)
-        return window
+            pace = self._chats[waiter.chat] = _ChatPace(limit)
+        return pace
 
     def _forget_idle_chats(self) -> None:
         now = asyncio.get_running_loop().time()
-        for key in [k for k, w in self._chats.items() if w.idle(now)]:
+        for key in [k for k, p in self._chats.items() if p.idle(now)]:
             del self._chats[key]
 
     # ---- 429 ------------------------------------------------------------------------------------
 
     def _throttled(self, seconds: float, lane: Lane, endpoint: str) -> None:
-        """Telegram said too many: pause bulk sending for `seconds`, then go on slower."""
-        now = asyncio.get_running_loop().time()
+        """Telegram said too many: pause bulk sending for `seconds`, then go on slower.
+
+        A reply's 429 is about its own chat (replies are far too few to flood Telegram,
+        and when bulk does, bulk requests get 429s too): only that reply waits.
+        """
         self.stats.throttled += 1
+        if lane == Lane.REPLY:
+            log.info("429 on a reply (%s): it goes again in %.1fs", endpoint, seconds)
+            return
+        now = asyncio.get_running_loop().time()
         self._paused_until = max(self._paused_until, now + seconds)
         self._slowdown_peak = min(2.0, self._slowdown(now) * 1.25)
         log.warning(
@@ -353,11 +377,11 @@ class Outbox(BaseRateLimiter[Ticket]):
         self._kick()
 
     def _slowdown(self, now: float) -> float:
-        """Spacing factor after a 429: its peak at the end of the pause, back to 1 in 30 s."""
+        """Spacing factor after a 429: its peak at the end of the pause, back to 1 in 10 s."""
         if self._slowdown_peak <= 1.0:
             return 1.0
         calm = max(0.0, now - self._paused_until)
-        factor = 1.0 + (self._slowdown_peak - 1.0) * max(0.0, 1.0 - calm / 30.0)
+        factor = 1.0 + (self._slowdown_peak - 1.0) * max(0.0, 1.0 - calm / RECOVERY_SECONDS)
         if factor <= 1.0:
             self._slowdown_peak = 1.0
         return factor
@@ -396,32 +420,17 @@ class Outbox(BaseRateLimiter[Ticket]):
             if at is not None:
                 wake_at = at if wake_at is None else min(wake_at, at)
 
-        replies = self._queues[Lane.REPLY]
-        while replies:
-            waiter = replies[0]
-            if waiter.future.done():
-                replies.pop(0)
-                self._waiting -= 1
-                continue
-            ready = self._grantable(waiter, now)
-            if ready is not True:
-                later(ready)
-                return wake_at
-            replies.pop(0)
-            self._waiting -= 1
-            waiter.future.set_result(self._grant(waiter, now))
-
         while self._delayed and self._delayed[0][0] <= now:
             _, waiter = heapq.heappop(self._delayed)
             heapq.heappush(self._queues[waiter.lane], waiter)
         if self._delayed:
             later(self._delayed[0][0])
 
-        for lane in BULK_LANES:
+        for lane in Lane:  # REPLY, DIGEST, BROADCAST: a lane waits for the ones before it
             queue = self._queues[lane]
             while queue:
                 waiter = queue[0]
-                if waiter.future.done():
+                if waiter.future.done():  # cancelled while waiting
                     heapq.heappop(queue)
                     self._waiting -= 1
                     continue
@@ -431,12 +440,7 @@ class Outbox(BaseRateLimiter[Ticket]):
                     self._waiting -= 1
                     waiter.future.set_result(self._grant(waiter, now))
                     continue
-                chat_window = self._chat_window(waiter.chat)
-                if (
-                    chat_window is not None
-                    and chat_window.free(now) <= 0
-                    and (self._overall_ready(waiter, now))
-                ):
+                if self._overall_wait(waiter, now) is True:
                     # Only its chat is busy: set it aside so the chats behind it can go.
                     heapq.heappop(queue)
                     if ready is None:
@@ -450,16 +454,6 @@ class Outbox(BaseRateLimiter[Ticket]):
                 return wake_at
         return wake_at
 
-    def _overall_ready(self, waiter: _Waiter, now: float) -> bool:
-        if now < self._paused_until:
-            return False
-        pace = self._paid if waiter.paid else self._overall
-        if pace.window is None:
-            return True
-        keep = 1 if pace.window.limit.count > 1 else 0
-        spaced = pace.spacer is None or now >= pace.spacer.ready_at()
-        return pace.window.free(now) > keep and spaced
-
     def _all_waiters(self) -> Iterator[_Waiter]:
         for queue in self._queues.values():
             yield from queue
@@ -470,13 +464,30 @@ class Outbox(BaseRateLimiter[Ticket]):
 
 
 class _Pace:
-    """One overall limit: its window and the even spacing of bulk sends under it."""
+    """One overall limit: its window, bulk's share of it (all but one slot, kept for
+    replies) and the even spacing of bulk sends under it."""
 
-    __slots__ = ("spacer", "window")
+    __slots__ = ("bulk", "spacer", "window")
 
     def __init__(self, limit: Limit | None) -> None:
         self.window = Window(limit) if limit is not None else None
         self.spacer = Spacer(limit.interval) if limit is not None else None
+        self.bulk = None
+        if limit is not None and limit.count > 1:
+            self.bulk = Window(Limit(limit.count - 1, limit.period))
+
+
+class _ChatPace:
+    """One chat: bulk keeps its window strictly; replies keep its pace with a short burst."""
+
+    __slots__ = ("replies", "window")
+
+    def __init__(self, limit: Limit) -> None:
+        self.window = Window(limit)
+        self.replies = Spacer(limit.interval, burst=REPLY_BURST + 1)
+
+    def idle(self, now: float) -> bool:
+        return self.window.idle(now) and self.replies.ready_at() <= now - self.window.limit.period
 
 
 def _chat_key(value: object) -> int | str | None:

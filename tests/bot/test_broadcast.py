@@ -211,3 +211,47 @@ async def test_a_group_that_became_a_supergroup_gets_it_at_its_new_id(bot: Harne
     assert moved is not None and moved.active
     assert await bot.services.users.topics(new) == ["energy"]
     assert await bot.services.broadcasts.repo.counts(1) == {"sent": 1}
+
+
+async def test_429s_during_a_broadcast_drop_nothing(
+    fake_bot_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    bot = await start_bot(fake_bot_api, tmp_path, admin_ids=frozenset({ADMIN}), send_rate=200)
+    try:
+        chats = range(8001, 8201)
+        await seed_chats(bot.services.db, chats)
+        known_to_telegram(bot.api, chats)
+        for chat_id in (8010, 8100, 8150):
+            bot.api.fail_next(
+                "sendMessage", error_code=429, description="Too Many Requests: retry after 1",
+                retry_after=0.2, chat_id=chat_id, times=2,
+            )  # fmt: skip
+        _, confirm = await ask(bot, "/broadcast رغم الزحام")
+        report = await send_and_wait_report(bot, confirm)
+        assert all(len(received(bot.api, c)) == 1 for c in chats)
+        assert len([r for r in bot.api.rejected if "Too Many" in r[2]]) == 6
+        assert "وصل إلى ٢٠٠ محادثة من ٢٠٠" in report
+    finally:
+        await bot.stop()
+
+
+async def test_deleting_the_copied_message_stops_the_broadcast(
+    fake_bot_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    bot = await start_bot(fake_bot_api, tmp_path, admin_ids=frozenset({ADMIN}), send_rate=50)
+    try:
+        chats = range(9001, 9101)
+        await seed_chats(bot.services.db, chats)
+        known_to_telegram(bot.api, chats)
+        source = bot.api.user_sends(ADMIN, "إعلان سيُحذف")
+        _, confirm = await ask(bot, "/broadcast", reply_to=source)
+        bot.api.user_presses(ADMIN, confirm, button(confirm, "bc:send:"))
+        await bot.api.wait_for(lambda: len(bot.api.sent) > 12)
+        bot.api.user_deletes(source)
+        await bot.api.wait_for(
+            lambda: "تقرير الإعلان" in bot.api.messages_to(ADMIN)[-1]["text"], timeout=10
+        )
+        counts = await bot.services.broadcasts.repo.counts(1)
+        assert counts.get("failed", 0) <= 5 and counts["skipped"] > 50
+    finally:
+        await bot.stop()

@@ -11,7 +11,7 @@ import pytest
 from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 
-from bot.delivery.outbox import Lane, Limits, Outbox, OutboxStopped, Ticket
+from bot.delivery.outbox import REPLY_BURST, Lane, Limits, Outbox, OutboxStopped, Ticket
 from bot.delivery.pacing import Limit
 from bot.delivery.transport import AiohttpRequest
 from tests.fakes.bot_api import FakeBotAPI, RateLimit
@@ -153,3 +153,17 @@ async def test_shutdown_refuses_what_still_waits(fake_bot_api: FakeBotAPI, make_
     sent = [r for r in results if not isinstance(r, BaseException)]
     assert refused and sent and len(refused) + len(sent) == 30
     assert len(fake_bot_api.sent) == len(sent)
+
+
+async def test_a_chat_flooded_with_replies_is_slowed_to_its_pace_after_a_burst(
+    fake_bot_api: FakeBotAPI, make_bot: Make
+) -> None:
+    bot = await make_bot(Limits(overall=None, private_chat=Limit(1, 0.05)))
+    # Telegram's tolerance is not published; the fake's is a little above the outbox's.
+    fake_bot_api.set_rate_limits(private_chat=RateLimit(1, 0.05, burst=REPLY_BURST + 1))
+    fake_bot_api.add_chat(7)
+    await asyncio.gather(*(bot.send_message(7, f"{i}") for i in range(REPLY_BURST + 6)))
+    assert fake_bot_api.throttled == []
+    times = arrivals(fake_bot_api)
+    assert times[REPLY_BURST] - times[0] < 0.05  # the first ones at once
+    assert times[-1] - times[REPLY_BURST] >= 5 * 0.05 * 0.9  # then at the chat's pace

@@ -8,7 +8,7 @@ import pytest
 from telegram.ext import ExtBot
 
 from bot.delivery import sender
-from bot.delivery.outbox import Limits, Outbox, Ticket
+from bot.delivery.outbox import Lane, Limits, Outbox, Ticket, sending_as
 from bot.delivery.sender import BLOCKED, FAILED, SENT, Content, send_content, send_html
 from bot.delivery.transport import AiohttpRequest
 from tests.fakes.bot_api import FakeBotAPI
@@ -95,3 +95,17 @@ async def test_a_migrated_group_is_moved_and_gets_the_message(
     assert outcome.status == SENT and outcome.chat_id == -1005
     assert moves == [(-5, -1005)]
     assert [m["text"] for m in fake_bot_api.messages_to(-1005)] == ["أصل"]
+
+
+async def test_messages_go_in_the_lane_of_the_code_that_sends_them(
+    bot: Bot, fake_bot_api: FakeBotAPI
+) -> None:
+    outbox = bot.rate_limiter
+    assert isinstance(outbox, Outbox)
+    fake_bot_api.add_chat(1)
+    replies = outbox.stats.requests[Lane.REPLY]  # getMe at start was one
+    with sending_as(Lane.DIGEST):  # as the digest tick does
+        await send_html(bot, 1, ["a", "b"])
+    await send_html(bot, 1, ["c"])  # a /digest answer: a reply
+    assert outbox.stats.requests[Lane.DIGEST] == 2
+    assert outbox.stats.requests[Lane.REPLY] == replies + 1

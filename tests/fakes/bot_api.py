@@ -260,24 +260,39 @@ class _Chat:
 
 @dataclass(frozen=True)
 class RateLimit:
-    """At most ``count`` sends in any ``period`` seconds, as Telegram states its limits."""
+    """At most ``count`` sends in any ``period`` seconds, as Telegram states its limits.
+
+    With ``burst``, the limit is an average instead (a token bucket): ``burst`` sends more
+    than the pace may come at once, as Telegram tolerates short bursts in a chat.
+    """
 
     count: int
     period: float
+    burst: int | None = None
 
 
 class _SlidingWindow:
     def __init__(self, limit: RateLimit) -> None:
         self.limit = limit
         self.accepted: collections.deque[float] = collections.deque()
+        self._tat = 0.0  # with a burst: the theoretical arrival time of the next send
 
     def wait(self, now: float) -> float:
         """Seconds until one more send fits; 0 when it fits now."""
+        interval = self.limit.period / self.limit.count
+        if self.limit.burst is not None:
+            return max(0.0, self._tat - self.limit.burst * interval - now)
         while self.accepted and self.accepted[0] <= now - self.limit.period:
             self.accepted.popleft()
         if len(self.accepted) < self.limit.count:
             return 0.0
         return self.accepted[0] + self.limit.period - now
+
+    def accept(self, now: float) -> None:
+        interval = self.limit.period / self.limit.count
+        self._tat = max(self._tat, now) + interval
+        if self.limit.burst is None:
+            self.accepted.append(now)
 
 
 # Methods that send a message: these count against the rate limits.
@@ -531,6 +546,12 @@ class FakeBotAPI:
         self._queue_update({"callback_query": copy.deepcopy(query)})
         return query
 
+    def user_deletes(self, message: JSONDict) -> None:
+        """The user deletes their message: copying it now fails as it would on Telegram."""
+        chat = self._chats.get(message["chat"]["id"])
+        if chat is None or chat.messages.pop(message["message_id"], None) is None:
+            raise ValueError(f"message {message['message_id']} is not in its chat")
+
     def add_chat(
         self,
         chat_id: int,
@@ -752,7 +773,7 @@ class FakeBotAPI:
                 {"retry_after": retry_after},
             )
         for window in windows:
-            window.accepted.append(now)
+            window.accept(now)
         self.counted.append((now, method, chat_id))
 
     # ==== state helpers ==========================================================================
