@@ -9,8 +9,8 @@ does not. Each request belongs to a lane:
   (REPLY_BURST beyond it, as Telegram tolerates), so the first replies of a
   conversation never wait and only a flooded chat is slowed. It counts in the
   chat's window, so a bulk send to that chat waits its turn after it.
-- DIGEST, then BROADCAST: bulk. Evenly spaced under the overall limit, one slot of
-  which is kept for replies; each chat at most its own limit; after a 429 the
+- DIGEST, then BROADCAST: bulk. Evenly spaced under the overall limit, a few slots
+  of which are kept for replies; each chat at most its own limit; after a 429 the
   bulk lanes pause for `retry_after`, then go on slower and speed up again over 10 s.
 
 A request's lane comes from its `Ticket` (`rate_limit_args`), or from `sending_as`
@@ -296,7 +296,7 @@ class Outbox(BaseRateLimiter[Ticket]):
             return pace.window.next_free(now)
         if reply:
             return True
-        if pace.bulk is not None and pace.bulk.free(now) <= 0:  # one slot is kept for replies
+        if pace.bulk is not None and pace.bulk.free(now) <= 0:  # slots kept for replies
             return pace.bulk.next_free(now)
         if pace.spacer is not None and now < pace.spacer.ready_at():
             return pace.spacer.ready_at()
@@ -464,8 +464,8 @@ class Outbox(BaseRateLimiter[Ticket]):
 
 
 class _Pace:
-    """One overall limit: its window, bulk's share of it (all but one slot, kept for
-    replies) and the even spacing of bulk sends under it."""
+    """One overall limit: its window, bulk's share of it (all but a few slots, kept for
+    replies, so that a reply never waits for bulk) and the even spacing of bulk sends."""
 
     __slots__ = ("bulk", "spacer", "window")
 
@@ -473,8 +473,9 @@ class _Pace:
         self.window = Window(limit) if limit is not None else None
         self.spacer = Spacer(limit.interval) if limit is not None else None
         self.bulk = None
-        if limit is not None and limit.count > 1:
-            self.bulk = Window(Limit(limit.count - 1, limit.period))
+        if limit is not None and limit.count > 2:
+            kept = max(2, limit.count // 15)  # for replies: a busy chat's and one more
+            self.bulk = Window(Limit(limit.count - kept, limit.period))
 
 
 class _ChatPace:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -217,6 +218,7 @@ async def test_429s_during_a_broadcast_drop_nothing(
     fake_bot_api: FakeBotAPI, tmp_path: Path
 ) -> None:
     bot = await start_bot(fake_bot_api, tmp_path, admin_ids=frozenset({ADMIN}), send_rate=200)
+    bot.services.broadcasts.status_every = 0.2
     try:
         chats = range(8001, 8201)
         await seed_chats(bot.services.db, chats)
@@ -231,6 +233,14 @@ async def test_429s_during_a_broadcast_drop_nothing(
         assert all(len(received(bot.api, c)) == 1 for c in chats)
         assert len([r for r in bot.api.rejected if "Too Many" in r[2]]) == 6
         assert "وصل إلى ٢٠٠ محادثة من ٢٠٠" in report
+        # One status message, edited as it went, never more often than every status_every.
+        edits = [m["at"] for m in bot.api.sent if m["method"] == "editMessageText"]
+        assert {m["message_id"] for m in bot.api.sent if m["method"] == "editMessageText"} == {
+            confirm["message_id"]
+        }
+        board = edits[1:-1]  # between the Send button's own edit and the final one
+        assert len(board) >= 3
+        assert all(b - a >= 0.19 for a, b in itertools.pairwise(board))
     finally:
         await bot.stop()
 

@@ -167,3 +167,23 @@ async def test_a_chat_flooded_with_replies_is_slowed_to_its_pace_after_a_burst(
     times = arrivals(fake_bot_api)
     assert times[REPLY_BURST] - times[0] < 0.05  # the first ones at once
     assert times[-1] - times[REPLY_BURST] >= 5 * 0.05 * 0.9  # then at the chat's pace
+
+
+async def test_paid_broadcasts_have_their_own_higher_limit(
+    fake_bot_api: FakeBotAPI, make_bot: Make
+) -> None:
+    bot = await make_bot(Limits(overall=Limit(5, 1.0), paid=Limit(200, 1.0)))
+    for chat_id in range(1, 41):
+        fake_bot_api.add_chat(chat_id)
+    started = time.monotonic()
+    await asyncio.gather(
+        *(
+            bot.send_message(
+                chat_id, "خبر", rate_limit_args=Ticket(Lane.BROADCAST, paid=True),
+                allow_paid_broadcast=True,
+            )
+            for chat_id in range(1, 41)
+        )
+    )  # fmt: skip
+    assert time.monotonic() - started < 1.0  # 40 at 200/s, not 8 s at the free 5/s
+    assert all(m["params"]["allow_paid_broadcast"] is True for m in fake_bot_api.sent)
