@@ -318,7 +318,8 @@ class FakeBotAPI:
 
     Use ``user_sends`` / ``user_presses`` to act as users, and ``sent``, ``messages_to``,
     ``requests`` and ``rejected`` to see what the bot did. ``block``, ``fail_next`` and
-    unknown chats make Telegram's failure answers happen on demand.
+    unknown chats make Telegram's failure answers happen on demand; ``set_rate_limits``
+    makes it answer 429 like Telegram when sends go too fast (``throttled``, ``counted``).
     """
 
     def __init__(
