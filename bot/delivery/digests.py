@@ -23,6 +23,7 @@ from bot.core.phrases import PhraseMatcher
 from bot.core.render import Renderer, default_digits
 from bot.core.schedule import due_slot, zone
 from bot.core.topics import Catalog
+from bot.delivery.outbox import OutboxStopped
 from bot.delivery.sender import BLOCKED, SENT, Outcome, send_html
 from bot.models import User
 from storage.db import to_db_time
@@ -37,6 +38,7 @@ FIRST_DIGEST_LOOKBACK = timedelta(hours=24)
 MAX_LOOKBACK = timedelta(days=3)
 EMPTY = "empty"
 RENDERINGS_KEPT = 64
+CONCURRENT_SENDS = 32  # digests in flight at once; Telegram's pace is the outbox's job
 
 
 @dataclass(frozen=True)
@@ -265,13 +267,29 @@ class DigestService:
         planned, pool = await self.plan_due(now)
         link = _deep_link(bot)
         counts: dict[str, int] = {}
-        for due in planned:
-            composed = self.compose(
-                due.user, due.topics, pool, now=now, phrases=due.phrases, story_link=link
-            )
-            outcome = await self._deliver(bot, due.user, due.delivery_id, composed, scheduled=True)
-            status = outcome.status if outcome else EMPTY
+        gate = asyncio.Semaphore(CONCURRENT_SENDS)
+
+        async def deliver(due: Due, composed: Composed) -> None:
+            try:
+                outcome = await self._deliver(
+                    bot, due.user, due.delivery_id, composed, scheduled=True
+                )
+                status = outcome.status if outcome else EMPTY
+            except Exception:  # one chat's trouble never stops the run
+                log.exception("digest for chat %s failed", due.user.chat_id)
+                status = "error"
+            finally:
+                gate.release()
             counts[status] = counts.get(status, 0) + 1
+
+        # Composed in key order (each rendering once), sent side by side: the outbox paces.
+        async with asyncio.TaskGroup() as group:
+            for due in planned:
+                composed = self.compose(
+                    due.user, due.topics, pool, now=now, phrases=due.phrases, story_link=link
+                )
+                await gate.acquire()
+                group.create_task(deliver(due, composed))
         if planned:
             log.info("digest tick: %s (%d renderings)", counts, pool.rendered)
         return counts
@@ -334,7 +352,16 @@ class DigestService:
                 await send_html(bot, user.chat_id, [text], thread_id=user.thread_id)
             return None
         await self.deliveries.mark(delivery_id, "sending")
-        outcome = await send_html(bot, user.chat_id, composed.messages, thread_id=user.thread_id)
+        try:
+            outcome = await send_html(
+                bot, user.chat_id, composed.messages, thread_id=user.thread_id
+            )
+        except OutboxStopped:
+            # Shutting down before the digest left: a one-message digest never went out, so
+            # the row is released and sent after the restart; a longer one may be half sent.
+            single = len(composed.messages) == 1
+            await self.deliveries.mark(delivery_id, "pending" if single else "uncertain")
+            raise
         if outcome.status == SENT:
             await self.deliveries.finish(
                 delivery_id,

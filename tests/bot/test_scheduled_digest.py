@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.delivery.outbox import outbox_of
 from tests.bot.harness import FakeClock, Harness, running
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.feed_server import FeedServer
@@ -142,3 +143,24 @@ async def test_jobs_are_scheduled_from_settings(fake_bot_api: FakeBotAPI, tmp_pa
     # The tick runs every minute; INGEST_INTERVAL_MINUTES is each feed's own interval
     # (tests/ingest/test_feed_management.py checks it reaches the ingestor).
     assert jobs["ingest"].trigger.interval == timedelta(minutes=1)  # type: ignore[attr-defined]
+
+
+async def test_digest_stopped_by_shutdown_before_it_left_is_sent_after_restart(
+    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    clock = FakeClock(BEFORE)
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
+        await prepare(bot, feed_server)
+        clock.now = AT
+        outbox = outbox_of(bot.app.bot)
+        assert outbox is not None
+        await outbox.shutdown()  # what stopping the bot does to requests still waiting
+        assert await bot.services.digests.send_due(bot.app.bot) == {"error": 1}
+        assert await bot.services.deliveries.status(READER, "digest", "2026-11-30T07:30") == (
+            "pending"
+        )
+        await outbox.initialize()
+    assert digests_to(fake_bot_api) == []
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
+        assert await bot.services.digests.send_due(bot.app.bot) == {"sent": 1}
+    assert len(digests_to(fake_bot_api)) == 1
