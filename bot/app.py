@@ -14,13 +14,19 @@ from bot.core.render import LANGUAGES
 from bot.delivery.outbox import Limits, Outbox, outbox_of
 from bot.delivery.transport import AiohttpRequest
 from bot.ingest.feedlist import load_feed_list
-from bot.jobs import schedule
+from bot.jobs import DIGEST_TICK_SECONDS, schedule
 from storage.db import utc_now
 
 log = logging.getLogger(__name__)
 
 
-def build_application(settings: Settings, *, clock: Clock = utc_now, jobs: bool = True) -> MujazApp:
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    jobs: bool = True,
+    digest_tick_seconds: float = DIGEST_TICK_SECONDS,
+) -> MujazApp:
     assert settings.bot_token, "checked by the CLI before building"
     api = settings.telegram_api_url
 
@@ -42,7 +48,11 @@ def build_application(settings: Settings, *, clock: Clock = utc_now, jobs: bool 
     )
     handlers.register(app, admin_ids=settings.admin_ids)
     if jobs:
-        schedule(app, ingest_minutes=settings.ingest_interval_minutes)
+        schedule(
+            app,
+            ingest_minutes=settings.ingest_interval_minutes,
+            digest_tick_seconds=digest_tick_seconds,
+        )
     return app
 
 

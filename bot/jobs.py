@@ -41,7 +41,9 @@ async def digest_tick(context: MujazContext) -> None:
         await context.services.digests.send_due(context.bot)
 
 
-def schedule(app: MujazApp, *, ingest_minutes: int) -> None:
+def schedule(
+    app: MujazApp, *, ingest_minutes: int, digest_tick_seconds: float = DIGEST_TICK_SECONDS
+) -> None:
     queue = app.job_queue
     assert queue is not None, "python-telegram-bot[job-queue] is a dependency"
     # misfire_grace_time: a tick delayed by a busy loop still runs instead of being dropped.
@@ -55,5 +57,9 @@ def schedule(app: MujazApp, *, ingest_minutes: int) -> None:
         prune_tick, interval=PRUNE_EVERY_SECONDS, first=60, name="prune", job_kwargs=job_kwargs
     )
     queue.run_repeating(
-        digest_tick, interval=DIGEST_TICK_SECONDS, first=10, name="digests", job_kwargs=job_kwargs
+        digest_tick,
+        interval=digest_tick_seconds,
+        first=min(10.0, digest_tick_seconds),
+        name="digests",
+        job_kwargs=job_kwargs,
     )
