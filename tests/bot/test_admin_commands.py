@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.harness import Harness, start_bot
+from tests.bot.harness import Harness, running
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.feed_server import FeedServer
 from tests.feeds import rss, seed_item
@@ -17,11 +17,8 @@ ADMIN, STRANGER = 42, 77
 
 @pytest.fixture
 async def bot(fake_bot_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await start_bot(fake_bot_api, tmp_path, admin_ids=frozenset({ADMIN}))
-    try:
+    async with running(fake_bot_api, tmp_path, admin_ids=frozenset({ADMIN})) as harness:
         yield harness
-    finally:
-        await harness.stop()
 
 
 async def test_non_admin_gets_the_unknown_command_reply_and_nothing_runs(

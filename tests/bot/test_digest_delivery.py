@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.harness import FakeClock, Harness, start_bot
+from tests.bot.harness import FakeClock, Harness, running
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.feed_server import FeedServer
 from tests.feeds import rss, seed_item
@@ -32,11 +32,8 @@ def outlet_item(outlet: str, n: int, title: str, minutes_ago: int = 30) -> dict[
 
 @pytest.fixture
 async def bot(fake_bot_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await start_bot(fake_bot_api, tmp_path, clock=FakeClock(START))
-    try:
+    async with running(fake_bot_api, tmp_path, clock=FakeClock(START)) as harness:
         yield harness
-    finally:
-        await harness.stop()
 
 
 async def ingest(

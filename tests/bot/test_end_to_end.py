@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.harness import Harness, start_bot
+from tests.bot.harness import Harness, running
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.feed_server import FeedServer
 from tests.feeds import SEED_URL, rss, seed_item, sports_item
@@ -20,11 +20,8 @@ BOILERPLATE = ["Photo of author", "By العربية الآن", "sputnik", "atte
 
 @pytest.fixture
 async def bot(fake_bot_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await start_bot(fake_bot_api, tmp_path)
-    try:
+    async with running(fake_bot_api, tmp_path) as harness:
         yield harness
-    finally:
-        await harness.stop()
 
 
 async def test_seed_article_reaches_the_south_caucasus_subscriber_only(
