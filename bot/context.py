@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +19,7 @@ from bot.delivery.broadcast import BroadcastService, concurrency_for
 from bot.delivery.digests import DigestService
 from bot.delivery.outbox import Ticket
 from bot.ingest.fetch import new_client
+from bot.ingest.parse import parser_process
 from bot.ingest.pipeline import Ingestor
 from bot.ingest.timing import Timing
 from storage.articles import ArticleRepository
@@ -45,6 +48,7 @@ class Services:
     classifier: Classifier
     renderer: Renderer
     http: httpx.AsyncClient
+    parser: ProcessPoolExecutor
     ingestor: Ingestor
     digests: DigestService
     broadcasts: BroadcastService
@@ -60,6 +64,7 @@ class Services:
         users, deliveries = UserRepository(db), DeliveryRepository(db)
         stories, follows = StoryRepository(db), FollowRepository(db)
         http = new_client()
+        parser = parser_process()  # its process starts with the first feed to parse
         return cls(
             settings=settings,
             db=db,
@@ -71,6 +76,7 @@ class Services:
             classifier=classifier,
             renderer=renderer,
             http=http,
+            parser=parser,
             ingestor=Ingestor(
                 feeds,
                 articles,
@@ -78,6 +84,7 @@ class Services:
                 http,
                 timing=Timing(interval=timedelta(minutes=settings.ingest_interval_minutes)),
                 clock=clock,
+                parser=parser,
             ),
             stories=stories,
             follows=follows,
@@ -93,6 +100,7 @@ class Services:
     async def close(self) -> None:
         await self.broadcasts.close()
         await self.http.aclose()
+        await asyncio.to_thread(self.parser.shutdown, wait=True, cancel_futures=True)
         await self.db.close()
 
 

@@ -146,7 +146,8 @@ _DATELINE = re.compile(r"^[\u0600-\u06FF]+(?: [\u0600-\u06FF]+)?\s*[–—-]\s*(
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
 _ARABIC_RUN = re.compile(r"[\u0600-\u06FF]+")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_LATIN_LETTERS = dict.fromkeys(map(ord, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+_ARABIC_LETTERS = dict.fromkeys(range(0x0600, 0x0700))
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
 _TERMINAL = '.!?؟…»"”)'
 
@@ -322,5 +323,9 @@ def _is_arabic(text: str) -> bool:
 
 
 def _mostly_latin(line: str) -> bool:
-    latin = len(_LATIN_LETTER.findall(line))
-    return latin >= 12 and latin > 3 * len(_ARABIC_LETTER.findall(line))
+    # Letters counted by deleting them (str.translate runs in C): most lines of an
+    # Arabic article have no Latin letter at all and stop at the first count.
+    latin = len(line) - len(line.translate(_LATIN_LETTERS))
+    if latin < 12:
+        return False
+    return latin > 3 * (len(line) - len(line.translate(_ARABIC_LETTERS)))

@@ -15,8 +15,11 @@ Malformed but readable XML ("bozo") is accepted; a page that is no feed at all
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import io
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
@@ -66,8 +69,29 @@ class ParsedFeed:
     version: str = ""
 
 
-async def parse(body: bytes, *, url: str, headers: dict[str, str] | None = None) -> ParsedFeed:
-    return await asyncio.to_thread(parse_sync, body, url=url, headers=headers)
+async def parse(
+    body: bytes,
+    *,
+    url: str,
+    headers: dict[str, str] | None = None,
+    executor: Executor | None = None,
+) -> ParsedFeed:
+    """Parse off the event loop: in `executor` (the bot's parser process), else a thread.
+
+    feedparser is pure Python and holds the interpreter lock while it works; in a
+    process of its own it neither slows the bot's replies nor waits for them.
+    """
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(
+        executor, functools.partial(parse_sync, body, url=url, headers=headers)
+    )
+
+
+def parser_process() -> ProcessPoolExecutor:
+    """One worker process for parsing, forked from a server that has the parser loaded."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(max_workers=1, mp_context=context)
 
 
 def parse_sync(body: bytes, *, url: str, headers: dict[str, str] | None = None) -> ParsedFeed:

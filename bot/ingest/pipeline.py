@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -87,8 +88,10 @@ class Ingestor:
         timing: Timing | None = None,
         limits: FetchLimits | None = None,
         clock: Callable[[], datetime] = utc_now,
+        parser: Executor | None = None,
     ) -> None:
         self.feeds = feeds
+        self.parser = parser
         self.articles = articles
         self.classifier = classifier
         self.fetcher = Fetcher(client, limits)
@@ -144,7 +147,9 @@ class Ingestor:
             await self._answered(feed, result, status="not-modified")
             return FeedReport(feed.url, "not-modified")
 
-        parsed = await parse(result.body, url=result.url, headers=result.headers)
+        parsed = await parse(
+            result.body, url=result.url, headers=result.headers, executor=self.parser
+        )
         if not parsed.is_feed:
             return await self._failed(feed, "not-a-feed", _not_a_feed(parsed, result.url))
 
@@ -298,7 +303,9 @@ class Ingestor:
         result = await self.fetcher.fetch(url)
         if not result.ok:
             return FeedCheck(url, result.status, error=result.error)
-        parsed = await parse(result.body, url=result.url, headers=result.headers)
+        parsed = await parse(
+            result.body, url=result.url, headers=result.headers, executor=self.parser
+        )
         if parsed.is_feed:
             return FeedCheck(
                 result.moved_to or url, "ok", title=parsed.title, entries=len(parsed.entries)

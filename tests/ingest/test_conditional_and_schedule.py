@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -23,9 +24,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = pipeline.parse
 
-    async def counting(body: bytes, *, url: str, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    async def counting(body: bytes, *, url: str, **options: Any):  # type: ignore[no-untyped-def]
         seen.append(url)
-        return await real(body, url=url, headers=headers)
+        return await real(body, url=url, **options)
 
     monkeypatch.setattr(pipeline, "parse", counting)
     return seen
