@@ -143,7 +143,6 @@ _TAIL = re.compile(
     re.IGNORECASE,
 )
 _DATELINE = re.compile(r"^[\u0600-\u06FF]+(?: [\u0600-\u06FF]+)?\s*[–—-]\s*(?=\S)")
-_ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
 _ARABIC_RUN = re.compile(r"[\u0600-\u06FF]+")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 _LATIN_LETTERS = dict.fromkeys(map(ord, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
