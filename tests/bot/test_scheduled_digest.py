@@ -164,3 +164,23 @@ async def test_digest_stopped_by_shutdown_before_it_left_is_sent_after_restart(
     async with running(fake_bot_api, tmp_path, clock=clock) as bot:
         assert await bot.services.digests.send_due(bot.app.bot) == {"sent": 1}
     assert len(digests_to(fake_bot_api)) == 1
+
+
+async def test_nothing_new_is_silent_unless_the_reader_asked_for_a_note(
+    fake_bot_api: FakeBotAPI, tmp_path: Path
+) -> None:
+    clock = FakeClock(BEFORE)
+    async with running(fake_bot_api, tmp_path, clock=clock) as bot:
+        await bot.say(READER, "/subscribe sports")  # no sports article was ingested
+        await bot.say(READER, "/timezone Asia/Baku")
+        await bot.say(READER, "/time 07:30")
+        clock.now = AT
+        before = len(fake_bot_api.messages_to(READER))
+        assert await bot.services.digests.send_due(bot.app.bot) == {"empty": 1}
+        assert len(fake_bot_api.messages_to(READER)) == before  # silence by default
+
+        assert "رسالة قصيرة" in (await bot.say(READER, "/nothingnew on"))["text"]
+        clock.now = AT + timedelta(days=1)
+        assert await bot.services.digests.send_due(bot.app.bot) == {"empty": 1}
+        note = fake_bot_api.messages_to(READER)[-1]
+        assert note["text"] == "📭 لا جديد في مواضيعك منذ موجزك الأخير."
