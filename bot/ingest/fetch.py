@@ -192,6 +192,9 @@ async def _follow(
             moved = current if permanent and current != url else None
             retry_after = parse_retry_after(lower.get("retry-after"))
             if code == 304:
+                # Read the (empty) body so the connection goes back to the pool: an
+                # unread response is closed, and the next feed of the host reconnects.
+                await response.aread()
                 return FetchResult(current, "not-modified", headers=lower, moved_to=moved)
             if code >= 300 or code < 200:
                 reason = response.reason_phrase or ""
