@@ -42,17 +42,6 @@ class NewArticle:
     item_updated: datetime | None = None  # the item's own "updated" date, when it has one
 
 
-@dataclass(frozen=True)
-class StoredArticle:
-    id: int
-    url: str
-    title: str
-    summary: str
-    source: str
-    published_at: datetime
-    topics: tuple[str, ...] = ()
-
-
 ALL_DAYS = frozenset(range(1, 8))  # ISO weekdays
 
 

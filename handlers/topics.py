@@ -75,24 +75,26 @@ async def on_button(update: Update, context: MujazContext) -> None:
 
 async def subscribe(update: Update, context: MujazContext) -> None:
     """/subscribe <topic id or Arabic/English name>."""
-    chat = await target_chat(update, context)
-    topic = await _topic_argument(update, context, "subscribe") if chat else None
-    if chat is None or topic is None:
-        return
-    name = topic.name(language_of(update))
-    added = await context.services.users.subscribe(chat.chat_id, topic.id)
-    await reply(update, context, "subscribed" if added else "already_subscribed", name=name)
+    await _change(update, context, "subscribe")
 
 
 async def unsubscribe(update: Update, context: MujazContext) -> None:
     """/unsubscribe <topic>."""
+    await _change(update, context, "unsubscribe")
+
+
+async def _change(update: Update, context: MujazContext, command: str) -> None:
     chat = await target_chat(update, context)
-    topic = await _topic_argument(update, context, "unsubscribe") if chat else None
+    topic = await _topic_argument(update, context, command) if chat else None
     if chat is None or topic is None:
         return
-    name = topic.name(language_of(update))
-    removed = await context.services.users.unsubscribe(chat.chat_id, topic.id)
-    await reply(update, context, "unsubscribed" if removed else "not_subscribed", name=name)
+    users, name = context.services.users, topic.name(language_of(update))
+    if command == "subscribe":
+        done = await users.subscribe(chat.chat_id, topic.id)
+        await reply(update, context, "subscribed" if done else "already_subscribed", name=name)
+    else:
+        done = await users.unsubscribe(chat.chat_id, topic.id)
+        await reply(update, context, "unsubscribed" if done else "not_subscribed", name=name)
 
 
 def keyboard(context: MujazContext, language: str, chosen: set[str]) -> InlineKeyboardMarkup:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.models import NewArticle, StoredArticle
+from bot.models import NewArticle
 from storage.db import Database, from_db_time, to_db_time, utc_now
 
 _CHUNK = 400  # bound parameters per query, far below SQLite's limit
@@ -172,40 +172,6 @@ class ArticleRepository:
         return await self.db.execute(
             "DELETE FROM tombstones WHERE seen_at < ?", (to_db_time(not_seen_since),)
         )
-
-    async def for_topics(
-        self, topic_ids: Iterable[str], *, after_id: int | None, since: datetime, limit: int
-    ) -> list[StoredArticle]:
-        """Newest first: articles filed under any of the topics, stored after `after_id`."""
-        topics = list(topic_ids)
-        if not topics:
-            return []
-        marks = ",".join("?" * len(topics))
-        rows = await self.db.fetchall(
-            "SELECT a.id, a.url, a.title, a.summary, a.source, a.published_at,"
-            " (SELECT group_concat(topic_id) FROM article_topics WHERE article_id = a.id) AS topics"
-            " FROM articles a"
-            " WHERE a.id > ? AND a.published_at >= ? AND EXISTS (SELECT 1 FROM article_topics t"
-            f" WHERE t.article_id = a.id AND t.topic_id IN ({marks}))"
-            " ORDER BY a.published_at DESC, a.id DESC LIMIT ?",
-            (after_id or 0, to_db_time(since), *topics, limit),
-        )
-        return [
-            StoredArticle(
-                id=r["id"],
-                url=r["url"],
-                title=r["title"],
-                summary=r["summary"],
-                source=r["source"],
-                published_at=from_db_time(r["published_at"]),
-                topics=tuple(r["topics"].split(",")),
-            )
-            for r in rows
-        ]
-
-    async def max_id(self) -> int:
-        row = await self.db.fetchone("SELECT COALESCE(MAX(id), 0) FROM articles")
-        return int(row[0]) if row else 0
 
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM articles")

@@ -124,12 +124,6 @@ def assign_stories(
     return {d.id: find(d.id) for d in pending}
 
 
-def similarity(a: StoryDoc, b: StoryDoc, corpus: Sequence[StoryDoc]) -> float:
-    """Cosine of two articles with IDF from `corpus` (for tests and tuning)."""
-    df = Counter(t for d in corpus for t in _bag(d))
-    return _cosine(_tfidf(_bag(a), df, len(corpus)), _tfidf(_bag(b), df, len(corpus)))
-
-
 def _bag(doc: StoryDoc) -> Counter[str]:
     bag = Counter(tokens(doc.lead))
     for token in tokens(doc.title):

@@ -89,14 +89,14 @@ async def test_a_revised_item_updates_in_place_and_is_not_new_again(
     url = feed_server.serve("/r.xml", fixture("revised-v1.xml"))
     await ingest(ingestor, url)
     (before,) = await rows(services, "SELECT id, title FROM articles WHERE url = ?", REV)
-    watermark = await services.articles.max_id()
+    watermark = await services.stories.newest_article()
     feed_server.serve("/r.xml", fixture("revised-v2.xml"))
     (report,) = await ingest(ingestor, url)
     assert (report.new, report.updated) == (0, 1)
     (after,) = await rows(
         services, "SELECT id, title, text, updates FROM articles WHERE url = ?", REV
     )
-    assert after["id"] == before["id"] and await services.articles.max_id() == watermark
+    assert after["id"] == before["id"] and await services.stories.newest_article() == watermark
     assert str(after["title"]).endswith("(محدث)") and after["updates"] == 1
     assert "مؤتمر صحفي مشترك" in str(after["text"])
 
