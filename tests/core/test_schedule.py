@@ -149,3 +149,9 @@ def test_local_time_holds_across_dst() -> None:
     assert due_slot(summer, berlin, EIGHT) == "2026-07-01T08:00"
     assert due_slot(winter, berlin, EIGHT) == "2026-12-01T08:00"
     assert due_slot(winter.replace(hour=6), berlin, EIGHT) is None
+
+
+def test_a_late_catch_up_waits_out_quiet_hours() -> None:
+    evening = Schedule(times=(time(22, 30),), quiet=(time(23, 0), time(7, 0)))
+    assert due_slot(utc(30, 19, 45), RIYADH, evening) == "2026-11-30T22:30"  # 22:45 local
+    assert due_slot(utc(30, 20, 15), RIYADH, evening) is None  # 23:15 local: quiet, though late
