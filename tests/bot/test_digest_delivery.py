@@ -310,3 +310,28 @@ async def test_followed_word_appears_in_the_next_digest(
     assert "توقفت عن متابعة «كورسك»" in (await bot.say(READER, "/unfollow كورسك"))["text"]
     assert await bot.services.follows.of(READER) == []
     assert bot.api.rejected == []
+
+
+async def test_chats_with_the_same_digest_share_one_rendering(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    await ingest(bot, feed_server, "outlet", [seed_item()])
+    await bot.services.db.execute(
+        "UPDATE articles SET published_at = ?",
+        ((START - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
+    )
+    for reader in (READER, MEMBER):
+        await bot.say(reader, "/subscribe south_caucasus")
+        await bot.say(reader, "/time 13:00")
+    await bot.say(ADMIN, "/subscribe russia")  # a different digest
+    await bot.say(ADMIN, "/time 13:00")
+    due_at = START + timedelta(minutes=2)
+    planned, pool = await bot.services.digests.plan_due(due_at)
+    composed = {
+        d.user.chat_id: bot.services.digests.compose(d.user, d.topics, pool, now=due_at)
+        for d in planned
+    }
+    assert set(composed) == {READER, MEMBER, ADMIN}
+    assert composed[READER] is composed[MEMBER]
+    assert composed[ADMIN] is not composed[READER]
+    assert pool.rendered == 2
