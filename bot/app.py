@@ -85,7 +85,7 @@ async def start_delivery(app: MujazApp, services: Services) -> None:
     if outbox is not None:
 
         async def migrate(old: int, new: int) -> None:
-            await services.users.migrate(old, new)
+            await services.chats.migrate(old, new)
             await services.broadcasts.repo.move_chat(old, new)
 
         outbox.on_migrate = migrate

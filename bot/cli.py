@@ -209,7 +209,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 async def _preview(settings: Settings, topics_arg: str, since: timedelta, language: str) -> int:
     from bot.context import Services
-    from bot.models import User
+    from bot.models import Chat
 
     services = await Services.create(settings)
     try:
@@ -221,7 +221,7 @@ async def _preview(settings: Settings, topics_arg: str, since: timedelta, langua
                 raise MujazError(f"unknown topic {name!r}; topics are: {known}")
             topics.append(topic.id)
         now = services.clock()
-        reader = User(0, language, settings.default_timezone, max_items=50)
+        reader = Chat(0, language, settings.default_timezone, max_items=50)
         pool = await services.digests.pool(topics, newer_than=0, since=now - since)
         composed = services.digests.compose(reader, topics, pool, now=now, since=now - since)
     finally:

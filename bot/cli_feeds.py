@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import Settings, load_settings
 from bot.errors import MujazError
+from bot.models import FullText
 
 EXIT_FAILED = 1
 
@@ -43,7 +44,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "fulltext", help="fetch article pages for a feed: auto (teasers only), on, off"
     )
     full.add_argument("feed", help="feed id or URL")
-    full.add_argument("mode", choices=("auto", "on", "off"))
+    full.add_argument("mode", type=FullText, choices=list(FullText))
     full.set_defaults(handler=_run(cmd_fulltext))
 
     opml_in = actions.add_parser("import", help="add the feeds of an OPML (or TOML) file")

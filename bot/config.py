@@ -62,10 +62,6 @@ class Settings(BaseSettings):
             raise ValueError(f"must be an http(s) URL, got {value!r}")
         return value.rstrip("/")
 
-    @property
-    def timezone(self) -> ZoneInfo:
-        return ZoneInfo(self.default_timezone)
-
 
 def load_settings(**overrides: object) -> Settings:
     """Settings from env and `.env`; ConfigError with one readable line when they are wrong."""

@@ -24,12 +24,12 @@ from bot.ingest.pipeline import Ingestor
 from bot.ingest.timing import Timing
 from storage.articles import ArticleRepository
 from storage.broadcasts import BroadcastRepository
+from storage.chats import ChatRepository
 from storage.db import Database, utc_now
 from storage.deliveries import DeliveryRepository
 from storage.feeds import FeedRepository
 from storage.follows import FollowRepository
 from storage.stories import StoryRepository
-from storage.users import UserRepository
 
 Clock = Callable[[], datetime]
 
@@ -40,7 +40,7 @@ class Services:
     db: Database
     feeds: FeedRepository
     articles: ArticleRepository
-    users: UserRepository
+    chats: ChatRepository
     deliveries: DeliveryRepository
     stories: StoryRepository
     follows: FollowRepository
@@ -59,9 +59,9 @@ class Services:
         catalog = Catalog.load(settings.templates_dir / "topics.toml")
         classifier = Classifier(catalog)
         renderer = Renderer(settings.templates_dir)
-        db = await Database.open(settings.database_path)
+        db = await Database.open(settings.database_path, clock=clock)
         feeds, articles = FeedRepository(db), ArticleRepository(db)
-        users, deliveries = UserRepository(db), DeliveryRepository(db)
+        chats, deliveries = ChatRepository(db), DeliveryRepository(db)
         stories, follows = StoryRepository(db), FollowRepository(db)
         http = new_client()
         parser = parser_process()  # its process starts with the first feed to parse
@@ -70,7 +70,7 @@ class Services:
             db=db,
             feeds=feeds,
             articles=articles,
-            users=users,
+            chats=chats,
             deliveries=deliveries,
             catalog=catalog,
             classifier=classifier,
@@ -80,6 +80,7 @@ class Services:
             ingestor=Ingestor(
                 feeds,
                 articles,
+                stories,
                 classifier,
                 http,
                 timing=Timing(interval=timedelta(minutes=settings.ingest_interval_minutes)),
@@ -88,7 +89,7 @@ class Services:
             ),
             stories=stories,
             follows=follows,
-            digests=DigestService(users, stories, deliveries, renderer, catalog, clock, follows),
+            digests=DigestService(chats, stories, deliveries, renderer, catalog, clock, follows),
             broadcasts=BroadcastService(
                 BroadcastRepository(db),
                 renderer,

@@ -4,6 +4,78 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from enum import StrEnum
+
+
+class DeliveryStatus(StrEnum):
+    """A ledger row's state: a digest period's, or one broadcast recipient's.
+
+    pending → sending → sent | empty | failed | blocked; `sending` left by a hard kill
+    becomes uncertain (never resent); a cancelled broadcast's pending rows are skipped.
+    """
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    EMPTY = "empty"  # a digest with nothing new: nothing was sent
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    UNCERTAIN = "uncertain"
+    SKIPPED = "skipped"
+
+    @property
+    def closed(self) -> bool:
+        """Final for a broadcast recipient: its row is never touched again."""
+        return self not in (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.EMPTY)
+
+
+class DigestKind(StrEnum):
+    """Why a digest ledger row exists: its schedule, /digest, or /digest more."""
+
+    SCHEDULED = "digest"
+    MANUAL = "manual-digest"
+    MORE = "more-digest"
+
+
+class BroadcastStatus(StrEnum):
+    DRAFT = "draft"
+    RUNNING = "running"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    DISCARDED = "discarded"
+
+
+class FeedStatus(StrEnum):
+    """How a feed's last check ended; an HTTP error is `http-<code>` (see `http_status`)."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not-modified"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    TOO_LARGE = "too-large"
+    REDIRECT_LOOP = "redirect-loop"
+    CONNECTION_RESET = "connection-reset"
+    NOT_A_FEED = "not-a-feed"
+    UNREADABLE = "unreadable"
+    GONE = "http-410"  # the publisher removed the feed: it is disabled
+
+
+def http_status(code: int) -> str:
+    """The feed status of an HTTP error answer."""
+    return FeedStatus.GONE if code == 410 else f"http-{code}"
+
+
+class FullText(StrEnum):
+    """Whether a feed's article pages are fetched for their text."""
+
+    AUTO = "auto"  # only when the feed carries a short teaser and the page is on its site
+    ON = "on"
+    OFF = "off"
+
+
+class Digits(StrEnum):
+    ARABIC = "arabic"  # ٠١٢٣
+    LATIN = "latin"  # 0123
 
 
 @dataclass(frozen=True)
@@ -19,7 +91,7 @@ class Feed:
     last_error: str | None = None
     error_count: int = 0
     next_check_at: datetime | None = None  # None: due now
-    full_text: str = "auto"  # fetch article pages: "auto" (short summaries), "on", "off"
+    full_text: FullText = FullText.AUTO
     body_hash: str | None = None  # the last body parsed, to skip identical bytes
     site_url: str | None = None
     last_checked_at: datetime | None = None
@@ -55,7 +127,7 @@ class Schedule:
 
 
 @dataclass(frozen=True, slots=True)
-class User:
+class Chat:
     """A chat that receives digests: a reader's private chat, a group or a channel."""
 
     chat_id: int
@@ -65,15 +137,10 @@ class User:
     paused: bool = False
     active: bool = True
     last_article_id: int | None = None
-    digits: str = "arabic"
+    digits: Digits = Digits.ARABIC
     max_items: int = 10
     notify_empty: bool = False
     chat_type: str = "private"
     title: str | None = None
     thread_id: int | None = None
     editing_chat_id: int | None = None
-
-    @property
-    def digest_time(self) -> time:
-        """The first digest time of the day."""
-        return self.schedule.times[0]

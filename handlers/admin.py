@@ -25,7 +25,7 @@ async def ingest(update: Update, context: MujazContext) -> None:
     log.info("admin %s: /ingest", who(update))
     await reply(update, context, "admin.ingest_started")
     reports = await context.services.ingestor.run()
-    failed = [r for r in reports if r.status not in ("ok", "not-modified")]
+    failed = [r for r in reports if r.failed]
     await reply(
         update,
         context,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Chat, ChatMemberUpdated, Update
+from telegram import ChatMemberUpdated, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.context import MujazContext
@@ -27,18 +28,18 @@ async def on_membership(update: Update, context: MujazContext) -> None:
     if change is None:
         return
     chat, status = change.chat, change.new_chat_member.status
-    users = context.services.users
+    chats = context.services.chats
     if status in _GONE:
-        if await users.get(chat.id) is not None:
-            await users.update(chat.id, active=False)
+        if await chats.get(chat.id) is not None:
+            await chats.update(chat.id, active=False)
         log.info("removed from chat %s (%s)", chat.id, chat.title)
         return
-    if chat.type == Chat.PRIVATE:
+    if chat.type == ChatType.PRIVATE:
         return
     row = await current_user(update, context)
-    await users.update(row.chat_id, title=chat.title, chat_type=chat.type)
+    await chats.update(row.chat_id, title=chat.title, chat_type=chat.type)
     log.info("added to %s %s (%s) as %s", chat.type, chat.id, chat.title, status)
-    if chat.type in (Chat.GROUP, Chat.SUPERGROUP) and status == "member":
+    if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and status == "member":
         text = context.services.renderer.text(
             language_of(update), "welcome_group", title=chat.title or ""
         )
@@ -58,20 +59,20 @@ async def here(update: Update, context: MujazContext) -> None:
     target = await target_chat(update, context)
     if target is None:
         return
-    await context.services.users.update(target.chat_id, thread_id=message.message_thread_id)
+    await context.services.chats.update(target.chat_id, thread_id=message.message_thread_id)
     await reply(update, context, "here_set")
 
 
 async def channel(update: Update, context: MujazContext) -> None:
     """/channel @name: set up a channel's digest from this private chat; /channel off to stop."""
     me = await current_user(update, context)
-    users = context.services.users
+    chats = context.services.chats
     given = " ".join(context.args or []).strip()
-    if not given or update.effective_chat is None or update.effective_chat.type != Chat.PRIVATE:
+    if not given or update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
         await reply(update, context, "channel_usage")
         return
     if given.lower() in ("off", "إلغاء", "الغاء"):
-        await users.update(me.chat_id, editing_chat_id=None)
+        await chats.update(me.chat_id, editing_chat_id=None)
         await reply(update, context, "channel_off")
         return
     try:
@@ -91,13 +92,13 @@ async def channel(update: Update, context: MujazContext) -> None:
     if not await is_chat_admin(context, found.id, me.chat_id):
         await reply(update, context, "channel_user_not_admin", title=title)
         return
-    await users.ensure(
+    await chats.ensure(
         found.id,
         language=me.language,
         timezone=me.timezone,
         chat_type=found.type,
         title=found.title,
     )
-    await users.update(me.chat_id, editing_chat_id=found.id)
+    await chats.update(me.chat_id, editing_chat_id=found.id)
     log.info("user %s now configures channel %s (%s)", me.chat_id, found.id, title)
     await reply(update, context, "channel_set", title=title)

@@ -6,14 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from markupsafe import Markup
-from telegram import Chat, Update
-from telegram.constants import ChatMemberStatus
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot.context import MujazContext
 from bot.core.render import pick_language
 from bot.delivery.sender import NO_PREVIEW
-from bot.models import User
+from bot.models import Chat
 
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
@@ -26,7 +26,7 @@ def language_of(update: Update) -> str:
 async def reply(update: Update, context: MujazContext, key: str, /, **params: Any) -> None:
     """Answer in the sender's language, with the digits this chat chose."""
     chat = update.effective_chat
-    row = await context.services.users.get(chat.id) if chat else None
+    row = await context.services.chats.get(chat.id) if chat else None
     text = context.services.renderer.text(
         language_of(update), key, digit_style=row.digits if row else None, **params
     )
@@ -35,12 +35,12 @@ async def reply(update: Update, context: MujazContext, key: str, /, **params: An
         await message.reply_html(text, link_preview_options=NO_PREVIEW, do_quote=False)
 
 
-async def current_user(update: Update, context: MujazContext) -> User:
+async def current_user(update: Update, context: MujazContext) -> Chat:
     """This chat's row, created on first contact with the default timezone."""
     chat = update.effective_chat
     assert chat is not None
     services = context.services
-    return await services.users.ensure(
+    return await services.chats.ensure(
         chat.id,
         language=language_of(update),
         timezone=services.settings.default_timezone,
@@ -49,7 +49,7 @@ async def current_user(update: Update, context: MujazContext) -> User:
     )
 
 
-async def target_chat(update: Update, context: MujazContext) -> User | None:
+async def target_chat(update: Update, context: MujazContext) -> Chat | None:
     """The chat a settings command changes, or None after a polite refusal.
 
     In a private chat: the reader's own digest, or the channel they are setting up
@@ -58,9 +58,9 @@ async def target_chat(update: Update, context: MujazContext) -> User | None:
     user = await current_user(update, context)
     chat = update.effective_chat
     assert chat is not None
-    if chat.type == Chat.PRIVATE:
+    if chat.type == ChatType.PRIVATE:
         if user.editing_chat_id is not None:
-            channel = await context.services.users.get(user.editing_chat_id)
+            channel = await context.services.chats.get(user.editing_chat_id)
             if channel is not None:
                 return channel
         return user
@@ -90,7 +90,7 @@ def all_topic_names(context: MujazContext, language: str) -> str:
     return topic_names(context, language, context.services.catalog.ids())
 
 
-def schedule_params(context: MujazContext, user: User, language: str) -> dict[str, Any]:
+def schedule_params(context: MujazContext, user: Chat, language: str) -> dict[str, Any]:
     """`schedule` (times, days, quiet hours in words) and `timezone`, for any reply."""
     renderer = context.services.renderer
     text = renderer.schedule(language, user.schedule, user.digits)

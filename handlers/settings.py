@@ -10,14 +10,15 @@ from bot.context import MujazContext
 from bot.core.normalize import normalize
 from bot.core.schedule import parse_days, parse_quiet, parse_times
 from bot.core.timezones import city_name, parse_timezone
+from bot.models import Digits
 from handlers.common import language_of, reply, schedule_params, target_chat
 
 MIN_ITEMS, MAX_ITEMS = 3, 30
 _ON = {normalize(w) for w in ("on", "yes", "1", "تشغيل", "نعم")}
 _OFF = {normalize(w) for w in ("off", "no", "0", "ايقاف", "إيقاف", "لا")}
 _DIGITS = {
-    **{normalize(w): "arabic" for w in ("arabic", "ar", "عربية", "عربي", "مشرقية", "٣")},
-    **{normalize(w): "latin" for w in ("latin", "en", "لاتينية", "لاتيني", "غربية", "3")},
+    **{normalize(w): Digits.ARABIC for w in ("arabic", "ar", "عربية", "عربي", "مشرقية", "٣")},
+    **{normalize(w): Digits.LATIN for w in ("latin", "en", "لاتينية", "لاتيني", "غربية", "3")},
 }
 
 
@@ -29,7 +30,7 @@ async def set_time(update: Update, context: MujazContext) -> None:
     language = language_of(update)
     if context.args:
         schedule = replace(chat.schedule, times=parse_times(context.args))
-        await context.services.users.update(chat.chat_id, schedule=schedule)
+        await context.services.chats.update(chat.chat_id, schedule=schedule)
         chat = replace(chat, schedule=schedule)
     key = "time_set" if context.args else "time_current"
     await reply(update, context, key, **schedule_params(context, chat, language))
@@ -47,7 +48,7 @@ async def set_days(update: Update, context: MujazContext) -> None:
         )
         return
     days = parse_days(" ".join(context.args))
-    await context.services.users.update(chat.chat_id, schedule=replace(chat.schedule, days=days))
+    await context.services.chats.update(chat.chat_id, schedule=replace(chat.schedule, days=days))
     await reply(update, context, "days_set", days=renderer.days(language, days))
 
 
@@ -62,7 +63,7 @@ async def set_quiet(update: Update, context: MujazContext) -> None:
         await reply(update, context, "quiet_current", quiet=shown)
         return
     quiet = parse_quiet(context.args)
-    await context.services.users.update(chat.chat_id, schedule=replace(chat.schedule, quiet=quiet))
+    await context.services.chats.update(chat.chat_id, schedule=replace(chat.schedule, quiet=quiet))
     if quiet is None:
         await reply(update, context, "quiet_off")
     else:
@@ -79,7 +80,7 @@ async def set_timezone(update: Update, context: MujazContext) -> None:
     language = language_of(update)
     if context.args:
         zone_name = parse_timezone(" ".join(context.args))
-        await context.services.users.update(chat.chat_id, timezone=zone_name)
+        await context.services.chats.update(chat.chat_id, timezone=zone_name)
         chat = replace(chat, timezone=zone_name)
     key = "timezone_set" if context.args else "timezone_current"
     params = schedule_params(context, chat, language)
@@ -95,7 +96,7 @@ async def set_digits(update: Update, context: MujazContext) -> None:
     if style is None:
         await reply(update, context, "digits_invalid")
         return
-    await context.services.users.update(chat.chat_id, digits=style)
+    await context.services.chats.update(chat.chat_id, digits=style)
     await reply(update, context, "digits_set", style=style)
 
 
@@ -108,7 +109,7 @@ async def set_items(update: Update, context: MujazContext) -> None:
     if not text.isdigit() or not MIN_ITEMS <= int(text) <= MAX_ITEMS:
         await reply(update, context, "items_invalid", low=MIN_ITEMS, high=MAX_ITEMS)
         return
-    await context.services.users.update(chat.chat_id, max_items=int(text))
+    await context.services.chats.update(chat.chat_id, max_items=int(text))
     await reply(update, context, "items_set", n=int(text))
 
 
@@ -121,7 +122,7 @@ async def set_notify_empty(update: Update, context: MujazContext) -> None:
     if word not in _ON | _OFF:
         await reply(update, context, "switch_invalid", command="nothingnew")
         return
-    await context.services.users.update(chat.chat_id, notify_empty=word in _ON)
+    await context.services.chats.update(chat.chat_id, notify_empty=word in _ON)
     await reply(update, context, "empty_on" if word in _ON else "empty_off")
 
 
@@ -133,7 +134,7 @@ async def pause(update: Update, context: MujazContext) -> None:
     if chat.paused:
         await reply(update, context, "already_paused")
         return
-    await context.services.users.update(chat.chat_id, paused=True)
+    await context.services.chats.update(chat.chat_id, paused=True)
     await reply(update, context, "paused")
 
 
@@ -146,5 +147,5 @@ async def resume(update: Update, context: MujazContext) -> None:
     if not chat.paused:
         await reply(update, context, "already_active", **params)
         return
-    await context.services.users.update(chat.chat_id, paused=False)
+    await context.services.chats.update(chat.chat_id, paused=False)
     await reply(update, context, "resumed", **params)

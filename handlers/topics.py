@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 
 from bot.context import MujazContext
 from bot.core.topics import Topic
 from bot.errors import UnknownTopic
-from bot.models import User
+from bot.models import Chat
 from handlers.common import (
     all_topic_names,
     current_user,
@@ -29,7 +30,7 @@ async def topics(update: Update, context: MujazContext) -> None:
     chat = await target_chat(update, context)
     if chat is None or update.effective_message is None:
         return
-    chosen = set(await context.services.users.topics(chat.chat_id))
+    chosen = set(await context.services.chats.topics(chat.chat_id))
     language = language_of(update)
     text = context.services.renderer.text(language, "topics_prompt")
     await update.effective_message.reply_html(
@@ -46,9 +47,9 @@ async def on_button(update: Update, context: MujazContext) -> None:
     if chat is None:
         await query.answer(renderer.text(language, "group_admins_only"), show_alert=True)
         return
-    users = context.services.users
+    chats = context.services.chats
     if query.data == DONE:
-        chosen = await users.topics(chat.chat_id)
+        chosen = await chats.topics(chat.chat_id)
         key = "topics_saved" if chosen else "topics_saved_none"
         text = renderer.text(
             language,
@@ -64,12 +65,12 @@ async def on_button(update: Update, context: MujazContext) -> None:
     if topic_id not in context.services.catalog:
         await query.answer()
         return
-    now_on = await users.toggle(chat.chat_id, topic_id)
+    now_on = await chats.toggle(chat.chat_id, topic_id)
     name = context.services.catalog[topic_id].name(language)
     await query.answer(
         renderer.text(language, "toggled_on" if now_on else "toggled_off", name=name)
     )
-    now_chosen = set(await users.topics(chat.chat_id))
+    now_chosen = set(await chats.topics(chat.chat_id))
     await query.edit_message_reply_markup(keyboard(context, language, now_chosen))
 
 
@@ -88,12 +89,12 @@ async def _change(update: Update, context: MujazContext, command: str) -> None:
     topic = await _topic_argument(update, context, command) if chat else None
     if chat is None or topic is None:
         return
-    users, name = context.services.users, topic.name(language_of(update))
+    chats, name = context.services.chats, topic.name(language_of(update))
     if command == "subscribe":
-        done = await users.subscribe(chat.chat_id, topic.id)
+        done = await chats.subscribe(chat.chat_id, topic.id)
         await reply(update, context, "subscribed" if done else "already_subscribed", name=name)
     else:
-        done = await users.unsubscribe(chat.chat_id, topic.id)
+        done = await chats.unsubscribe(chat.chat_id, topic.id)
         await reply(update, context, "unsubscribed" if done else "not_subscribed", name=name)
 
 
@@ -115,17 +116,17 @@ def keyboard(context: MujazContext, language: str, chosen: set[str]) -> InlineKe
     return InlineKeyboardMarkup(rows)
 
 
-async def _button_target(update: Update, context: MujazContext) -> User | None:
+async def _button_target(update: Update, context: MujazContext) -> Chat | None:
     """Like target_chat, for a button press: a group's keyboard answers only its admins."""
     chat = update.effective_chat
     presser = update.effective_user
-    if chat is not None and chat.type != Chat.PRIVATE:
+    if chat is not None and chat.type != ChatType.PRIVATE:
         if presser is None or not await is_chat_admin(context, chat.id, presser.id):
             return None
         return await current_user(update, context)
     user = await current_user(update, context)
     if user.editing_chat_id is not None:
-        return await context.services.users.get(user.editing_chat_id) or user
+        return await context.services.chats.get(user.editing_chat_id) or user
     return user
 
 

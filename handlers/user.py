@@ -24,7 +24,7 @@ async def start(update: Update, context: MujazContext) -> None:
     if payload.startswith(STORY_LINK) and payload[1:].isdigit():
         await story_sources(update, context, int(payload[1:]))
         return
-    await context.services.users.update(user.chat_id, language=language_of(update))
+    await context.services.chats.update(user.chat_id, language=language_of(update))
     await reply(update, context, "start", **schedule_params(context, user, language_of(update)))
 
 
@@ -47,7 +47,7 @@ async def my_topics(update: Update, context: MujazContext) -> None:
     chat = await target_chat(update, context)
     if chat is None:
         return
-    topics = await context.services.users.topics(chat.chat_id)
+    topics = await context.services.chats.topics(chat.chat_id)
     if not topics:
         await reply(update, context, "my_topics_none")
         return
@@ -62,7 +62,7 @@ async def digest(update: Update, context: MujazContext) -> None:
     chat = await target_chat(update, context)
     if chat is None:
         return
-    topics = await context.services.users.topics(chat.chat_id)
+    topics = await context.services.chats.topics(chat.chat_id)
     phrases = await context.services.follows.of(chat.chat_id)
     if not topics and not phrases:
         await reply(update, context, "digest_no_topics")

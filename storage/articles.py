@@ -16,9 +16,8 @@ from datetime import datetime
 import aiosqlite
 
 from bot.models import NewArticle
-from storage.db import Database, from_db_time, to_db_time, utc_now
+from storage.db import Database, from_db_time, to_db_time
 
-_CHUNK = 400  # bound parameters per query, far below SQLite's limit
 _PRUNE_BATCH = 2000  # rows per delete, so no transaction holds the database for long
 
 
@@ -80,14 +79,6 @@ class ArticleRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add_many(self, feed_id: int, articles: Iterable[NewArticle]) -> int:
-        """Store the articles not seen before (same guid in this feed, or same canonical URL)."""
-        batch = list(articles)
-        if not batch:
-            return 0
-        async with self.db.transaction() as conn:
-            return await _insert(conn, feed_id, batch)
-
     async def known(
         self, feed_id: int, guids: Iterable[str], canonical_urls: Iterable[str]
     ) -> Known:
@@ -95,26 +86,19 @@ class ArticleRepository:
         guid_list, url_list = sorted(set(guids)), sorted(set(canonical_urls))
         known = Known()
         columns = "id, feed_id, guid, canonical_url, content_hash, updates, item_updated"
-        for chunk in _chunks(guid_list):
-            marks = ",".join("?" * len(chunk))
-            for row in await self.db.fetchall(
-                f"SELECT {columns} FROM articles WHERE feed_id = ? AND guid IN ({marks})",
-                (feed_id, *chunk),
-            ):
-                known.by_guid[row["guid"]] = _known(row)
-        for chunk in _chunks(url_list):
-            marks = ",".join("?" * len(chunk))
-            for row in await self.db.fetchall(
-                f"SELECT {columns} FROM articles WHERE canonical_url IN ({marks})", chunk
-            ):
-                known.by_url[row["canonical_url"]] = _known(row)
+        for row in await self.db.fetch_in(
+            f"SELECT {columns} FROM articles WHERE feed_id = ? AND guid IN ({{}})",
+            guid_list,
+            before=(feed_id,),
+        ):
+            known.by_guid[row["guid"]] = _known(row)
+        for row in await self.db.fetch_in(
+            f"SELECT {columns} FROM articles WHERE canonical_url IN ({{}})", url_list
+        ):
+            known.by_url[row["canonical_url"]] = _known(row)
         keys = [guid_key(feed_id, g) for g in guid_list] + [url_key(u) for u in url_list]
-        for chunk in _chunks(keys):
-            marks = ",".join("?" * len(chunk))
-            rows = await self.db.fetchall(
-                f"SELECT key FROM tombstones WHERE key IN ({marks})", chunk
-            )
-            known.tombstones.update(r["key"] for r in rows)
+        rows = await self.db.fetch_in("SELECT key FROM tombstones WHERE key IN ({})", keys)
+        known.tombstones.update(r["key"] for r in rows)
         return known
 
     async def store(
@@ -131,9 +115,9 @@ class ArticleRepository:
         a rotating ad) only has its new hash stored. `tombstones_seen` are keys of
         pruned articles the feed still carries; they are kept alive while it does.
         """
-        now = to_db_time(utc_now())
+        now = self.db.now()
         async with self.db.transaction() as conn:
-            added = await _insert(conn, feed_id, list(new)) if new else 0
+            added = await _insert(conn, feed_id, list(new), now) if new else 0
             updated = await _update(conn, updates, now) if updates else 0
             if tombstones_seen:
                 await conn.executemany(
@@ -144,7 +128,7 @@ class ArticleRepository:
 
     async def prune(self, older_than: datetime) -> int:
         """Delete articles published before `older_than` (and their topics); keep their keys."""
-        cutoff, now, removed = to_db_time(older_than), to_db_time(utc_now()), 0
+        cutoff, now, removed = to_db_time(older_than), self.db.now(), 0
         while True:
             async with self.db.transaction() as conn:
                 async with conn.execute(
@@ -182,7 +166,9 @@ class ArticleRepository:
         return int(row[0]) if row else 0
 
 
-async def _insert(conn: aiosqlite.Connection, feed_id: int, articles: list[NewArticle]) -> int:
+async def _insert(
+    conn: aiosqlite.Connection, feed_id: int, articles: list[NewArticle], fetched_at: str
+) -> int:
     """Insert what is not stored yet; returns how many rows were added.
 
     Runs inside the caller's write transaction, so ids above the current maximum
@@ -191,7 +177,6 @@ async def _insert(conn: aiosqlite.Connection, feed_id: int, articles: list[NewAr
     async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles") as cursor:
         row = await cursor.fetchone()
     before = int(row[0]) if row else 0
-    fetched_at = to_db_time(utc_now())
     await conn.executemany(
         "INSERT OR IGNORE INTO articles (feed_id, guid, url, canonical_url, title, summary,"
         " text, source, published_at, fetched_at, content_hash, item_updated)"
@@ -264,11 +249,6 @@ async def _update(conn: aiosqlite.Connection, updates: Sequence[ArticleUpdate], 
             [(u.id, t, s) for u in updates for t, s in u.article.topics.items()],
         )
     return updated
-
-
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
 
 
 def _known(row: aiosqlite.Row) -> KnownArticle:

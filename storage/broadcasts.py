@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from storage.db import Database, from_db_time, to_db_time, utc_now
-
-DRAFT, DISCARDED, RUNNING, CANCELLED, DONE = "draft", "discarded", "running", "cancelled", "done"
-PENDING, SENDING, SKIPPED = "pending", "sending", "skipped"
-CLOSED = ("sent", "failed", "blocked", "uncertain", SKIPPED)
+from bot.models import DeliveryStatus
+from storage.db import Database, from_db_time
 
 
 @dataclass(frozen=True)
@@ -36,10 +34,10 @@ class Broadcast:
     started_at: str | None
     finished_at: str | None
 
-    def seconds_running(self) -> float:
+    def seconds_running(self, now: datetime) -> float:
         if self.started_at is None:
             return 0.0
-        return (utc_now() - from_db_time(self.started_at)).total_seconds()
+        return (now - from_db_time(self.started_at)).total_seconds()
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,7 @@ class BroadcastRepository:
                 "INSERT INTO broadcasts (created_by, admin_chat_id, language, text, from_chat_id,"
                 " message_id, topic_id, paid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (created_by, admin_chat_id, language, text, from_chat_id, message_id, topic_id,
-                 int(paid), to_db_time(utc_now())),
+                 int(paid), self.db.now()),
             )  # fmt: skip
             new_id = cursor.lastrowid
         found = await self.get(int(new_id or 0))
@@ -89,7 +87,7 @@ class BroadcastRepository:
 
     async def start(self, broadcast_id: int, status_message_id: int | None) -> int | None:
         """Draft to running, with a pending row per recipient; None if it was no draft."""
-        now = to_db_time(utc_now())
+        now = self.db.now()
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE broadcasts SET status = 'running', started_at = ?, status_message_id = ?"
@@ -113,7 +111,7 @@ class BroadcastRepository:
             await self.db.execute(
                 "UPDATE broadcasts SET status = 'discarded', finished_at = ?"
                 " WHERE id = ? AND status = 'draft'",
-                (to_db_time(utc_now()), broadcast_id),
+                (self.db.now(), broadcast_id),
             )
             == 1
         )
@@ -159,7 +157,7 @@ class BroadcastRepository:
         A chat that turned out blocked or gone is made inactive in the same
         transaction, so its digests stop with the ledger saying why.
         """
-        now = to_db_time(utc_now())
+        now = self.db.now()
         async with self.db.transaction() as conn:
             if sending:
                 await conn.executemany(
@@ -173,7 +171,7 @@ class BroadcastRepository:
                     " WHERE broadcast_id = ? AND chat_id = ?",
                     [(r.status, r.error, now, broadcast_id, r.chat_id) for r in results],
                 )
-                blocked = [(now, r.chat_id) for r in results if r.status == "blocked"]
+                blocked = [(now, r.chat_id) for r in results if r.status == DeliveryStatus.BLOCKED]
                 if blocked:
                     await conn.executemany(
                         "UPDATE users SET active = 0, updated_at = ? WHERE chat_id = ?", blocked
@@ -183,7 +181,7 @@ class BroadcastRepository:
         return await self.db.execute(
             "UPDATE broadcast_recipients SET status = 'skipped', updated_at = ?"
             " WHERE broadcast_id = ? AND status = 'pending'",
-            (to_db_time(utc_now()), broadcast_id),
+            (self.db.now(), broadcast_id),
         )
 
     async def finish(self, broadcast_id: int) -> None:
@@ -191,7 +189,7 @@ class BroadcastRepository:
         await self.db.execute(
             "UPDATE broadcasts SET status = CASE status WHEN 'running' THEN 'done' ELSE status END,"
             " finished_at = ? WHERE id = ?",
-            (to_db_time(utc_now()), broadcast_id),
+            (self.db.now(), broadcast_id),
         )
 
     async def counts(self, broadcast_id: int) -> dict[str, int]:
@@ -215,7 +213,7 @@ class BroadcastRepository:
         return await self.db.execute(
             "UPDATE broadcast_recipients SET status = 'uncertain', updated_at = ?"
             " WHERE status = 'sending'",
-            (to_db_time(utc_now()),),
+            (self.db.now(),),
         )
 
     async def move_chat(self, old: int, new: int) -> None:

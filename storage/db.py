@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,9 +52,16 @@ class Database:
     of one transaction together when several coroutines write at once.
     """
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self.connection = connection
+        self.clock = clock
         self._lock = asyncio.Lock()
+
+    def now(self) -> str:
+        """The injected clock's time as stored: every repository stamps rows with it."""
+        return to_db_time(self.clock())
 
     @classmethod
     async def open(
@@ -63,6 +70,7 @@ class Database:
         *,
         migrate_to: int | None = None,
         migrations_dir: Path = MIGRATIONS_DIR,
+        clock: Callable[[], datetime] = utc_now,
     ) -> Database:
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
@@ -70,7 +78,7 @@ class Database:
         await connection.execute("PRAGMA foreign_keys=ON")
         await connection.execute("PRAGMA busy_timeout=5000")
         await connection.execute("PRAGMA synchronous=NORMAL")
-        db = cls(connection)
+        db = cls(connection, clock)
         try:
             await db.migrate(up_to=migrate_to, directory=migrations_dir)
         except BaseException:
@@ -100,12 +108,18 @@ class Database:
         async with self._lock, self.connection.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
-    async def fetch_in(self, sql: str, values: Sequence[Any]) -> list[aiosqlite.Row]:
-        """Rows of `sql` whose `IN ({})` gets `values`, chunked under SQLite's parameter limit."""
+    async def fetch_in(
+        self, sql: str, values: Sequence[Any], *, before: Sequence[Any] = ()
+    ) -> list[aiosqlite.Row]:
+        """Rows of `sql` whose `IN ({})` gets `values`, chunked under SQLite's parameter limit.
+
+        `before` binds the placeholders that stand ahead of the IN list.
+        """
         rows: list[aiosqlite.Row] = []
         for start in range(0, len(values), IN_CHUNK):
             chunk = list(values[start : start + IN_CHUNK])
-            rows.extend(await self.fetchall(sql.format(",".join("?" * len(chunk))), chunk))
+            marks = ",".join("?" * len(chunk))
+            rows.extend(await self.fetchall(sql.format(marks), [*before, *chunk]))
         return rows
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
@@ -142,7 +156,7 @@ class Database:
                     await conn.execute(statement)
                 await conn.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (version, name, to_db_time(utc_now())),
+                    (version, name, self.now()),
                 )
             applied.append(f"{version:04d}_{name}")
         return applied

@@ -12,11 +12,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from storage.db import Database, to_db_time, utc_now
-
-DIGEST = "digest"
-MANUAL_DIGEST = "manual-digest"
-MORE_DIGEST = "more-digest"
+from bot.models import DigestKind
+from storage.db import Database
 
 
 @dataclass(frozen=True)
@@ -31,9 +28,9 @@ class DeliveryRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def claim(self, chat_id: int, kind: str, period: str) -> int | None:
+    async def claim(self, chat_id: int, kind: DigestKind, period: str) -> int | None:
         """The new ledger row's id, or None when this recipient already has one for the period."""
-        now = to_db_time(utc_now())
+        now = self.db.now()
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT OR IGNORE INTO deliveries (chat_id, kind, period, created_at, updated_at)"
@@ -42,13 +39,13 @@ class DeliveryRepository:
             )
             return cursor.lastrowid if cursor.rowcount == 1 else None
 
-    async def claim_many(self, rows: list[tuple[int, str]], kind: str) -> dict[int, int]:
+    async def claim_many(self, rows: list[tuple[int, str]], kind: DigestKind) -> dict[int, int]:
         """Claim many (chat, period) rows in one transaction; chat -> new row id for the ones won.
 
         The write transaction is exclusive, so the rows above the highest id seen at its
         start are exactly the ones this call inserted.
         """
-        now = to_db_time(utc_now())
+        now = self.db.now()
         async with self.db.transaction() as conn:
             async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM deliveries") as cursor:
                 row = await cursor.fetchone()
@@ -69,7 +66,7 @@ class DeliveryRepository:
         await self.db.execute(
             "UPDATE deliveries SET status = ?, messages = ?, error = ?, updated_at = ?"
             " WHERE id = ?",
-            (status, messages, error, to_db_time(utc_now()), delivery_id),
+            (status, messages, error, self.db.now(), delivery_id),
         )
 
     async def finish(
@@ -83,7 +80,7 @@ class DeliveryRepository:
         advance: bool = True,
     ) -> None:
         """Close a digest as sent and, with `advance`, move the chat's mark, in one transaction."""
-        now = to_db_time(utc_now())
+        now = self.db.now()
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE deliveries SET status = 'sent', messages = ?, window_from = ?,"
@@ -102,12 +99,12 @@ class DeliveryRepository:
         rows = await self.db.fetchall(
             "SELECT kind, window_from, window_to, stories FROM deliveries"
             " WHERE chat_id = ? AND status = 'sent' AND kind IN (?, ?, ?) ORDER BY id DESC",
-            (chat_id, DIGEST, MANUAL_DIGEST, MORE_DIGEST),
+            (chat_id, *DigestKind),
         )
         sent: list[int] = []
         for row in rows:
             sent.extend(json.loads(row["stories"] or "[]"))
-            if row["kind"] != MORE_DIGEST:
+            if row["kind"] != DigestKind.MORE:
                 return LastDigest((row["window_from"], row["window_to"]), sent)
         return None
 
@@ -118,7 +115,7 @@ class DeliveryRepository:
         not resent. 'pending' rows sent nothing: they are released, so the next
         tick claims them again if their period is still due.
         """
-        now = to_db_time(utc_now())
+        now = self.db.now()
         async with self.db.transaction() as conn:
             uncertain = await conn.execute(
                 "UPDATE deliveries SET status = 'uncertain', updated_at = ?"
@@ -128,15 +125,9 @@ class DeliveryRepository:
             released = await conn.execute("DELETE FROM deliveries WHERE status = 'pending'")
             return uncertain.rowcount, released.rowcount
 
-    async def status(self, chat_id: int, kind: str, period: str) -> str | None:
+    async def status(self, chat_id: int, kind: DigestKind, period: str) -> str | None:
         row = await self.db.fetchone(
             "SELECT status FROM deliveries WHERE chat_id = ? AND kind = ? AND period = ?",
             (chat_id, kind, period),
         )
         return str(row["status"]) if row else None
-
-    async def counts(self) -> dict[str, int]:
-        rows = await self.db.fetchall(
-            "SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status"
-        )
-        return {r["status"]: r["n"] for r in rows}

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.models import Feed
-from storage.db import Database, from_db_time, to_db_time, utc_now
-
-FULL_TEXT_MODES = ("auto", "on", "off")
+from bot.models import Feed, FullText
+from storage.db import Database, from_db_time, to_db_time
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ class FeedRepository:
         """The feed with this URL and whether it was new."""
         changed = await self.db.execute(
             "INSERT OR IGNORE INTO feeds (url, title, created_at) VALUES (?, ?, ?)",
-            (url, title, to_db_time(utc_now())),
+            (url, title, self.db.now()),
         )
         feed = await self.by_url(url)
         assert feed is not None
@@ -79,9 +77,7 @@ class FeedRepository:
             sql = "UPDATE feeds SET enabled = 0 WHERE id = ?"
         return await self.db.execute(sql, (feed_id,)) == 1
 
-    async def set_full_text(self, feed_id: int, mode: str) -> bool:
-        if mode not in FULL_TEXT_MODES:
-            raise ValueError(f"full_text must be one of {', '.join(FULL_TEXT_MODES)}")
+    async def set_full_text(self, feed_id: int, mode: FullText) -> bool:
         return (
             await self.db.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (mode, feed_id))
             == 1
@@ -121,7 +117,7 @@ class FeedRepository:
 
         `body_hash` and `site_url` of None keep what was stored (a 304 has no body).
         """
-        now = to_db_time(utc_now())
+        now = self.db.now()
         await self.db.execute(
             "UPDATE feeds SET last_status = ?, title = COALESCE(title, ?), etag = ?,"
             " last_modified = ?, last_checked_at = ?, last_success_at = ?, last_error = NULL,"
@@ -158,7 +154,7 @@ class FeedRepository:
             (
                 status,
                 error[:500],
-                to_db_time(utc_now()),
+                self.db.now(),
                 _time_or_none(next_check_at),
                 disable,
                 feed_id,
@@ -197,7 +193,7 @@ def _feed(row: Any) -> Feed:
         last_error=row["last_error"],
         error_count=row["error_count"],
         next_check_at=_time(row, "next_check_at"),
-        full_text=row["full_text"],
+        full_text=FullText(row["full_text"]),
         body_hash=row["body_hash"],
         site_url=row["site_url"],
         last_checked_at=_time(row, "last_checked_at"),

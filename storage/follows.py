@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.db import Database, to_db_time, utc_now
+from storage.db import Database
 
 
 class FollowRepository:
@@ -13,7 +13,7 @@ class FollowRepository:
         """True when the phrase is new for this chat."""
         changed = await self.db.execute(
             "INSERT OR IGNORE INTO follows (chat_id, key, phrase, created_at) VALUES (?, ?, ?, ?)",
-            (chat_id, key, phrase, to_db_time(utc_now())),
+            (chat_id, key, phrase, self.db.now()),
         )
         return changed == 1
 

@@ -23,7 +23,7 @@ from jinja2.runtime import Context
 from bot.core.digest import FOLLOWS, Digest, Story
 from bot.core.telegram_text import RLM, arabic_digits, check_html, pack
 from bot.core.topics import Catalog
-from bot.models import ALL_DAYS, Schedule
+from bot.models import ALL_DAYS, Digits, Schedule
 
 LANGUAGES = ("ar", "en")
 DEFAULT_LANGUAGE = "ar"
@@ -35,12 +35,8 @@ def pick_language(telegram_language_code: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
-ARABIC_DIGITS = "arabic"
-LATIN_DIGITS = "latin"
-
-
-def default_digits(language: str) -> str:
-    return ARABIC_DIGITS if language == "ar" else LATIN_DIGITS
+def default_digits(language: str) -> Digits:
+    return Digits.ARABIC if language == "ar" else Digits.LATIN
 
 
 class Renderer:
@@ -218,11 +214,11 @@ def _ago(language: str, minutes: int, digit_style: str) -> str:
 @pass_context
 def _digits_filter(context: Context, value: object) -> str:
     """The reader's digits (Arabic-Indic or Latin), applied where a template asks for them."""
-    return _convert(str(value), str(context.get("digit_style", LATIN_DIGITS)))
+    return _convert(str(value), str(context.get("digit_style", Digits.LATIN)))
 
 
 def _convert(text: str, digit_style: str) -> str:
-    return arabic_digits(text) if digit_style == ARABIC_DIGITS else text
+    return arabic_digits(text) if digit_style == Digits.ARABIC else text
 
 
 def _lookup(strings: Mapping[str, Any], key: str) -> str:

@@ -3,7 +3,7 @@
 A job walks the broadcast's pending rows in chat order and keeps a bounded number
 of sends waiting in the outbox, which paces them. Each row is marked 'sending'
 right before its request leaves (the ticket's on_dispatch, committed by the
-LedgerWriter) and closed with its outcome. So at any moment only the requests in
+RecipientCommits) and closed with its outcome. So at any moment only the requests in
 flight (and results not yet committed, a handful) are 'sending': after a kill they
 are the uncertain ones, and the job resumes at start with the rows still pending.
 
@@ -20,11 +20,12 @@ from collections import Counter
 from telegram import Bot
 
 from bot.core.render import Renderer
-from bot.delivery.ledger import LedgerWriter
+from bot.delivery.group_commit import RecipientCommits
 from bot.delivery.outbox import OutboxStopped
 from bot.delivery.sender import Content, send_content
 from bot.delivery.status import StatusBoard
-from storage.broadcasts import CANCELLED, CLOSED, Broadcast, BroadcastRepository, Result
+from bot.models import BroadcastStatus, DeliveryStatus
+from storage.broadcasts import Broadcast, BroadcastRepository, Result
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ class _Job:
         self.bot = bot
         self.broadcast = broadcast
         self.content = Content(broadcast.text, broadcast.from_chat_id, broadcast.message_id)
-        self.cancelled = broadcast.status == CANCELLED
+        self.cancelled = broadcast.status == BroadcastStatus.CANCELLED
         self.stopping = False
         self.tallies: Counter[str] = Counter()
         self._waiting: dict[int, asyncio.Task[None]] = {}  # sends not yet dispatched
@@ -143,7 +144,7 @@ class _Job:
     async def run(self) -> None:
         b = self.broadcast
         counts = await self.repo.counts(b.id)
-        self.tallies.update({k: v for k, v in counts.items() if k in CLOSED})
+        self.tallies.update({k: v for k, v in counts.items() if DeliveryStatus(k).closed})
         board = StatusBoard(
             self.bot,
             self.service.renderer,
@@ -152,24 +153,27 @@ class _Job:
             tallies=self.tallies,
             every=self.service.status_every,
         )
-        ledger = LedgerWriter(self.repo, b.id)
+        commits = RecipientCommits(self.repo, b.id)
         ticker = asyncio.get_running_loop().create_task(board.run())
         try:
-            await self._send_all(ledger)
+            await self._send_all(commits)
         finally:
             ticker.cancel()
-            await ledger.close()
+            await commits.close()
         if self.stopping:
             log.info("broadcast #%d paused by the stop: %s", b.id, dict(self.tallies))
             return
         if self.cancelled:
             await self.repo.skip_pending(b.id)
         counts = await self.repo.counts(b.id)
-        log.info("broadcast #%d %s: %s", b.id, "cancelled" if self.cancelled else "done", counts)
-        if await board.final(counts, cancelled=self.cancelled, seconds=b.seconds_running()):
+        outcome = BroadcastStatus.CANCELLED if self.cancelled else BroadcastStatus.DONE
+        log.info("broadcast #%d %s: %s", b.id, outcome, counts)
+        if await board.final(
+            counts, cancelled=self.cancelled, seconds=b.seconds_running(self.repo.db.clock())
+        ):
             await self.repo.finish(b.id)
 
-    async def _send_all(self, ledger: LedgerWriter) -> None:
+    async def _send_all(self, commits: RecipientCommits) -> None:
         slots = asyncio.Semaphore(self.service.concurrency)
         sends: set[asyncio.Task[None]] = set()
         cursor: int | None = None
@@ -183,7 +187,7 @@ class _Job:
                 if self.cancelled or self.stopping:
                     slots.release()
                     break
-                task = asyncio.get_running_loop().create_task(self._send(chat_id, ledger))
+                task = asyncio.get_running_loop().create_task(self._send(chat_id, commits))
                 self._waiting[chat_id] = task
                 sends.add(task)
                 task.add_done_callback(sends.discard)
@@ -192,10 +196,10 @@ class _Job:
         if sends:
             await asyncio.gather(*sends, return_exceptions=True)
 
-    async def _send(self, chat_id: int, ledger: LedgerWriter) -> None:
+    async def _send(self, chat_id: int, commits: RecipientCommits) -> None:
         async def on_dispatch() -> None:
             self._waiting.pop(chat_id, None)  # from now on it is in flight: never withdrawn
-            await ledger.sending(chat_id)
+            await commits.sending(chat_id)
 
         try:
             outcome = await send_content(
@@ -208,7 +212,7 @@ class _Job:
             if self._waiting.pop(chat_id, None) is not None:
                 return  # withdrawn before it left: the row stays pending
             raise
-        ledger.done(Result(chat_id, outcome.status, outcome.error))
+        commits.done(Result(chat_id, outcome.status, outcome.error))
         self.tallies[outcome.status] += 1
         if outcome.error and SOURCE_GONE in outcome.error.lower() and not self.cancelled:
             log.warning("broadcast #%d: its message was deleted; stopping", self.broadcast.id)

@@ -1,7 +1,7 @@
 """Composing a chat's digest and delivering it once per period, through the ledger.
 
-A run (a schedule tick, or one /digest) first files new articles under stories, then
-loads the fresh stories once and builds each chat's digest from them in memory.
+A run (a schedule tick, or one /digest) loads the fresh stories (ingestion filed them)
+once and builds each chat's digest from them in memory.
 Chats that would get the same digest (same topics, settings, last digest and local
 date) share one rendering: the cost grows with distinct combinations, not chats.
 """
@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 
 from telegram import Bot
 
-from bot.core.cluster import WINDOW, assign_stories
 from bot.core.digest import Digest, Story, StoryIndex, group_stories
 from bot.core.phrases import PhraseMatcher
 from bot.core.render import Renderer, default_digits
@@ -25,18 +24,17 @@ from bot.core.schedule import due_slot, zone
 from bot.core.topics import Catalog
 from bot.delivery.outbox import OutboxStopped
 from bot.delivery.sender import BLOCKED, SENT, Outcome, send_html
-from bot.models import User
+from bot.models import Chat, DeliveryStatus, DigestKind
+from storage.chats import ChatRepository
 from storage.db import to_db_time
-from storage.deliveries import DIGEST, MANUAL_DIGEST, MORE_DIGEST, DeliveryRepository
+from storage.deliveries import DeliveryRepository
 from storage.follows import FollowRepository
 from storage.stories import StoryRepository
-from storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 
 FIRST_DIGEST_LOOKBACK = timedelta(hours=24)
 MAX_LOOKBACK = timedelta(days=3)
-EMPTY = "empty"
 RENDERINGS_KEPT = 64
 CONCURRENT_SENDS = 32  # digests in flight at once; Telegram's pace is the outbox's job
 
@@ -83,14 +81,14 @@ class Pool:
 class Due:
     """A chat whose digest is due, with its claimed ledger row."""
 
-    user: User
+    user: Chat
     delivery_id: int
     topics: tuple[str, ...]
     phrases: tuple[str, ...] = ()  # keys of the chat's own phrases (/follow)
 
 
 def rendering_key(
-    user: User, topics: Sequence[str], phrases: Sequence[str], now: datetime
+    user: Chat, topics: Sequence[str], phrases: Sequence[str], now: datetime
 ) -> tuple[object, ...]:
     """Chats with equal keys get the very same digest messages."""
     return (
@@ -107,7 +105,7 @@ def rendering_key(
 class DigestService:
     def __init__(
         self,
-        users: UserRepository,
+        chats: ChatRepository,
         stories: StoryRepository,
         deliveries: DeliveryRepository,
         renderer: Renderer,
@@ -115,29 +113,13 @@ class DigestService:
         clock: Callable[[], datetime],
         follows: FollowRepository,
     ) -> None:
-        self.users = users
+        self.chats = chats
         self.follows = follows
         self.stories = stories
         self.deliveries = deliveries
         self.renderer = renderer
         self.catalog = catalog
         self.clock = clock
-        self._filing = asyncio.Lock()
-
-    async def file_new_articles(self) -> int:
-        """Put articles that have no story yet under one (their own or an earlier one's).
-
-        One run at a time: two /digest commands at once must not file the same article
-        twice against different views of the stories.
-        """
-        async with self._filing:
-            pending = await self.stories.unassigned()
-            if not pending:
-                return 0
-            since = min(d.published_at for d in pending) - WINDOW
-            earlier = await self.stories.assigned_since(since)
-            await self.stories.assign(assign_stories(pending, earlier))
-            return len(pending)
 
     async def pool(
         self,
@@ -149,7 +131,6 @@ class DigestService:
         phrases: Iterable[tuple[str, str]] = (),
     ) -> Pool:
         """The fresh stories for these topics and (key, phrase) pairs, ranked once."""
-        await self.file_new_articles()
         matcher = PhraseMatcher(dict(phrases).items())
         articles = await self.stories.fresh(
             topics if not len(matcher) else None, newer_than=newer_than, since=since, up_to=up_to
@@ -168,7 +149,7 @@ class DigestService:
 
     def compose(
         self,
-        user: User,
+        user: Chat,
         topics: Sequence[str],
         pool: Pool,
         *,
@@ -212,13 +193,13 @@ class DigestService:
     async def send_now(
         self,
         bot: Bot,
-        user: User,
+        user: Chat,
         topics: list[str],
         phrases: Sequence[tuple[str, str]] = (),
     ) -> Outcome | None:
         """A digest on request (/digest); None when there is nothing new to send."""
         now = self.clock()
-        delivery_id = await self.deliveries.claim(user.chat_id, MANUAL_DIGEST, to_db_time(now))
+        delivery_id = await self.deliveries.claim(user.chat_id, DigestKind.MANUAL, to_db_time(now))
         if delivery_id is None:  # the same second twice: the first request is being served
             return None
         since = now - (MAX_LOOKBACK if user.last_article_id else FIRST_DIGEST_LOOKBACK)
@@ -233,7 +214,7 @@ class DigestService:
     async def send_more(
         self,
         bot: Bot,
-        user: User,
+        user: Chat,
         topics: list[str],
         phrases: Sequence[tuple[str, str]] = (),
     ) -> Outcome | None:
@@ -242,7 +223,7 @@ class DigestService:
         if last is None:
             return None
         now = self.clock()
-        delivery_id = await self.deliveries.claim(user.chat_id, MORE_DIGEST, to_db_time(now))
+        delivery_id = await self.deliveries.claim(user.chat_id, DigestKind.MORE, to_db_time(now))
         if delivery_id is None:
             return None
         newer_than, up_to = last.window
@@ -274,7 +255,7 @@ class DigestService:
                 outcome = await self._deliver(
                     bot, due.user, due.delivery_id, composed, scheduled=True
                 )
-                status = outcome.status if outcome else EMPTY
+                status = outcome.status if outcome else DeliveryStatus.EMPTY
             except Exception:  # one chat's trouble never stops the run
                 log.exception("digest for chat %s failed", due.user.chat_id)
                 status = "error"
@@ -300,19 +281,19 @@ class DigestService:
         The chats come back grouped by rendering key, so composing them in this order
         renders each distinct digest once.
         """
-        due: list[tuple[User, str]] = []
-        for user in await self.users.receiving():
+        due: list[tuple[Chat, str]] = []
+        for user in await self.chats.receiving():
             period = due_slot(now, zone(user.timezone), user.schedule)
             if period is not None:
                 due.append((user, period))
         claimed = await self.deliveries.claim_many(
-            [(user.chat_id, period) for user, period in due], DIGEST
+            [(user.chat_id, period) for user, period in due], DigestKind.SCHEDULED
         )
         chats = [(user, claimed[user.chat_id]) for user, _ in due if user.chat_id in claimed]
         if not chats:
             return [], Pool([], 0, now)
         chat_ids = [u.chat_id for u, _ in chats]
-        topics_of = await self.users.topics_of(chat_ids)
+        topics_of = await self.chats.topics_of(chat_ids)
         follows_of = await self.follows.of_many(chat_ids)
         all_topics = sorted({t for topics in topics_of.values() for t in topics})
         all_phrases = {key: phrase for pairs in follows_of.values() for key, phrase in pairs}
@@ -335,7 +316,7 @@ class DigestService:
     async def _deliver(
         self,
         bot: Bot,
-        user: User,
+        user: Chat,
         delivery_id: int,
         composed: Composed,
         *,
@@ -344,14 +325,14 @@ class DigestService:
     ) -> Outcome | None:
         """Send and close the ledger row; `advance` moves the chat's "newer than" mark."""
         if not composed.messages:
-            await self.deliveries.mark(delivery_id, EMPTY)
+            await self.deliveries.mark(delivery_id, DeliveryStatus.EMPTY)
             if advance:
-                await self.users.update(user.chat_id, last_article_id=composed.window[1])
+                await self.chats.update(user.chat_id, last_article_id=composed.window[1])
             if scheduled and user.notify_empty:
                 text = self.renderer.text(user.language, "digest_empty", digit_style=user.digits)
                 await send_html(bot, user.chat_id, [text], thread_id=user.thread_id)
             return None
-        await self.deliveries.mark(delivery_id, "sending")
+        await self.deliveries.mark(delivery_id, DeliveryStatus.SENDING)
         try:
             outcome = await send_html(
                 bot, user.chat_id, composed.messages, thread_id=user.thread_id
@@ -360,7 +341,9 @@ class DigestService:
             # Shutting down before the digest left: a one-message digest never went out, so
             # the row is released and sent after the restart; a longer one may be half sent.
             single = len(composed.messages) == 1
-            await self.deliveries.mark(delivery_id, "pending" if single else "uncertain")
+            await self.deliveries.mark(
+                delivery_id, DeliveryStatus.PENDING if single else DeliveryStatus.UNCERTAIN
+            )
             raise
         if outcome.status == SENT:
             await self.deliveries.finish(
@@ -376,7 +359,7 @@ class DigestService:
                 delivery_id, outcome.status, messages=outcome.messages, error=outcome.error
             )
             if outcome.status == BLOCKED:
-                await self.users.update(user.chat_id, active=False)
+                await self.chats.update(user.chat_id, active=False)
         return outcome
 
 

@@ -18,6 +18,7 @@ from telegram.error import TelegramError
 
 from bot.core.render import Renderer
 from bot.delivery.outbox import OutboxStopped
+from bot.models import DeliveryStatus
 from storage.broadcasts import Broadcast
 
 log = logging.getLogger(__name__)
@@ -44,16 +45,13 @@ class StatusBoard:
         self._shown: tuple[int, ...] | None = None
 
     def params(self, counts: Counter[str] | dict[str, int]) -> dict[str, Any]:
-        closed = sum(counts.get(k, 0) for k in ("sent", "failed", "blocked", "uncertain"))
+        """Each final recipient status by name, and how many recipients are still left."""
+        closed = {status.value: counts.get(status, 0) for status in DeliveryStatus if status.closed}
         return {
             "id": self.broadcast.id,
             "total": self.total,
-            "sent": counts.get("sent", 0),
-            "failed": counts.get("failed", 0),
-            "blocked": counts.get("blocked", 0),
-            "uncertain": counts.get("uncertain", 0),
-            "skipped": counts.get("skipped", 0),
-            "left": max(0, self.total - closed - counts.get("skipped", 0)),
+            **closed,
+            "left": max(0, self.total - sum(closed.values())),
         }
 
     async def run(self) -> None:
@@ -86,7 +84,7 @@ class StatusBoard:
         await self.show(
             "broadcast.status_cancelled" if cancelled else "broadcast.status_done", params
         )
-        attempted = params["sent"] + params["failed"] + params["blocked"] + params["uncertain"]
+        attempted = params["total"] - params["left"] - params[DeliveryStatus.SKIPPED]
         rate = round(attempted / seconds, 1) if seconds > 0 else 0
         text = self.renderer.text(
             self.broadcast.language,

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from bot.core.urls import same_site
 from bot.ingest.fetch import PAGE_TYPES, Fetcher, FetchLimits
+from bot.models import FullText
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +28,11 @@ PAGE_MAX_BYTES = 3 * 1024 * 1024
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 
 
-def wants_page(mode: str, *, short: bool, link: str, feed_urls: tuple[str, ...]) -> bool:
+def wants_page(mode: FullText, *, short: bool, link: str, feed_urls: tuple[str, ...]) -> bool:
     """Whether to fetch the article page for this item under the feed's setting."""
-    if mode == "on":
+    if mode == FullText.ON:
         return True
-    if mode != "auto" or not short:
+    if mode != FullText.AUTO or not short:
         return False
     return any(same_site(link, u) for u in feed_urls if u)
 

@@ -26,6 +26,7 @@ from urllib.parse import urljoin
 import httpx
 
 from bot.core.urls import host_of, is_web_url
+from bot.models import FeedStatus, http_status
 
 USER_AGENT = (
     "Mujaz/0.1 (+https://t.me/mujaz_bot; Telegram news digest bot; "
@@ -56,7 +57,7 @@ class FetchLimits:
 @dataclass(frozen=True)
 class FetchResult:
     url: str  # after redirects
-    status: str  # "ok", "not-modified", or what went wrong ("http-404", "timeout", ...)
+    status: str  # a FeedStatus, or http_status(code) for an HTTP error
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)  # lowercase names
     error: str | None = None
@@ -66,7 +67,7 @@ class FetchResult:
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        return self.status == FeedStatus.OK
 
 
 def new_client(limits: FetchLimits | None = None) -> httpx.AsyncClient:
@@ -149,14 +150,14 @@ async def fetch(
             result = await _follow(client, url, headers, limits)
     except TimeoutError:
         result = _failed(
-            current, "timeout", f"no complete answer within {limits.total_timeout:g} s"
+            current, FeedStatus.TIMEOUT, f"no complete answer within {limits.total_timeout:g} s"
         )
     except httpx.TimeoutException as exc:
-        result = _failed(current, "timeout", f"{type(exc).__name__}: no answer in time")
+        result = _failed(current, FeedStatus.TIMEOUT, f"{type(exc).__name__}: no answer in time")
     except httpx.ConnectError as exc:
         result = _failed(current, "connect-failed", _describe(exc))
     except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.CloseError) as exc:
-        result = _failed(current, "connection-reset", _describe(exc))
+        result = _failed(current, FeedStatus.CONNECTION_RESET, _describe(exc))
     except httpx.DecodingError as exc:
         result = _failed(current, "bad-encoding", _describe(exc))
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
@@ -174,7 +175,7 @@ async def _follow(
     current = url
     for _ in range(limits.max_redirects + 1):
         if current in seen:
-            return _failed(url, "redirect-loop", f"redirects lead back to {current}")
+            return _failed(url, FeedStatus.REDIRECT_LOOP, f"redirects lead back to {current}")
         seen.add(current)
         request_timeout = httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout)
         async with client.stream(
@@ -195,12 +196,12 @@ async def _follow(
                 # Read the (empty) body so the connection goes back to the pool: an
                 # unread response is closed, and the next feed of the host reconnects.
                 await response.aread()
-                return FetchResult(current, "not-modified", headers=lower, moved_to=moved)
+                return FetchResult(current, FeedStatus.NOT_MODIFIED, headers=lower, moved_to=moved)
             if code >= 300 or code < 200:
                 reason = response.reason_phrase or ""
                 return FetchResult(
                     current,
-                    f"http-{code}",
+                    http_status(code),
                     headers=lower,
                     error=f"HTTP {code} {reason}".strip(),
                     moved_to=moved,
@@ -215,7 +216,7 @@ async def _follow(
                 if len(body) > limits.max_bytes:
                     return _too_large(current, lower, limits, moved)
             return FetchResult(
-                current, "ok", bytes(body), lower, moved_to=moved, retry_after=retry_after
+                current, FeedStatus.OK, bytes(body), lower, moved_to=moved, retry_after=retry_after
             )
     return _failed(url, "too-many-redirects", f"more than {limits.max_redirects} redirects")
 
@@ -242,7 +243,7 @@ def _too_large(
 ) -> FetchResult:
     return FetchResult(
         url,
-        "too-large",
+        FeedStatus.TOO_LARGE,
         headers=headers,
         error=f"response over {limits.max_bytes} bytes",
         moved_to=moved,

@@ -1,4 +1,5 @@
-"""One ingestion pass: fetch → parse → process → store, per feed, feeds side by side.
+"""One ingestion pass: fetch → parse → process → store, per feed, feeds side by side;
+then the new articles are filed under stories.
 
 Reads top to bottom like Miniflux's RefreshFeed: conditional GET → honour
 Retry-After and cache hints → stop on 304 (or on the very bytes parsed last
@@ -27,18 +28,19 @@ from bot.core.topics import Classifier
 from bot.core.urls import canonical_url, host_of, is_web_url
 from bot.ingest.extract import MAX_PAGES_PER_FEED, PageExtractor, wants_page
 from bot.ingest.fetch import Fetcher, FetchLimits, FetchResult
+from bot.ingest.filing import StoryFiler
 from bot.ingest.parse import Entry, ParsedFeed, parse
 from bot.ingest.process import SHORT_TEXT_CHARS, is_short, to_article
 from bot.ingest.timing import Timing, cache_hint
-from bot.models import Feed, NewArticle
+from bot.models import Feed, FeedStatus, FullText, NewArticle
 from storage.articles import ArticleRepository, ArticleUpdate, KnownArticle, StoreResult
 from storage.db import utc_now
 from storage.feeds import FeedRepository
+from storage.stories import StoryRepository
 
 log = logging.getLogger(__name__)
 
 FEEDS_IN_FLIGHT = 16  # feeds being worked on at once (bounds memory: each holds its body)
-ANSWERED = frozenset(("ok", "not-modified"))
 UPDATE_LIMIT = 3  # rewrites of one article whose item date does not move
 UPDATE_HARD_LIMIT = 20  # rewrites even when the item says it was revised
 TOMBSTONE_KEEP = timedelta(days=30)  # a pruned key no feed has carried for this long is forgotten
@@ -55,7 +57,7 @@ class FeedReport:
 
     @property
     def failed(self) -> bool:
-        return self.status not in ANSWERED
+        return self.status not in (FeedStatus.OK, FeedStatus.NOT_MODIFIED)
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -74,7 +76,7 @@ class FeedCheck:
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        return self.status == FeedStatus.OK
 
 
 class Ingestor:
@@ -82,6 +84,7 @@ class Ingestor:
         self,
         feeds: FeedRepository,
         articles: ArticleRepository,
+        stories: StoryRepository,
         classifier: Classifier,
         client: httpx.AsyncClient,
         *,
@@ -91,6 +94,7 @@ class Ingestor:
         parser: Executor | None = None,
     ) -> None:
         self.feeds = feeds
+        self.filer = StoryFiler(stories)
         self.parser = parser
         self.articles = articles
         self.classifier = classifier
@@ -116,7 +120,11 @@ class Ingestor:
                 on_done(report)
             return report
 
-        return list(await asyncio.gather(*(one(f) for f in targets)))
+        reports = list(await asyncio.gather(*(one(f) for f in targets)))
+        # Every pass, not only one that stored something: a pass killed after storing
+        # left its articles unfiled, and the next one files them (an indexed lookup).
+        await self.filer.file_new_articles()
+        return reports
 
     async def run_due(
         self, *, limit: int | None = None, on_done: Callable[[FeedReport], None] | None = None
@@ -129,32 +137,32 @@ class Ingestor:
             return await self._ingest(feed)
         except Exception as exc:  # one feed never stops the pass
             log.exception("ingesting %s failed", feed.url)
-            return await self._failed(feed, "error", repr(exc)[:300])
+            return await self._failed(feed, FeedStatus.ERROR, repr(exc)[:300])
 
     async def _ingest(self, feed: Feed) -> FeedReport:
         result = await self._fetch(feed)
         if result.moved_to and await self.feeds.move(feed.id, result.moved_to):
             log.info("%s moved permanently to %s", feed.url, result.moved_to)
-        if result.status == "not-modified":
-            await self._answered(feed, result, status="not-modified")
-            return FeedReport(feed.url, "not-modified")
+        if result.status == FeedStatus.NOT_MODIFIED:
+            await self._answered(feed, result, status=FeedStatus.NOT_MODIFIED)
+            return FeedReport(feed.url, FeedStatus.NOT_MODIFIED)
         if not result.ok:
             return await self._failed(
                 feed, result.status, result.error or result.status, retry_after=result.retry_after
             )
         body_hash = hashlib.blake2b(result.body, digest_size=16).hexdigest()
         if body_hash == feed.body_hash:  # a server without validators sent the same bytes
-            await self._answered(feed, result, status="not-modified")
-            return FeedReport(feed.url, "not-modified")
+            await self._answered(feed, result, status=FeedStatus.NOT_MODIFIED)
+            return FeedReport(feed.url, FeedStatus.NOT_MODIFIED)
 
         parsed = await parse(
             result.body, url=result.url, headers=result.headers, executor=self.parser
         )
         if not parsed.is_feed:
-            return await self._failed(feed, "not-a-feed", _not_a_feed(parsed, result.url))
+            return await self._failed(feed, FeedStatus.NOT_A_FEED, _not_a_feed(parsed, result.url))
 
         stored = await self._store(feed, parsed)
-        await self._answered(feed, result, status="ok", parsed=parsed, body_hash=body_hash)
+        await self._answered(feed, result, status=FeedStatus.OK, parsed=parsed, body_hash=body_hash)
         log.info(
             "%s: %d entries, %d new, %d updated",
             feed.url,
@@ -163,7 +171,11 @@ class Ingestor:
             stored.updated,
         )
         return FeedReport(
-            feed.url, "ok", entries=len(parsed.entries), new=stored.added, updated=stored.updated
+            feed.url,
+            FeedStatus.OK,
+            entries=len(parsed.entries),
+            new=stored.added,
+            updated=stored.updated,
         )
 
     async def _store(self, feed: Feed, parsed: ParsedFeed) -> StoreResult:
@@ -225,7 +237,7 @@ class Ingestor:
 
     async def _full_texts(self, feed: Feed, entries: Sequence[Entry]) -> dict[str, str]:
         """Article pages' text for the entries whose feed text is a teaser (per the feed)."""
-        if feed.full_text == "off":
+        if feed.full_text == FullText.OFF:
             return {}
         site = (feed.url, feed.site_url or "")
         links = [
@@ -234,7 +246,7 @@ class Ingestor:
             if e.link
             and is_web_url(e.link)
             and wants_page(feed.full_text, short=True, link=e.link, feed_urls=site)
-            and (feed.full_text == "on" or _is_teaser(e))
+            and (feed.full_text == FullText.ON or _is_teaser(e))
         ][:MAX_PAGES_PER_FEED]
         texts = await asyncio.gather(*(self.pages.full_text(link) for link in links))
         return {link: text for link, text in zip(links, texts, strict=True) if text}
@@ -243,9 +255,9 @@ class Ingestor:
         if feed.url.startswith("file://"):
             path = Path(urlsplit(feed.url).path)
             try:
-                return FetchResult(feed.url, "ok", path.read_bytes())
+                return FetchResult(feed.url, FeedStatus.OK, path.read_bytes())
             except OSError as exc:
-                return FetchResult(feed.url, "unreadable", error=f"{exc.strerror}: {path}")
+                return FetchResult(feed.url, FeedStatus.UNREADABLE, error=f"{exc.strerror}: {path}")
         return await self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
 
     async def _answered(
@@ -264,7 +276,7 @@ class Ingestor:
         """
         now = self.clock()
         headers = result.headers
-        if result.status == "ok":
+        if result.status == FeedStatus.OK:
             etag, modified = headers.get("etag"), headers.get("last-modified")
         else:
             etag = headers.get("etag") or feed.etag
@@ -285,7 +297,7 @@ class Ingestor:
         self, feed: Feed, status: str, error: str, *, retry_after: float | None = None
     ) -> FeedReport:
         """Count the failure, back the next check off; 410 Gone disables the feed."""
-        gone = status == "http-410"
+        gone = status == FeedStatus.GONE
         if gone:
             error = f"{error}: the publisher removed this feed; it is disabled"
         next_check = self.timing.after_failure(self.clock(), feed.error_count + 1, retry_after)
@@ -308,12 +320,15 @@ class Ingestor:
         )
         if parsed.is_feed:
             return FeedCheck(
-                result.moved_to or url, "ok", title=parsed.title, entries=len(parsed.entries)
+                result.moved_to or url,
+                FeedStatus.OK,
+                title=parsed.title,
+                entries=len(parsed.entries),
             )
         links = [urljoin(result.url, link) for link in parsed.feed_links]
         if discover and links and is_web_url(links[0]):
             return await self.check(links[0], discover=False)
-        return FeedCheck(url, "not-a-feed", error=_not_a_feed(parsed, result.url))
+        return FeedCheck(url, FeedStatus.NOT_A_FEED, error=_not_a_feed(parsed, result.url))
 
     async def prune(self, retention: timedelta) -> tuple[int, int]:
         """Drop articles older than `retention` and tombstones no feed carries any more."""

@@ -76,7 +76,7 @@ async def test_text_broadcast_reaches_every_active_chat_once_and_reports(bot: Ha
         (copy,) = received(bot.api, chat_id)
         assert copy["html"] == "<b>تنبيه</b>: موعد الموجز تغيّر"
     for chat_id in [*blocked, *gone]:
-        user = await bot.services.users.get(chat_id)
+        user = await bot.services.chats.get(chat_id)
         assert user is not None and not user.active
     assert "وصل إلى ٤٠ محادثةً من ٤٥" in report
     assert "حظروا البوت أو غادروا: ٥" in report
@@ -185,10 +185,10 @@ async def test_a_chat_that_blocked_the_bot_is_active_again_after_start(bot: Harn
     known_to_telegram(bot.api, [7001], blocked=[7002])
     _, confirm = await ask(bot, "/broadcast مرحبًا")
     await send_and_wait_report(bot, confirm)
-    receiving = {u.chat_id for u in await bot.services.users.receiving()}
+    receiving = {u.chat_id for u in await bot.services.chats.receiving()}
     assert receiving == {7001}  # no more digests for 7002
     await bot.say(7002, "/start")  # writing again lifts the block
-    user = await bot.services.users.get(7002)
+    user = await bot.services.chats.get(7002)
     assert user is not None and user.active
 
 
@@ -207,10 +207,10 @@ async def test_a_group_that_became_a_supergroup_gets_it_at_its_new_id(bot: Harne
     _, confirm = await ask(bot, "/broadcast للمجموعات")
     await send_and_wait_report(bot, confirm)
     assert [m["html"] for m in received(bot.api, new)] == ["للمجموعات"]
-    assert await bot.services.users.get(old) is None
-    moved = await bot.services.users.get(new)
+    assert await bot.services.chats.get(old) is None
+    moved = await bot.services.chats.get(new)
     assert moved is not None and moved.active
-    assert await bot.services.users.topics(new) == ["energy"]
+    assert await bot.services.chats.topics(new) == ["energy"]
     assert await bot.services.broadcasts.repo.counts(1) == {"sent": 1}
 
 

@@ -173,17 +173,17 @@ async def test_group_admin_configures_the_digest_and_a_member_is_refused(bot: Ha
     assert "اشتركت في «روسيا»" in texts[0]
     assert "07:15" in texts[1] or "٠٧:١٥" in texts[1]
     assert texts[2] == texts[3] == "🔒 إعدادات موجز هذه المجموعة لمشرفيها فقط."
-    group = await bot.services.users.get(GROUP)
+    group = await bot.services.chats.get(GROUP)
     assert group is not None and group.chat_type == "supergroup"
     assert group.schedule.times[0].strftime("%H:%M") == "07:15"
-    assert await bot.services.users.topics(GROUP) == ["russia"]
+    assert await bot.services.chats.topics(GROUP) == ["russia"]
 
     # The keyboard answers only admins too.
     keyboard = await in_group(ADMIN, "/topics")
     api.user_presses(MEMBER, keyboard, "t:sports")
     await api.wait_for(lambda: len(api.callback_answers) == 1)
     assert api.callback_answers[0].get("show_alert") in (True, "true")
-    assert await bot.services.users.topics(GROUP) == ["russia"]
+    assert await bot.services.chats.topics(GROUP) == ["russia"]
 
 
 async def test_reader_settings_change_the_schedule(bot: Harness) -> None:
@@ -195,7 +195,7 @@ async def test_reader_settings_change_the_schedule(bot: Harness) -> None:
     assert "0123" in (await bot.say(READER, "/digits latin"))["text"]
     shown = (await bot.say(READER, "/time 07:30 19:00"))["text"]
     assert "07:30، 19:00" in shown and "من الأحد إلى الخميس" in shown and "23:00–07:00" in shown
-    user = await bot.services.users.get(READER)
+    user = await bot.services.chats.get(READER)
     assert user is not None and user.timezone == "Asia/Baku" and user.digits == "latin"
     assert len(user.schedule.times) == 2 and user.schedule.quiet is not None
     for junk, expected in [
@@ -234,8 +234,8 @@ async def test_channel_is_configured_from_a_private_chat(
     )
 
     await bot.say(ADMIN, "/subscribe south_caucasus")  # applies to the channel
-    assert await bot.services.users.topics(CHANNEL) == ["south_caucasus"]
-    assert await bot.services.users.topics(ADMIN) == []
+    assert await bot.services.chats.topics(CHANNEL) == ["south_caucasus"]
+    assert await bot.services.chats.topics(ADMIN) == []
 
     await ingest(bot, feed_server, "outlet", [seed_item()])
     await bot.services.db.execute(
@@ -248,7 +248,7 @@ async def test_channel_is_configured_from_a_private_chat(
 
     assert "عدت إلى ضبط موجزك الخاص" in (await bot.say(ADMIN, "/channel off"))["text"]
     await bot.say(ADMIN, "/subscribe sports")
-    assert await bot.services.users.topics(ADMIN) == ["sports"]
+    assert await bot.services.chats.topics(ADMIN) == ["sports"]
     assert [(m, r) for m, _, r in bot.api.rejected] == [
         ("getChat", "Bad Request: chat not found")
     ]  # only the @nosuch lookup
@@ -264,7 +264,7 @@ async def test_forum_digest_goes_to_the_chosen_thread(
     api.user_sends(ADMIN, "/here", chat_type="supergroup", chat_id=FORUM, thread_id=42)
     replies = await api.wait_for_messages(FORUM, 2)
     assert any("سيصل الموجز إلى هذا الموضوع" in str(m["text"]) for m in replies)
-    group = await bot.services.users.get(FORUM)
+    group = await bot.services.chats.get(FORUM)
     assert group is not None and group.thread_id == 42
 
     await ingest(bot, feed_server, "outlet", [seed_item()])

@@ -33,9 +33,9 @@ async def prepare(db: Path, feed_server: FeedServer) -> None:
         await services.ingestor.run([feed])
         published = (MINUTE - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
         await services.db.execute("UPDATE articles SET published_at = ?", (published,))
-        await services.users.ensure(READER, language="ar", timezone="UTC")
-        await services.users.update(READER, schedule=Schedule(times=(time(7, 30),)))
-        await services.users.subscribe(READER, "south_caucasus")
+        await services.chats.ensure(READER, language="ar", timezone="UTC")
+        await services.chats.update(READER, schedule=Schedule(times=(time(7, 30),)))
+        await services.chats.subscribe(READER, "south_caucasus")
     finally:
         await services.close()
 

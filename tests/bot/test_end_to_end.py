@@ -147,7 +147,7 @@ async def test_settings_commands(bot: Harness) -> None:
     assert "أوقفت الموجز" in (await bot.say(ALICE, "/pause"))["text"]
     assert "موقوف من قبل" in (await bot.say(ALICE, "/pause"))["text"]
     assert "استأنفت الموجز" in (await bot.say(ALICE, "/resume"))["text"]
-    user = await bot.services.users.get(ALICE)
+    user = await bot.services.chats.get(ALICE)
     assert user is not None and user.timezone == "Asia/Baku"
     assert user.schedule.times == (time(7, 30),)
     await bot.say(ALICE, "/subscribe russia")

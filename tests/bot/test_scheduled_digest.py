@@ -117,12 +117,12 @@ async def test_reader_who_blocked_the_bot_is_marked_inactive(
         fake_bot_api.block(READER)
         clock.now = AT
         assert await bot.services.digests.send_due(bot.app.bot) == {"blocked": 1}
-        user = await bot.services.users.get(READER)
+        user = await bot.services.chats.get(READER)
         assert user is not None and not user.active
         clock.now = AT + timedelta(days=1)
         assert await bot.services.digests.send_due(bot.app.bot) == {}  # never retried
         await bot.say(READER, "/start")  # coming back makes them active again
-        user = await bot.services.users.get(READER)
+        user = await bot.services.chats.get(READER)
         assert user is not None and user.active
 
 

@@ -21,8 +21,8 @@ async def test_stats_reports_chats_topics_stories_and_feeds_with_a_chart(
         services = bot.services
         await seed_chats(services.db, range(1, 6), topic="south_caucasus")
         await seed_chats(services.db, range(6, 8), topic="sports")
-        await services.users.update(6, paused=True)
-        await services.users.update(7, active=False)
+        await services.chats.update(6, paused=True)
+        await services.chats.update(7, active=False)
         _feed, _ = await services.feeds.add(
             feed_server.serve("/n.xml", rss([seed_item(), sports_item()]))
         )

@@ -152,7 +152,7 @@ async def broadcast_at_the_limit(
         times = [t for t, method, chat in api.counted if chat in everyone]
         inactive = 0
         for chat_id in [*refusing, *lost]:
-            user = await bot.services.users.get(chat_id)
+            user = await bot.services.chats.get(chat_id)
             inactive += user is not None and not user.active
         return LimitRun(
             audience=users,

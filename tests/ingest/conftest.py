@@ -45,6 +45,7 @@ def ingestor(services: Services) -> Ingestor:
     return Ingestor(
         services.feeds,
         services.articles,
+        services.stories,
         services.classifier,
         services.http,
         timing=Timing(jitter=0),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import Services
 from bot.core.clean import clean_text, html_to_text, strip_tail
 from bot.ingest.pipeline import Ingestor
+from bot.models import FullText
 from tests.fakes.feed_server import FeedServer
 from tests.ingest.conftest import fixture, ingest, rows
 
@@ -102,7 +103,7 @@ async def test_full_text_is_switchable_per_feed(
     feed_server.serve("/articles/1.html", fixture("article-page.html"), content_type="text/html")
     url = feed_server.serve("/teasers.xml", fixture("teasers.xml"))
     feed, _ = await services.feeds.add(url)
-    await services.feeds.set_full_text(feed.id, "off")
+    await services.feeds.set_full_text(feed.id, FullText.OFF)
     off = await services.feeds.get(feed.id)
     assert off is not None
     await ingestor.run([off])

@@ -37,7 +37,6 @@ async def test_seed_article_is_stored_clean_with_its_topics(
     assert (report.status, report.entries, report.new) == ("ok", 2, 2)
 
     since = datetime(2024, 1, 1, tzinfo=UTC)
-    await services.digests.file_new_articles()
     (seed,) = await services.stories.fresh(["south_caucasus"], newer_than=0, since=since)
     assert seed.url == SEED_URL
     assert {"south_caucasus", "russia"} <= set(seed.topics)

@@ -1,4 +1,4 @@
-"""Writing a broadcast's ledger at the pace of its sends: one transaction for many rows.
+"""Recipient rows of a broadcast, written at the pace of its sends: one commit for many.
 
 Each send must see its row marked 'sending' *committed* before its request leaves,
 or a kill right after the send would leave it 'pending' and resend it. One commit
@@ -11,12 +11,13 @@ that carries its own mark; results need no wait, they go with the next commit.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 from storage.broadcasts import BroadcastRepository, Result
 
 
-class LedgerWriter:
+class RecipientCommits:
+    """Group-commits a broadcast's recipient marks and results."""
+
     def __init__(self, repo: BroadcastRepository, broadcast_id: int) -> None:
         self.repo = repo
         self.broadcast_id = broadcast_id
@@ -73,9 +74,3 @@ class LedgerWriter:
                         future.set_result(None)
             if self._closing and not (self._sending or self._results):
                 return
-
-    async def abort(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task

@@ -7,17 +7,17 @@ from datetime import time
 from functools import lru_cache
 from typing import Any
 
-from bot.models import Schedule, User
-from storage.db import Database, to_db_time, utc_now
+from bot.models import Chat, Digits, Schedule
+from storage.db import Database
 
 
-class UserRepository:
+class ChatRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def get(self, chat_id: int) -> User | None:
+    async def get(self, chat_id: int) -> Chat | None:
         row = await self.db.fetchone("SELECT * FROM users WHERE chat_id = ?", (chat_id,))
-        return _user(row) if row else None
+        return _chat(row) if row else None
 
     async def ensure(
         self,
@@ -27,9 +27,9 @@ class UserRepository:
         timezone: str,
         chat_type: str = "private",
         title: str | None = None,
-    ) -> User:
+    ) -> Chat:
         """The chat's row, created on first contact; a chat that comes back is active again."""
-        now = to_db_time(utc_now())
+        now = self.db.now()
         await self.db.execute(
             "INSERT INTO users (chat_id, language, timezone, chat_type, title, created_at,"
             " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -53,7 +53,7 @@ class UserRepository:
         assignments = ", ".join(f"{k} = ?" for k in values)
         await self.db.execute(
             f"UPDATE users SET {assignments}, updated_at = ? WHERE chat_id = ?",
-            (*values.values(), to_db_time(utc_now()), chat_id),
+            (*values.values(), self.db.now(), chat_id),
         )
 
     async def topics(self, chat_id: int) -> list[str]:
@@ -81,7 +81,7 @@ class UserRepository:
             await self.db.execute(
                 "INSERT OR IGNORE INTO subscriptions (chat_id, topic_id, created_at)"
                 " VALUES (?, ?, ?)",
-                (chat_id, topic_id, to_db_time(utc_now())),
+                (chat_id, topic_id, self.db.now()),
             )
             == 1
         )
@@ -102,18 +102,18 @@ class UserRepository:
         await self.subscribe(chat_id, topic_id)
         return True
 
-    async def receiving(self) -> list[User]:
+    async def receiving(self) -> list[Chat]:
         """Chats a scheduled digest may go to: active, not paused, with a topic or a phrase."""
         rows = await self.db.fetchall(
             "SELECT * FROM users u WHERE active = 1 AND paused = 0"
             " AND (EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = u.chat_id)"
             " OR EXISTS (SELECT 1 FROM follows f WHERE f.chat_id = u.chat_id))"
         )
-        return [_user(r) for r in rows]
+        return [_chat(r) for r in rows]
 
     async def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup (`migrate_to_chat_id`): its row and topics move there."""
-        now = to_db_time(utc_now())
+        now = self.db.now()
         async with self.db.transaction() as conn:
             await conn.execute("PRAGMA defer_foreign_keys = ON")  # parent and child move together
             cursor = await conn.execute("SELECT 1 FROM users WHERE chat_id = ?", (new_chat_id,))
@@ -180,8 +180,8 @@ def _schedule(times: str, days: str, quiet_start: str | None, quiet_end: str | N
     )
 
 
-def _user(row: Any) -> User:
-    return User(
+def _chat(row: Any) -> Chat:
+    return Chat(
         chat_id=row["chat_id"],
         language=sys.intern(row["language"]),
         timezone=sys.intern(row["timezone"]),
@@ -189,7 +189,7 @@ def _user(row: Any) -> User:
         paused=bool(row["paused"]),
         active=bool(row["active"]),
         last_article_id=row["last_article_id"],
-        digits=sys.intern(row["digits"]),
+        digits=Digits(row["digits"]),
         max_items=row["max_items"],
         notify_empty=bool(row["notify_empty"]),
         chat_type=sys.intern(row["chat_type"]),
