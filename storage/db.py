@@ -28,8 +28,10 @@ def utc_now() -> datetime:
 
 
 def to_db_time(moment: datetime) -> str:
-    """Timestamps are stored as sortable UTC text."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Timestamps are stored as sortable UTC text; the year always has four digits
+    (strftime writes year 1 as "1", which neither sorts nor reads back)."""
+    utc = moment.astimezone(UTC)
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"
 
 
 def from_db_time(text: str) -> datetime:

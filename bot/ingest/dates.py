@@ -111,7 +111,7 @@ def arabic_date(text: str) -> datetime | None:
             int(minute or 0),
             int(second or 0),
             tzinfo=ARABIA,
-        )
-    except ValueError:
+        ).astimezone(UTC)
+    except (ValueError, OverflowError):  # 31 February, or year 1 before Arabia's offset
         return None
-    return local.astimezone(UTC)
+    return local

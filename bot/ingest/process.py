@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.core.clean import clean_text, html_to_text, one_line, shorten, summarize
 from bot.core.topics import Classifier
@@ -14,6 +14,7 @@ MAX_TITLE_CHARS = 300
 UNTITLED_TITLE_CHARS = 120
 MAX_TEXT_CHARS = 20_000
 FUTURE_TOLERANCE = timedelta(hours=1)
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # no news feed dates an item before this
 # Below this much clean text, the feed carries a teaser and the page may hold the article.
 SHORT_TEXT_CHARS = 500
 
@@ -59,9 +60,8 @@ def to_article(
         title = shorten(lead, UNTITLED_TITLE_CHARS)
     if not title:
         return None
-    published = entry.published or entry.updated
-    if published is None or published > now + FUTURE_TOLERANCE:
-        published = now
+    updated = plausible(entry.updated, now)
+    published = plausible(entry.published, now) or updated or now
     return NewArticle(
         url=entry.link.strip(),
         canonical_url=canonical or canonical_url(entry.link),
@@ -73,5 +73,12 @@ def to_article(
         guid=entry.guid,
         topics=classifier.classify(title, text).scores,
         content_hash=entry.fingerprint(),
-        item_updated=entry.updated,
+        item_updated=updated,
     )
+
+
+def plausible(moment: datetime | None, now: datetime) -> datetime | None:
+    """The item's own date when a news item could bear it; None for year 1, 2999 and the like."""
+    if moment is None or not EARLIEST <= moment <= now + FUTURE_TOLERANCE:
+        return None
+    return moment

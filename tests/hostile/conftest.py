@@ -1,0 +1,5 @@
+"""Hostile-input fixtures: the ingestion fixtures, reused."""
+
+from tests.ingest.conftest import ingestor, services
+
+__all__ = ["ingestor", "services"]
