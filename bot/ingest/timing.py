@@ -17,6 +17,9 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 _MAX_AGE = re.compile(r"(?:^|,)\s*(s-maxage|max-age)\s*=\s*\"?(\d+)", re.IGNORECASE)
+# A server's number of seconds is read only up to this; beyond it timedelta overflows, and no
+# hint is worth more than max_hint anyway.
+_LONGEST_HINT = timedelta(days=365)
 _SY_PERIODS = {
     "hourly": timedelta(hours=1),
     "daily": timedelta(days=1),
@@ -65,7 +68,7 @@ def cache_hint(headers: dict[str, str], now: datetime) -> timedelta | None:
         return None
     ages = [int(m.group(2)) for m in _MAX_AGE.finditer(control)]
     if ages:
-        return timedelta(seconds=max(ages))
+        return _bounded(max(ages))
     expires = _http_date(headers.get("expires"))
     if expires is None:
         return None
@@ -79,12 +82,16 @@ def ttl_hint(
     """The feed's own word on how often it changes: RSS <ttl> minutes or sy:updatePeriod."""
     hints = []
     if ttl and ttl.strip().isdigit():
-        hints.append(timedelta(minutes=int(ttl.strip())))
+        hints.append(_bounded(int(ttl.strip()) * 60))
     period = _SY_PERIODS.get((update_period or "").strip().lower())
     if period:
         frequency = (update_frequency or "1").strip()
         hints.append(period / max(int(frequency) if frequency.isdigit() else 1, 1))
     return max(hints) if hints else None
+
+
+def _bounded(seconds: int) -> timedelta:
+    return timedelta(seconds=min(seconds, _LONGEST_HINT.total_seconds()))
 
 
 def _http_date(value: str | None) -> datetime | None:
