@@ -79,7 +79,7 @@ def load_settings(**overrides: object) -> Settings:
 def _check_database_path(path: Path) -> None:
     parent = path.resolve().parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
+        parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # readers' ids live there
     except OSError as exc:
         raise ConfigError(f"DATABASE_PATH: cannot create folder {parent}: {exc.strerror}") from None
     target = path if path.exists() else parent

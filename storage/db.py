@@ -8,6 +8,8 @@ any earlier version comes up to date at start; nothing is ever applied twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -36,6 +38,15 @@ def to_db_time(moment: datetime) -> str:
 
 def from_db_time(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def _create_private(path: Path) -> None:
+    """A new database file is readable by its owner only (it holds readers' chat ids);
+    SQLite gives its -wal and -shm files the same mode."""
+    if str(path) == ":memory:" or path.exists():
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Path]]:
@@ -74,6 +85,7 @@ class Database:
         migrations_dir: Path = MIGRATIONS_DIR,
         clock: Callable[[], datetime] = utc_now,
     ) -> Database:
+        _create_private(Path(path))
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         connection.row_factory = aiosqlite.Row
         await connection.execute("PRAGMA journal_mode=WAL")
