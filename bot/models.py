@@ -57,6 +57,12 @@ class FeedStatus(StrEnum):
     CONNECTION_RESET = "connection-reset"
     NOT_A_FEED = "not-a-feed"
     UNREADABLE = "unreadable"
+    CONNECT_FAILED = "connect-failed"
+    BAD_ENCODING = "bad-encoding"  # a broken, unknown or stacked Content-Encoding
+    BAD_URL = "bad-url"
+    BAD_REDIRECT = "bad-redirect"
+    TOO_MANY_REDIRECTS = "too-many-redirects"
+    NETWORK_ERROR = "network-error"
     GONE = "http-410"  # the publisher removed the feed: it is disabled
 
 

@@ -5,9 +5,10 @@
   chain of permanent redirects (301/308) tells the caller the feed has moved.
 - httpx timeouts apply per read, so a server that trickles bytes would outlive
   them; the whole exchange is also bounded with asyncio.timeout.
-- The body is read as a stream and cut off past the size cap (counted after
-  decompression, so a gzip bomb is cut off too); a Content-Length over the cap
-  is refused before a byte is read.
+- The body is read as a stream and cut off past the size cap, counted while it is
+  decompressed (decode.py), so a gzip or brotli bomb never expands past the cap; a
+  stacked Content-Encoding is refused; a Content-Length over the cap is refused
+  before a byte is read.
 - At most `concurrency` requests run at once, and one at a time per host.
 
 Every outcome is a FetchResult with a short kebab status; nothing raises.
@@ -26,6 +27,7 @@ from urllib.parse import urljoin
 import httpx
 
 from bot.core.urls import host_of, is_web_url
+from bot.ingest.decode import BoundedBody, EncodingRefused, TooLarge
 from bot.models import FeedStatus, http_status
 
 USER_AGENT = (
@@ -155,15 +157,15 @@ async def fetch(
     except httpx.TimeoutException as exc:
         result = _failed(current, FeedStatus.TIMEOUT, f"{type(exc).__name__}: no answer in time")
     except httpx.ConnectError as exc:
-        result = _failed(current, "connect-failed", _describe(exc))
+        result = _failed(current, FeedStatus.CONNECT_FAILED, _describe(exc))
     except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.CloseError) as exc:
         result = _failed(current, FeedStatus.CONNECTION_RESET, _describe(exc))
     except httpx.DecodingError as exc:
-        result = _failed(current, "bad-encoding", _describe(exc))
+        result = _failed(current, FeedStatus.BAD_ENCODING, _describe(exc))
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-        result = _failed(current, "bad-url", _describe(exc))
+        result = _failed(current, FeedStatus.BAD_URL, _describe(exc))
     except httpx.HTTPError as exc:
-        result = _failed(current, "network-error", _describe(exc))
+        result = _failed(current, FeedStatus.NETWORK_ERROR, _describe(exc))
     return replace(result, elapsed=time.monotonic() - started)
 
 
@@ -186,7 +188,9 @@ async def _follow(
             if code in REDIRECTS and "location" in lower:
                 target = urljoin(current, lower["location"].strip())
                 if not is_web_url(target):
-                    return _failed(url, "bad-redirect", f"redirect to a non-web address {target}")
+                    return _failed(
+                        url, FeedStatus.BAD_REDIRECT, f"redirect to a non-web address {target}"
+                    )
                 permanent = permanent and code in PERMANENT
                 current = target
                 continue
@@ -210,15 +214,21 @@ async def _follow(
             declared = _int(lower.get("content-length"))
             if declared is not None and declared > limits.max_bytes:
                 return _too_large(current, lower, limits, moved)
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > limits.max_bytes:
-                    return _too_large(current, lower, limits, moved)
+            try:
+                body = BoundedBody(lower.get("content-encoding"), limits.max_bytes)
+                async for chunk in response.aiter_raw():
+                    body.feed(chunk)
+                content = body.finish()
+            except TooLarge:
+                return _too_large(current, lower, limits, moved)
+            except EncodingRefused as exc:
+                return _failed(current, FeedStatus.BAD_ENCODING, str(exc))
             return FetchResult(
-                current, FeedStatus.OK, bytes(body), lower, moved_to=moved, retry_after=retry_after
+                current, FeedStatus.OK, content, lower, moved_to=moved, retry_after=retry_after
             )
-    return _failed(url, "too-many-redirects", f"more than {limits.max_redirects} redirects")
+    return _failed(
+        url, FeedStatus.TOO_MANY_REDIRECTS, f"more than {limits.max_redirects} redirects"
+    )
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
