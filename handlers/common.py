@@ -82,8 +82,8 @@ async def is_chat_admin(context: MujazContext, chat_id: int, user_id: int) -> bo
 
 def topic_names(context: MujazContext, language: str, topic_ids: Iterable[str]) -> str:
     catalog = context.services.catalog
-    separator = "، " if language == "ar" else ", "
-    return separator.join(catalog[t].name(language) for t in topic_ids if t in catalog)
+    names = (catalog[t].name(language) for t in topic_ids if t in catalog)
+    return context.services.renderer.join(language, names)
 
 
 def all_topic_names(context: MujazContext, language: str) -> str:

@@ -55,5 +55,5 @@ async def _list(
     update: Update, context: MujazContext, chat_id: int, key: str, **params: str
 ) -> None:
     phrases = [phrase for _, phrase in await context.services.follows.of(chat_id)]
-    separator = "، " if language_of(update) == "ar" else ", "
-    await reply(update, context, key, phrases=separator.join(phrases), **params)
+    joined = context.services.renderer.join(language_of(update), phrases)
+    await reply(update, context, key, phrases=joined, **params)
