@@ -13,7 +13,7 @@ import logging
 import re
 
 from markupsafe import Markup
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
@@ -21,12 +21,11 @@ from bot.context import MujazContext
 from bot.core.html_check import html_problem
 from bot.errors import UnknownTopic
 from handlers.admin import who
-from handlers.common import all_topic_names, language_of, reply
+from handlers.callbacks import DropBroadcast, SendBroadcast, pack, parse
+from handlers.common import all_topic_names, answer_button, language_of, reply
 
 log = logging.getLogger(__name__)
 
-SEND, DROP = "bc:send:", "bc:drop:"
-BUTTONS = r"^bc:(send|drop):\d+$"
 _TOPIC = re.compile(r"topic:(\S+)\s*")
 
 
@@ -79,7 +78,7 @@ async def broadcast(update: Update, context: MujazContext) -> None:
         else:
             await context.bot.copy_message(chat.id, chat.id, source.message_id)
     except BadRequest as exc:
-        await services.broadcasts.repo.discard(draft.id)
+        await services.broadcasts.discard(draft.id)
         await reply(update, context, "broadcast.preview_failed", error=exc.message)
         return
     text = services.renderer.text(
@@ -90,11 +89,11 @@ async def broadcast(update: Update, context: MujazContext) -> None:
             [
                 InlineKeyboardButton(
                     services.renderer.text(language, "broadcast.send_button"),
-                    callback_data=f"{SEND}{draft.id}",
+                    callback_data=pack(SendBroadcast(draft.id)),
                 ),
                 InlineKeyboardButton(
                     services.renderer.text(language, "broadcast.drop_button"),
-                    callback_data=f"{DROP}{draft.id}",
+                    callback_data=pack(DropBroadcast(draft.id)),
                 ),
             ]
         ]
@@ -105,30 +104,32 @@ async def broadcast(update: Update, context: MujazContext) -> None:
 async def on_button(update: Update, context: MujazContext) -> None:
     """Send starts the job; Cancel drops the draft. Anyone but an admin is ignored."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     services = context.services
-    if query.from_user.id not in services.settings.admin_ids or query.message is None:
-        await _answer(query)
+    button = parse(query.data)
+    if (
+        query.from_user.id not in services.settings.admin_ids
+        or query.message is None
+        or not isinstance(button, SendBroadcast | DropBroadcast)
+    ):
+        await answer_button(query)
         return
-    action, _, number = query.data.removeprefix("bc:").partition(":")
-    broadcast_id = int(number)
-    language = language_of(update)
-    renderer = services.renderer
-    if action == "send":
+    broadcast_id, language, renderer = button.broadcast_id, language_of(update), services.renderer
+    if isinstance(button, SendBroadcast):
         total = await services.broadcasts.start(context.bot, broadcast_id, query.message.message_id)
         if total is None:
-            await _answer(query, renderer.text(language, "broadcast.already"))
+            await answer_button(query, renderer.text(language, "broadcast.already"))
             return
         log.info("admin %s: broadcast #%d started, %d chats", who(update), broadcast_id, total)
-        await _answer(query)
+        await answer_button(query)
         text = renderer.text(language, "broadcast.status", id=broadcast_id, total=total,
                              sent=0, failed=0, blocked=0, uncertain=0, left=total)  # fmt: skip
     else:
-        if not await services.broadcasts.repo.discard(broadcast_id):
-            await _answer(query, renderer.text(language, "broadcast.already"))
+        if not await services.broadcasts.discard(broadcast_id):
+            await answer_button(query, renderer.text(language, "broadcast.already"))
             return
         log.info("admin %s: broadcast #%d discarded", who(update), broadcast_id)
-        await _answer(query)
+        await answer_button(query)
         text = renderer.text(language, "broadcast.discarded", id=broadcast_id)
     try:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML)
@@ -144,11 +145,3 @@ async def cancel(update: Update, context: MujazContext) -> None:
         await reply(update, context, "broadcast.nothing_running")
         return
     await reply(update, context, "broadcast.cancelling", ids=stopped)
-
-
-async def _answer(query: CallbackQuery, text: str | None = None) -> None:
-    """Answer a button press; a press replayed after a restart is too old to answer."""
-    try:
-        await query.answer(text)
-    except TelegramError as exc:
-        log.info("button press not answered: %s", exc)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from markupsafe import Markup
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
@@ -15,6 +16,7 @@ from bot.core.render import pick_language
 from bot.delivery.sender import NO_PREVIEW
 from bot.models import Chat
 
+log = logging.getLogger(__name__)
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
@@ -33,6 +35,14 @@ async def reply(update: Update, context: MujazContext, key: str, /, **params: An
     message = update.effective_message
     if message is not None:
         await message.reply_html(text, link_preview_options=NO_PREVIEW, do_quote=False)
+
+
+async def answer_button(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button press; a press replayed after a restart is too old to answer."""
+    try:
+        await query.answer(text)
+    except TelegramError as exc:
+        log.info("button press not answered: %s", exc)
 
 
 async def current_user(update: Update, context: MujazContext) -> Chat:

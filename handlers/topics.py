@@ -9,6 +9,7 @@ from bot.context import MujazContext
 from bot.core.topics import Topic
 from bot.errors import UnknownTopic
 from bot.models import Chat
+from handlers.callbacks import ToggleTopic, TopicsDone, pack, parse
 from handlers.common import (
     all_topic_names,
     current_user,
@@ -20,8 +21,6 @@ from handlers.common import (
     topic_names,
 )
 
-TOGGLE = "t:"
-DONE = "t:done"
 PER_ROW = 2
 
 
@@ -41,37 +40,34 @@ async def topics(update: Update, context: MujazContext) -> None:
 async def on_button(update: Update, context: MujazContext) -> None:
     """Toggle the pressed topic and redraw the keyboard with ticks; "done" confirms."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     renderer, language = context.services.renderer, language_of(update)
     chat = await _button_target(update, context)
     if chat is None:
         await query.answer(renderer.text(language, "group_admins_only"), show_alert=True)
         return
-    chats = context.services.chats
-    if query.data == DONE:
-        chosen = await chats.topics(chat.chat_id)
-        key = "topics_saved" if chosen else "topics_saved_none"
-        text = renderer.text(
-            language,
-            key,
-            digit_style=chat.digits,
-            names=topic_names(context, language, chosen),
-            **schedule_params(context, chat, language),
-        )
-        await query.answer()
-        await query.edit_message_text(text, parse_mode="HTML")
-        return
-    topic_id = query.data.removeprefix(TOGGLE)
-    if topic_id not in context.services.catalog:
-        await query.answer()
-        return
-    now_on = await chats.toggle(chat.chat_id, topic_id)
-    name = context.services.catalog[topic_id].name(language)
-    await query.answer(
-        renderer.text(language, "toggled_on" if now_on else "toggled_off", name=name)
-    )
-    now_chosen = set(await chats.topics(chat.chat_id))
-    await query.edit_message_reply_markup(keyboard(context, language, now_chosen))
+    match parse(query.data):
+        case TopicsDone():
+            chosen = await context.services.chats.topics(chat.chat_id)
+            text = renderer.text(
+                language,
+                "topics_saved" if chosen else "topics_saved_none",
+                digit_style=chat.digits,
+                names=topic_names(context, language, chosen),
+                **schedule_params(context, chat, language),
+            )
+            await query.answer()
+            await query.edit_message_text(text, parse_mode="HTML")
+        case ToggleTopic(topic_id) if topic_id in context.services.catalog:
+            now_on = await context.services.chats.toggle(chat.chat_id, topic_id)
+            name = context.services.catalog[topic_id].name(language)
+            await query.answer(
+                renderer.text(language, "toggled_on" if now_on else "toggled_off", name=name)
+            )
+            now_chosen = set(await context.services.chats.topics(chat.chat_id))
+            await query.edit_message_reply_markup(keyboard(context, language, now_chosen))
+        case _:  # a topic the catalog no longer has
+            await query.answer()
 
 
 async def subscribe(update: Update, context: MujazContext) -> None:
@@ -107,12 +103,13 @@ def keyboard(context: MujazContext, language: str, chosen: set[str]) -> InlineKe
                 "topic_button_on" if t.id in chosen else "topic_button_off",
                 name=t.name(language),
             ),
-            callback_data=TOGGLE + t.id,
+            callback_data=pack(ToggleTopic(t.id)),
         )
         for t in context.services.catalog.topics
     ]
     rows = [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
-    rows.append([InlineKeyboardButton(renderer.text(language, "done_button"), callback_data=DONE)])
+    done = renderer.text(language, "done_button")
+    rows.append([InlineKeyboardButton(done, callback_data=pack(TopicsDone()))])
     return InlineKeyboardMarkup(rows)
 
 

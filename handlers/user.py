@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.context import MujazContext
 from handlers.common import (
+    answer_button,
     current_user,
     language_of,
     reply,
@@ -79,3 +80,9 @@ async def digest(update: Update, context: MujazContext) -> None:
 async def unknown_command(update: Update, context: MujazContext) -> None:
     """Any command we do not have (admin commands included, for non-admins)."""
     await reply(update, context, "unknown_command")
+
+
+async def unknown_button(update: Update, context: MujazContext) -> None:
+    """A button whose data we never made (forged, or from a keyboard we no longer draw)."""
+    if update.callback_query is not None:
+        await answer_button(update.callback_query)

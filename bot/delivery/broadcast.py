@@ -77,6 +77,10 @@ class BroadcastService:
             self._spawn(bot, broadcast)
         return unfinished
 
+    async def discard(self, broadcast_id: int) -> bool:
+        """Drop a draft nobody sent; False if it was already started or dropped."""
+        return await self.repo.discard(broadcast_id)
+
     async def cancel(self, broadcast_id: int) -> bool:
         cancelled = await self.repo.cancel(broadcast_id)
         job = self.jobs.get(broadcast_id)
