@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 from markupsafe import Markup
@@ -18,6 +19,9 @@ from bot.models import Chat
 
 log = logging.getLogger(__name__)
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+Handler = Callable[[Update, MujazContext], Coroutine[Any, Any, None]]
+ChatHandler = Callable[[Update, MujazContext, Chat], Coroutine[Any, Any, None]]
 
 
 def language_of(update: Update) -> str:
@@ -80,6 +84,21 @@ async def target_chat(update: Update, context: MujazContext) -> Chat | None:
         await reply(update, context, "group_admins_only")
         return None
     return user
+
+
+def for_target_chat(handler: ChatHandler) -> Handler:
+    """A settings command that gets the chat it changes (see target_chat) as its third argument.
+
+    After a refusal (a group member who is not its admin) the command does not run.
+    """
+
+    @functools.wraps(handler)
+    async def resolved(update: Update, context: MujazContext) -> None:
+        chat = await target_chat(update, context)
+        if chat is not None:
+            await handler(update, context, chat)
+
+    return resolved
 
 
 async def is_chat_admin(context: MujazContext, chat_id: int, user_id: int) -> bool:

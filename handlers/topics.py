@@ -13,21 +13,21 @@ from handlers.callbacks import ToggleTopic, TopicsDone, pack, parse
 from handlers.common import (
     all_topic_names,
     current_user,
+    for_target_chat,
     is_chat_admin,
     language_of,
     reply,
     schedule_params,
-    target_chat,
     topic_names,
 )
 
 PER_ROW = 2
 
 
-async def topics(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def topics(update: Update, context: MujazContext, chat: Chat) -> None:
     """Show every topic as a button that toggles it."""
-    chat = await target_chat(update, context)
-    if chat is None or update.effective_message is None:
+    if update.effective_message is None:
         return
     chosen = set(await context.services.chats.topics(chat.chat_id))
     language = language_of(update)
@@ -70,20 +70,21 @@ async def on_button(update: Update, context: MujazContext) -> None:
             await query.answer()
 
 
-async def subscribe(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def subscribe(update: Update, context: MujazContext, chat: Chat) -> None:
     """/subscribe <topic id or Arabic/English name>."""
-    await _change(update, context, "subscribe")
+    await _change(update, context, chat, "subscribe")
 
 
-async def unsubscribe(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def unsubscribe(update: Update, context: MujazContext, chat: Chat) -> None:
     """/unsubscribe <topic>."""
-    await _change(update, context, "unsubscribe")
+    await _change(update, context, chat, "unsubscribe")
 
 
-async def _change(update: Update, context: MujazContext, command: str) -> None:
-    chat = await target_chat(update, context)
-    topic = await _topic_argument(update, context, command) if chat else None
-    if chat is None or topic is None:
+async def _change(update: Update, context: MujazContext, chat: Chat, command: str) -> None:
+    topic = await _topic_argument(update, context, command)
+    if topic is None:
         return
     chats, name = context.services.chats, topic.name(language_of(update))
     if command == "subscribe":
