@@ -101,6 +101,7 @@ class Services:
                 BroadcastRepository(db),
                 renderer,
                 concurrency=concurrency_for(settings.paid_broadcast_rate or settings.send_rate),
+                paid=settings.paid_broadcast_rate > 0,
             ),
             clock=clock,
         )

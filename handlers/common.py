@@ -14,7 +14,9 @@ from telegram.error import TelegramError
 
 from bot.context import MujazContext
 from bot.core.render import pick_language
+from bot.core.topics import Topic
 from bot.delivery.sender import NO_PREVIEW
+from bot.errors import UnknownTopic
 from bot.models import Chat
 
 log = logging.getLogger(__name__)
@@ -117,6 +119,14 @@ def topic_names(context: MujazContext, language: str, topic_ids: Iterable[str]) 
 
 def all_topic_names(context: MujazContext, language: str) -> str:
     return topic_names(context, language, context.services.catalog.ids())
+
+
+def named_topic(context: MujazContext, language: str, given: str) -> Topic:
+    """The topic `given` names (id, Arabic or English name); UnknownTopic lists them all."""
+    topic = context.services.catalog.find(given)
+    if topic is None:
+        raise UnknownTopic(given=given, names=all_topic_names(context, language))
+    return topic
 
 
 def schedule_params(context: MujazContext, user: Chat, language: str) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from telegram.constants import ChatType
 
 from bot.context import MujazContext
 from bot.core.topics import Topic
-from bot.errors import UnknownTopic
 from bot.models import Chat
 from handlers.callbacks import ToggleTopic, TopicsDone, pack, parse
 from handlers.common import (
@@ -16,6 +15,7 @@ from handlers.common import (
     for_target_chat,
     is_chat_admin,
     language_of,
+    named_topic,
     reply,
     schedule_params,
     topic_names,
@@ -140,7 +140,4 @@ async def _topic_argument(update: Update, context: MujazContext, command: str) -
             names=all_topic_names(context, language),
         )
         return None
-    topic = context.services.catalog.find(given)
-    if topic is None:
-        raise UnknownTopic(given=given, names=all_topic_names(context, language))
-    return topic
+    return named_topic(context, language, given)
