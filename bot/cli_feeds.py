@@ -67,12 +67,8 @@ class FeedsServices:
 
     async def __aenter__(self) -> FeedsServices:
         from bot.context import Services
-        from bot.ingest.manage import FeedManager
 
         self.services = await Services.create(self.settings)
-        self.manager = FeedManager(
-            self.services.feeds, self.services.articles, self.services.ingestor
-        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -130,7 +126,7 @@ async def cmd_list(args: argparse.Namespace, ctx: FeedsServices) -> int:
 
 
 async def cmd_add(args: argparse.Namespace, ctx: FeedsServices) -> int:
-    added = await ctx.manager.add(args.url, name=args.name, check=not args.no_check)
+    added = await ctx.services.feed_manager.add(args.url, name=args.name, check=not args.no_check)
     if added.outcome == "bad-url":
         raise MujazError(f"{args.url!r} is not an http(s) address")
     if added.feed is None:
@@ -145,7 +141,7 @@ async def cmd_add(args: argparse.Namespace, ctx: FeedsServices) -> int:
 
 async def cmd_remove(args: argparse.Namespace, ctx: FeedsServices) -> int:
     feed_id = await _feed_id(ctx, args.feed)
-    removed = await ctx.manager.remove(feed_id)
+    removed = await ctx.services.feed_manager.remove(feed_id)
     assert removed is not None
     feed, articles = removed
     print(f"removed #{feed.id} {feed.url} and its {articles} articles")
@@ -179,7 +175,7 @@ async def cmd_import(args: argparse.Namespace, ctx: FeedsServices) -> int:
         raise MujazError(f"cannot read {args.file}: {exc.strerror}") from None
     except FeedListError as exc:
         raise MujazError(f"{args.file} is not an OPML or TOML feed list: {exc}") from None
-    result = await ctx.manager.import_specs(specs)
+    result = await ctx.services.feed_manager.import_specs(specs)
     for url in result.rejected:
         print(f"skipped (not an http(s) address): {url}", file=sys.stderr)
     print(
@@ -191,7 +187,8 @@ async def cmd_import(args: argparse.Namespace, ctx: FeedsServices) -> int:
 
 
 async def cmd_export(args: argparse.Namespace, ctx: FeedsServices) -> int:
-    opml = await ctx.manager.export_opml(title="Mujaz feeds", now=ctx.services.clock())
+    services = ctx.services
+    opml = await services.feed_manager.export_opml(title="Mujaz feeds", now=services.clock())
     if args.file:
         args.file.write_text(opml, encoding="utf-8")
         print(f"wrote {args.file}", file=sys.stderr)

@@ -19,6 +19,7 @@ from bot.delivery.broadcast import BroadcastService, concurrency_for
 from bot.delivery.digests import DigestService
 from bot.delivery.outbox import Ticket
 from bot.ingest.fetch import new_client
+from bot.ingest.manage import FeedManager
 from bot.ingest.parse import parser_process
 from bot.ingest.pipeline import Ingestor
 from bot.ingest.timing import Timing
@@ -29,6 +30,7 @@ from storage.db import Database, utc_now
 from storage.deliveries import DeliveryRepository
 from storage.feeds import FeedRepository
 from storage.follows import FollowRepository
+from storage.stats import StatsRepository
 from storage.stories import StoryRepository
 
 Clock = Callable[[], datetime]
@@ -44,12 +46,14 @@ class Services:
     deliveries: DeliveryRepository
     stories: StoryRepository
     follows: FollowRepository
+    stats: StatsRepository
     catalog: Catalog
     classifier: Classifier
     renderer: Renderer
     http: httpx.AsyncClient
     parser: ProcessPoolExecutor
     ingestor: Ingestor
+    feed_manager: FeedManager
     digests: DigestService
     broadcasts: BroadcastService
     clock: Clock
@@ -65,6 +69,16 @@ class Services:
         stories, follows = StoryRepository(db), FollowRepository(db)
         http = new_client()
         parser = parser_process()  # its process starts with the first feed to parse
+        ingestor = Ingestor(
+            feeds,
+            articles,
+            stories,
+            classifier,
+            http,
+            timing=Timing(interval=timedelta(minutes=settings.ingest_interval_minutes)),
+            clock=clock,
+            parser=parser,
+        )
         return cls(
             settings=settings,
             db=db,
@@ -77,23 +91,17 @@ class Services:
             renderer=renderer,
             http=http,
             parser=parser,
-            ingestor=Ingestor(
-                feeds,
-                articles,
-                stories,
-                classifier,
-                http,
-                timing=Timing(interval=timedelta(minutes=settings.ingest_interval_minutes)),
-                clock=clock,
-                parser=parser,
-            ),
+            ingestor=ingestor,
+            feed_manager=FeedManager(feeds, articles, ingestor),
             stories=stories,
             follows=follows,
+            stats=StatsRepository(db),
             digests=DigestService(chats, stories, deliveries, renderer, catalog, clock, follows),
             broadcasts=BroadcastService(
                 BroadcastRepository(db),
                 renderer,
                 concurrency=concurrency_for(settings.paid_broadcast_rate or settings.send_rate),
+                paid=settings.paid_broadcast_rate > 0,
             ),
             clock=clock,
         )

@@ -12,6 +12,7 @@ from telegram.ext import (
 
 from bot.context import MujazApp
 from handlers import admin, broadcast, chats, feeds, follows, settings, topics, user
+from handlers.callbacks import DropBroadcast, SendBroadcast, ToggleTopic, TopicsDone, pattern
 from handlers.errors import on_error
 
 # The command menu, in the order Telegram shows it; descriptions come from templates.
@@ -77,8 +78,11 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     is_admin = filters.User(user_id=admin_ids, allow_empty=False)
     for name, callback in ADMIN_COMMANDS.items():
         app.add_handler(CommandHandler(name, callback, filters=is_admin))
-    app.add_handler(CallbackQueryHandler(topics.on_button, pattern=f"^{topics.TOGGLE}"))
-    app.add_handler(CallbackQueryHandler(broadcast.on_button, pattern=broadcast.BUTTONS))
+    topic_buttons = pattern(ToggleTopic, TopicsDone)
+    app.add_handler(CallbackQueryHandler(topics.on_button, pattern=topic_buttons))
+    broadcast_buttons = pattern(SendBroadcast, DropBroadcast)
+    app.add_handler(CallbackQueryHandler(broadcast.on_button, pattern=broadcast_buttons))
+    app.add_handler(CallbackQueryHandler(user.unknown_button))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.COMMAND, user.unknown_command))
     app.add_error_handler(on_error)

@@ -10,7 +10,6 @@ from telegram import Update
 from bot.charts import stats_chart
 from bot.context import MujazContext
 from handlers.common import language_of, reply
-from storage.stats import StatsRepository
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ async def stats(update: Update, context: MujazContext) -> None:
     log.info("admin %s: /stats", who(update))
     services = context.services
     language = language_of(update)
-    found = await StatsRepository(services.db).gather(services.clock())
+    found = await services.stats.gather(services.clock())
     catalog = services.catalog
     ids = sorted(catalog.ids(), key=lambda t: (-found.subscribers.get(t, 0), t))
     topics = [

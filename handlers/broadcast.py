@@ -10,125 +10,123 @@ the one with the buttons.
 from __future__ import annotations
 
 import logging
-import re
 
 from markupsafe import Markup
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
 from bot.context import MujazContext
-from bot.core.html_check import html_problem
-from bot.errors import UnknownTopic
+from bot.core.html_check import HtmlProblem
+from bot.delivery.broadcast import Drafted, NewBroadcast, NoAudience, PreviewRefused, Proposal
 from handlers.admin import who
-from handlers.common import all_topic_names, language_of, reply
+from handlers.broadcast_args import parse_broadcast
+from handlers.callbacks import DropBroadcast, SendBroadcast, pack, parse
+from handlers.common import answer_button, language_of, named_topic, reply
 
 log = logging.getLogger(__name__)
-
-SEND, DROP = "bc:send:", "bc:drop:"
-BUTTONS = r"^bc:(send|drop):\d+$"
-_TOPIC = re.compile(r"topic:(\S+)\s*")
 
 
 async def broadcast(update: Update, context: MujazContext) -> None:
     """A preview of the broadcast with Send and Cancel buttons."""
     message, chat, admin = update.effective_message, update.effective_chat, update.effective_user
     assert message is not None and chat is not None and admin is not None
-    services = context.services
-    language = language_of(update)
-    parts = (message.text or message.caption or "").split(maxsplit=1)
-    body = parts[1] if len(parts) > 1 else ""
-    topic_id: str | None = None
-    topic_match = _TOPIC.match(body)
-    if topic_match:
-        topic = services.catalog.find(topic_match.group(1))
-        if topic is None:
-            raise UnknownTopic(given=topic_match.group(1), names=all_topic_names(context, language))
-        topic_id, body = topic.id, body[topic_match.end() :]
-    source = message.reply_to_message
-    if source is None and not body.strip():
-        await reply(update, context, "broadcast.usage")
+    language, source = language_of(update), message.reply_to_message
+    asked = parse_broadcast(
+        message.text or message.caption or "", reply_to=source.message_id if source else None
+    )
+    topic = named_topic(context, language, asked.topic) if asked.topic else None
+    if asked.empty or asked.problem is not None:
+        await _refuse(update, context, asked.problem)
         return
-    if source is None:
-        problem = html_problem(body)
-        if problem is not None:
-            reason = services.renderer.text(language, f"broadcast.html.{problem.code}",
-                                            detail=problem.detail)  # fmt: skip
-            await reply(update, context, "broadcast.bad_html", reason=Markup(reason))
-            return
-    topic_name = services.catalog[topic_id].name(language) if topic_id else None
-    audience = await services.broadcasts.repo.audience(topic_id)
-    if audience == 0:
-        await reply(update, context, "broadcast.no_audience", topic=topic_name)
-        return
-    draft = await services.broadcasts.repo.create(
+    new = NewBroadcast(
         created_by=admin.id,
         admin_chat_id=chat.id,
         language=language,
-        text=body if source is None else None,
-        from_chat_id=chat.id if source is not None else None,
-        message_id=source.message_id if source is not None else None,
-        topic_id=topic_id,
-        paid=services.settings.paid_broadcast_rate > 0,
+        text=asked.text,
+        copy_of=asked.copy_of,
+        topic_id=topic.id if topic else None,
     )
-    log.info("admin %s: /broadcast #%d drafted for %d chats (%s, %s)", who(update), draft.id,
-             audience, topic_id or "everyone", "copy" if source else "text")  # fmt: skip
-    try:
-        if source is None:
-            await context.bot.send_message(chat.id, body, parse_mode=ParseMode.HTML)
-        else:
-            await context.bot.copy_message(chat.id, chat.id, source.message_id)
-    except BadRequest as exc:
-        await services.broadcasts.repo.discard(draft.id)
-        await reply(update, context, "broadcast.preview_failed", error=exc.message)
+    proposal = await context.services.broadcasts.propose(context.bot, new)
+    await _confirm(update, context, new, proposal, topic.name(language) if topic else None)
+
+
+async def _refuse(update: Update, context: MujazContext, problem: HtmlProblem | None) -> None:
+    """The usage, or what Telegram would not accept in the HTML."""
+    if problem is None:
+        await reply(update, context, "broadcast.usage")
         return
-    text = services.renderer.text(
-        language, "broadcast.confirm", id=draft.id, count=audience, topic=topic_name
-    )
-    keyboard = InlineKeyboardMarkup(
+    key = f"broadcast.html.{problem.code}"
+    reason = context.services.renderer.text(language_of(update), key, detail=problem.detail)
+    await reply(update, context, "broadcast.bad_html", reason=Markup(reason))
+
+
+async def _confirm(
+    update: Update, context: MujazContext, new: NewBroadcast, proposal: Proposal, topic: str | None
+) -> None:
+    """Send or Cancel under the preview; or why there is nothing to send."""
+    match proposal:
+        case NoAudience():
+            await reply(update, context, "broadcast.no_audience", topic=topic)
+        case PreviewRefused(error):
+            log.info("admin %s: /broadcast preview refused: %s", who(update), error)
+            await reply(update, context, "broadcast.preview_failed", error=error)
+        case Drafted(broadcast_id, audience):
+            kind = "text" if new.copy_of is None else "copy"
+            log.info("admin %s: /broadcast #%d drafted for %d chats (%s, %s)", who(update),
+                     broadcast_id, audience, new.topic_id or "everyone", kind)  # fmt: skip
+            text = context.services.renderer.text(
+                new.language, "broadcast.confirm", id=broadcast_id, count=audience, topic=topic
+            )
+            keyboard = _buttons(context, new.language, broadcast_id)
+            message = update.effective_message
+            assert message is not None
+            await message.reply_html(text, reply_markup=keyboard, do_quote=False)
+
+
+def _buttons(context: MujazContext, language: str, broadcast_id: int) -> InlineKeyboardMarkup:
+    renderer = context.services.renderer
+    send = renderer.text(language, "broadcast.send_button")
+    drop = renderer.text(language, "broadcast.drop_button")
+    return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    services.renderer.text(language, "broadcast.send_button"),
-                    callback_data=f"{SEND}{draft.id}",
-                ),
-                InlineKeyboardButton(
-                    services.renderer.text(language, "broadcast.drop_button"),
-                    callback_data=f"{DROP}{draft.id}",
-                ),
+                InlineKeyboardButton(send, callback_data=pack(SendBroadcast(broadcast_id))),
+                InlineKeyboardButton(drop, callback_data=pack(DropBroadcast(broadcast_id))),
             ]
         ]
     )
-    await message.reply_html(text, reply_markup=keyboard, do_quote=False)
 
 
 async def on_button(update: Update, context: MujazContext) -> None:
     """Send starts the job; Cancel drops the draft. Anyone but an admin is ignored."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     services = context.services
-    if query.from_user.id not in services.settings.admin_ids or query.message is None:
-        await _answer(query)
+    button = parse(query.data)
+    if (
+        query.from_user.id not in services.settings.admin_ids
+        or query.message is None
+        or not isinstance(button, SendBroadcast | DropBroadcast)
+    ):
+        await answer_button(query)
         return
-    action, _, number = query.data.removeprefix("bc:").partition(":")
-    broadcast_id = int(number)
-    language = language_of(update)
-    renderer = services.renderer
-    if action == "send":
+    broadcast_id, language, renderer = button.broadcast_id, language_of(update), services.renderer
+    if isinstance(button, SendBroadcast):
         total = await services.broadcasts.start(context.bot, broadcast_id, query.message.message_id)
         if total is None:
-            await _answer(query, renderer.text(language, "broadcast.already"))
+            await answer_button(query, renderer.text(language, "broadcast.already"))
             return
         log.info("admin %s: broadcast #%d started, %d chats", who(update), broadcast_id, total)
-        await _answer(query)
+        await answer_button(query)
         text = renderer.text(language, "broadcast.status", id=broadcast_id, total=total,
                              sent=0, failed=0, blocked=0, uncertain=0, left=total)  # fmt: skip
     else:
-        if not await services.broadcasts.repo.discard(broadcast_id):
-            await _answer(query, renderer.text(language, "broadcast.already"))
+        if not await services.broadcasts.discard(broadcast_id):
+            await answer_button(query, renderer.text(language, "broadcast.already"))
             return
         log.info("admin %s: broadcast #%d discarded", who(update), broadcast_id)
-        await _answer(query)
+        await answer_button(query)
         text = renderer.text(language, "broadcast.discarded", id=broadcast_id)
     try:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML)
@@ -144,11 +142,3 @@ async def cancel(update: Update, context: MujazContext) -> None:
         await reply(update, context, "broadcast.nothing_running")
         return
     await reply(update, context, "broadcast.cancelling", ids=stopped)
-
-
-async def _answer(query: CallbackQuery, text: str | None = None) -> None:
-    """Answer a button press; a press replayed after a restart is too old to answer."""
-    try:
-        await query.answer(text)
-    except TelegramError as exc:
-        log.info("button press not answered: %s", exc)

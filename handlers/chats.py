@@ -9,13 +9,14 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.context import MujazContext
+from bot.models import Chat
 from handlers.common import (
     ADMIN_STATUSES,
     current_user,
+    for_target_chat,
     is_chat_admin,
     language_of,
     reply,
-    target_chat,
 )
 
 log = logging.getLogger(__name__)
@@ -56,10 +57,14 @@ async def here(update: Update, context: MujazContext) -> None:
     if chat is None or message is None or not chat.is_forum or not message.is_topic_message:
         await reply(update, context, "here_not_forum")
         return
-    target = await target_chat(update, context)
-    if target is None:
-        return
-    await context.services.chats.update(target.chat_id, thread_id=message.message_thread_id)
+    await _digest_to_this_thread(update, context)
+
+
+@for_target_chat
+async def _digest_to_this_thread(update: Update, context: MujazContext, chat: Chat) -> None:
+    message = update.effective_message
+    assert message is not None  # checked by /here
+    await context.services.chats.update(chat.chat_id, thread_id=message.message_thread_id)
     await reply(update, context, "here_set")
 
 

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import logging
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 from markupsafe import Markup
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot.context import MujazContext
 from bot.core.render import pick_language
+from bot.core.topics import Topic
 from bot.delivery.sender import NO_PREVIEW
+from bot.errors import UnknownTopic
 from bot.models import Chat
 
+log = logging.getLogger(__name__)
 ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+Handler = Callable[[Update, MujazContext], Coroutine[Any, Any, None]]
+ChatHandler = Callable[[Update, MujazContext, Chat], Coroutine[Any, Any, None]]
 
 
 def language_of(update: Update) -> str:
@@ -33,6 +41,14 @@ async def reply(update: Update, context: MujazContext, key: str, /, **params: An
     message = update.effective_message
     if message is not None:
         await message.reply_html(text, link_preview_options=NO_PREVIEW, do_quote=False)
+
+
+async def answer_button(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button press; a press replayed after a restart is too old to answer."""
+    try:
+        await query.answer(text)
+    except TelegramError as exc:
+        log.info("button press not answered: %s", exc)
 
 
 async def current_user(update: Update, context: MujazContext) -> Chat:
@@ -72,6 +88,21 @@ async def target_chat(update: Update, context: MujazContext) -> Chat | None:
     return user
 
 
+def for_target_chat(handler: ChatHandler) -> Handler:
+    """A settings command that gets the chat it changes (see target_chat) as its third argument.
+
+    After a refusal (a group member who is not its admin) the command does not run.
+    """
+
+    @functools.wraps(handler)
+    async def resolved(update: Update, context: MujazContext) -> None:
+        chat = await target_chat(update, context)
+        if chat is not None:
+            await handler(update, context, chat)
+
+    return resolved
+
+
 async def is_chat_admin(context: MujazContext, chat_id: int, user_id: int) -> bool:
     try:
         member = await context.bot.get_chat_member(chat_id, user_id)
@@ -82,12 +113,20 @@ async def is_chat_admin(context: MujazContext, chat_id: int, user_id: int) -> bo
 
 def topic_names(context: MujazContext, language: str, topic_ids: Iterable[str]) -> str:
     catalog = context.services.catalog
-    separator = "، " if language == "ar" else ", "
-    return separator.join(catalog[t].name(language) for t in topic_ids if t in catalog)
+    names = (catalog[t].name(language) for t in topic_ids if t in catalog)
+    return context.services.renderer.join(language, names)
 
 
 def all_topic_names(context: MujazContext, language: str) -> str:
     return topic_names(context, language, context.services.catalog.ids())
+
+
+def named_topic(context: MujazContext, language: str, given: str) -> Topic:
+    """The topic `given` names (id, Arabic or English name); UnknownTopic lists them all."""
+    topic = context.services.catalog.find(given)
+    if topic is None:
+        raise UnknownTopic(given=given, names=all_topic_names(context, language))
+    return topic
 
 
 def schedule_params(context: MujazContext, user: Chat, language: str) -> dict[str, Any]:

@@ -11,17 +11,11 @@ from bot.context import MujazContext
 from bot.core.telegram_text import pack
 from bot.core.urls import host_of, is_web_url
 from bot.delivery.sender import NO_PREVIEW
-from bot.ingest.manage import FeedManager
 from handlers.admin import who
 from handlers.common import language_of, reply
 
 log = logging.getLogger(__name__)
 ERROR_CHARS = 200
-
-
-def _manager(context: MujazContext) -> FeedManager:
-    services = context.services
-    return FeedManager(services.feeds, services.articles, services.ingestor)
 
 
 async def feeds(update: Update, context: MujazContext) -> None:
@@ -80,7 +74,7 @@ async def add_feed(update: Update, context: MujazContext) -> None:
         await reply(update, context, "admin.addfeed_bad_url", given=url)
         return
     await reply(update, context, "admin.addfeed_checking")
-    added = await _manager(context).add(url)
+    added = await context.services.feed_manager.add(url)
     feed = added.feed
     if added.outcome == "added" and feed is not None:
         log.info("admin %s: added feed %d %s", who(update), feed.id, feed.url)
@@ -103,7 +97,7 @@ async def remove_feed(update: Update, context: MujazContext) -> None:
     if not args or not args[0].isdigit():
         await reply(update, context, "admin.removefeed_usage")
         return
-    removed = await _manager(context).remove(int(args[0]))
+    removed = await context.services.feed_manager.remove(int(args[0]))
     if removed is None:
         await reply(update, context, "admin.removefeed_unknown", given=args[0])
         return

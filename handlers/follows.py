@@ -6,14 +6,13 @@ from telegram import Update
 
 from bot.context import MujazContext
 from bot.core.phrases import MAX_PHRASES, check_phrase
-from handlers.common import language_of, reply, target_chat
+from bot.models import Chat
+from handlers.common import for_target_chat, language_of, reply
 
 
-async def follow(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def follow(update: Update, context: MujazContext, chat: Chat) -> None:
     """/follow كورسك: stories that name it join the digest in a section of their own."""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     follows = context.services.follows
     given = " ".join(context.args or []).strip()
     if not given:
@@ -34,11 +33,9 @@ async def follow(update: Update, context: MujazContext) -> None:
     await reply(update, context, "follow_added", phrase=check.phrase)
 
 
-async def unfollow(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def unfollow(update: Update, context: MujazContext, chat: Chat) -> None:
     """/unfollow كورسك"""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     given = " ".join(context.args or []).strip()
     check = check_phrase(given) if given else None
     if (
@@ -55,5 +52,5 @@ async def _list(
     update: Update, context: MujazContext, chat_id: int, key: str, **params: str
 ) -> None:
     phrases = [phrase for _, phrase in await context.services.follows.of(chat_id)]
-    separator = "، " if language_of(update) == "ar" else ", "
-    await reply(update, context, key, phrases=separator.join(phrases), **params)
+    joined = context.services.renderer.join(language_of(update), phrases)
+    await reply(update, context, key, phrases=joined, **params)

@@ -10,8 +10,8 @@ from bot.context import MujazContext
 from bot.core.normalize import normalize
 from bot.core.schedule import parse_days, parse_quiet, parse_times
 from bot.core.timezones import city_name, parse_timezone
-from bot.models import Digits
-from handlers.common import language_of, reply, schedule_params, target_chat
+from bot.models import Chat, Digits
+from handlers.common import for_target_chat, language_of, reply, schedule_params
 
 MIN_ITEMS, MAX_ITEMS = 3, 30
 _ON = {normalize(w) for w in ("on", "yes", "1", "تشغيل", "نعم")}
@@ -22,11 +22,9 @@ _DIGITS = {
 }
 
 
-async def set_time(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def set_time(update: Update, context: MujazContext, chat: Chat) -> None:
     """/time 07:30 [19:00 …] sets the digest times; without an argument, shows them."""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     language = language_of(update)
     if context.args:
         schedule = replace(chat.schedule, times=parse_times(context.args))
@@ -36,11 +34,9 @@ async def set_time(update: Update, context: MujazContext) -> None:
     await reply(update, context, key, **schedule_params(context, chat, language))
 
 
-async def set_days(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def set_days(update: Update, context: MujazContext, chat: Chat) -> None:
     """/days daily | weekdays | sun-thu | fri …"""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     renderer, language = context.services.renderer, language_of(update)
     if not context.args:
         await reply(
@@ -52,11 +48,9 @@ async def set_days(update: Update, context: MujazContext) -> None:
     await reply(update, context, "days_set", days=renderer.days(language, days))
 
 
-async def set_quiet(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def set_quiet(update: Update, context: MujazContext, chat: Chat) -> None:
     """/quiet 23:00 07:00 | /quiet off"""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     if not context.args:
         quiet = chat.schedule.quiet
         shown = f"{quiet[0]:%H:%M}–{quiet[1]:%H:%M}" if quiet else ""
@@ -72,11 +66,9 @@ async def set_quiet(update: Update, context: MujazContext) -> None:
         )
 
 
-async def set_timezone(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def set_timezone(update: Update, context: MujazContext, chat: Chat) -> None:
     """/timezone Area/City or a city name in Arabic or English; without one, shows it."""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     language = language_of(update)
     if context.args:
         zone_name = parse_timezone(" ".join(context.args))
@@ -87,11 +79,9 @@ async def set_timezone(update: Update, context: MujazContext) -> None:
     await reply(update, context, key, city=city_name(chat.timezone, language), **params)
 
 
-async def set_digits(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def set_digits(update: Update, context: MujazContext, chat: Chat) -> None:
     """/digits arabic | latin"""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     style = _DIGITS.get(normalize(" ".join(context.args or [])))
     if style is None:
         await reply(update, context, "digits_invalid")
@@ -100,11 +90,9 @@ async def set_digits(update: Update, context: MujazContext) -> None:
     await reply(update, context, "digits_set", style=style)
 
 
-async def set_items(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def set_items(update: Update, context: MujazContext, chat: Chat) -> None:
     """/items N: at most N stories per digest."""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     text = normalize(" ".join(context.args or []))
     if not text.isdigit() or not MIN_ITEMS <= int(text) <= MAX_ITEMS:
         await reply(update, context, "items_invalid", low=MIN_ITEMS, high=MAX_ITEMS)
@@ -113,11 +101,9 @@ async def set_items(update: Update, context: MujazContext) -> None:
     await reply(update, context, "items_set", n=int(text))
 
 
-async def set_notify_empty(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def set_notify_empty(update: Update, context: MujazContext, chat: Chat) -> None:
     """/nothingnew on | off: a short note when a digest would be empty."""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     word = normalize(" ".join(context.args or []))
     if word not in _ON | _OFF:
         await reply(update, context, "switch_invalid", command="nothingnew")
@@ -126,11 +112,9 @@ async def set_notify_empty(update: Update, context: MujazContext) -> None:
     await reply(update, context, "empty_on" if word in _ON else "empty_off")
 
 
-async def pause(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def pause(update: Update, context: MujazContext, chat: Chat) -> None:
     """Stop scheduled digests until /resume."""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     if chat.paused:
         await reply(update, context, "already_paused")
         return
@@ -138,11 +122,9 @@ async def pause(update: Update, context: MujazContext) -> None:
     await reply(update, context, "paused")
 
 
-async def resume(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def resume(update: Update, context: MujazContext, chat: Chat) -> None:
     """Scheduled digests again."""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     params = schedule_params(context, chat, language_of(update))
     if not chat.paused:
         await reply(update, context, "already_active", **params)

@@ -7,28 +7,27 @@ from telegram.constants import ChatType
 
 from bot.context import MujazContext
 from bot.core.topics import Topic
-from bot.errors import UnknownTopic
 from bot.models import Chat
+from handlers.callbacks import ToggleTopic, TopicsDone, pack, parse
 from handlers.common import (
     all_topic_names,
     current_user,
+    for_target_chat,
     is_chat_admin,
     language_of,
+    named_topic,
     reply,
     schedule_params,
-    target_chat,
     topic_names,
 )
 
-TOGGLE = "t:"
-DONE = "t:done"
 PER_ROW = 2
 
 
-async def topics(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def topics(update: Update, context: MujazContext, chat: Chat) -> None:
     """Show every topic as a button that toggles it."""
-    chat = await target_chat(update, context)
-    if chat is None or update.effective_message is None:
+    if update.effective_message is None:
         return
     chosen = set(await context.services.chats.topics(chat.chat_id))
     language = language_of(update)
@@ -41,53 +40,51 @@ async def topics(update: Update, context: MujazContext) -> None:
 async def on_button(update: Update, context: MujazContext) -> None:
     """Toggle the pressed topic and redraw the keyboard with ticks; "done" confirms."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     renderer, language = context.services.renderer, language_of(update)
     chat = await _button_target(update, context)
     if chat is None:
         await query.answer(renderer.text(language, "group_admins_only"), show_alert=True)
         return
-    chats = context.services.chats
-    if query.data == DONE:
-        chosen = await chats.topics(chat.chat_id)
-        key = "topics_saved" if chosen else "topics_saved_none"
-        text = renderer.text(
-            language,
-            key,
-            digit_style=chat.digits,
-            names=topic_names(context, language, chosen),
-            **schedule_params(context, chat, language),
-        )
-        await query.answer()
-        await query.edit_message_text(text, parse_mode="HTML")
-        return
-    topic_id = query.data.removeprefix(TOGGLE)
-    if topic_id not in context.services.catalog:
-        await query.answer()
-        return
-    now_on = await chats.toggle(chat.chat_id, topic_id)
-    name = context.services.catalog[topic_id].name(language)
-    await query.answer(
-        renderer.text(language, "toggled_on" if now_on else "toggled_off", name=name)
-    )
-    now_chosen = set(await chats.topics(chat.chat_id))
-    await query.edit_message_reply_markup(keyboard(context, language, now_chosen))
+    match parse(query.data):
+        case TopicsDone():
+            chosen = await context.services.chats.topics(chat.chat_id)
+            text = renderer.text(
+                language,
+                "topics_saved" if chosen else "topics_saved_none",
+                digit_style=chat.digits,
+                names=topic_names(context, language, chosen),
+                **schedule_params(context, chat, language),
+            )
+            await query.answer()
+            await query.edit_message_text(text, parse_mode="HTML")
+        case ToggleTopic(topic_id) if topic_id in context.services.catalog:
+            now_on = await context.services.chats.toggle(chat.chat_id, topic_id)
+            name = context.services.catalog[topic_id].name(language)
+            await query.answer(
+                renderer.text(language, "toggled_on" if now_on else "toggled_off", name=name)
+            )
+            now_chosen = set(await context.services.chats.topics(chat.chat_id))
+            await query.edit_message_reply_markup(keyboard(context, language, now_chosen))
+        case _:  # a topic the catalog no longer has
+            await query.answer()
 
 
-async def subscribe(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def subscribe(update: Update, context: MujazContext, chat: Chat) -> None:
     """/subscribe <topic id or Arabic/English name>."""
-    await _change(update, context, "subscribe")
+    await _change(update, context, chat, "subscribe")
 
 
-async def unsubscribe(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def unsubscribe(update: Update, context: MujazContext, chat: Chat) -> None:
     """/unsubscribe <topic>."""
-    await _change(update, context, "unsubscribe")
+    await _change(update, context, chat, "unsubscribe")
 
 
-async def _change(update: Update, context: MujazContext, command: str) -> None:
-    chat = await target_chat(update, context)
-    topic = await _topic_argument(update, context, command) if chat else None
-    if chat is None or topic is None:
+async def _change(update: Update, context: MujazContext, chat: Chat, command: str) -> None:
+    topic = await _topic_argument(update, context, command)
+    if topic is None:
         return
     chats, name = context.services.chats, topic.name(language_of(update))
     if command == "subscribe":
@@ -107,12 +104,13 @@ def keyboard(context: MujazContext, language: str, chosen: set[str]) -> InlineKe
                 "topic_button_on" if t.id in chosen else "topic_button_off",
                 name=t.name(language),
             ),
-            callback_data=TOGGLE + t.id,
+            callback_data=pack(ToggleTopic(t.id)),
         )
         for t in context.services.catalog.topics
     ]
     rows = [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
-    rows.append([InlineKeyboardButton(renderer.text(language, "done_button"), callback_data=DONE)])
+    done = renderer.text(language, "done_button")
+    rows.append([InlineKeyboardButton(done, callback_data=pack(TopicsDone()))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -142,7 +140,4 @@ async def _topic_argument(update: Update, context: MujazContext, command: str) -
             names=all_topic_names(context, language),
         )
         return None
-    topic = context.services.catalog.find(given)
-    if topic is None:
-        raise UnknownTopic(given=given, names=all_topic_names(context, language))
-    return topic
+    return named_topic(context, language, given)

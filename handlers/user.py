@@ -5,12 +5,14 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import MujazContext
+from bot.models import Chat
 from handlers.common import (
+    answer_button,
     current_user,
+    for_target_chat,
     language_of,
     reply,
     schedule_params,
-    target_chat,
     topic_names,
 )
 
@@ -42,11 +44,9 @@ async def help_command(update: Update, context: MujazContext) -> None:
     await reply(update, context, "help")
 
 
-async def my_topics(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def my_topics(update: Update, context: MujazContext, chat: Chat) -> None:
     """The chat's topics and schedule."""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     topics = await context.services.chats.topics(chat.chat_id)
     if not topics:
         await reply(update, context, "my_topics_none")
@@ -57,11 +57,9 @@ async def my_topics(update: Update, context: MujazContext) -> None:
     await reply(update, context, "my_topics", names=names, paused=chat.paused, **params)
 
 
-async def digest(update: Update, context: MujazContext) -> None:
+@for_target_chat
+async def digest(update: Update, context: MujazContext, chat: Chat) -> None:
     """A digest right now of what is new since the last one; `/digest more` for what it cut."""
-    chat = await target_chat(update, context)
-    if chat is None:
-        return
     topics = await context.services.chats.topics(chat.chat_id)
     phrases = await context.services.follows.of(chat.chat_id)
     if not topics and not phrases:
@@ -79,3 +77,9 @@ async def digest(update: Update, context: MujazContext) -> None:
 async def unknown_command(update: Update, context: MujazContext) -> None:
     """Any command we do not have (admin commands included, for non-admins)."""
     await reply(update, context, "unknown_command")
+
+
+async def unknown_button(update: Update, context: MujazContext) -> None:
+    """A button whose data we never made (forged, or from a keyboard we no longer draw)."""
+    if update.callback_query is not None:
+        await answer_button(update.callback_query)

@@ -9,7 +9,7 @@ whatever comes from a feed or a user is escaped before Telegram sees it.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
@@ -69,6 +69,13 @@ class Renderer:
         check_html(rendered)
         return rendered
 
+    def join(self, language: str, items: Iterable[str]) -> str:
+        """Items as a list in the reader's language ("روسيا، إيران"; "Russia, Iran").
+
+        Plain text, like any other parameter: a template escapes it where it lands.
+        """
+        return _lookup(self._strings[language], "list_separator").join(items)
+
     def plural(self, language: str, key: str, n: int, digit_style: str | None = None) -> str:
         """`n` things with the noun in the form CLDR asks for (خبر، خبران، أخبار، خبرًا)."""
         form = Locale(language).plural_form(n)
@@ -89,8 +96,7 @@ class Renderer:
     def schedule(self, language: str, schedule: Schedule, digit_style: str | None = None) -> str:
         """ "07:30، 19:00 · كل يوم" — the schedule in words, for replies."""
         style = digit_style or default_digits(language)
-        separator = "، " if language == "ar" else ", "
-        times = separator.join(t.strftime("%H:%M") for t in schedule.times)
+        times = self.join(language, (t.strftime("%H:%M") for t in schedule.times))
         return self.text(
             language,
             "schedule",
@@ -115,8 +121,7 @@ class Renderer:
             if set(run) == days and len(days) > 2:
                 first, last = names[run[0] - 1], names[run[-1] - 1]
                 return self.text(language, "days_range", first=first, last=last)
-        separator = "، " if language == "ar" else ", "
-        return separator.join(names[d - 1] for d in ordered)
+        return self.join(language, (names[d - 1] for d in ordered))
 
     def ago(
         self, language: str, moment: datetime, now: datetime, digit_style: str | None = None

@@ -16,8 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from dataclasses import dataclass
 
 from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot.core.render import Renderer
 from bot.delivery.group_commit import RecipientCommits
@@ -38,6 +41,45 @@ def concurrency_for(rate: float) -> int:
     return 64 if rate <= 0 else min(256, int(rate) + 16)
 
 
+@dataclass(frozen=True)
+class NewBroadcast:
+    """What an admin asked to broadcast: their HTML text, or their message to copy."""
+
+    created_by: int
+    admin_chat_id: int  # where the preview goes; a copied message is in this chat
+    language: str
+    text: str | None = None  # Telegram HTML, already checked
+    copy_of: int | None = None  # the id of the admin's message to copy
+    topic_id: str | None = None  # None: every active chat
+
+    def __post_init__(self) -> None:
+        if (self.text is None) == (self.copy_of is None):
+            raise ValueError("a broadcast is either a text or a copy of one message")
+
+
+@dataclass(frozen=True)
+class Drafted:
+    """A draft with its preview in the admin's chat, waiting for Send."""
+
+    broadcast_id: int
+    audience: int
+
+
+@dataclass(frozen=True)
+class NoAudience:
+    """Nobody would get it; nothing was saved."""
+
+
+@dataclass(frozen=True)
+class PreviewRefused:
+    """Telegram refused the preview, so the draft was discarded."""
+
+    error: str
+
+
+Proposal = Drafted | NoAudience | PreviewRefused
+
+
 class BroadcastService:
     def __init__(
         self,
@@ -46,10 +88,12 @@ class BroadcastService:
         *,
         concurrency: int = 64,
         status_every: float = 3.0,
+        paid: bool = False,
     ) -> None:
         self.repo = repo
         self.renderer = renderer
         self.concurrency = concurrency
+        self.paid = paid  # copies go out as paid broadcasts (over the free rate)
         self.status_every = status_every
         self.jobs: dict[int, _Job] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -57,6 +101,31 @@ class BroadcastService:
     async def recover(self) -> int:
         """At start, before resuming: rows a kill left 'sending' become 'uncertain'."""
         return await self.repo.recover()
+
+    async def propose(self, bot: Bot, new: NewBroadcast) -> Proposal:
+        """Save a draft and show it in the admin's chat exactly as it will arrive."""
+        audience = await self.repo.audience(new.topic_id)
+        if audience == 0:
+            return NoAudience()
+        draft = await self.repo.create(
+            created_by=new.created_by,
+            admin_chat_id=new.admin_chat_id,
+            language=new.language,
+            text=new.text,
+            from_chat_id=None if new.copy_of is None else new.admin_chat_id,
+            message_id=new.copy_of,
+            topic_id=new.topic_id,
+            paid=self.paid,
+        )
+        try:
+            if new.text is not None:
+                await bot.send_message(new.admin_chat_id, new.text, parse_mode=ParseMode.HTML)
+            elif new.copy_of is not None:
+                await bot.copy_message(new.admin_chat_id, new.admin_chat_id, new.copy_of)
+        except BadRequest as exc:
+            await self.repo.discard(draft.id)
+            return PreviewRefused(exc.message)
+        return Drafted(draft.id, audience)
 
     async def start(self, bot: Bot, broadcast_id: int, status_message_id: int | None) -> int | None:
         """Draft to running (one pending row per recipient), and send; None if no draft."""
@@ -76,6 +145,10 @@ class BroadcastService:
             log.info("resuming broadcast #%d: %s", broadcast.id, dict(counts))
             self._spawn(bot, broadcast)
         return unfinished
+
+    async def discard(self, broadcast_id: int) -> bool:
+        """Drop a draft nobody sent; False if it was already started or dropped."""
+        return await self.repo.discard(broadcast_id)
 
     async def cancel(self, broadcast_id: int) -> bool:
         cancelled = await self.repo.cancel(broadcast_id)

@@ -130,6 +130,20 @@ async def test_cancel_button_drops_the_draft(bot: Harness) -> None:
     assert received(bot.api, 4001) == []
 
 
+async def test_forged_buttons_get_an_empty_answer_and_change_nothing(bot: Harness) -> None:
+    await seed_chats(bot.services.db, [4001])
+    known_to_telegram(bot.api, [4001])
+    _, confirm = await ask(bot, "/broadcast لن يُرسل")
+    forged = ["bc:send:1;bc:drop:1", "bc:kill:1", "bc:send:01", "bc:send:x", "t:", "x" * 64]
+    for data in forged:
+        bot.api.user_presses(ADMIN, confirm, data, allow_stale=True)
+    await bot.api.wait_for(lambda: len(bot.api.callback_answers) == len(forged))
+    assert [a.get("text") for a in bot.api.callback_answers] == [None] * len(forged)
+    draft = await bot.services.broadcasts.repo.get(1)
+    assert draft is not None and draft.status == "draft"
+    assert received(bot.api, 4001) == []
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [

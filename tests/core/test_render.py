@@ -161,6 +161,24 @@ def test_digest_item_links_headline(renderer: Renderer, catalog: Catalog) -> Non
     assert "الأحد، ٢٩ نوفمبر ٢٠٢٦" in message
 
 
+@pytest.mark.parametrize(
+    ("language", "items", "joined"),
+    [("ar", ["روسيا", "إيران"], "روسيا، إيران"), ("en", ["Russia", "Iran"], "Russia, Iran"),
+     ("ar", ["روسيا"], "روسيا"), ("en", [], "")],
+)  # fmt: skip
+def test_join_uses_the_languages_list_separator(
+    renderer: Renderer, language: str, items: list[str], joined: str
+) -> None:
+    assert renderer.join(language, items) == joined
+
+
+def test_joined_items_are_escaped_where_they_land(renderer: Renderer) -> None:
+    joined = renderer.join("en", [HOSTILE, "Iran"])
+    assert joined == f"{HOSTILE}, Iran"  # plain text: the template escapes it
+    text = renderer.text("en", "follow_exists", phrase=joined)
+    assert "<script>" not in text and "&lt;script&gt;" in text
+
+
 def test_pick_language() -> None:
     assert pick_language("en-US") == "en"
     assert pick_language("ar") == "ar"

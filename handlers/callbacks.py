@@ -1,0 +1,96 @@
+"""What an inline button carries: one frozen dataclass per kind, packed into callback data.
+
+Telegram gives a button at most 64 bytes of `callback_data` and sends them back as
+they are — or as anyone with a client chooses to forge them. `pack` turns a button
+into its data (and refuses one that could not come back as itself); `parse` turns
+data back into a button, or None for anything we never packed. Handlers match on
+the button, and are registered with `pattern(...)` for the kinds they take.
+
+The wire format is the one keyboards already in chats carry, so old buttons keep
+working: `t:<topic id>`, `t:done`, `bc:send:<id>`, `bc:drop:<id>`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import assert_never
+
+MAX_BYTES = 64  # Telegram's limit on callback_data
+
+
+@dataclass(frozen=True)
+class ToggleTopic:
+    """A topic on the /topics keyboard: subscribe if off, unsubscribe if on."""
+
+    topic_id: str
+
+
+@dataclass(frozen=True)
+class TopicsDone:
+    """The /topics keyboard's Done: confirm the choice."""
+
+
+@dataclass(frozen=True)
+class SendBroadcast:
+    """Send on a broadcast's preview: the draft becomes a job."""
+
+    broadcast_id: int
+
+
+@dataclass(frozen=True)
+class DropBroadcast:
+    """Cancel on a broadcast's preview: the draft is discarded."""
+
+    broadcast_id: int
+
+
+Button = ToggleTopic | TopicsDone | SendBroadcast | DropBroadcast
+
+_TOPIC_ID = r"[A-Za-z0-9_.-]+"
+_ID = r"[1-9][0-9]{0,18}"  # a row id, written the one way pack writes it
+_PARSERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]], ...] = (
+    (re.compile(r"t:done"), lambda m: TopicsDone()),
+    (re.compile(rf"t:({_TOPIC_ID})", re.ASCII), lambda m: ToggleTopic(m[1])),
+    (re.compile(rf"bc:send:({_ID})", re.ASCII), lambda m: SendBroadcast(int(m[1]))),
+    (re.compile(rf"bc:drop:({_ID})", re.ASCII), lambda m: DropBroadcast(int(m[1]))),
+)
+
+
+def pack(button: Button) -> str:
+    """The callback data for `button`; ValueError if it would not parse back to itself."""
+    match button:
+        case ToggleTopic(topic_id):
+            data = f"t:{topic_id}"
+        case TopicsDone():
+            data = "t:done"
+        case SendBroadcast(broadcast_id):
+            data = f"bc:send:{broadcast_id}"
+        case DropBroadcast(broadcast_id):
+            data = f"bc:drop:{broadcast_id}"
+        case _:
+            assert_never(button)
+    if parse(data) != button:
+        raise ValueError(f"{button!r} cannot travel as callback data")
+    return data
+
+
+def parse(data: object) -> Button | None:
+    """The button `data` stands for; None for anything `pack` never makes."""
+    if not isinstance(data, str) or len(data.encode()) > MAX_BYTES:
+        return None
+    for regex, build in _PARSERS:
+        match = regex.fullmatch(data)
+        if match is not None:
+            return build(match)
+    return None
+
+
+def pattern(*kinds: type[Button]) -> Callable[[object], bool]:
+    """A CallbackQueryHandler pattern: true for data that parses to one of `kinds`."""
+
+    def matches(data: object) -> bool:
+        return isinstance(parse(data), kinds)
+
+    return matches
