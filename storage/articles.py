@@ -5,52 +5,22 @@ the same story syndicated by two feeds of one publisher is stored once). Ids
 only grow: an update rewrites the row in place and keeps its id, so a digest's
 "after id" watermark does not see it as new again. Pruned articles leave their
 keys behind as tombstones, so an old item still in a feed does not return.
+This module only looks keys up; what a match means is bot.ingest.decide's call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.ingest.decide import Known, KnownArticle
 from bot.models import NewArticle
 from storage.db import Database, from_db_time, to_db_time
 
 _PRUNE_BATCH = 2000  # rows per delete, so no transaction holds the database for long
-
-
-@dataclass(frozen=True)
-class KnownArticle:
-    """What dedup and update decisions need of a stored article."""
-
-    id: int
-    feed_id: int
-    guid: str | None
-    canonical_url: str
-    content_hash: str | None
-    updates: int
-    item_updated: datetime | None
-
-
-@dataclass
-class Known:
-    """The stored articles and tombstones matching a batch of feed items."""
-
-    by_guid: dict[str, KnownArticle] = field(default_factory=dict)  # this feed's guids
-    by_url: dict[str, KnownArticle] = field(default_factory=dict)  # any feed's URLs
-    tombstones: set[str] = field(default_factory=set)
-
-    def find(self, guid: str | None, canonical_url: str) -> KnownArticle | None:
-        return (self.by_guid.get(guid) if guid else None) or self.by_url.get(canonical_url)
-
-    def buried(self, feed_id: int, guid: str | None, canonical_url: str) -> str | None:
-        """The tombstone key that matches, if the article was pruned."""
-        for key in (guid_key(feed_id, guid) if guid else None, url_key(canonical_url)):
-            if key and key in self.tombstones:
-                return key
-        return None
 
 
 @dataclass(frozen=True)
@@ -82,24 +52,38 @@ class ArticleRepository:
     async def known(
         self, feed_id: int, guids: Iterable[str], canonical_urls: Iterable[str]
     ) -> Known:
-        """The stored articles and tombstones that any of these keys name."""
+        """The stored articles and pruned articles' tombstones that any of these keys name.
+
+        Only lookups: whether an item is new, a revision or buried is decide()'s call.
+        """
         guid_list, url_list = sorted(set(guids)), sorted(set(canonical_urls))
-        known = Known()
         columns = "id, feed_id, guid, canonical_url, content_hash, updates, item_updated"
-        for row in await self.db.fetch_in(
-            f"SELECT {columns} FROM articles WHERE feed_id = ? AND guid IN ({{}})",
-            guid_list,
-            before=(feed_id,),
-        ):
-            known.by_guid[row["guid"]] = _known(row)
-        for row in await self.db.fetch_in(
-            f"SELECT {columns} FROM articles WHERE canonical_url IN ({{}})", url_list
-        ):
-            known.by_url[row["canonical_url"]] = _known(row)
-        keys = [guid_key(feed_id, g) for g in guid_list] + [url_key(u) for u in url_list]
-        rows = await self.db.fetch_in("SELECT key FROM tombstones WHERE key IN ({})", keys)
-        known.tombstones.update(r["key"] for r in rows)
-        return known
+        by_guid = {
+            row["guid"]: _known(row)
+            for row in await self.db.fetch_in(
+                f"SELECT {columns} FROM articles WHERE feed_id = ? AND guid IN ({{}})",
+                guid_list,
+                before=(feed_id,),
+            )
+        }
+        by_url = {
+            row["canonical_url"]: _known(row)
+            for row in await self.db.fetch_in(
+                f"SELECT {columns} FROM articles WHERE canonical_url IN ({{}})", url_list
+            )
+        }
+        guid_keys = {guid_key(feed_id, g): g for g in guid_list}
+        url_keys = {url_key(u): u for u in url_list}
+        rows = await self.db.fetch_in(
+            "SELECT key FROM tombstones WHERE key IN ({})", [*guid_keys, *url_keys]
+        )
+        found = [str(r["key"]) for r in rows]
+        return Known(
+            by_guid,
+            by_url,
+            tombstone_by_guid={guid_keys[k]: k for k in found if k in guid_keys},
+            tombstone_by_url={url_keys[k]: k for k in found if k in url_keys},
+        )
 
     async def store(
         self,

@@ -1,12 +1,13 @@
-"""One ingestion pass: fetch → parse → process → store, per feed, feeds side by side;
-then the new articles are filed under stories.
+"""One ingestion pass: fetch → parse → decide → process → store, per feed, feeds side by
+side; then the new articles are filed under stories.
 
 Reads top to bottom like Miniflux's RefreshFeed: conditional GET → honour
 Retry-After and cache hints → stop on 304 (or on the very bytes parsed last
-time) → parse → keep only new or revised items → clean, fetch full text where
-the feed is a teaser, classify → store → reset the error count and set the
-next check. One feed's failure is recorded as that feed's status, backs its
-next check off, and never stops the pass.
+time) → parse → decide which items are new or revised (decide.py, no I/O) →
+fetch full text where the feed is a teaser → clean and classify → store →
+reset the error count, keep the validators and set the next check. One
+feed's failure is recorded as that feed's status, backs its next check off,
+and never stops the pass.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -25,7 +26,8 @@ import httpx
 
 from bot.core.clean import html_to_text
 from bot.core.topics import Classifier
-from bot.core.urls import canonical_url, host_of, is_web_url
+from bot.core.urls import host_of, is_web_url
+from bot.ingest.decide import Plan, decide, keys, validators
 from bot.ingest.extract import MAX_PAGES_PER_FEED, PageExtractor, wants_page
 from bot.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from bot.ingest.filing import StoryFiler
@@ -33,7 +35,7 @@ from bot.ingest.parse import Entry, ParsedFeed, parse
 from bot.ingest.process import SHORT_TEXT_CHARS, is_short, to_article
 from bot.ingest.timing import Timing, cache_hint
 from bot.models import Feed, FeedStatus, FullText, NewArticle
-from storage.articles import ArticleRepository, ArticleUpdate, KnownArticle, StoreResult
+from storage.articles import ArticleRepository, ArticleUpdate
 from storage.db import utc_now
 from storage.feeds import FeedRepository
 from storage.stories import StoryRepository
@@ -41,8 +43,6 @@ from storage.stories import StoryRepository
 log = logging.getLogger(__name__)
 
 FEEDS_IN_FLIGHT = 16  # feeds being worked on at once (bounds memory: each holds its body)
-UPDATE_LIMIT = 3  # rewrites of one article whose item date does not move
-UPDATE_HARD_LIMIT = 20  # rewrites even when the item says it was revised
 TOMBSTONE_KEEP = timedelta(days=30)  # a pruned key no feed has carried for this long is forgotten
 
 
@@ -144,16 +144,14 @@ class Ingestor:
         if result.moved_to and await self.feeds.move(feed.id, result.moved_to):
             log.info("%s moved permanently to %s", feed.url, result.moved_to)
         if result.status == FeedStatus.NOT_MODIFIED:
-            await self._answered(feed, result, status=FeedStatus.NOT_MODIFIED)
-            return FeedReport(feed.url, FeedStatus.NOT_MODIFIED)
+            return await self._unchanged(feed, result)
         if not result.ok:
             return await self._failed(
                 feed, result.status, result.error or result.status, retry_after=result.retry_after
             )
         body_hash = hashlib.blake2b(result.body, digest_size=16).hexdigest()
         if body_hash == feed.body_hash:  # a server without validators sent the same bytes
-            await self._answered(feed, result, status=FeedStatus.NOT_MODIFIED)
-            return FeedReport(feed.url, FeedStatus.NOT_MODIFIED)
+            return await self._unchanged(feed, result)
 
         parsed = await parse(
             result.body, url=result.url, headers=result.headers, executor=self.parser
@@ -161,7 +159,12 @@ class Ingestor:
         if not parsed.is_feed:
             return await self._failed(feed, FeedStatus.NOT_A_FEED, _not_a_feed(parsed, result.url))
 
-        stored = await self._store(feed, parsed)
+        guids, urls = keys(parsed.entries)
+        plan = decide(feed, parsed.entries, await self.articles.known(feed.id, guids, urls))
+        pages = await self._full_texts(feed, plan.entries)
+        new, updates = await self._process(feed, parsed, plan, pages)
+        stored = await self.articles.store(feed.id, new, updates, tombstones_seen=plan.buried)
+
         await self._answered(feed, result, status=FeedStatus.OK, parsed=parsed, body_hash=body_hash)
         log.info(
             "%s: %d entries, %d new, %d updated",
@@ -178,66 +181,13 @@ class Ingestor:
             updated=stored.updated,
         )
 
-    async def _store(self, feed: Feed, parsed: ParsedFeed) -> StoreResult:
-        """Keep what is new or revised, process only that, store it in one transaction."""
-        entries = _unique(parsed.entries)
-        known = await self.articles.known(
-            feed.id,
-            (e.guid for e, _ in entries if e.guid),
-            (url for _, url in entries),
-        )
-        canonical = {id(entry): url for entry, url in entries}
-        fresh: list[Entry] = []
-        revised: list[tuple[int, Entry]] = []
-        buried: list[str] = []
-        for entry, url in entries:
-            match = known.find(entry.guid, url)
-            if match is None:
-                key = known.buried(feed.id, entry.guid, url)
-                if key:
-                    buried.append(key)  # pruned long ago, still in the feed: not new
-                else:
-                    fresh.append(entry)
-            elif _may_update(match, entry, feed.id):
-                revised.append((match.id, entry))
-        if not fresh and not revised:
-            return await self.articles.store(feed.id, [], [], tombstones_seen=buried)
-        pages = await self._full_texts(feed, [*fresh, *(e for _, e in revised)])
-        source = feed.title or parsed.title or host_of(feed.url) or feed.url
-        now = self.clock()
-        new, updates = await asyncio.to_thread(
-            self._process, fresh, revised, pages, source, now, canonical
-        )
-        return await self.articles.store(feed.id, new, updates, tombstones_seen=buried)
-
-    def _process(
-        self,
-        fresh: Sequence[Entry],
-        revised: Sequence[tuple[int, Entry]],
-        pages: dict[str, str],
-        source: str,
-        now: datetime,
-        canonical: dict[int, str],
-    ) -> tuple[list[NewArticle], list[ArticleUpdate]]:
-        """Clean and classify (CPU work, off the event loop)."""
-
-        def article(entry: Entry) -> NewArticle | None:
-            return to_article(
-                entry,
-                source=source,
-                classifier=self.classifier,
-                now=now,
-                full_text=pages.get(entry.link or ""),
-                canonical=canonical.get(id(entry)),
-            )
-
-        new = [a for a in map(article, fresh) if a]
-        updates = [ArticleUpdate(i, a) for i, entry in revised if (a := article(entry))]
-        return new, updates
+    async def _unchanged(self, feed: Feed, result: FetchResult) -> FeedReport:
+        await self._answered(feed, result, status=FeedStatus.NOT_MODIFIED)
+        return FeedReport(feed.url, FeedStatus.NOT_MODIFIED)
 
     async def _full_texts(self, feed: Feed, entries: Sequence[Entry]) -> dict[str, str]:
         """Article pages' text for the entries whose feed text is a teaser (per the feed)."""
-        if feed.full_text == FullText.OFF:
+        if feed.full_text == FullText.OFF or not entries:
             return {}
         site = (feed.url, feed.site_url or "")
         links = [
@@ -250,6 +200,33 @@ class Ingestor:
         ][:MAX_PAGES_PER_FEED]
         texts = await asyncio.gather(*(self.pages.full_text(link) for link in links))
         return {link: text for link, text in zip(links, texts, strict=True) if text}
+
+    async def _process(
+        self, feed: Feed, parsed: ParsedFeed, plan: Plan, pages: Mapping[str, str]
+    ) -> tuple[list[NewArticle], list[ArticleUpdate]]:
+        """The plan's entries as clean, classified articles (CPU work, off the event loop)."""
+        if not plan.entries:
+            return [], []
+        source = feed.title or parsed.title or host_of(feed.url) or feed.url
+        now = self.clock()
+        return await asyncio.to_thread(self._articles, plan, pages, source, now)
+
+    def _articles(
+        self, plan: Plan, pages: Mapping[str, str], source: str, now: datetime
+    ) -> tuple[list[NewArticle], list[ArticleUpdate]]:
+        def article(entry: Entry) -> NewArticle | None:
+            return to_article(
+                entry,
+                source=source,
+                classifier=self.classifier,
+                now=now,
+                full_text=pages.get(entry.link or ""),
+                canonical=plan.canonical.get(entry),
+            )
+
+        new = [a for a in map(article, plan.fresh) if a]
+        updates = [ArticleUpdate(r.id, a) for r in plan.revised if (a := article(r.entry))]
+        return new, updates
 
     async def _fetch(self, feed: Feed) -> FetchResult:
         if feed.url.startswith("file://"):
@@ -269,25 +246,18 @@ class Ingestor:
         parsed: ParsedFeed | None = None,
         body_hash: str | None = None,
     ) -> None:
-        """The feed answered: store the validators it sent and schedule the next check.
-
-        A 200 replaces both validators (a missing one is dropped: it described the
-        old body); a 304 may refresh them, and keeps what it does not resend.
-        """
+        """The feed answered: keep the validators it sent, schedule the next check."""
         now = self.clock()
-        headers = result.headers
-        if result.status == FeedStatus.OK:
-            etag, modified = headers.get("etag"), headers.get("last-modified")
-        else:
-            etag = headers.get("etag") or feed.etag
-            modified = headers.get("last-modified") or feed.last_modified
-        hints = [cache_hint(headers, now), parsed.ttl if parsed else None]
+        kept = validators(
+            feed, result.headers, not_modified=result.status == FeedStatus.NOT_MODIFIED
+        )
+        hints = [cache_hint(result.headers, now), parsed.ttl if parsed else None]
         await self.feeds.record_success(
             feed.id,
             status=status,
             title=parsed.title if parsed else None,
-            etag=etag,
-            last_modified=modified,
+            etag=kept.etag,
+            last_modified=kept.last_modified,
             next_check_at=self.timing.after_success(now, hints),
             body_hash=body_hash,
             site_url=parsed.site_url if parsed else None,
@@ -338,37 +308,6 @@ class Ingestor:
         if articles or tombstones:
             log.info("pruned %d articles and %d stale tombstones", articles, tombstones)
         return articles, tombstones
-
-
-def _unique(entries: Sequence[Entry]) -> list[tuple[Entry, str]]:
-    """Entries with a web link, each once (a feed may repeat an item), with canonical URLs."""
-    seen: set[str] = set()
-    unique = []
-    for entry in entries:
-        if not entry.link or not is_web_url(entry.link):
-            continue
-        url = canonical_url(entry.link)
-        keys = {f"u {url}"} | ({f"g {entry.guid}"} if entry.guid else set())
-        if keys & seen:
-            continue
-        seen |= keys
-        unique.append((entry, url))
-    return unique
-
-
-def _may_update(match: KnownArticle, entry: Entry, feed_id: int) -> bool:
-    """Only the feed that stored an article revises it, and not forever.
-
-    An item whose bytes change on every fetch (a counter, a rotating ad) stops
-    being rewritten after a few times; one whose own "updated" date moves gets
-    more room.
-    """
-    if match.feed_id != feed_id or match.content_hash == entry.fingerprint():
-        return False
-    if match.updates < UPDATE_LIMIT:
-        return True
-    dated = entry.updated and match.item_updated and entry.updated > match.item_updated
-    return bool(dated) and match.updates < UPDATE_HARD_LIMIT
 
 
 def _is_teaser(entry: Entry) -> bool:

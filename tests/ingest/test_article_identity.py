@@ -8,7 +8,8 @@ import pytest
 
 from bot.context import Services
 from bot.core.urls import canonical_url, same_site, site_of
-from bot.ingest.pipeline import UPDATE_LIMIT, Ingestor
+from bot.ingest.decide import UPDATE_LIMIT
+from bot.ingest.pipeline import Ingestor
 from tests.fakes.feed_server import FeedServer
 from tests.feeds import rss
 from tests.ingest.conftest import fixture, ingest, rows
