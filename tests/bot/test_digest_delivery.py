@@ -272,7 +272,7 @@ async def test_forum_digest_goes_to_the_chosen_thread(
         "UPDATE articles SET published_at = ?",
         ((START - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
     )
-    await bot.services.digests.send_now(bot.app.bot, group, ["south_caucasus"])
+    await bot.services.digests.send_on_request(bot.app.bot, group, ["south_caucasus"])
     sent = [
         p for method, p in api.requests if method == "sendMessage" and "موجزك" in str(p.get("text"))
     ]
@@ -326,9 +326,9 @@ async def test_chats_with_the_same_digest_share_one_rendering(
     await bot.say(ADMIN, "/subscribe russia")  # a different digest
     await bot.say(ADMIN, "/time 13:00")
     due_at = START + timedelta(minutes=2)
-    planned, pool = await bot.services.digests.plan_due(due_at)
+    planned, pool = await bot.services.digests.planner.plan_due(due_at)
     composed = {
-        d.user.chat_id: bot.services.digests.compose(d.user, d.topics, pool, now=due_at)
+        d.chat.chat_id: bot.services.digests.composer.compose(d.chat, d.topics, pool, now=due_at)
         for d in planned
     }
     assert set(composed) == {READER, MEMBER, ADMIN}
