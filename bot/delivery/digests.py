@@ -1,10 +1,10 @@
-"""Digests as handlers and jobs ask for them: a schedule tick, or one /digest.
+"""Digests as handlers and jobs ask for them: a schedule tick, one /digest, a preview.
 
-Each reads top to bottom through the stages, one module each:
-plan (`digest_plan`: who is due, their ledger rows claimed) → pool (`digest_pool`: the
-fresh stories, read once per run) → compose (`bot.core.compose`: selected and rendered
-once per distinct digest) → deliver (`digest_send`: sent, the row closed by
-`digest_ledger`).
+Each reads top to bottom through the stages, one module each: plan (`digest_plan`:
+who is due, their ledger rows claimed; for /digest, `digest_request`) → pool
+(`digest_pool`: the fresh stories, read once per run) → compose (`bot.core.compose`:
+selected and rendered once per distinct digest) → deliver (`digest_send`: sent, then
+the row closed by `digest_ledger`).
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ CONCURRENT_SENDS = 32  # digests in flight at once; Telegram's pace is the outbo
 
 
 class DigestService:
+    """The digest stages wired together; handlers and jobs call only this."""
+
     def __init__(
         self,
         chats: ChatRepository,
