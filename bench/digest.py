@@ -117,15 +117,15 @@ async def main(users: int, articles: int) -> None:
         services = await Services.create(settings, clock=lambda: NOW)
         try:
             await populate(services, users, articles, rng)
-            digests = services.digests
+            planner, composer = services.digests.planner, services.digests.composer
 
             gc.collect()
             before_mb = _rss_mb()
             start = time.perf_counter()
-            planned, pool = await digests.plan_due(NOW)
+            planned, pool = await planner.plan_due(NOW)
             messages = 0
             for due in planned:
-                messages += len(digests.compose(due.user, due.topics, pool, now=NOW).messages)
+                messages += len(composer.compose(due.chat, due.topics, pool, now=NOW).messages)
             built = time.perf_counter() - start
             after_mb = _rss_mb()
             renderings = pool.rendered
@@ -135,7 +135,7 @@ async def main(users: int, articles: int) -> None:
             start = time.perf_counter()
             for due in sample:
                 pool.renderings.clear()
-                digests.compose(due.user, due.topics, pool, now=NOW)
+                composer.compose(due.chat, due.topics, pool, now=NOW)
             unshared = (time.perf_counter() - start) / len(sample) * len(planned)
         finally:
             await services.close()

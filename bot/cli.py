@@ -220,10 +220,8 @@ async def _preview(settings: Settings, topics_arg: str, since: timedelta, langua
                 known = ", ".join(services.catalog.ids())
                 raise MujazError(f"unknown topic {name!r}; topics are: {known}")
             topics.append(topic.id)
-        now = services.clock()
         reader = Chat(0, language, settings.default_timezone, max_items=50)
-        pool = await services.digests.pool(topics, newer_than=0, since=now - since)
-        composed = services.digests.compose(reader, topics, pool, now=now, since=now - since)
+        composed = await services.digests.preview(reader, topics, since=since)
     finally:
         await services.close()
     if not composed.messages:

@@ -65,13 +65,10 @@ async def digest(update: Update, context: MujazContext, chat: Chat) -> None:
     if not topics and not phrases:
         await reply(update, context, "digest_no_topics")
         return
+    more = bool(context.args and context.args[0].lower() in ("more", "المزيد", "مزيد"))
     digests = context.services.digests
-    if context.args and context.args[0].lower() in ("more", "المزيد", "مزيد"):
-        if await digests.send_more(context.bot, chat, topics, phrases) is None:
-            await reply(update, context, "more_none")
-        return
-    if await digests.send_now(context.bot, chat, topics, phrases) is None:
-        await reply(update, context, "digest_empty")
+    if await digests.send_on_request(context.bot, chat, topics, phrases, more=more) is None:
+        await reply(update, context, "more_none" if more else "digest_empty")
 
 
 async def unknown_command(update: Update, context: MujazContext) -> None:

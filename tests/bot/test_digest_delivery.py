@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.bot.digest_scenes import ingest, tick, undated
 from tests.bot.harness import FakeClock, Harness, running
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.feed_server import FeedServer
-from tests.feeds import rss, seed_item
+from tests.feeds import seed_item
 
 READER, ADMIN, MEMBER = 3001, 3002, 3003
 GROUP = -100777
@@ -36,12 +37,9 @@ async def bot(fake_bot_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Harness
         yield harness
 
 
-async def ingest(
-    bot: Harness, feed_server: FeedServer, name: str, items: list[dict[str, str]]
-) -> None:
-    url = feed_server.serve(f"/{name}.xml", rss(items, title=name))
-    feed, _ = await bot.services.feeds.add(url, name)
-    await bot.services.ingestor.run([feed])
+async def seed_an_hour_ago(bot: Harness, feed_server: FeedServer) -> None:
+    """The seed article (about Baku; Kursk in its body only), published at 11:58."""
+    await ingest(bot, feed_server, "outlet", [undated(seed_item())], at=START - timedelta(hours=1))
 
 
 def digests(api: FakeBotAPI, chat_id: int) -> list[dict[str, object]]:
@@ -51,18 +49,14 @@ def digests(api: FakeBotAPI, chat_id: int) -> list[dict[str, object]]:
 async def test_time_two_minutes_ahead_brings_exactly_one_digest_at_that_minute(
     bot: Harness, feed_server: FeedServer
 ) -> None:
-    await ingest(bot, feed_server, "outlet", [seed_item()])
-    await bot.services.db.execute(
-        "UPDATE articles SET published_at = ?",
-        ((START - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
-    )
+    await seed_an_hour_ago(bot, feed_server)
     await bot.say(READER, "/subscribe south_caucasus")
     await bot.say(READER, "/time 13:00")  # two minutes ahead, Riyadh time
     sent_at = []
-    for tick in range(10):  # a tick every 30 s, for five minutes
-        bot.clock.now = START + timedelta(seconds=30 * tick)
+    for n in range(10):  # a tick every 30 s, for five minutes
+        bot.clock.now = START + timedelta(seconds=30 * n)
         before = len(digests(bot.api, READER))
-        await bot.services.digests.send_due(bot.app.bot)
+        await tick(bot)
         if len(digests(bot.api, READER)) > before:
             sent_at.append(bot.clock.now)
     assert len(sent_at) == 1
@@ -195,9 +189,9 @@ async def test_reader_settings_change_the_schedule(bot: Harness) -> None:
     assert "0123" in (await bot.say(READER, "/digits latin"))["text"]
     shown = (await bot.say(READER, "/time 07:30 19:00"))["text"]
     assert "07:30، 19:00" in shown and "من الأحد إلى الخميس" in shown and "23:00–07:00" in shown
-    user = await bot.services.chats.get(READER)
-    assert user is not None and user.timezone == "Asia/Baku" and user.digits == "latin"
-    assert len(user.schedule.times) == 2 and user.schedule.quiet is not None
+    chat = await bot.services.chats.get(READER)
+    assert chat is not None and chat.timezone == "Asia/Baku" and chat.digits == "latin"
+    assert len(chat.schedule.times) == 2 and chat.schedule.quiet is not None
     for junk, expected in [
         ("/days someday", "لم أفهم الأيام"),
         ("/quiet soon", "لم أفهم ساعات الهدوء"),
@@ -237,11 +231,7 @@ async def test_channel_is_configured_from_a_private_chat(
     assert await bot.services.chats.topics(CHANNEL) == ["south_caucasus"]
     assert await bot.services.chats.topics(ADMIN) == []
 
-    await ingest(bot, feed_server, "outlet", [seed_item()])
-    await bot.services.db.execute(
-        "UPDATE articles SET published_at = ?",
-        ((START - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
-    )
+    await seed_an_hour_ago(bot, feed_server)
     bot.api.user_sends(ADMIN, "/digest")
     (posted,) = await api.wait_for_messages(CHANNEL, 1)
     assert "زيارة غير واضحة المعالم" in str(posted["text"])
@@ -267,12 +257,8 @@ async def test_forum_digest_goes_to_the_chosen_thread(
     group = await bot.services.chats.get(FORUM)
     assert group is not None and group.thread_id == 42
 
-    await ingest(bot, feed_server, "outlet", [seed_item()])
-    await bot.services.db.execute(
-        "UPDATE articles SET published_at = ?",
-        ((START - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
-    )
-    await bot.services.digests.send_now(bot.app.bot, group, ["south_caucasus"])
+    await seed_an_hour_ago(bot, feed_server)
+    await bot.services.digests.send_on_request(bot.app.bot, group, ["south_caucasus"])
     sent = [
         p for method, p in api.requests if method == "sendMessage" and "موجزك" in str(p.get("text"))
     ]
@@ -295,14 +281,10 @@ async def test_followed_word_appears_in_the_next_digest(
     assert "من قبل" in (await bot.say(READER, "/follow كورسك"))["text"]
 
     # The seed article names Kursk only in its body; the reader follows no topic at all.
-    await ingest(bot, feed_server, "outlet", [seed_item()])
-    await bot.services.db.execute(
-        "UPDATE articles SET published_at = ?",
-        ((START - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
-    )
+    await seed_an_hour_ago(bot, feed_server)
     await bot.say(READER, "/time 13:00")
     bot.clock.now = START + timedelta(minutes=2)
-    assert await bot.services.digests.send_due(bot.app.bot) == {"sent": 1}
+    assert await tick(bot) == {"sent": 1}
     digest = digests(bot.api, READER)[-1]
     assert "🔎 \u200f<b>كلماتك</b>" in str(digest["html"])
     assert "زيارة غير واضحة المعالم" in str(digest["text"])
@@ -315,20 +297,16 @@ async def test_followed_word_appears_in_the_next_digest(
 async def test_chats_with_the_same_digest_share_one_rendering(
     bot: Harness, feed_server: FeedServer
 ) -> None:
-    await ingest(bot, feed_server, "outlet", [seed_item()])
-    await bot.services.db.execute(
-        "UPDATE articles SET published_at = ?",
-        ((START - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),),
-    )
+    await seed_an_hour_ago(bot, feed_server)
     for reader in (READER, MEMBER):
         await bot.say(reader, "/subscribe south_caucasus")
         await bot.say(reader, "/time 13:00")
     await bot.say(ADMIN, "/subscribe russia")  # a different digest
     await bot.say(ADMIN, "/time 13:00")
     due_at = START + timedelta(minutes=2)
-    planned, pool = await bot.services.digests.plan_due(due_at)
+    planned, pool = await bot.services.digests.planner.plan_due(due_at)
     composed = {
-        d.user.chat_id: bot.services.digests.compose(d.user, d.topics, pool, now=due_at)
+        d.chat.chat_id: bot.services.digests.composer.compose(d.chat, d.topics, pool, now=due_at)
         for d in planned
     }
     assert set(composed) == {READER, MEMBER, ADMIN}

@@ -1,0 +1,177 @@
+"""A chat's digest from a run's pool of fresh stories: selected, rendered, shared.
+
+A run (a schedule tick, or one /digest) ranks the fresh stories once into a `Pool`.
+Chats that would get the same digest (same topics, phrases, settings, last digest
+and local date) have the same `rendering_key` and share one rendering, so the cost
+grows with distinct combinations, not chats. Plain values in, plain values out:
+the adapter (`bot/delivery/digest_pool.py`) reads the stories from storage.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from bot.core.digest import Digest, Story, StoryArticle, StoryIndex, group_stories
+from bot.core.phrases import PhraseMatcher
+from bot.core.render import Renderer, default_digits
+from bot.core.schedule import zone
+from bot.core.topics import Catalog
+from bot.models import Chat, Digits
+
+FIRST_DIGEST_LOOKBACK = timedelta(hours=24)
+MAX_LOOKBACK = timedelta(days=3)
+RENDERINGS_KEPT = 64
+
+StoryLink = Callable[[Story], str | None]
+
+
+def no_link(story: Story) -> str | None:
+    """Previews and uninitialized bots link no story."""
+    return None
+
+
+def lookback(chat: Chat, now: datetime) -> datetime:
+    """How far back a chat's digest reaches: a day for its first, three days after that."""
+    return now - (MAX_LOOKBACK if chat.last_article_id else FIRST_DIGEST_LOOKBACK)
+
+
+@dataclass(frozen=True)
+class Composed:
+    messages: list[str]  # empty when there is nothing new
+    window: tuple[int, int]  # stories after [0] up to [1] were considered
+    story_ids: list[int] = field(default_factory=list)
+
+
+class RenderingKey(NamedTuple):
+    """Chats with equal keys get the very same digest messages; keys sort, so a run
+    can visit chats grouped by key."""
+
+    topics: tuple[str, ...]
+    phrases: tuple[str, ...]
+    language: str
+    digits: Digits
+    max_items: int
+    newer_than: int
+    local_date: date
+
+
+def rendering_key(
+    chat: Chat, topics: Sequence[str], phrases: Sequence[str], now: datetime
+) -> RenderingKey:
+    return RenderingKey(
+        tuple(topics),
+        tuple(phrases),
+        chat.language,
+        chat.digits or default_digits(chat.language),
+        chat.max_items,
+        chat.last_article_id or 0,
+        now.astimezone(zone(chat.timezone)).date(),
+    )
+
+
+@dataclass
+class Pool:
+    """The fresh stories of one run, ranked once, shared by every chat it serves.
+
+    Renderings are kept in a small LRU: a run visits chats grouped by rendering key,
+    so each rendering is made once and memory stays flat however many chats there are.
+    """
+
+    stories: list[Story]
+    newest_article: int
+    now: datetime
+    phrase_hits: dict[int, set[str]] = field(default_factory=dict)  # story -> phrase keys
+    renderings: OrderedDict[tuple[object, ...], Composed] = field(default_factory=OrderedDict)
+    rendered: int = 0  # renderings made (cache misses)
+
+    def __post_init__(self) -> None:
+        self.index = StoryIndex(self.stories, self.now, self.phrase_hits)
+
+    def cached(self, key: tuple[object, ...]) -> Composed | None:
+        composed = self.renderings.get(key)
+        if composed is not None:
+            self.renderings.move_to_end(key)
+        return composed
+
+    def keep(self, key: tuple[object, ...], composed: Composed) -> None:
+        self.rendered += 1
+        self.renderings[key] = composed
+        if len(self.renderings) > RENDERINGS_KEPT:
+            self.renderings.popitem(last=False)
+
+
+def build_pool(
+    articles: Iterable[StoryArticle],
+    *,
+    newest_article: int,
+    now: datetime,
+    matcher: PhraseMatcher[str] | None = None,
+    texts: Mapping[int, str] | None = None,
+) -> Pool:
+    """Stories of the articles up to `newest_article`, with the phrases each one carries.
+
+    A phrase may occur in an article's body only: `texts` (article id -> body) are
+    matched where given, the summary otherwise.
+    """
+    kept = [a for a in articles if a.id <= newest_article]
+    hits: dict[int, set[str]] = {}
+    if matcher is not None and len(matcher):
+        bodies = texts or {}
+        for article in kept:
+            found = matcher.match(article.title, bodies.get(article.id) or article.summary)
+            if found:
+                hits.setdefault(article.story_id, set()).update(found)
+    return Pool(group_stories(kept), newest_article, now, hits)
+
+
+@dataclass(frozen=True)
+class Composer:
+    """Selects a chat's stories from a pool and renders them, once per distinct digest."""
+
+    renderer: Renderer
+    catalog: Catalog
+
+    def compose(
+        self,
+        chat: Chat,
+        topics: Sequence[str],
+        pool: Pool,
+        *,
+        now: datetime,
+        phrases: Sequence[str] = (),
+        since: datetime | None = None,
+        exclude: Sequence[int] = (),
+        story_link: StoryLink = no_link,
+    ) -> Composed:
+        """The chat's digest: stories newer than its last digest and `since` (its
+        lookback when None), ranked; `exclude` holds stories already sent."""
+        key = (*rendering_key(chat, topics, phrases, now), since, tuple(exclude))
+        cached = pool.cached(key)
+        if cached is not None:
+            return cached
+        newer_than = chat.last_article_id or 0
+        digest: Digest = pool.index.digest(
+            topics,
+            limit=chat.max_items,
+            newer_than=newer_than,
+            exclude=exclude,
+            since=since or lookback(chat, now),
+            phrases=phrases,
+        )
+        messages: list[str] = []
+        if len(digest):
+            messages = self.renderer.digest(
+                chat.language,
+                digest,
+                catalog=self.catalog,
+                now=now.astimezone(zone(chat.timezone)),
+                digit_style=chat.digits or default_digits(chat.language),
+                story_link=story_link,
+            )
+        composed = Composed(messages, (newer_than, pool.newest_article), digest.story_ids)
+        pool.keep(key, composed)
+        return composed

@@ -1,0 +1,65 @@
+"""Delivering one composed digest: send it, then close its ledger row by how that ended."""
+
+from __future__ import annotations
+
+from telegram import Bot
+
+from bot.core.compose import Composed, StoryLink, no_link
+from bot.core.render import Renderer
+from bot.delivery.digest_ledger import NOTHING_NEW, STOPPED, DigestOutcome, Ending, PeriodRow
+from bot.delivery.outbox import OutboxStopped
+from bot.delivery.sender import Outcome, send_html
+from bot.models import Chat
+from storage.chats import ChatRepository
+from storage.deliveries import DeliveryRepository
+
+
+class DigestSender:
+    def __init__(
+        self, chats: ChatRepository, deliveries: DeliveryRepository, renderer: Renderer
+    ) -> None:
+        self.chats = chats
+        self.deliveries = deliveries
+        self.renderer = renderer
+
+    async def deliver(
+        self,
+        bot: Bot,
+        chat: Chat,
+        delivery_id: int,
+        composed: Composed,
+        *,
+        advance: bool = True,
+        note_empty: bool = False,
+    ) -> Outcome | None:
+        """Send the digest and close its row; None when there was nothing new to send.
+
+        `advance` moves the chat's "newer than" mark; `note_empty` tells a chat that asked
+        for it (/nothingnew on) that there was nothing new.
+        """
+        row = PeriodRow(self.deliveries, self.chats, delivery_id, chat.chat_id, composed, advance)
+        if not composed.messages:
+            await row.close(NOTHING_NEW)
+            if note_empty and chat.notify_empty:
+                text = self.renderer.text(chat.language, "digest_empty", digit_style=chat.digits)
+                await send_html(bot, chat.chat_id, [text], thread_id=chat.thread_id)
+            return None
+        await row.sending()
+        try:
+            outcome = await send_html(
+                bot, chat.chat_id, composed.messages, thread_id=chat.thread_id
+            )
+        except OutboxStopped:
+            await row.close(STOPPED)
+            raise
+        await row.close(DigestOutcome(Ending(outcome.status), outcome.messages, outcome.error))
+        return outcome
+
+
+def story_links(bot: Bot) -> StoryLink:
+    """ "and 3 other sources" opens the bot on a list of every outlet's article."""
+    try:
+        username = bot.username
+    except RuntimeError:  # the bot was not initialized (previews)
+        return no_link
+    return lambda story: f"https://t.me/{username}?start=s{story.id}"
