@@ -98,6 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.ingest.feedlist import load_feed_list
 
     load_feed_list(settings.feeds_file)  # a broken feed list stops us here, not mid-start
+    asyncio.run(_check_database(settings))  # and so does an unusable database
     _logging()
     from telegram import Update
 
@@ -105,6 +106,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+async def _check_database(settings: Settings) -> None:
+    """Open (and migrate) the database once: DatabaseUnusable is one line and exit 2."""
+    from storage.db import Database
+
+    db = await Database.open(settings.database_path)
+    await db.close()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -2,6 +2,8 @@
 
 MujazError                 base; carries a template key for the user's sentence
 ├── ConfigError            bad settings at start: one line for the operator, exit 2
+│   └── DatabaseUnusable   DATABASE_PATH is no Mujaz database, is damaged, or is newer
+├── StorageError           the database failed under us (disk full, damaged, I/O): one line
 └── UserInputError         a command argument we cannot use; `key` names the reply
     ├── UnknownTopic
     ├── BadTime
@@ -24,6 +26,14 @@ class MujazError(Exception):
 
 
 class ConfigError(MujazError):
+    pass
+
+
+class DatabaseUnusable(ConfigError):
+    pass
+
+
+class StorageError(MujazError):
     pass
 
 

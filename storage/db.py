@@ -20,6 +20,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.errors import DatabaseUnusable, StorageError
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 IN_CHUNK = 900  # values per IN (...), under SQLite's default limit of bound parameters
 _MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
@@ -38,6 +40,18 @@ def to_db_time(moment: datetime) -> str:
 
 def from_db_time(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+@asynccontextmanager
+async def _named_errors() -> AsyncIterator[None]:
+    """A full disk, a damaged file or an I/O error becomes one StorageError with SQLite's
+    words; a constraint a repository expects (IntegrityError) passes through as it is."""
+    try:
+        yield
+    except sqlite3.IntegrityError:
+        raise
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"database error: {exc}") from exc
 
 
 def _create_private(path: Path) -> None:
@@ -86,15 +100,21 @@ class Database:
         clock: Callable[[], datetime] = utc_now,
     ) -> Database:
         _create_private(Path(path))
-        connection = await aiosqlite.connect(str(path), isolation_level=None)
-        connection.row_factory = aiosqlite.Row
-        await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute("PRAGMA foreign_keys=ON")
-        await connection.execute("PRAGMA busy_timeout=5000")
-        await connection.execute("PRAGMA synchronous=NORMAL")
+        try:
+            connection = await aiosqlite.connect(str(path), isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseUnusable(f"DATABASE_PATH: cannot open {path}: {exc}") from None
         db = cls(connection, clock)
         try:
+            connection.row_factory = aiosqlite.Row
+            await connection.execute("PRAGMA journal_mode=WAL")
+            await connection.execute("PRAGMA foreign_keys=ON")
+            await connection.execute("PRAGMA busy_timeout=5000")
+            await connection.execute("PRAGMA synchronous=NORMAL")
             await db.migrate(up_to=migrate_to, directory=migrations_dir)
+        except sqlite3.DatabaseError as exc:  # not a database, damaged, or the disk is full
+            await connection.close()
+            raise DatabaseUnusable(f"DATABASE_PATH: cannot use {path}: {exc}") from None
         except BaseException:
             await connection.close()
             raise
@@ -105,21 +125,22 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
+        async with self._lock, _named_errors():
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self.connection
             except BaseException:
-                await self.connection.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):  # a full disk may refuse even this
+                    await self.connection.execute("ROLLBACK")
                 raise
             await self.connection.execute("COMMIT")
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._lock, self.connection.execute(sql, params) as cursor:
+        async with self._lock, _named_errors(), self.connection.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self._lock, self.connection.execute(sql, params) as cursor:
+        async with self._lock, _named_errors(), self.connection.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
     async def fetch_in(
@@ -161,8 +182,15 @@ class Database:
         # Every migration not yet recorded, in order: a branch that merged a lower number
         # after a higher one was applied still gets it.
         done = {row[0] for row in await self.fetchall("SELECT version FROM schema_migrations")}
+        known = migrations(directory)
+        newest = known[-1][0] if known else 0
+        if done and max(done) > newest:
+            raise DatabaseUnusable(
+                f"DATABASE_PATH: the database has schema version {max(done)}, newer than this"
+                f" Mujaz knows ({newest}); run the newer release, or restore a backup"
+            )
         applied = []
-        for version, name, path in migrations(directory):
+        for version, name, path in known:
             if version in done or (up_to is not None and version > up_to):
                 continue
             async with self.transaction() as conn:

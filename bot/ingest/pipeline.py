@@ -27,6 +27,7 @@ import httpx
 from bot.core.clean import html_to_text
 from bot.core.topics import Classifier
 from bot.core.urls import host_of, is_web_url
+from bot.errors import StorageError
 from bot.ingest.decide import Plan, decide, keys, validators
 from bot.ingest.extract import MAX_PAGES_PER_FEED, PageExtractor, wants_page
 from bot.ingest.fetch import Fetcher, FetchLimits, FetchResult
@@ -135,6 +136,8 @@ class Ingestor:
     async def ingest(self, feed: Feed) -> FeedReport:
         try:
             return await self._ingest(feed)
+        except StorageError:
+            raise  # the database failed for every feed alike: the pass stops, in one line
         except Exception as exc:  # one feed never stops the pass
             log.exception("ingesting %s failed", feed.url)
             return await self._failed(feed, FeedStatus.ERROR, repr(exc)[:300])
