@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.errors import StorageError
 from storage.db import Database, migrations
 
 
@@ -54,8 +55,9 @@ async def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> N
     scripts.mkdir()
     (scripts / "0001_ok.sql").write_text("CREATE TABLE a (x INTEGER);")
     (scripts / "0002_broken.sql").write_text("CREATE TABLE b (x INTEGER);\nTHIS IS NOT SQL;")
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StorageError) as failed:
         await Database.open(tmp_path / "x.db", migrations_dir=scripts)
+    assert isinstance(failed.value.__cause__, sqlite3.OperationalError)
     db = await Database.open(tmp_path / "x.db", migrate_to=1, migrations_dir=scripts)
     try:
         tables = {
