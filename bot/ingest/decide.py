@@ -71,6 +71,12 @@ class Revision:
     entry: Entry
 
 
+# At most this many new (and as many revised) items of one feed are processed in a pass: a
+# feed of 30,000 items must not store 30,000 articles every ten minutes. The rest, in the
+# feed's order (newest first, as feeds list them), wait for the next pass.
+MAX_NEW_PER_PASS = 200
+
+
 @dataclass(frozen=True)
 class Plan:
     """What to store of one feed's entries, in the feed's order."""
@@ -79,6 +85,7 @@ class Plan:
     revised: tuple[Revision, ...] = ()  # to process and rewrite in place
     buried: tuple[str, ...] = ()  # tombstone keys the feed still carries: kept alive
     canonical: Mapping[Entry, str] = field(default_factory=dict)  # each linked entry's URL
+    deferred: int = 0  # new or revised entries past the per-pass cap, left for a later pass
 
     @property
     def entries(self) -> list[Entry]:
@@ -113,7 +120,14 @@ def decide(feed: Feed, entries: Iterable[Entry], known: Known) -> Plan:
             buried.append(key)
         else:
             fresh.append(entry)
-    return Plan(tuple(fresh), tuple(revised), tuple(buried), canonical=dict(linked))
+    deferred = max(0, len(fresh) - MAX_NEW_PER_PASS) + max(0, len(revised) - MAX_NEW_PER_PASS)
+    return Plan(
+        tuple(fresh[:MAX_NEW_PER_PASS]),
+        tuple(revised[:MAX_NEW_PER_PASS]),
+        tuple(buried),
+        canonical=dict(linked),
+        deferred=deferred,
+    )
 
 
 def linked_once(entries: Iterable[Entry]) -> list[tuple[Entry, str]]:

@@ -28,7 +28,7 @@ from bot.core.clean import html_to_text
 from bot.core.topics import Classifier
 from bot.core.urls import host_of, is_web_url
 from bot.errors import StorageError
-from bot.ingest.decide import Plan, decide, keys, validators
+from bot.ingest.decide import Plan, Validators, decide, keys, validators
 from bot.ingest.extract import MAX_PAGES_PER_FEED, PageExtractor, wants_page
 from bot.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from bot.ingest.filing import StoryFiler
@@ -168,7 +168,16 @@ class Ingestor:
         new, updates = await self._process(feed, parsed, plan, pages)
         stored = await self.articles.store(feed.id, new, updates, tombstones_seen=plan.buried)
 
-        await self._answered(feed, result, status=FeedStatus.OK, parsed=parsed, body_hash=body_hash)
+        # A pass that left items for later forgets this body, so the next one reads it again.
+        partial = plan.deferred > 0
+        await self._answered(
+            feed,
+            result,
+            status=FeedStatus.OK,
+            parsed=parsed,
+            body_hash=None if partial else body_hash,
+            remember_validators=not partial,
+        )
         log.info(
             "%s: %d entries, %d new, %d updated",
             feed.url,
@@ -248,12 +257,15 @@ class Ingestor:
         status: str,
         parsed: ParsedFeed | None = None,
         body_hash: str | None = None,
+        remember_validators: bool = True,
     ) -> None:
         """The feed answered: keep the validators it sent, schedule the next check."""
         now = self.clock()
         kept = validators(
             feed, result.headers, not_modified=result.status == FeedStatus.NOT_MODIFIED
         )
+        if not remember_validators:
+            kept = Validators()
         hints = [cache_hint(result.headers, now), parsed.ttl if parsed else None]
         await self.feeds.record_success(
             feed.id,
