@@ -35,6 +35,13 @@ def pick_language(telegram_language_code: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
+ECHO_CHARS = 64  # the most of a user's own input a reply quotes back
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def default_digits(language: str) -> Digits:
     return Digits.ARABIC if language == "ar" else Digits.LATIN
 
@@ -62,7 +69,13 @@ class Renderer:
     def text(
         self, language: str, key: str, /, *, digit_style: str | None = None, **params: Any
     ) -> str:
-        """A short reply or label, checked against Telegram's HTML rules."""
+        """A short reply or label, checked against Telegram's HTML rules.
+
+        `given` is by convention what the user typed, quoted back: at most ECHO_CHARS
+        of it are, so a huge argument gets the usual sentence, not a wall of its own text.
+        """
+        if "given" in params:
+            params["given"] = _clip(str(params["given"]), ECHO_CHARS)
         style = digit_style or default_digits(language)
         rendered = self._snippet(language, key).render(lang=language, digit_style=style, **params)
         rendered = rendered.strip()
