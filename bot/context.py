@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.chat_admins import ChatAdmins
 from bot.config import Settings
 from bot.core.render import Renderer
 from bot.core.topics import Catalog, Classifier
@@ -47,6 +48,7 @@ class Services:
     stories: StoryRepository
     follows: FollowRepository
     stats: StatsRepository
+    admins: ChatAdmins
     catalog: Catalog
     classifier: Classifier
     renderer: Renderer
@@ -96,6 +98,7 @@ class Services:
             stories=stories,
             follows=follows,
             stats=StatsRepository(db),
+            admins=ChatAdmins(clock),
             digests=DigestService(chats, stories, deliveries, renderer, catalog, clock, follows),
             broadcasts=BroadcastService(
                 BroadcastRepository(db),

@@ -8,10 +8,10 @@ from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
+from bot.chat_admins import ADMIN_STATUSES
 from bot.context import MujazContext
 from bot.models import Chat
 from handlers.common import (
-    ADMIN_STATUSES,
     current_user,
     for_target_chat,
     is_chat_admin,

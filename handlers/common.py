@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 from telegram import CallbackQuery, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.context import MujazContext
@@ -20,7 +20,6 @@ from bot.errors import UnknownTopic
 from bot.models import Chat
 
 log = logging.getLogger(__name__)
-ADMIN_STATUSES = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 Handler = Callable[[Update, MujazContext], Coroutine[Any, Any, None]]
 ChatHandler = Callable[[Update, MujazContext, Chat], Coroutine[Any, Any, None]]
@@ -78,7 +77,12 @@ async def target_chat(update: Update, context: MujazContext) -> Chat | None:
         if user.editing_chat_id is not None:
             channel = await context.services.chats.get(user.editing_chat_id)
             if channel is not None:
-                return channel
+                # Rights are asked again (after a few minutes): a demoted admin stops here.
+                if await is_chat_admin(context, channel.chat_id, user.chat_id):
+                    return channel
+                await context.services.chats.update(user.chat_id, editing_chat_id=None)
+                await reply(update, context, "channel_user_not_admin", title=channel.title or "")
+                return None
         return user
     if not await is_chat_admin(
         context, chat.id, update.effective_user.id if update.effective_user else 0
@@ -104,11 +108,7 @@ def for_target_chat(handler: ChatHandler) -> Handler:
 
 
 async def is_chat_admin(context: MujazContext, chat_id: int, user_id: int) -> bool:
-    try:
-        member = await context.bot.get_chat_member(chat_id, user_id)
-    except TelegramError:
-        return False
-    return member.status in ADMIN_STATUSES
+    return await context.services.admins.is_admin(context.bot, chat_id, user_id)
 
 
 def topic_names(context: MujazContext, language: str, topic_ids: Iterable[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from bot.context import MujazContext
 from bot.models import Chat
@@ -10,6 +11,7 @@ from handlers.common import (
     answer_button,
     current_user,
     for_target_chat,
+    is_chat_admin,
     language_of,
     reply,
     schedule_params,
@@ -26,8 +28,17 @@ async def start(update: Update, context: MujazContext) -> None:
     if payload.startswith(STORY_LINK) and payload[1:].isdigit():
         await story_sources(update, context, int(payload[1:]))
         return
-    await context.services.chats.update(user.chat_id, language=language_of(update))
+    if await _may_set_language(update, context):
+        await context.services.chats.update(user.chat_id, language=language_of(update))
     await reply(update, context, "start", **schedule_params(context, user, language_of(update)))
+
+
+async def _may_set_language(update: Update, context: MujazContext) -> bool:
+    """A private chat follows its reader; a group or channel only its admins."""
+    chat, sender = update.effective_chat, update.effective_user
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    return sender is not None and await is_chat_admin(context, chat.id, sender.id)
 
 
 async def story_sources(update: Update, context: MujazContext, story_id: int) -> None:
