@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommand, BotCommandScopeDefault
@@ -13,9 +14,11 @@ from bot.context import BotData, Clock, MujazApp, MujazContext, Services
 from bot.core.render import LANGUAGES
 from bot.delivery.outbox import Limits, Outbox, outbox_of
 from bot.delivery.transport import AiohttpRequest
+from bot.errors import StorageError
 from bot.ingest.feedlist import load_feed_list
 from bot.jobs import DIGEST_TICK_SECONDS, schedule
 from storage.db import utc_now
+from storage.lease import LeaseRepository
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +29,27 @@ def build_application(
     clock: Clock = utc_now,
     jobs: bool = True,
     digest_tick_seconds: float = DIGEST_TICK_SECONDS,
+    lease: str | None = None,
 ) -> MujazApp:
+    """`lease`: the instance id that took the sender lease (`mujaz run`); it is renewed
+    while the bot runs, and losing it stops the bot."""
     assert settings.bot_token, "checked by the CLI before building"
     api = settings.telegram_api_url
+    renewing: list[asyncio.Task[None]] = []
 
     async def post_init(app: MujazApp) -> None:
         await start_services(app, settings, clock)
+        if lease is not None:
+            renewing.append(asyncio.create_task(_keep_lease(app, lease, settings, clock)))
+
+    async def post_shutdown(app: MujazApp) -> None:
+        for task in renewing:
+            task.cancel()
+        services = app.bot_data.services
+        if services is not None:
+            if lease is not None:
+                await LeaseRepository(services.db).release(lease)
+            await services.close()
 
     app: MujazApp = (
         ApplicationBuilder()
@@ -43,7 +61,7 @@ def build_application(
         .request(AiohttpRequest())
         .concurrent_updates(8)
         .post_init(post_init)
-        .post_shutdown(_post_shutdown)
+        .post_shutdown(post_shutdown)
         .build()
     )
     handlers.register(app, admin_ids=settings.admin_ids)
@@ -95,9 +113,22 @@ async def start_delivery(app: MujazApp, services: Services) -> None:
     await services.broadcasts.resume(app.bot)
 
 
-async def _post_shutdown(app: MujazApp) -> None:
-    if app.bot_data.services is not None:
-        await app.bot_data.services.close()
+async def _keep_lease(app: MujazApp, instance: str, settings: Settings, clock: Clock) -> None:
+    """Renew the sender lease; if another process took it (`mujaz takeover`), stop sending."""
+    services = app.bot_data.services
+    assert services is not None
+    leases = LeaseRepository(services.db)
+    while True:
+        await asyncio.sleep(settings.lease_heartbeat_seconds)
+        try:
+            kept = await leases.beat(instance, clock())
+        except StorageError as exc:
+            log.error("sender lease not renewed: %s", exc)
+            continue
+        if not kept:
+            log.error("another process took the sender lease (mujaz takeover): stopping")
+            app.stop_running()
+            return
 
 
 async def seed_feeds(services: Services) -> int:

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 
 from bot.cli_feeds import add_parser as add_feeds_parser
 from bot.config import TEMPLATES_DIR, Settings, load_settings
-from bot.errors import ConfigError, MujazError
+from bot.errors import ConfigError, LeaseHeld, MujazError
 
 if TYPE_CHECKING:
     from bot.ingest.pipeline import FeedReport
 
 EXIT_CONFIG = 2
+EXIT_LEASE = 3
 _DURATION = re.compile(r"^(\d+)\s*([mhd])$")
 
 
@@ -34,6 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"mujaz: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except LeaseHeld as exc:
+        print(f"mujaz: {exc}", file=sys.stderr)
+        return EXIT_LEASE
     except MujazError as exc:
         print(f"mujaz: {exc}", file=sys.stderr)
         return 1
@@ -47,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the Telegram bot (long polling)")
     run.set_defaults(handler=cmd_run)
+
+    takeover = sub.add_parser(
+        "takeover", help="take the sender lease from a bot whose host is gone (after a move)"
+    )
+    takeover.set_defaults(handler=cmd_takeover)
 
     ingest = sub.add_parser("ingest", help="one ingestion pass over the feeds, then a summary")
     ingest.add_argument(
@@ -98,22 +107,63 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.ingest.feedlist import load_feed_list
 
     load_feed_list(settings.feeds_file)  # a broken feed list stops us here, not mid-start
-    asyncio.run(_check_database(settings))  # and so does an unusable database
+    # So do an unusable database and another bot that sends from it.
+    instance = asyncio.run(_take_sender_lease(settings))
     _logging()
     from telegram import Update
 
     from bot.app import build_application
 
-    build_application(settings).run_polling(allowed_updates=Update.ALL_TYPES)
+    build_application(settings, lease=instance).run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 
 
-async def _check_database(settings: Settings) -> None:
-    """Open (and migrate) the database once: DatabaseUnusable is one line and exit 2."""
-    from storage.db import Database
+async def _take_sender_lease(settings: Settings) -> str:
+    """Open (and migrate) the database, then take the sender lease; returns our instance id.
+
+    DatabaseUnusable is one line and exit 2; a live holder is LeaseHeld, exit 3.
+    """
+    from bot.lease import this_process
+    from storage.db import Database, utc_now
+    from storage.lease import LeaseRepository
 
     db = await Database.open(settings.database_path)
-    await db.close()
+    try:
+        me = this_process(utc_now())
+        holder = await LeaseRepository(db).acquire(me)
+    finally:
+        await db.close()
+    if holder is not None:
+        raise LeaseHeld(
+            f"another bot already sends from {settings.database_path}: "
+            f"{holder.describe(me.heartbeat_at)}. Stop it first; if its host is gone for"
+            " good, `mujaz takeover` hands the database to this host."
+        )
+    return me.instance
+
+
+def cmd_takeover(args: argparse.Namespace) -> int:
+    return asyncio.run(_takeover(load_settings()))
+
+
+async def _takeover(settings: Settings) -> int:
+    """Break the sender lease, then wait out one heartbeat so an old bot still running sees
+    it lost the lease and stops before this host starts sending."""
+    from storage.db import Database, utc_now
+    from storage.lease import LeaseRepository
+
+    db = await Database.open(settings.database_path)
+    try:
+        held = await LeaseRepository(db).break_lease()
+    finally:
+        await db.close()
+    if held is None:
+        print("mujaz: no bot held the sender lease; `mujaz run` may start")
+        return 0
+    print(f"mujaz: lease taken from {held.describe(utc_now())}; waiting for it to stop…")
+    await asyncio.sleep(settings.lease_heartbeat_seconds + 2)
+    print("mujaz: done; `mujaz run` may start here")
+    return 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     chat_send_rate: float = Field(default=1, ge=0)  # messages a second to one private chat
     group_send_rate: float = Field(default=20, ge=0)  # messages a minute to one group/channel
     paid_broadcast_rate: float = Field(default=0, ge=0, le=1000)  # > 0: paid broadcasts
+    # The sender lease (bot/lease.py): renewed this often; tests shorten it.
+    lease_heartbeat_seconds: float = Field(default=15, gt=0, le=60)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

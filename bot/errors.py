@@ -3,6 +3,7 @@
 MujazError                 base; carries a template key for the user's sentence
 ├── ConfigError            bad settings at start: one line for the operator, exit 2
 │   └── DatabaseUnusable   DATABASE_PATH is no Mujaz database, is damaged, or is newer
+├── LeaseHeld              another bot process sends from this database: exit 3
 ├── StorageError           the database failed under us (disk full, damaged, I/O): one line
 └── UserInputError         a command argument we cannot use; `key` names the reply
     ├── UnknownTopic
@@ -30,6 +31,10 @@ class ConfigError(MujazError):
 
 
 class DatabaseUnusable(ConfigError):
+    pass
+
+
+class LeaseHeld(MujazError):
     pass
 
 
