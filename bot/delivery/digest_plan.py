@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.compose import MAX_LOOKBACK, Pool, RenderingKey, rendering_key
 from bot.core.schedule import due_slot, zone
 from bot.delivery.digest_pool import PoolReader
+from bot.errors import BadTimezone
 from bot.models import Chat, DigestKind
 from storage.chats import ChatRepository
 from storage.deliveries import DeliveryRepository
 from storage.follows import FollowRepository
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +53,11 @@ class DuePlanner:
         """
         periods: list[tuple[Chat, str]] = []
         for chat in await self.chats.receiving():
-            period = due_slot(now, zone(chat.timezone), chat.schedule)
+            try:
+                period = due_slot(now, zone(chat.timezone), chat.schedule)
+            except BadTimezone:  # a zone this tz database no longer has: that chat alone waits
+                log.warning("chat %s: unknown time zone %r, no digest", chat.chat_id, chat.timezone)
+                continue
             if period is not None:
                 periods.append((chat, period))
         claimed = await self.deliveries.claim_many(

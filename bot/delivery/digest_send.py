@@ -55,6 +55,12 @@ class DigestSender:
         await row.close(DigestOutcome(Ending(outcome.status), outcome.messages, outcome.error))
         return outcome
 
+    async def fail(self, chat: Chat, delivery_id: int, error: str) -> None:
+        """Close the row of a digest that could not be made; nothing was sent."""
+        nothing = Composed([], (chat.last_article_id or 0, chat.last_article_id or 0))
+        row = PeriodRow(self.deliveries, self.chats, delivery_id, chat.chat_id, nothing, False)
+        await row.close(DigestOutcome(Ending.FAILED, 0, error))
+
 
 def story_links(bot: Bot) -> StoryLink:
     """ "and 3 other sources" opens the bot on a list of every outlet's article."""

@@ -77,13 +77,25 @@ class DigestService:
                 gate.release()
             counts[status] = counts.get(status, 0) + 1
 
+        async def give_up(due: Due, error: str) -> None:
+            try:
+                await self.sender.fail(due.chat, due.delivery_id, error)
+            finally:
+                gate.release()
+            counts["error"] = counts.get("error", 0) + 1
+
         # Composed in key order (each rendering once), sent side by side: the outbox paces.
         async with asyncio.TaskGroup() as group:
             for due in planned:
-                composed = self.composer.compose(
-                    due.chat, due.topics, pool, now=now, phrases=due.phrases, story_link=link
-                )
                 await gate.acquire()
+                try:
+                    composed = self.composer.compose(
+                        due.chat, due.topics, pool, now=now, phrases=due.phrases, story_link=link
+                    )
+                except Exception as exc:  # one chat's digest that cannot be made fails alone
+                    log.exception("digest for chat %s not composed", due.chat.chat_id)
+                    group.create_task(give_up(due, repr(exc)[:300]))
+                    continue
                 group.create_task(deliver(due, composed))
         if planned:
             log.info("digest tick: %s (%d renderings)", counts, pool.rendered)
