@@ -4,7 +4,8 @@ Stories are built once per run from every fresh article (`group_stories`), then 
 reader's digest is a cheap selection from them (`build_digest`): stories of the
 reader's topics that are newer than their last digest, ranked by how many outlets
 carry them, how recent they are and how strongly they are about the topic; each story
-under its best topic only; at most `limit`, the rest counted for "/digest more".
+under its best topic only; at most `limit`, the rest counted for "/digest more". Stories
+the reader's own words (/follow) find come first, in a section of their own.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ RECENCY_WEIGHT = 1.0
 TOPIC_WEIGHT = 0.5
 RECENCY_HALF_LIFE_HOURS = 12.0
 TOPIC_SCORE_FULL = 10.0
+# A reader's own words (/follow) name what they most want: a story they match ranks above
+# any topic story of the same age and outlets (the topic term is worth at most TOPIC_WEIGHT).
+FOLLOW_WEIGHT = 2 * TOPIC_WEIGHT
 IDEAL_SUMMARY = 250  # characters; longer leads are not better, shorter ones say less
 FOLLOWS = "follows"  # the section of stories found by the reader's own keywords (/follow)
 
@@ -146,7 +150,8 @@ class StoryIndex:
     ) -> Digest:
         """The reader's digest: their topics in their order, best stories first, at most `limit`.
 
-        Stories found only by the reader's own phrases go to a last section, FOLLOWS.
+        Stories the reader's own phrases find go to the first section, FOLLOWS, and rank
+        above topic stories of the same age (FOLLOW_WEIGHT).
         """
         order = {topic: i for i, topic in enumerate(topics)}
         excluded = set(exclude)
@@ -158,6 +163,7 @@ class StoryIndex:
                 and (since is None or self.latest[story_id] >= since)
             )
 
+        followed: set[int] = set().union(*(self.phrase_ids.get(p, set()) for p in phrases))
         kept: list[tuple[str, Story]] = []
         seen: set[int] = set()
         lists = [self.by_topic.get(t, []) for t in topics]
@@ -169,16 +175,16 @@ class StoryIndex:
                 continue
             seen.add(story.id)
             mine = [t for t in story.topics if t in order]
-            best = max(mine, key=lambda t: (story.topics[t], -order[t])) if mine else FOLLOWS
+            if story.id in followed or not mine:
+                best = FOLLOWS
+            else:
+                best = max(mine, key=lambda t: (story.topics[t], -order[t]))
             kept.append((best, story))
-        candidates: set[int] = set().union(
-            *(self.ids.get(t, set()) for t in topics),
-            *(self.phrase_ids.get(p, set()) for p in phrases),
-        )
+        candidates: set[int] = followed.union(*(self.ids.get(t, set()) for t in topics))
         total = sum(1 for i in candidates if eligible(i))
         sections = [
             Section(topic, tuple(story for t, story in kept if t == topic))
-            for topic in (*topics, FOLLOWS)
+            for topic in (FOLLOWS, *topics)
             if any(t == topic for t, _ in kept)
         ]
         return Digest(tuple(sections), more=total - len(kept))
@@ -200,14 +206,14 @@ def build_digest(
 
 
 def rank(story: Story, topic: str, now: datetime) -> float:
+    """How high the story stands under `topic`; under FOLLOWS, a reader's own words found it."""
     hours = max((now - story.latest).total_seconds() / 3600, 0.0)
     recency = math.exp(-math.log(2) * hours / RECENCY_HALF_LIFE_HOURS)
-    relevance = min(story.topics.get(topic, 0.0) / TOPIC_SCORE_FULL, 1.0)
-    return (
-        SOURCES_WEIGHT * math.log2(1 + story.sources)
-        + RECENCY_WEIGHT * recency
-        + TOPIC_WEIGHT * relevance
-    )
+    if topic == FOLLOWS:
+        relevance_term = FOLLOW_WEIGHT
+    else:
+        relevance_term = TOPIC_WEIGHT * min(story.topics.get(topic, 0.0) / TOPIC_SCORE_FULL, 1.0)
+    return SOURCES_WEIGHT * math.log2(1 + story.sources) + RECENCY_WEIGHT * recency + relevance_term
 
 
 def _quality(article: StoryArticle) -> tuple[float, float]:

@@ -92,3 +92,25 @@ def test_stories_already_offered_stay_out_even_when_a_late_source_joins() -> Non
 def test_excluded_stories_are_skipped() -> None:
     pool = group_stories([article(1, 1, "a"), article(2, 2, "a")])
     assert build_digest(pool, ["russia"], now=NOW, limit=10, exclude=[2]).story_ids == [1]
+
+
+def test_a_story_the_readers_own_words_find_leads_the_digest() -> None:
+    """Seven topics full of equally fresh stories: the followed word's story still comes first."""
+    from bot.core.digest import FOLLOWS, StoryIndex
+
+    topics = ["russia", "iran", "gulf", "turkey", "economy", "energy", "sports"]
+    crowd = [article(n, n, f"outlet{n}", hours=1, **{topics[n % 7]: 10.0}) for n in range(1, 71)]
+    followed = article(100, 100, "small", hours=1, russia=2.0)
+    index = StoryIndex(group_stories([*crowd, followed]), NOW, {100: {"zangezur"}})
+    digest = index.digest(topics, limit=10, phrases=["zangezur"])
+    assert digest.sections[0].topic_id == FOLLOWS
+    assert digest.stories[0].id == 100
+    assert digest.more == 71 - 10
+
+
+def test_without_followed_words_nothing_changes_in_the_order() -> None:
+    from bot.core.digest import StoryIndex
+
+    stories = group_stories([article(1, 1, "a", hours=2), article(2, 2, "b", hours=1)])
+    digest = StoryIndex(stories, NOW, {1: {"word"}}).digest(["russia"], limit=5)
+    assert digest.story_ids == [2, 1]
