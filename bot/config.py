@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     chat_send_rate: float = Field(default=1, ge=0)  # messages a second to one private chat
     group_send_rate: float = Field(default=20, ge=0)  # messages a minute to one group/channel
     paid_broadcast_rate: float = Field(default=0, ge=0, le=1000)  # > 0: paid broadcasts
+    # Feeds and article pages on loopback/private/link-local addresses (tests, intranets).
+    allow_private_feeds: bool = False
 
     @field_validator("admin_ids", mode="before")
     @classmethod
