@@ -9,6 +9,8 @@ checks and dials the checked address; only the resolver and the socket layer are
 from __future__ import annotations
 
 import os
+import shutil
+import ssl
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import httpcore
 import pytest
+from aiohttp import web
 
 from bot.config import load_settings
 from bot.context import Services
@@ -278,6 +281,49 @@ async def test_a_name_is_resolved_once_per_connection_and_the_checked_address_di
         second = await fetch(client, public(feed_server, "/feed.xml"), limits=FAST)
     assert second.status == "private-address"  # the rebound answer is checked, never dialled
     assert network.dialled == [PUBLIC]
+
+
+async def test_https_keeps_the_name_for_sni_and_the_certificate_while_dialling_the_address(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=public.example",
+         "-addext", "subjectAltName=DNS:public.example"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts only this certificate
+    seen: dict[str, str | None] = {}
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    tls.sni_callback = lambda _socket, name, _context: seen.update(sni=name)
+
+    async def page(request: web.Request) -> web.Response:
+        seen["host"] = request.host
+        return web.Response(text=rss([sports_item()]), content_type="application/rss+xml")
+
+    app = web.Application()
+    app.router.add_get("/feed.xml", page)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=tls).start()
+    port = runner.addresses[0][1]
+    network = TestNetwork()
+    resolve = names({"public.example": [PUBLIC], "other.example": [PUBLIC]})
+    try:
+        async with new_client(FAST, resolve=resolve, network=network) as client:
+            good = await fetch(client, f"https://public.example:{port}/feed.xml", limits=FAST)
+            first = dict(seen)
+            wrong = await fetch(client, f"https://other.example:{port}/feed.xml", limits=FAST)
+    finally:
+        await runner.cleanup()
+    assert good.status == "ok", good.error
+    assert first == {"sni": "public.example", "host": f"public.example:{port}"}
+    assert network.dialled == [PUBLIC, PUBLIC]
+    assert wrong.status == "connect-failed" and "Hostname mismatch" in str(wrong.error)
 
 
 @pytest.mark.parametrize(
