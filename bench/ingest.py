@@ -110,7 +110,11 @@ async def pipeline(base: str, paths: list[str], database: Path) -> tuple[float, 
     from bot.context import Services
 
     services = await Services.create(
-        load_settings(database_path=database, feeds_file=database.parent / "none.toml")
+        load_settings(
+            database_path=database,
+            feeds_file=database.parent / "none.toml",
+            allow_private_feeds=True,  # the feed server is on 127.0.0.1
+        )
     )
     try:
         feeds = [(await services.feeds.add(f"{base}{p}"))[0] for p in paths]

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     paid_broadcast_rate: float = Field(default=0, ge=0, le=1000)  # > 0: paid broadcasts
     # The sender lease (bot/lease.py): renewed this often; tests shorten it.
     lease_heartbeat_seconds: float = Field(default=15, gt=0, le=60)
+    # Feeds and article pages on loopback/private/link-local addresses (tests, intranets).
+    allow_private_feeds: bool = False
 
     @field_validator("admin_ids", mode="before")
     @classmethod

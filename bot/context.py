@@ -69,7 +69,7 @@ class Services:
         feeds, articles = FeedRepository(db), ArticleRepository(db)
         chats, deliveries = ChatRepository(db), DeliveryRepository(db)
         stories, follows = StoryRepository(db), FollowRepository(db)
-        http = new_client()
+        http = new_client(allow_private=settings.allow_private_feeds)
         parser = parser_process()  # its process starts with the first feed to parse
         ingestor = Ingestor(
             feeds,

@@ -63,6 +63,7 @@ class FeedStatus(StrEnum):
     BAD_REDIRECT = "bad-redirect"
     TOO_MANY_REDIRECTS = "too-many-redirects"
     NETWORK_ERROR = "network-error"
+    PRIVATE_ADDRESS = "private-address"  # loopback, private, link-local…: not fetched (SSRF)
     GONE = "http-410"  # the publisher removed the feed: it is disabled
 
 

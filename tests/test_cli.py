@@ -13,6 +13,7 @@ from tests.paths import ROOT, seed_article
 
 def mujaz(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "FEEDS_FILE": "/dev/null"}
+    env["ALLOW_PRIVATE_FEEDS"] = "1"  # the feed server is on 127.0.0.1
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=120,

@@ -11,7 +11,7 @@ from tests.paths import ROOT
 
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {
     "BOT_TOKEN", "ADMIN_IDS", "DATABASE_PATH", "TELEGRAM_API_URL", "FEEDS_FILE",
-    "DEFAULT_TIMEZONE", "INGEST_INTERVAL_MINUTES"}}  # fmt: skip
+    "DEFAULT_TIMEZONE", "INGEST_INTERVAL_MINUTES", "ALLOW_PRIVATE_FEEDS"}}  # fmt: skip
 
 
 def mujaz(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -40,6 +40,7 @@ def test_defaults(clean_env: Path) -> None:
     assert settings.default_timezone == "Asia/Riyadh"
     assert settings.ingest_interval_minutes == 10
     assert settings.telegram_api_url == "https://api.telegram.org"
+    assert settings.allow_private_feeds is False  # feeds on private addresses are refused
 
 
 def test_env_file_is_read(clean_env: Path) -> None:

@@ -1,10 +1,12 @@
 """The full text of an article page, for feeds that carry only a teaser.
 
-The page is fetched through the same Fetcher as feeds (so the same size cap,
-timeouts, global cap and one-request-per-host rule hold) and its main text is
-drawn out by trafilatura, a maintained extractor that copes with Arabic pages.
-trafilatura lets some furniture through on plain-div pages (captions, "By …",
-"المصدر :"), so its output goes through the same line filter as feed text.
+The page is fetched through the same Fetcher as feeds, so the same size cap,
+timeouts, global cap and one-request-per-host rule hold, and a link or redirect
+that leads to a loopback, private or link-local address is refused (guard.py).
+Its main text is drawn out by trafilatura, a maintained extractor that copes
+with Arabic pages. trafilatura lets some furniture through on plain-div pages
+(captions, "By …", "المصدر :"), so its output goes through the same line filter
+as feed text.
 
 Which pages are fetched is the feed's `full_text` setting: "auto" fetches only
 when the feed's text is short and the page is on the feed's own site, "on"
@@ -19,7 +21,7 @@ from dataclasses import replace
 
 from bot.core.urls import same_site
 from bot.ingest.fetch import PAGE_TYPES, Fetcher, FetchLimits
-from bot.models import FullText
+from bot.models import FeedStatus, FullText
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,10 @@ class PageExtractor:
         """The page's main text, one paragraph per line; None when it cannot be had."""
         result = await self.fetcher.fetch(url, accept=PAGE_TYPES, limits=self.limits)
         if not result.ok:
-            log.info("article page %s: %s", url, result.status)
+            if result.status == FeedStatus.PRIVATE_ADDRESS:  # a link aimed inside: say so
+                log.warning("article page %s: %s", url, result.error)
+            else:
+                log.info("article page %s: %s", url, result.status)
             return None
         media = result.headers.get("content-type", "").split(";")[0].strip().lower()
         if media not in _HTML_TYPES:

@@ -10,6 +10,12 @@
   stacked Content-Encoding is refused; a Content-Length over the cap is refused
   before a byte is read.
 - At most `concurrency` requests run at once, and one at a time per host.
+- Only public addresses are reached, at every hop of a redirect chain: the client's
+  connections go through guard.py, which resolves each host once, refuses it if any
+  of its addresses is loopback, private, link-local… (status `private-address`, and
+  a permanent redirect there does not move the feed), and connects to the very
+  address it checked, so DNS rebinding cannot slip past. `ALLOW_PRIVATE_FEEDS=1`
+  lifts the refusal.
 
 Every outcome is a FetchResult with a short kebab status; nothing raises.
 """
@@ -24,10 +30,18 @@ from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
+import httpcore
 import httpx
 
 from bot.core.urls import host_of, is_web_url
 from bot.ingest.decode import BoundedBody, EncodingRefused, TooLarge
+from bot.ingest.guard import (
+    GuardedBackend,
+    GuardedTransport,
+    PrivateAddress,
+    Resolve,
+    system_resolve,
+)
 from bot.models import FeedStatus, http_status
 
 USER_AGENT = (
@@ -72,16 +86,25 @@ class FetchResult:
         return self.status == FeedStatus.OK
 
 
-def new_client(limits: FetchLimits | None = None) -> httpx.AsyncClient:
-    """The shared client: our User-Agent, per-read timeouts, gzip/brotli, no auto-redirects."""
+def new_client(
+    limits: FetchLimits | None = None,
+    *,
+    allow_private: bool = False,
+    resolve: Resolve = system_resolve,
+    network: httpcore.AsyncNetworkBackend | None = None,
+) -> httpx.AsyncClient:
+    """The shared client: our User-Agent, per-read timeouts, gzip/brotli, no auto-redirects,
+    public addresses only unless `allow_private` (`resolve` and `network`: see guard.py)."""
     limits = limits or FetchLimits()
+    backend = GuardedBackend(allow_private=allow_private, resolve=resolve, network=network)
+    pool = httpx.Limits(max_connections=limits.concurrency, max_keepalive_connections=20)
     return httpx.AsyncClient(
         headers={"User-Agent": USER_AGENT, "Accept": FEED_TYPES},
         timeout=httpx.Timeout(
             limits.read_timeout, connect=limits.connect_timeout, pool=limits.total_timeout
         ),
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=limits.concurrency, max_keepalive_connections=20),
+        transport=GuardedTransport(backend, pool),
     )
 
 
@@ -150,6 +173,8 @@ async def fetch(
     try:
         async with asyncio.timeout(limits.total_timeout):
             result = await _follow(client, url, headers, limits)
+    except PrivateAddress as exc:  # raised at connect time, at whichever hop led there
+        result = _failed(current, FeedStatus.PRIVATE_ADDRESS, str(exc))
     except TimeoutError:
         result = _failed(
             current, FeedStatus.TIMEOUT, f"no complete answer within {limits.total_timeout:g} s"

@@ -27,7 +27,9 @@ MINUTE = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)  # the reader's digest time (
 
 
 async def prepare(db: Path, feed_server: FeedServer) -> None:
-    services = await Services.create(load_settings(database_path=db, bot_token=None))
+    services = await Services.create(
+        load_settings(database_path=db, bot_token=None, allow_private_feeds=True)
+    )
     try:
         feed, _ = await services.feeds.add(feed_server.serve("/news.xml", rss([seed_item()])))
         await services.ingestor.run([feed])
@@ -48,6 +50,7 @@ async def start(api: FakeBotAPI, db: Path, clock_start: datetime) -> asyncio.sub
         "TELEGRAM_API_URL": api.url,
         "DATABASE_PATH": str(db),
         "FEEDS_FILE": "/dev/null",
+        "ALLOW_PRIVATE_FEEDS": "1",  # the feed server is on 127.0.0.1
         "MUJAZ_TEST_CLOCK_START": clock_start.isoformat(),
         "MUJAZ_TEST_TICK": "0.3",
     }

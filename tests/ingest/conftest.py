@@ -32,7 +32,11 @@ def fixture(name: str) -> bytes:
 @pytest.fixture
 async def services(tmp_path: Path) -> AsyncIterator[Services]:
     services = await Services.create(
-        load_settings(database_path=tmp_path / "t.db", feeds_file=tmp_path / "none.toml")
+        load_settings(
+            database_path=tmp_path / "t.db",
+            feeds_file=tmp_path / "none.toml",
+            allow_private_feeds=True,  # the feed server is on 127.0.0.1
+        )
     )
     try:
         yield services

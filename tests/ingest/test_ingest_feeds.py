@@ -17,7 +17,9 @@ from tests.paths import SHARED_FEEDS
 
 @pytest.fixture
 async def services(tmp_path: Path) -> AsyncIterator[Services]:
-    services = await Services.create(load_settings(database_path=tmp_path / "t.db"))
+    services = await Services.create(
+        load_settings(database_path=tmp_path / "t.db", allow_private_feeds=True)
+    )
     try:
         yield services
     finally:

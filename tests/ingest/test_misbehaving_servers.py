@@ -165,7 +165,7 @@ async def test_one_request_at_a_time_per_host_within_a_global_cap(
     feed_server._send = counting  # type: ignore[method-assign]
     for n in range(6):
         feed_server.serve(f"/f{n}.xml", "<rss version='2.0'><channel/></rss>")
-    async with new_client(FAST) as client:
+    async with new_client(FAST, allow_private=True) as client:
         fetcher = Fetcher(client, FetchLimits(concurrency=4))
         same_host = [fetcher.fetch(feed_server.url(f"/f{n}.xml")) for n in range(6)]
         results = await asyncio.gather(*same_host)
