@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli_feeds import add_parser as add_feeds_parser
 from bot.config import TEMPLATES_DIR, Settings, load_settings
+from bot.core.secrets import redact
 from bot.errors import ConfigError, LeaseHeld, MujazError
 
 if TYPE_CHECKING:
@@ -93,8 +94,17 @@ def _duration(text: str) -> timedelta:
     return timedelta(**{unit: int(match.group(1))})
 
 
+class _RedactingFormatter(logging.Formatter):
+    """Every line, tracebacks included, with bot tokens hidden (library messages carry URLs)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
 def _logging(level: int = logging.INFO) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 

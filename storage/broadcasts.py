@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.core.secrets import redact
 from bot.models import DeliveryStatus
 from storage.db import Database, from_db_time
 
@@ -169,7 +170,10 @@ class BroadcastRepository:
                 await conn.executemany(
                     "UPDATE broadcast_recipients SET status = ?, error = ?, updated_at = ?"
                     " WHERE broadcast_id = ? AND chat_id = ?",
-                    [(r.status, r.error, now, broadcast_id, r.chat_id) for r in results],
+                    [
+                        (r.status, redact(r.error or "") or None, now, broadcast_id, r.chat_id)
+                        for r in results
+                    ],
                 )
                 blocked = [(now, r.chat_id) for r in results if r.status == DeliveryStatus.BLOCKED]
                 if blocked:

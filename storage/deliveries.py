@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from bot.core.secrets import redact
 from bot.models import DigestKind
 from storage.db import Database
 
@@ -66,7 +67,7 @@ class DeliveryRepository:
         await self.db.execute(
             "UPDATE deliveries SET status = ?, messages = ?, error = ?, updated_at = ?"
             " WHERE id = ?",
-            (status, messages, error, self.db.now(), delivery_id),
+            (status, messages, redact(error) if error else None, self.db.now(), delivery_id),
         )
 
     async def finish(

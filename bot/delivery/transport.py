@@ -18,6 +18,8 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.core.secrets import redact
+
 _DEFAULT = BaseRequest.DEFAULT_NONE
 
 
@@ -79,9 +81,13 @@ class AiohttpRequest(BaseRequest):
         connect = self._connect_timeout if connect_timeout is _DEFAULT else connect_timeout
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            # Never redirected: Telegram does not redirect, and a redirect elsewhere would
+            # carry the token in its URL (and into error texts).
+            async with self._session.request(
+                method, url, data=data, timeout=timeout, allow_redirects=False
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+            raise NetworkError(redact(f"aiohttp.{type(exc).__name__}: {exc}")) from None
