@@ -6,19 +6,18 @@ from __future__ import annotations
 import asyncio
 import copy
 import inspect
-import itertools
 import time
 from collections.abc import Callable
 
 from ..telegram_html import utf16_len
 from .commands import Commands
 from .files import FileStore
-from .limits import Limits, RateLimit
+from .limits import Limits
 from .messages import Messages, public
 from .protocol import JSONDict, UploadedFile
 from .server import Server
 from .updates import Updates
-from .users import MEMBER_STATUSES, Directory
+from .users import Directory
 
 
 class FakeBotAPI:
@@ -43,7 +42,6 @@ class FakeBotAPI:
         self._updates = Updates()
         self._messages = Messages(self._directory, self._limits, self._files)
         self._commands = Commands(self._directory)
-        self._query_ids = itertools.count(4_000_000_000_001)
         self._server = Server(
             token,
             {
@@ -79,6 +77,14 @@ class FakeBotAPI:
         self.commands = self._commands.commands
         self.throttled = self._limits.throttled
         self.counted = self._limits.counted
+
+        # What tests set up, done by the part it concerns.
+        self.add_chat = self._directory.add_chat
+        self.set_member_status = self._directory.set_member_status
+        self.block = self._limits.block
+        self.unblock = self._limits.unblock
+        self.fail_next = self._limits.fail_next
+        self.set_rate_limits = self._limits.set_rate_limits
 
     @property
     def url(self) -> str:
@@ -209,13 +215,12 @@ class FakeBotAPI:
         first_name = known.get("first_name", "User")
         user = self._directory.remember_user(user_id, first_name, language_code)
         query: JSONDict = {
-            "id": str(next(self._query_ids)),
+            "id": self._messages.open_query(),
             "from": dict(user),
             "message": public(current),
             "chat_instance": str(abs(chat_id) * 7919 + 13),
             "data": data,
         }
-        self._messages.open_queries.add(query["id"])
         self._updates.queue({"callback_query": copy.deepcopy(query)})
         return query
 
@@ -224,32 +229,6 @@ class FakeBotAPI:
         chat = self._directory.chats.get(message["chat"]["id"])
         if chat is None or chat.messages.pop(message["message_id"], None) is None:
             raise ValueError(f"message {message['message_id']} is not in its chat")
-
-    def add_chat(
-        self,
-        chat_id: int,
-        chat_type: str = "private",
-        title: str | None = None,
-        *,
-        username: str | None = None,
-        is_forum: bool = False,
-    ) -> None:
-        """Makes a chat known without a message from it, e.g. a channel the bot posts to.
-
-        ``username`` lets getChat find it as "@username"; ``is_forum`` makes a supergroup
-        with topic threads (see ``user_sends(thread_id=...)``).
-        """
-        chat = self._directory.make_chat(chat_id, chat_type, title=title, first_name=title)
-        chat.username = username
-        chat.is_forum = is_forum
-
-    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
-        """Sets what getChatMember / getChatAdministrators report for ``user_id``."""
-        if status not in MEMBER_STATUSES:
-            raise ValueError(f"unsupported member status {status!r}")
-        if user_id not in self._directory.users:
-            self._directory.remember_user(user_id, "User", None)
-        self._directory.members[(chat_id, user_id)] = status
 
     # ==== what the bot did =======================================================================
 
@@ -302,59 +281,6 @@ class FakeBotAPI:
         return (
             "last requests:\n  " + ("\n  ".join(recent) or "(none)") + "\n"
             "rejected:\n  " + ("\n  ".join(rejected) or "(none)")
-        )
-
-    # ==== failures on demand =====================================================================
-
-    def block(self, chat_id: int) -> None:
-        """From now on, sends to the chat fail with 403, as when a user blocks the bot."""
-        self._limits.block(chat_id)
-
-    def unblock(self, chat_id: int) -> None:
-        self._limits.unblock(chat_id)
-
-    def fail_next(
-        self,
-        method: str,
-        *,
-        error_code: int,
-        description: str,
-        retry_after: float | None = None,
-        migrate_to_chat_id: int | None = None,
-        chat_id: int | None = None,
-        times: int = 1,
-    ) -> None:
-        """The next ``times`` calls of ``method`` (only those to ``chat_id`` if given) fail.
-
-        429 always carries ``parameters.retry_after`` (default 1), as Telegram's does, so PTB
-        raises RetryAfter. ``migrate_to_chat_id`` makes PTB raise ChatMigrated.
-        """
-        self._limits.fail_next(
-            method,
-            error_code=error_code,
-            description=description,
-            retry_after=retry_after,
-            migrate_to_chat_id=migrate_to_chat_id,
-            chat_id=chat_id,
-            times=times,
-        )
-
-    def set_rate_limits(
-        self,
-        *,
-        overall: RateLimit | None = None,
-        private_chat: RateLimit | None = None,
-        retry_unit: float = 1.0,
-    ) -> None:
-        """Answers 429 with ``retry_after`` like Telegram when sends go over these limits.
-
-        Counted are sends (sendMessage, copyMessage, sendPhoto) that reach the limit check,
-        refused ones (403, chat not found) included. ``retry_after`` is the wait until the
-        window has room, rounded up to ``retry_unit`` seconds: Telegram says whole seconds
-        (1.0); a test that scales time down tenfold passes 0.1. None switches a limit off.
-        """
-        self._limits.set_rate_limits(
-            overall=overall, private_chat=private_chat, retry_unit=retry_unit
         )
 
 

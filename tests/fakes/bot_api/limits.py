@@ -94,6 +94,7 @@ class Limits:
     # ==== blocks =================================================================================
 
     def block(self, chat_id: int) -> None:
+        """From now on, sends to the chat fail with 403, as when a user blocks the bot."""
         self._blocked.add(chat_id)
 
     def unblock(self, chat_id: int) -> None:
@@ -112,11 +113,16 @@ class Limits:
         *,
         error_code: int,
         description: str,
-        retry_after: float | None,
-        migrate_to_chat_id: int | None,
-        chat_id: int | None,
-        times: int,
+        retry_after: float | None = None,
+        migrate_to_chat_id: int | None = None,
+        chat_id: int | None = None,
+        times: int = 1,
     ) -> None:
+        """The next ``times`` calls of ``method`` (only those to ``chat_id`` if given) fail.
+
+        429 always carries ``parameters.retry_after`` (default 1), as Telegram's does, so PTB
+        raises RetryAfter. ``migrate_to_chat_id`` makes PTB raise ChatMigrated.
+        """
         if error_code == 429 and retry_after is None:
             match = re.search(r"retry after (\d+)", description)
             retry_after = int(match.group(1)) if match else 1
@@ -127,8 +133,20 @@ class Limits:
         )
 
     def set_rate_limits(
-        self, *, overall: RateLimit | None, private_chat: RateLimit | None, retry_unit: float
+        self,
+        *,
+        overall: RateLimit | None = None,
+        private_chat: RateLimit | None = None,
+        retry_unit: float = 1.0,
     ) -> None:
+        """Answers 429 with ``retry_after`` like Telegram when sends go over these limits.
+
+        ``private_chat`` applies to each private chat (a positive chat id) on its own. Counted
+        are sends (sendMessage, copyMessage, sendPhoto) that reach the limit check, refused
+        ones (403, chat not found) included. ``retry_after`` is the wait until the window has
+        room, rounded up to ``retry_unit`` seconds: Telegram says whole seconds (1.0); a test
+        that scales time down tenfold passes 0.1. None switches a limit off.
+        """
         self._overall = _SlidingWindow(overall) if overall else None
         self._private_chat = private_chat
         self._chat_windows = {}

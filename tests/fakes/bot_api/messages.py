@@ -5,6 +5,7 @@ then whether the chat blocked the bot."""
 from __future__ import annotations
 
 import copy
+import itertools
 import time
 
 from ..telegram_html import FormattedText, utf16_len
@@ -60,7 +61,14 @@ class Messages:
         self.callback_answers: list[JSONDict] = []
         self.chat_actions: list[tuple[int, str]] = []
         # Ids of callback queries a user made that the bot hasn't answered yet.
-        self.open_queries: set[str] = set()
+        self._open_queries: set[str] = set()
+        self._query_ids = itertools.count(4_000_000_000_001)
+
+    def open_query(self) -> str:
+        """A new callback query id, which answerCallbackQuery then accepts once."""
+        query_id = str(next(self._query_ids))
+        self._open_queries.add(query_id)
+        return query_id
 
     # ==== Bot API methods ========================================================================
 
@@ -154,11 +162,11 @@ class Messages:
 
     async def answer_callback_query(self, params: JSONDict) -> bool:
         query_id = params.get("callback_query_id")
-        if query_id not in self.open_queries:
+        if query_id not in self._open_queries:
             raise ApiError(400, QUERY_INVALID)
         if utf16_len(str(params.get("text") or "")) > MAX_CALLBACK_ANSWER_LENGTH:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
-        self.open_queries.discard(str(query_id))
+        self._open_queries.discard(str(query_id))
         self.callback_answers.append(dict(params))
         return True
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .protocol import ApiError, JSONDict
 
 _CHAT_TYPES = frozenset({"private", "group", "supergroup", "channel"})
-MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "left", "kicked"})
+_MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "left", "kicked"})
 
 
 @dataclass
@@ -82,6 +82,32 @@ class Directory:
         chat.title = title if chat_type != "private" else None
         chat.first_name = first_name if chat_type == "private" else None
         return chat
+
+    def add_chat(
+        self,
+        chat_id: int,
+        chat_type: str = "private",
+        title: str | None = None,
+        *,
+        username: str | None = None,
+        is_forum: bool = False,
+    ) -> None:
+        """Makes a chat known without a message from it, e.g. a channel the bot posts to.
+
+        ``username`` lets getChat find it as "@username"; ``is_forum`` makes a supergroup
+        with topic threads (see ``FakeBotAPI.user_sends(thread_id=...)``).
+        """
+        chat = self.make_chat(chat_id, chat_type, title=title, first_name=title)
+        chat.username = username
+        chat.is_forum = is_forum
+
+    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
+        """Sets what getChatMember / getChatAdministrators report for ``user_id``."""
+        if status not in _MEMBER_STATUSES:
+            raise ValueError(f"unsupported member status {status!r}")
+        if user_id not in self.users:
+            self.remember_user(user_id, "User", None)
+        self.members[(chat_id, user_id)] = status
 
     def chat(self, params: JSONDict, key: str = "chat_id") -> Chat:
         """The chat a request names, or Telegram's 400 for an empty or unknown one."""
