@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -197,6 +197,18 @@ async def test_length_limit_counts_utf16_units_after_parsing(
 async def test_empty_after_parsing_is_rejected(api: FakeBotAPI, bot: Bot, text: str) -> None:
     with bad_request("message text is empty"):
         await bot.send_message(USER, text, parse_mode=ParseMode.HTML)
+
+
+async def test_what_the_fake_does_not_model_is_refused_not_ignored(
+    api: FakeBotAPI, bot: Bot
+) -> None:
+    """The bot writes HTML and never quotes: Markdown or a reply would go unchecked here, so
+    the fake refuses them instead of passing a message Telegram might refuse."""
+    with bad_request("unsupported parse_mode"):
+        await bot.send_message(USER, "*hi*", parse_mode=ParseMode.MARKDOWN_V2)
+    with bad_request("replies are not supported by the fake Bot API"):
+        await bot.send_message(USER, "hi", reply_parameters=ReplyParameters(1))
+    assert api.messages_to(USER) == []
 
 
 # ==== chats and failures =======================================================================
