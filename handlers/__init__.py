@@ -12,6 +12,7 @@ from telegram.ext import (
 
 from bot.context import MujazApp
 from handlers import admin, broadcast, chats, feeds, follows, settings, topics, user
+from handlers.addressing import ADDRESSED_ELSEWHERE, ADDRESSED_TO_US
 from handlers.callbacks import DropBroadcast, SendBroadcast, ToggleTopic, TopicsDone, pattern
 from handlers.errors import on_error
 
@@ -73,16 +74,24 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
         "here": chats.here,
         "channel": chats.channel,
     }
+    # Commands run from new messages only: an edit of an old message into "/removefeed 1"
+    # runs nothing, and a channel's own posts are no commands to us.
+    new_message = filters.UpdateType.MESSAGE
     for name, callback in commands.items():
-        app.add_handler(CommandHandler(name, callback))
+        app.add_handler(CommandHandler(name, callback, filters=new_message))
     is_admin = filters.User(user_id=admin_ids, allow_empty=False)
     for name, callback in ADMIN_COMMANDS.items():
-        app.add_handler(CommandHandler(name, callback, filters=is_admin))
+        app.add_handler(CommandHandler(name, callback, filters=new_message & is_admin))
     topic_buttons = pattern(ToggleTopic, TopicsDone)
     app.add_handler(CallbackQueryHandler(topics.on_button, pattern=topic_buttons))
     broadcast_buttons = pattern(SendBroadcast, DropBroadcast)
     app.add_handler(CallbackQueryHandler(broadcast.on_button, pattern=broadcast_buttons))
     app.add_handler(CallbackQueryHandler(user.unknown_button))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
-    app.add_handler(MessageHandler(filters.COMMAND, user.unknown_command))
+    # An unknown command gets an answer in a private chat; in a group only when it names us
+    # (/x@mujaz_bot): there, "/start@otherbot" and other bots' commands are none of ours.
+    unknown = filters.COMMAND & new_message & ~ADDRESSED_ELSEWHERE
+    app.add_handler(
+        MessageHandler(unknown & (filters.ChatType.PRIVATE | ADDRESSED_TO_US), user.unknown_command)
+    )
     app.add_error_handler(on_error)

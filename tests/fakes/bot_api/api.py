@@ -179,6 +179,39 @@ class FakeBotAPI:
         self._updates.queue({"message": copy.deepcopy(message)})
         return copy.deepcopy(message)
 
+    def user_edits(self, message: JSONDict, text: str) -> JSONDict:
+        """Queues an ``edited_message`` Update: the earlier ``message`` now reads ``text``."""
+        chat = self._directory.chats[message["chat"]["id"]]
+        stored = chat.messages[message["message_id"]]
+        stored["text"] = text
+        stored["edit_date"] = int(time.time())
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            stored["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
+            ]
+        self._updates.queue({"edited_message": copy.deepcopy(stored)})
+        return copy.deepcopy(stored)
+
+    def channel_posts(self, chat_id: int, text: str) -> JSONDict:
+        """Queues a ``channel_post`` Update: a post in a channel the bot is in (no sender user)."""
+        chat = self._directory.chats[chat_id]
+        if chat.type != "channel":
+            raise ValueError(f"chat {chat_id} is a {chat.type} chat, not a channel")
+        post: JSONDict = {
+            "message_id": chat.next_message_id(),
+            "sender_chat": chat.as_json(),
+            "chat": chat.as_json(),
+            "date": int(time.time()),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            post["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
+        chat.messages[post["message_id"]] = post
+        self._updates.queue({"channel_post": copy.deepcopy(post)})
+        return copy.deepcopy(post)
+
     def user_presses(
         self,
         user_id: int,
@@ -244,7 +277,7 @@ class FakeBotAPI:
         return [
             copy.deepcopy(message)
             for message in chat.messages.values()
-            if message["from"]["id"] == self.bot_id
+            if message.get("from", {}).get("id") == self.bot_id
         ]
 
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
