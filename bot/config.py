@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     chat_send_rate: float = Field(default=1, ge=0)  # messages a second to one private chat
     group_send_rate: float = Field(default=20, ge=0)  # messages a minute to one group/channel
     paid_broadcast_rate: float = Field(default=0, ge=0, le=1000)  # > 0: paid broadcasts
+    # A chat sending more commands than this in FLOOD_SECONDS is told to slow down (bot/flood.py).
+    flood_commands: int = Field(default=10, ge=1, le=1000)
+    flood_seconds: float = Field(default=10, gt=0, le=3600)
     # The sender lease (bot/lease.py): renewed this often; tests shorten it.
     lease_heartbeat_seconds: float = Field(default=15, gt=0, le=60)
     # Feeds and article pages on loopback/private/link-local addresses (tests, intranets).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from bot.core.topics import Catalog, Classifier
 from bot.delivery.broadcast import BroadcastService, concurrency_for
 from bot.delivery.digests import DigestService
 from bot.delivery.outbox import Ticket
+from bot.flood import FloodGuard
 from bot.ingest.fetch import new_client
 from bot.ingest.manage import FeedManager
 from bot.ingest.parse import parser_process
@@ -49,6 +51,7 @@ class Services:
     follows: FollowRepository
     stats: StatsRepository
     admins: ChatAdmins
+    flood: FloodGuard
     catalog: Catalog
     classifier: Classifier
     renderer: Renderer
@@ -99,6 +102,9 @@ class Services:
             follows=follows,
             stats=StatsRepository(db),
             admins=ChatAdmins(clock),
+            flood=FloodGuard(
+                time.monotonic, limit=settings.flood_commands, window=settings.flood_seconds
+            ),
             digests=DigestService(chats, stories, deliveries, renderer, catalog, clock, follows),
             broadcasts=BroadcastService(
                 BroadcastRepository(db),

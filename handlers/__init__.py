@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.context import MujazApp
-from handlers import admin, broadcast, chats, feeds, follows, settings, topics, user
+from handlers import (
+    admin,
+    broadcast,
+    chats,
+    feeds,
+    flood_gate,
+    follows,
+    settings,
+    topics,
+    user,
+)
 from handlers.addressing import ADDRESSED_ELSEWHERE, ADDRESSED_TO_US
 from handlers.callbacks import DropBroadcast, SendBroadcast, ToggleTopic, TopicsDone, pattern
 from handlers.errors import on_error
@@ -52,6 +64,10 @@ ADMIN_COMMANDS = {
 
 
 def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
+    """Every handler. A flooding chat is held back first (group -1); the others run as tasks
+    (block=False), so a reply waiting out its chat's pace holds no update slot: one chat's
+    flood never delays another chat's answer."""
+    app.add_handler(TypeHandler(Update, flood_gate.hold_back), group=-1)
     commands = {
         "start": user.start,
         "help": user.help_command,
@@ -78,20 +94,26 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     # runs nothing, and a channel's own posts are no commands to us.
     new_message = filters.UpdateType.MESSAGE
     for name, callback in commands.items():
-        app.add_handler(CommandHandler(name, callback, filters=new_message))
+        app.add_handler(CommandHandler(name, callback, filters=new_message, block=False))
     is_admin = filters.User(user_id=admin_ids, allow_empty=False)
     for name, callback in ADMIN_COMMANDS.items():
-        app.add_handler(CommandHandler(name, callback, filters=new_message & is_admin))
+        app.add_handler(CommandHandler(name, callback, filters=new_message & is_admin, block=False))
     topic_buttons = pattern(ToggleTopic, TopicsDone)
-    app.add_handler(CallbackQueryHandler(topics.on_button, pattern=topic_buttons))
+    app.add_handler(CallbackQueryHandler(topics.on_button, pattern=topic_buttons, block=False))
     broadcast_buttons = pattern(SendBroadcast, DropBroadcast)
-    app.add_handler(CallbackQueryHandler(broadcast.on_button, pattern=broadcast_buttons))
-    app.add_handler(CallbackQueryHandler(user.unknown_button))
+    app.add_handler(
+        CallbackQueryHandler(broadcast.on_button, pattern=broadcast_buttons, block=False)
+    )
+    app.add_handler(CallbackQueryHandler(user.unknown_button, block=False))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     # An unknown command gets an answer in a private chat; in a group only when it names us
     # (/x@mujaz_bot): there, "/start@otherbot" and other bots' commands are none of ours.
     unknown = filters.COMMAND & new_message & ~ADDRESSED_ELSEWHERE
     app.add_handler(
-        MessageHandler(unknown & (filters.ChatType.PRIVATE | ADDRESSED_TO_US), user.unknown_command)
+        MessageHandler(
+            unknown & (filters.ChatType.PRIVATE | ADDRESSED_TO_US),
+            user.unknown_command,
+            block=False,
+        )
     )
     app.add_error_handler(on_error)

@@ -17,8 +17,15 @@ ADMIN, STRANGER = 42, 77
 async def test_a_stranger_sending_every_admin_command_only_gets_the_unknown_reply(
     fake_bot_api: FakeBotAPI, tmp_path: Path, feed_server: FeedServer
 ) -> None:
-    # Some thirty replies to one chat: its pace (one a second after a burst) is not tested here.
-    bot = await start_bot(fake_bot_api, tmp_path, admin_ids=frozenset({ADMIN}), chat_send_rate=0)
+    # Some thirty commands and replies in one chat: its pace (one a second after a burst) and
+    # the flood guard (tests/hostile/test_command_flood.py) are not tested here.
+    bot = await start_bot(
+        fake_bot_api,
+        tmp_path,
+        admin_ids=frozenset({ADMIN}),
+        chat_send_rate=0,
+        flood_commands=1000,
+    )
     try:
         await seed_chats(bot.services.db, range(1, 11))
         known_to_telegram(fake_bot_api, range(1, 11))
