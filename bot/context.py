@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +18,7 @@ from bot.delivery.digests import DigestService
 from bot.delivery.outbox import Ticket
 from bot.ingest.fetch import new_client
 from bot.ingest.manage import FeedManager
-from bot.ingest.parse import parser_process
+from bot.ingest.parse_worker import ParserPool, warn_if_expat_is_old
 from bot.ingest.pipeline import Ingestor
 from bot.ingest.timing import Timing
 from storage.articles import ArticleRepository
@@ -51,7 +49,7 @@ class Services:
     classifier: Classifier
     renderer: Renderer
     http: httpx.AsyncClient
-    parser: ProcessPoolExecutor
+    parser: ParserPool
     ingestor: Ingestor
     feed_manager: FeedManager
     digests: DigestService
@@ -68,7 +66,8 @@ class Services:
         chats, deliveries = ChatRepository(db), DeliveryRepository(db)
         stories, follows = StoryRepository(db), FollowRepository(db)
         http = new_client()
-        parser = parser_process()  # its process starts with the first feed to parse
+        warn_if_expat_is_old()
+        parser = ParserPool()  # its process starts with the first feed to parse
         ingestor = Ingestor(
             feeds,
             articles,
@@ -109,7 +108,7 @@ class Services:
     async def close(self) -> None:
         await self.broadcasts.close()
         await self.http.aclose()
-        await asyncio.to_thread(self.parser.shutdown, wait=True, cancel_futures=True)
+        await self.parser.close()
         await self.db.close()
 
 

@@ -63,6 +63,9 @@ class FeedStatus(StrEnum):
     BAD_REDIRECT = "bad-redirect"
     TOO_MANY_REDIRECTS = "too-many-redirects"
     NETWORK_ERROR = "network-error"
+    HOSTILE_DTD = "refused-dtd"  # entity declarations that could crash or flood the parser
+    PARSER_CRASHED = "parser-crashed"  # the parser process died on this feed; it is restarted
+    PARSE_TIMEOUT = "parse-timeout"  # parsing outlasted its bound; the process is replaced
     GONE = "http-410"  # the publisher removed the feed: it is disabled
 
 

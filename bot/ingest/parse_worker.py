@@ -1,0 +1,159 @@
+"""The parser's process: one feed at a time, replaced when a feed kills it or hangs it.
+
+feedparser runs in one worker process forked from a forkserver that has the
+parser loaded, so its work neither slows the bot's replies nor waits for them.
+A feed may still crash that process (expat before 2.7.0 overflows its stack on
+a deep entity chain; dtd.py refuses those, but the principle stands) or keep
+it busy for ever. ParserPool hands the worker one feed at a time, so a dead or
+stuck worker is always the fault of the feed it was given: that feed fails
+with `parser-crashed` or `parse-timeout`, the worker is replaced, and the next
+feed parses in a fresh one.
+
+The worker must not outlive the bot. Each worker holds the write end of the
+forkserver's "alive" pipe, so the forkserver, which exits when every holder is
+gone, waits for the worker; and the worker, blocked on a queue whose write end
+it holds itself, would wait for ever. So the worker watches the bot: a thread
+waits on multiprocessing's parent sentinel (a pipe only the bot holds open)
+and exits the process when it closes; the forkserver then follows. The worker
+also asks Linux to kill it if its own parent, the forkserver, dies first.
+A worker stuck inside C code that keeps the interpreter lock cannot run its
+watch thread, and goes only when that call returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import logging
+import multiprocessing
+import os
+import pyexpat
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import wait
+
+from bot.ingest.parse import ParsedFeed, ParseFailed, parse_sync
+from bot.models import FeedStatus
+
+log = logging.getLogger(__name__)
+
+PARSE_TIMEOUT = 30.0  # seconds one feed may keep the parser busy
+# expat 2.7.0 fixed the stack overflow on deep entity nesting (CVE-2024-8176).
+FIXED_EXPAT = (2, 7, 0)
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+ParseFunction = Callable[..., ParsedFeed]  # parse_sync's signature: (body, *, url, headers)
+
+
+class ParserPool:
+    """The worker process that parses feeds; `parse` is the one way in."""
+
+    def __init__(
+        self, *, timeout: float = PARSE_TIMEOUT, target: ParseFunction = parse_sync
+    ) -> None:
+        # `target` runs in the worker and must be importable there; tests pass one
+        # that crashes or hangs on a given body.
+        self.timeout = timeout
+        self.restarts = 0  # workers replaced after a crash or a timeout
+        self._target = target
+        self._executor: ProcessPoolExecutor | None = None
+        self._turn = asyncio.Lock()  # one feed in the worker at a time: a failure is its own
+
+    async def parse(
+        self, body: bytes, *, url: str, headers: dict[str, str] | None = None
+    ) -> ParsedFeed:
+        """The parsed feed; ParseFailed when it is refused, or kills or outlasts the worker."""
+        async with self._turn:
+            executor = self._running()
+            future = executor.submit(self._target, body, url=url, headers=headers)
+            try:
+                async with asyncio.timeout(self.timeout):
+                    return await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                self._replace(executor)
+                log.error("the parser process died parsing %s; a new one takes over", url)
+                raise ParseFailed(
+                    FeedStatus.PARSER_CRASHED,
+                    "the parser process crashed on this feed and was restarted",
+                ) from None
+            except TimeoutError:
+                self._replace(executor, kill=True)
+                log.error(
+                    "parsing %s took over %g s; the parser process was replaced", url, self.timeout
+                )
+                raise ParseFailed(
+                    FeedStatus.PARSE_TIMEOUT,
+                    f"parsing took longer than {self.timeout:g} s; the parser was restarted",
+                ) from None
+            except asyncio.CancelledError:
+                if not future.done():  # left running, it would eat the next feed's time
+                    self._replace(executor, kill=True)
+                raise
+
+    def pids(self) -> list[int]:
+        """The worker's process id, once it has started (for tests and diagnostics)."""
+        executor = self._executor
+        if executor is None:
+            return []
+        return list(getattr(executor, "_processes", None) or {})
+
+    async def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+
+    def _running(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["bot.ingest.parse", __name__])
+            self._executor = ProcessPoolExecutor(
+                max_workers=1, mp_context=context, initializer=_leave_with_the_bot
+            )
+        return self._executor
+
+    def _replace(self, executor: ProcessPoolExecutor, *, kill: bool = False) -> None:
+        """Drop `executor` (killing its worker first if asked); the next parse starts anew."""
+        if self._executor is executor:
+            self._executor = None
+        self.restarts += 1
+        if kill:
+            # ProcessPoolExecutor has no way to stop a busy worker before Python 3.14.
+            for process in list((getattr(executor, "_processes", None) or {}).values()):
+                process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _leave_with_the_bot() -> None:
+    """The worker's initializer: exit when the bot or the forkserver is gone."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    bot = multiprocessing.parent_process()
+    if bot is None:
+        return
+    sentinel = bot.sentinel
+
+    def watch() -> None:
+        wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="bot-watch", daemon=True).start()
+
+
+def warn_if_expat_is_old() -> bool:
+    """Log a WARNING when this interpreter's expat predates the entity-recursion fix."""
+    version = tuple(pyexpat.version_info)
+    if version >= FIXED_EXPAT:
+        return False
+    log.warning(
+        "this Python's expat is %s, older than %s: a feed with deeply nested entities can crash "
+        "its parser (CVE-2024-8176). Such feeds are refused and a crashed parser is restarted, "
+        "but upgrade Python or its libexpat.",
+        ".".join(map(str, version)),
+        ".".join(map(str, FIXED_EXPAT)),
+    )
+    return True
