@@ -35,6 +35,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import wait
+from multiprocessing.process import BaseProcess
 
 from bot.ingest.parse import ParsedFeed, ParseFailed, parse_sync
 from bot.models import FeedStatus
@@ -99,7 +100,7 @@ class ParserPool:
         executor = self._executor
         if executor is None:
             return []
-        return list(getattr(executor, "_processes", None) or {})
+        return list(_workers(executor))
 
     async def close(self) -> None:
         executor, self._executor = self._executor, None
@@ -107,6 +108,9 @@ class ParserPool:
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
 
     def _running(self) -> ProcessPoolExecutor:
+        if self._executor is not None and not _healthy(self._executor):
+            log.error("the parser process died between feeds; a new one takes over")
+            self._replace(self._executor)
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["bot.ingest.parse", __name__])
@@ -121,10 +125,22 @@ class ParserPool:
             self._executor = None
         self.restarts += 1
         if kill:
-            # ProcessPoolExecutor has no way to stop a busy worker before Python 3.14.
-            for process in list((getattr(executor, "_processes", None) or {}).values()):
+            for process in _workers(executor).values():
                 process.kill()
         executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _healthy(executor: ProcessPoolExecutor) -> bool:
+    """Its worker is alive, or not started yet (killed while idle, say by the OOM killer)."""
+    if getattr(executor, "_broken", False):
+        return False
+    return all(process.is_alive() for process in _workers(executor).values())
+
+
+def _workers(executor: ProcessPoolExecutor) -> dict[int, BaseProcess]:
+    """The executor's worker processes by pid: private, but ProcessPoolExecutor offers no
+    other way to see or stop them before Python 3.14."""
+    return dict(getattr(executor, "_processes", None) or {})
 
 
 def _leave_with_the_bot() -> None:

@@ -67,6 +67,19 @@ async def test_a_worker_that_dies_fails_only_its_feed(
     assert crashing.restarts == 1
 
 
+async def test_a_worker_killed_between_feeds_is_replaced_without_failing_a_feed(
+    crashing: ParserPool,
+) -> None:
+    assert (await crashing.parse(FEED, url=URL)).entries
+    (idle,) = crashing.pids()
+    os.kill(idle, signal.SIGKILL)  # as the OOM killer would
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{idle}").exists() and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)  # until the forkserver has reaped it
+    assert len((await crashing.parse(FEED, url=URL)).entries) == 1
+    assert crashing.pids() != [idle]
+
+
 async def test_feeds_waiting_behind_a_crash_still_parse(crashing: ParserPool) -> None:
     bodies = [FEED, CRASH, FEED, FEED, CRASH, FEED]
     results = await asyncio.gather(
