@@ -14,11 +14,11 @@ What stays readable: flat entities (`<!ENTITY nbsp "&#160;">`, `<!ENTITY id
 %HTMLlat1;`), which expat is never allowed to load.
 
 Only the prolog is read: the declarations and comments before the root element,
-within the body's first 64 KB. It is read as text in every encoding
-feedparser could give expat: as ASCII-compatible bytes (the body is UTF-8 once
-encoding.py has settled it) and, when NUL bytes are present, as UTF-16 and
-UTF-32 too, which feedparser recognizes without a byte-order mark. Whatever the
-scan cannot follow inside a DOCTYPE is refused rather than guessed at.
+within the body's first 64 KB. parse.py hands it UTF-8 (encoding.py settled it)
+and makes feedparser read that same UTF-8, so the bytes read as ASCII-compatible
+text are what expat reads; when NUL bytes are present they are also read as
+UTF-16 and UTF-32, which feedparser recognizes without a byte-order mark.
+Whatever the scan cannot follow inside a DOCTYPE is refused, not guessed at.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import re
 
 WINDOW = 64 * 1024  # bytes of the body searched for the prolog and its DTD
 _WIDE_CODECS = ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+_BOMS = ("\ufeff", "\xef\xbb\xbf")  # as decoded text, and UTF-8's as Latin-1
 
 CHAIN = "its DTD declares an entity that refers to other entities, the shape of an entity bomb"
 PARAMETER = "its DTD declares a parameter entity with a value, which can build declarations"
@@ -71,7 +72,9 @@ def _views(window: bytes) -> list[str]:
 
 def _prolog_problem(text: str, truncated: bool) -> str | None:
     """Walk the prolog (declaration, comments, instructions) to a DOCTYPE, if there is one."""
-    pos = 1 if text.startswith("\ufeff") else 0
+    pos = 0
+    while text.startswith(_BOMS, pos):  # feedparser drops one; expat may take another
+        pos += len(next(bom for bom in _BOMS if text.startswith(bom, pos)))
     while True:
         pos = _after_space(text, pos)
         if pos >= len(text):

@@ -112,6 +112,10 @@ def parse_sync(body: bytes, *, url: str, headers: dict[str, str] | None = None) 
         except ValueError:
             pass  # not JSON after all: let feedparser say what it is
     body, response_headers, encoding = to_utf8(body, response_headers)
+    # The body is UTF-8 now, and feedparser must read it as such: under another type, or
+    # none, it believes an `encoding=` on the first line, even UTF-7, and the DTD check
+    # below would not read what expat reads.
+    response_headers["content-type"] = "application/xml; charset=utf-8"
     refused = dtd_problem(body)
     if refused:
         raise ParseFailed(FeedStatus.HOSTILE_DTD, f"refused before parsing: {refused}")
@@ -119,8 +123,6 @@ def parse_sync(body: bytes, *, url: str, headers: dict[str, str] | None = None) 
     # feedparser the address instead (Content-Location) makes it resolve every element's
     # base, which costs a quarter of its parse. xml:base inside the feed still applies.
     response_headers.pop("content-location", None)
-    # A file or a server that names no type: the body is XML until feedparser finds otherwise.
-    response_headers.setdefault("content-type", "application/xml")
     data = feedparser.parse(
         io.BytesIO(body),
         response_headers=response_headers,

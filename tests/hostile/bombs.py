@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import zlib
 
@@ -46,3 +47,16 @@ def entity_chain(depth: int = 50_000, *, encoding: str = "utf-8") -> bytes:
         "<item><title>t</title><link>https://example.org/1</link></item></channel></rss>"
     )
     return document.encode(encoding)
+
+
+def utf7_markup(document: bytes) -> bytes:
+    """`document` with its markup characters in UTF-7 (`<` as `+ADw-`) after a first line
+    that says `encoding="utf-7"` in a processing instruction, which feedparser believes."""
+    rest = document.decode("utf-8").split("\n", 1)[1]  # the XML declaration goes
+    spelled = "".join(
+        f"+{base64.b64encode(ch.encode('utf-16-be')).decode().rstrip('=')}-"
+        if ch in '<!&"[]>%;'
+        else ch
+        for ch in rest
+    )
+    return b'<?feed encoding="utf-7"?>\n' + spelled.encode("ascii")

@@ -16,7 +16,7 @@ from bot.ingest.pipeline import Ingestor
 from bot.ingest.timing import Timing
 from tests.fakes.feed_server import FeedServer
 from tests.feeds import rss, sports_item
-from tests.hostile.bombs import MIB, entity_chain
+from tests.hostile.bombs import MIB, entity_chain, utf7_markup
 from tests.ingest.conftest import FAST, ingest
 
 BIG = dataclasses.replace(FAST, max_bytes=4 * MIB, total_timeout=20, read_timeout=10)
@@ -74,6 +74,21 @@ def test_an_entity_chain_is_refused_in_any_encoding(encoding: str) -> None:
     with pytest.raises(ParseFailed) as refused:
         parse_sync(body, url="https://x.example/f", headers={"content-type": "application/xml"})
     assert refused.value.status == "refused-dtd"
+
+
+def test_a_first_line_claiming_utf7_does_not_smuggle_a_dtd() -> None:
+    body = utf7_markup(entity_chain(3))
+    assert body.decode("utf-7").count("<!ENTITY") == 4  # what feedparser would have read
+    headers = {"content-type": "application/rss+xml"}  # no charset: the first line decides
+    parsed = parse_sync(body, url="https://x.example/f", headers=headers)
+    assert (parsed.is_feed, parsed.title) == (False, None)  # read as the UTF-8 it is
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_a_utf16_or_utf32_feed_without_a_byte_order_mark_still_parses(codec: str) -> None:
+    document = rss([sports_item()]).replace('encoding="utf-8"', f'encoding="{codec[:6]}"')
+    parsed = parse_sync(document.encode(codec), url="https://x.example/f")
+    assert parsed.is_feed and parsed.entries[0].title_html == sports_item()["title"]
 
 
 @pytest.mark.parametrize(
