@@ -23,6 +23,7 @@ watch thread, and goes only when that call returns.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import logging
 import multiprocessing
@@ -70,7 +71,12 @@ class ParserPool:
         """The parsed feed; ParseFailed when it is refused, or kills or outlasts the worker."""
         async with self._turn:
             executor = self._running()
-            future = executor.submit(self._target, body, url=url, headers=headers)
+            try:
+                future = executor.submit(self._target, body, url=url, headers=headers)
+            except BrokenProcessPool:  # it died just now, between feeds: not this one's fault
+                self._replace(executor)
+                executor = self._running()
+                future = executor.submit(self._target, body, url=url, headers=headers)
             try:
                 async with asyncio.timeout(self.timeout):
                     return await asyncio.wrap_future(future)
@@ -103,9 +109,14 @@ class ParserPool:
         return list(_workers(executor))
 
     async def close(self) -> None:
+        """Stop the worker; one still parsing is killed rather than waited for."""
         executor, self._executor = self._executor, None
-        if executor is not None:
-            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+        if executor is None:
+            return
+        if self._turn.locked():
+            for process in _workers(executor).values():
+                process.kill()
+        await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
 
     def _running(self) -> ProcessPoolExecutor:
         if self._executor is not None and not _healthy(self._executor):
@@ -146,8 +157,9 @@ def _workers(executor: ProcessPoolExecutor) -> dict[int, BaseProcess]:
 def _leave_with_the_bot() -> None:
     """The worker's initializer: exit when the bot or the forkserver is gone."""
     if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        # Without a prctl to call, the watch below still works.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     bot = multiprocessing.parent_process()
     if bot is None:
         return

@@ -109,6 +109,19 @@ async def test_a_parse_that_hangs_times_out_and_the_next_parses(hanging: ParserP
     assert not alive(stuck)
 
 
+async def test_closing_does_not_wait_for_a_hung_parse(hanging: ParserPool) -> None:
+    assert (await hanging.parse(FEED, url=URL)).entries
+    (stuck,) = hanging.pids()
+    hung = asyncio.create_task(hanging.parse(HANG, url="https://x.example/hang.xml"))
+    await asyncio.sleep(0.3)
+    started = time.monotonic()
+    await hanging.close()
+    assert time.monotonic() - started < 2  # well before the 3 s timeout
+    with pytest.raises(ParseFailed):
+        await hung
+    assert not alive(stuck)
+
+
 BOT = """
 import asyncio
 from bot.ingest.parse_worker import ParserPool
