@@ -1,13 +1,14 @@
-"""The parser's process: one feed at a time, replaced when a feed kills it or hangs it.
+"""The parser's process, replaced when a feed kills it or hangs it; only that feed fails.
 
 feedparser runs in one worker process forked from a forkserver that has the
 parser loaded, so its work neither slows the bot's replies nor waits for them.
 A feed may still crash that process (expat before 2.7.0 overflows its stack on
 a deep entity chain; dtd.py refuses those, but the principle stands) or keep
-it busy for ever. ParserPool hands the worker one feed at a time, so a dead or
-stuck worker is always the fault of the feed it was given: that feed fails
-with `parser-crashed` or `parse-timeout`, the worker is replaced, and the next
-feed parses in a fresh one.
+it busy for ever. The worker takes queued feeds in order, so ParserPool knows
+which one it was on when it died or stalled: that feed fails with
+`parser-crashed` or `parse-timeout`, the worker is replaced, and the feeds
+queued behind it parse in a fresh one. Each feed's time limit starts when the
+one ahead of it ends.
 
 The worker must not outlive the bot. Each worker holds the write end of the
 forkserver's "alive" pipe, so the forkserver, which exits when every holder is
@@ -63,25 +64,38 @@ class ParserPool:
         self.restarts = 0  # workers replaced after a crash or a timeout
         self._target = target
         self._executor: ProcessPoolExecutor | None = None
-        self._turn = asyncio.Lock()  # one feed in the worker at a time: a failure is its own
+        self._last: tuple[ProcessPoolExecutor, asyncio.Future[ParsedFeed]] | None = None
+        self._closed = False
 
     async def parse(
         self, body: bytes, *, url: str, headers: dict[str, str] | None = None
     ) -> ParsedFeed:
-        """The parsed feed; ParseFailed when it is refused, or kills or outlasts the worker."""
-        async with self._turn:
+        """The parsed feed; ParseFailed when it is refused, or kills or outlasts the worker.
+
+        Feeds queue in the worker, which takes them in order: each one's time starts
+        when the one ahead of it ends, and when the worker dies the feed it was on is
+        the one that fails, while those queued behind it go again in a new worker.
+        """
+        while True:
             executor = self._running()
             try:
                 future = executor.submit(self._target, body, url=url, headers=headers)
             except BrokenProcessPool:  # it died just now, between feeds: not this one's fault
                 self._replace(executor)
-                executor = self._running()
-                future = executor.submit(self._target, body, url=url, headers=headers)
+                continue
+            waiter = asyncio.wrap_future(future)
+            ahead = self._queue(executor, waiter)
             try:
+                if ahead is not None:
+                    await asyncio.wait([ahead])
                 async with asyncio.timeout(self.timeout):
-                    return await asyncio.wrap_future(future)
+                    return await waiter
             except BrokenProcessPool:
                 self._replace(executor)
+                if self._closed:
+                    raise ParseFailed(FeedStatus.ERROR, "the bot stopped while parsing") from None
+                if _broken(ahead):
+                    continue  # the worker died on the feed ahead: this one goes again
                 log.error("the parser process died parsing %s; a new one takes over", url)
                 raise ParseFailed(
                     FeedStatus.PARSER_CRASHED,
@@ -97,8 +111,11 @@ class ParserPool:
                     f"parsing took longer than {self.timeout:g} s; the parser was restarted",
                 ) from None
             except asyncio.CancelledError:
-                if not future.done():  # left running, it would eat the next feed's time
-                    self._replace(executor, kill=True)
+                if ahead is None or ahead.done():  # it is being parsed: only a kill stops it
+                    if not future.done():
+                        self._replace(executor, kill=True)
+                else:
+                    future.cancel()  # still queued: dropped, if the worker has not taken it
                 raise
 
     def pids(self) -> list[int]:
@@ -110,15 +127,18 @@ class ParserPool:
 
     async def close(self) -> None:
         """Stop the worker; one still parsing is killed rather than waited for."""
+        self._closed = True
         executor, self._executor = self._executor, None
         if executor is None:
             return
-        if self._turn.locked():
+        if self._last is not None and not self._last[1].done():
             for process in _workers(executor).values():
                 process.kill()
-        await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+        await asyncio.to_thread(executor.shutdown, wait=True)
 
     def _running(self) -> ProcessPoolExecutor:
+        if self._closed:
+            raise ParseFailed(FeedStatus.ERROR, "the bot is stopping: nothing more is parsed")
         if self._executor is not None and not _healthy(self._executor):
             log.error("the parser process died between feeds; a new one takes over")
             self._replace(self._executor)
@@ -130,15 +150,34 @@ class ParserPool:
             )
         return self._executor
 
+    def _queue(
+        self, executor: ProcessPoolExecutor, waiter: asyncio.Future[ParsedFeed]
+    ) -> asyncio.Future[ParsedFeed] | None:
+        """Note `waiter` as the last feed given to the worker; the one ahead, if unfinished."""
+        last, self._last = self._last, (executor, waiter)
+        if last is None or last[0] is not executor or last[1].done():
+            return None
+        return last[1]
+
     def _replace(self, executor: ProcessPoolExecutor, *, kill: bool = False) -> None:
-        """Drop `executor` (killing its worker first if asked); the next parse starts anew."""
-        if self._executor is executor:
-            self._executor = None
-        self.restarts += 1
+        """Drop `executor` (killing its worker first if asked); the next parse starts anew.
+
+        Its queued feeds are not cancelled: they fail with BrokenProcessPool and go again.
+        """
         if kill:
             for process in _workers(executor).values():
                 process.kill()
-        executor.shutdown(wait=False, cancel_futures=True)
+        if self._executor is executor:
+            self._executor = None
+            self.restarts += 1
+            executor.shutdown(wait=False)
+
+
+def _broken(ahead: asyncio.Future[ParsedFeed] | None) -> bool:
+    """The feed ahead died with the worker, or was stopped by killing it."""
+    if ahead is None:
+        return False
+    return ahead.cancelled() or isinstance(ahead.exception(), BrokenProcessPool)
 
 
 def _healthy(executor: ProcessPoolExecutor) -> bool:

@@ -16,6 +16,7 @@ from bot.ingest.parse import ParsedFeed, parse_sync
 
 CRASH = b"<crash/>"  # the worker kills itself as expat does on a deep entity chain
 HANG = b"<hang/>"  # the worker never returns
+SLOW = b"<slow/>"  # the worker takes 1.5 s, then parses nothing
 
 
 def crash_or_parse(body: bytes, **options: Any) -> ParsedFeed:
@@ -28,4 +29,6 @@ def crash_or_parse(body: bytes, **options: Any) -> ParsedFeed:
 def hang_or_parse(body: bytes, **options: Any) -> ParsedFeed:
     if body == HANG:
         time.sleep(3600)
+    if body == SLOW:
+        time.sleep(1.5)
     return parse_sync(body, **options)

@@ -22,7 +22,7 @@ from bot.context import Services
 from bot.ingest.parse import ParseFailed
 from bot.ingest.parse_worker import ParserPool
 from tests.feeds import rss, sports_item
-from tests.hostile.faulty_parsers import CRASH, HANG, crash_or_parse, hang_or_parse
+from tests.hostile.faulty_parsers import CRASH, HANG, SLOW, crash_or_parse, hang_or_parse
 from tests.paths import ROOT
 
 FEED = rss([sports_item()]).encode()
@@ -86,11 +86,7 @@ async def test_feeds_waiting_behind_a_crash_still_parse(crashing: ParserPool) ->
         *(crashing.parse(b, url=f"https://x.example/{i}") for i, b in enumerate(bodies)),
         return_exceptions=True,
     )
-    outcomes = [
-        r.status if isinstance(r, ParseFailed) else len(r.entries)  # type: ignore[union-attr]
-        for r in results
-    ]
-    assert outcomes == [1, "parser-crashed", 1, 1, "parser-crashed", 1]
+    assert outcomes(results) == [1, "parser-crashed", 1, 1, "parser-crashed", 1]
 
 
 async def test_a_parse_that_hangs_times_out_and_the_next_parses(hanging: ParserPool) -> None:
@@ -107,6 +103,35 @@ async def test_a_parse_that_hangs_times_out_and_the_next_parses(hanging: ParserP
     while alive(stuck) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     assert not alive(stuck)
+
+
+def outcomes(results: list[object]) -> list[object]:
+    """Per feed: its number of entries, or the status it failed with."""
+    return [
+        r.status if isinstance(r, ParseFailed) else len(r.entries)  # type: ignore[attr-defined]
+        for r in results
+    ]
+
+
+async def test_feeds_queued_behind_a_hung_one_still_parse(hanging: ParserPool) -> None:
+    assert (await hanging.parse(FEED, url=URL)).entries
+    bodies = [HANG, FEED, FEED]
+    results = await asyncio.gather(
+        *(hanging.parse(b, url=f"https://x.example/{i}") for i, b in enumerate(bodies)),
+        return_exceptions=True,
+    )
+    assert outcomes(results) == ["parse-timeout", 1, 1]
+
+
+async def test_each_feed_gets_its_own_time_however_long_the_queue(hanging: ParserPool) -> None:
+    assert (await hanging.parse(FEED, url=URL)).entries
+    # 1.5 s each against a 3 s limit: the last one waits 3 s in the queue, and is on time.
+    results = await asyncio.gather(
+        *(hanging.parse(SLOW, url=f"https://x.example/{i}") for i in range(3)),
+        return_exceptions=True,
+    )
+    assert outcomes(results) == [0, 0, 0]
+    assert hanging.restarts == 0
 
 
 async def test_closing_does_not_wait_for_a_hung_parse(hanging: ParserPool) -> None:
