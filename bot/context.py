@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +21,7 @@ from bot.delivery.outbox import Ticket
 from bot.flood import FloodGuard
 from bot.ingest.fetch import new_client
 from bot.ingest.manage import FeedManager
-from bot.ingest.parse import parser_process
+from bot.ingest.parse_worker import ParserPool, warn_if_expat_is_old
 from bot.ingest.pipeline import Ingestor
 from bot.ingest.timing import Timing
 from storage.articles import ArticleRepository
@@ -56,7 +54,7 @@ class Services:
     classifier: Classifier
     renderer: Renderer
     http: httpx.AsyncClient
-    parser: ProcessPoolExecutor
+    parser: ParserPool
     ingestor: Ingestor
     feed_manager: FeedManager
     digests: DigestService
@@ -73,7 +71,8 @@ class Services:
         chats, deliveries = ChatRepository(db), DeliveryRepository(db)
         stories, follows = StoryRepository(db), FollowRepository(db)
         http = new_client(allow_private=settings.allow_private_feeds)
-        parser = parser_process()  # its process starts with the first feed to parse
+        warn_if_expat_is_old()
+        parser = ParserPool()  # its process starts with the first feed to parse
         ingestor = Ingestor(
             feeds,
             articles,
@@ -118,7 +117,7 @@ class Services:
     async def close(self) -> None:
         await self.broadcasts.close()
         await self.http.aclose()
-        await asyncio.to_thread(self.parser.shutdown, wait=True, cancel_futures=True)
+        await self.parser.close()
         await self.db.close()
 
 

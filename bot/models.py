@@ -64,6 +64,9 @@ class FeedStatus(StrEnum):
     TOO_MANY_REDIRECTS = "too-many-redirects"
     NETWORK_ERROR = "network-error"
     PRIVATE_ADDRESS = "private-address"  # loopback, private, link-local…: not fetched (SSRF)
+    HOSTILE_DTD = "refused-dtd"  # entity declarations that could crash or flood the parser
+    PARSER_CRASHED = "parser-crashed"  # the parser process died on this feed; it is restarted
+    PARSE_TIMEOUT = "parse-timeout"  # parsing outlasted its bound; the process is replaced
     GONE = "http-410"  # the publisher removed the feed: it is disabled
 
 

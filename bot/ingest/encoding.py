@@ -6,7 +6,7 @@ with no declaration at all, a UTF-8 body served with a windows-1256 header
 contradicts the HTTP header. We decide once, here, and hand feedparser UTF-8
 bytes whose declaration and header agree:
 
-1. a byte-order mark wins;
+1. a byte-order mark wins, or the way UTF-16 and UTF-32 without one spell `<?`;
 2. bytes that are valid UTF-8 are UTF-8, whatever is declared (legacy
    single-byte Arabic practically never forms valid UTF-8 sequences);
 3. otherwise every declared encoding and a few common legacy ones are tried,
@@ -32,6 +32,13 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# UTF-32 and UTF-16 without a byte-order mark, told by how they spell "<?" (XML, appendix F).
+_MARKERS = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+)
 _SAMPLE = 64 * 1024  # enough text to judge an encoding by
 
 
@@ -52,6 +59,9 @@ def to_utf8(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str]
     for bom, name in _BOMS:
         if body.startswith(bom):
             return _relabel(body[len(bom) :].decode(name, "replace"), headers, name)
+    for marker, name in _MARKERS:  # NUL bytes are valid UTF-8: tell these apart first
+        if body.startswith(marker):
+            return _relabel(body.decode(name, "replace"), headers, name)
     declared = declared_encodings(body, headers)
     try:
         text = body.decode("utf-8")

@@ -10,6 +10,8 @@ resolved against the feed's base.
 
 Malformed but readable XML ("bozo") is accepted; a page that is no feed at all
 (an HTML page, a login wall) is reported as such, with the feeds it links to.
+A DTD that declares entities referring to others is refused before feedparser
+sees it (dtd.py): ParseFailed carries the feed's status and the reason.
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ import asyncio
 import functools
 import hashlib
 import io
-import multiprocessing
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
@@ -30,13 +31,27 @@ import feedparser
 
 from bot.core.urls import is_web_url
 from bot.ingest.dates import entry_time
+from bot.ingest.dtd import dtd_problem
 from bot.ingest.encoding import to_utf8
 from bot.ingest.jsonfeed import looks_like_json_feed, parse_json_feed
 from bot.ingest.timing import ttl_hint
+from bot.models import FeedStatus
 
 FEED_LINK_TYPES = frozenset(
     ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
 )
+
+
+class ParseFailed(Exception):
+    """The body was not parsed: the feed's status (a FeedStatus) and why, for its admin."""
+
+    def __init__(self, status: str, reason: str) -> None:
+        super().__init__(status, reason)  # both in args: it crosses from the worker pickled
+        self.status = status
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 @dataclass(frozen=True)
@@ -76,10 +91,11 @@ async def parse(
     headers: dict[str, str] | None = None,
     executor: Executor | None = None,
 ) -> ParsedFeed:
-    """Parse off the event loop: in `executor` (the bot's parser process), else a thread.
+    """Parse off the event loop: in `executor`, else a thread.
 
-    feedparser is pure Python and holds the interpreter lock while it works; in a
-    process of its own it neither slows the bot's replies nor waits for them.
+    The bot parses in a process of its own instead (parse_worker.ParserPool):
+    feedparser holds the interpreter lock while it works, and a process that
+    crashes or hangs can be replaced.
     """
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(
@@ -87,14 +103,8 @@ async def parse(
     )
 
 
-def parser_process() -> ProcessPoolExecutor:
-    """One worker process for parsing, forked from a server that has the parser loaded."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return ProcessPoolExecutor(max_workers=1, mp_context=context)
-
-
 def parse_sync(body: bytes, *, url: str, headers: dict[str, str] | None = None) -> ParsedFeed:
+    """Raises ParseFailed for a body that must not reach the XML parser."""
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
     if looks_like_json_feed(body):
         try:
@@ -102,12 +112,17 @@ def parse_sync(body: bytes, *, url: str, headers: dict[str, str] | None = None) 
         except ValueError:
             pass  # not JSON after all: let feedparser say what it is
     body, response_headers, encoding = to_utf8(body, response_headers)
+    # The body is UTF-8 now, and feedparser must read it as such: under another type, or
+    # none, it believes an `encoding=` on the first line, even UTF-7, and the DTD check
+    # below would not read what expat reads.
+    response_headers["content-type"] = "application/xml; charset=utf-8"
+    refused = dtd_problem(body)
+    if refused:
+        raise ParseFailed(FeedStatus.HOSTILE_DTD, f"refused before parsing: {refused}")
     # Relative links are resolved against the feed's address below, link by link; giving
     # feedparser the address instead (Content-Location) makes it resolve every element's
     # base, which costs a quarter of its parse. xml:base inside the feed still applies.
     response_headers.pop("content-location", None)
-    # A file or a server that names no type: the body is XML until feedparser finds otherwise.
-    response_headers.setdefault("content-type", "application/xml")
     data = feedparser.parse(
         io.BytesIO(body),
         response_headers=response_headers,

@@ -16,7 +16,6 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,7 +31,8 @@ from bot.ingest.decide import Plan, Validators, decide, keys, validators
 from bot.ingest.extract import MAX_PAGES_PER_FEED, PageExtractor, wants_page
 from bot.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from bot.ingest.filing import StoryFiler
-from bot.ingest.parse import Entry, ParsedFeed, parse
+from bot.ingest.parse import Entry, ParsedFeed, ParseFailed, parse
+from bot.ingest.parse_worker import ParserPool
 from bot.ingest.process import SHORT_TEXT_CHARS, is_short, to_article
 from bot.ingest.timing import Timing, cache_hint
 from bot.models import Feed, FeedStatus, FullText, NewArticle
@@ -92,7 +92,7 @@ class Ingestor:
         timing: Timing | None = None,
         limits: FetchLimits | None = None,
         clock: Callable[[], datetime] = utc_now,
-        parser: Executor | None = None,
+        parser: ParserPool | None = None,  # None: parse in a thread (tests)
     ) -> None:
         self.feeds = feeds
         self.filer = StoryFiler(stories)
@@ -156,9 +156,10 @@ class Ingestor:
         if body_hash == feed.body_hash:  # a server without validators sent the same bytes
             return await self._unchanged(feed, result)
 
-        parsed = await parse(
-            result.body, url=result.url, headers=result.headers, executor=self.parser
-        )
+        try:
+            parsed = await self._parse(result)
+        except ParseFailed as exc:  # refused, or it crashed or outlasted the parser
+            return await self._failed(feed, exc.status, exc.reason)
         if not parsed.is_feed:
             return await self._failed(feed, FeedStatus.NOT_A_FEED, _not_a_feed(parsed, result.url))
 
@@ -192,6 +193,11 @@ class Ingestor:
             new=stored.added,
             updated=stored.updated,
         )
+
+    async def _parse(self, result: FetchResult) -> ParsedFeed:
+        if self.parser is None:
+            return await parse(result.body, url=result.url, headers=result.headers)
+        return await self.parser.parse(result.body, url=result.url, headers=result.headers)
 
     async def _unchanged(self, feed: Feed, result: FetchResult) -> FeedReport:
         await self._answered(feed, result, status=FeedStatus.NOT_MODIFIED)
@@ -300,9 +306,10 @@ class Ingestor:
         result = await self.fetcher.fetch(url)
         if not result.ok:
             return FeedCheck(url, result.status, error=result.error)
-        parsed = await parse(
-            result.body, url=result.url, headers=result.headers, executor=self.parser
-        )
+        try:
+            parsed = await self._parse(result)
+        except ParseFailed as exc:
+            return FeedCheck(url, exc.status, error=exc.reason)
         if parsed.is_feed:
             return FeedCheck(
                 result.moved_to or url,
