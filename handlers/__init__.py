@@ -11,8 +11,26 @@ from telegram.ext import (
 )
 
 from bot.context import MujazApp
-from handlers import admin, broadcast, chats, feeds, follows, settings, topics, user
-from handlers.callbacks import DropBroadcast, SendBroadcast, ToggleTopic, TopicsDone, pattern
+from handlers import (
+    admin,
+    broadcast,
+    chats,
+    feed_language,
+    feeds,
+    follows,
+    settings,
+    topics,
+    user,
+)
+from handlers.callbacks import (
+    AddFeed,
+    DropBroadcast,
+    DropFeed,
+    SendBroadcast,
+    ToggleTopic,
+    TopicsDone,
+    pattern,
+)
 from handlers.errors import on_error
 
 # The command menu, in the order Telegram shows it; descriptions come from templates.
@@ -25,6 +43,7 @@ MENU = (
     "unsubscribe",
     "follow",
     "unfollow",
+    "languages",
     "time",
     "days",
     "timezone",
@@ -66,6 +85,7 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
         "digits": settings.set_digits,
         "items": settings.set_items,
         "nothingnew": settings.set_notify_empty,
+        "languages": settings.set_languages,
         "pause": settings.pause,
         "resume": settings.resume,
         "follow": follows.follow,
@@ -82,6 +102,8 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     app.add_handler(CallbackQueryHandler(topics.on_button, pattern=topic_buttons))
     broadcast_buttons = pattern(SendBroadcast, DropBroadcast)
     app.add_handler(CallbackQueryHandler(broadcast.on_button, pattern=broadcast_buttons))
+    feed_buttons = pattern(AddFeed, DropFeed)
+    app.add_handler(CallbackQueryHandler(feed_language.on_button, pattern=feed_buttons))
     app.add_handler(CallbackQueryHandler(user.unknown_button))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(MessageHandler(filters.COMMAND, user.unknown_command))
