@@ -67,8 +67,9 @@ def test_a_short_plain_latin_headline_is_english(title: str) -> None:
 
 
 def test_text_without_letters_is_undetermined_and_reads_as_arabic() -> None:
-    assert detect("٢٠٢٤", "") == detect("", "") == detect("2024 — 12:30", "") == UNDETERMINED
+    assert detect("", "") == detect("2024 — 12:30", "") == detect("😀 “!”", "") == UNDETERMINED
     assert effective(UNDETERMINED) == effective(None) == "ar"
+    assert detect("٢٠٢٤", "") == "ar"  # Arabic-Indic digits count as Arabic
 
 
 def test_the_headline_weighs_double_in_mixed_text() -> None:
