@@ -135,7 +135,16 @@ async def cmd_add(args: argparse.Namespace, ctx: FeedsServices) -> int:
     feed = added.feed
     verb = "added" if added.outcome == "added" else "already a feed:"
     entries = f", {added.check.entries} entries" if added.check else ""
+    found = added.check.language if added.check else None
+    if found:
+        entries += f", language {found.language} ({found.count} of {found.total} items)"
     print(f"{verb} #{feed.id} {feed.title or ''} {feed.url}{entries}".replace("  ", " "))
+    if found and not found.arabic and added.outcome == "added":
+        print(
+            f"note: its items are mostly not Arabic ({found.language}): they reach alone only"
+            " readers who chose that language (/languages)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -10,7 +10,8 @@ MujazError                 base; carries a template key for the user's sentence
     ├── BadTime
     ├── BadTimezone
     ├── BadDays
-    └── BadQuietHours
+    ├── BadQuietHours
+    └── BadLanguages
 """
 
 from __future__ import annotations
@@ -64,3 +65,7 @@ class BadDays(UserInputError):
 
 class BadQuietHours(UserInputError):
     key = "quiet_invalid"
+
+
+class BadLanguages(UserInputError):
+    key = "languages_invalid"

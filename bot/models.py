@@ -122,6 +122,7 @@ class NewArticle:
     topics: dict[str, float] = field(default_factory=dict)
     content_hash: str | None = None  # of the item as the feed carried it, to notice updates
     item_updated: datetime | None = None  # the item's own "updated" date, when it has one
+    lang: str | None = None  # ISO 639-1, detected at ingestion (bot/core/language.py)
 
 
 ALL_DAYS = frozenset(range(1, 8))  # ISO weekdays
@@ -154,3 +155,4 @@ class Chat:
     title: str | None = None
     thread_id: int | None = None
     editing_chat_id: int | None = None
+    languages: frozenset[str] | None = None  # what it reads (/languages); None: the default

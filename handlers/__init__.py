@@ -17,6 +17,7 @@ from handlers import (
     admin,
     broadcast,
     chats,
+    feed_language,
     feeds,
     flood_gate,
     follows,
@@ -25,7 +26,15 @@ from handlers import (
     user,
 )
 from handlers.addressing import ADDRESSED_ELSEWHERE, ADDRESSED_TO_US
-from handlers.callbacks import DropBroadcast, SendBroadcast, ToggleTopic, TopicsDone, pattern
+from handlers.callbacks import (
+    AddFeed,
+    DropBroadcast,
+    DropFeed,
+    SendBroadcast,
+    ToggleTopic,
+    TopicsDone,
+    pattern,
+)
 from handlers.errors import on_error
 
 # The command menu, in the order Telegram shows it; descriptions come from templates.
@@ -38,6 +47,7 @@ MENU = (
     "unsubscribe",
     "follow",
     "unfollow",
+    "languages",
     "time",
     "days",
     "timezone",
@@ -83,6 +93,7 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
         "digits": settings.set_digits,
         "items": settings.set_items,
         "nothingnew": settings.set_notify_empty,
+        "languages": settings.set_languages,
         "pause": settings.pause,
         "resume": settings.resume,
         "follow": follows.follow,
@@ -103,6 +114,10 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     broadcast_buttons = pattern(SendBroadcast, DropBroadcast)
     app.add_handler(
         CallbackQueryHandler(broadcast.on_button, pattern=broadcast_buttons, block=False)
+    )
+    feed_buttons = pattern(AddFeed, DropFeed)
+    app.add_handler(
+        CallbackQueryHandler(feed_language.on_button, pattern=feed_buttons, block=False)
     )
     app.add_handler(CallbackQueryHandler(user.unknown_button, block=False))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -7,7 +7,8 @@ data back into a button, or None for anything we never packed. Handlers match on
 the button, and are registered with `pattern(...)` for the kinds they take.
 
 The wire format is the one keyboards already in chats carry, so old buttons keep
-working: `t:<topic id>`, `t:done`, `bc:send:<id>`, `bc:drop:<id>`.
+working: `t:<topic id>`, `t:done`, `bc:send:<id>`, `bc:drop:<id>`; `fa:add:<token>` and
+`fa:drop:<token>` answer /addfeed's question about a feed in another language.
 """
 
 from __future__ import annotations
@@ -46,15 +47,32 @@ class DropBroadcast:
     broadcast_id: int
 
 
-Button = ToggleTopic | TopicsDone | SendBroadcast | DropBroadcast
+@dataclass(frozen=True)
+class AddFeed:
+    """Add on /addfeed's question about a feed in another language."""
+
+    token: str  # names the pending add in the chat's data; random, so it cannot be guessed
+
+
+@dataclass(frozen=True)
+class DropFeed:
+    """Cancel on the same question: the feed is not added."""
+
+    token: str
+
+
+Button = ToggleTopic | TopicsDone | SendBroadcast | DropBroadcast | AddFeed | DropFeed
 
 _TOPIC_ID = r"[A-Za-z0-9_.-]+"
 _ID = r"[1-9][0-9]{0,18}"  # a row id, written the one way pack writes it
+_TOKEN = r"[A-Za-z0-9_-]{8}"  # secrets.token_urlsafe(6)
 _PARSERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]], ...] = (
     (re.compile(r"t:done"), lambda m: TopicsDone()),
     (re.compile(rf"t:({_TOPIC_ID})", re.ASCII), lambda m: ToggleTopic(m[1])),
     (re.compile(rf"bc:send:({_ID})", re.ASCII), lambda m: SendBroadcast(int(m[1]))),
     (re.compile(rf"bc:drop:({_ID})", re.ASCII), lambda m: DropBroadcast(int(m[1]))),
+    (re.compile(rf"fa:add:({_TOKEN})", re.ASCII), lambda m: AddFeed(m[1])),
+    (re.compile(rf"fa:drop:({_TOKEN})", re.ASCII), lambda m: DropFeed(m[1])),
 )
 
 
@@ -69,6 +87,10 @@ def pack(button: Button) -> str:
             data = f"bc:send:{broadcast_id}"
         case DropBroadcast(broadcast_id):
             data = f"bc:drop:{broadcast_id}"
+        case AddFeed(token):
+            data = f"fa:add:{token}"
+        case DropFeed(token):
+            data = f"fa:drop:{token}"
         case _:
             assert_never(button)
     if parse(data) != button:

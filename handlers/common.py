@@ -13,6 +13,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.context import MujazContext
+from bot.core.language import language_name, sorted_languages
 from bot.core.render import pick_language
 from bot.core.topics import Topic
 from bot.delivery.sender import NO_PREVIEW
@@ -114,6 +115,12 @@ async def is_chat_admin(context: MujazContext, chat_id: int, user_id: int) -> bo
 def topic_names(context: MujazContext, language: str, topic_ids: Iterable[str]) -> str:
     catalog = context.services.catalog
     names = (catalog[t].name(language) for t in topic_ids if t in catalog)
+    return context.services.renderer.join(language, names)
+
+
+def language_names(context: MujazContext, language: str, codes: Iterable[str]) -> str:
+    """Languages by name in the reader's language, Arabic first ("العربية، الإنجليزية")."""
+    names = (language_name(code, language) for code in sorted_languages(codes))
     return context.services.renderer.join(language, names)
 
 

@@ -11,6 +11,8 @@ from bot.context import MujazContext
 from bot.core.telegram_text import pack
 from bot.core.urls import host_of, is_web_url
 from bot.delivery.sender import NO_PREVIEW
+from bot.ingest.manage import OTHER_LANGUAGE
+from handlers import feed_language
 from handlers.admin import who
 from handlers.common import language_of, reply
 
@@ -63,7 +65,8 @@ async def feeds(update: Update, context: MujazContext) -> None:
 
 
 async def add_feed(update: Update, context: MujazContext) -> None:
-    """/addfeed <url>: fetch the address once and save it only if it is a working feed."""
+    """/addfeed <url>: fetch the address once and save it only if it is a working feed;
+    one mostly in another language than Arabic is saved only once the admin confirms."""
     args = context.args or []
     if not args:
         await reply(update, context, "admin.addfeed_usage")
@@ -74,9 +77,11 @@ async def add_feed(update: Update, context: MujazContext) -> None:
         await reply(update, context, "admin.addfeed_bad_url", given=url)
         return
     await reply(update, context, "admin.addfeed_checking")
-    added = await context.services.feed_manager.add(url)
+    added = await context.services.feed_manager.add(url, confirm_language=True)
     feed = added.feed
-    if added.outcome == "added" and feed is not None:
+    if added.outcome == OTHER_LANGUAGE:
+        await feed_language.ask(update, context, added)
+    elif added.outcome == "added" and feed is not None:
         log.info("admin %s: added feed %d %s", who(update), feed.id, feed.url)
         entries = added.check.entries if added.check else 0
         title = feed.title or host_of(feed.url)

@@ -1,4 +1,5 @@
-"""A chat's digest settings: times, days, quiet hours, zone, digits, size; pause and resume."""
+"""A chat's digest settings: times, days, quiet hours, zone, digits, size, languages; pause
+and resume."""
 
 from __future__ import annotations
 
@@ -7,11 +8,18 @@ from dataclasses import replace
 from telegram import Update
 
 from bot.context import MujazContext
+from bot.core.language import parse_languages, reader_languages
 from bot.core.normalize import normalize
 from bot.core.schedule import parse_days, parse_quiet, parse_times
 from bot.core.timezones import city_name, parse_timezone
 from bot.models import Chat, Digits
-from handlers.common import for_target_chat, language_of, reply, schedule_params
+from handlers.common import (
+    for_target_chat,
+    language_names,
+    language_of,
+    reply,
+    schedule_params,
+)
 
 MIN_ITEMS, MAX_ITEMS = 3, 30
 _ON = {normalize(w) for w in ("on", "yes", "1", "تشغيل", "نعم")}
@@ -99,6 +107,18 @@ async def set_items(update: Update, context: MujazContext, chat: Chat) -> None:
         return
     await context.services.chats.update(chat.chat_id, max_items=int(text))
     await reply(update, context, "items_set", n=int(text))
+
+
+@for_target_chat
+async def set_languages(update: Update, context: MujazContext, chat: Chat) -> None:
+    """/languages ar en (codes or names): the languages of the news the digest draws on."""
+    if context.args:
+        chosen = parse_languages(context.args)
+        await context.services.chats.update(chat.chat_id, languages=chosen)
+    else:
+        chosen = reader_languages(chat.language, chat.languages)
+    key = "languages_set" if context.args else "languages_current"
+    await reply(update, context, key, names=language_names(context, language_of(update), chosen))
 
 
 @for_target_chat

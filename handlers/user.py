@@ -6,12 +6,14 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import MujazContext
+from bot.core.language import effective, reader_languages
 from bot.models import Chat
 from handlers.common import (
     answer_button,
     current_user,
     for_target_chat,
     is_chat_admin,
+    language_names,
     language_of,
     reply,
     schedule_params,
@@ -26,7 +28,7 @@ async def start(update: Update, context: MujazContext) -> None:
     user = await current_user(update, context)
     payload = context.args[0] if context.args else ""
     if payload.startswith(STORY_LINK) and payload[1:].isdigit():
-        await story_sources(update, context, int(payload[1:]))
+        await story_sources(update, context, user, int(payload[1:]))
         return
     if await _may_set_language(update, context):
         await context.services.chats.update(user.chat_id, language=language_of(update))
@@ -41,13 +43,16 @@ async def _may_set_language(update: Update, context: MujazContext) -> bool:
     return sender is not None and await is_chat_admin(context, chat.id, sender.id)
 
 
-async def story_sources(update: Update, context: MujazContext, story_id: int) -> None:
+async def story_sources(update: Update, context: MujazContext, chat: Chat, story_id: int) -> None:
+    """Every outlet's article of a story, under the first headline in a language the chat reads."""
     articles = await context.services.stories.articles(story_id)
     if not articles:
         await reply(update, context, "story_gone")
         return
     sources = [(a.source, a.url) for a in articles]
-    await reply(update, context, "story_sources", title=articles[0].title, sources=sources)
+    read = reader_languages(chat.language, chat.languages)
+    title = next((a.title for a in articles if effective(a.lang) in read), articles[0].title)
+    await reply(update, context, "story_sources", title=title, sources=sources)
 
 
 async def help_command(update: Update, context: MujazContext) -> None:
@@ -65,7 +70,10 @@ async def my_topics(update: Update, context: MujazContext, chat: Chat) -> None:
     language = language_of(update)
     names = topic_names(context, language, topics)
     params = schedule_params(context, chat, language)
-    await reply(update, context, "my_topics", names=names, paused=chat.paused, **params)
+    read = language_names(context, language, reader_languages(chat.language, chat.languages))
+    await reply(
+        update, context, "my_topics", names=names, languages=read, paused=chat.paused, **params
+    )
 
 
 @for_target_chat

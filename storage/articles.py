@@ -163,8 +163,8 @@ async def _insert(
     before = int(row[0]) if row else 0
     await conn.executemany(
         "INSERT OR IGNORE INTO articles (feed_id, guid, url, canonical_url, title, summary,"
-        " text, source, published_at, fetched_at, content_hash, item_updated)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " text, source, published_at, fetched_at, content_hash, item_updated, lang)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 feed_id,
@@ -179,6 +179,7 @@ async def _insert(
                 fetched_at,
                 a.content_hash,
                 to_db_time(a.item_updated) if a.item_updated else None,
+                a.lang,
             )
             for a in articles
         ],
@@ -215,11 +216,11 @@ async def _update(conn: aiosqlite.Connection, updates: Sequence[ArticleUpdate], 
     )
     before = conn.total_changes
     await conn.executemany(
-        "UPDATE articles SET title = ?, summary = ?, text = ?, updates = updates + 1,"
+        "UPDATE articles SET title = ?, summary = ?, text = ?, lang = ?, updates = updates + 1,"
         " updated_at = ? WHERE id = ? AND (title IS NOT ? OR text IS NOT ?)",
         [
-            (u.article.title, u.article.summary, u.article.text, now, u.id, u.article.title,
-             u.article.text)
+            (u.article.title, u.article.summary, u.article.text, u.article.lang, now, u.id,
+             u.article.title, u.article.text)
             for u in updates
         ],
     )  # fmt: skip

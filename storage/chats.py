@@ -7,6 +7,7 @@ from datetime import time
 from functools import lru_cache
 from typing import Any
 
+from bot.core.language import sorted_languages
 from bot.models import Chat, Digits, Schedule
 from storage.db import Database
 
@@ -145,7 +146,7 @@ class ChatRepository:
 _UPDATABLE = frozenset(
     (
         "language", "timezone", "paused", "active", "last_article_id", "digits", "max_items",
-        "notify_empty", "chat_type", "title", "thread_id", "editing_chat_id",
+        "notify_empty", "chat_type", "title", "thread_id", "editing_chat_id", "languages",
     )
 )  # fmt: skip
 
@@ -155,6 +156,8 @@ def _db_value(value: Any) -> Any:
         return value.strftime("%H:%M")
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, frozenset):  # languages: "ar,en"
+        return ",".join(sorted_languages(value)) or None
     return value
 
 
@@ -196,4 +199,10 @@ def _chat(row: Any) -> Chat:
         title=row["title"],
         thread_id=row["thread_id"],
         editing_chat_id=row["editing_chat_id"],
+        languages=_languages(row["languages"]),
     )
+
+
+@lru_cache(maxsize=256)
+def _languages(stored: str | None) -> frozenset[str] | None:
+    return frozenset(stored.split(",")) if stored else None

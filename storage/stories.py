@@ -34,7 +34,7 @@ class StoryRepository:
     async def articles(self, story_id: int) -> list[StoryArticle]:
         """The story's articles, one per outlet, earliest first."""
         rows = await self.db.fetchall(
-            "SELECT id, story_id, url, title, summary, source, published_at, NULL AS topics"
+            "SELECT id, story_id, url, title, summary, source, published_at, lang, NULL AS topics"
             " FROM articles WHERE story_id = ? ORDER BY published_at, id",
             (story_id,),
         )
@@ -84,7 +84,7 @@ class StoryRepository:
                 f" WHERE t.topic_id IN ({','.join('?' * len(topics))}) AND"
             )
         rows = await self.db.fetchall(
-            "SELECT a.id, a.story_id, a.url, a.title, a.summary, a.source, a.published_at,"
+            "SELECT a.id, a.story_id, a.url, a.title, a.summary, a.source, a.published_at, a.lang,"
             " (SELECT group_concat(topic_id || '=' || score, ';') FROM article_topics"
             "  WHERE article_id = a.id) AS topics"
             f" FROM articles a WHERE a.story_id IN ({stories}"
@@ -119,4 +119,5 @@ def _story_article(row: Any) -> StoryArticle:
         source=row["source"],
         published_at=from_db_time(row["published_at"]),
         topics=topics,
+        lang=row["lang"],
     )

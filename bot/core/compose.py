@@ -1,9 +1,10 @@
 """A chat's digest from a run's pool of fresh stories: selected, rendered, shared.
 
-A run (a schedule tick, or one /digest) ranks the fresh stories once into a `Pool`.
-Chats that would get the same digest (same topics, phrases, settings, last digest
-and local date) have the same `rendering_key` and share one rendering, so the cost
-grows with distinct combinations, not chats. Plain values in, plain values out:
+A run (a schedule tick, or one /digest) ranks the fresh stories once into a `Pool`,
+once per distinct set of reader languages (a story's lead depends on them).
+Chats that would get the same digest (same topics, phrases, languages, settings, last
+digest and local date) have the same `rendering_key` and share one rendering, so the
+cost grows with distinct combinations, not chats. Plain values in, plain values out:
 the adapter (`bot/delivery/digest_pool.py`) reads the stories from storage.
 """
 
@@ -16,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from bot.core.digest import Digest, Story, StoryArticle, StoryIndex, group_stories
+from bot.core.language import preferred, reader_languages, sorted_languages
 from bot.core.phrases import PhraseMatcher
 from bot.core.render import Renderer, default_digits
 from bot.core.schedule import zone
@@ -53,6 +55,7 @@ class RenderingKey(NamedTuple):
     topics: tuple[str, ...]
     phrases: tuple[str, ...]
     language: str
+    languages: tuple[str, ...]  # what the chat reads: the stories offered and their leads
     digits: Digits
     max_items: int
     newer_than: int
@@ -66,6 +69,7 @@ def rendering_key(
         tuple(topics),
         tuple(phrases),
         chat.language,
+        sorted_languages(reader_languages(chat.language, chat.languages)),
         chat.digits or default_digits(chat.language),
         chat.max_items,
         chat.last_article_id or 0,
@@ -75,21 +79,35 @@ def rendering_key(
 
 @dataclass
 class Pool:
-    """The fresh stories of one run, ranked once, shared by every chat it serves.
+    """The fresh articles of one run, ranked once per reading, shared by every chat it serves.
 
-    Renderings are kept in a small LRU: a run visits chats grouped by rendering key,
-    so each rendering is made once and memory stays flat however many chats there are.
+    A reading is a set of languages and the one preferred for leads; each has its own
+    stories (bot.core.digest.group_stories) and index, made on first use. Renderings are
+    kept in a small LRU: a run visits chats grouped by rendering key, so each rendering
+    is made once and memory stays flat however many chats there are.
     """
 
-    stories: list[Story]
+    articles: list[StoryArticle]
     newest_article: int
     now: datetime
     phrase_hits: dict[int, set[str]] = field(default_factory=dict)  # story -> phrase keys
     renderings: OrderedDict[tuple[object, ...], Composed] = field(default_factory=OrderedDict)
     rendered: int = 0  # renderings made (cache misses)
+    indexes: dict[tuple[tuple[str, ...], str], StoryIndex] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.index = StoryIndex(self.stories, self.now, self.phrase_hits)
+    @property
+    def stories(self) -> list[Story]:
+        """Every story, in every language."""
+        return group_stories(self.articles)
+
+    def index(self, languages: frozenset[str], prefer: str) -> StoryIndex:
+        """The stories a reader of `languages` is offered, leads in `prefer` where possible."""
+        key = (sorted_languages(languages), prefer)
+        index = self.indexes.get(key)
+        if index is None:
+            stories = group_stories(self.articles, languages, prefer)
+            index = self.indexes[key] = StoryIndex(stories, self.now, self.phrase_hits)
+        return index
 
     def cached(self, key: tuple[object, ...]) -> Composed | None:
         composed = self.renderings.get(key)
@@ -125,7 +143,7 @@ def build_pool(
             found = matcher.match(article.title, bodies.get(article.id) or article.summary)
             if found:
                 hits.setdefault(article.story_id, set()).update(found)
-    return Pool(group_stories(kept), newest_article, now, hits)
+    return Pool(kept, newest_article, now, hits)
 
 
 @dataclass(frozen=True)
@@ -154,7 +172,9 @@ class Composer:
         if cached is not None:
             return cached
         newer_than = chat.last_article_id or 0
-        digest: Digest = pool.index.digest(
+        languages = reader_languages(chat.language, chat.languages)
+        index = pool.index(languages, preferred(chat.language, languages))
+        digest: Digest = index.digest(
             topics,
             limit=chat.max_items,
             newer_than=newer_than,

@@ -6,6 +6,12 @@ reader's topics that are newer than their last digest, ranked by how many outlet
 carry them, how recent they are and how strongly they are about the topic; each story
 under its best topic only; at most `limit`, the rest counted for "/digest more". Stories
 the reader's own words (/follow) find come first, in a section of their own.
+
+Stories are grouped for a set of reader languages: the lead is an article in one of
+them (in the reader's preferred one when there is such an article), articles in other
+languages still count as other sources, and a story with no article the reader reads
+is not offered at all. So an English item never stands alone in an Arabic digest, but
+an English wire story about an Arabic story adds to its sources.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from bot.core.language import effective
 
 SOURCES_WEIGHT = 1.0
 RECENCY_WEIGHT = 1.0
@@ -39,6 +47,7 @@ class StoryArticle:
     source: str
     published_at: datetime
     topics: Mapping[str, float] = field(default_factory=dict)
+    lang: str | None = None  # ISO 639-1; None (stored before detection) reads as Arabic
 
 
 @dataclass(frozen=True)
@@ -77,17 +86,28 @@ class Digest:
         return sum(len(s.stories) for s in self.sections)
 
 
-def group_stories(articles: Iterable[StoryArticle]) -> list[Story]:
-    """Stories from their articles; one article per outlet, the best-written one leads."""
+def group_stories(
+    articles: Iterable[StoryArticle],
+    languages: Collection[str] | None = None,
+    prefer: str | None = None,
+) -> list[Story]:
+    """Stories from their articles; one article per outlet, the best-written one leads.
+
+    With `languages`, the lead is one of the articles in them (in `prefer` when the
+    story has one) and a story with none is left out; None reads every language.
+    """
     members: dict[int, list[StoryArticle]] = defaultdict(list)
     for article in articles:
         members[article.story_id].append(article)
     stories = []
     for story_id, group in members.items():
-        by_source: dict[str, StoryArticle] = {}
+        readable = [a for a in group if languages is None or effective(a.lang) in languages]
+        if not readable:
+            continue
+        lead = max(readable, key=lambda a: (effective(a.lang) == prefer, _quality(a)))
+        by_source: dict[str, StoryArticle] = {lead.source: lead}
         for article in sorted(group, key=_quality, reverse=True):
             by_source.setdefault(article.source, article)
-        ranked = list(by_source.values())
         topics: dict[str, float] = {}
         for article in group:
             for topic, score in article.topics.items():
@@ -95,8 +115,13 @@ def group_stories(articles: Iterable[StoryArticle]) -> list[Story]:
         stories.append(
             Story(
                 id=story_id,
-                lead=ranked[0],
-                others=tuple(sorted(ranked[1:], key=lambda a: a.published_at)),
+                lead=lead,
+                others=tuple(
+                    sorted(
+                        (a for a in by_source.values() if a is not lead),
+                        key=lambda a: a.published_at,
+                    )
+                ),
                 topics=topics,
                 latest=max(a.published_at for a in group),
             )

@@ -2,7 +2,9 @@
 
 A feed added by hand is fetched once first, so a typo, a login page or a dead
 address is refused with its reason instead of failing quietly every ten
-minutes; a site's home page that announces its feed leads to that feed.
+minutes; a site's home page that announces its feed leads to that feed. The trial
+also finds the language most of its items are in, so an admin can be asked before a
+feed in another language is added (its items reach only readers of that language).
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from bot.models import Feed
 from storage.articles import ArticleRepository
 from storage.feeds import FeedRepository
 
+OTHER_LANGUAGE = "other-language"  # not saved: the caller asks first (see FeedManager.add)
+
 
 @dataclass(frozen=True)
 class Added:
     """What became of one address: `feed` is set when it is (or already was) a feed of ours."""
 
     url: str
-    outcome: str  # "added", "exists", "bad-url", or the failed check's status
+    outcome: str  # "added", "exists", "bad-url", OTHER_LANGUAGE, or the failed check's status
     feed: Feed | None = None
     check: FeedCheck | None = None
 
@@ -48,8 +52,20 @@ class FeedManager:
         self.articles = articles
         self.ingestor = ingestor
 
-    async def add(self, url: str, *, name: str | None = None, check: bool = True) -> Added:
-        """Validate (fetch once unless `check` is off) and save an address as a feed."""
+    async def add(
+        self,
+        url: str,
+        *,
+        name: str | None = None,
+        check: bool = True,
+        confirm_language: bool = False,
+    ) -> Added:
+        """Validate (fetch once unless `check` is off) and save an address as a feed.
+
+        With `confirm_language`, a feed whose items are mostly not in Arabic is not
+        saved: the outcome is OTHER_LANGUAGE with the check, to be confirmed by a
+        second call without it (and without `check`, since the trial was made).
+        """
         url = url.strip()
         if not is_web_url(url):
             return Added(url, "bad-url")
@@ -65,6 +81,8 @@ class FeedManager:
             existing = await self.feeds.by_url(url)
             if existing:
                 return Added(url, "exists", existing, trial)
+            if confirm_language and trial.language and not trial.language.arabic:
+                return Added(url, OTHER_LANGUAGE, check=trial)
         feed, created = await self.feeds.add(url, name or (trial.title if trial else None))
         return Added(url, "added" if created else "exists", feed, trial)
 

@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from bot.core.clean import html_to_text
+from bot.core.language import Majority
 from bot.core.topics import Classifier
 from bot.core.urls import host_of, is_web_url
 from bot.errors import StorageError
@@ -33,7 +34,7 @@ from bot.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from bot.ingest.filing import StoryFiler
 from bot.ingest.parse import Entry, ParsedFeed, ParseFailed, parse
 from bot.ingest.parse_worker import ParserPool
-from bot.ingest.process import SHORT_TEXT_CHARS, is_short, to_article
+from bot.ingest.process import SHORT_TEXT_CHARS, feed_language, is_short, to_article
 from bot.ingest.timing import Timing, cache_hint
 from bot.models import Feed, FeedStatus, FullText, NewArticle
 from storage.articles import ArticleRepository, ArticleUpdate
@@ -74,6 +75,7 @@ class FeedCheck:
     title: str | None = None
     entries: int = 0
     error: str | None = None
+    language: Majority | None = None  # of its first items; None when it has none
 
     @property
     def ok(self) -> bool:
@@ -316,6 +318,7 @@ class Ingestor:
                 FeedStatus.OK,
                 title=parsed.title,
                 entries=len(parsed.entries),
+                language=await asyncio.to_thread(feed_language, parsed.entries),
             )
         links = [urljoin(result.url, link) for link in parsed.feed_links]
         if discover and links and is_web_url(links[0]):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.core.clean import clean_text, html_to_text, one_line, shorten, summarize
+from bot.core.language import Majority, detect, majority
 from bot.core.topics import Classifier
 from bot.core.urls import canonical_url, is_web_url
 from bot.ingest.parse import Entry
@@ -74,6 +76,18 @@ def to_article(
         topics=classifier.classify(title, text).scores,
         content_hash=entry.fingerprint(),
         item_updated=updated,
+        lang=detect(title, text),
+    )
+
+
+LANGUAGE_SAMPLE = 20  # items a trial fetch judges a feed's language by
+
+
+def feed_language(entries: Sequence[Entry]) -> Majority | None:
+    """The language most of a feed's first items are in (CPU work: run it in a thread)."""
+    return majority(
+        detect(entry_title(entry), html_to_text(entry.content_html))
+        for entry in entries[:LANGUAGE_SAMPLE]
     )
 
 

@@ -7,8 +7,10 @@ import pytest
 from bot.core.topics import Catalog
 from handlers.callbacks import (
     MAX_BYTES,
+    AddFeed,
     Button,
     DropBroadcast,
+    DropFeed,
     SendBroadcast,
     ToggleTopic,
     TopicsDone,
@@ -25,6 +27,8 @@ BUTTONS: list[Button] = [
     SendBroadcast(1),
     SendBroadcast(9_223_372_036_854_775_807),  # SQLite's largest row id
     DropBroadcast(42),
+    AddFeed("Ab3_-x9Z"),
+    DropFeed("00000000"),
 ]
 
 
@@ -38,7 +42,8 @@ def test_pack_then_parse_gives_the_same_button(button: Button) -> None:
 @pytest.mark.parametrize(
     ("button", "data"),
     [(ToggleTopic("sports"), "t:sports"), (TopicsDone(), "t:done"),
-     (SendBroadcast(7), "bc:send:7"), (DropBroadcast(7), "bc:drop:7")],
+     (SendBroadcast(7), "bc:send:7"), (DropBroadcast(7), "bc:drop:7"),
+     (AddFeed("Ab3_-x9Z"), "fa:add:Ab3_-x9Z"), (DropFeed("Ab3_-x9Z"), "fa:drop:Ab3_-x9Z")],
 )  # fmt: skip
 def test_the_wire_format_is_the_one_keyboards_in_chats_already_carry(
     button: Button, data: str
@@ -56,7 +61,9 @@ def test_every_catalog_topic_fits_on_a_button() -> None:
     ["", "t:", "t", "T:done", "t:done ", "t:روسيا", "t:a b", "t:a/b", "t:sports\n",
      "bc:send:", "bc:send:abc", "bc:send:-1", "bc:send:0", "bc:send:01", "bc:send:+1",
      "bc:send:1 ", "bc:send:1;bc:drop:1", "bc:send:1\n", "bc:kill:1", "bc:send:١",
-     "bc:send:12345678901234567890", "bc:drop", "t:" + "x" * (MAX_BYTES - 1), "x" * 1000],
+     "bc:send:12345678901234567890", "bc:drop", "t:" + "x" * (MAX_BYTES - 1), "x" * 1000,
+     "fa:add:", "fa:add:short", "fa:add:toolong12", "fa:add:abc/efgh", "fa:add:abcdefg ",
+     "fa:drop:abcdéfgh", "fa:add:abcdefgh\n", "fa:keep:abcdefgh"],
 )  # fmt: skip
 def test_forged_or_garbage_data_parses_to_none(data: str) -> None:
     assert parse(data) is None
@@ -70,7 +77,8 @@ def test_data_that_is_not_a_string_parses_to_none(data: object) -> None:
 @pytest.mark.parametrize(
     "button",
     [ToggleTopic("done"), ToggleTopic(""), ToggleTopic("a b"), ToggleTopic("x" * MAX_BYTES),
-     SendBroadcast(0), SendBroadcast(-3), DropBroadcast(10**19)],
+     SendBroadcast(0), SendBroadcast(-3), DropBroadcast(10**19), AddFeed("short"),
+     DropFeed("a b c de")],
     ids=repr,
 )  # fmt: skip
 def test_pack_refuses_a_button_that_would_not_come_back_as_itself(button: Button) -> None:
