@@ -38,10 +38,23 @@ ZERO_WIDTH = (
     + _chars(0xE0020, 0xE007F)  # tag characters: invisible ASCII
 )
 ZWNJ = "\u200c"
-CONTROLS = _chars(0x00, 0x08) + "\x0e\x0f" + _chars(0x10, 0x1F) + "\x7f"  # all but whitespace
+CONTROLS = _chars(0x00, 0x08) + _chars(0x0E, 0x1F) + "\x7f"  # C0 controls but whitespace, DEL
 INVISIBLE = frozenset(BIDI_CONTROLS + ZERO_WIDTH)
 
-_STRIPPED = re.compile("[" + re.escape(BIDI_CONTROLS + ZERO_WIDTH + CONTROLS) + "]+")
+
+def _character_class(chars: str) -> str:
+    """A regex class of `chars` as ranges (a class of single characters is slower to search)."""
+    codes = sorted(set(map(ord, chars)))
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]"
+
+
+_STRIPPED = re.compile(_character_class(BIDI_CONTROLS + ZERO_WIDTH + CONTROLS) + "+")
 
 
 def strip_invisible(text: str) -> str:
