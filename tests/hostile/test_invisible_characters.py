@@ -101,3 +101,5 @@ async def test_follow_stores_and_echoes_the_phrase_without_bidi_controls(bot: Ha
     assert "سأتابع «كورسك»" in reply["text"]
     assert await bot.services.follows.of(READER) == [(check_phrase("كورسك").key, "كورسك")]
     assert "توقفت عن متابعة «كورسك»" in (await bot.say(READER, "/unfollow كورسك"))["text"]
+    refused = await bot.say(READER, f"/follow {RLO}123{PDF}")  # echoed back without the RLO
+    assert "ليس كلمة" in refused["text"] and visible(refused["text"])
