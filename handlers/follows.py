@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import MujazContext
+from bot.core.invisible import strip_invisible
 from bot.core.phrases import MAX_PHRASES, check_phrase
 from bot.models import Chat
 from handlers.common import for_target_chat, language_of, reply
@@ -14,7 +15,7 @@ from handlers.common import for_target_chat, language_of, reply
 async def follow(update: Update, context: MujazContext, chat: Chat) -> None:
     """/follow كورسك: stories that name it join the digest in a section of their own."""
     follows = context.services.follows
-    given = " ".join(context.args or []).strip()
+    given = strip_invisible(" ".join(context.args or [])).strip()  # never echo an RLO back
     if not given:
         await _list(update, context, chat.chat_id, "follow_usage")
         return
@@ -36,7 +37,7 @@ async def follow(update: Update, context: MujazContext, chat: Chat) -> None:
 @for_target_chat
 async def unfollow(update: Update, context: MujazContext, chat: Chat) -> None:
     """/unfollow كورسك"""
-    given = " ".join(context.args or []).strip()
+    given = strip_invisible(" ".join(context.args or [])).strip()
     check = check_phrase(given) if given else None
     if (
         check is None

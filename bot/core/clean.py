@@ -6,14 +6,21 @@ credits like "(رويترز)", "المصدر :", "رابط المصدر", "أض�
 and cookie notices, share and newsletter prompts, and "read more" tails. These
 are dropped line by line, after the HTML has been turned into paragraphs
 (scripts, styles, hidden elements and figure captions never become text).
+
+Markup is read by libxml2's HTML parser (through lxml), never by regular
+expressions: any feed can send anything, and a pattern over markup that
+backtracks turns 140 KB of unclosed tags into a minute of CPU. Every step here
+is linear in its input, and the input is capped (MAX_MARKUP_CHARS) before it.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 
+from lxml import etree
+
+from bot.core.invisible import strip_invisible
 from bot.core.normalize import normalize
 
 _BLOCK_TAGS = frozenset(
@@ -74,6 +81,7 @@ _SKIP_TAGS = frozenset(
 )
 # Captions are removed together with their image: they describe the photo, not the news.
 _CAPTION_TAGS = frozenset(("figcaption",))
+_DROPPED_TAGS = _SKIP_TAGS | _CAPTION_TAGS
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 # Whole lines that are page furniture, in Arabic and English.
@@ -142,6 +150,7 @@ _TAIL = re.compile(
     rf"|(?:^|(?<=\s))[\[(]?\s*(?:{_TAIL_WEAK})\s*{_ARROW}\s*[\])]?)\s*$",
     re.IGNORECASE,
 )
+_TAIL_WINDOW = 200
 _DATELINE = re.compile(r"^[\u0600-\u06FF]+(?: [\u0600-\u06FF]+)?\s*[–—-]\s*(?=\S)")
 _ARABIC_RUN = re.compile(r"[\u0600-\u06FF]+")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
@@ -151,97 +160,121 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
 _TERMINAL = '.!?؟…»"”)'
 
 
-class _TextExtractor(HTMLParser):
-    """Visible text, with a line break at every block; skipped and hidden subtrees dropped."""
+# Markup read at most: more is never one article, and the stored text is cut far below it.
+MAX_MARKUP_CHARS = 512 * 1024
+# Elements open at once. Real markup nests a few dozen deep; past this the rest is hostile,
+# and the parser's work for each stray end tag grows with the depth, so reading stops here.
+MAX_DEPTH = 256
+_CHUNK = 16 * 1024  # bytes handed to the parser at a time
+MAX_SOURCE_CHARS = 64  # a source name as readers see it
+_SOURCE_MARKUP_CHARS = 4096  # a feed title's markup read at most: 64 characters come of it
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _VisibleText:
+    """lxml parser target: the visible text, a line break at every block's start and end.
+
+    libxml2's HTML parser tokenizes in one linear pass (it recovers from any markup and
+    decodes entities); this target only sees balanced start and end events, so a
+    dropped subtree (scripts, captions, hidden elements) is skipped by its depth.
+    """
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self._skip = 0
-        self._hidden: list[str] = []  # tags of open hidden elements, innermost last
-        self._hidden_depth = 0  # same-name tags opened inside the innermost hidden one
+        self._depth = 0
+        self._dropped_at = 0  # depth of the open dropped element; 0 when none is open
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._hidden:
-            if tag == self._hidden[-1]:
-                self._hidden_depth += 1
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooDeep
+        if self._dropped_at:
             return
-        if tag in _SKIP_TAGS or tag in _CAPTION_TAGS:
-            self._skip += 1
-        elif _is_hidden(attrs) and tag not in _VOID_TAGS:
-            self._hidden.append(tag)
-            self._hidden_depth = 0
+        if tag in _DROPPED_TAGS or (attrib and _is_hidden(attrib)):
+            self._dropped_at = self._depth
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS and not self._hidden:
-            self.parts.append("\n")  # <br/>, <hr/>: a break, nothing to close
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._hidden:
-            if tag == self._hidden[-1]:
-                if self._hidden_depth:
-                    self._hidden_depth -= 1
-                else:
-                    self._hidden.pop()
-            return
-        if tag in _SKIP_TAGS or tag in _CAPTION_TAGS:
-            self._skip = max(0, self._skip - 1)
+    def end(self, tag: str) -> None:
+        if self._dropped_at:
+            if self._depth == self._dropped_at:
+                self._dropped_at = 0
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        self._depth -= 1
 
-    def handle_data(self, data: str) -> None:
-        if not self._skip and not self._hidden:
+    def data(self, data: str) -> None:
+        if not self._dropped_at:
             self.parts.append(data)
 
-
-_VOID_TAGS = frozenset(("img", "br", "hr", "input", "meta", "link", "source", "wbr", "col"))
-
-
-def _is_hidden(attrs: list[tuple[str, str | None]]) -> bool:
-    for name, value in attrs:
-        if name == "hidden" or (name == "aria-hidden" and value == "true"):
-            return True
-        if name == "style" and value and _HIDDEN_STYLE.search(value):
-            return True
-    return False
+    def close(self) -> str:
+        return "".join(self.parts)
 
 
-# Markup the fast path cannot judge by its tags alone: subtrees to drop, hidden elements.
-_NEEDS_PARSER = re.compile(
-    r"<\s*(?:" + "|".join(sorted(_SKIP_TAGS | _CAPTION_TAGS)) + r")\b|hidden|display|visibility"
-    r"|<!\[CDATA\[|<\?",
-    re.IGNORECASE,
-)
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)(?:\s[^>]*)?/?>|<![^>]*>")
+def _is_hidden(attrib: dict[str, str]) -> bool:
+    if "hidden" in attrib or attrib.get("aria-hidden", "").strip().lower() == "true":
+        return True
+    style = attrib.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _visible_text(markup: str) -> str:
+    target = _VisibleText()
+    parser = etree.HTMLParser(
+        target=target,
+        encoding="utf-8",  # the bytes below: a <meta charset> inside the markup is ignored
+        recover=True,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    # Bytes, not str: lxml refuses a str with an XML declaration or a lone surrogate.
+    data = markup.replace("\x00", "").encode("utf-8", "replace")
+    try:
+        # Fed in chunks: an exception from the target stops the parser at the chunk's end
+        # (parsing the whole string at once would carry on to its end without the target).
+        for at in range(0, len(data), _CHUNK):
+            parser.feed(data[at : at + _CHUNK])
+        return str(parser.close())
+    except (_TooDeep, etree.LxmlError):
+        return target.close()  # the text up to where reading stopped
 
 
 def html_to_text(markup: str) -> str:
-    """Visible text of an HTML fragment, one paragraph per line."""
-    if "<" not in markup and "&" not in markup:
-        text = markup  # plain text: nothing to parse
-    elif "<" not in markup or not _NEEDS_PARSER.search(markup):
-        # Ordinary feed markup (paragraphs, links, emphasis): tags out, blocks to lines.
-        text = html.unescape(_TAG.sub(_tag_break, _COMMENT.sub("", markup)))
+    """Visible text of an HTML fragment, one paragraph per line.
+
+    Linear in the markup, which is read up to MAX_MARKUP_CHARS: hostile markup
+    (unclosed tags and comments, deep nesting, huge attributes) costs what its
+    length costs. Bidi controls, zero-width and control characters are dropped.
+    """
+    markup = markup[:MAX_MARKUP_CHARS]
+    if "<" in markup:
+        text = _visible_text(markup)
+    elif "&" in markup:
+        text = html.unescape(markup)  # text with entities: nothing to parse
     else:
-        parser = _TextExtractor()  # decodes entities itself (convert_charrefs)
-        parser.feed(markup)
-        parser.close()
-        text = "".join(parser.parts)
-    text = text.replace("\xa0", " ").replace("\u200b", "")
+        text = markup
+    text = strip_invisible(text.replace("\xa0", " "))
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
-
-
-def _tag_break(match: re.Match[str]) -> str:
-    return "\n" if (match.group(2) or "").lower() in _BLOCK_TAGS else ""
 
 
 def one_line(markup: str) -> str:
     """A title: text without tags, entities decoded, on a single line."""
     return " ".join(html_to_text(markup).split())
+
+
+def source_name(title: str | None) -> str | None:
+    """A feed's title as readers see it as an item's source: one line, MAX_SOURCE_CHARS at most.
+
+    None when nothing readable is left (the caller falls back to the feed's host).
+    """
+    if not title:
+        return None
+    return shorten(one_line(title[:_SOURCE_MARKUP_CHARS]), MAX_SOURCE_CHARS) or None
 
 
 def is_boilerplate(line: str, *, arabic_article: bool) -> bool:
@@ -256,13 +289,24 @@ def is_boilerplate(line: str, *, arabic_article: bool) -> bool:
 
 
 def strip_tail(line: str) -> str:
-    """The line without a closing "read more" link or a bracketed ellipsis."""
-    return _TAIL.sub("", line).rstrip()
+    """The line without a closing "read more" link or a bracketed ellipsis.
+
+    Whitespace runs are collapsed first: the tail pattern's optional spaces backtrack
+    against each other, and on a long run of spaces that is exponential. Only the
+    line's last _TAIL_WINDOW characters are searched (a tail is a few words).
+    """
+    line = " ".join(line.split())
+    found = _TAIL.search(line, max(0, len(line) - _TAIL_WINDOW))
+    return (line[: found.start()] if found else line).rstrip()
 
 
 def clean_text(text: str, *, title: str = "") -> str:
-    """Paragraphs of the article without page furniture and without a repeated headline."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    """Paragraphs of the article without page furniture and without a repeated headline.
+
+    Reads at most MAX_MARKUP_CHARS of `text` (an extractor's output may be longer).
+    """
+    text = strip_invisible(text[:MAX_MARKUP_CHARS])
+    lines = [" ".join(line.split()) for line in text.splitlines() if line and not line.isspace()]
     if lines:
         lines[-1] = strip_tail(lines[-1])
     arabic = _is_arabic((title + "\n" + "\n".join(lines[:6]))[:600])

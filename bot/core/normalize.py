@@ -21,6 +21,8 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
+from bot.core.invisible import INVISIBLE
+
 # Arabic letters folded to one form: alef with hamza, madda or wasla to bare alef;
 # alef maqsura and the Persian ya to ya; ta marbuta to ha; the Persian kaf to kaf;
 # the Urdu/Persian ha forms to ha. (ؤ and ئ lose their hamza in decomposition.)
@@ -39,7 +41,8 @@ _ARABIC_LETTERS = {
     "ھ": "ه",
     "ہ": "ه",
 }
-_REMOVED = frozenset(
+# Dropped before matching: every invisible character (invisible.py), ZWNJ too, and these.
+_REMOVED = INVISIBLE | frozenset(
     "\u0640"  # tatweel
     "\u00ad"  # soft hyphen
     "\u061c"  # Arabic letter mark

@@ -18,6 +18,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Generic, Literal, NamedTuple, TypeVar
 
+from bot.core.invisible import strip_invisible
 from bot.core.matcher import Matcher
 from bot.core.morphology import Form, SpellingError, compile_form
 from bot.core.normalize import encode_normalized, normalize, normalize_bytes
@@ -74,7 +75,9 @@ class PhraseCheck:
 
 def check_phrase(text: str) -> PhraseCheck:
     """Check a phrase a reader wants to follow; pure, no limits on how many they have."""
-    phrase = " ".join(text.strip().strip(_QUOTES).split())
+    # Bidi controls and zero-width characters are invisible in a reply and in /follow's list:
+    # a phrase keeps only what a reader can see (ZWNJ stays, Persian spells with it).
+    phrase = " ".join(strip_invisible(text).strip().strip(_QUOTES).split())
     star = phrase.endswith("*")
     normalized = normalize(phrase.rstrip("*"))
     key = normalized + ("*" if star and normalized else "")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.core.clean import source_name
 from bot.core.urls import is_web_url
 from bot.ingest.feedlist import FeedSpec, to_opml
 from bot.ingest.pipeline import FeedCheck, Ingestor
@@ -83,7 +84,8 @@ class FeedManager:
                 return Added(url, "exists", existing, trial)
             if confirm_language and trial.language and not trial.language.arabic:
                 return Added(url, OTHER_LANGUAGE, check=trial)
-        feed, created = await self.feeds.add(url, name or (trial.title if trial else None))
+        title = source_name(name) or (trial.title if trial else None)  # the check cleaned its own
+        feed, created = await self.feeds.add(url, title)
         return Added(url, "added" if created else "exists", feed, trial)
 
     async def remove(self, feed_id: int) -> tuple[Feed, int] | None:
@@ -102,7 +104,7 @@ class FeedManager:
             if not is_web_url(spec.url):
                 result.rejected.append(spec.url)
                 continue
-            feed, created = await self.feeds.add(spec.url, spec.name)
+            feed, created = await self.feeds.add(spec.url, source_name(spec.name))
             (result.added if created else result.existing).append(feed)
         return result
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -23,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from bot.core.clean import html_to_text
+from bot.core.clean import MAX_SOURCE_CHARS, html_to_text, source_name
 from bot.core.language import Majority
 from bot.core.topics import Classifier
 from bot.core.urls import host_of, is_web_url
@@ -210,14 +211,17 @@ class Ingestor:
         if feed.full_text == FullText.OFF or not entries:
             return {}
         site = (feed.url, feed.site_url or "")
-        links = [
-            e.link
+        candidates = [
+            e
             for e in entries
             if e.link
             and is_web_url(e.link)
             and wants_page(feed.full_text, short=True, link=e.link, feed_urls=site)
-            and (feed.full_text == FullText.ON or _is_teaser(e))
-        ][:MAX_PAGES_PER_FEED]
+        ]
+        if feed.full_text != FullText.ON and candidates:
+            # Telling a teaser means reading its markup: CPU work, off the event loop.
+            candidates = await asyncio.to_thread(_teasers, candidates, MAX_PAGES_PER_FEED)
+        links = [e.link for e in candidates if e.link][:MAX_PAGES_PER_FEED]
         texts = await asyncio.gather(*(self.pages.full_text(link) for link in links))
         return {link: text for link, text in zip(links, texts, strict=True) if text}
 
@@ -227,7 +231,13 @@ class Ingestor:
         """The plan's entries as clean, classified articles (CPU work, off the event loop)."""
         if not plan.entries:
             return [], []
-        source = feed.title or parsed.title or host_of(feed.url) or feed.url
+        # Cleaned even when stored: a title saved before titles were cleaned may be anything.
+        source = (
+            source_name(feed.title)
+            or source_name(parsed.title)
+            or host_of(feed.url)
+            or feed.url[:MAX_SOURCE_CHARS]
+        )
         now = self.clock()
         return await asyncio.to_thread(self._articles, plan, pages, source, now)
 
@@ -278,7 +288,7 @@ class Ingestor:
         await self.feeds.record_success(
             feed.id,
             status=status,
-            title=parsed.title if parsed else None,
+            title=source_name(parsed.title) if parsed else None,
             etag=kept.etag,
             last_modified=kept.last_modified,
             next_check_at=self.timing.after_success(now, hints),
@@ -316,7 +326,7 @@ class Ingestor:
             return FeedCheck(
                 result.moved_to or url,
                 FeedStatus.OK,
-                title=parsed.title,
+                title=source_name(parsed.title),
                 entries=len(parsed.entries),
                 language=await asyncio.to_thread(feed_language, parsed.entries),
             )
@@ -333,6 +343,11 @@ class Ingestor:
         if articles or tombstones:
             log.info("pruned %d articles and %d stale tombstones", articles, tombstones)
         return articles, tombstones
+
+
+def _teasers(entries: Iterable[Entry], limit: int) -> list[Entry]:
+    """The first `limit` entries whose feed carries only a short summary (run in a thread)."""
+    return list(itertools.islice(filter(_is_teaser, entries), limit))
 
 
 def _is_teaser(entry: Entry) -> bool:
