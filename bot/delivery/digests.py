@@ -24,7 +24,7 @@ from bot.core.render import Renderer, default_digits
 from bot.core.schedule import due_slot, zone
 from bot.core.topics import Catalog
 from bot.delivery.outbox import OutboxStopped
-from bot.delivery.sender import BLOCKED, SENT, Outcome, send_html
+from bot.delivery.sender import Outcome, SendStatus, send_html
 from bot.models import User
 from storage.db import to_db_time
 from storage.deliveries import DIGEST, MANUAL_DIGEST, MORE_DIGEST, DeliveryRepository
@@ -362,7 +362,7 @@ class DigestService:
             single = len(composed.messages) == 1
             await self.deliveries.mark(delivery_id, "pending" if single else "uncertain")
             raise
-        if outcome.status == SENT:
+        if outcome.status == SendStatus.SENT:
             await self.deliveries.finish(
                 delivery_id,
                 chat_id=user.chat_id,
@@ -375,7 +375,7 @@ class DigestService:
             await self.deliveries.mark(
                 delivery_id, outcome.status, messages=outcome.messages, error=outcome.error
             )
-            if outcome.status == BLOCKED:
+            if outcome.status == SendStatus.BLOCKED:
                 await self.users.update(user.chat_id, active=False)
         return outcome
 

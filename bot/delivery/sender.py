@@ -18,6 +18,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from telegram import Bot, LinkPreviewOptions
@@ -36,10 +37,15 @@ from bot.delivery.outbox import Lane, Ticket, current_lane, outbox_of
 
 log = logging.getLogger(__name__)
 
-SENT = "sent"
-BLOCKED = "blocked"  # the user blocked the bot, left, or the chat is gone: never retry
-FAILED = "failed"
-UNCERTAIN = "uncertain"  # timed out: it may have arrived; not sent again
+
+class SendStatus(StrEnum):
+    """What became of a send; the values are the ledgers' statuses."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"  # the user blocked the bot, left, or the chat is gone: never retry
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"  # timed out: it may have arrived; not sent again
+
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 BACKOFF = (0.5, 1.0, 2.0)  # seconds before each retry of a 5xx or network error
@@ -49,7 +55,7 @@ _MAX_MIGRATIONS = 2
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str
+    status: SendStatus
     messages: int = 0
     error: str | None = None
     chat_id: int | None = None  # where it went, when a migration moved the chat
@@ -93,10 +99,10 @@ async def send_html(
         outcome = await deliver(bot, chat_id, one, Ticket(lane))
         if outcome.chat_id is not None:
             chat_id = moved = outcome.chat_id
-        if outcome.status != SENT:
+        if outcome.status != SendStatus.SENT:
             return Outcome(outcome.status, sent, outcome.error, moved)
         sent += 1
-    return Outcome(SENT, sent, chat_id=moved)
+    return Outcome(SendStatus.SENT, sent, chat_id=moved)
 
 
 async def send_content(
@@ -131,32 +137,32 @@ async def deliver(bot: Bot, chat_id: int, send: Send, ticket: Ticket) -> Outcome
     while True:
         try:
             await send(chat_id, extra)
-            return Outcome(SENT, 1, chat_id=moved)
+            return Outcome(SendStatus.SENT, 1, chat_id=moved)
         except ChatMigrated as exc:
             migrations += 1
             if outbox is None or outbox.on_migrate is None or migrations > _MAX_MIGRATIONS:
-                return Outcome(FAILED, 0, f"chat migrated to {exc.new_chat_id}", moved)
+                return Outcome(SendStatus.FAILED, 0, f"chat migrated to {exc.new_chat_id}", moved)
             log.info("chat %s became %s; its settings move there", chat_id, exc.new_chat_id)
             await outbox.on_migrate(chat_id, exc.new_chat_id)
             chat_id = moved = exc.new_chat_id
         except Forbidden as exc:
-            return Outcome(BLOCKED, 0, exc.message, moved)
+            return Outcome(SendStatus.BLOCKED, 0, exc.message, moved)
         except BadRequest as exc:
             if any(marker in exc.message.lower() for marker in _GONE):
-                return Outcome(BLOCKED, 0, exc.message, moved)
+                return Outcome(SendStatus.BLOCKED, 0, exc.message, moved)
             log.error("Telegram refused a message to %s: %s", chat_id, exc.message)
-            return Outcome(FAILED, 0, exc.message, moved)
+            return Outcome(SendStatus.FAILED, 0, exc.message, moved)
         except TimedOut as exc:
             log.warning("sending to %s timed out; not resent: %s", chat_id, exc)
-            return Outcome(UNCERTAIN, 0, "timed out", moved)
+            return Outcome(SendStatus.UNCERTAIN, 0, "timed out", moved)
         except NetworkError as exc:  # 5xx, connection refused or reset
             if failures >= len(BACKOFF):
                 log.warning("sending to %s failed %d times: %s", chat_id, failures + 1, exc)
-                return Outcome(FAILED, 0, exc.message, moved)
+                return Outcome(SendStatus.FAILED, 0, exc.message, moved)
             await asyncio.sleep(BACKOFF[failures])
             failures += 1
         except RetryAfter as exc:  # the outbox waited out as many 429s as it may
-            return Outcome(FAILED, 0, exc.message, moved)
+            return Outcome(SendStatus.FAILED, 0, exc.message, moved)
         except TelegramError as exc:
             log.warning("sending to %s failed: %s", chat_id, exc)
-            return Outcome(FAILED, 0, exc.message, moved)
+            return Outcome(SendStatus.FAILED, 0, exc.message, moved)
