@@ -11,7 +11,8 @@ import handlers
 from bot.config import Settings
 from bot.context import BotData, Clock, MujazApp, MujazContext, Services
 from bot.core.render import LANGUAGES
-from bot.delivery.outbox import Limits, Outbox, outbox_of
+from bot.delivery.outbox import Limits, Outbox
+from bot.delivery.sender import MoveChat
 from bot.delivery.transport import AiohttpRequest
 from bot.ingest.feedlist import load_feed_list
 from bot.jobs import DIGEST_TICK_SECONDS, schedule
@@ -81,18 +82,21 @@ def outbox_limits(settings: Settings) -> Limits:
 
 async def start_delivery(app: MujazApp, services: Services) -> None:
     """Chat migrations move settings; broadcasts a stop interrupted go on."""
-    outbox = outbox_of(app.bot)
-    if outbox is not None:
-
-        async def migrate(old: int, new: int) -> None:
-            await services.users.migrate(old, new)
-            await services.broadcasts.repo.move_chat(old, new)
-
-        outbox.on_migrate = migrate
+    services.digests.move_chat = services.broadcasts.move_chat = chat_mover(services)
     uncertain = await services.broadcasts.recover()
     if uncertain:
         log.warning("%d broadcast copies were in flight at the last stop; not resent", uncertain)
     await services.broadcasts.resume(app.bot)
+
+
+def chat_mover(services: Services) -> MoveChat:
+    """A group that became a supergroup: its settings, topics and ledger rows move along."""
+
+    async def move(old: int, new: int) -> None:
+        await services.users.migrate(old, new)
+        await services.broadcasts.repo.move_chat(old, new)
+
+    return move
 
 
 async def _post_shutdown(app: MujazApp) -> None:

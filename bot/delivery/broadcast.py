@@ -22,7 +22,7 @@ from telegram import Bot
 from bot.core.render import Renderer
 from bot.delivery.ledger import LedgerWriter
 from bot.delivery.outbox import OutboxStopped
-from bot.delivery.sender import Content, send_content
+from bot.delivery.sender import Content, MoveChat, send_content
 from bot.delivery.status import StatusBoard
 from storage.broadcasts import CANCELLED, CLOSED, Broadcast, BroadcastRepository, Result
 
@@ -50,6 +50,7 @@ class BroadcastService:
         self.renderer = renderer
         self.concurrency = concurrency
         self.status_every = status_every
+        self.move_chat: MoveChat | None = None  # wired in bot/app.py
         self.jobs: dict[int, _Job] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
 
@@ -199,7 +200,12 @@ class _Job:
 
         try:
             outcome = await send_content(
-                self.bot, chat_id, self.content, on_dispatch=on_dispatch, paid=self.broadcast.paid
+                self.bot,
+                chat_id,
+                self.content,
+                on_dispatch=on_dispatch,
+                paid=self.broadcast.paid,
+                move_chat=self.service.move_chat,
             )
         except OutboxStopped:
             self.stopping = True  # never left: the row stays pending for the next start

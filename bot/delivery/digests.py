@@ -24,7 +24,7 @@ from bot.core.render import Renderer, default_digits
 from bot.core.schedule import due_slot, zone
 from bot.core.topics import Catalog
 from bot.delivery.outbox import OutboxStopped
-from bot.delivery.sender import Outcome, SendStatus, send_html
+from bot.delivery.sender import MoveChat, Outcome, SendStatus, send_html
 from bot.models import User
 from storage.db import to_db_time
 from storage.deliveries import DIGEST, MANUAL_DIGEST, MORE_DIGEST, DeliveryRepository
@@ -122,6 +122,7 @@ class DigestService:
         self.renderer = renderer
         self.catalog = catalog
         self.clock = clock
+        self.move_chat: MoveChat | None = None  # wired in bot/app.py
         self._filing = asyncio.Lock()
 
     async def file_new_articles(self) -> int:
@@ -349,12 +350,18 @@ class DigestService:
                 await self.users.update(user.chat_id, last_article_id=composed.window[1])
             if scheduled and user.notify_empty:
                 text = self.renderer.text(user.language, "digest_empty", digit_style=user.digits)
-                await send_html(bot, user.chat_id, [text], thread_id=user.thread_id)
+                await send_html(
+                    bot, user.chat_id, [text], thread_id=user.thread_id, move_chat=self.move_chat
+                )
             return None
         await self.deliveries.mark(delivery_id, "sending")
         try:
             outcome = await send_html(
-                bot, user.chat_id, composed.messages, thread_id=user.thread_id
+                bot,
+                user.chat_id,
+                composed.messages,
+                thread_id=user.thread_id,
+                move_chat=self.move_chat,
             )
         except OutboxStopped:
             # Shutting down before the digest left: a one-message digest never went out, so

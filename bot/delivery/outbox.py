@@ -167,7 +167,6 @@ class Outbox(BaseRateLimiter[Ticket]):
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         self.stats = OutboxStats()
-        self.on_migrate: Callable[[int, int], Awaitable[None]] | None = None
         self._overall = _Pace(self.limits.overall)
         self._paid = _Pace(self.limits.paid)
         self._chats: dict[int | str, _ChatPace] = {}

@@ -5,7 +5,7 @@ waits out 429s. What is left to decide here, per answer:
 
 - 403 (blocked, deactivated, kicked) or 400 "chat not found": BLOCKED, never retried;
 - `migrate_to_chat_id` (a group became a supergroup): the chat's settings move to
-  the new id (the outbox's `on_migrate`), and the message goes there;
+  the new id (the caller's `move_chat`, wired in bot/app.py), and the message goes there;
 - 5xx and network errors: retried after BACKOFF pauses, then FAILED;
 - a timeout: UNCERTAIN — the request may have reached Telegram, so it is not sent
   again (nobody gets a message twice);
@@ -71,15 +71,23 @@ class Content:
 
 
 Send = Callable[[int, dict[str, Any]], Awaitable[object]]
+MoveChat = Callable[[int, int], Awaitable[None]]
+"""Moves a group's settings to the supergroup it became: (old chat id, new chat id)."""
 
 
 async def send_html(
-    bot: Bot, chat_id: int, messages: list[str], *, thread_id: int | None = None
+    bot: Bot,
+    chat_id: int,
+    messages: list[str],
+    *,
+    thread_id: int | None = None,
+    move_chat: MoveChat | None = None,
 ) -> Outcome:
     """Send the messages in order; stop at the first refusal and say what it means.
 
     `thread_id` sends into a forum group's topic thread. The lane is the caller's
     (`sending_as`): a digest tick's messages are bulk, a /digest answer is a reply.
+    Without `move_chat`, a group that became a supergroup is a failure.
     """
     lane = current_lane()
     sent = 0
@@ -96,7 +104,7 @@ async def send_html(
                 **extra,
             )
 
-        outcome = await deliver(bot, chat_id, one, Ticket(lane))
+        outcome = await deliver(bot, chat_id, one, Ticket(lane), move_chat=move_chat)
         if outcome.chat_id is not None:
             chat_id = moved = outcome.chat_id
         if outcome.status != SendStatus.SENT:
@@ -113,6 +121,7 @@ async def send_content(
     lane: Lane = Lane.BROADCAST,
     on_dispatch: Callable[[], Awaitable[None]] | None = None,
     paid: bool = False,
+    move_chat: MoveChat | None = None,
 ) -> Outcome:
     """One broadcast copy; `on_dispatch` runs right before it first leaves."""
 
@@ -124,13 +133,15 @@ async def send_content(
         assert content.from_chat_id is not None and content.message_id is not None
         return await bot.copy_message(chat, content.from_chat_id, content.message_id, **extra)
 
-    return await deliver(bot, chat_id, one, Ticket(lane, on_dispatch, paid=paid))
+    ticket = Ticket(lane, on_dispatch, paid=paid)
+    return await deliver(bot, chat_id, one, ticket, move_chat=move_chat)
 
 
-async def deliver(bot: Bot, chat_id: int, send: Send, ticket: Ticket) -> Outcome:
+async def deliver(
+    bot: Bot, chat_id: int, send: Send, ticket: Ticket, *, move_chat: MoveChat | None = None
+) -> Outcome:
     """One message to one chat, with Telegram's answers handled (see the module docstring)."""
-    outbox = outbox_of(bot)
-    extra: dict[str, Any] = {"rate_limit_args": ticket} if outbox is not None else {}
+    extra: dict[str, Any] = {"rate_limit_args": ticket} if outbox_of(bot) is not None else {}
     moved: int | None = None
     migrations = 0
     failures = 0
@@ -140,10 +151,10 @@ async def deliver(bot: Bot, chat_id: int, send: Send, ticket: Ticket) -> Outcome
             return Outcome(SendStatus.SENT, 1, chat_id=moved)
         except ChatMigrated as exc:
             migrations += 1
-            if outbox is None or outbox.on_migrate is None or migrations > _MAX_MIGRATIONS:
+            if move_chat is None or migrations > _MAX_MIGRATIONS:
                 return Outcome(SendStatus.FAILED, 0, f"chat migrated to {exc.new_chat_id}", moved)
             log.info("chat %s became %s; its settings move there", chat_id, exc.new_chat_id)
-            await outbox.on_migrate(chat_id, exc.new_chat_id)
+            await move_chat(chat_id, exc.new_chat_id)
             chat_id = moved = exc.new_chat_id
         except Forbidden as exc:
             return Outcome(SendStatus.BLOCKED, 0, exc.message, moved)

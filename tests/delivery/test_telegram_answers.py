@@ -75,14 +75,11 @@ async def test_a_refused_message_fails_without_retry(bot: Bot, fake_bot_api: Fak
 async def test_a_migrated_group_is_moved_and_gets_the_message(
     bot: Bot, fake_bot_api: FakeBotAPI
 ) -> None:
-    outbox = bot.rate_limiter
-    assert isinstance(outbox, Outbox)
     moves: list[tuple[int, int]] = []
 
-    async def on_migrate(old: int, new: int) -> None:
+    async def move_chat(old: int, new: int) -> None:
         moves.append((old, new))
 
-    outbox.on_migrate = on_migrate
     fake_bot_api.add_chat(-5, "group")
     fake_bot_api.add_chat(-1005, "supergroup")
     fake_bot_api.fail_next(
@@ -91,10 +88,25 @@ async def test_a_migrated_group_is_moved_and_gets_the_message(
     )  # fmt: skip
     fake_bot_api.add_chat(9)
     source = fake_bot_api.user_sends(9, "أصل")
-    outcome = await send_content(bot, -5, Content(from_chat_id=9, message_id=source["message_id"]))
+    content = Content(from_chat_id=9, message_id=source["message_id"])
+    outcome = await send_content(bot, -5, content, move_chat=move_chat)
     assert outcome.status == SendStatus.SENT and outcome.chat_id == -1005
     assert moves == [(-5, -1005)]
     assert [m["text"] for m in fake_bot_api.messages_to(-1005)] == ["أصل"]
+
+
+async def test_a_migrated_group_fails_when_nobody_can_move_its_settings(
+    bot: Bot, fake_bot_api: FakeBotAPI
+) -> None:
+    fake_bot_api.add_chat(-5, "group")
+    fake_bot_api.add_chat(-1005, "supergroup")
+    fake_bot_api.fail_next(
+        "sendMessage", error_code=400, description="Bad Request: group chat was upgraded",
+        migrate_to_chat_id=-1005, chat_id=-5,
+    )  # fmt: skip
+    outcome = await send_html(bot, -5, ["x"])  # a script's bare send: no move_chat
+    assert outcome == sender.Outcome(SendStatus.FAILED, 0, "chat migrated to -1005")
+    assert fake_bot_api.messages_to(-1005) == []
 
 
 async def test_messages_go_in_the_lane_of_the_code_that_sends_them(
