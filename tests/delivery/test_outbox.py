@@ -24,6 +24,8 @@ from telegram.request import RequestData
 from bot.delivery.outbox import REPLY_BURST, Lane, Limits, Outbox, OutboxStopped, Ticket
 from bot.delivery.pacing import Limit
 from bot.delivery.transport import AiohttpRequest
+from tests.delivery.audience import known_to_telegram
+from tests.delivery.scenario import STARTER, audience
 from tests.fakes.bot_api import FakeBotAPI
 
 pytestmark = pytest.mark.looptime
@@ -244,3 +246,93 @@ async def test_paid_broadcasts_have_their_own_higher_limit(
     assert now() - started < 1.0  # 40 at 200/s, not 8 s at the free 5/s
     assert most_in_any_window(arrivals(bot), 1.0) <= 200
     assert all(m["params"]["allow_paid_broadcast"] is True for m in fake_bot_api.sent)
+
+
+async def test_the_issues_broadcast_at_telegrams_own_limits(
+    fake_bot_api: FakeBotAPI, make_bot: Make
+) -> None:
+    """The scenario of tests/delivery/scenario.py at Telegram's own limits (30 a second,
+    one a second per chat) with 600 chats (30 blocked the bot, 6 gone): twenty seconds
+    of the broadcast while a user writes every second, its pacing measured exactly.
+    tests/bot/test_broadcast_at_the_limit.py runs it end to end, 2,000 chats, in real
+    time, where a busy machine's speed is no measure of the outbox."""
+    bot = await make_bot(Limits())  # Telegram's published limits
+    reachable, blocked, gone = audience(600, 30, 6)
+    known_to_telegram(fake_bot_api, [*reachable, STARTER], blocked=blocked)
+    backlog = [bulk(bot, chat_id) for chat_id in sorted([*reachable, *blocked, *gone])]
+    latencies: list[float] = []
+    while not all(task.done() for task in backlog):
+        asked = now()
+        await bot.send_message(STARTER, "/start")  # its reply, as a reply
+        latencies.append(now() - asked)
+        await asyncio.sleep(max(0.0, asked + 1.0 - now()))
+    await asyncio.gather(*backlog, return_exceptions=True)
+
+    tried = [a for a in stamped(bot) if a.chat != STARTER]
+    assert sorted(a.chat for a in tried) == sorted([*reachable, *blocked, *gone])  # once each
+    assert sorted(a.chat for a in tried if a.status == 200) == sorted(reachable)
+    times = [a.at for a in stamped(bot)]  # refused sends count against the limit too
+    assert most_in_any_window(times, 1.0) <= 30
+    bulk_times = [a.at for a in tried]
+    rate = (len(bulk_times) - 1) / (bulk_times[-1] - bulk_times[0])
+    assert rate >= 0.9 * 30, f"{rate:.1f}/s"
+    assert len(latencies) >= 19
+    assert max(latencies) <= 2.0  # the scenario's bound: a reply never waits behind the broadcast
+    assert max(latencies) < 0.01  # in fact it goes at once: slots are kept for replies
+
+
+class ManualClock:
+    """Time that moves only when the test says (the outbox's `Clock`)."""
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.at = start
+        self._moved = asyncio.Event()
+
+    def now(self) -> float:
+        return self.at
+
+    async def sleep(self, seconds: float) -> None:
+        await self.wait(asyncio.Event(), seconds)
+
+    async def wait(self, event: asyncio.Event, seconds: float) -> None:
+        deadline = self.at + seconds
+        while not event.is_set() and self.at < deadline:
+            waits = {asyncio.ensure_future(event.wait()), asyncio.ensure_future(self._moved.wait())}
+            _, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+
+    async def advance(self, seconds: float) -> None:
+        self.at += seconds
+        self._moved.set()
+        self._moved = asyncio.Event()
+        for _ in range(20):  # let what woke up run
+            await asyncio.sleep(0)
+
+
+async def test_the_outbox_keeps_time_by_its_clock_alone() -> None:
+    clock = ManualClock()
+    outbox = Outbox(Limits(overall=Limit(2, 1.0)), clock=clock)
+    sent: list[tuple[int, float]] = []
+
+    def send(chat_id: int) -> asyncio.Task[Any]:
+        async def request() -> bool:
+            sent.append((chat_id, clock.now()))
+            return True
+
+        data = {"chat_id": chat_id}
+        ticket = Ticket(Lane.BROADCAST)
+        return asyncio.create_task(
+            outbox.process_request(request, (), {}, "sendMessage", data, ticket)
+        )
+
+    tasks = [send(chat_id) for chat_id in (1, 2, 3)]
+    await clock.advance(0.0)
+    assert sent == [(1, 0.0), (2, 0.0)]  # the limit's two; the third waits for a slot
+    await asyncio.sleep(5)  # the event loop's time runs on: the outbox does not look
+    await clock.advance(0.99)
+    assert len(sent) == 2
+    await clock.advance(0.02)
+    assert [chat for chat, _ in sent] == [1, 2, 3] and 1.0 <= sent[2][1] <= 1.01
+    await asyncio.gather(*tasks)
+    await outbox.shutdown()
