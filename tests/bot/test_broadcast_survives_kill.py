@@ -9,8 +9,11 @@ in flight at a kill, which the final report counts.
 "In flight" is checked against what the bot itself recorded, not against a count that
 depends on how fast the machine is: at each kill, every row left 'sending' is one whose
 request the outbox had already let go (a row marked when it was merely queued would
-not be), and none is a send Telegram had answered well before the kill (a result
-recorded late would be).
+not be). How many that is depends on the machine: the sends in flight plus the results
+waiting for the ledger's next commit. A busy machine makes both many (169 rows at one
+kill were seen under load), so the only count checked is the ledger's own bound: at
+most the sends the job keeps going at once, twice (those in flight when a commit
+starts, and those it marks).
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ import random
 import re
 import signal
 import sqlite3
-import time
 from pathlib import Path
 
+from bot.delivery.broadcast import concurrency_for
 from storage.db import Database
 from tests.bot.clocked_bot import spawn
 from tests.delivery.audience import known_to_telegram, seed_chats
@@ -31,7 +34,6 @@ from tests.fakes.bot_api import FakeBotAPI, RateLimit
 
 RATE = 1000  # sends a second: the limit matters less here than the kills
 KILLS = 3
-RESULT_LAG = 1.0  # seconds: an answered send's row is closed well within this
 
 
 async def start(api: FakeBotAPI, tmp_path: Path, run: int) -> asyncio.subprocess.Process:
@@ -93,13 +95,10 @@ async def test_killed_three_times_each_chat_gets_it_once_and_uncertain_is_counte
             await api.wait_for(lambda t=target: copies(api, everyone) >= t, timeout=60)
             bot.send_signal(signal.SIGKILL)
             await bot.wait()
-            killed = time.monotonic()
             sending = {chat for chat, status in ledger(tmp_path).items() if status == "sending"}
             context = f"seed {seed}, kill {run} after {target} copies, sending {sorted(sending)}"
             assert sending <= granted(tmp_path, run - 1), context  # none was merely queued
-            answered = {m["chat"]["id"]: m["at"] for m in api.sent if m["chat"]["id"] in sending}
-            late = {chat for chat, at in answered.items() if at < killed - RESULT_LAG}
-            assert not late, context  # no result waited long to be recorded
+            assert len(sending) <= 2 * concurrency_for(RATE), context
             in_flight.append(sending)
             bot = await start(api, tmp_path, run)
         await api.wait_for(lambda: report_of(api) is not None, timeout=60)

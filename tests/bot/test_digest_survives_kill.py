@@ -82,7 +82,7 @@ async def test_killed_across_the_minute_the_digest_comes_once_after_start(
     fake_bot_api.add_chat(READER)
 
     before = tmp_path / "ticks-before"
-    bot = await start(fake_bot_api, db, MINUTE - timedelta(seconds=20), before)
+    bot = await start(fake_bot_api, db, MINUTE - timedelta(seconds=60), before)
     seen = await wait_for_ticks(fake_bot_api, before, 3)  # a few ticks, all before the minute
     await kill(bot)
     assert all(tick < MINUTE for tick in seen)
