@@ -12,7 +12,7 @@ import handlers
 from bot.config import Settings
 from bot.context import BotData, Clock, MujazApp, MujazContext, Services
 from bot.core.render import LANGUAGES
-from bot.delivery.outbox import Limits, Outbox, outbox_of
+from bot.delivery.outbox import Limits, Outbox
 from bot.delivery.transport import AiohttpRequest
 from bot.errors import StorageError
 from bot.ingest.feedlist import load_feed_list
@@ -98,15 +98,7 @@ def outbox_limits(settings: Settings) -> Limits:
 
 
 async def start_delivery(app: MujazApp, services: Services) -> None:
-    """Chat migrations move settings; broadcasts a stop interrupted go on."""
-    outbox = outbox_of(app.bot)
-    if outbox is not None:
-
-        async def migrate(old: int, new: int) -> None:
-            await services.chats.migrate(old, new)
-            await services.broadcasts.repo.move_chat(old, new)
-
-        outbox.on_migrate = migrate
+    """Broadcasts a stop interrupted go on."""
     uncertain = await services.broadcasts.recover()
     if uncertain:
         log.warning("%d broadcast copies were in flight at the last stop; not resent", uncertain)

@@ -70,6 +70,13 @@ class Services:
         feeds, articles = FeedRepository(db), ArticleRepository(db)
         chats, deliveries = ChatRepository(db), DeliveryRepository(db)
         stories, follows = StoryRepository(db), FollowRepository(db)
+        broadcast_repo = BroadcastRepository(db)
+
+        async def move_chat(old: int, new: int) -> None:
+            """A group that became a supergroup: its settings, topics and ledger rows move."""
+            await chats.migrate(old, new)
+            await broadcast_repo.move_chat(old, new)
+
         http = new_client(allow_private=settings.allow_private_feeds)
         warn_if_expat_is_old()
         parser = ParserPool()  # its process starts with the first feed to parse
@@ -104,12 +111,22 @@ class Services:
             flood=FloodGuard(
                 time.monotonic, limit=settings.flood_commands, window=settings.flood_seconds
             ),
-            digests=DigestService(chats, stories, deliveries, renderer, catalog, clock, follows),
+            digests=DigestService(
+                chats,
+                stories,
+                deliveries,
+                renderer,
+                catalog,
+                clock,
+                follows,
+                move_chat=move_chat,
+            ),
             broadcasts=BroadcastService(
-                BroadcastRepository(db),
+                broadcast_repo,
                 renderer,
                 concurrency=concurrency_for(settings.paid_broadcast_rate or settings.send_rate),
                 paid=settings.paid_broadcast_rate > 0,
+                move_chat=move_chat,
             ),
             clock=clock,
         )

@@ -25,7 +25,7 @@ from telegram.error import BadRequest
 from bot.core.render import Renderer
 from bot.delivery.group_commit import RecipientCommits
 from bot.delivery.outbox import OutboxStopped
-from bot.delivery.sender import Content, send_content
+from bot.delivery.sender import Content, MoveChat, send_content
 from bot.delivery.status import StatusBoard
 from bot.models import BroadcastStatus, DeliveryStatus
 from storage.broadcasts import Broadcast, BroadcastRepository, Result
@@ -89,12 +89,14 @@ class BroadcastService:
         concurrency: int = 64,
         status_every: float = 3.0,
         paid: bool = False,
+        move_chat: MoveChat | None = None,
     ) -> None:
         self.repo = repo
         self.renderer = renderer
         self.concurrency = concurrency
         self.paid = paid  # copies go out as paid broadcasts (over the free rate)
         self.status_every = status_every
+        self.move_chat = move_chat  # a group that became a supergroup (bot.delivery.sender)
         self.jobs: dict[int, _Job] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
 
@@ -276,7 +278,12 @@ class _Job:
 
         try:
             outcome = await send_content(
-                self.bot, chat_id, self.content, on_dispatch=on_dispatch, paid=self.broadcast.paid
+                self.bot,
+                chat_id,
+                self.content,
+                on_dispatch=on_dispatch,
+                paid=self.broadcast.paid,
+                move_chat=self.service.move_chat,
             )
         except OutboxStopped:
             self.stopping = True  # never left: the row stays pending for the next start

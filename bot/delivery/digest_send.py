@@ -8,7 +8,7 @@ from bot.core.compose import Composed, StoryLink, no_link
 from bot.core.render import Renderer
 from bot.delivery.digest_ledger import NOTHING_NEW, STOPPED, DigestOutcome, Ending, PeriodRow
 from bot.delivery.outbox import OutboxStopped
-from bot.delivery.sender import Outcome, send_html
+from bot.delivery.sender import MoveChat, Outcome, send_html
 from bot.models import Chat
 from storage.chats import ChatRepository
 from storage.deliveries import DeliveryRepository
@@ -16,11 +16,17 @@ from storage.deliveries import DeliveryRepository
 
 class DigestSender:
     def __init__(
-        self, chats: ChatRepository, deliveries: DeliveryRepository, renderer: Renderer
+        self,
+        chats: ChatRepository,
+        deliveries: DeliveryRepository,
+        renderer: Renderer,
+        *,
+        move_chat: MoveChat | None = None,
     ) -> None:
         self.chats = chats
         self.deliveries = deliveries
         self.renderer = renderer
+        self.move_chat = move_chat
 
     async def deliver(
         self,
@@ -42,12 +48,18 @@ class DigestSender:
             await row.close(NOTHING_NEW)
             if note_empty and chat.notify_empty:
                 text = self.renderer.text(chat.language, "digest_empty", digit_style=chat.digits)
-                await send_html(bot, chat.chat_id, [text], thread_id=chat.thread_id)
+                await send_html(
+                    bot, chat.chat_id, [text], thread_id=chat.thread_id, move_chat=self.move_chat
+                )
             return None
         await row.sending()
         try:
             outcome = await send_html(
-                bot, chat.chat_id, composed.messages, thread_id=chat.thread_id
+                bot,
+                chat.chat_id,
+                composed.messages,
+                thread_id=chat.thread_id,
+                move_chat=self.move_chat,
             )
         except OutboxStopped:
             await row.close(STOPPED)

@@ -23,7 +23,7 @@ from bot.delivery.digest_plan import Due, DuePlanner
 from bot.delivery.digest_pool import PoolReader
 from bot.delivery.digest_request import read_request
 from bot.delivery.digest_send import DigestSender, story_links
-from bot.delivery.sender import Outcome
+from bot.delivery.sender import MoveChat, Outcome
 from bot.models import Chat, DeliveryStatus
 from storage.chats import ChatRepository
 from storage.db import to_db_time
@@ -48,13 +48,16 @@ class DigestService:
         catalog: Catalog,
         clock: Callable[[], datetime],
         follows: FollowRepository,
+        *,
+        move_chat: MoveChat | None = None,
     ) -> None:
+        """`move_chat`: what to do when a group turned supergroup (see bot.delivery.sender)."""
         self.deliveries = deliveries
         self.clock = clock
         self.pools = PoolReader(stories, clock)
         self.planner = DuePlanner(chats, deliveries, follows, self.pools)
         self.composer = Composer(renderer, catalog)
-        self.sender = DigestSender(chats, deliveries, renderer)
+        self.sender = DigestSender(chats, deliveries, renderer, move_chat=move_chat)
 
     async def send_due(self, bot: Bot) -> dict[str, int]:
         """One schedule tick: every chat whose digest time has come and that has none yet."""
@@ -65,6 +68,7 @@ class DigestService:
         gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
         async def deliver(due: Due, composed: Composed) -> None:
+            status: str
             try:
                 outcome = await self.sender.deliver(
                     bot, due.chat, due.delivery_id, composed, note_empty=True

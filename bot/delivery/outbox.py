@@ -23,6 +23,9 @@ A 429 is never dropped: the request waits `retry_after` and goes again, up to a
 bound, after which its caller records a failure. A reply's 429 holds only that
 reply. AIORateLimiter instead pauses every request of the bot on one 429 and
 retries nothing by default.
+
+All its time comes from a `Clock`: the event loop's by default, so a loop whose
+time is virtual (tests) paces on virtual time.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import IntEnum
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -59,6 +62,33 @@ class Lane(IntEnum):
 REPLY_BURST = 10  # replies a chat may get at once beyond its pace (Telegram allows bursts)
 _MESSAGE_ENDPOINTS = ("send", "copy", "forward")  # what counts against a chat's own limit
 RECOVERY_SECONDS = 10.0  # after a 429, bulk spacing returns to normal over this long
+
+
+class Clock(Protocol):
+    """Monotonic seconds, and waiting on them."""
+
+    def now(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+    async def wait(self, event: asyncio.Event, seconds: float) -> None:
+        """Return once `event` is set or `seconds` have passed."""
+        ...
+
+
+class LoopClock:
+    """The running event loop's time (`loop.time()`) and asyncio's waiting."""
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+    async def wait(self, event: asyncio.Event, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await event.wait()
 
 
 class OutboxStopped(Exception):
@@ -164,10 +194,10 @@ class _Waiter:
 class Outbox(BaseRateLimiter[Ticket]):
     """Paces every request; see the module docstring for the rules."""
 
-    def __init__(self, limits: Limits | None = None) -> None:
+    def __init__(self, limits: Limits | None = None, *, clock: Clock | None = None) -> None:
         self.limits = limits or Limits()
+        self.clock: Clock = clock or LoopClock()
         self.stats = OutboxStats()
-        self.on_migrate: Callable[[int, int], Awaitable[None]] | None = None
         self._overall = _Pace(self.limits.overall)
         self._paid = _Pace(self.limits.paid)
         self._chats: dict[int | str, _ChatPace] = {}
@@ -201,10 +231,9 @@ class Outbox(BaseRateLimiter[Ticket]):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._dispatcher
             self._dispatcher = None
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 5.0
-        while self._in_flight and loop.time() < deadline:
-            await asyncio.sleep(0.01)
+        deadline = self.clock.now() + 5.0
+        while self._in_flight and self.clock.now() < deadline:
+            await self.clock.sleep(0.01)
 
     async def process_request(
         self,
@@ -244,7 +273,7 @@ class Outbox(BaseRateLimiter[Ticket]):
                 self._in_flight -= 1
                 self._release(taken, chat)
             if ticket.lane == Lane.REPLY:
-                await asyncio.sleep(seconds)  # bulk waits in _admit, behind the pause
+                await self.clock.sleep(seconds)  # bulk waits in _admit, behind the pause
 
     # ---- admission ----------------------------------------------------------------------------
 
@@ -255,7 +284,7 @@ class Outbox(BaseRateLimiter[Ticket]):
             raise OutboxStopped()
         if chat is None:  # no chat, no limit (AIORateLimiter counts the same way)
             return ()
-        now = asyncio.get_running_loop().time()
+        now = self.clock.now()
         waiter = _Waiter(lane, chat, message, paid, seq)
         if self._waiting == 0 and self._grantable(waiter, now) is True:
             return self._grant(waiter, now)
@@ -324,7 +353,7 @@ class Outbox(BaseRateLimiter[Ticket]):
     def _release(self, taken: tuple[Window, ...], chat: int | str | None) -> None:
         if not taken:
             return
-        now = asyncio.get_running_loop().time()
+        now = self.clock.now()
         for window in taken:
             window.release(now)
         if chat is not None and chat in self._parked:
@@ -348,7 +377,7 @@ class Outbox(BaseRateLimiter[Ticket]):
         return pace
 
     def _forget_idle_chats(self) -> None:
-        now = asyncio.get_running_loop().time()
+        now = self.clock.now()
         for key in [k for k, p in self._chats.items() if p.idle(now)]:
             del self._chats[key]
 
@@ -364,7 +393,7 @@ class Outbox(BaseRateLimiter[Ticket]):
         if lane == Lane.REPLY:
             log.info("429 on a reply (%s): it goes again in %.1fs", endpoint, seconds)
             return
-        now = asyncio.get_running_loop().time()
+        now = self.clock.now()
         self._paused_until = max(self._paused_until, now + seconds)
         self._slowdown_peak = min(2.0, self._slowdown(now) * 1.25)
         log.warning(
@@ -399,17 +428,15 @@ class Outbox(BaseRateLimiter[Ticket]):
 
     async def _dispatch_forever(self) -> None:
         assert self._wake is not None
-        loop = asyncio.get_running_loop()
+        clock = self.clock
         while True:
             self._wake.clear()
-            wake_at = self._dispatch(loop.time())
+            wake_at = self._dispatch(clock.now())
             if wake_at is None:
                 await self._wake.wait()
                 continue
-            with contextlib.suppress(TimeoutError):
-                # A hair late rather than early, so the loop does not spin on its own timer.
-                async with asyncio.timeout(max(0.0, wake_at - loop.time()) + 0.0002):
-                    await self._wake.wait()
+            # A hair late rather than early, so the loop does not spin on its own timer.
+            await clock.wait(self._wake, max(0.0, wake_at - clock.now()) + 0.0002)
 
     def _dispatch(self, now: float) -> float | None:
         """Grant what may go now, replies first; return when to look again (None: on an event)."""

@@ -13,6 +13,7 @@ Plain arithmetic on times passed in: no clock, no asyncio, easy to test.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 
@@ -77,7 +78,7 @@ class Spacer:
     def __init__(self, interval: float, *, burst: int = 3) -> None:
         self.interval = interval
         self.burst = burst
-        self._next = 0.0
+        self._next = -math.inf  # a clock may start anywhere, 0 included: nothing sent yet
 
     def ready_at(self) -> float:
         return self._next

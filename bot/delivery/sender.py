@@ -5,7 +5,7 @@ waits out 429s. What is left to decide here, per answer:
 
 - 403 (blocked, deactivated, kicked) or 400 "chat not found": BLOCKED, never retried;
 - `migrate_to_chat_id` (a group became a supergroup): the chat's settings move to
-  the new id (the outbox's `on_migrate`), and the message goes there;
+  the new id (the caller's `move_chat`, wired in bot/app.py), and the message goes there;
 - 5xx and network errors: retried after BACKOFF pauses, then FAILED;
 - a timeout: UNCERTAIN — the request may have reached Telegram, so it is not sent
   again (nobody gets a message twice);
@@ -18,6 +18,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from telegram import Bot, LinkPreviewOptions
@@ -36,10 +37,15 @@ from bot.delivery.outbox import Lane, Ticket, current_lane, outbox_of
 
 log = logging.getLogger(__name__)
 
-SENT = "sent"
-BLOCKED = "blocked"  # the user blocked the bot, left, or the chat is gone: never retry
-FAILED = "failed"
-UNCERTAIN = "uncertain"  # timed out: it may have arrived; not sent again
+
+class SendStatus(StrEnum):
+    """What became of a send; the values are the ledgers' statuses."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"  # the user blocked the bot, left, or the chat is gone: never retry
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"  # timed out: it may have arrived; not sent again
+
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 BACKOFF = (0.5, 1.0, 2.0)  # seconds before each retry of a 5xx or network error
@@ -49,7 +55,7 @@ _MAX_MIGRATIONS = 2
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str
+    status: SendStatus
     messages: int = 0
     error: str | None = None
     chat_id: int | None = None  # where it went, when a migration moved the chat
@@ -65,15 +71,23 @@ class Content:
 
 
 Send = Callable[[int, dict[str, Any]], Awaitable[object]]
+MoveChat = Callable[[int, int], Awaitable[None]]
+"""Moves a group's settings to the supergroup it became: (old chat id, new chat id)."""
 
 
 async def send_html(
-    bot: Bot, chat_id: int, messages: list[str], *, thread_id: int | None = None
+    bot: Bot,
+    chat_id: int,
+    messages: list[str],
+    *,
+    thread_id: int | None = None,
+    move_chat: MoveChat | None = None,
 ) -> Outcome:
     """Send the messages in order; stop at the first refusal and say what it means.
 
     `thread_id` sends into a forum group's topic thread. The lane is the caller's
     (`sending_as`): a digest tick's messages are bulk, a /digest answer is a reply.
+    Without `move_chat`, a group that became a supergroup is a failure.
     """
     lane = current_lane()
     sent = 0
@@ -90,13 +104,13 @@ async def send_html(
                 **extra,
             )
 
-        outcome = await deliver(bot, chat_id, one, Ticket(lane))
+        outcome = await deliver(bot, chat_id, one, Ticket(lane), move_chat=move_chat)
         if outcome.chat_id is not None:
             chat_id = moved = outcome.chat_id
-        if outcome.status != SENT:
+        if outcome.status != SendStatus.SENT:
             return Outcome(outcome.status, sent, outcome.error, moved)
         sent += 1
-    return Outcome(SENT, sent, chat_id=moved)
+    return Outcome(SendStatus.SENT, sent, chat_id=moved)
 
 
 async def send_content(
@@ -107,6 +121,7 @@ async def send_content(
     lane: Lane = Lane.BROADCAST,
     on_dispatch: Callable[[], Awaitable[None]] | None = None,
     paid: bool = False,
+    move_chat: MoveChat | None = None,
 ) -> Outcome:
     """One broadcast copy; `on_dispatch` runs right before it first leaves."""
 
@@ -118,45 +133,47 @@ async def send_content(
         assert content.from_chat_id is not None and content.message_id is not None
         return await bot.copy_message(chat, content.from_chat_id, content.message_id, **extra)
 
-    return await deliver(bot, chat_id, one, Ticket(lane, on_dispatch, paid=paid))
+    ticket = Ticket(lane, on_dispatch, paid=paid)
+    return await deliver(bot, chat_id, one, ticket, move_chat=move_chat)
 
 
-async def deliver(bot: Bot, chat_id: int, send: Send, ticket: Ticket) -> Outcome:
+async def deliver(
+    bot: Bot, chat_id: int, send: Send, ticket: Ticket, *, move_chat: MoveChat | None = None
+) -> Outcome:
     """One message to one chat, with Telegram's answers handled (see the module docstring)."""
-    outbox = outbox_of(bot)
-    extra: dict[str, Any] = {"rate_limit_args": ticket} if outbox is not None else {}
+    extra: dict[str, Any] = {"rate_limit_args": ticket} if outbox_of(bot) is not None else {}
     moved: int | None = None
     migrations = 0
     failures = 0
     while True:
         try:
             await send(chat_id, extra)
-            return Outcome(SENT, 1, chat_id=moved)
+            return Outcome(SendStatus.SENT, 1, chat_id=moved)
         except ChatMigrated as exc:
             migrations += 1
-            if outbox is None or outbox.on_migrate is None or migrations > _MAX_MIGRATIONS:
-                return Outcome(FAILED, 0, f"chat migrated to {exc.new_chat_id}", moved)
+            if move_chat is None or migrations > _MAX_MIGRATIONS:
+                return Outcome(SendStatus.FAILED, 0, f"chat migrated to {exc.new_chat_id}", moved)
             log.info("chat %s became %s; its settings move there", chat_id, exc.new_chat_id)
-            await outbox.on_migrate(chat_id, exc.new_chat_id)
+            await move_chat(chat_id, exc.new_chat_id)
             chat_id = moved = exc.new_chat_id
         except Forbidden as exc:
-            return Outcome(BLOCKED, 0, exc.message, moved)
+            return Outcome(SendStatus.BLOCKED, 0, exc.message, moved)
         except BadRequest as exc:
             if any(marker in exc.message.lower() for marker in _GONE):
-                return Outcome(BLOCKED, 0, exc.message, moved)
+                return Outcome(SendStatus.BLOCKED, 0, exc.message, moved)
             log.error("Telegram refused a message to %s: %s", chat_id, exc.message)
-            return Outcome(FAILED, 0, exc.message, moved)
+            return Outcome(SendStatus.FAILED, 0, exc.message, moved)
         except TimedOut as exc:
             log.warning("sending to %s timed out; not resent: %s", chat_id, exc)
-            return Outcome(UNCERTAIN, 0, "timed out", moved)
+            return Outcome(SendStatus.UNCERTAIN, 0, "timed out", moved)
         except NetworkError as exc:  # 5xx, connection refused or reset
             if failures >= len(BACKOFF):
                 log.warning("sending to %s failed %d times: %s", chat_id, failures + 1, exc)
-                return Outcome(FAILED, 0, exc.message, moved)
+                return Outcome(SendStatus.FAILED, 0, exc.message, moved)
             await asyncio.sleep(BACKOFF[failures])
             failures += 1
         except RetryAfter as exc:  # the outbox waited out as many 429s as it may
-            return Outcome(FAILED, 0, exc.message, moved)
+            return Outcome(SendStatus.FAILED, 0, exc.message, moved)
         except TelegramError as exc:
             log.warning("sending to %s failed: %s", chat_id, exc)
-            return Outcome(FAILED, 0, exc.message, moved)
+            return Outcome(SendStatus.FAILED, 0, exc.message, moved)

@@ -1,35 +1,147 @@
-"""The bot as `mujaz run` starts it, with a test clock, for tests that kill it with SIGKILL.
+"""The bot as `mujaz run` starts it, for tests that kill it with SIGKILL, telling them
+what it does as it does it.
 
     MUJAZ_TEST_CLOCK_START=2026-11-30T07:29:50+00:00 MUJAZ_TEST_TICK=0.5 \\
-        python -m tests.bot.clocked_bot
+    MUJAZ_TEST_RECORD=/tmp/run/record python -m tests.bot.clocked_bot
 
-The clock starts at MUJAZ_TEST_CLOCK_START and runs at real speed, so a test can put
-the bot a few seconds before a reader's digest minute, or after it, without waiting
-for the wall clock; the digest tick runs every MUJAZ_TEST_TICK seconds.
+- MUJAZ_TEST_CLOCK_START: the clock starts there and runs at real speed, so a test can
+  put the bot a few seconds before a reader's digest minute, or after it, without
+  waiting for the wall clock. Unset: the real clock.
+- MUJAZ_TEST_TICK: the digest tick runs every so many seconds.
+- MUJAZ_TEST_RECORD: a file the bot appends a line to as things happen:
+  `tick <clock time>` after each digest tick, and `grant <chat id>` when the outbox
+  lets a bulk message go, before its ledger row is marked 'sending'. Each line is one
+  unbuffered write, so a SIGKILL loses none that was written: a test waits on these
+  lines instead of sleeping, and checks a killed bot's ledger against them.
+
+Tests start it with `spawn`, which returns once the bot polls the fake Bot API.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 import time
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 
+import bot.jobs
 from bot.app import build_application
 from bot.config import load_settings
+from bot.context import MujazContext
+from bot.delivery.outbox import Outbox, Ticket, outbox_of
+from storage.db import utc_now
+from tests.paths import ROOT
+
+if TYPE_CHECKING:
+    from tests.fakes.bot_api import FakeBotAPI
+
+
+async def spawn(
+    api: FakeBotAPI, workdir: Path, log: Path, env: dict[str, str]
+) -> asyncio.subprocess.Process:
+    """Start the bot in its own process against `api`; return once it polls for updates.
+
+    `env` adds to (or overrides) what every such bot gets: the fake's token and URL,
+    no feed list, and this checkout on the Python path.
+    """
+    polls = sum(1 for method, _ in api.requests if method == "getUpdates")
+    with log.open("ab") as out:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.bot.clocked_bot",
+            env={
+                "PATH": os.environ.get("PATH", ""),
+                "PYTHONPATH": str(ROOT),
+                "BOT_TOKEN": api.token,
+                "TELEGRAM_API_URL": api.url,
+                "FEEDS_FILE": "/dev/null",
+                **env,
+            },
+            cwd=workdir,
+            stdout=out,
+            stderr=out,
+        )
+    await api.wait_for(
+        lambda: sum(1 for method, _ in api.requests if method == "getUpdates") > polls, timeout=30
+    )
+    return process
 
 
 def main() -> None:
-    start = datetime.fromisoformat(os.environ["MUJAZ_TEST_CLOCK_START"])
-    began = time.monotonic()
-
-    def clock() -> datetime:
-        return start + timedelta(seconds=time.monotonic() - began)
-
+    clock = _clock(os.environ.get("MUJAZ_TEST_CLOCK_START"))
+    record = _recorder(os.environ.get("MUJAZ_TEST_RECORD"))
+    if record is not None:
+        bot.jobs.digest_tick = _recording_ticks(bot.jobs.digest_tick, clock, record)
     tick = float(os.environ.get("MUJAZ_TEST_TICK", "0.5"))
     app = build_application(load_settings(), clock=clock, digest_tick_seconds=tick)
+    outbox = outbox_of(app.bot)
+    if record is not None and outbox is not None:
+        _record_grants(outbox, record)
     app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def _clock(start_at: str | None) -> Callable[[], datetime]:
+    if not start_at:
+        return utc_now
+    start = datetime.fromisoformat(start_at)
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
+
+
+def _recorder(path: str | None) -> Callable[[str], None] | None:
+    if not path:
+        return None
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+    def record(line: str) -> None:
+        os.write(fd, f"{line}\n".encode())
+
+    return record
+
+
+def _recording_ticks(
+    tick: Callable[[MujazContext], Awaitable[None]],
+    clock: Callable[[], datetime],
+    record: Callable[[str], None],
+) -> Callable[[MujazContext], Coroutine[Any, Any, None]]:
+    async def recorded(context: MujazContext) -> None:
+        await tick(context)
+        record(f"tick {clock().isoformat()}")
+
+    return recorded
+
+
+def _record_grants(outbox: Outbox, record: Callable[[str], None]) -> None:
+    """Wrap each bulk ticket's on_dispatch: it runs once the outbox lets the request go."""
+    process = outbox.process_request
+
+    async def process_request(
+        callback: Any,
+        args: Any,
+        kwargs: Any,
+        endpoint: str,
+        data: Any,
+        rate_limit_args: Ticket | None,
+    ) -> Any:
+        ticket = rate_limit_args
+        if ticket is not None and ticket.on_dispatch is not None and not ticket.dispatched:
+            inner, chat = ticket.on_dispatch, data.get("chat_id")
+
+            async def on_dispatch() -> None:
+                record(f"grant {chat}")
+                await inner()
+
+            ticket.on_dispatch = on_dispatch
+        return await process(callback, args, kwargs, endpoint, data, ticket)
+
+    outbox.process_request = process_request  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

@@ -2,7 +2,14 @@
 
 The fake Bot API enforces the limits like Telegram (429 with retry_after). Run ten
 times faster than real time: 300 sends a second overall, one per 0.1 s per chat,
-/start every 0.1 s and replies due within 0.2 s. bench/delivery.py runs it at 30/s.
+/start every 0.1 s (or once answered). The real Application, end to end: handlers,
+ledger, outbox. bench/delivery.py runs the same at 30/s.
+
+How much of the limit the outbox uses, and how soon a reply goes out beside the
+broadcast, is measured exactly on virtual time in tests/delivery/test_outbox.py
+(`test_the_issues_broadcast_at_telegrams_own_limits`): in real time those numbers
+say how busy the machine is. Here the reply check is one a busy machine cannot
+break: the replies come while the broadcast runs, not after it.
 """
 
 from __future__ import annotations
@@ -22,7 +29,10 @@ async def test_2000_chats_at_the_limit_once_each_while_replies_stay_quick(
     assert run.duplicates == 0 and run.missing == 0  # every reachable chat, exactly once
     assert run.inactive == 120  # blocked and gone chats are marked inactive
     assert run.attempts == 2000  # nobody retried after a refusal, nobody dropped after a 429
-    assert run.fraction >= 0.9, f"{run.rate:.0f}/s of {run.limit:.0f}/s"
-    assert len(run.replies) >= 40
-    assert run.p95 <= SCALE.reply_within, sorted(run.replies)[-5:]
+    # The user kept writing and got replies while the broadcast ran, not after it. How
+    # soon, in seconds, says how busy the machine was; against the broadcast's length,
+    # it says whether replies waited for it.
+    during = sum(1 for t in run.answered if t < run.ended)
+    assert during >= 5, f"{during} replies during the broadcast"
+    assert run.p95 <= run.seconds / 4, (run.seconds, sorted(run.replies)[-5:])
     assert "وصل إلى ١٨٨٠ محادثةً من ٢٠٠٠" in run.report

@@ -2,28 +2,28 @@
 started again after it sends the digest once, and a later restart does not repeat it.
 
 The bot runs in its own process (tests/bot/clocked_bot.py: the real Application with a
-clock that starts where the test says) against the fake Bot API in this one.
+clock that starts where the test says) against the fake Bot API in this one. It records
+each digest tick as it ends, so the test waits for ticks, not for time to pass.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from bot.config import load_settings
 from bot.context import Services
 from bot.models import Schedule
+from tests.bot.clocked_bot import spawn
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.feed_server import FeedServer
 from tests.feeds import SEED_URL, rss, seed_item
-from tests.paths import ROOT
 
 READER = 4001
 MINUTE = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)  # the reader's digest time (UTC zone)
+TICK = 0.1  # seconds between digest ticks
 
 
 async def prepare(db: Path, feed_server: FeedServer) -> None:
@@ -42,33 +42,17 @@ async def prepare(db: Path, feed_server: FeedServer) -> None:
         await services.close()
 
 
-async def start(api: FakeBotAPI, db: Path, clock_start: datetime) -> asyncio.subprocess.Process:
+async def start(
+    api: FakeBotAPI, db: Path, clock_start: datetime, record: Path
+) -> asyncio.subprocess.Process:
     env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "BOT_TOKEN": api.token,
-        "TELEGRAM_API_URL": api.url,
         "DATABASE_PATH": str(db),
-        "FEEDS_FILE": "/dev/null",
         "ALLOW_PRIVATE_FEEDS": "1",  # the feed server is on 127.0.0.1
         "MUJAZ_TEST_CLOCK_START": clock_start.isoformat(),
-        "MUJAZ_TEST_TICK": "0.3",
+        "MUJAZ_TEST_TICK": str(TICK),
+        "MUJAZ_TEST_RECORD": str(record),
     }
-    polls = sum(1 for method, _ in api.requests if method == "getUpdates")
-    log = (db.parent / f"bot-{clock_start:%H%M%S}.log").open("wb")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.bot.clocked_bot",
-        env=env,
-        cwd=db.parent,
-        stdout=log,
-        stderr=log,
-    )
-    await api.wait_for(
-        lambda: sum(1 for method, _ in api.requests if method == "getUpdates") > polls, timeout=30
-    )
-    return process
+    return await spawn(api, db.parent, db.parent / f"bot-{clock_start:%H%M%S}.log", env)
 
 
 async def kill(process: asyncio.subprocess.Process) -> None:
@@ -80,6 +64,19 @@ def digests(api: FakeBotAPI) -> int:
     return sum(1 for m in api.messages_to(READER) if SEED_URL in str(m.get("html")))
 
 
+def ticks(record: Path) -> list[datetime]:
+    """The bot's clock at the end of each digest tick it ran so far."""
+    if not record.exists():
+        return []
+    lines = record.read_text().splitlines()
+    return [datetime.fromisoformat(line.split()[1]) for line in lines if line.startswith("tick ")]
+
+
+async def wait_for_ticks(api: FakeBotAPI, record: Path, count: int) -> list[datetime]:
+    await api.wait_for(lambda: len(ticks(record)) >= count, timeout=30)
+    return ticks(record)
+
+
 async def test_killed_across_the_minute_the_digest_comes_once_after_start(
     fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
 ) -> None:
@@ -87,21 +84,25 @@ async def test_killed_across_the_minute_the_digest_comes_once_after_start(
     await prepare(db, feed_server)
     fake_bot_api.add_chat(READER)
 
-    bot = await start(fake_bot_api, db, MINUTE - timedelta(seconds=20))
-    await asyncio.sleep(1)  # a few ticks, all before the minute
+    before = tmp_path / "ticks-before"
+    bot = await start(fake_bot_api, db, MINUTE - timedelta(seconds=60), before)
+    seen = await wait_for_ticks(fake_bot_api, before, 3)  # a few ticks, all before the minute
     await kill(bot)
+    assert all(tick < MINUTE for tick in seen)
     assert digests(fake_bot_api) == 0
 
-    bot = await start(fake_bot_api, db, MINUTE + timedelta(seconds=40))  # it was down at 07:30
+    after = tmp_path / "ticks-after"
+    bot = await start(fake_bot_api, db, MINUTE + timedelta(seconds=40), after)  # down at 07:30
     try:
         await fake_bot_api.wait_for(lambda: digests(fake_bot_api) >= 1, timeout=20)
-        await asyncio.sleep(1.5)  # several more ticks
+        await wait_for_ticks(fake_bot_api, after, len(ticks(after)) + 3)  # several more ticks
         assert digests(fake_bot_api) == 1
     finally:
         await kill(bot)
 
-    bot = await start(fake_bot_api, db, MINUTE + timedelta(seconds=90))
-    await asyncio.sleep(1.5)
+    later = tmp_path / "ticks-later"
+    bot = await start(fake_bot_api, db, MINUTE + timedelta(seconds=90), later)
+    await wait_for_ticks(fake_bot_api, later, 3)
     await kill(bot)
     assert digests(fake_bot_api) == 1
     assert fake_bot_api.rejected == []

@@ -1,5 +1,7 @@
 """Windows count a send from when it leaves until a period after its answer."""
 
+import pytest
+
 from bot.delivery.outbox import Limits
 from bot.delivery.pacing import Limit, Spacer, Window
 
@@ -33,6 +35,15 @@ def test_spacing_allows_a_small_catch_up_only() -> None:
     assert spacer.ready_at() > 10.0  # the fourth waits
     spacer.take(20.0, slowdown=2.0)
     assert spacer.ready_at() == 20.0 - 0.4 + 0.2
+
+
+def test_a_burst_goes_at_once_whatever_the_clock_started_at() -> None:
+    for start in (0.0, 12_345.0):  # a virtual clock starts at 0, the loop's at boot
+        spacer = Spacer(0.1, burst=3)
+        for _ in range(3):
+            assert spacer.ready_at() <= start
+            spacer.take(start)
+        assert spacer.ready_at() == pytest.approx(start + 0.1)
 
 
 def test_limits_from_rates() -> None:
