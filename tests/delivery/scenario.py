@@ -110,6 +110,7 @@ async def start_scaled_bot(api: FakeBotAPI, tmp_path: Path, scale: Scale) -> Har
         admin_ids=frozenset({ADMIN}),
         send_rate=30 * scale.speed,
         chat_send_rate=scale.speed,
+        flood_seconds=10 / scale.speed,  # the flood guard's window runs on the same scaled time
     )
     bot.services.broadcasts.status_every = 3.0 / scale.speed
     return bot
