@@ -38,7 +38,9 @@ from telegram.request import HTTPXRequest  # noqa: E402
 
 from bot.core.render import Renderer  # noqa: E402
 from bot.delivery.broadcast import BroadcastService  # noqa: E402
-from bot.delivery.outbox import Limits, Outbox, Ticket  # noqa: E402
+from bot.delivery.lanes import Ticket  # noqa: E402
+from bot.delivery.outbox import Outbox  # noqa: E402
+from bot.delivery.pacing import Limits  # noqa: E402
 from bot.delivery.transport import AiohttpRequest  # noqa: E402
 from storage.broadcasts import BroadcastRepository  # noqa: E402
 from storage.db import Database  # noqa: E402

@@ -12,7 +12,8 @@ import handlers
 from bot.config import Settings
 from bot.context import BotData, Clock, MujazApp, MujazContext, Services
 from bot.core.render import LANGUAGES
-from bot.delivery.outbox import Limits, Outbox
+from bot.delivery.outbox import Outbox
+from bot.delivery.pacing import Limits
 from bot.delivery.transport import AiohttpRequest
 from bot.errors import StorageError
 from bot.ingest.feedlist import load_feed_list

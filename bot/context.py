@@ -17,7 +17,7 @@ from bot.core.render import Renderer
 from bot.core.topics import Catalog, Classifier
 from bot.delivery.broadcast import BroadcastService, concurrency_for
 from bot.delivery.digests import DigestService
-from bot.delivery.outbox import Ticket
+from bot.delivery.lanes import Ticket
 from bot.flood import FloodGuard
 from bot.ingest.fetch import new_client
 from bot.ingest.manage import FeedManager

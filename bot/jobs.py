@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from bot.context import MujazApp, MujazContext
-from bot.delivery.outbox import Lane, sending_as
+from bot.delivery.lanes import Lane, sending_as
 
 log = logging.getLogger(__name__)
 

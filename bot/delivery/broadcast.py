@@ -24,7 +24,7 @@ from telegram.error import BadRequest
 
 from bot.core.render import Renderer
 from bot.delivery.group_commit import RecipientCommits
-from bot.delivery.outbox import OutboxStopped
+from bot.delivery.lanes import OutboxStopped
 from bot.delivery.sender import Content, MoveChat, send_content
 from bot.delivery.status import StatusBoard
 from bot.models import BroadcastStatus, DeliveryStatus

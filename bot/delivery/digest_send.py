@@ -7,7 +7,7 @@ from telegram import Bot
 from bot.core.compose import Composed, StoryLink, no_link
 from bot.core.render import Renderer
 from bot.delivery.digest_ledger import NOTHING_NEW, STOPPED, DigestOutcome, Ending, PeriodRow
-from bot.delivery.outbox import OutboxStopped
+from bot.delivery.lanes import OutboxStopped
 from bot.delivery.sender import MoveChat, Outcome, send_html
 from bot.models import Chat
 from storage.chats import ChatRepository

@@ -26,6 +26,10 @@ retries nothing by default.
 
 All its time comes from a `Clock`: the event loop's by default, so a loop whose
 time is virtual (tests) paces on virtual time.
+
+What a request carries (lanes.py) and how limits are counted (pacing.py) live apart;
+what stays here, a little over 400 lines, is one job that does not split further: the
+queue of waiting requests and the decision, for each, of when it may leave.
 """
 
 from __future__ import annotations
@@ -35,133 +39,37 @@ import contextlib
 import heapq
 import logging
 import warnings
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
-from contextvars import ContextVar
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from enum import IntEnum
-from typing import Any, Protocol
+from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.delivery.pacing import Limit, Spacer, Window
+from bot.delivery.lanes import (
+    Clock,
+    Lane,
+    LoopClock,
+    OutboxStopped,
+    Ticket,
+    current_lane,
+)
+from bot.delivery.pacing import (
+    ChatPace,
+    Limits,
+    Pace,
+    Window,
+)
 
 log = logging.getLogger(__name__)
 
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
 
 
-class Lane(IntEnum):
-    REPLY = 0
-    DIGEST = 1
-    BROADCAST = 2
-
-
-REPLY_BURST = 10  # replies a chat may get at once beyond its pace (Telegram allows bursts)
 _MESSAGE_ENDPOINTS = ("send", "copy", "forward")  # what counts against a chat's own limit
 RECOVERY_SECONDS = 10.0  # after a 429, bulk spacing returns to normal over this long
-
-
-class Clock(Protocol):
-    """Monotonic seconds, and waiting on them."""
-
-    def now(self) -> float: ...
-
-    async def sleep(self, seconds: float) -> None: ...
-
-    async def wait(self, event: asyncio.Event, seconds: float) -> None:
-        """Return once `event` is set or `seconds` have passed."""
-        ...
-
-
-class LoopClock:
-    """The running event loop's time (`loop.time()`) and asyncio's waiting."""
-
-    def now(self) -> float:
-        return asyncio.get_running_loop().time()
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-
-    async def wait(self, event: asyncio.Event, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds):
-                await event.wait()
-
-
-class OutboxStopped(Exception):
-    """The bot is shutting down; this request never left."""
-
-
-@dataclass(eq=False)
-class Ticket:
-    """What the outbox needs to know about one request beyond its chat."""
-
-    lane: Lane = Lane.REPLY
-    on_dispatch: Callable[[], Awaitable[None]] | None = None
-    paid: bool = False  # sent with allow_paid_broadcast: counted against the paid limit
-    dispatched: bool = False
-
-
-_lane: ContextVar[Lane] = ContextVar("mujaz_outbox_lane", default=Lane.REPLY)
-
-
-@contextlib.contextmanager
-def sending_as(lane: Lane) -> Iterator[None]:
-    """Requests made inside (and in tasks started inside) go in `lane`."""
-    token = _lane.set(lane)
-    try:
-        yield
-    finally:
-        _lane.reset(token)
-
-
-def current_lane() -> Lane:
-    return _lane.get()
-
-
-# Telegram's published limits (core.telegram.org/bots/faq).
-OVERALL = Limit(30, 1.0)
-PRIVATE_CHAT = Limit(1, 1.0)
-GROUP_CHAT = Limit(20, 60.0)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The limits the outbox keeps; None switches one off."""
-
-    overall: Limit | None = OVERALL
-    private_chat: Limit | None = PRIVATE_CHAT
-    group_chat: Limit | None = GROUP_CHAT
-    paid: Limit | None = None  # allow_paid_broadcast: up to 1000 a second, for a fee
-    bulk_retries: int = 20  # 429s one bulk request may get before it counts as failed
-    reply_retries: int = 3
-
-    @classmethod
-    def off(cls) -> Limits:
-        return cls(overall=None, private_chat=None, group_chat=None)
-
-    @classmethod
-    def from_rates(
-        cls, *, overall: float, private_chat: float, group_per_minute: float, paid: float = 0
-    ) -> Limits:
-        """Limits from rates a second (a minute for groups); 0 switches one off."""
-        return cls(
-            overall=_limit(overall, 1.0),
-            private_chat=_limit(private_chat, 1.0, one_at_a_time=True),
-            group_chat=_limit(group_per_minute, 60.0),
-            paid=_limit(paid, 1.0),
-        )
-
-
-def _limit(rate: float, unit: float, *, one_at_a_time: bool = False) -> Limit | None:
-    """`rate` per `unit` seconds as a window; a private chat gets one message per interval."""
-    if rate <= 0:
-        return None
-    count = 1 if one_at_a_time else max(1, round(rate))
-    return Limit(count, unit * count / rate)
 
 
 @dataclass
@@ -198,9 +106,9 @@ class Outbox(BaseRateLimiter[Ticket]):
         self.limits = limits or Limits()
         self.clock: Clock = clock or LoopClock()
         self.stats = OutboxStats()
-        self._overall = _Pace(self.limits.overall)
-        self._paid = _Pace(self.limits.paid)
-        self._chats: dict[int | str, _ChatPace] = {}
+        self._overall = Pace(self.limits.overall)
+        self._paid = Pace(self.limits.paid)
+        self._chats: dict[int | str, ChatPace] = {}
         self._queues: dict[Lane, list[_Waiter]] = {lane: [] for lane in Lane}
         self._delayed: list[tuple[float, _Waiter]] = []  # waiting for their chat's pace
         self._parked: dict[int | str, list[_Waiter]] = {}  # waiting for their chat's answer
@@ -362,7 +270,7 @@ class Outbox(BaseRateLimiter[Ticket]):
         if self._waiting:
             self._kick()
 
-    def _chat_pace(self, waiter: _Waiter) -> _ChatPace | None:
+    def _chat_pace(self, waiter: _Waiter) -> ChatPace | None:
         if waiter.chat is None or not waiter.message:
             return None
         pace = self._chats.get(waiter.chat)
@@ -373,7 +281,7 @@ class Outbox(BaseRateLimiter[Ticket]):
                 return None
             if len(self._chats) > 4096:
                 self._forget_idle_chats()
-            pace = self._chats[waiter.chat] = _ChatPace(limit)
+            pace = self._chats[waiter.chat] = ChatPace(limit)
         return pace
 
     def _forget_idle_chats(self) -> None:
@@ -488,34 +396,6 @@ class Outbox(BaseRateLimiter[Ticket]):
             yield waiter
         for parked in self._parked.values():
             yield from parked
-
-
-class _Pace:
-    """One overall limit: its window, bulk's share of it (all but a few slots, kept for
-    replies, so that a reply never waits for bulk) and the even spacing of bulk sends."""
-
-    __slots__ = ("bulk", "spacer", "window")
-
-    def __init__(self, limit: Limit | None) -> None:
-        self.window = Window(limit) if limit is not None else None
-        self.spacer = Spacer(limit.interval) if limit is not None else None
-        self.bulk = None
-        if limit is not None and limit.count > 2:
-            kept = max(2, limit.count // 15)  # for replies: a busy chat's and one more
-            self.bulk = Window(Limit(limit.count - kept, limit.period))
-
-
-class _ChatPace:
-    """One chat: bulk keeps its window strictly; replies keep its pace with a short burst."""
-
-    __slots__ = ("replies", "window")
-
-    def __init__(self, limit: Limit) -> None:
-        self.window = Window(limit)
-        self.replies = Spacer(limit.interval, burst=REPLY_BURST + 1)
-
-    def idle(self, now: float) -> bool:
-        return self.window.idle(now) and self.replies.ready_at() <= now - self.window.limit.period
 
 
 def _chat_key(value: object) -> int | str | None:

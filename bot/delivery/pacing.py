@@ -86,3 +86,75 @@ class Spacer:
     def take(self, now: float, *, slowdown: float = 1.0) -> None:
         interval = self.interval * slowdown
         self._next = max(self._next, now - interval * (self.burst - 1)) + interval
+
+
+REPLY_BURST = 10  # replies a chat may get at once beyond its pace (Telegram allows bursts)
+
+# Telegram's published limits (core.telegram.org/bots/faq).
+OVERALL = Limit(30, 1.0)
+PRIVATE_CHAT = Limit(1, 1.0)
+GROUP_CHAT = Limit(20, 60.0)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits the outbox keeps; None switches one off."""
+
+    overall: Limit | None = OVERALL
+    private_chat: Limit | None = PRIVATE_CHAT
+    group_chat: Limit | None = GROUP_CHAT
+    paid: Limit | None = None  # allow_paid_broadcast: up to 1000 a second, for a fee
+    bulk_retries: int = 20  # 429s one bulk request may get before it counts as failed
+    reply_retries: int = 3
+
+    @classmethod
+    def off(cls) -> Limits:
+        return cls(overall=None, private_chat=None, group_chat=None)
+
+    @classmethod
+    def from_rates(
+        cls, *, overall: float, private_chat: float, group_per_minute: float, paid: float = 0
+    ) -> Limits:
+        """Limits from rates a second (a minute for groups); 0 switches one off."""
+        return cls(
+            overall=_limit(overall, 1.0),
+            private_chat=_limit(private_chat, 1.0, one_at_a_time=True),
+            group_chat=_limit(group_per_minute, 60.0),
+            paid=_limit(paid, 1.0),
+        )
+
+
+def _limit(rate: float, unit: float, *, one_at_a_time: bool = False) -> Limit | None:
+    """`rate` per `unit` seconds as a window; a private chat gets one message per interval."""
+    if rate <= 0:
+        return None
+    count = 1 if one_at_a_time else max(1, round(rate))
+    return Limit(count, unit * count / rate)
+
+
+class Pace:
+    """One overall limit: its window, bulk's share of it (all but a few slots, kept for
+    replies, so that a reply never waits for bulk) and the even spacing of bulk sends."""
+
+    __slots__ = ("bulk", "spacer", "window")
+
+    def __init__(self, limit: Limit | None) -> None:
+        self.window = Window(limit) if limit is not None else None
+        self.spacer = Spacer(limit.interval) if limit is not None else None
+        self.bulk = None
+        if limit is not None and limit.count > 2:
+            kept = max(2, limit.count // 15)  # for replies: a busy chat's and one more
+            self.bulk = Window(Limit(limit.count - kept, limit.period))
+
+
+class ChatPace:
+    """One chat: bulk keeps its window strictly; replies keep its pace with a short burst."""
+
+    __slots__ = ("replies", "window")
+
+    def __init__(self, limit: Limit) -> None:
+        self.window = Window(limit)
+        self.replies = Spacer(limit.interval, burst=REPLY_BURST + 1)
+
+    def idle(self, now: float) -> bool:
+        return self.window.idle(now) and self.replies.ready_at() <= now - self.window.limit.period

@@ -33,7 +33,8 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.delivery.outbox import Lane, Ticket, current_lane, outbox_of
+from bot.delivery.lanes import Lane, Ticket, current_lane
+from bot.delivery.outbox import outbox_of
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.core.render import Renderer
-from bot.delivery.outbox import OutboxStopped
+from bot.delivery.lanes import OutboxStopped
 from bot.models import DeliveryStatus
 from storage.broadcasts import Broadcast
 

@@ -34,7 +34,8 @@ import bot.jobs
 from bot.app import build_application
 from bot.config import load_settings
 from bot.context import MujazContext
-from bot.delivery.outbox import Outbox, Ticket, outbox_of
+from bot.delivery.lanes import Ticket
+from bot.delivery.outbox import Outbox, outbox_of
 from storage.db import utc_now
 from tests.paths import ROOT
 

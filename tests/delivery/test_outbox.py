@@ -21,8 +21,9 @@ from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 from telegram.request import RequestData
 
-from bot.delivery.outbox import REPLY_BURST, Lane, Limits, Outbox, OutboxStopped, Ticket
-from bot.delivery.pacing import Limit
+from bot.delivery.lanes import Lane, OutboxStopped, Ticket
+from bot.delivery.outbox import Outbox
+from bot.delivery.pacing import REPLY_BURST, Limit, Limits
 from bot.delivery.transport import AiohttpRequest
 from tests.delivery.audience import known_to_telegram
 from tests.delivery.scenario import STARTER, audience

@@ -2,8 +2,7 @@
 
 import pytest
 
-from bot.delivery.outbox import Limits
-from bot.delivery.pacing import Limit, Spacer, Window
+from bot.delivery.pacing import Limit, Limits, Spacer, Window
 
 
 def test_a_slot_frees_a_period_after_the_answer_not_after_the_send() -> None:

@@ -8,7 +8,9 @@ import pytest
 from telegram.ext import ExtBot
 
 from bot.delivery import sender
-from bot.delivery.outbox import Lane, Limits, Outbox, Ticket, sending_as
+from bot.delivery.lanes import Lane, Ticket, sending_as
+from bot.delivery.outbox import Outbox
+from bot.delivery.pacing import Limits
 from bot.delivery.sender import Content, SendStatus, send_content, send_html
 from bot.delivery.transport import AiohttpRequest
 from tests.fakes.bot_api import FakeBotAPI
