@@ -133,12 +133,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    rng = random.Random(2026)
-    batch = articles(args.articles, rng)
     started = time.perf_counter()
     classifier = Classifier(Catalog.load(TEMPLATES / "topics.toml"))
     entities = load_entities()
     built = time.perf_counter() - started
+    batch = articles(args.articles, random.Random(2026))
 
     def classify() -> None:
         for doc, body in batch:

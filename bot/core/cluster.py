@@ -26,8 +26,8 @@ Before any score:
 - a story whose articles name countries, and an article naming only other countries,
   are different events however alike their words (four earthquakes, two central banks'
   rate cuts, three national teams qualifying);
-- only stories that share a number or one of the article's rarest names and words
-  with it are compared at all; across scripts, also a country named with a concept.
+- only stories that have one of the article's rarest names and words, or a number it
+  states, are compared at all; across scripts, also a country named with a concept.
 
 IDF statistics are those of the articles in the index (the last HORIZON), counted as
 each article arrives, as ingestion sees them. A story's id is its first article's id,
@@ -46,7 +46,7 @@ from datetime import datetime, timedelta
 from bot.core.entities import Entities, Mention, load_entities
 from bot.core.story_features import Features, features, hours
 
-THRESHOLD = 0.6
+THRESHOLD = 0.5
 FLOOR = 0.5  # the least affinity with each of a story's articles (see Parts.affinity)
 WINDOW = timedelta(hours=36)
 HORIZON = timedelta(days=3)
@@ -72,14 +72,14 @@ class Model:
 
 
 MODEL = Model(
-    bias=-0.37,
-    concepts=2.15,
-    names=1.68,
-    wording=0.89,
-    same_script=-0.35,
-    numbers=0.54,
-    days=-2.11,
-    countries=1.21,
+    bias=-1.28,
+    concepts=2.51,
+    names=1.9,
+    wording=1.04,
+    same_script=-0.6,
+    numbers=0.64,
+    days=-1.64,
+    countries=1.51,
 )
 
 
@@ -407,15 +407,25 @@ class StoryIndex:
         words: dict[Key, float] = {
             w: (1 + log(c)) * log(1 + n / (word_df[w] + extra)) for w, c in f.words.items()
         }
-        # Names, numbers and rare words propose stories; in the other script, which has
-        # no words in common, so does a country named with a concept (Türkiye, earthquake).
-        common: list[Key] = [
-            *heapq.nsmallest(RARE_NAMES, named, key=entity_df.__getitem__),
-            *heapq.nsmallest(RARE_WORDS, f.words, key=word_df.__getitem__),
-            *("#" + x for x in f.numbers),
-        ]
+        # A story is found by any of its names (countries aside), words and numbers; an
+        # article looks it up by its rarest names and words among those seen before (one no
+        # other article has finds nothing) and its numbers. Across scripts, which have no
+        # words in common, a country named with a concept finds it too (Türkiye, earthquake).
+        seen = 1 - extra
+        numbers = ["#" + x for x in f.numbers]
         pairs = [f"{c}:{e}" for c in f.countries for e in concepts]
         other = "latin" if f.script == "ar" else "ar"
+        keys: list[Key] = [*named, *f.words, *numbers, *(f"@{f.script}:{p}" for p in pairs)]
+        lookups: list[Key] = [
+            *heapq.nsmallest(
+                RARE_NAMES, [e for e in named if entity_df[e] > seen], key=entity_df.__getitem__
+            ),
+            *heapq.nsmallest(
+                RARE_WORDS, [w for w in f.words if word_df[w] > seen], key=word_df.__getitem__
+            ),
+            *numbers,
+            *(f"@{other}:{p}" for p in pairs),
+        ]
         return _Doc(
             doc.id,
             hours(doc.published_at),
@@ -424,8 +434,8 @@ class StoryIndex:
             _unit(names),
             names,
             _unit(words),
-            frozenset([*common, *(f"@{f.script}:{p}" for p in pairs)]),
-            frozenset([*common, *(f"@{other}:{p}" for p in pairs)]),
+            frozenset(keys),
+            frozenset(lookups),
         )
 
     def _insert(self, doc: _Doc, story_id: int) -> None:
