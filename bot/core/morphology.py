@@ -35,13 +35,6 @@ _AR_PREFIXES = frozenset(
     if not (prep == "س" and art)
 )
 _AR_ARTICLE_PREFIXES = frozenset(p for p in _AR_PREFIXES if p.endswith((ARTICLE, "لل")))
-
-
-def proclitics() -> frozenset[str]:
-    """The Arabic proclitics a word may carry (و ف ب ك ل س, the article, together)."""
-    return _AR_PREFIXES
-
-
 _AR_BARE_PREFIXES = _AR_PREFIXES - _AR_ARTICLE_PREFIXES
 # ل + اللاذقية is written للاذقية: before a stem that starts with ل the article's
 # ل merges with the preposition.
@@ -131,3 +124,8 @@ def compile_form(spelling: str, *, derivable: bool | None = None) -> Form:
             prefixes = _B_AR_PREFIXES
         suffixes = _B_AR_ENDINGS if derive else _B_EMPTY
     return Form(spelling, stem, prefixes, suffixes, latin)
+
+
+def proclitics() -> frozenset[str]:
+    """The Arabic proclitics a word may carry (و ف ب ك ل س, the article, together)."""
+    return _AR_PREFIXES
