@@ -1,4 +1,4 @@
-"""The `mujaz` command: run the bot, ingest, classify, preview digests, list topics."""
+"""The `mujaz` command: run the bot, ingest, classify, preview digests, stories, topics."""
 
 from __future__ import annotations
 
@@ -78,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--since", default="24h", type=_duration, help="e.g. 90m, 24h, 2d")
     preview.add_argument("--lang", default="ar", choices=("ar", "en"))
     preview.set_defaults(handler=cmd_preview)
+
+    stories = sub.add_parser("stories", help="the stories filed lately, and why they hold together")
+    stories.add_argument("--since", default="24h", type=_duration, help="e.g. 90m, 24h, 2d")
+    stories.add_argument("--explain", type=int, metavar="ID", help="an article id: why it is there")
+    stories.set_defaults(handler=cmd_stories)
 
     add_feeds_parser(sub)
 
@@ -298,6 +303,12 @@ async def _preview(settings: Settings, topics_arg: str, since: timedelta, langua
         return 0
     print("\n\n".join(composed.messages))
     return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from bot.cli_stories import run
+
+    return asyncio.run(run(load_settings(), args.since, args.explain))
 
 
 def cmd_topics(args: argparse.Namespace) -> int:

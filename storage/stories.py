@@ -31,6 +31,33 @@ class StoryRepository:
         )
         return [_doc(r, story_id=r["story_id"]) for r in rows]
 
+    async def filed_between(self, since: datetime, until: datetime) -> list[StoryDoc]:
+        """Articles filed under a story, published in [since, until]."""
+        rows = await self.db.fetchall(
+            "SELECT id, title, summary, published_at, story_id FROM articles"
+            " WHERE story_id IS NOT NULL AND published_at >= ? AND published_at <= ?",
+            (to_db_time(since), to_db_time(until)),
+        )
+        return [_doc(r, story_id=r["story_id"]) for r in rows]
+
+    async def doc(self, article_id: int) -> StoryDoc | None:
+        row = await self.db.fetchone(
+            "SELECT id, title, summary, published_at, story_id FROM articles WHERE id = ?",
+            (article_id,),
+        )
+        return _doc(row, story_id=row["story_id"]) if row else None
+
+    async def filed_since(self, since: datetime) -> list[StoryArticle]:
+        """Every article of the stories with an article published since `since`."""
+        rows = await self.db.fetchall(
+            "SELECT id, story_id, url, title, summary, source, published_at, NULL AS topics"
+            " FROM articles WHERE story_id IN (SELECT DISTINCT story_id FROM articles"
+            "  WHERE story_id IS NOT NULL AND published_at >= ?)"
+            " ORDER BY story_id, published_at, id",
+            (to_db_time(since),),
+        )
+        return [_story_article(r) for r in rows]
+
     async def articles(self, story_id: int) -> list[StoryArticle]:
         """The story's articles, one per outlet, earliest first."""
         rows = await self.db.fetchall(

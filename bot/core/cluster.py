@@ -1,51 +1,89 @@
-"""Stories: articles from different outlets about the same event, found by similarity.
+"""Stories: the articles of different outlets about one event, filed as they arrive.
 
-Each article is a TF-IDF vector of its headline (counted twice) and lead, over light
-Arabic stems (article and conjunction prefixes, nisba and plural endings removed), so
-rare names (ملاطية، كوب 29، بينغ) weigh more than common words (الرئيس، زيارة). A new
-article joins the story of its most similar earlier article when the cosine reaches
-the threshold and the two are close in time; otherwise it starts a story of its own.
-A story's id is its first article's id, so "stories newer than a watermark" is a
-comparison of ids.
+Each article is compared with the stories filed before it, as wholes, never with one
+member: no chain of near neighbours can join two events. A story is the sum of its
+members' unit vectors (features: bot.core.story_features), TF-IDF weighted:
+- names: people, offices, places, institutions, with one id across scripts and epithets
+  («بوتين», «سيد الكرملين», "Putin"); countries apart, as a set;
+- concepts: news vocabulary with its English equivalent (زلزال/earthquake);
+- words, kept per script: an article meets the wording of the story's articles in its
+  own script;
+- the numbers its articles state, and the time of its first and last article.
 
-Measured on tests/fixtures/headline_groups.toml (headlines only): different stories
-never merge at 0.30 (the closest pair of different stories scores 0.30 with shared
-"العاصمة الأذربيجانية باكو"), while paraphrases sharing no name may stay apart; the
-lead, which real articles add, closes most of that gap.
+A small logistic model (MODEL, fitted on the development story set by
+`python -m tests.corpus.stories --fit`) turns the cosines with the story, the shared
+numbers and countries and the hours since the story's nearest article into a
+probability. A names cosine counts in proportion to the weight of the names shared: one
+name alone in common is weak evidence, however alone it is in both. The article joins
+the most probable story at THRESHOLD or above, within WINDOW, if it also shares
+something with every article of the story within the window (complete link): an
+affinity of at least FLOOR with each, the model's weighted sum of the cosines and the
+shared numbers. A story about an earthquake that one article tied to a state visit does
+not take in the next article about that visit alone; nor do two articles that share a
+country and a few common words. Otherwise the article starts a story of its own.
+
+Before any score:
+- a story whose articles name countries, and an article naming only other countries,
+  are different events however alike their words (four earthquakes, two central banks'
+  rate cuts, three national teams qualifying);
+- only stories that have one of the article's rarest names and words, or a number it
+  states, are compared at all; across scripts, also a country named with a concept.
+
+IDF statistics are those of the articles in the index (the last HORIZON), counted as
+each article arrives, as ingestion sees them. A story's id is its first article's id,
+so "stories newer than a watermark" is a comparison of ids.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter, deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.core.normalize import normalize
+from bot.core.entities import Entities, Mention, load_entities
+from bot.core.story_features import Features, features, hours
 
-THRESHOLD = 0.30
+THRESHOLD = 0.5
+FLOOR = 0.5  # the least affinity with each of a story's articles (see Parts.affinity)
 WINDOW = timedelta(hours=36)
-TITLE_WEIGHT = 2
-# Tokens in more than this share of documents are too common to propose candidates.
-COMMON_SHARE = 0.05
+HORIZON = timedelta(days=3)
+RARE_WORDS = 8  # an article's rarest words and names propose the stories to compare with
+RARE_NAMES = 4
+NAME_MASS = 4.0  # the IDF of the shared names at which their cosine counts half
 
-_STOPWORDS = frozenset(
-    normalize(w)
-    for w in (
-        "في من إلى الى على عن مع بين حتى بعد قبل خلال منذ عند لدى نحو ضد أن إن أنه كان كانت "
-        "و أو ثم لا لم لن ما هل قد التي الذي الذين هذا هذه ذلك تلك هناك هنا كما أيضا "
-        "يوم اليوم أمس غدا عام العام جديد جديدة وفق حسب بحسب عبر تحت فوق أكثر أقل "
-        "the a an of in on at to for and or with by from as is are was were be"
-    ).split()
-)
-_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
-_SUFFIXES = ("يين", "يون", "يه", "ين", "ون", "ات", "ي", "ه")
-_DIGITS = re.compile(r"(\d+)")
+Key = int | str  # what proposes a story: an entity number, "#" + a number, a word…
 
 
 @dataclass(frozen=True)
+class Model:
+    """Logistic weights of the parts of a comparison (see Parts)."""
+
+    bias: float
+    concepts: float
+    names: float
+    wording: float
+    same_script: float
+    numbers: float
+    days: float
+    countries: float
+
+
+MODEL = Model(
+    bias=-1.28,
+    concepts=2.51,
+    names=1.9,
+    wording=1.04,
+    same_script=-0.6,
+    numbers=0.64,
+    days=-1.64,
+    countries=1.51,
+)
+
+
+@dataclass(frozen=True, slots=True)
 class StoryDoc:
     id: int
     title: str
@@ -54,90 +92,424 @@ class StoryDoc:
     story_id: int | None = None  # set for articles already filed under a story
 
 
-def stem(word: str) -> str:
-    """A light, consistent stem: enough to meet الأذربيجانية and أذربيجان, not a real stemmer."""
-    for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            word = word[len(prefix) :]
-            break
-    else:
-        if word.startswith("و") and len(word) >= 3:  # the conjunction: وعلييف، وشي
-            word = word[1:]
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """How an article compares with a story."""
+
+    concepts: float  # cosine of the news-concept vectors
+    names: float  # cosine of the vectors of named things, times the share of their weight
+    wording: float  # cosine of word vectors, with the story's articles in the same script
+    same_script: bool  # the story has articles in the article's script
+    numbers: int  # numbers both state (at most 2 count)
+    hours: float  # from the story's nearest article
+    countries: float  # Jaccard of the countries both name
+
+    def vector(self) -> list[float]:
+        return [
+            self.concepts,
+            self.names,
+            self.wording,
+            float(self.same_script),
+            float(min(self.numbers, 2)),
+            self.hours / 24,
+            self.countries,
+        ]
+
+    def logit(self, model: Model = MODEL) -> float:
+        return (
+            model.bias
+            + model.concepts * self.concepts
+            + model.names * self.names
+            + model.wording * self.wording
+            + model.same_script * self.same_script
+            + model.numbers * min(self.numbers, 2)
+            + model.days * self.hours / 24
+            + model.countries * self.countries
+        )
+
+    def probability(self, model: Model = MODEL) -> float:
+        return _sigmoid(self.logit(model))
+
+    def affinity(self, model: Model = MODEL) -> float:
+        """What the two have in common, time, script and countries aside."""
+        return (
+            model.concepts * self.concepts
+            + model.names * self.names
+            + model.wording * self.wording
+            + model.numbers * min(self.numbers, 2)
+        )
 
 
-def tokens(text: str) -> list[str]:
-    words = _DIGITS.sub(r" \1 ", normalize(text)).split()  # كوب29 → كوب 29
-    return [stem(w) for w in words if w not in _STOPWORDS and len(w) > 1]
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A story an article was compared with, and what came of it."""
+
+    story_id: int
+    parts: Parts
+    conflict: tuple[frozenset[str], frozenset[str]] | None  # (article's, story's) countries
+    shared: tuple[Mention, ...]  # the article's mentions of things the story names
+    shared_numbers: frozenset[str]
+    farthest: tuple[int, float] | None = None  # the member it is least like, and how little
+
+    def probability(self, model: Model = MODEL) -> float:
+        return 0.0 if self.conflict else self.parts.probability(model)
+
+    def joins(self, threshold: float = THRESHOLD, model: Model = MODEL) -> bool:
+        far = self.farthest
+        return self.probability(model) >= threshold and (far is None or far[1] >= FLOOR)
+
+
+@dataclass(slots=True)
+class _Vector:
+    """A sparse vector and its squared norm: a story's is the sum of its members'."""
+
+    weights: dict[Key, float] = field(default_factory=dict)
+    norm2: float = 0.0
+
+    def add(self, unit: Mapping[Key, float]) -> None:
+        if not unit:
+            return
+        weights = self.weights
+        self.norm2 += 1.0 + 2.0 * sum([w * weights.get(k, 0.0) for k, w in unit.items()])
+        for key, w in unit.items():
+            weights[key] = weights.get(key, 0.0) + w
+
+    def cosine(self, unit: Mapping[Key, float]) -> float:
+        if self.norm2 <= 0.0 or not unit:
+            return 0.0
+        get = self.weights.get
+        return sum([w * get(k, 0.0) for k, w in unit.items()]) / math.sqrt(self.norm2)
+
+
+@dataclass(slots=True)
+class _Doc:
+    id: int
+    hours: float
+    features: Features
+    concepts: dict[Key, float]
+    names: dict[Key, float]  # unit vector
+    name_weights: dict[Key, float]  # the same, before normalizing
+    words: dict[Key, float]
+    keys: frozenset[Key]  # what it offers to propose its story to later articles
+    lookups: frozenset[Key]  # what it looks its candidate stories up by
+    story_id: int = 0
+
+
+@dataclass(slots=True)
+class _Story:
+    id: int
+    first: float
+    last: float
+    members: list[int] = field(default_factory=list)
+    concepts: _Vector = field(default_factory=_Vector)
+    names: _Vector = field(default_factory=_Vector)
+    words: dict[str, _Vector] = field(default_factory=dict)  # per script
+    numbers: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+    mentioned: set[int] = field(default_factory=set)  # entity numbers
+    keys: set[Key] = field(default_factory=set)
+
+
+class StoryIndex:
+    """The stories of the last HORIZON, ready to file new articles online."""
+
+    def __init__(
+        self,
+        entities: Entities | None = None,
+        *,
+        threshold: float = THRESHOLD,
+        window: timedelta = WINDOW,
+        horizon: timedelta = HORIZON,
+        model: Model = MODEL,
+    ) -> None:
+        self.entities = load_entities() if entities is None else entities
+        self.threshold = threshold
+        self.window = window.total_seconds() / 3600
+        self.horizon = horizon.total_seconds() / 3600
+        self.model = model
+        self._logit_threshold = math.log(threshold / (1 - threshold))
+        self._docs: dict[int, _Doc] = {}
+        self._order: deque[int] = deque()  # doc ids as added
+        self._stories: dict[int, _Story] = {}
+        self._proposers: dict[Key, set[int]] = {}  # key -> ids of the stories that have it
+        self._entity_df: Counter[int] = Counter()
+        self._word_df: Counter[str] = Counter()
+        self._newest = -math.inf
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._docs
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    # --- filing --------------------------------------------------------------------------
+
+    def sync(self, earlier: Iterable[StoryDoc]) -> None:
+        """Add the filed articles the index lacks (after a restart, or filed elsewhere)."""
+        missing = [d for d in earlier if d.id not in self._docs and d.story_id is not None]
+        for doc in sorted(missing, key=lambda d: (d.published_at, d.id)):
+            self.add(doc, doc.story_id or doc.id)
+        self._forget()
+
+    def assign(self, pending: Sequence[StoryDoc]) -> dict[int, int]:
+        """File each article, in order of publication, against the stories before it."""
+        filed: dict[int, int] = {}
+        for doc in sorted(pending, key=lambda d: (d.published_at, d.id)):
+            known = self._docs.get(doc.id)
+            if known is not None:  # filed by an earlier call whose result was not stored
+                filed[doc.id] = known.story_id
+                continue
+            prepared = self._prepare(doc)
+            story_id = doc.id
+            ranked = sorted(self._candidates(prepared), key=lambda c: -c.probability(self.model))
+            for candidate in ranked:  # the most probable story it shares something with all of
+                if self._farthest(prepared, self._stories[candidate.story_id])[1] >= FLOOR:
+                    story_id = candidate.story_id
+                    break
+            self._insert(prepared, story_id)
+            filed[doc.id] = story_id
+        self._forget()
+        return filed
+
+    def add(self, doc: StoryDoc, story_id: int) -> None:
+        """Put an article filed before under `story_id`."""
+        if doc.id not in self._docs:
+            self._insert(self._prepare(doc), story_id)
+
+    def replay(self, doc: StoryDoc, story_id: int) -> list[Candidate]:
+        """Put an article under the story it belongs to, returning the stories it was
+        compared with on the way (what fitting the model learns from)."""
+        prepared = self._prepare(doc)
+        candidates = self._candidates(prepared, full=True)
+        self._insert(prepared, story_id)
+        self._forget()
+        return candidates
+
+    def compare(self, doc: StoryDoc) -> list[Candidate]:
+        """The stories an article would be compared with now, most probable first; the
+        index is left as it was (for explanations)."""
+        found = self._candidates(self._prepare(doc, count=False), full=True)
+        return sorted(found, key=lambda c: (-c.probability(self.model), c.story_id))
+
+    def members(self, story_id: int) -> list[int]:
+        """The ids of a story's articles in the index, in the order they were added."""
+        story = self._stories.get(story_id)
+        return list(story.members) if story else []
+
+    # --- comparing -----------------------------------------------------------------------
+
+    def _candidates(self, doc: _Doc, *, full: bool = False) -> list[Candidate]:
+        """The stories within the window that share something with the article; unless
+        `full`, only those that may reach the threshold."""
+        proposed: set[int] = set()
+        proposers = self._proposers
+        for key in doc.lookups:
+            found = proposers.get(key)
+            if found:
+                proposed |= found
+        candidates = []
+        for story_id in sorted(proposed):
+            story = self._stories.get(story_id)
+            if story is None:
+                continue
+            gap = story.first - doc.hours if doc.hours < story.first else doc.hours - story.last
+            if gap <= self.window:
+                candidate = self._compare(doc, story, max(gap, 0.0), full=full)
+                if candidate is not None:
+                    candidates.append(candidate)
+        return candidates
+
+    def _compare(self, doc: _Doc, story: _Story, gap: float, *, full: bool) -> Candidate | None:
+        f, model = doc.features, self.model
+        if f.countries and story.countries and not f.countries & story.countries:
+            if not full:
+                return None
+            conflict = (f.countries, frozenset(story.countries))
+            return Candidate(story.id, Parts(0, 0, 0, False, 0, gap, 0), conflict, (), frozenset())
+        names = story.names.cosine(doc.names)
+        if names:
+            mass = sum([w for e, w in doc.name_weights.items() if e in story.mentioned])
+            names *= mass / (mass + NAME_MASS)
+        concepts = story.concepts.cosine(doc.concepts)
+        numbers = f.numbers & story.numbers if f.numbers else frozenset()
+        countries = _jaccard(f.countries, story.countries)
+        words = story.words.get(f.script)
+        partial = (
+            model.bias
+            + model.concepts * concepts
+            + model.names * names
+            + model.numbers * min(len(numbers), 2)
+            + model.days * gap / 24
+            + model.countries * countries
+        )
+        wording = 0.0
+        if words is not None:
+            partial += model.same_script
+            if not full and partial + model.wording < self._logit_threshold:
+                return None  # not even the same words would do
+            wording = words.cosine(doc.words)
+        if not full and partial + model.wording * wording < self._logit_threshold:
+            return None
+        parts = Parts(concepts, names, wording, words is not None, len(numbers), gap, countries)
+        farthest = None
+        if full and parts.probability(model) >= self.threshold:
+            far = self._farthest(doc, story)
+            farthest = far if far[1] < math.inf else None
+        shared = tuple(m for m in f.mentions if m.entity.number in story.mentioned)
+        return Candidate(story.id, parts, None, shared, frozenset(numbers), farthest)
+
+    def _farthest(self, doc: _Doc, story: _Story) -> tuple[int, float]:
+        """The story's article within the window the new one has least in common with,
+        and their affinity."""
+        farthest = (story.id, math.inf)
+        for member_id in story.members:
+            member = self._docs.get(member_id)
+            if member is None or abs(member.hours - doc.hours) > self.window:
+                continue
+            same = member.features.script == doc.features.script
+            affinity = Parts(
+                concepts=_dot(doc.concepts, member.concepts),
+                names=_dot(doc.names, member.names),
+                wording=_dot(doc.words, member.words) if same else 0.0,
+                same_script=same,
+                numbers=len(doc.features.numbers & member.features.numbers),
+                hours=abs(doc.hours - member.hours),
+                countries=0.0,
+            ).affinity(self.model)
+            if affinity < farthest[1]:
+                farthest = (member_id, affinity)
+        return farthest
+
+    # --- the index -----------------------------------------------------------------------
+
+    def _prepare(self, doc: StoryDoc, *, count: bool = True) -> _Doc:
+        """The article's vectors, weighted by the IDF of the index with it counted."""
+        f = features(doc.title, doc.lead, self.entities)
+        entity_df, word_df = self._entity_df, self._word_df
+        if count:
+            entity_df.update(f.entities.keys())
+            word_df.update(f.words.keys())
+        extra = 0 if count else 1  # an article not counted still counts for its own IDF
+        n = len(self._docs) + 1
+        log = math.log
+        kinds = self.entities.entities
+        names: dict[Key, float] = {}
+        concepts: dict[Key, float] = {}
+        named: list[int] = []
+        for e, c in f.entities.items():
+            weight = (1 + log(c)) * log(1 + n / (entity_df[e] + extra))
+            kind = kinds[e].kind
+            if kind == "concept":
+                concepts[e] = weight
+            elif kind != "country":
+                names[e] = weight
+                named.append(e)
+        words: dict[Key, float] = {
+            w: (1 + log(c)) * log(1 + n / (word_df[w] + extra)) for w, c in f.words.items()
+        }
+        # A story is found by any of its names (countries aside), words and numbers; an
+        # article looks it up by its rarest names and words among those seen before (one no
+        # other article has finds nothing) and its numbers. Across scripts, which have no
+        # words in common, a country named with a concept finds it too (Türkiye, earthquake).
+        seen = 1 - extra
+        numbers = ["#" + x for x in f.numbers]
+        pairs = [f"{c}:{e}" for c in f.countries for e in concepts]
+        other = "latin" if f.script == "ar" else "ar"
+        keys: list[Key] = [*named, *f.words, *numbers, *(f"@{f.script}:{p}" for p in pairs)]
+        lookups: list[Key] = [
+            *heapq.nsmallest(
+                RARE_NAMES, [e for e in named if entity_df[e] > seen], key=entity_df.__getitem__
+            ),
+            *heapq.nsmallest(
+                RARE_WORDS, [w for w in f.words if word_df[w] > seen], key=word_df.__getitem__
+            ),
+            *numbers,
+            *(f"@{other}:{p}" for p in pairs),
+        ]
+        return _Doc(
+            doc.id,
+            hours(doc.published_at),
+            f,
+            _unit(concepts),
+            _unit(names),
+            names,
+            _unit(words),
+            frozenset(keys),
+            frozenset(lookups),
+        )
+
+    def _insert(self, doc: _Doc, story_id: int) -> None:
+        doc.story_id = story_id
+        story = self._stories.get(story_id)
+        if story is None:
+            story = self._stories[story_id] = _Story(story_id, doc.hours, doc.hours)
+        story.first, story.last = min(story.first, doc.hours), max(story.last, doc.hours)
+        story.members.append(doc.id)
+        story.concepts.add(doc.concepts)
+        story.names.add(doc.names)
+        script = doc.features.script
+        words = story.words.get(script)
+        if words is None:
+            words = story.words[script] = _Vector()
+        words.add(doc.words)
+        story.numbers |= doc.features.numbers
+        story.countries |= doc.features.countries
+        story.mentioned.update(doc.features.entities)
+        for key in doc.keys - story.keys:
+            self._proposers.setdefault(key, set()).add(story_id)
+        story.keys |= doc.keys
+        self._docs[doc.id] = doc
+        self._order.append(doc.id)
+        self._newest = max(self._newest, doc.hours)
+
+    def _forget(self) -> None:
+        """Drop the articles older than the horizon, and the stories that ended before it."""
+        cutoff = self._newest - self.horizon
+        while self._order and self._docs[self._order[0]].hours < cutoff:
+            doc = self._docs.pop(self._order.popleft())
+            self._entity_df.subtract(doc.features.entities.keys())
+            self._word_df.subtract(doc.features.words.keys())
+            story = self._stories.get(doc.story_id)
+            if story is not None and story.last < cutoff:
+                del self._stories[story.id]
+                for key in story.keys:
+                    owners = self._proposers.get(key)
+                    if owners is not None:
+                        owners.discard(story.id)
+                        if not owners:
+                            del self._proposers[key]
+        if len(self._word_df) > 100 * (len(self._docs) + 100):
+            self._word_df = +self._word_df  # now and then, drop the words counted to zero
+            self._entity_df = +self._entity_df
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _dot(a: Mapping[Key, float], b: Mapping[Key, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    get = b.get
+    return sum([w * get(k, 0.0) for k, w in a.items()])
+
+
+def _unit(weights: Mapping[Key, float]) -> dict[Key, float]:
+    norm = math.sqrt(sum([w * w for w in weights.values()]))
+    return {k: w / norm for k, w in weights.items()} if norm else {}
 
 
 def assign_stories(
     pending: Sequence[StoryDoc],
     earlier: Iterable[StoryDoc],
     *,
-    threshold: float = THRESHOLD,
-    window: timedelta = WINDOW,
+    index: StoryIndex | None = None,
 ) -> dict[int, int]:
-    """Story id for each pending article; `earlier` articles already have one.
-
-    A pending article links to every earlier article it resembles: stories started in
-    this batch that it bridges are merged (so the order outlets publish in does not
-    matter), while stories already stored keep their ids and the best of them wins.
-    """
-    docs = sorted([*earlier, *pending], key=lambda d: d.id)
-    bags = {d.id: _bag(d) for d in docs}
-    df = Counter(t for bag in bags.values() for t in bag)
-    vectors = {i: _tfidf(bag, df, len(docs)) for i, bag in bags.items()}
-    common = max(3, int(len(docs) * COMMON_SHARE))
-    by_id = {d.id: d for d in docs}
-    pending_ids = {d.id for d in pending}
-    stored = {d.story_id for d in docs if d.story_id is not None}
-    parent: dict[int, int] = {d.id: d.story_id for d in docs if d.story_id is not None}
-
-    def find(story: int) -> int:
-        while parent.get(story, story) != story:
-            story = parent[story]
-        return story
-
-    index: dict[str, list[int]] = defaultdict(list)
-    for doc in docs:
-        vector = vectors[doc.id]
-        if doc.id in pending_ids:
-            candidates = {c for t in vector if df[t] <= common for c in index[t]}
-            scored = [
-                (_cosine(vector, vectors[c]), find(c))
-                for c in candidates
-                if abs(by_id[c].published_at - doc.published_at) <= window
-            ]
-            linked = [(score, story) for score, story in scored if score >= threshold]
-            anchors = [(score, story) for score, story in linked if story in stored]
-            target = max(anchors)[1] if anchors else min([doc.id, *(s for _, s in linked)])
-            parent[doc.id] = target
-            for _, story in linked:
-                if story not in stored and story != target:
-                    parent[story] = target
-        for token in vector:
-            index[token].append(doc.id)
-    return {d.id: find(d.id) for d in pending}
-
-
-def _bag(doc: StoryDoc) -> Counter[str]:
-    bag = Counter(tokens(doc.lead))
-    for token in tokens(doc.title):
-        bag[token] += TITLE_WEIGHT
-    return bag
-
-
-def _tfidf(bag: Counter[str], df: Counter[str], n: int) -> dict[str, float]:
-    weights = {t: (1 + math.log(c)) * math.log(1 + n / max(df[t], 1)) for t, c in bag.items()}
-    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return {t: w / norm for t, w in weights.items()}
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    """Story id for each pending article; `earlier` articles already have one."""
+    index = StoryIndex() if index is None else index
+    index.sync(earlier)
+    return index.assign(pending)

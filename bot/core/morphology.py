@@ -124,3 +124,8 @@ def compile_form(spelling: str, *, derivable: bool | None = None) -> Form:
             prefixes = _B_AR_PREFIXES
         suffixes = _B_AR_ENDINGS if derive else _B_EMPTY
     return Form(spelling, stem, prefixes, suffixes, latin)
+
+
+def proclitics() -> frozenset[str]:
+    """The Arabic proclitics a word may carry (و ف ب ك ل س, the article, together)."""
+    return _AR_PREFIXES

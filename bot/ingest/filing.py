@@ -1,22 +1,24 @@
 """The last stage of ingestion: file the articles just stored under stories.
 
 Filing writes `articles.story_id`; it runs here, once per pass, so that reading a
-digest (and `mujaz preview`) never writes. Articles are filed in one batch per pass:
-stories an outlet's article bridges within the batch merge, whatever the order the
-feeds answered in.
+digest (and `mujaz preview`) never writes. The filer keeps one story index
+(bot.core.cluster.StoryIndex) for the life of the process: each pass adds the articles
+filed since by anyone else (a restart, `mujaz ingest` beside the bot), then files the
+new ones in order of publication, each against the stories before it.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from bot.core.cluster import WINDOW, assign_stories
+from bot.core.cluster import WINDOW, StoryDoc, StoryIndex
 from storage.stories import StoryRepository
 
 
 class StoryFiler:
-    def __init__(self, stories: StoryRepository) -> None:
+    def __init__(self, stories: StoryRepository, index: StoryIndex | None = None) -> None:
         self.stories = stories
+        self._index = index  # built on first use: compiling the entity layer takes a second
         # One run at a time: two passes at once (the tick and /ingest) must not file the
         # same article twice against different views of the stories.
         self._running = asyncio.Lock()
@@ -29,5 +31,12 @@ class StoryFiler:
                 return 0
             since = min(d.published_at for d in pending) - WINDOW
             earlier = await self.stories.assigned_since(since)
-            await self.stories.assign(assign_stories(pending, earlier))
+            filed = await asyncio.to_thread(self._file, pending, earlier)
+            await self.stories.assign(filed)
             return len(pending)
+
+    def _file(self, pending: list[StoryDoc], earlier: list[StoryDoc]) -> dict[int, int]:
+        if self._index is None:
+            self._index = StoryIndex()
+        self._index.sync(earlier)
+        return self._index.assign(pending)

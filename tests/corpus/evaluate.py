@@ -1,6 +1,6 @@
 """Precision, recall and F1 of the classifier on the hand-labelled corpus.
 
-    python -m tests.corpus.evaluate            # the table
+    python -m tests.corpus.evaluate            # the table, then stories (tests/corpus/stories.py)
     python -m tests.corpus.evaluate --errors   # and every wrong label, with its evidence
 
 The corpus (articles.jsonl, one article a line: id, topics, title, text) is
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.topics import Catalog, Classifier
+from tests.corpus import stories
 
 CORPUS = Path(__file__).with_name("articles.jsonl")
 CATALOG = Path(__file__).resolve().parents[2] / "templates" / "topics.toml"
@@ -123,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     where = "title" if hit.in_title else "text"
                     print(f"    {hit.keyword.topic_id:<15} {where:<5} {hit.keyword.text}")
             print(f"    scores {result.raw}")
+    print(f"\n{stories.report()}")
     return 0
 
 

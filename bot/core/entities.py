@@ -1,0 +1,266 @@
+"""Who and what an article names: one id per entity across scripts and epithets.
+
+The entity layer (templates/entities.toml) lists countries, offices, people,
+institutions, places and news concepts, each with its Arabic and English spellings.
+Offices are templates expanded for every country: «الرئيس الروسي», «رئيس روسيا» and
+"Russian President" are the entity russia/president, which «بوتين» and "Putin" also
+name. The spelling syntax, the normalizer and the matcher are the topic catalog's
+(templates/topics.toml); the catalog's own names are not folded in: measured on the
+development story set it changed nothing, and story filing should not move when topics
+are retuned.
+
+Matching is the topic matcher's (bot.core.matcher, bot.core.morphology): normalized
+text, Arabic clitics and endings accepted around a spelling, the longest match wins. A
+few Latin acronyms ("US", "UK") are matched case-sensitively on the raw text, where
+"us" is a pronoun.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from bot.core.matcher import Matcher
+from bot.core.morphology import ARTICLE, Form, SpellingError, compile_form
+from bot.core.normalize import decode_normalized, normalize, normalize_bytes
+
+KINDS = ("country", "place", "person", "org", "concept")
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "templates" / "entities.toml"
+
+
+class EntityError(ValueError):
+    """The entity file is malformed; the message names the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    number: int
+    id: str  # "russia", "russia/president", "iaea", "concept:earthquake"
+    kind: str
+    country: str | None  # the country it belongs to (a country: itself)
+    label: str  # how explanations name it
+
+
+class Mention(NamedTuple):
+    entity: Entity
+    text: str  # the words it was found in, normalized («للروس»)
+    epithet: bool
+    in_title: bool
+    start: int = 0  # where those words are in the normalized headline or lead
+    end: int = 0
+
+
+@dataclass
+class _Draft:
+    id: str
+    kind: str
+    country: str | None
+    label: str = ""
+    names: list[str] | None = None
+    epithets: list[str] | None = None
+
+    def add(self, spellings: Iterable[str], *, epithet: bool = False) -> None:
+        target = self.epithets if epithet else self.names
+        if target is None:
+            target = []
+            if epithet:
+                self.epithets = target
+            else:
+                self.names = target
+        target.extend(s for s in spellings if s and s not in target)
+
+
+class Entities:
+    """The compiled entity layer: finds the entities a headline and lead name."""
+
+    def __init__(self, drafts: Iterable[_Draft], acronyms: Mapping[str, str]) -> None:
+        self.entities: list[Entity] = []
+        self._by_id: dict[str, Entity] = {}
+        # Spellings of one entity that share a stem are one form (الحدود، حدود): one mention.
+        forms: dict[tuple[bytes, int, bool], Form] = {}
+        for draft in drafts:
+            entity = Entity(len(self.entities), draft.id, draft.kind, draft.country, draft.label)
+            self.entities.append(entity)
+            self._by_id[entity.id] = entity
+            for epithet, spellings in ((False, draft.names or []), (True, draft.epithets or [])):
+                for spelling in spellings:
+                    try:
+                        form = compile_form(spelling)
+                    except SpellingError as exc:
+                        raise EntityError(f"{draft.id}: {exc}") from exc
+                    key = (form.stem, entity.number, epithet)
+                    forms[key] = forms[key].union(form) if key in forms else form
+        self._matcher: Matcher[tuple[int, bool]] = Matcher(
+            (form, (number, epithet)) for (_, number, epithet), form in forms.items()
+        )
+        self._acronyms = {a: self._by_id[e] for a, e in acronyms.items() if e in self._by_id}
+        self._acronym_re = (
+            re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, self._acronyms)) + r")(?![\w])")
+            if self._acronyms
+            else None
+        )
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        return self._by_id[entity_id]
+
+    def get(self, entity_id: str) -> Entity | None:
+        return self._by_id.get(entity_id)
+
+    def find(self, title: str, lead: str = "") -> list[Mention]:
+        """Every entity mention in the headline, then the lead."""
+        mentions: list[Mention] = []
+        for text, in_title in ((title, True), (lead, False)):
+            if not text:
+                continue
+            padded = b" " + normalize_bytes(text) + b" "
+            matches = self._matcher.scan(padded)
+            if matches:
+                entities, decoded = self.entities, decode_normalized(padded)  # a byte a letter
+                rfind, find = padded.rfind, padded.find
+                for (number, epithet), start, end in matches:
+                    # the whole words, clitics and endings included: «للروس», not «روس»
+                    first, last = rfind(b" ", 0, start) + 1, find(b" ", end)
+                    mentions.append(
+                        Mention(
+                            entities[number],
+                            decoded[first:last],
+                            epithet,
+                            in_title,
+                            first - 1,
+                            last - 1,
+                        )
+                    )
+            if self._acronym_re is not None:
+                for match in self._acronym_re.finditer(text):
+                    mentions.append(Mention(self._acronyms[match[1]], match[1], False, in_title))
+        return mentions
+
+
+def as_written(text: str, mention: Mention) -> str:
+    """The words of `text` (the headline or lead, as written) a mention was found in."""
+    if mention.end <= mention.start:
+        return mention.text
+    words, at = [], 0
+    for token in text.split():
+        folded = normalize(token)
+        if not folded:
+            continue
+        if at < mention.end and at + len(folded) > mention.start:
+            words.append(token.strip("«»\"'()[]،,.:;!?؟-–"))
+        at += len(folded) + 1
+    return " ".join(words) or mention.text
+
+
+def expand_roles(
+    roles: Mapping[str, Mapping[str, list[str]]], country: Mapping[str, str]
+) -> Iterator[tuple[str, list[str]]]:
+    """(role, spellings) of every office template filled in for one country."""
+    values = {
+        "ar": _split(country.get("ar", "")),
+        "en": _split(country.get("en", "")),
+        "en_adj": _split(country.get("en_adj", "")),
+        "adj": [_with_article(a) for a in _split(country.get("adj", ""))],
+        "adj_f": [_with_article(a, feminine=True) for a in _split(country.get("adj", ""))],
+    }
+    for role, templates in roles.items():
+        spellings: list[str] = []
+        for template in (*templates.get("ar", []), *templates.get("en", [])):
+            keys = re.findall(r"{(\w+)}", template)
+            if any(not values.get(k) for k in keys):
+                continue
+            filled = [template]
+            for key in dict.fromkeys(keys):
+                filled = [f.replace("{" + key + "}", v) for f in filled for v in values[key]]
+            spellings += filled
+        yield role, spellings
+
+
+def _split(value: object) -> list[str]:
+    if not isinstance(value, str):
+        raise EntityError(f"expected a string of spellings, got {value!r}")
+    return [s.strip() for s in value.split("|") if s.strip()]
+
+
+def _with_article(adjective: str, *, feminine: bool = False) -> str:
+    """الروسي from روسي; الكورية الجنوبية from كوري جنوبي."""
+    ending = "ة" if feminine else ""
+    return " ".join(ARTICLE + word + ending for word in adjective.split())
+
+
+def _drafts(data: Mapping[str, object]) -> list[_Draft]:
+    roles = data.get("role", {})
+    countries = data.get("country", {})
+    if not isinstance(roles, dict) or not isinstance(countries, dict):
+        raise EntityError("[role] and [country] must be tables")
+    drafts: dict[str, _Draft] = {}
+
+    def draft(entity_id: str, kind: str, country: str | None) -> _Draft:
+        if entity_id not in drafts:
+            drafts[entity_id] = _Draft(entity_id, kind, country)
+        return drafts[entity_id]
+
+    for country_id, fields in countries.items():
+        country = draft(country_id, "country", country_id)
+        country.label = _split(fields.get("en", country_id))[0]
+        country.add(_split(fields.get("ar", "")) + _split(fields.get("en", "")))
+        for adjective in _split(fields.get("adj", "")):
+            if " " in adjective:
+                country.add([_with_article(adjective), _with_article(adjective, feminine=True)])
+            else:
+                country.add([adjective + "*"])
+        country.add(_split(fields.get("en_adj", "")))
+        if "capital" in fields:
+            capital = draft(f"{country_id}/capital", "place", country_id)
+            capital.add(_split(fields["capital"]))
+            capital.label = _split(fields["capital"])[-1]
+        for role, spellings in expand_roles(roles, fields):
+            office = draft(f"{country_id}/{role}", "person", country_id)
+            office.add(spellings, epithet=True)
+            office.label = office.label or f"{country.label}/{role}"
+    for kind in ("place", "person", "org"):
+        table = data.get(kind, {})
+        if not isinstance(table, dict):
+            raise EntityError(f"[{kind}] must be a table")
+        for entity_id, fields in table.items():
+            if not isinstance(fields, dict) or "names" not in fields:
+                raise EntityError(f"{kind} {entity_id}: needs names")
+            owner = fields.get("of")
+            if owner is not None and owner not in countries:
+                raise EntityError(f"{kind} {entity_id}: unknown country {owner!r}")
+            office_of = fields.get("role")
+            if office_of is not None and (office_of not in roles or owner is None):
+                raise EntityError(f"{kind} {entity_id}: role {office_of!r}: unknown, or no `of`")
+            target = draft(f"{owner}/{office_of}" if office_of else entity_id, kind, owner)
+            names = _split(fields["names"])
+            latin = [n for n in names if n.isascii()]
+            target.label = (latin or names)[-1 if len(latin) > 1 else 0]
+            target.add(names)
+            target.add(_split(fields.get("epithets", "")), epithet=True)
+    concepts = data.get("concept", {})
+    if not isinstance(concepts, dict):
+        raise EntityError("[concept] must be a table")
+    for concept_id, spellings in concepts.items():
+        concept = draft(f"concept:{concept_id}", "concept", None)
+        concept.label = concept_id.replace("_", " ")
+        concept.add(_split(spellings))
+    return list(drafts.values())
+
+
+@lru_cache(maxsize=4)
+def load_entities(path: Path = DEFAULT_PATH) -> Entities:
+    """The entity layer from `path` (compiled once per process: about a second)."""
+    with path.open("rb") as f:
+        data = tomllib.load(f)
+    drafts = _drafts(data)
+    acronyms = data.get("acronym", {})
+    if not isinstance(acronyms, dict):
+        raise EntityError("[acronym] must be a table")
+    return Entities(drafts, {str(k): str(v) for k, v in acronyms.items()})
