@@ -50,7 +50,7 @@ class StoryRepository:
     async def filed_since(self, since: datetime) -> list[StoryArticle]:
         """Every article of the stories with an article published since `since`."""
         rows = await self.db.fetchall(
-            "SELECT id, story_id, url, title, summary, source, published_at, NULL AS topics"
+            "SELECT id, story_id, url, title, summary, source, published_at, lang, NULL AS topics"
             " FROM articles WHERE story_id IN (SELECT DISTINCT story_id FROM articles"
             "  WHERE story_id IS NOT NULL AND published_at >= ?)"
             " ORDER BY story_id, published_at, id",
