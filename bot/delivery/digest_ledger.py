@@ -50,13 +50,16 @@ class Closing:
     deactivate: bool = False  # the chat gets nothing more until it comes back (/start)
 
 
-def closing(outcome: DigestOutcome, *, messages: int, advance: bool = True) -> Closing:
+def closing(
+    outcome: DigestOutcome, *, messages: int, advance: bool = True, left: bool | None = None
+) -> Closing:
     """The row's end for an outcome of a digest of `messages` messages.
 
     `advance` is False for "/digest more", which never moves the mark. A digest stopped
-    by shutdown before it left goes back to pending when it is one message (it never
-    went out; the next start sends it); a longer one may be half sent, so it is uncertain
-    and not resent — a reader would rather miss a digest than get one twice.
+    by shutdown before its first message left (`left` False) goes back to pending: the
+    next start sends it. One stopped after that may be half sent, so it is uncertain and
+    not resent — a reader would rather miss a digest than get one twice. When whether it
+    left is not known (`left` None), a one-message digest counts as never sent.
     """
     match outcome.ending:
         case Ending.SENT:
@@ -64,7 +67,8 @@ def closing(outcome: DigestOutcome, *, messages: int, advance: bool = True) -> C
         case Ending.EMPTY:
             return Closing(DeliveryStatus.EMPTY, advance=advance)
         case Ending.STOPPED:
-            return Closing(DeliveryStatus.PENDING if messages == 1 else DeliveryStatus.UNCERTAIN)
+            never_left = not left if left is not None else messages == 1
+            return Closing(DeliveryStatus.PENDING if never_left else DeliveryStatus.UNCERTAIN)
         case Ending.BLOCKED:
             return Closing(DeliveryStatus.BLOCKED, deactivate=True)
         case Ending.FAILED:
@@ -73,7 +77,7 @@ def closing(outcome: DigestOutcome, *, messages: int, advance: bool = True) -> C
             return Closing(DeliveryStatus.UNCERTAIN)
 
 
-@dataclass(frozen=True)
+@dataclass
 class PeriodRow:
     """One claimed ledger row of a digest period, with the digest composed for it."""
 
@@ -84,12 +88,17 @@ class PeriodRow:
     composed: Composed
     advance: bool = True
 
+    left: bool = False  # the first message has left (sending() ran)
+
     async def sending(self) -> None:
-        """Just before the first message leaves: from here a hard kill leaves it uncertain."""
+        """As the first message leaves: from here a hard kill leaves it uncertain."""
+        self.left = True
         await self.deliveries.mark(self.id, DeliveryStatus.SENDING)
 
     async def close(self, outcome: DigestOutcome) -> Closing:
-        closed = closing(outcome, messages=len(self.composed.messages), advance=self.advance)
+        closed = closing(
+            outcome, messages=len(self.composed.messages), advance=self.advance, left=self.left
+        )
         window = self.composed.window
         if closed.status == DeliveryStatus.SENT:  # the row and the mark in one transaction
             await self.deliveries.finish(

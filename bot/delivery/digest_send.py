@@ -52,14 +52,16 @@ class DigestSender:
                     bot, chat.chat_id, [text], thread_id=chat.thread_id, move_chat=self.move_chat
                 )
             return None
-        await row.sending()
         try:
+            # The row becomes `sending` as the first message leaves, not while it waits in
+            # the outbox: after a hard kill, only digests that had left are uncertain.
             outcome = await send_html(
                 bot,
                 chat.chat_id,
                 composed.messages,
                 thread_id=chat.thread_id,
                 move_chat=self.move_chat,
+                on_dispatch=row.sending,
             )
         except OutboxStopped:
             await row.close(STOPPED)

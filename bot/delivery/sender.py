@@ -83,17 +83,19 @@ async def send_html(
     *,
     thread_id: int | None = None,
     move_chat: MoveChat | None = None,
+    on_dispatch: Callable[[], Awaitable[None]] | None = None,
 ) -> Outcome:
     """Send the messages in order; stop at the first refusal and say what it means.
 
     `thread_id` sends into a forum group's topic thread. The lane is the caller's
     (`sending_as`): a digest tick's messages are bulk, a /digest answer is a reply.
-    Without `move_chat`, a group that became a supergroup is a failure.
+    Without `move_chat`, a group that became a supergroup is a failure. `on_dispatch`
+    runs once, right before the first message leaves (after all waiting in the outbox).
     """
     lane = current_lane()
     sent = 0
     moved: int | None = None
-    for text in messages:
+    for index, text in enumerate(messages):
 
         async def one(chat: int, extra: dict[str, Any], text: str = text) -> object:
             return await bot.send_message(
@@ -105,7 +107,8 @@ async def send_html(
                 **extra,
             )
 
-        outcome = await deliver(bot, chat_id, one, Ticket(lane), move_chat=move_chat)
+        ticket = Ticket(lane, on_dispatch if index == 0 else None)
+        outcome = await deliver(bot, chat_id, one, ticket, move_chat=move_chat)
         if outcome.chat_id is not None:
             chat_id = moved = outcome.chat_id
         if outcome.status != SendStatus.SENT:
@@ -142,7 +145,11 @@ async def deliver(
     bot: Bot, chat_id: int, send: Send, ticket: Ticket, *, move_chat: MoveChat | None = None
 ) -> Outcome:
     """One message to one chat, with Telegram's answers handled (see the module docstring)."""
-    extra: dict[str, Any] = {"rate_limit_args": ticket} if outbox_of(bot) is not None else {}
+    extra: dict[str, Any] = {}
+    if outbox_of(bot) is not None:
+        extra["rate_limit_args"] = ticket  # the outbox runs on_dispatch as the request leaves
+    elif ticket.on_dispatch is not None:
+        await ticket.on_dispatch()
     moved: int | None = None
     migrations = 0
     failures = 0

@@ -89,7 +89,9 @@ async def test_closing_a_row_stores_its_end_and_the_chats_mark(
     assert delivery_id is not None
     composed = Composed(["<b>موجز</b>"] * messages, (MARK, NEWEST), [21, 22][:messages])
     row = PeriodRow(deliveries, chats, delivery_id, CHAT, composed)
-    if messages:
+    # A digest stopped back to pending never left; every other one with messages did.
+    never_left = outcome.ending == Ending.STOPPED and status == DeliveryStatus.PENDING
+    if messages and not never_left:
         await row.sending()
     await row.close(outcome)
 
@@ -117,3 +119,18 @@ async def test_a_sent_digest_more_leaves_the_mark_where_it_was(db: Database) -> 
     assert await deliveries.status(CHAT, DigestKind.MORE, "2026-11-30T08:05:00Z") == "sent"
     chat = await chats.get(CHAT)
     assert chat is not None and chat.last_article_id == MARK
+
+
+@pytest.mark.parametrize(
+    ("messages", "left", "status"),
+    [
+        (1, False, DeliveryStatus.PENDING),
+        (3, False, DeliveryStatus.PENDING),  # still waiting in the outbox: nothing went out
+        (3, True, DeliveryStatus.UNCERTAIN),  # its first message had left: maybe half sent
+        (1, True, DeliveryStatus.UNCERTAIN),
+    ],
+)
+def test_a_stopped_digest_is_pending_unless_it_had_begun_to_leave(
+    messages: int, left: bool, status: DeliveryStatus
+) -> None:
+    assert closing(STOPPED, messages=messages, left=left).status == status
