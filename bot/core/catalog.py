@@ -7,11 +7,28 @@ name mentioned again, not as more evidence. A leading `~` marks a weak entry
 (half weight): a generic word that supports a topic but should not decide it
 alone. Spelling syntax (`*`, the article) is in bot.core.morphology.
 
+A topic's `theme` is its vocabulary rather than its names — what an article about
+the economy or sport is written with (التضخم، الفائدة، مباراة، لقاح). Theme entries
+are written like keywords and sorted into tiers of weight: `strong` (1: one in a
+headline decides), `medium` (0.5) and `weak` (0.25). They count by accumulation,
+each entry once, like names. `sections` are the words a feed uses for the topic in
+an item's categories or a section's name («اقتصاد»، Sport): feed evidence.
+
 `not` lists phrases that contain one of the topic's keywords but mean something
 else («ولاية جورجيا»): the longer phrase wins, so the keyword inside it does not
-count. A rule (`[[topic.rule]]`) makes some spellings not count for the topic in
-an article where any of its `when` phrases occurs (Georgia where Atlanta is
-named is the US state).
+count. A rule (`[[topic.rule]]`) makes some spellings (`ignore`) not count for the
+topic where its conditions hold, all of those it gives:
+- `when`: any of these phrases occurs in the article (Georgia where Atlanta is
+  named is the US state);
+- `near`: any of these phrases occurs within `within` words (default 2) of the
+  hit, before or after it: only that hit is set aside («الجالية الأرمنية»، «دينامو
+  تبليسي»، «Armenian-American»);
+- `alone = true`: no other name of the topic counts in the article (an adjective
+  such as "Georgian" with nothing else of the country is architecture, a language
+  course abroad or a player's nationality);
+and none of its `unless` phrases occurs in the article («منتخب»: a national team),
+nor any `unless_near` phrase within `within` words of the hit («نظيره الأذربيجاني»,
+"Armenian Prime Minister": a state acting, not an adjective).
 """
 
 from __future__ import annotations
@@ -26,6 +43,8 @@ from bot.core.normalize import normalize
 THRESHOLD = 3.0
 WEAK = "~"
 SEPARATOR = "|"
+NEAR_WITHIN = 2  # words: a `near` phrase next to the hit, or one word between
+THEME_TIERS = {"strong": "", "medium": WEAK, "weak": WEAK * 2}
 
 
 class CatalogError(ValueError):
@@ -34,10 +53,18 @@ class CatalogError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
-    """`ignore` spellings do not count for the topic when any `when` phrase is in the article."""
+    """`ignore` spellings do not count for the topic where every condition given holds:
+    a `when` phrase in the article, a `near` phrase within `within` words of the hit, no
+    other name of the topic (`alone`); and no `unless` phrase is in the article, no
+    `unless_near` phrase within `within` words of the hit."""
 
     ignore: tuple[str, ...]
-    when: tuple[str, ...]
+    when: tuple[str, ...] = ()
+    near: tuple[str, ...] = ()
+    within: int = NEAR_WITHIN
+    alone: bool = False
+    unless: tuple[str, ...] = ()
+    unless_near: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,28 +76,42 @@ class Topic:
     not_phrases: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     threshold: float = THRESHOLD
+    theme: tuple[str, ...] = ()  # entries, "~" (0.5) or "~~" (0.25) in front by tier
+    sections: tuple[str, ...] = ()  # how feeds name the topic in categories and sections
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names["en"]
 
     def spellings(self) -> list[str]:
-        """Every spelling of every entry, as written (with `*`, without `~`)."""
-        return [s for entry in self.keywords for s in split_entry(entry)[0]]
+        """Every spelling of every entry, names and theme, as written (with `*`, without `~`)."""
+        return [s for entry in (*self.keywords, *self.theme) for s in split_entry(entry)[0]]
 
 
 def split_entry(entry: str) -> tuple[list[str], float]:
-    """The spellings of an entry and its weight (1, or 0.5 for a weak entry)."""
+    """The spellings of an entry and its weight: 1, 0.5 after `~`, 0.25 after `~~`."""
     text = entry.strip()
     weight = 1.0
-    if text.startswith(WEAK):
-        weight, text = 0.5, text[len(WEAK) :]
-    spellings = (s.strip().removeprefix(WEAK).strip() for s in text.split(SEPARATOR))
+    while text.startswith(WEAK):
+        weight, text = weight / 2, text[len(WEAK) :]
+    spellings = (s.strip().lstrip(WEAK).strip() for s in text.split(SEPARATOR))
     return [s for s in spellings if s], weight
 
 
 _TOPIC_KEYS = frozenset(
-    ("id", "emoji", "name_ar", "name_en", "keywords", "not", "rule", "threshold")
+    (
+        "id",
+        "emoji",
+        "name_ar",
+        "name_en",
+        "keywords",
+        "theme",
+        "sections",
+        "not",
+        "rule",
+        "threshold",
+    )
 )
+_RULE_KEYS = frozenset(("ignore", "when", "near", "within", "alone", "unless", "unless_near"))
 
 
 class Catalog:
@@ -123,10 +164,12 @@ def _topic(entry: Mapping[str, object]) -> Topic:
             not_phrases=_strings(entry, "not"),
             rules=rules,
             threshold=_number(entry, "threshold", THRESHOLD),
+            theme=_theme(entry.get("theme", {})),
+            sections=_strings(entry, "sections"),
         )
     except (TypeError, ValueError) as exc:
         raise CatalogError(f"topic {topic_id}: {exc}") from exc
-    if not topic.keywords:
+    if not topic.keywords and not topic.theme:
         raise CatalogError(f"topic {topic_id}: no keywords")
     known = set(topic.spellings())
     for rule in topic.rules:
@@ -136,12 +179,37 @@ def _topic(entry: Mapping[str, object]) -> Topic:
     return topic
 
 
+def _theme(value: object) -> tuple[str, ...]:
+    """Theme tiers as entries: `strong` as written, `medium` with `~`, `weak` with `~~`."""
+    if not isinstance(value, Mapping) or set(value) - set(THEME_TIERS):
+        raise ValueError("`theme` has `strong`, `medium` and `weak` lists only")
+    return tuple(
+        mark + entry.strip().lstrip(WEAK)
+        for tier, mark in THEME_TIERS.items()
+        for entry in _strings(value, tier)
+    )
+
+
 def _rule(entry: object) -> Rule:
-    if not isinstance(entry, Mapping) or set(entry) - {"ignore", "when"}:
-        raise ValueError("a rule has `ignore` and `when` lists only")
-    rule = Rule(ignore=_strings(entry, "ignore"), when=_strings(entry, "when"))
-    if not rule.ignore or not rule.when:
-        raise ValueError("a rule needs both `ignore` and `when`")
+    if not isinstance(entry, Mapping) or set(entry) - _RULE_KEYS:
+        raise ValueError(f"a rule has only {', '.join(f'`{k}`' for k in sorted(_RULE_KEYS))}")
+    alone = entry.get("alone", False)
+    within = entry.get("within", NEAR_WITHIN)
+    if not isinstance(alone, bool):
+        raise ValueError("a rule's `alone` is true or false")
+    if not isinstance(within, int) or isinstance(within, bool) or within < 1:
+        raise ValueError("a rule's `within` is a number of words, 1 or more")
+    rule = Rule(
+        ignore=_strings(entry, "ignore"),
+        when=_strings(entry, "when"),
+        near=_strings(entry, "near"),
+        within=within,
+        alone=alone,
+        unless=_strings(entry, "unless"),
+        unless_near=_strings(entry, "unless_near"),
+    )
+    if not rule.ignore or not (rule.when or rule.near or rule.alone):
+        raise ValueError("a rule needs `ignore` and a condition: `when`, `near` or `alone`")
     return rule
 
 

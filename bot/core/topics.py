@@ -1,39 +1,50 @@
 """The classifier that files articles under the catalog's topics.
 
 Keywords are data (templates/topics.toml, read by bot.core.catalog). Title and
-text are normalized and scanned once each for every keyword of every topic
-(bot.core.matcher). Scoring, per topic:
+text are normalized and scanned once each by two automata (bot.core.matcher):
+one for the topics' names, one for their theme vocabulary, so a name never hides
+a theme word inside it (البنك المركزي الروسي is Russia's and the economy's).
+Scoring, per topic:
 
-- each name (a keyword entry: all spellings of one name) counts once, with the
-  weight of its best place: TITLE_WEIGHT in the headline, BODY_WEIGHT in the text;
-- mentioning the same name again adds REPEAT_BONUS per mention, at most
-  REPEAT_BONUS_CAP, so several names weigh more than one name repeated;
-- a weak entry (`~`) counts half;
+- each entry (a name with all its spellings, or a theme word with its forms)
+  counts once, with the weight of its best place: TITLE_WEIGHT in the headline,
+  BODY_WEIGHT in the text, times the entry's weight (1, 0.5 weak or medium theme,
+  0.25 weak theme);
+- mentioning the same entry again adds REPEAT_BONUS per mention, at most
+  REPEAT_BONUS_CAP, so several entries weigh more than one entry repeated;
+- evidence from the feed (an item's categories, a section feed's topics) adds
+  CATEGORY_BONUS or SECTION_BONUS to a topic the text already supports: it tips a
+  borderline item, it never files an item under a topic its text does not touch;
 - a topic is assigned at its threshold (THRESHOLD unless the catalog says), and a
-  topic named only in the text must also reach RELATIVE_SHARE of the leading
-  topic's score: a long article names many places in passing.
+  topic with neither a headline hit nor feed evidence must also reach
+  RELATIVE_SHARE of the leading topic's score: a long article names many places
+  in passing.
 
-So one name in the headline is enough, one name in passing in the text is not,
-and three different names in the text are. An article can have several topics.
-A topic's rules can make some spellings not count in an article (Georgia with
-Atlanta named is the US state), and a longer phrase shadows a keyword inside it.
+So one name or strong theme word in the headline is enough, one in passing in the
+text is not, and three different ones in the text are. An article can have
+several topics. A topic's rules set some of its hits aside (bot.core.rules), and
+a longer phrase shadows a keyword inside it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from bot.core.catalog import THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
 from bot.core.matcher import Matcher
 from bot.core.morphology import Form, SpellingError, compile_form
 from bot.core.normalize import normalize_bytes
+from bot.core.rules import NEAR, NOT, UNLESS, UNLESS_NEAR, WHEN, CompiledRule, Context, RuleBook
 
 __all__ = [
     "BODY_WEIGHT",
+    "CATEGORY_BONUS",
     "RELATIVE_SHARE",
     "REPEAT_BONUS",
     "REPEAT_BONUS_CAP",
+    "SECTION_BONUS",
     "THRESHOLD",
     "TITLE_WEIGHT",
     "Catalog",
@@ -43,6 +54,7 @@ __all__ = [
     "CompiledRule",
     "Context",
     "ContextHit",
+    "FeedEvidence",
     "Hit",
     "Ignored",
     "Keyword",
@@ -56,11 +68,13 @@ BODY_WEIGHT = 1.0
 REPEAT_BONUS = 0.5
 REPEAT_BONUS_CAP = 1.0
 RELATIVE_SHARE = 0.25
+CATEGORY_BONUS = 2.0  # the item's own <category> names the topic
+SECTION_BONUS = 1.5  # the feed is a section of the topic (feed list, OPML, --topics)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Keyword:
-    """One spelling of a topic's keyword entry, compiled for matching."""
+    """One spelling of a topic's entry, compiled for matching."""
 
     topic_id: str
     text: str  # the spelling as written in the catalog, e.g. "أذربيجان*"
@@ -69,17 +83,7 @@ class Keyword:
     weight: float
     form: Form
     id: int = -1  # index in Classifier.keywords
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Context:
-    """A phrase that is no topic's evidence: it shadows shorter keywords and fires rules."""
-
-    topic_id: str
-    text: str
-    rules: tuple[int, ...]  # indexes in Classifier.rules; empty for a `not` phrase
-    entity: int = -1  # not a name of any topic
-    id: int = -1  # not a keyword
+    theme: bool = False  # a theme word, not a name
 
 
 class Hit(NamedTuple):
@@ -101,8 +105,19 @@ class ContextHit(NamedTuple):
     end: int
 
 
+@dataclass(frozen=True)
+class FeedEvidence:
+    """What the feed says about an item: its section's topics and the item's own tags."""
+
+    topics: frozenset[str] = frozenset()  # the feed's declared topics
+    categories: tuple[str, ...] = ()  # the item's <category> / dc:subject values
+
+    def __bool__(self) -> bool:
+        return bool(self.topics or self.categories)
+
+
 Match = tuple[Keyword | Context, int, int]  # (what, start, end) in padded normalized text
-_NO_RULES: dict[int, int] = {}
+_NO_IGNORED: dict[tuple[bool, int], int] = {}
 
 
 @dataclass(slots=True)
@@ -110,51 +125,42 @@ class Classification:
     """Topics and scores, with the matches they came from (detail is computed on demand)."""
 
     scores: dict[str, float]  # topics assigned
-    raw: dict[str, float]  # every topic with a counted hit
+    raw: dict[str, float]  # every topic with a counted hit (feed bonus included)
     headline: set[str]  # topics with a counted hit in the title
     matches: tuple[list[Match], list[Match]]  # title, text
-    ignored_ids: dict[int, int]  # keyword id -> the rule that set it aside in this article
+    ignored_hits: dict[tuple[bool, int], int]  # (in title, start) -> the rule that set it aside
+    feed: dict[str, float] = field(default_factory=dict)  # topic -> bonus from feed evidence
 
     @property
     def topics(self) -> list[str]:
         return sorted(self.scores, key=lambda t: -self.scores[t])
 
+    def _keyword_hits(self) -> Iterable[tuple[Hit, int | None]]:
+        for in_title, matches in zip((True, False), self.matches, strict=True):
+            for value, start, end in matches:
+                if isinstance(value, Keyword):
+                    rule = self.ignored_hits.get((in_title, start))
+                    yield Hit(value, in_title, start - 1, end - 1), rule
+
     @property
     def hits(self) -> list[Hit]:
         """The keyword hits that counted, title first."""
-        return [
-            Hit(value, in_title, start - 1, end - 1)
-            for in_title, matches in zip((True, False), self.matches, strict=True)
-            for value, start, end in matches
-            if isinstance(value, Keyword) and value.id not in self.ignored_ids
-        ]
+        return [hit for hit, rule in self._keyword_hits() if rule is None]
 
     @property
     def ignored(self) -> list[Ignored]:
         """Hits a rule set aside, with the rule."""
-        return [
-            Ignored(Hit(value, in_title, start - 1, end - 1), self.ignored_ids[value.id])
-            for in_title, matches in zip((True, False), self.matches, strict=True)
-            for value, start, end in matches
-            if isinstance(value, Keyword) and value.id in self.ignored_ids
-        ]
+        return [Ignored(hit, rule) for hit, rule in self._keyword_hits() if rule is not None]
 
     @property
     def context(self) -> list[ContextHit]:
-        """The `not` and `when` phrases seen."""
+        """The `not`, `when`, `near` and `unless` phrases seen."""
         return [
             ContextHit(value, in_title, start - 1, end - 1)
             for in_title, matches in zip((True, False), self.matches, strict=True)
             for value, start, end in matches
             if isinstance(value, Context)
         ]
-
-
-@dataclass(frozen=True)
-class CompiledRule:
-    topic_id: str
-    rule: Rule
-    ignore: frozenset[int]  # keyword ids
 
 
 def compile_keyword(topic_id: str, text: str, *, entity: int = 0, weight: float = 1.0) -> Keyword:
@@ -168,33 +174,53 @@ class Classifier:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.keywords: list[Keyword] = []
-        self.rules: list[CompiledRule] = []
         self._threshold = {t.id: t.threshold for t in catalog.topics}
         self._entities: list[tuple[str, float]] = []  # entity -> (topic id, weight)
-        items: list[tuple[Form, Keyword | Context]] = []
+        self._theme_entities: set[int] = set()
+        names: list[tuple[Form, Keyword | Context]] = []
+        themes: list[tuple[Form, Keyword | Context]] = []
+        shadows: list[tuple[Form, Keyword | Context]] = []
+        sections: list[tuple[Form, str]] = []
+        by_topic: dict[str, dict[str, list[int]]] = {}
         for topic in catalog.topics:
-            by_spelling: dict[str, list[int]] = {}
-            for entry in topic.keywords:
-                for keyword in self._compile_entry(topic.id, entry):
-                    items.append((keyword.form, keyword))
-                    for spelling in keyword.form.spelling.split("|"):
-                        by_spelling.setdefault(spelling, []).append(keyword.id)
+            by_spelling = by_topic.setdefault(topic.id, {})
+            for entries, theme, items in ((topic.keywords, False, names), (topic.theme, True, themes)):
+                for entry in entries:
+                    for keyword in self._compile_entry(topic.id, entry, theme=theme):
+                        items.append((keyword.form, keyword))
+                        for spelling in keyword.form.spelling.split("|"):
+                            by_spelling.setdefault(spelling, []).append(keyword.id)
             for phrase in topic.not_phrases:
-                items.append((_compile(topic.id, phrase), Context(topic.id, phrase, ())))
+                shadows.append((_compile(topic.id, phrase), Context(topic.id, phrase, (), NOT)))
+            for label in (*topic.sections, *topic.names.values(), topic.id.replace("_", " ")):
+                sections.append((_compile(topic.id, label), topic.id))
+        self.rulebook = RuleBook()
+        entity_of = {k.id: k.entity for k in self.keywords}
+        for topic in catalog.topics:
             for rule in topic.rules:
-                number = len(self.rules)
-                ignore = frozenset(i for s in rule.ignore for i in by_spelling[s])
-                self.rules.append(CompiledRule(topic.id, rule, ignore))
-                for phrase in rule.when:
-                    items.append((_compile(topic.id, phrase), Context(topic.id, phrase, (number,))))
-        self._matcher: Matcher[Keyword | Context] = Matcher(items)
-        self._ruled = frozenset(i for rule in self.rules for i in rule.ignore)
-        self._ignored_cache: dict[tuple[int, ...], dict[int, int]] = {}
+                number = self.rulebook.add(topic.id, rule, by_topic[topic.id], entity_of)
+                for role, phrases in (
+                    (WHEN, rule.when),
+                    (NEAR, rule.near),
+                    (UNLESS, rule.unless),
+                    (UNLESS_NEAR, rule.unless_near),
+                ):
+                    for phrase in phrases:
+                        context = Context(topic.id, phrase, (number,), role)
+                        names.append((_compile(topic.id, phrase), context))
+        self.rules = self.rulebook.rules
+        self._names: Matcher[Keyword | Context] = Matcher(names + shadows)
+        self._themes: Matcher[Keyword | Context] | None = (
+            Matcher(themes + shadows) if themes else None
+        )
+        self._sections: Matcher[str] = Matcher(sections, overlapping=True)
 
-    def _compile_entry(self, topic_id: str, entry: str) -> list[Keyword]:
+    def _compile_entry(self, topic_id: str, entry: str, *, theme: bool) -> list[Keyword]:
         spellings, weight = split_entry(entry)
         entity = len(self._entities)
         self._entities.append((topic_id, weight))
+        if theme:
+            self._theme_entities.add(entity)
         # Spellings of one name that share a stem are one keyword: one mention, one hit.
         forms: dict[bytes, Form] = {}
         for spelling in spellings:
@@ -204,36 +230,43 @@ class Classifier:
         keywords = []
         for form in forms.values():
             text = form.spelling.split("|")[0]
-            keyword = Keyword(topic_id, text, entry, entity, weight, form, len(self.keywords))
+            keyword = Keyword(
+                topic_id, text, entry, entity, weight, form, len(self.keywords), theme
+            )
             self.keywords.append(keyword)
             keywords.append(keyword)
         return keywords
 
     def hits(self, text: str, *, in_title: bool = False) -> list[Hit]:
-        """Keyword hits in `text` whose surroundings within the word are allowed."""
+        """Keyword hits (names and theme words) in `text`, before any rule."""
         padded = b" " + normalize_bytes(text) + b" "
         return [
             Hit(value, in_title, start - 1, end - 1)
-            for value, start, end in self._matcher.scan(padded)
+            for value, start, end in self._scan(padded)
             if isinstance(value, Keyword)
         ]
 
-    def classify(self, title: str, text: str) -> Classification:
+    def _scan(self, text: bytes) -> list[Match]:
+        found = self._names.scan(text)
+        if self._themes is not None:
+            found += self._themes.scan(text)
+        return found
+
+    def classify(
+        self, title: str, text: str, evidence: FeedEvidence | None = None
+    ) -> Classification:
         return self.classify_normalized(
-            b" " + normalize_bytes(title) + b" ", b" " + normalize_bytes(text) + b" "
+            b" " + normalize_bytes(title) + b" ",
+            b" " + normalize_bytes(text) + b" ",
+            evidence,
         )
 
-    def classify_normalized(self, title: bytes, text: bytes) -> Classification:
+    def classify_normalized(
+        self, title: bytes, text: bytes, evidence: FeedEvidence | None = None
+    ) -> Classification:
         """Classify title and text already normalized by `normalize_bytes`, padded with a space."""
-        scan = self._matcher.scan
-        matches = (scan(title), scan(text))
-        best, count, fired, deferred = _tally(matches, self._ruled)
-        ignored = _NO_RULES
-        if fired:  # a rule's phrase is in the article
-            ignored = self._ignored(fired)
-        for keyword, in_title in deferred:  # hits a rule could set aside
-            if keyword.id not in ignored:
-                _count(best, count, keyword.entity, TITLE_WEIGHT if in_title else BODY_WEIGHT)
+        matches = (self._scan(title), self._scan(text))
+        best, count, ignored = self._tally(matches, title, text)
         raw: dict[str, float] = {}
         headline: set[str] = set()
         entities = self._entities
@@ -245,32 +278,90 @@ class Classifier:
             raw[topic_id] = raw.get(topic_id, 0.0) + (place + bonus) * weight
             if place == TITLE_WEIGHT:
                 headline.add(topic_id)
+        feed = self._feed_bonus(evidence, raw) if evidence else {}
         scores: dict[str, float] = {}
         floor = RELATIVE_SHARE * max(raw.values(), default=0.0)
         thresholds = self._threshold
         for topic_id, score in raw.items():
             raw[topic_id] = score = round(score, 2)
-            if score >= thresholds[topic_id] and (topic_id in headline or score >= floor):
+            if score >= thresholds[topic_id] and (
+                topic_id in headline or topic_id in feed or score >= floor
+            ):
                 scores[topic_id] = score
-        return Classification(scores, raw, headline, matches, ignored)
+        return Classification(scores, raw, headline, matches, ignored, feed)
 
-    def _ignored(self, fired: list[int]) -> dict[int, int]:
-        """Keyword id -> rule, for the rules whose phrases were seen (the first rule wins)."""
-        key = tuple(sorted(set(fired)))
-        ignored = self._ignored_cache.get(key)
-        if ignored is None:
-            ignored = {}
-            for number in reversed(key):
-                ignored.update(dict.fromkeys(self.rules[number].ignore, number))
-            if len(self._ignored_cache) < 1024:
-                self._ignored_cache[key] = ignored
-        return ignored
+    def _tally(
+        self, matches: tuple[list[Match], list[Match]], title: bytes, text: bytes
+    ) -> tuple[dict[int, float], dict[int, int], dict[tuple[bool, int], int]]:
+        """Best place and count per entry, and the hits the rules set aside. The hot loop."""
+        best: dict[int, float] = {}
+        count: dict[int, int] = {}
+        ruled = self.rulebook.ruled
+        deferred: list[tuple[Keyword, bool, int, int]] = []
+        contexts: list[tuple[Context, bool, int, int]] = []
+        how_many = count.get
+        for in_title, part in ((True, matches[0]), (False, matches[1])):
+            place = TITLE_WEIGHT if in_title else BODY_WEIGHT
+            for value, start, end in part:
+                entity = value.entity
+                if entity < 0:
+                    if value.rules:  # type: ignore[union-attr]  # entity < 0: a Context
+                        contexts.append((value, in_title, start, end))  # type: ignore[arg-type]
+                elif value.id in ruled:
+                    deferred.append((value, in_title, start, end))  # type: ignore[arg-type]
+                elif entity in count:
+                    count[entity] += 1
+                    if best[entity] < place:
+                        best[entity] = place
+                else:
+                    best[entity] = place
+                    count[entity] = how_many(entity, 0) + 1
+        if not deferred:
+            return best, count, _NO_IGNORED
+        ignored = self.rulebook.decide(
+            deferred, contexts, (title, text), self._names_counted(best)
+        )
+        for keyword, in_title, start, _ in deferred:
+            if (in_title, start) not in ignored:
+                entity = keyword.entity
+                place = TITLE_WEIGHT if in_title else BODY_WEIGHT
+                if best.get(entity, 0.0) < place:
+                    best[entity] = place
+                count[entity] = count.get(entity, 0) + 1
+        return best, count, ignored
+
+    def _names_counted(self, best: dict[int, float]) -> dict[str, set[int]]:
+        """Per topic, the name entries (not theme words) counted so far."""
+        names: dict[str, set[int]] = {}
+        for entity in best:
+            if entity not in self._theme_entities:
+                names.setdefault(self._entities[entity][0], set()).add(entity)
+        return names
+
+    def _feed_bonus(self, evidence: FeedEvidence, raw: dict[str, float]) -> dict[str, float]:
+        """Bonus per topic the feed names and the text already supports."""
+        bonus = dict.fromkeys(evidence.topics & raw.keys(), SECTION_BONUS)
+        for topic_id in self.category_topics(evidence.categories):
+            if topic_id in raw:
+                bonus[topic_id] = CATEGORY_BONUS
+        for topic_id, value in bonus.items():
+            raw[topic_id] += value
+        return bonus
+
+    def category_topics(self, categories: Iterable[str]) -> set[str]:
+        """Topics an item's categories name: a section word («اقتصاد», Sport) or a name."""
+        found: set[str] = set()
+        for category in categories:
+            padded = b" " + normalize_bytes(category) + b" "
+            found.update(topic_id for topic_id, _, _ in self._sections.scan(padded))
+            found.update(v.topic_id for v, _, _ in self._names.scan(padded) if isinstance(v, Keyword))
+        return found
 
     def threshold(self, topic_id: str) -> float:
         return self._threshold[topic_id]
 
     def entity_scores(self, hits: list[Hit]) -> dict[int, float]:
-        """What each name contributed, by entity number (for explanations)."""
+        """What each entry contributed, by entity number (for explanations)."""
         best: dict[int, float] = {}
         count: dict[int, int] = {}
         for hit in hits:
@@ -281,48 +372,6 @@ class Classifier:
             e: (p + min(REPEAT_BONUS * (count[e] - 1), REPEAT_BONUS_CAP)) * self._entities[e][1]
             for e, p in best.items()
         }
-
-
-def _tally(
-    matches: tuple[list[Match], list[Match]], ruled: frozenset[int]
-) -> tuple[dict[int, float], dict[int, int], list[int], list[tuple[Keyword, bool]]]:
-    """Best place and count per name; the rules whose phrases were seen; the hits some
-    rule could set aside, left for later. The hot loop of classification."""
-    best: dict[int, float] = {}
-    count: dict[int, int] = {}
-    fired: list[int] = []
-    deferred: list[tuple[Keyword, bool]] = []
-    title, text = matches
-    how_many = count.get
-    for value, _, _ in title:
-        entity = value.entity
-        if entity < 0:
-            if isinstance(value, Context):
-                fired.extend(value.rules)
-        elif value.id in ruled:
-            deferred.append((value, True))  # type: ignore[arg-type]  # entity >= 0: a Keyword
-        else:
-            best[entity] = TITLE_WEIGHT
-            count[entity] = how_many(entity, 0) + 1
-    for value, _, _ in text:
-        entity = value.entity
-        if entity < 0:
-            if isinstance(value, Context):
-                fired.extend(value.rules)
-        elif value.id in ruled:
-            deferred.append((value, False))  # type: ignore[arg-type]
-        elif entity in count:
-            count[entity] += 1
-        else:
-            best[entity] = BODY_WEIGHT
-            count[entity] = 1
-    return best, count, fired, deferred
-
-
-def _count(best: dict[int, float], count: dict[int, int], entity: int, place: float) -> None:
-    if best.get(entity, 0.0) < place:
-        best[entity] = place
-    count[entity] = count.get(entity, 0) + 1
 
 
 def _compile(topic_id: str, spelling: str) -> Form:
