@@ -28,14 +28,21 @@ topic where its conditions hold, all of those it gives:
   course abroad or a player's nationality);
 and none of its `unless` phrases occurs in the article («منتخب»: a national team),
 nor any `unless_near` phrase within `within` words of the hit («نظيره الأذربيجاني»,
-"Armenian Prime Minister": a state acting, not an adjective).
+"Armenian Prime Minister": a state acting, not an adjective). `ignore = ["*"]` is
+every name of the topic. A top-level `[[rule]]` with `topics = [...]` is a rule of
+each topic it lists (a club or a race named after a city is sport, whatever the
+country).
+
+Top-level `actors` are words that make the name next to them an actor of the story
+(«وزير الخارجية التركي»، «منتخب مصر»، "Turkish foreign minister"): such a mention in
+the text weighs more than a name in passing (bot.core.topics).
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.core.normalize import normalize
@@ -114,11 +121,15 @@ _TOPIC_KEYS = frozenset(
 _RULE_KEYS = frozenset(("ignore", "when", "near", "within", "alone", "unless", "unless_near"))
 
 
+ANY_NAME = "*"  # in a rule's `ignore`: every name of the topic
+
+
 class Catalog:
     """Topics in display order, found by id or by their Arabic or English name."""
 
-    def __init__(self, topics: Iterable[Topic]) -> None:
+    def __init__(self, topics: Iterable[Topic], actors: Iterable[str] = ()) -> None:
         self.topics: tuple[Topic, ...] = tuple(topics)
+        self.actors: tuple[str, ...] = tuple(actors)
         self._by_id = {t.id: t for t in self.topics}
         if len(self._by_id) != len(self.topics):
             raise CatalogError("two topics share an id")
@@ -131,7 +142,33 @@ class Catalog:
     def load(cls, path: Path) -> Catalog:
         with path.open("rb") as f:
             data = tomllib.load(f)
-        return cls(_topic(entry) for entry in data.get("topic", []))
+        unknown = set(data) - {"topic", "rule", "actors"}
+        if unknown:
+            raise CatalogError(f"unknown top-level field(s) {', '.join(sorted(unknown))}")
+        topics = [_topic(entry) for entry in _list(data.get("topic", []))]
+        shared: dict[str, list[Rule]] = {}
+        for number, entry in enumerate(_list(data.get("rule", [])), 1):
+            if not isinstance(entry, Mapping):
+                raise CatalogError(f"top-level rule {number}: expected a table")
+            try:
+                ids = _strings(entry, "topics")
+                rule = _rule({k: v for k, v in entry.items() if k != "topics"})
+            except ValueError as exc:
+                raise CatalogError(f"top-level rule {number}: {exc}") from exc
+            known = {t.id for t in topics}
+            if not ids or set(ids) - known:
+                raise CatalogError(f"top-level rule {number}: unknown topic(s) in {list(ids)}")
+            for topic_id in ids:
+                shared.setdefault(topic_id, []).append(rule)
+        topics = [
+            _checked(replace(t, rules=(*t.rules, *shared[t.id]))) if t.id in shared else t
+            for t in topics
+        ]
+        try:
+            actors = _strings(data, "actors")
+        except ValueError as exc:
+            raise CatalogError(f"actors: {exc}") from exc
+        return cls(topics, actors)
 
     def __getitem__(self, topic_id: str) -> Topic:
         return self._by_id[topic_id]
@@ -171,11 +208,16 @@ def _topic(entry: Mapping[str, object]) -> Topic:
         raise CatalogError(f"topic {topic_id}: {exc}") from exc
     if not topic.keywords and not topic.theme:
         raise CatalogError(f"topic {topic_id}: no keywords")
-    known = set(topic.spellings())
+    return _checked(topic)
+
+
+def _checked(topic: Topic) -> Topic:
+    """The topic, once every spelling its rules ignore is one of its own."""
+    known = {*topic.spellings(), ANY_NAME}
     for rule in topic.rules:
         missing = [s for s in rule.ignore if s not in known]
         if missing:
-            raise CatalogError(f"topic {topic_id}: rule ignores unknown spelling(s) {missing}")
+            raise CatalogError(f"topic {topic.id}: rule ignores unknown spelling(s) {missing}")
     return topic
 
 

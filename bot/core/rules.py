@@ -26,12 +26,13 @@ from typing import Literal, Protocol
 
 from bot.core.catalog import Rule
 
-Role = Literal["not", "when", "near", "unless", "unless_near"]
+Role = Literal["not", "when", "near", "unless", "unless_near", "actor"]
 NOT: Role = "not"
 WHEN: Role = "when"
 NEAR: Role = "near"
 UNLESS: Role = "unless"
 UNLESS_NEAR: Role = "unless_near"
+ACTOR: Role = "actor"  # a word that makes the name by it an actor («وزير», "minister")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -86,7 +87,7 @@ class RuleBook:
     ) -> int:
         """Compile a rule of `topic_id` (its spellings -> keyword ids); its number."""
         number = len(self.rules)
-        ignore = frozenset(i for spelling in rule.ignore for i in by_spelling[spelling])
+        ignore = frozenset(i for spelling in rule.ignore for i in by_spelling.get(spelling, ()))
         entities = frozenset(entity_of[i] for i in ignore)
         self.rules.append(CompiledRule(topic_id, rule, ignore, entities))
         for keyword_id in ignore:
@@ -131,9 +132,9 @@ class RuleBook:
                 rule = compiled.rule
                 if number in unless or (rule.when and number not in when):
                     continue
-                if rule.near and not _near(near.get(number, ()), hit, parts, rule.within):
+                if rule.near and not within_words(near.get(number, ()), hit, parts, rule.within):
                     continue
-                if number in rescue and _near(rescue[number], hit, parts, rule.within):
+                if number in rescue and within_words(rescue[number], hit, parts, rule.within):
                     continue
                 if rule.alone:
                     waiting.append(number)
@@ -158,13 +159,13 @@ class RuleBook:
         return ignored
 
 
-def _near(
+def within_words(
     phrases: Sequence[tuple[bool, int, int]],
     hit: Deferred,
     parts: tuple[bytes, bytes],
     within: int,
 ) -> bool:
-    """A phrase within `within` words of the hit, in the same part of the article."""
+    """A phrase (in title, start, end) within `within` words of the hit, in its part."""
     _, in_title, start, end = hit
     text = parts[0] if in_title else parts[1]
     for p_title, p_start, p_end in phrases:

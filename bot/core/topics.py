@@ -10,6 +10,8 @@ Scoring, per topic:
   counts once, with the weight of its best place: TITLE_WEIGHT in the headline,
   BODY_WEIGHT in the text, times the entry's weight (1, 0.5 weak or medium theme,
   0.25 weak theme);
+- a name in the text next to an actor word of the catalog («وزير الخارجية التركي»،
+  «منتخب مصر») weighs ACTOR_WEIGHT: the country acts in the story;
 - mentioning the same entry again adds REPEAT_BONUS per mention, at most
   REPEAT_BONUS_CAP, so several entries weigh more than one entry repeated;
 - evidence from the feed (an item's categories, a section feed's topics) adds
@@ -32,13 +34,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from bot.core.catalog import THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
+from bot.core.catalog import ANY_NAME, THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
 from bot.core.matcher import Matcher
 from bot.core.morphology import Form, SpellingError, compile_form
 from bot.core.normalize import normalize_bytes
-from bot.core.rules import NEAR, NOT, UNLESS, UNLESS_NEAR, WHEN, CompiledRule, Context, RuleBook
+from bot.core.rules import (
+    ACTOR,
+    NEAR,
+    NOT,
+    UNLESS,
+    UNLESS_NEAR,
+    WHEN,
+    CompiledRule,
+    Context,
+    RuleBook,
+    within_words,
+)
 
 __all__ = [
+    "ACTOR_WEIGHT",
     "BODY_WEIGHT",
     "CATEGORY_BONUS",
     "RELATIVE_SHARE",
@@ -65,6 +79,8 @@ __all__ = [
 
 TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
+ACTOR_WEIGHT = 2.0
+ACTOR_WITHIN = 2  # words between an actor word and the name, either side
 REPEAT_BONUS = 0.5
 REPEAT_BONUS_CAP = 1.0
 RELATIVE_SHARE = 0.25
@@ -190,6 +206,7 @@ class Classifier:
                         items.append((keyword.form, keyword))
                         for spelling in keyword.form.spelling.split("|"):
                             by_spelling.setdefault(spelling, []).append(keyword.id)
+            by_spelling[ANY_NAME] = [k.id for k in self.keywords if k.topic_id == topic.id and not k.theme]
             for phrase in topic.not_phrases:
                 shadows.append((_compile(topic.id, phrase), Context(topic.id, phrase, (), NOT)))
             for label in (*topic.sections, *topic.names.values(), topic.id.replace("_", " ")):
@@ -209,6 +226,8 @@ class Classifier:
                         context = Context(topic.id, phrase, (number,), role)
                         names.append((_compile(topic.id, phrase), context))
         self.rules = self.rulebook.rules
+        for phrase in catalog.actors:
+            names.append((_compile("actors", phrase), Context("", phrase, (), ACTOR)))
         self._names: Matcher[Keyword | Context] = Matcher(names + shadows)
         self._themes: Matcher[Keyword | Context] | None = (
             Matcher(themes + shadows) if themes else None
@@ -299,13 +318,18 @@ class Classifier:
         ruled = self.rulebook.ruled
         deferred: list[tuple[Keyword, bool, int, int]] = []
         contexts: list[tuple[Context, bool, int, int]] = []
+        actors: list[tuple[bool, int, int]] = []
         how_many = count.get
         for in_title, part in ((True, matches[0]), (False, matches[1])):
             place = TITLE_WEIGHT if in_title else BODY_WEIGHT
             for value, start, end in part:
                 entity = value.entity
                 if entity < 0:
-                    if value.rules:  # type: ignore[union-attr]  # entity < 0: a Context
+                    role = value.role  # type: ignore[union-attr]  # entity < 0: a Context
+                    if role is ACTOR:
+                        if not in_title:
+                            actors.append((False, start, end))
+                    elif role is not NOT:
                         contexts.append((value, in_title, start, end))  # type: ignore[arg-type]
                 elif value.id in ruled:
                     deferred.append((value, in_title, start, end))  # type: ignore[arg-type]
@@ -316,19 +340,40 @@ class Classifier:
                 else:
                     best[entity] = place
                     count[entity] = how_many(entity, 0) + 1
-        if not deferred:
-            return best, count, _NO_IGNORED
-        ignored = self.rulebook.decide(
-            deferred, contexts, (title, text), self._names_counted(best)
-        )
-        for keyword, in_title, start, _ in deferred:
-            if (in_title, start) not in ignored:
-                entity = keyword.entity
-                place = TITLE_WEIGHT if in_title else BODY_WEIGHT
-                if best.get(entity, 0.0) < place:
-                    best[entity] = place
-                count[entity] = count.get(entity, 0) + 1
+        ignored = _NO_IGNORED
+        if deferred:
+            ignored = self.rulebook.decide(
+                deferred, contexts, (title, text), self._names_counted(best)
+            )
+            for keyword, in_title, start, _ in deferred:
+                if (in_title, start) not in ignored:
+                    entity = keyword.entity
+                    place = TITLE_WEIGHT if in_title else BODY_WEIGHT
+                    if best.get(entity, 0.0) < place:
+                        best[entity] = place
+                    count[entity] = count.get(entity, 0) + 1
+        if actors:
+            self._actors(matches[1], actors, text, best, ignored)
         return best, count, ignored
+
+    def _actors(
+        self,
+        matches: list[Match],
+        actors: list[tuple[bool, int, int]],
+        text: bytes,
+        best: dict[int, float],
+        ignored: dict[tuple[bool, int], int],
+    ) -> None:
+        """Names in the text by an actor word weigh ACTOR_WEIGHT (when nothing weighs more)."""
+        for value, start, end in matches:
+            if (
+                isinstance(value, Keyword)
+                and not value.theme
+                and best.get(value.entity, ACTOR_WEIGHT) < ACTOR_WEIGHT
+                and (False, start) not in ignored
+                and within_words(actors, (value, False, start, end), (text, text), ACTOR_WITHIN)
+            ):
+                best[value.entity] = ACTOR_WEIGHT
 
     def _names_counted(self, best: dict[int, float]) -> dict[str, set[int]]:
         """Per topic, the name entries (not theme words) counted so far."""
