@@ -29,7 +29,7 @@ topic where its conditions hold, all of those it gives:
 and none of its `unless` phrases occurs in the article («منتخب»: a national team),
 nor any `unless_near` phrase within `within` words of the hit («نظيره الأذربيجاني»,
 "Armenian Prime Minister": a state acting, not an adjective). `ignore = ["*"]` is
-every name of the topic. A top-level `[[rule]]` with `topics = [...]` is a rule of
+every entry of the topic, names and theme. A top-level `[[rule]]` with `topics = [...]` is a rule of
 each topic it lists (a club or a race named after a city is sport, whatever the
 country).
 
@@ -121,7 +121,7 @@ _TOPIC_KEYS = frozenset(
 _RULE_KEYS = frozenset(("ignore", "when", "near", "within", "alone", "unless", "unless_near"))
 
 
-ANY_NAME = "*"  # in a rule's `ignore`: every name of the topic
+ANY_NAME = "*"  # in a rule's `ignore`: every entry of the topic
 
 
 class Catalog:

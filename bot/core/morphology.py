@@ -15,6 +15,10 @@ A keyword spelling, as written in the catalog or by a reader:
   not الإبل the camels: hamza folding makes them one word);
 - `Baku`, `Armenia*`: Latin keywords match whole words with -s/-es, and with `*`
   also -n, -an, -ian, -i, -e (Armenians, Azerbaijani, Palestine, Palestinian).
+
+Theme words (common nouns, not names) also take the possessive pronouns
+(أرباحها، إيراداتها، لقاحاتهم): `theme_forms`, which for a noun in ة adds its
+construct form (موازنة → موازنتها).
 """
 
 from __future__ import annotations
@@ -43,6 +47,9 @@ _AR_LAM_MERGED = frozenset(("ل", "ول", "فل"))
 # accusative alef of the nisba (نفطياً، أذربيجانياً)
 _AR_NISBA = ("ي", "يه", "يون", "يين", "يان", "يتان", "يتين", "يات", "يا")
 _AR_ENDINGS = frozenset(("", *_AR_NISBA, "ه", "ون", "ين", "ان", "ات", "تان", "تين"))
+# possessive pronouns, after the noun or after its sound feminine plural (إيراداتها)
+_AR_PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "نا", "كم")
+_AR_WITH_PRONOUNS = frozenset((*_AR_PRONOUNS, *("ات" + p for p in _AR_PRONOUNS)))
 _EN_INFLECTIONS = frozenset(("", "s", "es"))
 _EN_ENDINGS = _EN_INFLECTIONS | {"n", "ns", "an", "ans", "ian", "ians", "i", "is", "e"}
 
@@ -59,6 +66,10 @@ _B_AR_ENDINGS = _encoded(_AR_ENDINGS)
 _B_EMPTY = frozenset((b"",))
 _B_EN_INFLECTIONS = _encoded(_EN_INFLECTIONS)
 _B_EN_ENDINGS = _encoded(_EN_ENDINGS)
+_B_AR_PRONOUNS = _encoded(frozenset(_AR_PRONOUNS))
+_B_AR_WITH_PRONOUNS = _encoded(_AR_WITH_PRONOUNS)
+_TA_MARBUTA = (encode_normalized("ه") or b"")[0]
+_TA = encode_normalized("ت") or b""
 
 
 class SpellingError(ValueError):
@@ -124,3 +135,18 @@ def compile_form(spelling: str, *, derivable: bool | None = None) -> Form:
             prefixes = _B_AR_PREFIXES
         suffixes = _B_AR_ENDINGS if derive else _B_EMPTY
     return Form(spelling, stem, prefixes, suffixes, latin)
+
+
+def theme_forms(spelling: str) -> list[Form]:
+    """A theme word's forms: the spelling, with the possessive pronouns when it has no
+    article (أرباح → أرباحها، أرباحهم); a noun in ة also in its construct form
+    (موازنة → موازنته، موازنتها)."""
+    form = compile_form(spelling)
+    if form.latin or form.prefixes != _B_AR_PREFIXES:  # English, or with the article
+        return [form]
+    pronouns = _B_AR_WITH_PRONOUNS if form.suffixes == _B_AR_ENDINGS else _B_AR_PRONOUNS
+    forms = [Form(form.spelling, form.stem, form.prefixes, form.suffixes | pronouns, False)]
+    if form.stem[-1] == _TA_MARBUTA and b" " not in form.stem:
+        construct = form.stem[:-1] + _TA
+        forms.append(Form(form.spelling, construct, form.prefixes, _B_AR_PRONOUNS, False))
+    return forms

@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 from bot.core.catalog import ANY_NAME, THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
 from bot.core.matcher import Matcher
-from bot.core.morphology import Form, SpellingError, compile_form
+from bot.core.morphology import Form, SpellingError, compile_form, theme_forms
 from bot.core.normalize import normalize_bytes
 from bot.core.rules import (
     ACTOR,
@@ -206,7 +206,7 @@ class Classifier:
                         items.append((keyword.form, keyword))
                         for spelling in keyword.form.spelling.split("|"):
                             by_spelling.setdefault(spelling, []).append(keyword.id)
-            by_spelling[ANY_NAME] = [k.id for k in self.keywords if k.topic_id == topic.id and not k.theme]
+            by_spelling[ANY_NAME] = [k.id for k in self.keywords if k.topic_id == topic.id]
             for phrase in topic.not_phrases:
                 shadows.append((_compile(topic.id, phrase), Context(topic.id, phrase, (), NOT)))
             for label in (*topic.sections, *topic.names.values(), topic.id.replace("_", " ")):
@@ -243,9 +243,9 @@ class Classifier:
         # Spellings of one name that share a stem are one keyword: one mention, one hit.
         forms: dict[bytes, Form] = {}
         for spelling in spellings:
-            form = _compile(topic_id, spelling)
-            seen = forms.get(form.stem)
-            forms[form.stem] = seen.union(form) if seen else form
+            for form in _theme_forms(topic_id, spelling) if theme else [_compile(topic_id, spelling)]:
+                seen = forms.get(form.stem)
+                forms[form.stem] = seen.union(form) if seen else form
         keywords = []
         for form in forms.values():
             text = form.spelling.split("|")[0]
@@ -422,5 +422,12 @@ class Classifier:
 def _compile(topic_id: str, spelling: str) -> Form:
     try:
         return compile_form(spelling)
+    except SpellingError as exc:
+        raise CatalogError(f"topic {topic_id}: {exc}") from exc
+
+
+def _theme_forms(topic_id: str, spelling: str) -> list[Form]:
+    try:
+        return theme_forms(spelling)
     except SpellingError as exc:
         raise CatalogError(f"topic {topic_id}: {exc}") from exc
