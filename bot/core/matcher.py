@@ -9,7 +9,9 @@ when the longest match is rejected, the shorter stems it starts with are tried
 in its place (روسيان: not روسيا + ن but روسي + ان).
 
 Cost: one automaton scan in Rust plus a few byte comparisons per match, so it
-barely grows with the number of keywords.
+barely grows with the number of keywords. Most Arabic words carry the article, so
+each stem that may take it is also looked for with it (الرئيس as well as رئيس): the
+whole word is then matched at once and needs no affix check.
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ from typing import Generic, TypeVar
 
 import ahocorasick_rs
 
-from bot.core.morphology import Form
+from bot.core.morphology import ARTICLE, Form
+from bot.core.normalize import encode_normalized
 
 T = TypeVar("T")
 
 _SPACE = 0x20
-# A DFA scans fastest but grows with the patterns; past this many an NFA is kept.
-_DFA_LIMIT = 20_000
+_ARTICLE = encode_normalized(ARTICLE) or b""
 
 
 class Matcher(Generic[T]):
@@ -37,36 +39,48 @@ class Matcher(Generic[T]):
         by_pattern: dict[bytes, list[tuple[Form, T]]] = {}
         for form, value in items:
             by_pattern.setdefault(_pattern(form), []).append((form, value))
-        self._patterns = list(by_pattern)
+        # The article in front, where every form of a stem may take it (not for
+        # overlapping matching, which would then report the word twice).
+        with_article: dict[bytes, list[tuple[Form, T]]] = {}
+        if not overlapping:
+            for pattern, forms in by_pattern.items():
+                if all(_ARTICLE in f.prefixes for f, _ in forms) and (
+                    _ARTICLE + pattern not in by_pattern
+                ):
+                    with_article[_ARTICLE + pattern] = forms
+        self._patterns = [*by_pattern, *with_article]
         self._index = {pattern: i for i, pattern in enumerate(self._patterns)}
-        # per pattern: (offset of the stem in it, the value when a whole word is all it
-        # can be, every form's (prefixes, suffixes, value))
+        # per pattern: (offset of the stem in it, where the space before the word is from
+        # the match's start, the value when a whole word is all it can be, every form's
+        # (prefixes, suffixes, value))
         self._entries: list[
-            tuple[int, T | None, tuple[tuple[frozenset[bytes], frozenset[bytes], T], ...]]
+            tuple[
+                int, int, T | None, tuple[tuple[frozenset[bytes], frozenset[bytes], T], ...]
+            ]
         ] = []
-        for pattern, forms in by_pattern.items():
-            bare = forms[0][1] if len(forms) == 1 and forms[0][0].accepts(b"", b"") else None
-            rules = tuple((f.prefixes, f.suffixes, v) for f, v in forms)
-            self._entries.append((len(pattern) - len(forms[0][0].stem), bare, rules))
+        for lead, groups in ((b"", by_pattern), (_ARTICLE, with_article)):
+            for pattern, forms in groups.items():
+                bare = (
+                    forms[0][1] if len(forms) == 1 and forms[0][0].accepts(lead, b"") else None
+                )
+                rules = tuple((f.prefixes, f.suffixes, v) for f, v in forms)
+                offset = len(pattern) - len(forms[0][0].stem)
+                self._entries.append((offset, offset - len(lead) - 1, bare, rules))
         self._shorter: dict[int, tuple[int, ...]] = {}
         self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         self._overlapping = overlapping
         if self._patterns:
-            implementation = (
-                ahocorasick_rs.Implementation.DFA
-                if len(self._patterns) <= _DFA_LIMIT
-                else ahocorasick_rs.Implementation.ContiguousNFA
-            )
+            # The library picks the implementation: past a few thousand patterns its
+            # contiguous NFA scans faster here than a DFA, whose tables outgrow the cache.
             self._automaton = ahocorasick_rs.BytesAhoCorasick(
                 self._patterns,
                 matchkind=ahocorasick_rs.MatchKind.Standard
                 if overlapping
                 else ahocorasick_rs.MatchKind.LeftmostLongest,
-                implementation=implementation,
             )
 
     def __len__(self) -> int:
-        return sum(len(e[2]) for e in self._entries)
+        return sum(len(e[3]) for e in self._entries if e[1] == e[0] - 1)
 
     def scan(self, text: bytes) -> list[tuple[T, int, int]]:
         """(value, start, end) of every accepted form in `text`.
@@ -79,13 +93,13 @@ class Matcher(Generic[T]):
         found: list[tuple[T, int, int]] = []
         append, entries, find, rfind = found.append, self._entries, text.find, text.rfind
         for pid, start, end in self._automaton.find_matches_as_indexes(text, self._overlapping):
-            offset, bare, forms = entries[pid]
+            offset, edge, bare, forms = entries[pid]
+            # Most matches are a whole word that can only be one thing.
+            if text[start + edge] == 32 and text[end] == 32 and bare is not None:  # 32: a space
+                append((bare, start + offset, end))
+                continue
             start += offset
             before, after = text[start - 1], text[end]
-            # Most matches are a whole word that can only be one thing.
-            if before == 32 and after == 32 and bare is not None:  # 32: a space
-                append((bare, start, end))
-                continue
             prefix = b"" if before == 32 else text[rfind(b" ", 0, start) + 1 : start]
             suffix = b"" if after == 32 else text[end : find(b" ", end)]
             accepted = False
@@ -108,13 +122,13 @@ class Matcher(Generic[T]):
                 index[pattern[:n]]
                 for n in range(len(pattern) - 1, 0, -1)
                 if pattern[:n] in index
-                and self._entries[index[pattern[:n]]][0] == self._entries[pid][0]
+                and self._entries[index[pattern[:n]]][:2] == self._entries[pid][:2]
             )
         for sid in shorter:
             s_end = start + len(self._patterns[sid]) - self._entries[sid][0]
             suffix = b"" if text[s_end] == _SPACE else text[s_end : text.find(b" ", s_end)]
             accepted = False
-            for prefixes, suffixes, value in self._entries[sid][2]:
+            for prefixes, suffixes, value in self._entries[sid][3]:
                 if prefix in prefixes and suffix in suffixes:
                     found.append((value, start, s_end))
                     accepted = True
