@@ -76,7 +76,7 @@ class Explanation:
                 f" because of {because}"
             )
         for context in result.context:
-            if not context.context.rules:
+            if context.context.shadows:
                 word = (
                     f"«{context.context.text}» ({self._place(context.in_title, context.position)})"
                 )

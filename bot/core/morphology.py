@@ -59,6 +59,7 @@ def _encoded(words: frozenset[str]) -> frozenset[bytes]:
 
 
 _B_AR_PREFIXES = _encoded(_AR_PREFIXES)
+PROCLITICS = _B_AR_PREFIXES - {b""}  # what may stand before an Arabic word, as bytes
 _B_AR_ARTICLE_PREFIXES = _encoded(_AR_ARTICLE_PREFIXES)
 _B_AR_BARE_PREFIXES = _encoded(_AR_BARE_PREFIXES)
 _B_AR_LAM_ARTICLE_PREFIXES = _B_AR_ARTICLE_PREFIXES | _encoded(_AR_LAM_MERGED)

@@ -13,38 +13,50 @@ which they do not count, all of which must hold:
 and none of its `unless` phrases is in the article (منتخب: a national team), nor
 an `unless_near` phrase within `within` words of the hit (نظيره الأذربيجاني).
 
-The classifier defers only hits of spellings some rule names, so an article
-without them pays nothing here. Rules are tried in catalog order; the first that
-applies is the one an explanation shows.
+Cost: an article pays only for the rules its phrases wake. A `near` rule starts
+from its phrases and looks at the few words around each; `when` and `alone` rules
+look at the hits of their spellings, which classification keeps aside for them
+(`RuleBook.held`); the classifier asks only for the rules of topics that would
+otherwise be assigned, since a rule can only take evidence away. Rules are tried
+in catalog order; the first that applies is the one an explanation shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.core.catalog import Rule
 
-Role = Literal["not", "when", "near", "unless", "unless_near", "actor"]
-NOT: Role = "not"
+Role = Literal["when", "near", "unless", "unless_near"]
 WHEN: Role = "when"
 NEAR: Role = "near"
 UNLESS: Role = "unless"
 UNLESS_NEAR: Role = "unless_near"
-ACTOR: Role = "actor"  # a word that makes the name by it an actor («وزير», "minister")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Context:
-    """A phrase that is no topic's evidence: it shadows shorter keywords or serves rules."""
+    """A phrase that is no topic's evidence. It shadows the keywords inside it when it
+    is a `not` phrase (`shadows`: that topic), serves rules (`uses`), or makes the name
+    next to it an actor of the story (`actor`). One phrase, one value, whatever it does."""
 
-    topic_id: str
     text: str
-    rules: tuple[int, ...]  # indexes in RuleBook.rules; empty for a `not` phrase
-    role: Role = NOT
+    uses: tuple[tuple[int, Role], ...] = ()  # (rule number, role)
+    shadows: str = ""  # the topic whose `not` list holds the phrase, if one does
+    actor: bool = False
     entity: int = -1  # not an entry of any topic
     id: int = -1  # not a keyword
+
+    @property
+    def rules(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(number for number, _ in self.uses))
+
+    @property
+    def topic_id(self) -> str:
+        return self.shadows
 
 
 class RuledKeyword(Protocol):
@@ -53,9 +65,6 @@ class RuledKeyword(Protocol):
 
     @property
     def entity(self) -> int: ...
-
-    @property
-    def theme(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -66,8 +75,10 @@ class CompiledRule:
     ignore_entities: frozenset[int] = frozenset()
 
 
-Deferred = tuple[RuledKeyword, bool, int, int]  # keyword, in title, start, end
+Hit = tuple[RuledKeyword, bool, int, int]  # keyword, in title, start, end
 Seen = tuple[Context, bool, int, int]
+Span = tuple[bool, int, int]  # in title, start, end
+Match = tuple[object, int, int]  # a matcher's value, start, end
 
 
 class RuleBook:
@@ -75,8 +86,9 @@ class RuleBook:
 
     def __init__(self) -> None:
         self.rules: list[CompiledRule] = []
-        self._of: dict[int, list[int]] = {}  # keyword id -> rule numbers
-        self.ruled: frozenset[int] = frozenset()
+        self._of: dict[int, list[int]] = {}  # keyword id -> its `when`/`alone` rules
+        self.held: frozenset[int] = frozenset()  # keyword ids to keep aside for those
+        self._standing: set[int] = set()  # rules that need no phrase to apply
 
     def add(
         self,
@@ -90,93 +102,158 @@ class RuleBook:
         ignore = frozenset(i for spelling in rule.ignore for i in by_spelling.get(spelling, ()))
         entities = frozenset(entity_of[i] for i in ignore)
         self.rules.append(CompiledRule(topic_id, rule, ignore, entities))
-        for keyword_id in ignore:
-            self._of.setdefault(keyword_id, []).append(number)
-        self.ruled = frozenset(self._of)
+        if not rule.near:  # decided hit by hit, from the held hits
+            for keyword_id in ignore:
+                self._of.setdefault(keyword_id, []).append(number)
+            self.held = frozenset(self._of)
+            if not rule.when and not rule.near:
+                self._standing.add(number)
         return number
+
+    def near_hits(
+        self,
+        matches: tuple[Sequence[Match], Sequence[Match]],
+        seen: Sequence[Seen],
+        parts: tuple[bytes, bytes],
+        topics: Container[str],
+    ) -> list[tuple[int, Hit]]:
+        """(rule, hit) for each hit of a `near` rule's spellings by one of its phrases, for
+        the rules of `topics` — the rule's other conditions are for `decide`."""
+        found: list[tuple[int, Hit]] = []
+        for context, in_title, p_start, p_end in seen:
+            for number, role in context.uses:
+                if role != NEAR:
+                    continue
+                compiled = self.rules[number]
+                if compiled.topic_id not in topics:
+                    continue
+                part = matches[0] if in_title else matches[1]
+                text = parts[0] if in_title else parts[1]
+                lo, hi = window(text, p_start, p_end, compiled.rule.within)
+                first = bisect_right(part, lo, key=_end) if lo >= 0 else 0
+                for value, start, end in part[first:]:
+                    if start > hi:
+                        break
+                    if getattr(value, "id", -1) in compiled.ignore:
+                        found.append((number, (value, in_title, start, end)))  # type: ignore[arg-type]
+        return found
 
     def decide(
         self,
-        deferred: Sequence[Deferred],
+        held: Sequence[Hit],
+        near_hits: Sequence[tuple[int, Hit]],
         seen: Sequence[Seen],
         parts: tuple[bytes, bytes],
-        names: Mapping[str, set[int]],
+        others: Callable[[str, frozenset[int], Mapping[tuple[bool, int], int]], bool],
+        later: Callable[[], Sequence[Seen]],
     ) -> dict[tuple[bool, int], int]:
-        """(in title, start) -> rule, for the deferred hits a rule sets aside.
+        """(in title, start) -> rule, for the hits a rule sets aside.
 
-        `seen`: the rule phrases found; `parts`: the padded normalized title and text;
-        `names`: per topic, the name entries counted without any rule's say.
+        `held`: hits of spellings a `when` or `alone` rule names; `near_hits`: from
+        `near_hits`; `seen`: the `when` and `near` phrases found; `parts`: the padded
+        normalized title and text; `others(topic, entities, ignored)`: whether a name of
+        the topic other than `entities` still counts once `ignored` hits are set aside;
+        `later()`: the `unless` and `unless_near` phrases, looked for only once a rule
+        would otherwise apply.
         """
-        when: set[int] = set()
-        unless: set[int] = set()
-        near: dict[int, list[tuple[bool, int, int]]] = {}
-        rescue: dict[int, list[tuple[bool, int, int]]] = {}
-        for context, in_title, start, end in seen:
-            for number in context.rules:
-                if context.role == WHEN:
-                    when.add(number)
-                elif context.role == UNLESS:
-                    unless.add(number)
-                elif context.role == NEAR:
-                    near.setdefault(number, []).append((in_title, start, end))
-                else:
-                    rescue.setdefault(number, []).append((in_title, start, end))
+        when = {n for context, _, _, _ in seen for n, role in context.uses if role == WHEN}
+        live = self._standing | when
+        if not near_hits and not (held and live):
+            return {}
+        stops: tuple[set[int], dict[int, list[Span]]] | None = None
+
+        def stopped(number: int, hit: Hit) -> bool:
+            """An `unless` phrase in the article, or an `unless_near` one by the hit."""
+            nonlocal stops
+            rule = self.rules[number].rule
+            if not rule.unless and not rule.unless_near:
+                return False
+            if stops is None:
+                unless: set[int] = set()
+                rescue: dict[int, list[Span]] = {}
+                for context, in_title, start, end in later():
+                    for n, role in context.uses:
+                        if role == UNLESS:
+                            unless.add(n)
+                        elif role == UNLESS_NEAR:
+                            rescue.setdefault(n, []).append((in_title, start, end))
+                stops = unless, rescue
+            unless, rescue = stops
+            return number in unless or (
+                number in rescue and within_words(rescue[number], hit, parts, rule.within)
+            )
+
         ignored: dict[tuple[bool, int], int] = {}
-        lonely: list[tuple[Deferred, list[int]]] = []
-        kept: dict[str, set[int]] = {}  # name entries of deferred hits no rule set aside yet
-        for hit in deferred:
-            keyword, in_title, start, end = hit
+        for number, hit in sorted(near_hits, key=lambda n: n[0]):
+            key = (hit[1], hit[2])
+            rule = self.rules[number].rule
+            if key in ignored or (rule.when and number not in when) or stopped(number, hit):
+                continue
+            ignored[key] = number
+        lonely: list[tuple[Hit, list[int]]] = []
+        of = self._of
+        for hit in held if live else ():
+            keyword, in_title, start, _ = hit
+            numbers = of[keyword.id]
+            if live.isdisjoint(numbers) or (in_title, start) in ignored:
+                continue
             waiting = []
-            for number in self._of[keyword.id]:
-                compiled = self.rules[number]
-                rule = compiled.rule
-                if number in unless or (rule.when and number not in when):
+            for number in numbers:
+                if number not in live:
                     continue
-                if rule.near and not within_words(near.get(number, ()), hit, parts, rule.within):
-                    continue
-                if number in rescue and within_words(rescue[number], hit, parts, rule.within):
-                    continue
-                if rule.alone:
+                if self.rules[number].rule.alone:
                     waiting.append(number)
-                    continue
-                ignored[(in_title, start)] = number
-                break
+                elif not stopped(number, hit):
+                    ignored[(in_title, start)] = number
+                    break
             else:
                 if waiting:
                     lonely.append((hit, waiting))
-                elif not keyword.theme:
-                    kept.setdefault(self.rules[self._of[keyword.id][0]].topic_id, set()).add(
-                        keyword.entity
-                    )
+        decided = dict(ignored)  # `alone` looks at what the other rules left
         for hit, waiting in lonely:
-            keyword, in_title, start, _ = hit
+            _, in_title, start, _ = hit
             for number in waiting:
                 compiled = self.rules[number]
-                others = names.get(compiled.topic_id, set()) | kept.get(compiled.topic_id, set())
-                if not others - compiled.ignore_entities:
+                if not others(compiled.topic_id, compiled.ignore_entities, decided) and (
+                    not stopped(number, hit)
+                ):
                     ignored[(in_title, start)] = number
                     break
         return ignored
 
 
+def _end(match: Match) -> int:
+    return match[2]
+
+
+def window(text: bytes, start: int, end: int, words: int) -> tuple[int, int]:
+    """(lo, hi): a span (s, e) of `text` is within `words` words of [start, end) when
+    e > lo and s <= hi — at most `words` spaces lie between them."""
+    lo = start
+    for _ in range(words + 1):
+        lo = text.rfind(b" ", 0, lo)
+        if lo < 0:
+            break
+    hi = end - 1
+    for _ in range(words + 1):
+        hi = text.find(b" ", hi + 1)
+        if hi < 0:
+            hi = len(text)
+            break
+    return lo, hi
+
+
 def within_words(
-    phrases: Sequence[tuple[bool, int, int]],
-    hit: Deferred,
-    parts: tuple[bytes, bytes],
-    within: int,
+    phrases: Sequence[Span], hit: Hit, parts: tuple[bytes, bytes], within: int
 ) -> bool:
     """A phrase (in title, start, end) within `within` words of the hit, in its part."""
     _, in_title, start, end = hit
-    text = parts[0] if in_title else parts[1]
+    lo = hi = -2
     for p_title, p_start, p_end in phrases:
         if p_title != in_title:
             continue
-        if p_end <= start:
-            gap = text.count(b" ", p_end, start)
-        elif end <= p_start:
-            gap = text.count(b" ", end, p_start)
-        else:
-            gap = 0  # overlapping
-        if gap <= within:
+        if hi == -2:
+            lo, hi = window(parts[0] if in_title else parts[1], start, end, within)
+        if p_end > lo and p_start <= hi:
             return True
     return False

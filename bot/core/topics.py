@@ -1,10 +1,11 @@
 """The classifier that files articles under the catalog's topics.
 
-Keywords are data (templates/topics.toml, read by bot.core.catalog). Title and
-text are normalized and scanned once each by two automata (bot.core.matcher):
-one for the topics' names, one for their theme vocabulary, so a name never hides
-a theme word inside it (البنك المركزي الروسي is Russia's and the economy's).
-Scoring, per topic:
+Keywords are data (templates/topics.toml, read by bot.core.catalog): each topic's
+names and its theme vocabulary. Title and text are normalized and scanned once each
+by one automaton (bot.core.matcher) that also finds the rules' phrases and the
+actor words. Where a longer phrase overlaps a shorter one it wins, whatever topics
+they belong to, so a phrase that is two topics' evidence is listed in both
+(البنك المركزي الروسي: Russia's name, the economy's too). Scoring, per topic:
 
 - each entry (a name with all its spellings, or a theme word with its forms)
   counts once, with the weight of its best place: TITLE_WEIGHT in the headline,
@@ -30,25 +31,24 @@ a longer phrase shadows a keyword inside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from bot.core.catalog import ANY_NAME, THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
 from bot.core.matcher import Matcher
-from bot.core.morphology import Form, SpellingError, compile_form, theme_forms
+from bot.core.morphology import PROCLITICS, Form, SpellingError, compile_form, theme_forms
 from bot.core.normalize import normalize_bytes
 from bot.core.rules import (
-    ACTOR,
     NEAR,
-    NOT,
     UNLESS,
     UNLESS_NEAR,
     WHEN,
     CompiledRule,
     Context,
+    Role,
     RuleBook,
-    within_words,
 )
 
 __all__ = [
@@ -133,7 +133,12 @@ class FeedEvidence:
 
 
 Match = tuple[Keyword | Context, int, int]  # (what, start, end) in padded normalized text
+
+
+Seen = tuple[Context, bool, int, int]  # a phrase, in title, start, end
 _NO_IGNORED: dict[tuple[bool, int], int] = {}
+_ACTOR_LIFT = ACTOR_WEIGHT - BODY_WEIGHT
+_PROCLITICS = PROCLITICS
 
 
 @dataclass(slots=True)
@@ -146,6 +151,7 @@ class Classification:
     matches: tuple[list[Match], list[Match]]  # title, text
     ignored_hits: dict[tuple[bool, int], int]  # (in title, start) -> the rule that set it aside
     feed: dict[str, float] = field(default_factory=dict)  # topic -> bonus from feed evidence
+    seen: list[tuple[Context, bool, int, int]] = field(default_factory=list)  # other phrases
 
     @property
     def topics(self) -> list[str]:
@@ -170,13 +176,16 @@ class Classification:
 
     @property
     def context(self) -> list[ContextHit]:
-        """The `not`, `when`, `near` and `unless` phrases seen."""
-        return [
+        """The `not` and rule phrases seen (the rules' other phrases only where they were
+        looked for: for a topic the rules could change)."""
+        found = [
             ContextHit(value, in_title, start - 1, end - 1)
             for in_title, matches in zip((True, False), self.matches, strict=True)
             for value, start, end in matches
             if isinstance(value, Context)
         ]
+        found += [ContextHit(c, t, s - 1, e - 1) for c, t, s, e in self.seen]
+        return found
 
 
 def compile_keyword(topic_id: str, text: str, *, entity: int = 0, weight: float = 1.0) -> Keyword:
@@ -191,29 +200,37 @@ class Classifier:
         self.catalog = catalog
         self.keywords: list[Keyword] = []
         self._threshold = {t.id: t.threshold for t in catalog.topics}
-        self._entities: list[tuple[str, float]] = []  # entity -> (topic id, weight)
+        self._entities: list[tuple[str, float, bool]] = []  # entity -> (topic, weight, name?)
         self._theme_entities: set[int] = set()
-        names: list[tuple[Form, Keyword | Context]] = []
-        themes: list[tuple[Form, Keyword | Context]] = []
-        shadows: list[tuple[Form, Keyword | Context]] = []
+        items: list[tuple[Form, Keyword | Context]] = []
         sections: list[tuple[Form, str]] = []
         by_topic: dict[str, dict[str, list[int]]] = {}
         for topic in catalog.topics:
             by_spelling = by_topic.setdefault(topic.id, {})
-            for entries, theme, items in ((topic.keywords, False, names), (topic.theme, True, themes)):
+            for entries, theme in ((topic.keywords, False), (topic.theme, True)):
                 for entry in entries:
                     for keyword in self._compile_entry(topic.id, entry, theme=theme):
                         items.append((keyword.form, keyword))
                         for spelling in keyword.form.spelling.split("|"):
                             by_spelling.setdefault(spelling, []).append(keyword.id)
             by_spelling[ANY_NAME] = [k.id for k in self.keywords if k.topic_id == topic.id]
-            for phrase in topic.not_phrases:
-                shadows.append((_compile(topic.id, phrase), Context(topic.id, phrase, (), NOT)))
             for label in (*topic.sections, *topic.names.values(), topic.id.replace("_", " ")):
                 sections.append((_compile(topic.id, label), topic.id))
         self.rulebook = RuleBook()
         entity_of = {k.id: k.entity for k in self.keywords}
+        # One value per phrase and automaton, whatever it does. The main automaton holds
+        # the `not`, `when` and `near` phrases; `unless` and `unless_near`, many of them
+        # common words, wait in a second automaton, scanned only for an article a rule
+        # would otherwise change.
+        main: dict[str, list[tuple[int, Role]]] = {}
+        lazy: dict[str, list[tuple[int, Role]]] = {}
+        shadows: dict[str, str] = {}
+        owner: dict[str, str] = {}  # phrase -> the topic that first wrote it (for errors)
         for topic in catalog.topics:
+            for phrase in topic.not_phrases:
+                shadows.setdefault(phrase, topic.id)
+                main.setdefault(phrase, [])
+                owner.setdefault(phrase, topic.id)
             for rule in topic.rules:
                 number = self.rulebook.add(topic.id, rule, by_topic[topic.id], entity_of)
                 for role, phrases in (
@@ -223,21 +240,26 @@ class Classifier:
                     (UNLESS_NEAR, rule.unless_near),
                 ):
                     for phrase in phrases:
-                        context = Context(topic.id, phrase, (number,), role)
-                        names.append((_compile(topic.id, phrase), context))
-        self.rules = self.rulebook.rules
-        for phrase in catalog.actors:
-            names.append((_compile("actors", phrase), Context("", phrase, (), ACTOR)))
-        self._names: Matcher[Keyword | Context] = Matcher(names + shadows)
-        self._themes: Matcher[Keyword | Context] | None = (
-            Matcher(themes + shadows) if themes else None
+                        (main if role in (WHEN, NEAR) else lazy).setdefault(phrase, []).append(
+                            (number, role)
+                        )
+                        owner.setdefault(phrase, topic.id)
+        for phrase, uses in main.items():
+            context = Context(phrase, tuple(uses), shadows.get(phrase, ""))
+            items.append((_compile(owner[phrase], phrase), context))
+        self.rules: list[CompiledRule] = self.rulebook.rules
+        self._matcher: Matcher[Keyword | Context] = Matcher(items)
+        self._context: Matcher[Context] = Matcher(
+            (_compile(owner[phrase], phrase), Context(phrase, tuple(uses)))
+            for phrase, uses in lazy.items()
         )
+        self._actors = frozenset(normalize_bytes(word) for word in catalog.actors)
         self._sections: Matcher[str] = Matcher(sections, overlapping=True)
 
     def _compile_entry(self, topic_id: str, entry: str, *, theme: bool) -> list[Keyword]:
         spellings, weight = split_entry(entry)
         entity = len(self._entities)
-        self._entities.append((topic_id, weight))
+        self._entities.append((topic_id, weight, not theme))
         if theme:
             self._theme_entities.add(entity)
         # Spellings of one name that share a stem are one keyword: one mention, one hit.
@@ -261,15 +283,9 @@ class Classifier:
         padded = b" " + normalize_bytes(text) + b" "
         return [
             Hit(value, in_title, start - 1, end - 1)
-            for value, start, end in self._scan(padded)
+            for value, start, end in self._matcher.scan(padded)
             if isinstance(value, Keyword)
         ]
-
-    def _scan(self, text: bytes) -> list[Match]:
-        found = self._names.scan(text)
-        if self._themes is not None:
-            found += self._themes.scan(text)
-        return found
 
     def classify(
         self, title: str, text: str, evidence: FeedEvidence | None = None
@@ -284,104 +300,208 @@ class Classifier:
         self, title: bytes, text: bytes, evidence: FeedEvidence | None = None
     ) -> Classification:
         """Classify title and text already normalized by `normalize_bytes`, padded with a space."""
-        matches = (self._scan(title), self._scan(text))
-        best, count, ignored = self._tally(matches, title, text)
-        raw: dict[str, float] = {}
-        headline: set[str] = set()
-        entities = self._entities
-        for entity, place in best.items():
-            topic_id, weight = entities[entity]
-            bonus = REPEAT_BONUS * (count[entity] - 1)
-            if bonus > REPEAT_BONUS_CAP:
-                bonus = REPEAT_BONUS_CAP
-            raw[topic_id] = raw.get(topic_id, 0.0) + (place + bonus) * weight
-            if place == TITLE_WEIGHT:
-                headline.add(topic_id)
+        scan = self._matcher.scan
+        matches = (scan(title), scan(text))
+        best, count, held, seen = self._tally(matches)
+        raw, headline, lift = self._score(best, count)
+        thresholds = self._threshold
+        lazy: list[list[Seen]] = []  # the second automaton's finds, once looked for
+
+        def later() -> list[Seen]:
+            if not lazy:
+                lazy.append(self._later(title, text))
+            return lazy[0]
+
+        ignored = _NO_IGNORED
+        # A rule only takes evidence away: it matters for a topic that would be assigned.
+        over = {t for t, score in raw.items() if score >= thresholds[t]}
+        if held:
+            held = [h for h in held if h[0].topic_id in over]
+        near_hits = self.rulebook.near_hits(matches, seen, (title, text), over) if seen else []
+        if held or near_hits:
+            ignored = self._apply_rules(
+                matches, held, near_hits, seen, later, (title, text), best, count
+            )
+            if ignored:
+                raw, headline, lift = self._score(best, count)
+        # A name by an actor word weighs more: looked for where that could pass a threshold.
+        candidates = {t for t, gain in lift.items() if raw[t] < thresholds[t] <= raw[t] + gain}
+        if candidates and self._boost_actors(matches[1], text, best, candidates, ignored):
+            raw, headline, _ = self._score(best, count)
         feed = self._feed_bonus(evidence, raw) if evidence else {}
         scores: dict[str, float] = {}
         floor = RELATIVE_SHARE * max(raw.values(), default=0.0)
-        thresholds = self._threshold
         for topic_id, score in raw.items():
             raw[topic_id] = score = round(score, 2)
             if score >= thresholds[topic_id] and (
                 topic_id in headline or topic_id in feed or score >= floor
             ):
                 scores[topic_id] = score
-        return Classification(scores, raw, headline, matches, ignored, feed)
+        return Classification(scores, raw, headline, matches, ignored, feed, lazy[0] if lazy else [])
+
+    def _later(self, title: bytes, text: bytes) -> list[Seen]:
+        """The rules' `unless` and `unless_near` phrases, found on demand."""
+        return [
+            (context, in_title, start, end)
+            for in_title, part in ((True, title), (False, text))
+            for context, start, end in self._context.scan(part)
+        ]
+
+    def _score(
+        self, best: dict[int, float], count: dict[int, int]
+    ) -> tuple[dict[str, float], set[str], dict[str, float]]:
+        """Per topic: the sum of its entries' places, repeats and weights; the topics hit in
+        the headline; what its names in the text would add as actors."""
+        raw: dict[str, float] = {}
+        headline: set[str] = set()
+        lift: dict[str, float] = {}
+        entities = self._entities
+        for entity, place in best.items():
+            topic_id, weight, name = entities[entity]
+            bonus = REPEAT_BONUS * (count[entity] - 1)
+            if bonus > REPEAT_BONUS_CAP:
+                bonus = REPEAT_BONUS_CAP
+            raw[topic_id] = raw.get(topic_id, 0.0) + (place + bonus) * weight
+            if place == TITLE_WEIGHT:
+                headline.add(topic_id)
+            elif name and place == BODY_WEIGHT:
+                lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
+        return raw, headline, lift
 
     def _tally(
-        self, matches: tuple[list[Match], list[Match]], title: bytes, text: bytes
-    ) -> tuple[dict[int, float], dict[int, int], dict[tuple[bool, int], int]]:
-        """Best place and count per entry, and the hits the rules set aside. The hot loop."""
+        self, matches: tuple[list[Match], list[Match]]
+    ) -> tuple[
+        dict[int, float],
+        dict[int, int],
+        list[tuple[Keyword, bool, int, int]],
+        list[tuple[Context, bool, int, int]],
+    ]:
+        """Best place and count per entry; the hits `when` and `alone` rules may set aside;
+        the `when` and `near` phrases seen. The hot loop of classification."""
         best: dict[int, float] = {}
         count: dict[int, int] = {}
-        ruled = self.rulebook.ruled
-        deferred: list[tuple[Keyword, bool, int, int]] = []
-        contexts: list[tuple[Context, bool, int, int]] = []
-        actors: list[tuple[bool, int, int]] = []
+        held_ids = self.rulebook.held
+        held: list[tuple[Keyword, bool, int, int]] = []
+        near: list[tuple[Context, bool, int, int]] = []
         how_many = count.get
         for in_title, part in ((True, matches[0]), (False, matches[1])):
             place = TITLE_WEIGHT if in_title else BODY_WEIGHT
             for value, start, end in part:
                 entity = value.entity
-                if entity < 0:
-                    role = value.role  # type: ignore[union-attr]  # entity < 0: a Context
-                    if role is ACTOR:
-                        if not in_title:
-                            actors.append((False, start, end))
-                    elif role is not NOT:
-                        contexts.append((value, in_title, start, end))  # type: ignore[arg-type]
-                elif value.id in ruled:
-                    deferred.append((value, in_title, start, end))  # type: ignore[arg-type]
-                elif entity in count:
+                if entity < 0:  # a Context
+                    if value.uses:  # type: ignore[union-attr]
+                        near.append((value, in_title, start, end))  # type: ignore[arg-type]
+                    continue
+                if value.id in held_ids:
+                    held.append((value, in_title, start, end))  # type: ignore[arg-type]
+                if entity in count:
                     count[entity] += 1
                     if best[entity] < place:
                         best[entity] = place
                 else:
                     best[entity] = place
                     count[entity] = how_many(entity, 0) + 1
-        ignored = _NO_IGNORED
-        if deferred:
-            ignored = self.rulebook.decide(
-                deferred, contexts, (title, text), self._names_counted(best)
-            )
-            for keyword, in_title, start, _ in deferred:
-                if (in_title, start) not in ignored:
-                    entity = keyword.entity
-                    place = TITLE_WEIGHT if in_title else BODY_WEIGHT
-                    if best.get(entity, 0.0) < place:
-                        best[entity] = place
-                    count[entity] = count.get(entity, 0) + 1
-        if actors:
-            self._actors(matches[1], actors, text, best, ignored)
-        return best, count, ignored
+        return best, count, held, near
 
-    def _actors(
+    def _apply_rules(
+        self,
+        matches: tuple[list[Match], list[Match]],
+        held: list[tuple[Keyword, bool, int, int]],
+        near_hits: list[tuple[int, tuple[Keyword, bool, int, int]]],
+        seen: list[tuple[Context, bool, int, int]],
+        later: Callable[[], list[Seen]],
+        parts: tuple[bytes, bytes],
+        best: dict[int, float],
+        count: dict[int, int],
+    ) -> dict[tuple[bool, int], int]:
+        """Set aside what the rules say; `best` and `count` then hold only what counts."""
+
+        # Only these hits can be set aside: where each one's entry is.
+        entity_at = {
+            (in_title, start): keyword.entity
+            for keyword, in_title, start, _ in (*held, *(hit for _, hit in near_hits))
+        }
+
+        def gone(ignored: Mapping[tuple[bool, int], int]) -> Counter[int]:
+            """Per entry, how many of its hits `ignored` sets aside."""
+            return Counter(entity_at[key] for key in ignored)
+
+        by_topic: dict[str, list[int]] = {}
+        lost: list[Counter[int]] = []
+
+        def others(topic_id: str, ignore: frozenset[int], decided: Mapping[tuple[bool, int], int]) -> bool:
+            """Whether a name of the topic outside `ignore` keeps a hit besides `decided`."""
+            names = by_topic.get(topic_id)
+            if names is None:
+                entities = self._entities
+                names = by_topic[topic_id] = [
+                    e for e in best if entities[e][0] == topic_id and entities[e][2]
+                ]
+            if decided and not lost:
+                lost.append(gone(decided))
+            less = lost[0] if decided else None
+            return any(
+                e not in ignore and (less is None or count[e] > less.get(e, 0)) for e in names
+            )
+
+        ignored = self.rulebook.decide(held, near_hits, seen, parts, others, later)
+        if ignored:  # take the hits set aside off their entries' counts and places
+            off = gone(ignored)
+            for entity, n in off.items():
+                count[entity] -= n
+                if not count[entity]:
+                    del count[entity], best[entity]
+                elif best[entity] == TITLE_WEIGHT and not any(
+                    v.entity == entity and (True, s) not in ignored for v, s, _ in matches[0]
+                ):
+                    best[entity] = BODY_WEIGHT
+        return ignored
+
+    def _boost_actors(
         self,
         matches: list[Match],
-        actors: list[tuple[bool, int, int]],
         text: bytes,
         best: dict[int, float],
-        ignored: dict[tuple[bool, int], int],
-    ) -> None:
-        """Names in the text by an actor word weigh ACTOR_WEIGHT (when nothing weighs more)."""
+        candidates: set[str],
+        ignored: Mapping[tuple[bool, int], int],
+    ) -> bool:
+        """Names of the candidate topics in the text with an actor word among the
+        ACTOR_WITHIN words around them weigh ACTOR_WEIGHT. True if any was lifted."""
+        lifted = False
         for value, start, end in matches:
             if (
                 isinstance(value, Keyword)
+                and value.topic_id in candidates
                 and not value.theme
                 and best.get(value.entity, ACTOR_WEIGHT) < ACTOR_WEIGHT
                 and (False, start) not in ignored
-                and within_words(actors, (value, False, start, end), (text, text), ACTOR_WITHIN)
+                and self._by_actor(text, start, end)
             ):
                 best[value.entity] = ACTOR_WEIGHT
+                lifted = True
+        return lifted
 
-    def _names_counted(self, best: dict[int, float]) -> dict[str, set[int]]:
-        """Per topic, the name entries (not theme words) counted so far."""
-        names: dict[str, set[int]] = {}
-        for entity in best:
-            if entity not in self._theme_entities:
-                names.setdefault(self._entities[entity][0], set()).add(entity)
-        return names
+    def _by_actor(self, text: bytes, start: int, end: int) -> bool:
+        """An actor word (with any proclitics) among the words around [start, end)."""
+        actors, prefixes = self._actors, _PROCLITICS
+        left = text.rfind(b" ", 0, start)
+        right = text.find(b" ", end)
+        for _ in range(ACTOR_WITHIN):
+            if left > 0:
+                before = text.rfind(b" ", 0, left)
+                word = text[before + 1 : left]
+                left = before
+                if word in actors or any(
+                    word[:n] in prefixes and word[n:] in actors for n in (1, 2, 3, 4)
+                ):
+                    return True
+            if 0 <= right < len(text) - 1:
+                after = text.find(b" ", right + 1)
+                word = text[right + 1 : after]
+                right = after
+                if word in actors:
+                    return True
+        return False
 
     def _feed_bonus(self, evidence: FeedEvidence, raw: dict[str, float]) -> dict[str, float]:
         """Bonus per topic the feed names and the text already supports."""
@@ -399,7 +519,11 @@ class Classifier:
         for category in categories:
             padded = b" " + normalize_bytes(category) + b" "
             found.update(topic_id for topic_id, _, _ in self._sections.scan(padded))
-            found.update(v.topic_id for v, _, _ in self._names.scan(padded) if isinstance(v, Keyword))
+            found.update(
+                v.topic_id
+                for v, _, _ in self._matcher.scan(padded)
+                if isinstance(v, Keyword) and not v.theme
+            )
         return found
 
     def threshold(self, topic_id: str) -> float:
