@@ -27,8 +27,8 @@ topic where its conditions hold, all of those it gives:
   such as "Georgian" with nothing else of the country is architecture, a language
   course abroad or a player's nationality);
 and none of its `unless` phrases occurs in the article («منتخب»: a national team),
-nor any `unless_near` phrase within `within` words of the hit («نظيره الأذربيجاني»,
-"Armenian Prime Minister": a state acting, not an adjective). `ignore = ["*"]` is
+nor any `unless_near` word among the `within` words around the hit («نظيره
+الأذربيجاني», "Armenian Prime Minister": a state acting, not an adjective). `ignore = ["*"]` is
 every entry of the topic, names and theme. A top-level `[[rule]]` with `topics = [...]` is a rule of
 each topic it lists (a club or a race named after a city is sport, whatever the
 country).
@@ -168,6 +168,8 @@ class Catalog:
             actors = _strings(data, "actors")
         except ValueError as exc:
             raise CatalogError(f"actors: {exc}") from exc
+        if any(" " in normalize(a) for a in actors):
+            raise CatalogError("actors: single words only")
         return cls(topics, actors)
 
     def __getitem__(self, topic_id: str) -> Topic:
@@ -252,6 +254,10 @@ def _rule(entry: object) -> Rule:
     )
     if not rule.ignore or not (rule.when or rule.near or rule.alone):
         raise ValueError("a rule needs `ignore` and a condition: `when`, `near` or `alone`")
+    if rule.near and rule.alone:
+        raise ValueError("a rule is either `near` or `alone`, not both")
+    if any(" " in normalize(w) for w in rule.unless_near):
+        raise ValueError("`unless_near` holds single words")
     return rule
 
 

@@ -9,9 +9,10 @@ when the longest match is rejected, the shorter stems it starts with are tried
 in its place (روسيان: not روسيا + ن but روسي + ان).
 
 Cost: one automaton scan in Rust plus a few byte comparisons per match, so it
-barely grows with the number of keywords. Most Arabic words carry the article, so
-each stem that may take it is also looked for with it (الرئيس as well as رئيس): the
-whole word is then matched at once and needs no affix check.
+barely grows with the number of keywords. Most Arabic words carry a proclitic or
+the feminine ending, so each stem is also looked for in its commonest whole words
+(الرئيس، والرئيس، الروسية as well as رئيس، روسي): such a word is then matched at
+once and needs no affix check. The automaton's size hardly changes its speed.
 """
 
 from __future__ import annotations
@@ -21,13 +22,23 @@ from typing import Generic, TypeVar
 
 import ahocorasick_rs
 
-from bot.core.morphology import ARTICLE, Form
+from bot.core.morphology import Form
 from bot.core.normalize import encode_normalized
 
 T = TypeVar("T")
 
 _SPACE = 0x20
-_ARTICLE = encode_normalized(ARTICLE) or b""
+
+
+def _encoded(*words: str) -> tuple[bytes, ...]:
+    return tuple(encode_normalized(w) or b"" for w in words)
+
+
+# The whole words a stem is also looked for as (where every form of the stem allows it).
+_LEADS = _encoded("ال", "و", "وال", "ب", "بال", "ل", "لل")
+_TAILS = _encoded("ه")
+
+Rules = tuple[tuple[frozenset[bytes], frozenset[bytes], T], ...]
 
 
 class Matcher(Generic[T]):
@@ -39,36 +50,37 @@ class Matcher(Generic[T]):
         by_pattern: dict[bytes, list[tuple[Form, T]]] = {}
         for form, value in items:
             by_pattern.setdefault(_pattern(form), []).append((form, value))
-        # The article in front, where every form of a stem may take it (not for
-        # overlapping matching, which would then report the word twice).
-        with_article: dict[bytes, list[tuple[Form, T]]] = {}
+        # pattern -> (prefix and suffix it holds, the forms): the stems, then their
+        # whole-word variants (not for overlapping matching, which would then report
+        # one word twice)
+        variants: dict[bytes, tuple[bytes, bytes, list[tuple[Form, T]]]] = {
+            pattern: (b"", b"", forms) for pattern, forms in by_pattern.items()
+        }
         if not overlapping:
             for pattern, forms in by_pattern.items():
-                if all(_ARTICLE in f.prefixes for f, _ in forms) and (
-                    _ARTICLE + pattern not in by_pattern
-                ):
-                    with_article[_ARTICLE + pattern] = forms
-        self._patterns = [*by_pattern, *with_article]
+                if forms[0][0].latin:
+                    continue
+                for lead in (b"", *_LEADS):
+                    for tail in (b"", *_TAILS):
+                        if (lead or tail) and all(f.accepts(lead, tail) for f, _ in forms):
+                            variants.setdefault(lead + pattern + tail, (lead, tail, forms))
+        self._patterns = list(variants)
         self._index = {pattern: i for i, pattern in enumerate(self._patterns)}
-        # per pattern: (offset of the stem in it, where the space before the word is from
-        # the match's start, the value when a whole word is all it can be, every form's
-        # (prefixes, suffixes, value))
-        self._entries: list[
-            tuple[
-                int, int, T | None, tuple[tuple[frozenset[bytes], frozenset[bytes], T], ...]
-            ]
-        ] = []
-        for lead, groups in ((b"", by_pattern), (_ARTICLE, with_article)):
-            for pattern, forms in groups.items():
-                bare = (
-                    forms[0][1] if len(forms) == 1 and forms[0][0].accepts(lead, b"") else None
-                )
-                rules = tuple((f.prefixes, f.suffixes, v) for f, v in forms)
-                offset = len(pattern) - len(forms[0][0].stem)
-                self._entries.append((offset, offset - len(lead) - 1, bare, rules))
+        # per pattern: (offset of the stem in it, where the space before the word is
+        # from the match's start, the suffix length it holds, the values when the match
+        # is a whole word, every form's (prefixes, suffixes, value))
+        self._entries: list[tuple[int, int, int, tuple[T, ...] | None, Rules[T]]] = []
+        for pattern, (lead, tail, forms) in variants.items():
+            offset = len(pattern) - len(tail) - len(forms[0][0].stem)
+            whole = tuple(v for f, v in forms) if all(
+                f.accepts(lead, tail) for f, _ in forms
+            ) else None
+            rules = tuple((f.prefixes, f.suffixes, v) for f, v in forms)
+            self._entries.append((offset, offset - len(lead) - 1, len(tail), whole, rules))
         self._shorter: dict[int, tuple[int, ...]] = {}
         self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         self._overlapping = overlapping
+        self._size = sum(len(forms) for forms in by_pattern.values())
         if self._patterns:
             # The library picks the implementation: past a few thousand patterns its
             # contiguous NFA scans faster here than a DFA, whose tables outgrow the cache.
@@ -80,10 +92,10 @@ class Matcher(Generic[T]):
             )
 
     def __len__(self) -> int:
-        return sum(len(e[3]) for e in self._entries if e[1] == e[0] - 1)
+        return self._size
 
     def scan(self, text: bytes) -> list[tuple[T, int, int]]:
-        """(value, start, end) of every accepted form in `text`.
+        """(value, start, end) of every accepted form in `text`: where its stem is.
 
         `text` is normalized (bot.core.normalize.normalize_bytes) and padded with one
         space at each end; offsets count from the padding.
@@ -93,12 +105,16 @@ class Matcher(Generic[T]):
         found: list[tuple[T, int, int]] = []
         append, entries, find, rfind = found.append, self._entries, text.find, text.rfind
         for pid, start, end in self._automaton.find_matches_as_indexes(text, self._overlapping):
-            offset, edge, bare, forms = entries[pid]
+            offset, edge, tail, whole, forms = entries[pid]
             # Most matches are a whole word that can only be one thing.
-            if text[start + edge] == 32 and text[end] == 32 and bare is not None:  # 32: a space
-                append((bare, start + offset, end))
+            if text[start + edge] == 32 and text[end] == 32 and whole is not None:  # a space
+                start += offset
+                end -= tail
+                for value in whole:
+                    append((value, start, end))
                 continue
             start += offset
+            end -= tail
             before, after = text[start - 1], text[end]
             prefix = b"" if before == 32 else text[rfind(b" ", 0, start) + 1 : start]
             suffix = b"" if after == 32 else text[end : find(b" ", end)]
@@ -117,18 +133,19 @@ class Matcher(Generic[T]):
         """The longest match was rejected: accept the longest shorter stem it begins with."""
         shorter = self._shorter.get(pid)
         if shorter is None:
-            pattern, index = self._patterns[pid], self._index
+            pattern, index, entries = self._patterns[pid], self._index, self._entries
+            offset, edge, tail = entries[pid][:3]
+            stem_end = len(pattern) - tail
             shorter = self._shorter[pid] = tuple(
                 index[pattern[:n]]
-                for n in range(len(pattern) - 1, 0, -1)
-                if pattern[:n] in index
-                and self._entries[index[pattern[:n]]][:2] == self._entries[pid][:2]
+                for n in range(stem_end - 1, offset, -1)
+                if pattern[:n] in index and entries[index[pattern[:n]]][:3] == (offset, edge, 0)
             )
         for sid in shorter:
             s_end = start + len(self._patterns[sid]) - self._entries[sid][0]
             suffix = b"" if text[s_end] == _SPACE else text[s_end : text.find(b" ", s_end)]
             accepted = False
-            for prefixes, suffixes, value in self._entries[sid][3]:
+            for prefixes, suffixes, value in self._entries[sid][4]:
                 if prefix in prefixes and suffix in suffixes:
                     found.append((value, start, s_end))
                     accepted = True

@@ -11,7 +11,8 @@ which they do not count, all of which must hold:
   nothing else of the country);
 
 and none of its `unless` phrases is in the article (منتخب: a national team), nor
-an `unless_near` phrase within `within` words of the hit (نظيره الأذربيجاني).
+an `unless_near` word within `within` words of the hit (نظيره الأذربيجاني): those
+are single words, looked up among the words around the hit.
 
 Cost: an article pays only for the rules its phrases wake. A `near` rule starts
 from its phrases and looks at the few words around each; `when` and `alone` rules
@@ -24,17 +25,20 @@ in catalog order; the first that applies is the one an explanation shows.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.core.catalog import Rule
+from bot.core.morphology import PROCLITICS
+from bot.core.normalize import normalize_bytes
 
-Role = Literal["when", "near", "unless", "unless_near"]
+_ARTICLE = normalize_bytes("ال")
+
+Role = Literal["when", "near", "unless"]
 WHEN: Role = "when"
 NEAR: Role = "near"
 UNLESS: Role = "unless"
-UNLESS_NEAR: Role = "unless_near"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -73,6 +77,7 @@ class CompiledRule:
     rule: Rule
     ignore: frozenset[int]  # keyword ids
     ignore_entities: frozenset[int] = frozenset()
+    rescue: frozenset[bytes] = frozenset()  # `unless_near` words, normalized, with proclitics
 
 
 Hit = tuple[RuledKeyword, bool, int, int]  # keyword, in title, start, end
@@ -101,7 +106,9 @@ class RuleBook:
         number = len(self.rules)
         ignore = frozenset(i for spelling in rule.ignore for i in by_spelling.get(spelling, ()))
         entities = frozenset(entity_of[i] for i in ignore)
-        self.rules.append(CompiledRule(topic_id, rule, ignore, entities))
+        self.rules.append(
+            CompiledRule(topic_id, rule, ignore, entities, word_forms(rule.unless_near))
+        )
         if not rule.near:  # decided hit by hit, from the held hits
             for keyword_id in ignore:
                 self._of.setdefault(keyword_id, []).append(number)
@@ -153,35 +160,31 @@ class RuleBook:
         `near_hits`; `seen`: the `when` and `near` phrases found; `parts`: the padded
         normalized title and text; `others(topic, entities, ignored)`: whether a name of
         the topic other than `entities` still counts once `ignored` hits are set aside;
-        `later()`: the `unless` and `unless_near` phrases, looked for only once a rule
-        would otherwise apply.
+        `later()`: the `unless` phrases, looked for only once a rule would otherwise apply.
         """
         when = {n for context, _, _, _ in seen for n, role in context.uses if role == WHEN}
         live = self._standing | when
         if not near_hits and not (held and live):
             return {}
-        stops: tuple[set[int], dict[int, list[Span]]] | None = None
+        unless: set[int] | None = None
 
         def stopped(number: int, hit: Hit) -> bool:
-            """An `unless` phrase in the article, or an `unless_near` one by the hit."""
-            nonlocal stops
-            rule = self.rules[number].rule
-            if not rule.unless and not rule.unless_near:
+            """An `unless` phrase in the article, or an `unless_near` word by the hit."""
+            nonlocal unless
+            compiled = self.rules[number]
+            rule = compiled.rule
+            if compiled.rescue:
+                _, in_title, start, end = hit
+                text = parts[0] if in_title else parts[1]
+                if not compiled.rescue.isdisjoint(words_around(text, start, end, rule.within)):
+                    return True
+            if not rule.unless:
                 return False
-            if stops is None:
-                unless: set[int] = set()
-                rescue: dict[int, list[Span]] = {}
-                for context, in_title, start, end in later():
-                    for n, role in context.uses:
-                        if role == UNLESS:
-                            unless.add(n)
-                        elif role == UNLESS_NEAR:
-                            rescue.setdefault(n, []).append((in_title, start, end))
-                stops = unless, rescue
-            unless, rescue = stops
-            return number in unless or (
-                number in rescue and within_words(rescue[number], hit, parts, rule.within)
-            )
+            if unless is None:
+                unless = {
+                    n for context, _, _, _ in later() for n, role in context.uses if role == UNLESS
+                }
+            return number in unless
 
         ignored: dict[tuple[bool, int], int] = {}
         for number, hit in sorted(near_hits, key=lambda n: n[0]):
@@ -224,6 +227,40 @@ class RuleBook:
 
 def _end(match: Match) -> int:
     return match[2]
+
+
+def word_forms(words: Iterable[str]) -> frozenset[bytes]:
+    """Single words as the text may write them: normalized, with any proclitics in
+    front (وزير، الوزير، ووزير، للوزير…)."""
+    forms = set()
+    for word in words:
+        norm = normalize_bytes(word)
+        if b" " in norm:
+            raise ValueError(f"{word!r}: one word expected")
+        for proclitic in (b"", *PROCLITICS):
+            if not (proclitic.endswith(_ARTICLE) and norm.startswith(_ARTICLE)):
+                forms.add(proclitic + norm)
+    return frozenset(forms)
+
+
+def words_around(text: bytes, start: int, end: int, words: int) -> list[bytes]:
+    """The `words` words before the word holding [start, end) and the `words` after it."""
+    found = []
+    left = text.rfind(b" ", 0, start)
+    for _ in range(words):
+        if left <= 0:
+            break
+        before = text.rfind(b" ", 0, left)
+        found.append(text[before + 1 : left])
+        left = before
+    right = text.find(b" ", end)
+    for _ in range(words):
+        if right < 0 or right >= len(text) - 1:
+            break
+        after = text.find(b" ", right + 1)
+        found.append(text[right + 1 : after])
+        right = after
+    return found
 
 
 def window(text: bytes, start: int, end: int, words: int) -> tuple[int, int]:

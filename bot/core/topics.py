@@ -38,17 +38,18 @@ from typing import NamedTuple
 
 from bot.core.catalog import ANY_NAME, THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
 from bot.core.matcher import Matcher
-from bot.core.morphology import PROCLITICS, Form, SpellingError, compile_form, theme_forms
+from bot.core.morphology import Form, SpellingError, compile_form, theme_forms
 from bot.core.normalize import normalize_bytes
 from bot.core.rules import (
     NEAR,
     UNLESS,
-    UNLESS_NEAR,
     WHEN,
     CompiledRule,
     Context,
     Role,
     RuleBook,
+    word_forms,
+    words_around,
 )
 
 __all__ = [
@@ -138,7 +139,8 @@ Match = tuple[Keyword | Context, int, int]  # (what, start, end) in padded norma
 Seen = tuple[Context, bool, int, int]  # a phrase, in title, start, end
 _NO_IGNORED: dict[tuple[bool, int], int] = {}
 _ACTOR_LIFT = ACTOR_WEIGHT - BODY_WEIGHT
-_PROCLITICS = PROCLITICS
+# the repeat bonus by number of mentions (0 unused), capped
+_REPEATS = tuple(min(REPEAT_BONUS * max(n - 1, 0), REPEAT_BONUS_CAP) for n in range(5))
 
 
 @dataclass(slots=True)
@@ -219,9 +221,10 @@ class Classifier:
         self.rulebook = RuleBook()
         entity_of = {k.id: k.entity for k in self.keywords}
         # One value per phrase and automaton, whatever it does. The main automaton holds
-        # the `not`, `when` and `near` phrases; `unless` and `unless_near`, many of them
-        # common words, wait in a second automaton, scanned only for an article a rule
-        # would otherwise change.
+        # the `not`, `when` and `near` phrases; the `unless` ones, many of them common
+        # words, wait in a second automaton, scanned only for an article a rule would
+        # otherwise change. (`unless_near` and actor words are looked up among the words
+        # around a hit.)
         main: dict[str, list[tuple[int, Role]]] = {}
         lazy: dict[str, list[tuple[int, Role]]] = {}
         shadows: dict[str, str] = {}
@@ -237,7 +240,6 @@ class Classifier:
                     (WHEN, rule.when),
                     (NEAR, rule.near),
                     (UNLESS, rule.unless),
-                    (UNLESS_NEAR, rule.unless_near),
                 ):
                     for phrase in phrases:
                         (main if role in (WHEN, NEAR) else lazy).setdefault(phrase, []).append(
@@ -253,7 +255,7 @@ class Classifier:
             (_compile(owner[phrase], phrase), Context(phrase, tuple(uses)))
             for phrase, uses in lazy.items()
         )
-        self._actors = frozenset(normalize_bytes(word) for word in catalog.actors)
+        self._actors = word_forms(catalog.actors)
         self._sections: Matcher[str] = Matcher(sections, overlapping=True)
 
     def _compile_entry(self, topic_id: str, entry: str, *, theme: bool) -> list[Keyword]:
@@ -323,11 +325,11 @@ class Classifier:
                 matches, held, near_hits, seen, later, (title, text), best, count
             )
             if ignored:
-                raw, headline, lift = self._score(best, count)
+                self._take_off(ignored, held, near_hits, matches[0], best, count, raw, headline, lift)
         # A name by an actor word weighs more: looked for where that could pass a threshold.
         candidates = {t for t, gain in lift.items() if raw[t] < thresholds[t] <= raw[t] + gain}
-        if candidates and self._boost_actors(matches[1], text, best, candidates, ignored):
-            raw, headline, _ = self._score(best, count)
+        if candidates:
+            self._boost_actors(matches[1], text, best, count, raw, candidates, ignored)
         feed = self._feed_bonus(evidence, raw) if evidence else {}
         scores: dict[str, float] = {}
         floor = RELATIVE_SHARE * max(raw.values(), default=0.0)
@@ -340,7 +342,7 @@ class Classifier:
         return Classification(scores, raw, headline, matches, ignored, feed, lazy[0] if lazy else [])
 
     def _later(self, title: bytes, text: bytes) -> list[Seen]:
-        """The rules' `unless` and `unless_near` phrases, found on demand."""
+        """The rules' `unless` phrases, found on demand."""
         return [
             (context, in_title, start, end)
             for in_title, part in ((True, title), (False, text))
@@ -356,12 +358,11 @@ class Classifier:
         headline: set[str] = set()
         lift: dict[str, float] = {}
         entities = self._entities
+        repeats = _REPEATS
         for entity, place in best.items():
             topic_id, weight, name = entities[entity]
-            bonus = REPEAT_BONUS * (count[entity] - 1)
-            if bonus > REPEAT_BONUS_CAP:
-                bonus = REPEAT_BONUS_CAP
-            raw[topic_id] = raw.get(topic_id, 0.0) + (place + bonus) * weight
+            n = count[entity]
+            raw[topic_id] = raw.get(topic_id, 0.0) + (place + repeats[n if n < 4 else 4]) * weight
             if place == TITLE_WEIGHT:
                 headline.add(topic_id)
             elif name and place == BODY_WEIGHT:
@@ -383,9 +384,8 @@ class Classifier:
         held_ids = self.rulebook.held
         held: list[tuple[Keyword, bool, int, int]] = []
         near: list[tuple[Context, bool, int, int]] = []
-        how_many = count.get
         for in_title, part in ((True, matches[0]), (False, matches[1])):
-            place = TITLE_WEIGHT if in_title else BODY_WEIGHT
+            place = TITLE_WEIGHT if in_title else BODY_WEIGHT  # the title comes first
             for value, start, end in part:
                 entity = value.entity
                 if entity < 0:  # a Context
@@ -396,11 +396,9 @@ class Classifier:
                     held.append((value, in_title, start, end))  # type: ignore[arg-type]
                 if entity in count:
                     count[entity] += 1
-                    if best[entity] < place:
-                        best[entity] = place
                 else:
                     best[entity] = place
-                    count[entity] = how_many(entity, 0) + 1
+                    count[entity] = 1
         return best, count, held, near
 
     def _apply_rules(
@@ -444,30 +442,68 @@ class Classifier:
                 e not in ignore and (less is None or count[e] > less.get(e, 0)) for e in names
             )
 
-        ignored = self.rulebook.decide(held, near_hits, seen, parts, others, later)
-        if ignored:  # take the hits set aside off their entries' counts and places
-            off = gone(ignored)
-            for entity, n in off.items():
-                count[entity] -= n
-                if not count[entity]:
-                    del count[entity], best[entity]
-                elif best[entity] == TITLE_WEIGHT and not any(
-                    v.entity == entity and (True, s) not in ignored for v, s, _ in matches[0]
+        return self.rulebook.decide(held, near_hits, seen, parts, others, later)
+
+    def _take_off(
+        self,
+        ignored: Mapping[tuple[bool, int], int],
+        held: list[tuple[Keyword, bool, int, int]],
+        near_hits: list[tuple[int, tuple[Keyword, bool, int, int]]],
+        title: list[Match],
+        best: dict[int, float],
+        count: dict[int, int],
+        raw: dict[str, float],
+        headline: set[str],
+        lift: dict[str, float],
+    ) -> None:
+        """Take the hits set aside off their entries' counts and places, and the scores."""
+        entity_at = {
+            (in_title, start): keyword.entity
+            for keyword, in_title, start, _ in (*held, *(hit for _, hit in near_hits))
+        }
+        for entity, n in Counter(entity_at[key] for key in ignored).items():
+            topic_id, weight, name = self._entities[entity]
+            place = best[entity]
+            raw[topic_id] -= self._worth(entity, place, count[entity])
+            if name and place == BODY_WEIGHT:
+                lift[topic_id] -= _ACTOR_LIFT * weight
+            count[entity] -= n
+            if not count[entity]:
+                del count[entity], best[entity]
+                if not any(self._entities[e][0] == topic_id for e in best):
+                    del raw[topic_id]
+                    lift.pop(topic_id, None)
+                    headline.discard(topic_id)
+                    continue
+            else:
+                if place == TITLE_WEIGHT and not any(
+                    v.entity == entity and (True, s) not in ignored for v, s, _ in title
                 ):
-                    best[entity] = BODY_WEIGHT
-        return ignored
+                    best[entity] = place = BODY_WEIGHT
+                raw[topic_id] += self._worth(entity, place, count[entity])
+                if name and place == BODY_WEIGHT:
+                    lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
+            if topic_id in headline and not any(
+                p == TITLE_WEIGHT and self._entities[e][0] == topic_id for e, p in best.items()
+            ):
+                headline.discard(topic_id)
+
+    def _worth(self, entity: int, place: float, count: int) -> float:
+        """What one entry adds to its topic: its place and repeats, times its weight."""
+        return (place + min(REPEAT_BONUS * (count - 1), REPEAT_BONUS_CAP)) * self._entities[entity][1]
 
     def _boost_actors(
         self,
         matches: list[Match],
         text: bytes,
         best: dict[int, float],
+        count: dict[int, int],
+        raw: dict[str, float],
         candidates: set[str],
         ignored: Mapping[tuple[bool, int], int],
-    ) -> bool:
+    ) -> None:
         """Names of the candidate topics in the text with an actor word among the
-        ACTOR_WITHIN words around them weigh ACTOR_WEIGHT. True if any was lifted."""
-        lifted = False
+        ACTOR_WITHIN words around them weigh ACTOR_WEIGHT."""
         for value, start, end in matches:
             if (
                 isinstance(value, Keyword)
@@ -477,31 +513,13 @@ class Classifier:
                 and (False, start) not in ignored
                 and self._by_actor(text, start, end)
             ):
-                best[value.entity] = ACTOR_WEIGHT
-                lifted = True
-        return lifted
+                entity = value.entity
+                raw[value.topic_id] += (ACTOR_WEIGHT - best[entity]) * value.weight
+                best[entity] = ACTOR_WEIGHT
 
     def _by_actor(self, text: bytes, start: int, end: int) -> bool:
-        """An actor word (with any proclitics) among the words around [start, end)."""
-        actors, prefixes = self._actors, _PROCLITICS
-        left = text.rfind(b" ", 0, start)
-        right = text.find(b" ", end)
-        for _ in range(ACTOR_WITHIN):
-            if left > 0:
-                before = text.rfind(b" ", 0, left)
-                word = text[before + 1 : left]
-                left = before
-                if word in actors or any(
-                    word[:n] in prefixes and word[n:] in actors for n in (1, 2, 3, 4)
-                ):
-                    return True
-            if 0 <= right < len(text) - 1:
-                after = text.find(b" ", right + 1)
-                word = text[right + 1 : after]
-                right = after
-                if word in actors:
-                    return True
-        return False
+        """An actor word among the words around [start, end)."""
+        return not self._actors.isdisjoint(words_around(text, start, end, ACTOR_WITHIN))
 
     def _feed_bonus(self, evidence: FeedEvidence, raw: dict[str, float]) -> dict[str, float]:
         """Bonus per topic the feed names and the text already supports."""
