@@ -139,8 +139,14 @@ Match = tuple[Keyword | Context, int, int]  # (what, start, end) in padded norma
 Seen = tuple[Context, bool, int, int]  # a phrase, in title, start, end
 _NO_IGNORED: dict[tuple[bool, int], int] = {}
 _ACTOR_LIFT = ACTOR_WEIGHT - BODY_WEIGHT
-# the repeat bonus by number of mentions (0 unused), capped
-_REPEATS = tuple(min(REPEAT_BONUS * max(n - 1, 0), REPEAT_BONUS_CAP) for n in range(5))
+# What the n-th mention of an entry adds: REPEAT_BONUS each, up to REPEAT_BONUS_CAP in all.
+_REPEAT_LIMIT = 2 + int(REPEAT_BONUS_CAP / REPEAT_BONUS)  # the first mention adding nothing
+_REPEAT_STEPS = tuple(
+    min(REPEAT_BONUS * (n - 1), REPEAT_BONUS_CAP) - min(REPEAT_BONUS * (n - 2), REPEAT_BONUS_CAP)
+    if n >= 2
+    else 0.0
+    for n in range(_REPEAT_LIMIT)
+)
 
 
 @dataclass(slots=True)
@@ -304,8 +310,7 @@ class Classifier:
         """Classify title and text already normalized by `normalize_bytes`, padded with a space."""
         scan = self._matcher.scan
         matches = (scan(title), scan(text))
-        best, count, held, seen = self._tally(matches)
-        raw, headline, lift = self._score(best, count)
+        best, count, raw, headline, lift, held, seen = self._tally(matches)
         thresholds = self._threshold
         lazy: list[list[Seen]] = []  # the second automaton's finds, once looked for
 
@@ -315,11 +320,13 @@ class Classifier:
             return lazy[0]
 
         ignored = _NO_IGNORED
-        # A rule only takes evidence away: it matters for a topic that would be assigned.
-        over = {t for t, score in raw.items() if score >= thresholds[t]}
-        if held:
+        near_hits: list[tuple[int, tuple[Keyword, bool, int, int]]] = []
+        if held or seen:
+            # A rule only takes evidence away: it matters for a topic that would be assigned.
+            over = {t for t, score in raw.items() if score >= thresholds[t]}
             held = [h for h in held if h[0].topic_id in over]
-        near_hits = self.rulebook.near_hits(matches, seen, (title, text), over) if seen else []
+            if seen:
+                near_hits = self.rulebook.near_hits(matches, seen, (title, text), over)
         if held or near_hits:
             ignored = self._apply_rules(
                 matches, held, near_hits, seen, later, (title, text), best, count
@@ -349,57 +356,53 @@ class Classifier:
             for context, start, end in self._context.scan(part)
         ]
 
-    def _score(
-        self, best: dict[int, float], count: dict[int, int]
-    ) -> tuple[dict[str, float], set[str], dict[str, float]]:
-        """Per topic: the sum of its entries' places, repeats and weights; the topics hit in
-        the headline; what its names in the text would add as actors."""
-        raw: dict[str, float] = {}
-        headline: set[str] = set()
-        lift: dict[str, float] = {}
-        entities = self._entities
-        repeats = _REPEATS
-        for entity, place in best.items():
-            topic_id, weight, name = entities[entity]
-            n = count[entity]
-            raw[topic_id] = raw.get(topic_id, 0.0) + (place + repeats[n if n < 4 else 4]) * weight
-            if place == TITLE_WEIGHT:
-                headline.add(topic_id)
-            elif name and place == BODY_WEIGHT:
-                lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
-        return raw, headline, lift
-
-    def _tally(
-        self, matches: tuple[list[Match], list[Match]]
-    ) -> tuple[
+    def _tally(self, matches: tuple[list[Match], list[Match]]) -> tuple[
         dict[int, float],
         dict[int, int],
+        dict[str, float],
+        set[str],
+        dict[str, float],
         list[tuple[Keyword, bool, int, int]],
         list[tuple[Context, bool, int, int]],
     ]:
-        """Best place and count per entry; the hits `when` and `alone` rules may set aside;
-        the `when` and `near` phrases seen. The hot loop of classification."""
+        """The hot loop of classification. Per entry: its best place and count; per topic:
+        its score, whether the headline names it, what its names in the text would add
+        as actors; the hits `when` and `alone` rules may set aside; the `when` and `near`
+        phrases seen. The title comes first, so an entry's first hit is its best place."""
         best: dict[int, float] = {}
         count: dict[int, int] = {}
+        raw: dict[str, float] = {}
+        headline: set[str] = set()
+        lift: dict[str, float] = {}
         held_ids = self.rulebook.held
         held: list[tuple[Keyword, bool, int, int]] = []
-        near: list[tuple[Context, bool, int, int]] = []
+        seen: list[tuple[Context, bool, int, int]] = []
+        steps = _REPEAT_STEPS
         for in_title, part in ((True, matches[0]), (False, matches[1])):
-            place = TITLE_WEIGHT if in_title else BODY_WEIGHT  # the title comes first
+            place = TITLE_WEIGHT if in_title else BODY_WEIGHT
             for value, start, end in part:
                 entity = value.entity
                 if entity < 0:  # a Context
                     if value.uses:  # type: ignore[union-attr]
-                        near.append((value, in_title, start, end))  # type: ignore[arg-type]
+                        seen.append((value, in_title, start, end))  # type: ignore[arg-type]
                     continue
                 if value.id in held_ids:
                     held.append((value, in_title, start, end))  # type: ignore[arg-type]
+                topic_id = value.topic_id  # type: ignore[union-attr]
                 if entity in count:
-                    count[entity] += 1
-                else:
-                    best[entity] = place
-                    count[entity] = 1
-        return best, count, held, near
+                    n = count[entity] = count[entity] + 1
+                    if n < _REPEAT_LIMIT:
+                        raw[topic_id] += steps[n] * value.weight  # type: ignore[union-attr]
+                    continue
+                count[entity] = 1
+                best[entity] = place
+                weight = value.weight  # type: ignore[union-attr]
+                raw[topic_id] = raw.get(topic_id, 0.0) + place * weight
+                if in_title:
+                    headline.add(topic_id)
+                elif not value.theme:  # type: ignore[union-attr]
+                    lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
+        return best, count, raw, headline, lift, held, seen
 
     def _apply_rules(
         self,
