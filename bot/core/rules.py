@@ -117,23 +117,27 @@ class RuleBook:
                 self._standing.add(number)
         return number
 
+    def rules_of(self, keyword_id: int) -> list[int]:
+        """The `when` and `alone` rules that name a keyword."""
+        return self._of.get(keyword_id, [])
+
     def near_hits(
         self,
         matches: tuple[Sequence[Match], Sequence[Match]],
         seen: Sequence[Seen],
         parts: tuple[bytes, bytes],
-        topics: Container[str],
+        armed: Container[int],
     ) -> list[tuple[int, Hit]]:
         """(rule, hit) for each hit of a `near` rule's spellings by one of its phrases, for
-        the rules of `topics` — the rule's other conditions are for `decide`."""
+        the rules in `armed` — the rule's other conditions are for `decide`."""
         found: list[tuple[int, Hit]] = []
         for context, in_title, p_start, p_end in seen:
             for number, role in context.uses:
                 if role != NEAR:
                     continue
-                compiled = self.rules[number]
-                if compiled.topic_id not in topics:
+                if number not in armed:
                     continue
+                compiled = self.rules[number]
                 part = matches[0] if in_title else matches[1]
                 text = parts[0] if in_title else parts[1]
                 lo, hi = window(text, p_start, p_end, compiled.rule.within)

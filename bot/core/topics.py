@@ -262,6 +262,9 @@ class Classifier:
             for phrase, uses in lazy.items()
         )
         self._actors = word_forms(catalog.actors)
+        self._rules_of: dict[str, list[int]] = {}
+        for number, compiled in enumerate(self.rulebook.rules):
+            self._rules_of.setdefault(compiled.topic_id, []).append(number)
         self._sections: Matcher[str] = Matcher(sections, overlapping=True)
 
     def _compile_entry(self, topic_id: str, entry: str, *, theme: bool) -> list[Keyword]:
@@ -321,12 +324,13 @@ class Classifier:
 
         ignored = _NO_IGNORED
         near_hits: list[tuple[int, tuple[Keyword, bool, int, int]]] = []
-        if held or seen:
-            # A rule only takes evidence away: it matters for a topic that would be assigned.
-            over = {t for t, score in raw.items() if score >= thresholds[t]}
-            held = [h for h in held if h[0].topic_id in over]
+        armed = self._armed(raw, count, held, seen) if held or seen else None
+        if armed:
+            held = [h for h in held if not armed.isdisjoint(self.rulebook.rules_of(h[0].id))]
             if seen:
-                near_hits = self.rulebook.near_hits(matches, seen, (title, text), over)
+                near_hits = self.rulebook.near_hits(matches, seen, (title, text), armed)
+        else:
+            held = []
         if held or near_hits:
             ignored = self._apply_rules(
                 matches, held, near_hits, seen, later, (title, text), best, count
@@ -347,6 +351,47 @@ class Classifier:
             ):
                 scores[topic_id] = score
         return Classification(scores, raw, headline, matches, ignored, feed, lazy[0] if lazy else [])
+
+    def _armed(
+        self,
+        raw: dict[str, float],
+        count: dict[int, int],
+        held: list[tuple[Keyword, bool, int, int]],
+        seen: list[tuple[Context, bool, int, int]],
+    ) -> set[int]:
+        """The rules that may set something aside here. A rule only takes evidence away,
+        so it matters for a topic that would be assigned, where its spellings and its
+        `when` or `near` phrases are — and an `alone` rule where the topic has no other
+        name."""
+        uses = {use for context, _, _, _ in seen for use in context.uses}
+        when = {n for n, role in uses if role == WHEN}
+        near = {n for n, role in uses if role == NEAR}
+        armed = set()
+        rules = self.rulebook.rules
+        for topic_id, score in raw.items():
+            numbers = self._rules_of.get(topic_id)
+            if not numbers or score < self._threshold[topic_id]:
+                continue
+            for number in numbers:
+                compiled = rules[number]
+                rule = compiled.rule
+                if (
+                    (rule.when and number not in when)
+                    or (rule.near and number not in near)
+                    or compiled.ignore_entities.isdisjoint(count)
+                ):
+                    continue
+                if rule.alone and any(
+                    entity not in compiled.ignore_entities
+                    for entity in self._names_in(topic_id, count)
+                ):
+                    continue  # the topic has other names
+                armed.add(number)
+        return armed
+
+    def _names_in(self, topic_id: str, count: dict[int, int]) -> list[int]:
+        entities = self._entities
+        return [e for e in count if entities[e][0] == topic_id and entities[e][2]]
 
     def _later(self, title: bytes, text: bytes) -> list[Seen]:
         """The rules' `unless` phrases, found on demand."""
