@@ -50,37 +50,44 @@ class Matcher(Generic[T]):
         by_pattern: dict[bytes, list[tuple[Form, T]]] = {}
         for form, value in items:
             by_pattern.setdefault(_pattern(form), []).append((form, value))
-        # pattern -> (prefix and suffix it holds, the forms): the stems, then their
+        # pattern -> (prefix and suffix it holds, its stem's number): the stems, then their
         # whole-word variants (not for overlapping matching, which would then report
         # one word twice)
-        variants: dict[bytes, tuple[bytes, bytes, list[tuple[Form, T]]]] = {
-            pattern: (b"", b"", forms) for pattern, forms in by_pattern.items()
+        stems = list(by_pattern.values())
+        variants: dict[bytes, tuple[bytes, bytes, int]] = {
+            pattern: (b"", b"", n) for n, pattern in enumerate(by_pattern)
         }
         if not overlapping:
-            for pattern, forms in by_pattern.items():
+            for n, (pattern, forms) in enumerate(by_pattern.items()):
                 if forms[0][0].latin:
                     continue
                 for lead in (b"", *_LEADS):
                     for tail in (b"", *_TAILS):
                         if (lead or tail) and all(f.accepts(lead, tail) for f, _ in forms):
-                            variants.setdefault(lead + pattern + tail, (lead, tail, forms))
+                            variants.setdefault(lead + pattern + tail, (lead, tail, n))
         self._patterns = list(variants)
         self._index = {pattern: i for i, pattern in enumerate(self._patterns)}
-        # per pattern: (offset of the stem in it, where the space before the word is
-        # from the match's start, the suffix length it holds, the values when the match
-        # is a whole word, every form's (prefixes, suffixes, value))
-        self._entries: list[tuple[int, int, int, tuple[T, ...] | None, Rules[T]]] = []
-        for pattern, (lead, tail, forms) in variants.items():
+        # per stem: every form's (prefixes, suffixes, value); per pattern, as plain
+        # numbers (which the garbage collector need not follow): the offset of the stem
+        # in it, where the space before the word is from the match's start, the suffix
+        # length it holds, its stem, and its values when the match is a whole word
+        # (an index in `_values`, or -1)
+        self._rules: list[Rules[T]] = [tuple((f.prefixes, f.suffixes, v) for f, v in forms) for forms in stems]
+        number: dict[tuple[T, ...], int] = {}
+        self._entries: list[tuple[int, int, int, int, int]] = []
+        for pattern, (lead, tail, n) in variants.items():
+            forms = stems[n]
             offset = len(pattern) - len(tail) - len(forms[0][0].stem)
-            whole = tuple(v for f, v in forms) if all(
-                f.accepts(lead, tail) for f, _ in forms
-            ) else None
-            rules = tuple((f.prefixes, f.suffixes, v) for f, v in forms)
-            self._entries.append((offset, offset - len(lead) - 1, len(tail), whole, rules))
+            whole = -1
+            if all(f.accepts(lead, tail) for f, _ in forms):
+                values = tuple(v for _, v in forms)
+                whole = number.setdefault(values, len(number))
+            self._entries.append((offset, offset - len(lead) - 1, len(tail), n, whole))
+        self._values: list[tuple[T, ...]] = list(number)
         self._shorter: dict[int, tuple[int, ...]] = {}
         self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         self._overlapping = overlapping
-        self._size = sum(len(forms) for forms in by_pattern.values())
+        self._size = sum(len(forms) for forms in stems)
         if self._patterns:
             # The library picks the implementation: past a few thousand patterns its
             # contiguous NFA scans faster here than a DFA, whose tables outgrow the cache.
@@ -103,14 +110,20 @@ class Matcher(Generic[T]):
         if self._automaton is None:
             return []
         found: list[tuple[T, int, int]] = []
-        append, entries, find, rfind = found.append, self._entries, text.find, text.rfind
+        append, entries, values, find, rfind = (
+            found.append,
+            self._entries,
+            self._values,
+            text.find,
+            text.rfind,
+        )
         for pid, start, end in self._automaton.find_matches_as_indexes(text, self._overlapping):
-            offset, edge, tail, whole, forms = entries[pid]
+            offset, edge, tail, stem, whole = entries[pid]
             # Most matches are a whole word that can only be one thing.
-            if text[start + edge] == 32 and text[end] == 32 and whole is not None:  # a space
+            if text[start + edge] == 32 and text[end] == 32 and whole >= 0:  # 32: a space
                 start += offset
                 end -= tail
-                for value in whole:
+                for value in values[whole]:
                     append((value, start, end))
                 continue
             start += offset
@@ -119,7 +132,7 @@ class Matcher(Generic[T]):
             prefix = b"" if before == 32 else text[rfind(b" ", 0, start) + 1 : start]
             suffix = b"" if after == 32 else text[end : find(b" ", end)]
             accepted = False
-            for prefixes, suffixes, value in forms:
+            for prefixes, suffixes, value in self._rules[stem]:
                 if prefix in prefixes and suffix in suffixes:
                     append((value, start, end))
                     accepted = True
@@ -145,7 +158,7 @@ class Matcher(Generic[T]):
             s_end = start + len(self._patterns[sid]) - self._entries[sid][0]
             suffix = b"" if text[s_end] == _SPACE else text[s_end : text.find(b" ", s_end)]
             accepted = False
-            for prefixes, suffixes, value in self._entries[sid][4]:
+            for prefixes, suffixes, value in self._rules[self._entries[sid][3]]:
                 if prefix in prefixes and suffix in suffixes:
                     found.append((value, start, s_end))
                     accepted = True
