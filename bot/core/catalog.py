@@ -145,7 +145,10 @@ class Catalog:
         unknown = set(data) - {"topic", "rule", "actors"}
         if unknown:
             raise CatalogError(f"unknown top-level field(s) {', '.join(sorted(unknown))}")
-        topics = [_topic(entry) for entry in _list(data.get("topic", []))]
+        entries = _list(data.get("topic", []))
+        if not all(isinstance(entry, Mapping) for entry in entries):
+            raise CatalogError("every [[topic]] is a table")
+        topics = [_topic(entry) for entry in entries if isinstance(entry, Mapping)]
         shared: dict[str, list[Rule]] = {}
         for number, entry in enumerate(_list(data.get("rule", [])), 1):
             if not isinstance(entry, Mapping):

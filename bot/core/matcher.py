@@ -72,7 +72,9 @@ class Matcher(Generic[T]):
         # in it, where the space before the word is from the match's start, the suffix
         # length it holds, its stem, and its values when the match is a whole word
         # (an index in `_values`, or -1)
-        self._rules: list[Rules[T]] = [tuple((f.prefixes, f.suffixes, v) for f, v in forms) for forms in stems]
+        self._rules: list[Rules[T]] = [
+            tuple((f.prefixes, f.suffixes, v) for f, v in forms) for forms in stems
+        ]
         number: dict[tuple[T, ...], int] = {}
         self._entries: list[tuple[int, int, int, int, int]] = []
         for pattern, (lead, tail, n) in variants.items():

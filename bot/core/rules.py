@@ -81,6 +81,7 @@ class CompiledRule:
 
 
 Hit = tuple[RuledKeyword, bool, int, int]  # keyword, in title, start, end
+RuleHit = Hit
 Seen = tuple[Context, bool, int, int]
 Span = tuple[bool, int, int]  # in title, start, end
 Match = tuple[object, int, int]  # a matcher's value, start, end

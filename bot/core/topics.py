@@ -46,6 +46,7 @@ from bot.core.rules import (
     WHEN,
     CompiledRule,
     Context,
+    RuleHit,
     Role,
     RuleBook,
     word_forms,
@@ -276,7 +277,9 @@ class Classifier:
         # Spellings of one name that share a stem are one keyword: one mention, one hit.
         forms: dict[bytes, Form] = {}
         for spelling in spellings:
-            for form in _theme_forms(topic_id, spelling) if theme else [_compile(topic_id, spelling)]:
+            for form in (
+                _theme_forms(topic_id, spelling) if theme else [_compile(topic_id, spelling)]
+            ):
                 seen = forms.get(form.stem)
                 forms[form.stem] = seen.union(form) if seen else form
         keywords = []
@@ -323,7 +326,7 @@ class Classifier:
             return lazy[0]
 
         ignored = _NO_IGNORED
-        near_hits: list[tuple[int, tuple[Keyword, bool, int, int]]] = []
+        near_hits: list[tuple[int, RuleHit]] = []
         armed = self._armed(raw, count, held, seen) if held or seen else None
         if armed:
             held = [h for h in held if not armed.isdisjoint(self.rulebook.rules_of(h[0].id))]
@@ -336,7 +339,9 @@ class Classifier:
                 matches, held, near_hits, seen, later, (title, text), best, count
             )
             if ignored:
-                self._take_off(ignored, held, near_hits, matches[0], best, count, raw, headline, lift)
+                self._take_off(
+                    ignored, held, near_hits, matches[0], best, count, raw, headline, lift
+                )
         # A name by an actor word weighs more: looked for where that could pass a threshold.
         candidates = {t for t, gain in lift.items() if raw[t] < thresholds[t] <= raw[t] + gain}
         if candidates:
@@ -350,7 +355,9 @@ class Classifier:
                 topic_id in headline or topic_id in feed or score >= floor
             ):
                 scores[topic_id] = score
-        return Classification(scores, raw, headline, matches, ignored, feed, lazy[0] if lazy else [])
+        return Classification(
+            scores, raw, headline, matches, ignored, feed, lazy[0] if lazy else []
+        )
 
     def _armed(
         self,
@@ -401,7 +408,9 @@ class Classifier:
             for context, start, end in self._context.scan(part)
         ]
 
-    def _tally(self, matches: tuple[list[Match], list[Match]]) -> tuple[
+    def _tally(
+        self, matches: tuple[list[Match], list[Match]]
+    ) -> tuple[
         dict[int, float],
         dict[int, int],
         dict[str, float],
@@ -433,7 +442,7 @@ class Classifier:
                     continue
                 if value.id in held_ids:
                     held.append((value, in_title, start, end))  # type: ignore[arg-type]
-                topic_id = value.topic_id  # type: ignore[union-attr]
+                topic_id = value.topic_id
                 if entity in count:
                     n = count[entity] = count[entity] + 1
                     if n < _REPEAT_LIMIT:
@@ -453,7 +462,7 @@ class Classifier:
         self,
         matches: tuple[list[Match], list[Match]],
         held: list[tuple[Keyword, bool, int, int]],
-        near_hits: list[tuple[int, tuple[Keyword, bool, int, int]]],
+        near_hits: list[tuple[int, RuleHit]],
         seen: list[tuple[Context, bool, int, int]],
         later: Callable[[], list[Seen]],
         parts: tuple[bytes, bytes],
@@ -475,7 +484,9 @@ class Classifier:
         by_topic: dict[str, list[int]] = {}
         lost: list[Counter[int]] = []
 
-        def others(topic_id: str, ignore: frozenset[int], decided: Mapping[tuple[bool, int], int]) -> bool:
+        def others(
+            topic_id: str, ignore: frozenset[int], decided: Mapping[tuple[bool, int], int]
+        ) -> bool:
             """Whether a name of the topic outside `ignore` keeps a hit besides `decided`."""
             names = by_topic.get(topic_id)
             if names is None:
@@ -496,7 +507,7 @@ class Classifier:
         self,
         ignored: Mapping[tuple[bool, int], int],
         held: list[tuple[Keyword, bool, int, int]],
-        near_hits: list[tuple[int, tuple[Keyword, bool, int, int]]],
+        near_hits: list[tuple[int, RuleHit]],
         title: list[Match],
         best: dict[int, float],
         count: dict[int, int],
@@ -538,7 +549,9 @@ class Classifier:
 
     def _worth(self, entity: int, place: float, count: int) -> float:
         """What one entry adds to its topic: its place and repeats, times its weight."""
-        return (place + min(REPEAT_BONUS * (count - 1), REPEAT_BONUS_CAP)) * self._entities[entity][1]
+        return (place + min(REPEAT_BONUS * (count - 1), REPEAT_BONUS_CAP)) * self._entities[entity][
+            1
+        ]
 
     def _boost_actors(
         self,

@@ -7,6 +7,7 @@ minutes; a site's home page that announces its feed leads to that feed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,8 @@ from bot.ingest.pipeline import FeedCheck, Ingestor
 from bot.models import Feed
 from storage.articles import ArticleRepository
 from storage.feeds import FeedRepository
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,25 @@ class FeedManager:
         self.articles = articles
         self.ingestor = ingestor
 
-    async def add(self, url: str, *, name: str | None = None, check: bool = True) -> Added:
-        """Validate (fetch once unless `check` is off) and save an address as a feed."""
+    def topic_ids(self, labels: Iterable[str]) -> tuple[tuple[str, ...], list[str]]:
+        """A feed's declared section as topic ids (an id or a topic's name in any case or
+        language), and the labels no topic answers to."""
+        catalog = self.ingestor.classifier.catalog
+        ids: dict[str, None] = {}
+        unknown = []
+        for label in labels:
+            topic = catalog.find(label)
+            if topic is None:
+                unknown.append(label)
+            else:
+                ids[topic.id] = None
+        return tuple(ids), unknown
+
+    async def add(
+        self, url: str, *, name: str | None = None, check: bool = True, topics: tuple[str, ...] = ()
+    ) -> Added:
+        """Validate (fetch once unless `check` is off) and save an address as a feed;
+        `topics`: its declared section, as topic ids."""
         url = url.strip()
         if not is_web_url(url):
             return Added(url, "bad-url")
@@ -65,7 +85,7 @@ class FeedManager:
             existing = await self.feeds.by_url(url)
             if existing:
                 return Added(url, "exists", existing, trial)
-        feed, created = await self.feeds.add(url, name or (trial.title if trial else None))
+        feed, created = await self.feeds.add(url, name or (trial.title if trial else None), topics)
         return Added(url, "added" if created else "exists", feed, trial)
 
     async def remove(self, feed_id: int) -> tuple[Feed, int] | None:
@@ -84,11 +104,14 @@ class FeedManager:
             if not is_web_url(spec.url):
                 result.rejected.append(spec.url)
                 continue
-            feed, created = await self.feeds.add(spec.url, spec.name)
+            topics, unknown = self.topic_ids(spec.topics)
+            if unknown:
+                log.warning("%s: no topic is called %s", spec.url, ", ".join(unknown))
+            feed, created = await self.feeds.add(spec.url, spec.name, topics)
             (result.added if created else result.existing).append(feed)
         return result
 
     async def export_opml(self, *, title: str, now: datetime) -> str:
         feeds = await self.feeds.all()
-        specs = [FeedSpec(f.url, f.title, f.site_url) for f in feeds if is_web_url(f.url)]
+        specs = [FeedSpec(f.url, f.title, f.site_url, f.topics) for f in feeds if is_web_url(f.url)]
         return to_opml(specs, title=title, created=now)

@@ -26,7 +26,11 @@ from bot.core.topics import Catalog, Classifier
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "articles.jsonl"
-SETS = {"old": CORPUS, "dev": HERE / "dev" / "topics.jsonl", "blind": HERE / "blind" / "topics.jsonl"}
+SETS = {
+    "old": CORPUS,
+    "dev": HERE / "dev" / "topics.jsonl",
+    "blind": HERE / "blind" / "topics.jsonl",
+}
 BLIND = frozenset({"blind"})  # scored, never listed
 CATALOG = Path(__file__).resolve().parents[2] / "templates" / "topics.toml"
 
