@@ -46,9 +46,9 @@ from bot.core.rules import (
     WHEN,
     CompiledRule,
     Context,
-    RuleHit,
     Role,
     RuleBook,
+    RuleHit,
     word_forms,
     words_around,
 )
@@ -161,6 +161,7 @@ class Classification:
     ignored_hits: dict[tuple[bool, int], int]  # (in title, start) -> the rule that set it aside
     feed: dict[str, float] = field(default_factory=dict)  # topic -> bonus from feed evidence
     seen: list[tuple[Context, bool, int, int]] = field(default_factory=list)  # other phrases
+    actors: set[int] = field(default_factory=set)  # entries that weigh as actors
 
     @property
     def topics(self) -> list[str]:
@@ -344,8 +345,11 @@ class Classifier:
                 )
         # A name by an actor word weighs more: looked for where that could pass a threshold.
         candidates = {t for t, gain in lift.items() if raw[t] < thresholds[t] <= raw[t] + gain}
-        if candidates:
+        actors = (
             self._boost_actors(matches[1], text, best, count, raw, candidates, ignored)
+            if candidates
+            else set()
+        )
         feed = self._feed_bonus(evidence, raw) if evidence else {}
         scores: dict[str, float] = {}
         floor = RELATIVE_SHARE * max(raw.values(), default=0.0)
@@ -356,7 +360,7 @@ class Classifier:
             ):
                 scores[topic_id] = score
         return Classification(
-            scores, raw, headline, matches, ignored, feed, lazy[0] if lazy else []
+            scores, raw, headline, matches, ignored, feed, lazy[0] if lazy else [], actors
         )
 
     def _armed(
@@ -562,9 +566,10 @@ class Classifier:
         raw: dict[str, float],
         candidates: set[str],
         ignored: Mapping[tuple[bool, int], int],
-    ) -> None:
+    ) -> set[int]:
         """Names of the candidate topics in the text with an actor word among the
-        ACTOR_WITHIN words around them weigh ACTOR_WEIGHT."""
+        ACTOR_WITHIN words around them weigh ACTOR_WEIGHT; which were lifted."""
+        lifted = set()
         for value, start, end in matches:
             if (
                 isinstance(value, Keyword)
@@ -577,6 +582,8 @@ class Classifier:
                 entity = value.entity
                 raw[value.topic_id] += (ACTOR_WEIGHT - best[entity]) * value.weight
                 best[entity] = ACTOR_WEIGHT
+                lifted.add(entity)
+        return lifted
 
     def _by_actor(self, text: bytes, start: int, end: int) -> bool:
         """An actor word among the words around [start, end)."""
@@ -608,9 +615,10 @@ class Classifier:
     def threshold(self, topic_id: str) -> float:
         return self._threshold[topic_id]
 
-    def entity_scores(self, hits: list[Hit]) -> dict[int, float]:
-        """What each entry contributed, by entity number (for explanations)."""
-        best: dict[int, float] = {}
+    def entity_scores(self, hits: list[Hit], actors: Iterable[int] = ()) -> dict[int, float]:
+        """What each entry contributed, by entity number (for explanations); `actors`: the
+        entries that weigh as actors."""
+        best: dict[int, float] = dict.fromkeys(actors, ACTOR_WEIGHT)
         count: dict[int, int] = {}
         for hit in hits:
             entity = hit.keyword.entity
