@@ -14,7 +14,9 @@ A keyword spelling, as written in the catalog or by a reader:
 - `=آبل`: with conjunctions and prepositions but never the article (آبل the company,
   not الإبل the camels: hamza folding makes them one word);
 - `Baku`, `Armenia*`: Latin keywords match whole words with -s/-es, and with `*`
-  also -n, -an, -ian, -i, -e (Armenians, Azerbaijani, Palestine, Palestinian).
+  also -n, -an, -ian, -i, -e (Armenians, Azerbaijani, Palestine, Palestinian);
+- `*شفيلي`, `*shvili`: a `*` in front matches the end of any word (a Georgian
+  surname: إيفانيشفيلي، Garibashvili).
 
 Theme words (common nouns, not names) also take the possessive pronouns
 (أرباحها، إيراداتها، لقاحاتهم): `theme_forms`, which for a noun in ة adds its
@@ -73,6 +75,16 @@ _TA_MARBUTA = (encode_normalized("ه") or b"")[0]
 _TA = encode_normalized("ت") or b""
 
 
+class _Anything(frozenset[bytes]):
+    """Every prefix: the set of a spelling that ends a word (`*شفيلي`)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+ANYTHING = _Anything()
+
+
 class SpellingError(ValueError):
     """A keyword spelling that cannot be matched (empty, or letters outside the alphabet)."""
 
@@ -92,10 +104,11 @@ class Form:
 
     def union(self, other: Form) -> Form:
         """One form for two spellings with the same stem (السعودية، سعودي*)."""
+        either = self.prefixes is ANYTHING or other.prefixes is ANYTHING
         return Form(
             f"{self.spelling}|{other.spelling}",
             self.stem,
-            self.prefixes | other.prefixes,
+            ANYTHING if either else self.prefixes | other.prefixes,
             self.suffixes | other.suffixes,
             self.latin,
         )
@@ -110,6 +123,7 @@ def compile_form(spelling: str, *, derivable: bool | None = None) -> Form:
     """Compile one spelling; `derivable` overrides the trailing `*`."""
     raw = spelling.strip()
     bare = raw.startswith("=")
+    ending = raw.startswith("*")  # the end of any word
     star = raw.endswith("*")
     raw = raw.strip("=*").strip()
     derive = star if derivable is None else derivable
@@ -135,7 +149,7 @@ def compile_form(spelling: str, *, derivable: bool | None = None) -> Form:
         else:
             prefixes = _B_AR_PREFIXES
         suffixes = _B_AR_ENDINGS if derive else _B_EMPTY
-    return Form(spelling, stem, prefixes, suffixes, latin)
+    return Form(spelling, stem, ANYTHING if ending else prefixes, suffixes, latin)
 
 
 def theme_forms(spelling: str) -> list[Form]:

@@ -135,3 +135,15 @@ def test_a_broken_rule_or_top_level_field_is_named(
     with pytest.raises(CatalogError) as error:
         load(tmp_path, prefix + TOPICS)
     assert message in str(error.value)
+
+
+def test_a_spelling_that_ends_words_and_the_alone_rule_on_it() -> None:
+    """`*شفيلي`: any Georgian surname; alone it is a player abroad, with a state noun or
+    another name of the country it is Georgia."""
+    rule = Rule(ignore=("*شفيلي", "*shvili"), alone=True, unless_near=("رئيس",))
+    c = classifier(topic("t", ["*شفيلي|*shvili", "تبليسي"], rule))
+    assert {h.keyword.entry for h in c.hits("غاريباشفيلي Garibashvili")} == {"*شفيلي|*shvili"}
+    assert c.hits("شفيليات") == []  # the end of a word, with no ending after it
+    assert c.classify("ماماردشفيلي يتألق", "").topics == []
+    assert c.classify("رئيس الوزراء كوبيريشفيلي يستقيل", "").topics == ["t"]
+    assert c.classify("غاريباشفيلي يعود", "في تبليسي").topics == ["t"]
