@@ -130,7 +130,8 @@ async def seed_feeds(services: Services) -> int:
         return 0
     added = 0
     for spec in load_feed_list(services.settings.feeds_file):
-        _, new = await services.feeds.add(spec.url, spec.name)
+        topics, _ = services.feed_manager.topic_ids(spec.topics)
+        _, new = await services.feeds.add(spec.url, spec.name, topics)
         added += new
     log.info("seeded %d feeds from %s", added, services.settings.feeds_file)
     return added

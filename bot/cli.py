@@ -65,7 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
     ingest.set_defaults(handler=cmd_ingest)
 
-    classify = sub.add_parser("classify", help="JSON Lines in (id, title, text), topics out")
+    classify = sub.add_parser(
+        "classify",
+        help="JSON Lines in (id, title, text; optional categories, feed_topics), topics out",
+    )
     classify.add_argument(
         "--explain",
         action="store_true",
@@ -251,7 +254,7 @@ class _Progress:
 
 def cmd_classify(args: argparse.Namespace) -> int:
     from bot.core.explain import explain
-    from bot.core.topics import Catalog, Classifier
+    from bot.core.topics import Catalog, Classifier, FeedEvidence
 
     classifier = Classifier(Catalog.load(TEMPLATES_DIR / "topics.toml"))
     bad = 0
@@ -263,18 +266,29 @@ def cmd_classify(args: argparse.Namespace) -> int:
             if not isinstance(item, dict):
                 raise ValueError("expected a JSON object")
             title, text = str(item.get("title") or ""), str(item.get("text") or "")
+            evidence = FeedEvidence(
+                frozenset(_strings(item, "feed_topics")), tuple(_strings(item, "categories"))
+            )
         except ValueError as exc:
             bad += 1
             print(f"mujaz classify: line {number}: {exc}", file=sys.stderr)
             continue
         if args.explain:
             label = str(item.get("id", f"line {number}"))
-            print(explain(classifier, title, text).format(label) + "\n", flush=True)
+            print(explain(classifier, title, text, evidence).format(label) + "\n", flush=True)
             continue
-        result = classifier.classify(title, text)
+        result = classifier.classify(title, text, evidence)
         out = {"id": item.get("id"), "topics": result.topics, "scores": result.scores}
         print(json.dumps(out, ensure_ascii=False), flush=True)
     return 1 if bad else 0
+
+
+def _strings(item: dict[str, object], key: str) -> list[str]:
+    """An optional list of strings in a classify input line."""
+    value = item.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"`{key}` must be a list of strings")
+    return value
 
 
 def cmd_preview(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""`mujaz feeds list|add|remove|enable|disable|fulltext|import|export`: the feed list by hand."""
+"""`mujaz feeds list|add|remove|enable|disable|fulltext|topics|import|export`: the feed list
+by hand."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add.add_argument("url")
     add.add_argument("--name", help="the name readers see (default: the feed's title)")
     add.add_argument("--no-check", action="store_true", help="save without fetching it first")
+    add.add_argument(
+        "--topics",
+        default="",
+        help="the section the feed is, as topic ids or names, comma-separated (economy,sports):"
+        " evidence that tips its borderline items",
+    )
     add.set_defaults(handler=_run(cmd_add))
 
     remove = actions.add_parser("remove", help="delete a feed and its articles")
@@ -46,6 +53,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     full.add_argument("feed", help="feed id or URL")
     full.add_argument("mode", type=FullText, choices=list(FullText))
     full.set_defaults(handler=_run(cmd_fulltext))
+
+    topics = actions.add_parser("topics", help="show or set the section a feed is")
+    topics.add_argument("feed", help="feed id or URL")
+    topics.add_argument(
+        "topics", nargs="?", help="topic ids or names, comma-separated; '' for none"
+    )
+    topics.set_defaults(handler=_run(cmd_topics))
 
     opml_in = actions.add_parser("import", help="add the feeds of an OPML (or TOML) file")
     opml_in.add_argument("file", type=Path)
@@ -102,6 +116,7 @@ async def cmd_list(args: argparse.Namespace, ctx: FeedsServices) -> int:
                 "errors": h.feed.error_count,
                 "next_check": _iso(h.feed.next_check_at),
                 "full_text": h.feed.full_text,
+                "topics": list(h.feed.topics),
                 "articles_24h": h.articles_recent,
             }
             for h in health
@@ -119,6 +134,7 @@ async def cmd_list(args: argparse.Namespace, ctx: FeedsServices) -> int:
         print(
             f"{feed.id:>4}  {status:<16} {success:<16} {feed.error_count:>3} "
             f"{h.articles_recent:>4}  {feed.title or '-'}  {feed.url}"
+            + (f"  [{', '.join(feed.topics)}]" if feed.topics else "")
         )
         if feed.last_error:
             print(f"{'':>6}last error: {feed.last_error}")
@@ -126,7 +142,10 @@ async def cmd_list(args: argparse.Namespace, ctx: FeedsServices) -> int:
 
 
 async def cmd_add(args: argparse.Namespace, ctx: FeedsServices) -> int:
-    added = await ctx.services.feed_manager.add(args.url, name=args.name, check=not args.no_check)
+    topics = _topic_ids(ctx, args.topics)
+    added = await ctx.services.feed_manager.add(
+        args.url, name=args.name, check=not args.no_check, topics=topics
+    )
     if added.outcome == "bad-url":
         raise MujazError(f"{args.url!r} is not an http(s) address")
     if added.feed is None:
@@ -173,6 +192,26 @@ async def cmd_fulltext(args: argparse.Namespace, ctx: FeedsServices) -> int:
     await ctx.services.feeds.set_full_text(await _feed_id(ctx, args.feed), args.mode)
     print(f"full text: {args.mode}")
     return 0
+
+
+async def cmd_topics(args: argparse.Namespace, ctx: FeedsServices) -> int:
+    feed_id = await _feed_id(ctx, args.feed)
+    if args.topics is not None:
+        await ctx.services.feeds.set_topics(feed_id, _topic_ids(ctx, args.topics))
+    feed = await ctx.services.feeds.get(feed_id)
+    assert feed is not None
+    print(f"#{feed.id} topics: {', '.join(feed.topics) or 'none'}")
+    return 0
+
+
+def _topic_ids(ctx: FeedsServices, given: str) -> tuple[str, ...]:
+    """Comma-separated topic ids or names as ids; a label no topic answers to is an error."""
+    labels = [label.strip() for label in given.split(",") if label.strip()]
+    ids, unknown = ctx.services.feed_manager.topic_ids(labels)
+    if unknown:
+        known = ", ".join(ctx.services.catalog.ids())
+        raise MujazError(f"no topic is called {', '.join(unknown)} (topics: {known})")
+    return ids
 
 
 async def cmd_import(args: argparse.Namespace, ctx: FeedsServices) -> int:

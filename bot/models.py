@@ -105,6 +105,7 @@ class Feed:
     body_hash: str | None = None  # the last body parsed, to skip identical bytes
     site_url: str | None = None
     last_checked_at: datetime | None = None
+    topics: tuple[str, ...] = ()  # the feed's declared section: evidence for classification
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,13 @@ class FeedRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add(self, url: str, title: str | None = None) -> tuple[Feed, bool]:
-        """The feed with this URL and whether it was new."""
+    async def add(
+        self, url: str, title: str | None = None, topics: tuple[str, ...] = ()
+    ) -> tuple[Feed, bool]:
+        """The feed with this URL and whether it was new (an existing one keeps its topics)."""
         changed = await self.db.execute(
-            "INSERT OR IGNORE INTO feeds (url, title, created_at) VALUES (?, ?, ?)",
-            (url, title, self.db.now()),
+            "INSERT OR IGNORE INTO feeds (url, title, created_at, topics) VALUES (?, ?, ?, ?)",
+            (url, title, self.db.now(), " ".join(topics)),
         )
         feed = await self.by_url(url)
         assert feed is not None
@@ -80,6 +82,15 @@ class FeedRepository:
     async def set_full_text(self, feed_id: int, mode: FullText) -> bool:
         return (
             await self.db.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (mode, feed_id))
+            == 1
+        )
+
+    async def set_topics(self, feed_id: int, topics: tuple[str, ...]) -> bool:
+        """The feed's declared section (topic ids); empty for none."""
+        return (
+            await self.db.execute(
+                "UPDATE feeds SET topics = ? WHERE id = ?", (" ".join(topics), feed_id)
+            )
             == 1
         )
 
@@ -197,4 +208,5 @@ def _feed(row: Any) -> Feed:
         body_hash=row["body_hash"],
         site_url=row["site_url"],
         last_checked_at=_time(row, "last_checked_at"),
+        topics=tuple(str(row["topics"] or "").split()),
     )

@@ -3,8 +3,10 @@
 `mujaz classify --explain` prints this per article: every topic with evidence,
 its score against the threshold and whether it was assigned (and why not), each
 name that counted with the words that matched, where (title or text, at which
-character of the normalized text) and what it added; then the hits a rule set
-aside and the phrases that shadowed or fired rules.
+character of the normalized text) and what it added (an actor's name says so);
+the theme words that fired, heaviest first, with what each added; what the feed's
+evidence added; then the hits a rule set aside and the phrases that shadowed or
+fired rules.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from dataclasses import dataclass
 
 from bot.core.catalog import split_entry
 from bot.core.normalize import decode_normalized, normalize_bytes
-from bot.core.topics import RELATIVE_SHARE, Classification, Classifier, Hit
+from bot.core.topics import RELATIVE_SHARE, Classification, Classifier, FeedEvidence, Hit
 
 SHOWN_PER_NAME = 4  # matched words listed per name; the rest are counted
+SHOWN_THEME = 8  # theme words listed per topic, heaviest first; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Explanation:
     original_title: str
     title: str  # normalized
     text: str  # normalized
+    evidence: FeedEvidence | None = None
 
     def format(self, label: str = "") -> str:
         return "\n".join(self._lines(label))
@@ -43,7 +47,7 @@ class Explanation:
         by_topic: dict[str, list[Hit]] = defaultdict(list)
         for hit in result.hits:
             by_topic[hit.keyword.topic_id].append(hit)
-        contributions = classifier.entity_scores(result.hits)
+        contributions = classifier.entity_scores(result.hits, result.actors)
         leading = max(result.raw.values(), default=0.0)
         for topic_id in sorted(result.raw, key=lambda t: -result.raw[t]):
             score, threshold = result.raw[topic_id], classifier.threshold(topic_id)
@@ -54,14 +58,33 @@ class Explanation:
             by_entity: dict[int, list[Hit]] = defaultdict(list)
             for hit in by_topic[topic_id]:
                 by_entity[hit.keyword.entity].append(hit)
-            for entity, hits in sorted(by_entity.items(), key=lambda e: -contributions[e[0]]):
+            ranked = sorted(by_entity.items(), key=lambda e: -contributions[e[0]])
+            for entity, hits in ranked:
+                if hits[0].keyword.theme:
+                    continue
                 spellings, weight = split_entry(hits[0].keyword.entry)
                 matched = dict.fromkeys(h.keyword.text for h in hits)
                 weak = " (weak)" if weight < 1 else ""
+                actor = (
+                    " (an actor: by an actor word in the text)" if entity in result.actors else ""
+                )
                 lines.append(
-                    f"  +{contributions[entity]:<4g} {spellings[0]}{weak}: {', '.join(matched)}"
+                    f"  +{contributions[entity]:<4g} {spellings[0]}{weak}{actor}: "
+                    f"{', '.join(matched)}"
                 )
                 lines.append(f"         {self._where(hits)}")
+            theme = [(entity, hits) for entity, hits in ranked if hits[0].keyword.theme]
+            if theme:
+                added = sum(contributions[entity] for entity, _ in theme)
+                words = [
+                    f"{self._word(h.in_title, h.position, h.end)} +{contributions[entity]:g}"
+                    f" ({self._place(h.in_title, h.position)})"
+                    for entity, (h, *_) in theme[:SHOWN_THEME]
+                ]
+                more = f" and {len(theme) - SHOWN_THEME} more" if len(theme) > SHOWN_THEME else ""
+                lines.append(f"  +{added:<4g} theme: {', '.join(words)}{more}")
+            if topic_id in result.feed:
+                lines.append(f"  +{result.feed[topic_id]:<4g} feed: {self._feed(topic_id)}")
         for ignored in result.ignored:
             rule = classifier.rules[ignored.rule]
             seen = [c for c in result.context if ignored.rule in c.context.rules]
@@ -76,7 +99,7 @@ class Explanation:
                 f" because of {because}"
             )
         for context in result.context:
-            if not context.context.rules:
+            if context.context.shadows:
                 word = (
                     f"«{context.context.text}» ({self._place(context.in_title, context.position)})"
                 )
@@ -94,6 +117,15 @@ class Explanation:
             return f"✗ below the threshold {threshold:g}"
         share = f"{RELATIVE_SHARE:.0%}"
         return f"✗ named only in the text, under {share} of the leading topic's {leading:g}"
+
+    def _feed(self, topic_id: str) -> str:
+        evidence = self.evidence
+        sources = []
+        if evidence and topic_id in self.classifier.category_topics(evidence.categories):
+            sources.append("the item's categories (" + ", ".join(evidence.categories) + ")")
+        if evidence and topic_id in evidence.topics:
+            sources.append("the feed's section")
+        return " and ".join(sources) or "the feed"
 
     def _where(self, hits: list[Hit]) -> str:
         shown = [
@@ -115,15 +147,18 @@ class Explanation:
         return text[start : stop if stop != -1 else len(text)]
 
 
-def explain(classifier: Classifier, title: str, text: str) -> Explanation:
+def explain(
+    classifier: Classifier, title: str, text: str, evidence: FeedEvidence | None = None
+) -> Explanation:
     """Classify and keep the normalized text, for `Explanation.format`."""
     padded_title = b" " + normalize_bytes(title) + b" "
     padded_text = b" " + normalize_bytes(text) + b" "
-    result = classifier.classify_normalized(padded_title, padded_text)
+    result = classifier.classify_normalized(padded_title, padded_text, evidence)
     return Explanation(
         classifier,
         result,
         title.strip(),
         decode_normalized(padded_title[1:-1]),
         decode_normalized(padded_text[1:-1]),
+        evidence,
     )

@@ -9,7 +9,10 @@ when the longest match is rejected, the shorter stems it starts with are tried
 in its place (روسيان: not روسيا + ن but روسي + ان).
 
 Cost: one automaton scan in Rust plus a few byte comparisons per match, so it
-barely grows with the number of keywords.
+barely grows with the number of keywords. Most Arabic words carry a proclitic or
+the feminine ending, so each stem is also looked for in its commonest whole words
+(الرئيس، والرئيس، الروسية as well as رئيس، روسي): such a word is then matched at
+once and needs no affix check. The automaton's size hardly changes its speed.
 """
 
 from __future__ import annotations
@@ -20,12 +23,22 @@ from typing import Generic, TypeVar
 import ahocorasick_rs
 
 from bot.core.morphology import Form
+from bot.core.normalize import encode_normalized
 
 T = TypeVar("T")
 
 _SPACE = 0x20
-# A DFA scans fastest but grows with the patterns; past this many an NFA is kept.
-_DFA_LIMIT = 20_000
+
+
+def _encoded(*words: str) -> tuple[bytes, ...]:
+    return tuple(encode_normalized(w) or b"" for w in words)
+
+
+# The whole words a stem is also looked for as (where every form of the stem allows it).
+_LEADS = _encoded("ال", "و", "وال", "ب", "بال", "ل", "لل")
+_TAILS = _encoded("ه")
+
+Rules = tuple[tuple[frozenset[bytes], frozenset[bytes], T], ...]
 
 
 class Matcher(Generic[T]):
@@ -37,39 +50,61 @@ class Matcher(Generic[T]):
         by_pattern: dict[bytes, list[tuple[Form, T]]] = {}
         for form, value in items:
             by_pattern.setdefault(_pattern(form), []).append((form, value))
-        self._patterns = list(by_pattern)
+        # pattern -> (prefix and suffix it holds, its stem's number): the stems, then their
+        # whole-word variants (not for overlapping matching, which would then report
+        # one word twice)
+        stems = list(by_pattern.values())
+        variants: dict[bytes, tuple[bytes, bytes, int]] = {
+            pattern: (b"", b"", n) for n, pattern in enumerate(by_pattern)
+        }
+        if not overlapping:
+            for n, (pattern, forms) in enumerate(by_pattern.items()):
+                if forms[0][0].latin:
+                    continue
+                for lead in (b"", *_LEADS):
+                    for tail in (b"", *_TAILS):
+                        if (lead or tail) and all(f.accepts(lead, tail) for f, _ in forms):
+                            variants.setdefault(lead + pattern + tail, (lead, tail, n))
+        self._patterns = list(variants)
         self._index = {pattern: i for i, pattern in enumerate(self._patterns)}
-        # per pattern: (offset of the stem in it, the value when a whole word is all it
-        # can be, every form's (prefixes, suffixes, value))
-        self._entries: list[
-            tuple[int, T | None, tuple[tuple[frozenset[bytes], frozenset[bytes], T], ...]]
-        ] = []
-        for pattern, forms in by_pattern.items():
-            bare = forms[0][1] if len(forms) == 1 and forms[0][0].accepts(b"", b"") else None
-            rules = tuple((f.prefixes, f.suffixes, v) for f, v in forms)
-            self._entries.append((len(pattern) - len(forms[0][0].stem), bare, rules))
+        # per stem: every form's (prefixes, suffixes, value); per pattern, as plain
+        # numbers (which the garbage collector need not follow): the offset of the stem
+        # in it, where the space before the word is from the match's start, the suffix
+        # length it holds, its stem, and its values when the match is a whole word
+        # (an index in `_values`, or -1)
+        self._rules: list[Rules[T]] = [
+            tuple((f.prefixes, f.suffixes, v) for f, v in forms) for forms in stems
+        ]
+        number: dict[tuple[T, ...], int] = {}
+        self._entries: list[tuple[int, int, int, int, int]] = []
+        for pattern, (lead, tail, n) in variants.items():
+            forms = stems[n]
+            offset = len(pattern) - len(tail) - len(forms[0][0].stem)
+            whole = -1
+            if all(f.accepts(lead, tail) for f, _ in forms):
+                values = tuple(v for _, v in forms)
+                whole = number.setdefault(values, len(number))
+            self._entries.append((offset, offset - len(lead) - 1, len(tail), n, whole))
+        self._values: list[tuple[T, ...]] = list(number)
         self._shorter: dict[int, tuple[int, ...]] = {}
         self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         self._overlapping = overlapping
+        self._size = sum(len(forms) for forms in stems)
         if self._patterns:
-            implementation = (
-                ahocorasick_rs.Implementation.DFA
-                if len(self._patterns) <= _DFA_LIMIT
-                else ahocorasick_rs.Implementation.ContiguousNFA
-            )
+            # The library picks the implementation: past a few thousand patterns its
+            # contiguous NFA scans faster here than a DFA, whose tables outgrow the cache.
             self._automaton = ahocorasick_rs.BytesAhoCorasick(
                 self._patterns,
                 matchkind=ahocorasick_rs.MatchKind.Standard
                 if overlapping
                 else ahocorasick_rs.MatchKind.LeftmostLongest,
-                implementation=implementation,
             )
 
     def __len__(self) -> int:
-        return sum(len(e[2]) for e in self._entries)
+        return self._size
 
     def scan(self, text: bytes) -> list[tuple[T, int, int]]:
-        """(value, start, end) of every accepted form in `text`.
+        """(value, start, end) of every accepted form in `text`: where its stem is.
 
         `text` is normalized (bot.core.normalize.normalize_bytes) and padded with one
         space at each end; offsets count from the padding.
@@ -77,19 +112,29 @@ class Matcher(Generic[T]):
         if self._automaton is None:
             return []
         found: list[tuple[T, int, int]] = []
-        append, entries, find, rfind = found.append, self._entries, text.find, text.rfind
+        append, entries, values, find, rfind = (
+            found.append,
+            self._entries,
+            self._values,
+            text.find,
+            text.rfind,
+        )
         for pid, start, end in self._automaton.find_matches_as_indexes(text, self._overlapping):
-            offset, bare, forms = entries[pid]
-            start += offset
-            before, after = text[start - 1], text[end]
+            offset, edge, tail, stem, whole = entries[pid]
             # Most matches are a whole word that can only be one thing.
-            if before == 32 and after == 32 and bare is not None:  # 32: a space
-                append((bare, start, end))
+            if text[start + edge] == 32 and text[end] == 32 and whole >= 0:  # 32: a space
+                start += offset
+                end -= tail
+                for value in values[whole]:
+                    append((value, start, end))
                 continue
+            start += offset
+            end -= tail
+            before, after = text[start - 1], text[end]
             prefix = b"" if before == 32 else text[rfind(b" ", 0, start) + 1 : start]
             suffix = b"" if after == 32 else text[end : find(b" ", end)]
             accepted = False
-            for prefixes, suffixes, value in forms:
+            for prefixes, suffixes, value in self._rules[stem]:
                 if prefix in prefixes and suffix in suffixes:
                     append((value, start, end))
                     accepted = True
@@ -103,18 +148,19 @@ class Matcher(Generic[T]):
         """The longest match was rejected: accept the longest shorter stem it begins with."""
         shorter = self._shorter.get(pid)
         if shorter is None:
-            pattern, index = self._patterns[pid], self._index
+            pattern, index, entries = self._patterns[pid], self._index, self._entries
+            offset, edge, tail = entries[pid][:3]
+            stem_end = len(pattern) - tail
             shorter = self._shorter[pid] = tuple(
                 index[pattern[:n]]
-                for n in range(len(pattern) - 1, 0, -1)
-                if pattern[:n] in index
-                and self._entries[index[pattern[:n]]][0] == self._entries[pid][0]
+                for n in range(stem_end - 1, offset, -1)
+                if pattern[:n] in index and entries[index[pattern[:n]]][:3] == (offset, edge, 0)
             )
         for sid in shorter:
             s_end = start + len(self._patterns[sid]) - self._entries[sid][0]
             suffix = b"" if text[s_end] == _SPACE else text[s_end : text.find(b" ", s_end)]
             accepted = False
-            for prefixes, suffixes, value in self._entries[sid][2]:
+            for prefixes, suffixes, value in self._rules[self._entries[sid][3]]:
                 if prefix in prefixes and suffix in suffixes:
                     found.append((value, start, s_end))
                     accepted = True

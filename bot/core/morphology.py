@@ -14,7 +14,13 @@ A keyword spelling, as written in the catalog or by a reader:
 - `=آبل`: with conjunctions and prepositions but never the article (آبل the company,
   not الإبل the camels: hamza folding makes them one word);
 - `Baku`, `Armenia*`: Latin keywords match whole words with -s/-es, and with `*`
-  also -n, -an, -ian, -i, -e (Armenians, Azerbaijani, Palestine, Palestinian).
+  also -n, -an, -ian, -i, -e (Armenians, Azerbaijani, Palestine, Palestinian);
+- `*شفيلي`, `*shvili`: a `*` in front matches the end of any word (a Georgian
+  surname: إيفانيشفيلي، Garibashvili).
+
+Theme words (common nouns, not names) also take the possessive pronouns
+(أرباحها، إيراداتها، لقاحاتهم): `theme_forms`, which for a noun in ة adds its
+construct form (موازنة → موازنتها).
 """
 
 from __future__ import annotations
@@ -43,6 +49,9 @@ _AR_LAM_MERGED = frozenset(("ل", "ول", "فل"))
 # accusative alef of the nisba (نفطياً، أذربيجانياً)
 _AR_NISBA = ("ي", "يه", "يون", "يين", "يان", "يتان", "يتين", "يات", "يا")
 _AR_ENDINGS = frozenset(("", *_AR_NISBA, "ه", "ون", "ين", "ان", "ات", "تان", "تين"))
+# possessive pronouns, after the noun or after its sound feminine plural (إيراداتها)
+_AR_PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "نا", "كم")
+_AR_WITH_PRONOUNS = frozenset((*_AR_PRONOUNS, *("ات" + p for p in _AR_PRONOUNS)))
 _EN_INFLECTIONS = frozenset(("", "s", "es"))
 _EN_ENDINGS = _EN_INFLECTIONS | {"n", "ns", "an", "ans", "ian", "ians", "i", "is", "e"}
 
@@ -52,6 +61,7 @@ def _encoded(words: frozenset[str]) -> frozenset[bytes]:
 
 
 _B_AR_PREFIXES = _encoded(_AR_PREFIXES)
+PROCLITICS = _B_AR_PREFIXES - {b""}  # what may stand before an Arabic word, as bytes
 _B_AR_ARTICLE_PREFIXES = _encoded(_AR_ARTICLE_PREFIXES)
 _B_AR_BARE_PREFIXES = _encoded(_AR_BARE_PREFIXES)
 _B_AR_LAM_ARTICLE_PREFIXES = _B_AR_ARTICLE_PREFIXES | _encoded(_AR_LAM_MERGED)
@@ -59,6 +69,20 @@ _B_AR_ENDINGS = _encoded(_AR_ENDINGS)
 _B_EMPTY = frozenset((b"",))
 _B_EN_INFLECTIONS = _encoded(_EN_INFLECTIONS)
 _B_EN_ENDINGS = _encoded(_EN_ENDINGS)
+_B_AR_PRONOUNS = _encoded(frozenset(_AR_PRONOUNS))
+_B_AR_WITH_PRONOUNS = _encoded(_AR_WITH_PRONOUNS)
+_TA_MARBUTA = (encode_normalized("ه") or b"")[0]
+_TA = encode_normalized("ت") or b""
+
+
+class _Anything(frozenset[bytes]):
+    """Every prefix: the set of a spelling that ends a word (`*شفيلي`)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+ANYTHING = _Anything()
 
 
 class SpellingError(ValueError):
@@ -80,10 +104,11 @@ class Form:
 
     def union(self, other: Form) -> Form:
         """One form for two spellings with the same stem (السعودية، سعودي*)."""
+        either = self.prefixes is ANYTHING or other.prefixes is ANYTHING
         return Form(
             f"{self.spelling}|{other.spelling}",
             self.stem,
-            self.prefixes | other.prefixes,
+            ANYTHING if either else self.prefixes | other.prefixes,
             self.suffixes | other.suffixes,
             self.latin,
         )
@@ -98,6 +123,7 @@ def compile_form(spelling: str, *, derivable: bool | None = None) -> Form:
     """Compile one spelling; `derivable` overrides the trailing `*`."""
     raw = spelling.strip()
     bare = raw.startswith("=")
+    ending = raw.startswith("*")  # the end of any word
     star = raw.endswith("*")
     raw = raw.strip("=*").strip()
     derive = star if derivable is None else derivable
@@ -123,7 +149,22 @@ def compile_form(spelling: str, *, derivable: bool | None = None) -> Form:
         else:
             prefixes = _B_AR_PREFIXES
         suffixes = _B_AR_ENDINGS if derive else _B_EMPTY
-    return Form(spelling, stem, prefixes, suffixes, latin)
+    return Form(spelling, stem, ANYTHING if ending else prefixes, suffixes, latin)
+
+
+def theme_forms(spelling: str) -> list[Form]:
+    """A theme word's forms: the spelling, with the possessive pronouns when it has no
+    article (أرباح → أرباحها، أرباحهم); a noun in ة also in its construct form
+    (موازنة → موازنته، موازنتها)."""
+    form = compile_form(spelling)
+    if form.latin or form.prefixes != _B_AR_PREFIXES:  # English, or with the article
+        return [form]
+    pronouns = _B_AR_WITH_PRONOUNS if form.suffixes == _B_AR_ENDINGS else _B_AR_PRONOUNS
+    forms = [Form(form.spelling, form.stem, form.prefixes, form.suffixes | pronouns, False)]
+    if form.stem[-1] == _TA_MARBUTA and b" " not in form.stem:
+        construct = form.stem[:-1] + _TA
+        forms.append(Form(form.spelling, construct, form.prefixes, _B_AR_PRONOUNS, False))
+    return forms
 
 
 def proclitics() -> frozenset[str]:

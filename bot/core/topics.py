@@ -1,39 +1,66 @@
 """The classifier that files articles under the catalog's topics.
 
-Keywords are data (templates/topics.toml, read by bot.core.catalog). Title and
-text are normalized and scanned once each for every keyword of every topic
-(bot.core.matcher). Scoring, per topic:
+Keywords are data (templates/topics.toml, read by bot.core.catalog): each topic's
+names and its theme vocabulary. Title and text are normalized and scanned once each
+by one automaton (bot.core.matcher) that also finds the rules' phrases and the
+actor words. Where a longer phrase overlaps a shorter one it wins, whatever topics
+they belong to, so a phrase that is two topics' evidence is listed in both
+(البنك المركزي الروسي: Russia's name, the economy's too). Scoring, per topic:
 
-- each name (a keyword entry: all spellings of one name) counts once, with the
-  weight of its best place: TITLE_WEIGHT in the headline, BODY_WEIGHT in the text;
-- mentioning the same name again adds REPEAT_BONUS per mention, at most
-  REPEAT_BONUS_CAP, so several names weigh more than one name repeated;
-- a weak entry (`~`) counts half;
+- each entry (a name with all its spellings, or a theme word with its forms)
+  counts once, with the weight of its best place: TITLE_WEIGHT in the headline,
+  BODY_WEIGHT in the text, times the entry's weight (1, 0.5 weak or medium theme,
+  0.25 weak theme);
+- a name in the text next to an actor word of the catalog («وزير الخارجية التركي»،
+  «منتخب مصر») weighs ACTOR_WEIGHT: the country acts in the story;
+- mentioning the same entry again adds REPEAT_BONUS per mention, at most
+  REPEAT_BONUS_CAP, so several entries weigh more than one entry repeated;
+- evidence from the feed (an item's categories, a section feed's topics) adds
+  CATEGORY_BONUS or SECTION_BONUS to a topic the text already supports: it tips a
+  borderline item, it never files an item under a topic its text does not touch;
 - a topic is assigned at its threshold (THRESHOLD unless the catalog says), and a
-  topic named only in the text must also reach RELATIVE_SHARE of the leading
-  topic's score: a long article names many places in passing.
+  topic with neither a headline hit nor feed evidence must also reach
+  RELATIVE_SHARE of the leading topic's score: a long article names many places
+  in passing.
 
-So one name in the headline is enough, one name in passing in the text is not,
-and three different names in the text are. An article can have several topics.
-A topic's rules can make some spellings not count in an article (Georgia with
-Atlanta named is the US state), and a longer phrase shadows a keyword inside it.
+So one name or strong theme word in the headline is enough, one in passing in the
+text is not, and three different ones in the text are. An article can have
+several topics. A topic's rules set some of its hits aside (bot.core.rules), and
+a longer phrase shadows a keyword inside it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from bot.core.catalog import THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
+from bot.core.catalog import ANY_NAME, THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
 from bot.core.matcher import Matcher
-from bot.core.morphology import Form, SpellingError, compile_form
+from bot.core.morphology import Form, SpellingError, compile_form, theme_forms
 from bot.core.normalize import normalize_bytes
+from bot.core.rules import (
+    NEAR,
+    UNLESS,
+    WHEN,
+    CompiledRule,
+    Context,
+    Role,
+    RuleBook,
+    RuleHit,
+    word_forms,
+    words_around,
+)
 
 __all__ = [
+    "ACTOR_WEIGHT",
     "BODY_WEIGHT",
+    "CATEGORY_BONUS",
     "RELATIVE_SHARE",
     "REPEAT_BONUS",
     "REPEAT_BONUS_CAP",
+    "SECTION_BONUS",
     "THRESHOLD",
     "TITLE_WEIGHT",
     "Catalog",
@@ -43,6 +70,7 @@ __all__ = [
     "CompiledRule",
     "Context",
     "ContextHit",
+    "FeedEvidence",
     "Hit",
     "Ignored",
     "Keyword",
@@ -53,14 +81,18 @@ __all__ = [
 
 TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
+ACTOR_WEIGHT = 2.0
+ACTOR_WITHIN = 2  # words between an actor word and the name, either side
 REPEAT_BONUS = 0.5
 REPEAT_BONUS_CAP = 1.0
 RELATIVE_SHARE = 0.25
+CATEGORY_BONUS = 2.0  # the item's own <category> names the topic
+SECTION_BONUS = 1.5  # the feed is a section of the topic (feed list, OPML, --topics)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Keyword:
-    """One spelling of a topic's keyword entry, compiled for matching."""
+    """One spelling of a topic's entry, compiled for matching."""
 
     topic_id: str
     text: str  # the spelling as written in the catalog, e.g. "أذربيجان*"
@@ -69,17 +101,7 @@ class Keyword:
     weight: float
     form: Form
     id: int = -1  # index in Classifier.keywords
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Context:
-    """A phrase that is no topic's evidence: it shadows shorter keywords and fires rules."""
-
-    topic_id: str
-    text: str
-    rules: tuple[int, ...]  # indexes in Classifier.rules; empty for a `not` phrase
-    entity: int = -1  # not a name of any topic
-    id: int = -1  # not a keyword
+    theme: bool = False  # a theme word, not a name
 
 
 class Hit(NamedTuple):
@@ -101,8 +123,31 @@ class ContextHit(NamedTuple):
     end: int
 
 
+@dataclass(frozen=True)
+class FeedEvidence:
+    """What the feed says about an item: its section's topics and the item's own tags."""
+
+    topics: frozenset[str] = frozenset()  # the feed's declared topics
+    categories: tuple[str, ...] = ()  # the item's <category> / dc:subject values
+
+    def __bool__(self) -> bool:
+        return bool(self.topics or self.categories)
+
+
 Match = tuple[Keyword | Context, int, int]  # (what, start, end) in padded normalized text
-_NO_RULES: dict[int, int] = {}
+
+
+Seen = tuple[Context, bool, int, int]  # a phrase, in title, start, end
+_NO_IGNORED: dict[tuple[bool, int], int] = {}
+_ACTOR_LIFT = ACTOR_WEIGHT - BODY_WEIGHT
+# What the n-th mention of an entry adds: REPEAT_BONUS each, up to REPEAT_BONUS_CAP in all.
+_REPEAT_LIMIT = 2 + int(REPEAT_BONUS_CAP / REPEAT_BONUS)  # the first mention adding nothing
+_REPEAT_STEPS = tuple(
+    min(REPEAT_BONUS * (n - 1), REPEAT_BONUS_CAP) - min(REPEAT_BONUS * (n - 2), REPEAT_BONUS_CAP)
+    if n >= 2
+    else 0.0
+    for n in range(_REPEAT_LIMIT)
+)
 
 
 @dataclass(slots=True)
@@ -110,51 +155,47 @@ class Classification:
     """Topics and scores, with the matches they came from (detail is computed on demand)."""
 
     scores: dict[str, float]  # topics assigned
-    raw: dict[str, float]  # every topic with a counted hit
+    raw: dict[str, float]  # every topic with a counted hit (feed bonus included)
     headline: set[str]  # topics with a counted hit in the title
     matches: tuple[list[Match], list[Match]]  # title, text
-    ignored_ids: dict[int, int]  # keyword id -> the rule that set it aside in this article
+    ignored_hits: dict[tuple[bool, int], int]  # (in title, start) -> the rule that set it aside
+    feed: dict[str, float] = field(default_factory=dict)  # topic -> bonus from feed evidence
+    seen: list[tuple[Context, bool, int, int]] = field(default_factory=list)  # other phrases
+    actors: set[int] = field(default_factory=set)  # entries that weigh as actors
 
     @property
     def topics(self) -> list[str]:
         return sorted(self.scores, key=lambda t: -self.scores[t])
 
+    def _keyword_hits(self) -> Iterable[tuple[Hit, int | None]]:
+        for in_title, matches in zip((True, False), self.matches, strict=True):
+            for value, start, end in matches:
+                if isinstance(value, Keyword):
+                    rule = self.ignored_hits.get((in_title, start))
+                    yield Hit(value, in_title, start - 1, end - 1), rule
+
     @property
     def hits(self) -> list[Hit]:
         """The keyword hits that counted, title first."""
-        return [
-            Hit(value, in_title, start - 1, end - 1)
-            for in_title, matches in zip((True, False), self.matches, strict=True)
-            for value, start, end in matches
-            if isinstance(value, Keyword) and value.id not in self.ignored_ids
-        ]
+        return [hit for hit, rule in self._keyword_hits() if rule is None]
 
     @property
     def ignored(self) -> list[Ignored]:
         """Hits a rule set aside, with the rule."""
-        return [
-            Ignored(Hit(value, in_title, start - 1, end - 1), self.ignored_ids[value.id])
-            for in_title, matches in zip((True, False), self.matches, strict=True)
-            for value, start, end in matches
-            if isinstance(value, Keyword) and value.id in self.ignored_ids
-        ]
+        return [Ignored(hit, rule) for hit, rule in self._keyword_hits() if rule is not None]
 
     @property
     def context(self) -> list[ContextHit]:
-        """The `not` and `when` phrases seen."""
-        return [
+        """The `not` and rule phrases seen (the rules' other phrases only where they were
+        looked for: for a topic the rules could change)."""
+        found = [
             ContextHit(value, in_title, start - 1, end - 1)
             for in_title, matches in zip((True, False), self.matches, strict=True)
             for value, start, end in matches
             if isinstance(value, Context)
         ]
-
-
-@dataclass(frozen=True)
-class CompiledRule:
-    topic_id: str
-    rule: Rule
-    ignore: frozenset[int]  # keyword ids
+        found += [ContextHit(c, t, s - 1, e - 1) for c, t, s, e in self.seen]
+        return found
 
 
 def compile_keyword(topic_id: str, text: str, *, entity: int = 0, weight: float = 1.0) -> Keyword:
@@ -168,49 +209,92 @@ class Classifier:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.keywords: list[Keyword] = []
-        self.rules: list[CompiledRule] = []
         self._threshold = {t.id: t.threshold for t in catalog.topics}
-        self._entities: list[tuple[str, float]] = []  # entity -> (topic id, weight)
+        self._entities: list[tuple[str, float, bool]] = []  # entity -> (topic, weight, name?)
+        self._theme_entities: set[int] = set()
         items: list[tuple[Form, Keyword | Context]] = []
+        sections: list[tuple[Form, str]] = []
+        by_topic: dict[str, dict[str, list[int]]] = {}
         for topic in catalog.topics:
-            by_spelling: dict[str, list[int]] = {}
-            for entry in topic.keywords:
-                for keyword in self._compile_entry(topic.id, entry):
-                    items.append((keyword.form, keyword))
-                    for spelling in keyword.form.spelling.split("|"):
-                        by_spelling.setdefault(spelling, []).append(keyword.id)
+            by_spelling = by_topic.setdefault(topic.id, {})
+            for entries, theme in ((topic.keywords, False), (topic.theme, True)):
+                for entry in entries:
+                    for keyword in self._compile_entry(topic.id, entry, theme=theme):
+                        items.append((keyword.form, keyword))
+                        for spelling in keyword.form.spelling.split("|"):
+                            by_spelling.setdefault(spelling, []).append(keyword.id)
+            by_spelling[ANY_NAME] = [k.id for k in self.keywords if k.topic_id == topic.id]
+            for label in (*topic.sections, *topic.names.values(), topic.id.replace("_", " ")):
+                sections.append((_compile(topic.id, label), topic.id))
+        self.rulebook = RuleBook()
+        entity_of = {k.id: k.entity for k in self.keywords}
+        # One value per phrase and automaton, whatever it does. The main automaton holds
+        # the `not`, `when` and `near` phrases; the `unless` ones, many of them common
+        # words, wait in a second automaton, scanned only for an article a rule would
+        # otherwise change. (`unless_near` and actor words are looked up among the words
+        # around a hit.)
+        main: dict[str, list[tuple[int, Role]]] = {}
+        lazy: dict[str, list[tuple[int, Role]]] = {}
+        shadows: dict[str, str] = {}
+        owner: dict[str, str] = {}  # phrase -> the topic that first wrote it (for errors)
+        for topic in catalog.topics:
             for phrase in topic.not_phrases:
-                items.append((_compile(topic.id, phrase), Context(topic.id, phrase, ())))
+                shadows.setdefault(phrase, topic.id)
+                main.setdefault(phrase, [])
+                owner.setdefault(phrase, topic.id)
             for rule in topic.rules:
-                number = len(self.rules)
-                ignore = frozenset(i for s in rule.ignore for i in by_spelling[s])
-                self.rules.append(CompiledRule(topic.id, rule, ignore))
-                for phrase in rule.when:
-                    items.append((_compile(topic.id, phrase), Context(topic.id, phrase, (number,))))
+                number = self.rulebook.add(topic.id, rule, by_topic[topic.id], entity_of)
+                for role, phrases in (
+                    (WHEN, rule.when),
+                    (NEAR, rule.near),
+                    (UNLESS, rule.unless),
+                ):
+                    for phrase in phrases:
+                        (main if role in (WHEN, NEAR) else lazy).setdefault(phrase, []).append(
+                            (number, role)
+                        )
+                        owner.setdefault(phrase, topic.id)
+        for phrase, uses in main.items():
+            context = Context(phrase, tuple(uses), shadows.get(phrase, ""))
+            items.append((_compile(owner[phrase], phrase), context))
+        self.rules: list[CompiledRule] = self.rulebook.rules
         self._matcher: Matcher[Keyword | Context] = Matcher(items)
-        self._ruled = frozenset(i for rule in self.rules for i in rule.ignore)
-        self._ignored_cache: dict[tuple[int, ...], dict[int, int]] = {}
+        self._context: Matcher[Context] = Matcher(
+            (_compile(owner[phrase], phrase), Context(phrase, tuple(uses)))
+            for phrase, uses in lazy.items()
+        )
+        self._actors = word_forms(catalog.actors)
+        self._rules_of: dict[str, list[int]] = {}
+        for number, compiled in enumerate(self.rulebook.rules):
+            self._rules_of.setdefault(compiled.topic_id, []).append(number)
+        self._sections: Matcher[str] = Matcher(sections, overlapping=True)
 
-    def _compile_entry(self, topic_id: str, entry: str) -> list[Keyword]:
+    def _compile_entry(self, topic_id: str, entry: str, *, theme: bool) -> list[Keyword]:
         spellings, weight = split_entry(entry)
         entity = len(self._entities)
-        self._entities.append((topic_id, weight))
+        self._entities.append((topic_id, weight, not theme))
+        if theme:
+            self._theme_entities.add(entity)
         # Spellings of one name that share a stem are one keyword: one mention, one hit.
         forms: dict[bytes, Form] = {}
         for spelling in spellings:
-            form = _compile(topic_id, spelling)
-            seen = forms.get(form.stem)
-            forms[form.stem] = seen.union(form) if seen else form
+            for form in (
+                _theme_forms(topic_id, spelling) if theme else [_compile(topic_id, spelling)]
+            ):
+                seen = forms.get(form.stem)
+                forms[form.stem] = seen.union(form) if seen else form
         keywords = []
         for form in forms.values():
             text = form.spelling.split("|")[0]
-            keyword = Keyword(topic_id, text, entry, entity, weight, form, len(self.keywords))
+            keyword = Keyword(
+                topic_id, text, entry, entity, weight, form, len(self.keywords), theme
+            )
             self.keywords.append(keyword)
             keywords.append(keyword)
         return keywords
 
     def hits(self, text: str, *, in_title: bool = False) -> list[Hit]:
-        """Keyword hits in `text` whose surroundings within the word are allowed."""
+        """Keyword hits (names and theme words) in `text`, before any rule."""
         padded = b" " + normalize_bytes(text) + b" "
         return [
             Hit(value, in_title, start - 1, end - 1)
@@ -218,60 +302,323 @@ class Classifier:
             if isinstance(value, Keyword)
         ]
 
-    def classify(self, title: str, text: str) -> Classification:
+    def classify(
+        self, title: str, text: str, evidence: FeedEvidence | None = None
+    ) -> Classification:
         return self.classify_normalized(
-            b" " + normalize_bytes(title) + b" ", b" " + normalize_bytes(text) + b" "
+            b" " + normalize_bytes(title) + b" ",
+            b" " + normalize_bytes(text) + b" ",
+            evidence,
         )
 
-    def classify_normalized(self, title: bytes, text: bytes) -> Classification:
+    def classify_normalized(
+        self, title: bytes, text: bytes, evidence: FeedEvidence | None = None
+    ) -> Classification:
         """Classify title and text already normalized by `normalize_bytes`, padded with a space."""
         scan = self._matcher.scan
         matches = (scan(title), scan(text))
-        best, count, fired, deferred = _tally(matches, self._ruled)
-        ignored = _NO_RULES
-        if fired:  # a rule's phrase is in the article
-            ignored = self._ignored(fired)
-        for keyword, in_title in deferred:  # hits a rule could set aside
-            if keyword.id not in ignored:
-                _count(best, count, keyword.entity, TITLE_WEIGHT if in_title else BODY_WEIGHT)
-        raw: dict[str, float] = {}
-        headline: set[str] = set()
-        entities = self._entities
-        for entity, place in best.items():
-            topic_id, weight = entities[entity]
-            bonus = REPEAT_BONUS * (count[entity] - 1)
-            if bonus > REPEAT_BONUS_CAP:
-                bonus = REPEAT_BONUS_CAP
-            raw[topic_id] = raw.get(topic_id, 0.0) + (place + bonus) * weight
-            if place == TITLE_WEIGHT:
-                headline.add(topic_id)
+        best, count, raw, headline, lift, held, seen = self._tally(matches)
+        thresholds = self._threshold
+        lazy: list[list[Seen]] = []  # the second automaton's finds, once looked for
+
+        def later() -> list[Seen]:
+            if not lazy:
+                lazy.append(self._later(title, text))
+            return lazy[0]
+
+        ignored = _NO_IGNORED
+        near_hits: list[tuple[int, RuleHit]] = []
+        armed = self._armed(raw, count, held, seen) if held or seen else None
+        if armed:
+            held = [h for h in held if not armed.isdisjoint(self.rulebook.rules_of(h[0].id))]
+            if seen:
+                near_hits = self.rulebook.near_hits(matches, seen, (title, text), armed)
+        else:
+            held = []
+        if held or near_hits:
+            ignored = self._apply_rules(
+                matches, held, near_hits, seen, later, (title, text), best, count
+            )
+            if ignored:
+                self._take_off(
+                    ignored, held, near_hits, matches[0], best, count, raw, headline, lift
+                )
+        # A name by an actor word weighs more: looked for where that could pass a threshold.
+        candidates = {t for t, gain in lift.items() if raw[t] < thresholds[t] <= raw[t] + gain}
+        actors = (
+            self._boost_actors(matches[1], text, best, count, raw, candidates, ignored)
+            if candidates
+            else set()
+        )
+        feed = self._feed_bonus(evidence, raw) if evidence else {}
         scores: dict[str, float] = {}
         floor = RELATIVE_SHARE * max(raw.values(), default=0.0)
-        thresholds = self._threshold
         for topic_id, score in raw.items():
             raw[topic_id] = score = round(score, 2)
-            if score >= thresholds[topic_id] and (topic_id in headline or score >= floor):
+            if score >= thresholds[topic_id] and (
+                topic_id in headline or topic_id in feed or score >= floor
+            ):
                 scores[topic_id] = score
-        return Classification(scores, raw, headline, matches, ignored)
+        return Classification(
+            scores, raw, headline, matches, ignored, feed, lazy[0] if lazy else [], actors
+        )
 
-    def _ignored(self, fired: list[int]) -> dict[int, int]:
-        """Keyword id -> rule, for the rules whose phrases were seen (the first rule wins)."""
-        key = tuple(sorted(set(fired)))
-        ignored = self._ignored_cache.get(key)
-        if ignored is None:
-            ignored = {}
-            for number in reversed(key):
-                ignored.update(dict.fromkeys(self.rules[number].ignore, number))
-            if len(self._ignored_cache) < 1024:
-                self._ignored_cache[key] = ignored
-        return ignored
+    def _armed(
+        self,
+        raw: dict[str, float],
+        count: dict[int, int],
+        held: list[tuple[Keyword, bool, int, int]],
+        seen: list[tuple[Context, bool, int, int]],
+    ) -> set[int]:
+        """The rules that may set something aside here. A rule only takes evidence away,
+        so it matters for a topic that would be assigned, where its spellings and its
+        `when` or `near` phrases are — and an `alone` rule where the topic has no other
+        name."""
+        uses = {use for context, _, _, _ in seen for use in context.uses}
+        when = {n for n, role in uses if role == WHEN}
+        near = {n for n, role in uses if role == NEAR}
+        armed = set()
+        rules = self.rulebook.rules
+        for topic_id, score in raw.items():
+            numbers = self._rules_of.get(topic_id)
+            if not numbers or score < self._threshold[topic_id]:
+                continue
+            for number in numbers:
+                compiled = rules[number]
+                rule = compiled.rule
+                if (
+                    (rule.when and number not in when)
+                    or (rule.near and number not in near)
+                    or compiled.ignore_entities.isdisjoint(count)
+                ):
+                    continue
+                if rule.alone and any(
+                    entity not in compiled.ignore_entities
+                    for entity in self._names_in(topic_id, count)
+                ):
+                    continue  # the topic has other names
+                armed.add(number)
+        return armed
+
+    def _names_in(self, topic_id: str, count: dict[int, int]) -> list[int]:
+        entities = self._entities
+        return [e for e in count if entities[e][0] == topic_id and entities[e][2]]
+
+    def _later(self, title: bytes, text: bytes) -> list[Seen]:
+        """The rules' `unless` phrases, found on demand."""
+        return [
+            (context, in_title, start, end)
+            for in_title, part in ((True, title), (False, text))
+            for context, start, end in self._context.scan(part)
+        ]
+
+    def _tally(
+        self, matches: tuple[list[Match], list[Match]]
+    ) -> tuple[
+        dict[int, float],
+        dict[int, int],
+        dict[str, float],
+        set[str],
+        dict[str, float],
+        list[tuple[Keyword, bool, int, int]],
+        list[tuple[Context, bool, int, int]],
+    ]:
+        """The hot loop of classification. Per entry: its best place and count; per topic:
+        its score, whether the headline names it, what its names in the text would add
+        as actors; the hits `when` and `alone` rules may set aside; the `when` and `near`
+        phrases seen. The title comes first, so an entry's first hit is its best place."""
+        best: dict[int, float] = {}
+        count: dict[int, int] = {}
+        raw: dict[str, float] = {}
+        headline: set[str] = set()
+        lift: dict[str, float] = {}
+        held_ids = self.rulebook.held
+        held: list[tuple[Keyword, bool, int, int]] = []
+        seen: list[tuple[Context, bool, int, int]] = []
+        steps = _REPEAT_STEPS
+        for in_title, part in ((True, matches[0]), (False, matches[1])):
+            place = TITLE_WEIGHT if in_title else BODY_WEIGHT
+            for value, start, end in part:
+                entity = value.entity
+                if entity < 0:  # a Context
+                    if value.uses:  # type: ignore[union-attr]
+                        seen.append((value, in_title, start, end))  # type: ignore[arg-type]
+                    continue
+                if value.id in held_ids:
+                    held.append((value, in_title, start, end))  # type: ignore[arg-type]
+                topic_id = value.topic_id
+                if entity in count:
+                    n = count[entity] = count[entity] + 1
+                    if n < _REPEAT_LIMIT:
+                        raw[topic_id] += steps[n] * value.weight  # type: ignore[union-attr]
+                    continue
+                count[entity] = 1
+                best[entity] = place
+                weight = value.weight  # type: ignore[union-attr]
+                raw[topic_id] = raw.get(topic_id, 0.0) + place * weight
+                if in_title:
+                    headline.add(topic_id)
+                elif not value.theme:  # type: ignore[union-attr]
+                    lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
+        return best, count, raw, headline, lift, held, seen
+
+    def _apply_rules(
+        self,
+        matches: tuple[list[Match], list[Match]],
+        held: list[tuple[Keyword, bool, int, int]],
+        near_hits: list[tuple[int, RuleHit]],
+        seen: list[tuple[Context, bool, int, int]],
+        later: Callable[[], list[Seen]],
+        parts: tuple[bytes, bytes],
+        best: dict[int, float],
+        count: dict[int, int],
+    ) -> dict[tuple[bool, int], int]:
+        """Set aside what the rules say; `best` and `count` then hold only what counts."""
+
+        # Only these hits can be set aside: where each one's entry is.
+        entity_at = {
+            (in_title, start): keyword.entity
+            for keyword, in_title, start, _ in (*held, *(hit for _, hit in near_hits))
+        }
+
+        def gone(ignored: Mapping[tuple[bool, int], int]) -> Counter[int]:
+            """Per entry, how many of its hits `ignored` sets aside."""
+            return Counter(entity_at[key] for key in ignored)
+
+        by_topic: dict[str, list[int]] = {}
+        lost: list[Counter[int]] = []
+
+        def others(
+            topic_id: str, ignore: frozenset[int], decided: Mapping[tuple[bool, int], int]
+        ) -> bool:
+            """Whether a name of the topic outside `ignore` keeps a hit besides `decided`."""
+            names = by_topic.get(topic_id)
+            if names is None:
+                entities = self._entities
+                names = by_topic[topic_id] = [
+                    e for e in best if entities[e][0] == topic_id and entities[e][2]
+                ]
+            if decided and not lost:
+                lost.append(gone(decided))
+            less = lost[0] if decided else None
+            return any(
+                e not in ignore and (less is None or count[e] > less.get(e, 0)) for e in names
+            )
+
+        return self.rulebook.decide(held, near_hits, seen, parts, others, later)
+
+    def _take_off(
+        self,
+        ignored: Mapping[tuple[bool, int], int],
+        held: list[tuple[Keyword, bool, int, int]],
+        near_hits: list[tuple[int, RuleHit]],
+        title: list[Match],
+        best: dict[int, float],
+        count: dict[int, int],
+        raw: dict[str, float],
+        headline: set[str],
+        lift: dict[str, float],
+    ) -> None:
+        """Take the hits set aside off their entries' counts and places, and the scores."""
+        entity_at = {
+            (in_title, start): keyword.entity
+            for keyword, in_title, start, _ in (*held, *(hit for _, hit in near_hits))
+        }
+        for entity, n in Counter(entity_at[key] for key in ignored).items():
+            topic_id, weight, name = self._entities[entity]
+            place = best[entity]
+            raw[topic_id] -= self._worth(entity, place, count[entity])
+            if name and place == BODY_WEIGHT:
+                lift[topic_id] -= _ACTOR_LIFT * weight
+            count[entity] -= n
+            if not count[entity]:
+                del count[entity], best[entity]
+                if not any(self._entities[e][0] == topic_id for e in best):
+                    del raw[topic_id]
+                    lift.pop(topic_id, None)
+                    headline.discard(topic_id)
+                    continue
+            else:
+                if place == TITLE_WEIGHT and not any(
+                    v.entity == entity and (True, s) not in ignored for v, s, _ in title
+                ):
+                    best[entity] = place = BODY_WEIGHT
+                raw[topic_id] += self._worth(entity, place, count[entity])
+                if name and place == BODY_WEIGHT:
+                    lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
+            if topic_id in headline and not any(
+                p == TITLE_WEIGHT and self._entities[e][0] == topic_id for e, p in best.items()
+            ):
+                headline.discard(topic_id)
+
+    def _worth(self, entity: int, place: float, count: int) -> float:
+        """What one entry adds to its topic: its place and repeats, times its weight."""
+        return (place + min(REPEAT_BONUS * (count - 1), REPEAT_BONUS_CAP)) * self._entities[entity][
+            1
+        ]
+
+    def _boost_actors(
+        self,
+        matches: list[Match],
+        text: bytes,
+        best: dict[int, float],
+        count: dict[int, int],
+        raw: dict[str, float],
+        candidates: set[str],
+        ignored: Mapping[tuple[bool, int], int],
+    ) -> set[int]:
+        """Names of the candidate topics in the text with an actor word among the
+        ACTOR_WITHIN words around them weigh ACTOR_WEIGHT; which were lifted."""
+        lifted = set()
+        for value, start, end in matches:
+            if (
+                isinstance(value, Keyword)
+                and value.topic_id in candidates
+                and not value.theme
+                and best.get(value.entity, ACTOR_WEIGHT) < ACTOR_WEIGHT
+                and (False, start) not in ignored
+                and self._by_actor(text, start, end)
+            ):
+                entity = value.entity
+                raw[value.topic_id] += (ACTOR_WEIGHT - best[entity]) * value.weight
+                best[entity] = ACTOR_WEIGHT
+                lifted.add(entity)
+        return lifted
+
+    def _by_actor(self, text: bytes, start: int, end: int) -> bool:
+        """An actor word among the words around [start, end)."""
+        return not self._actors.isdisjoint(words_around(text, start, end, ACTOR_WITHIN))
+
+    def _feed_bonus(self, evidence: FeedEvidence, raw: dict[str, float]) -> dict[str, float]:
+        """Bonus per topic the feed names and the text already supports."""
+        bonus = dict.fromkeys(evidence.topics & raw.keys(), SECTION_BONUS)
+        for topic_id in self.category_topics(evidence.categories):
+            if topic_id in raw:
+                bonus[topic_id] = CATEGORY_BONUS
+        for topic_id, value in bonus.items():
+            raw[topic_id] += value
+        return bonus
+
+    def category_topics(self, categories: Iterable[str]) -> set[str]:
+        """Topics an item's categories name: a section word («اقتصاد», Sport) or a name."""
+        found: set[str] = set()
+        for category in categories:
+            padded = b" " + normalize_bytes(category) + b" "
+            found.update(topic_id for topic_id, _, _ in self._sections.scan(padded))
+            found.update(
+                v.topic_id
+                for v, _, _ in self._matcher.scan(padded)
+                if isinstance(v, Keyword) and not v.theme
+            )
+        return found
 
     def threshold(self, topic_id: str) -> float:
         return self._threshold[topic_id]
 
-    def entity_scores(self, hits: list[Hit]) -> dict[int, float]:
-        """What each name contributed, by entity number (for explanations)."""
-        best: dict[int, float] = {}
+    def entity_scores(self, hits: list[Hit], actors: Iterable[int] = ()) -> dict[int, float]:
+        """What each entry contributed, by entity number (for explanations); `actors`: the
+        entries that weigh as actors."""
+        best: dict[int, float] = dict.fromkeys(actors, ACTOR_WEIGHT)
         count: dict[int, int] = {}
         for hit in hits:
             entity = hit.keyword.entity
@@ -283,50 +630,15 @@ class Classifier:
         }
 
 
-def _tally(
-    matches: tuple[list[Match], list[Match]], ruled: frozenset[int]
-) -> tuple[dict[int, float], dict[int, int], list[int], list[tuple[Keyword, bool]]]:
-    """Best place and count per name; the rules whose phrases were seen; the hits some
-    rule could set aside, left for later. The hot loop of classification."""
-    best: dict[int, float] = {}
-    count: dict[int, int] = {}
-    fired: list[int] = []
-    deferred: list[tuple[Keyword, bool]] = []
-    title, text = matches
-    how_many = count.get
-    for value, _, _ in title:
-        entity = value.entity
-        if entity < 0:
-            if isinstance(value, Context):
-                fired.extend(value.rules)
-        elif value.id in ruled:
-            deferred.append((value, True))  # type: ignore[arg-type]  # entity >= 0: a Keyword
-        else:
-            best[entity] = TITLE_WEIGHT
-            count[entity] = how_many(entity, 0) + 1
-    for value, _, _ in text:
-        entity = value.entity
-        if entity < 0:
-            if isinstance(value, Context):
-                fired.extend(value.rules)
-        elif value.id in ruled:
-            deferred.append((value, False))  # type: ignore[arg-type]
-        elif entity in count:
-            count[entity] += 1
-        else:
-            best[entity] = BODY_WEIGHT
-            count[entity] = 1
-    return best, count, fired, deferred
-
-
-def _count(best: dict[int, float], count: dict[int, int], entity: int, place: float) -> None:
-    if best.get(entity, 0.0) < place:
-        best[entity] = place
-    count[entity] = count.get(entity, 0) + 1
-
-
 def _compile(topic_id: str, spelling: str) -> Form:
     try:
         return compile_form(spelling)
+    except SpellingError as exc:
+        raise CatalogError(f"topic {topic_id}: {exc}") from exc
+
+
+def _theme_forms(topic_id: str, spelling: str) -> list[Form]:
+    try:
+        return theme_forms(spelling)
     except SpellingError as exc:
         raise CatalogError(f"topic {topic_id}: {exc}") from exc

@@ -1,4 +1,9 @@
-"""Feed lists from and to files: our TOML, or OPML as every feed reader imports and exports it."""
+"""Feed lists from and to files: our TOML, or OPML as every feed reader imports and exports it.
+
+A feed may declare the section it is: `topics = ["economy"]` in TOML, the
+`category` attribute of an OPML outline ("/Economy,/Sport"). The labels are kept
+as written; the feed manager turns them into topic ids (an id or a topic's name).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ class FeedSpec:
     url: str
     name: str | None = None
     site_url: str | None = None
+    topics: tuple[str, ...] = ()  # the section the feed declares, as labels
 
 
 class FeedListError(ValueError):
@@ -67,6 +73,8 @@ def to_opml(specs: Iterable[FeedSpec], *, title: str, created: datetime) -> str:
         attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": spec.url}
         if spec.site_url:
             attrs["htmlUrl"] = spec.site_url
+        if spec.topics:
+            attrs["category"] = ",".join(spec.topics)
         ET.SubElement(body, "outline", attrs)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -75,9 +83,27 @@ def to_opml(specs: Iterable[FeedSpec], *, title: str, created: datetime) -> str:
 def _toml(raw: bytes) -> list[FeedSpec]:
     data = tomllib.loads(raw.decode("utf-8"))
     return [
-        FeedSpec(url=str(f["url"]).strip(), name=f.get("name"), site_url=f.get("site"))
+        FeedSpec(
+            url=str(f["url"]).strip(),
+            name=f.get("name"),
+            site_url=f.get("site"),
+            topics=_labels(f.get("topics", [])),
+        )
         for f in data.get("feed", [])
     ]
+
+
+def _labels(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError("a feed's `topics` is a list of strings")
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def _categories(value: str) -> tuple[str, ...]:
+    """OPML's category: comma-separated, each a slash path ("/News/Economy"): its last part."""
+    return tuple(
+        part for c in value.split(",") if (part := c.strip().strip("/").rsplit("/", 1)[-1].strip())
+    )
 
 
 def _opml(raw: bytes) -> list[FeedSpec]:
@@ -87,6 +113,7 @@ def _opml(raw: bytes) -> list[FeedSpec]:
             url=o.attrib["xmlUrl"].strip(),
             name=o.attrib.get("title") or o.attrib.get("text") or None,
             site_url=o.attrib.get("htmlUrl") or None,
+            topics=_categories(o.attrib.get("category", "")),
         )
         for o in root.iter("outline")
         if o.attrib.get("xmlUrl", "").strip()

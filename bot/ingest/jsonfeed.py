@@ -49,6 +49,9 @@ def parse_json_feed(body: bytes, *, url: str) -> tuple[dict[str, Any], list[dict
                 "content_html": html or escape(summary),
                 "published": entry_time(None, _iso(item.get("date_published"))),
                 "updated": entry_time(None, _iso(item.get("date_modified"))),
+                "categories": tuple(
+                    t.strip() for t in item.get("tags") or [] if isinstance(t, str) and t.strip()
+                ),
             }
         )
     return feed, entries

@@ -9,6 +9,7 @@ feed in another language is added (its items reach only readers of that language
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,7 @@ from storage.articles import ArticleRepository
 from storage.feeds import FeedRepository
 
 OTHER_LANGUAGE = "other-language"  # not saved: the caller asks first (see FeedManager.add)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,20 @@ class FeedManager:
         self.articles = articles
         self.ingestor = ingestor
 
+    def topic_ids(self, labels: Iterable[str]) -> tuple[tuple[str, ...], list[str]]:
+        """A feed's declared section as topic ids (an id or a topic's name in any case or
+        language), and the labels no topic answers to."""
+        catalog = self.ingestor.classifier.catalog
+        ids: dict[str, None] = {}
+        unknown = []
+        for label in labels:
+            topic = catalog.find(label)
+            if topic is None:
+                unknown.append(label)
+            else:
+                ids[topic.id] = None
+        return tuple(ids), unknown
+
     async def add(
         self,
         url: str,
@@ -60,8 +76,10 @@ class FeedManager:
         name: str | None = None,
         check: bool = True,
         confirm_language: bool = False,
+        topics: tuple[str, ...] = (),
     ) -> Added:
-        """Validate (fetch once unless `check` is off) and save an address as a feed.
+        """Validate (fetch once unless `check` is off) and save an address as a feed;
+        `topics`: its declared section, as topic ids.
 
         With `confirm_language`, a feed whose items are mostly not in Arabic is not
         saved: the outcome is OTHER_LANGUAGE with the check, to be confirmed by a
@@ -85,7 +103,7 @@ class FeedManager:
             if confirm_language and trial.language and not trial.language.arabic:
                 return Added(url, OTHER_LANGUAGE, check=trial)
         title = source_name(name) or (trial.title if trial else None)  # the check cleaned its own
-        feed, created = await self.feeds.add(url, title)
+        feed, created = await self.feeds.add(url, title, topics)
         return Added(url, "added" if created else "exists", feed, trial)
 
     async def remove(self, feed_id: int) -> tuple[Feed, int] | None:
@@ -104,11 +122,14 @@ class FeedManager:
             if not is_web_url(spec.url):
                 result.rejected.append(spec.url)
                 continue
-            feed, created = await self.feeds.add(spec.url, source_name(spec.name))
+            topics, unknown = self.topic_ids(spec.topics)
+            if unknown:
+                log.warning("%s: no topic is called %s", spec.url, ", ".join(unknown))
+            feed, created = await self.feeds.add(spec.url, source_name(spec.name), topics)
             (result.added if created else result.existing).append(feed)
         return result
 
     async def export_opml(self, *, title: str, now: datetime) -> str:
         feeds = await self.feeds.all()
-        specs = [FeedSpec(f.url, f.title, f.site_url) for f in feeds if is_web_url(f.url)]
+        specs = [FeedSpec(f.url, f.title, f.site_url, f.topics) for f in feeds if is_web_url(f.url)]
         return to_opml(specs, title=title, created=now)

@@ -62,6 +62,7 @@ class Entry:
     content_html: str
     published: datetime | None
     updated: datetime | None = None
+    categories: tuple[str, ...] = ()  # the item's <category> / dc:subject terms
 
     def fingerprint(self) -> str:
         """Hash of what a reader sees of the item; feed-level changes do not touch it."""
@@ -166,7 +167,14 @@ def _entry(entry: Any, base: str) -> Entry:
         published=entry_time(entry.get("published_parsed"), entry.get("published")),
         # dict.get: feedparser's own get maps a missing "updated" to "published", with a warning.
         updated=entry_time(dict.get(entry, "updated_parsed"), dict.get(entry, "updated")),
+        categories=_categories(entry),
     )
+
+
+def _categories(entry: Any) -> tuple[str, ...]:
+    """<category> and dc:subject (feedparser's tags), each once, as written."""
+    terms = (str(t.get("term") or t.get("label") or "").strip() for t in entry.get("tags") or [])
+    return tuple(dict.fromkeys(t for t in terms if t))
 
 
 def _link(entry: Any, base: str) -> str | None:

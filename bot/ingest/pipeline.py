@@ -239,10 +239,15 @@ class Ingestor:
             or feed.url[:MAX_SOURCE_CHARS]
         )
         now = self.clock()
-        return await asyncio.to_thread(self._articles, plan, pages, source, now)
+        return await asyncio.to_thread(self._articles, plan, pages, source, now, feed.topics)
 
     def _articles(
-        self, plan: Plan, pages: Mapping[str, str], source: str, now: datetime
+        self,
+        plan: Plan,
+        pages: Mapping[str, str],
+        source: str,
+        now: datetime,
+        feed_topics: tuple[str, ...] = (),
     ) -> tuple[list[NewArticle], list[ArticleUpdate]]:
         def article(entry: Entry) -> NewArticle | None:
             return to_article(
@@ -252,6 +257,7 @@ class Ingestor:
                 now=now,
                 full_text=pages.get(entry.link or ""),
                 canonical=plan.canonical.get(entry),
+                feed_topics=feed_topics,
             )
 
         new = [a for a in map(article, plan.fresh) if a]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.clean import clean_text, html_to_text, one_line, shorten, summarize
 from bot.core.language import Majority, detect, majority
-from bot.core.topics import Classifier
+from bot.core.topics import Classifier, FeedEvidence
 from bot.core.urls import canonical_url, is_web_url
 from bot.ingest.parse import Entry
 from bot.models import NewArticle
@@ -42,12 +42,15 @@ def to_article(
     now: datetime,
     full_text: str | None = None,
     canonical: str | None = None,
+    feed_topics: tuple[str, ...] = (),
 ) -> NewArticle | None:
     """None for an entry a reader could not use: no web link, or neither title nor text.
 
     `full_text` is the article page's text when it was fetched; it replaces a
     feed's short teaser. An untitled item (RSS allows them) is titled by its lead.
     `canonical` saves recomputing the canonical URL when the caller has it.
+    `feed_topics` (the feed's declared section) and the item's own categories are
+    evidence for its topics.
     """
     if not entry.link or not is_web_url(entry.link):
         return None
@@ -73,7 +76,9 @@ def to_article(
         source=source,
         published_at=published,
         guid=entry.guid,
-        topics=classifier.classify(title, text).scores,
+        topics=classifier.classify(
+            title, text, FeedEvidence(frozenset(feed_topics), entry.categories)
+        ).scores,
         content_hash=entry.fingerprint(),
         item_updated=updated,
         lang=detect(title, text),

@@ -57,7 +57,10 @@ when = ["Atlanta"]
             'keywords = ["باكو"]\n[[topic.rule]]\nignore = ["Baku"]\nwhen = ["x"]\n',
             "rule ignores unknown spelling(s) ['Baku']",
         ),
-        ('keywords = ["باكو"]\n[[topic.rule]]\nignore = ["باكو"]\n', "needs both"),
+        (
+            'keywords = ["باكو"]\n[[topic.rule]]\nignore = ["باكو"]\n',
+            "needs `ignore` and a condition",
+        ),
     ],
 )
 def test_a_broken_catalog_names_the_topic_and_the_fault(

@@ -1,11 +1,13 @@
-"""The classifier on the hand-labelled corpus (tests/corpus): the floors the issue asks for."""
+"""The classifier on the hand-labelled sets (tests/corpus): floors on the development set,
+set a little under what it reaches, and one on the old corpus the catalog was first tuned
+on. The blind set is scored by `python -m tests.corpus.evaluate`, never tested here."""
 
 import re
 
 import pytest
 
 from bot.core.topics import Catalog, Classifier
-from tests.corpus.evaluate import Article, Report, evaluate, load
+from tests.corpus.evaluate import SETS, Article, Report, evaluate, load
 from tests.paths import TEMPLATES
 
 
@@ -22,6 +24,16 @@ def articles() -> list[Article]:
 @pytest.fixture(scope="module")
 def report(classifier: Classifier, articles: list[Article]) -> Report:
     return evaluate(classifier, articles)
+
+
+@pytest.fixture(scope="module")
+def dev_articles() -> list[Article]:
+    return load(SETS["dev"])
+
+
+@pytest.fixture(scope="module")
+def dev(classifier: Classifier, dev_articles: list[Article]) -> Report:
+    return evaluate(classifier, dev_articles)
 
 
 def test_corpus_is_large_mostly_arabic_and_labelled_with_known_topics(
@@ -44,12 +56,48 @@ def test_corpus_holds_the_hard_cases(articles: list[Article]) -> None:
     assert not any("south_caucasus" in a.topics for a in articles if a.id[:3] in ("us-", "nc-"))
 
 
-def test_south_caucasus_f1_floor(report: Report) -> None:
-    assert report.per_topic["south_caucasus"].f1 >= 0.95
+def test_old_corpus_floors(report: Report) -> None:
+    assert report.per_topic["south_caucasus"].f1 >= 0.97
+    assert report.micro.f1 >= 0.95
 
 
-def test_micro_f1_floor(report: Report) -> None:
-    assert report.micro.f1 >= 0.85
+def test_dev_set_is_the_one_described(dev_articles: list[Article], classifier: Classifier) -> None:
+    assert len(dev_articles) == 320
+    assert all(a.topics <= set(classifier.catalog.ids()) for a in dev_articles)
+    assert sum(a.kind.startswith("sc-neg") for a in dev_articles) >= 60
+
+
+def test_dev_south_caucasus_and_micro_floors(dev: Report) -> None:
+    assert dev.per_topic["south_caucasus"].f1 >= 0.97
+    assert dev.micro.f1 >= 0.94
+    assert dev.micro.precision >= 0.96
+
+
+@pytest.mark.parametrize(
+    ("topic_id", "recall", "precision"),
+    [
+        ("economy", 0.78, 0.90),
+        ("energy", 0.95, 0.95),
+        ("sports", 0.95, 0.95),
+        ("technology", 0.93, 0.93),
+        ("health", 0.90, 0.95),
+    ],
+)
+def test_dev_broad_topic_floors(
+    dev: Report, topic_id: str, recall: float, precision: float
+) -> None:
+    counts = dev.per_topic[topic_id]
+    assert counts.recall >= recall and counts.precision >= precision
+
+
+def test_no_false_south_caucasus_on_the_dev_hard_negatives(
+    classifier: Classifier, dev_articles: list[Article]
+) -> None:
+    """Diaspora, homonyms, the adjective, the North Caucasus, Iran's north-west, clubs."""
+    for article in dev_articles:
+        if article.kind.startswith("sc-neg"):
+            topics = classifier.classify(article.title, article.text).topics
+            assert "south_caucasus" not in topics, article.id
 
 
 @pytest.mark.parametrize("prefix", ["us-", "nc-", "ad-00", "bp-", "ia-", "qb-"])

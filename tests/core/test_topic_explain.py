@@ -7,7 +7,7 @@ import pytest
 
 from bot.cli import main
 from bot.core.explain import explain
-from bot.core.topics import Catalog, Classifier
+from bot.core.topics import Catalog, Classifier, FeedEvidence
 from tests.paths import TEMPLATES, seed_article
 
 
@@ -61,3 +61,27 @@ def test_cli_explain_prints_text_and_plain_classify_keeps_its_json(
         "topics": ["south_caucasus"],
         "scores": {"south_caucasus": 3.0},
     }
+
+
+def test_shows_the_theme_words_and_the_feed_evidence(classifier: Classifier) -> None:
+    evidence = FeedEvidence(categories=("اقتصاد",))
+    text = explain(
+        classifier, "المركزي يرفع الفائدة ويحذر من التضخم", "تراجعت الأسواق", evidence
+    ).format()
+    assert "economy" in text and "✓" in text
+    theme = next(line for line in text.splitlines() if "theme:" in line)
+    assert "الفايده +3 (title@" in theme and "التضخم +3 (title@" in theme  # heaviest first
+    assert "feed: the item's categories (اقتصاد)" in text
+
+
+def test_cli_classify_reads_categories_and_a_feed_section(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    item = {"id": "c1", "title": "", "text": "ارتفع التضخم", "categories": ["اقتصاد"]}
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(item, ensure_ascii=False) + "\n"))
+    assert main(["classify"]) == 0
+    assert json.loads(capsys.readouterr().out)["topics"] == ["economy"]
+    item = {"id": "c2", "title": "", "text": "x", "categories": "اقتصاد"}
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(item, ensure_ascii=False) + "\n"))
+    assert main(["classify"]) == 1
+    assert "`categories` must be a list of strings" in capsys.readouterr().err

@@ -49,7 +49,8 @@ def test_catalog_has_every_topic_of_the_design_in_depth(catalog: Catalog) -> Non
     ],
 )  # fmt: skip
 def test_azerbaijan_with_proclitics_and_derivations(classifier: Classifier, text: str) -> None:
-    assert "أذربيجان*" in spellings_hit(classifier, text)
+    """The country and its adjective are two entries (the rules treat the adjective apart)."""
+    assert entries_hit(classifier, text) & {"أذربيجان", "أذربيجاني*"}
 
 
 @pytest.mark.parametrize("text", ["الأرمن", "للأرمن", "الأرمني", "أرمني", "الأرمنية"])
@@ -115,7 +116,7 @@ def test_no_match_inside_an_unrelated_word(
 
 def test_english_words_and_inflections(classifier: Classifier) -> None:
     hit = spellings_hit(classifier, "Armenians, Azerbaijani troops, Iranian drones, Baku's port")
-    assert {"Armenian*", "Azerbaijan*", "Iran*", "Baku"} <= hit
+    assert {"Armenian*", "Azerbaijani*", "Iran*", "Baku"} <= hit
     assert "Palestin*" in spellings_hit(classifier, "Palestine")
     assert "Palestin*" in spellings_hit(classifier, "Palestinians")
 

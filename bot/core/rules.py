@@ -1,0 +1,301 @@
+"""Which hits a topic's rules set aside in one article.
+
+A rule (see bot.core.catalog) names spellings to `ignore` and the conditions under
+which they do not count, all of which must hold:
+
+- `when`: one of its phrases is anywhere in the article (Georgia with Atlanta);
+- `near`: one of its phrases is within `within` words of the hit, in the same
+  title or text (الجالية الأرمنية، دينامو تبليسي، Armenian-American): only that hit
+  goes, the same name elsewhere in the article still counts;
+- `alone`: no other name of the topic counted (the adjective "Georgian" with
+  nothing else of the country);
+
+and none of its `unless` phrases is in the article (منتخب: a national team), nor
+an `unless_near` word within `within` words of the hit (نظيره الأذربيجاني): those
+are single words, looked up among the words around the hit.
+
+Cost: an article pays only for the rules its phrases wake. A `near` rule starts
+from its phrases and looks at the few words around each; `when` and `alone` rules
+look at the hits of their spellings, which classification keeps aside for them
+(`RuleBook.held`); the classifier asks only for the rules of topics that would
+otherwise be assigned, since a rule can only take evidence away. Rules are tried
+in catalog order; the first that applies is the one an explanation shows.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from bot.core.catalog import Rule
+from bot.core.morphology import PROCLITICS
+from bot.core.normalize import normalize_bytes
+
+_ARTICLE = normalize_bytes("ال")
+
+Role = Literal["when", "near", "unless"]
+WHEN: Role = "when"
+NEAR: Role = "near"
+UNLESS: Role = "unless"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Context:
+    """A phrase that is no topic's evidence. It shadows the keywords inside it when it
+    is a `not` phrase (`shadows`: that topic), serves rules (`uses`), or makes the name
+    next to it an actor of the story (`actor`). One phrase, one value, whatever it does."""
+
+    text: str
+    uses: tuple[tuple[int, Role], ...] = ()  # (rule number, role)
+    shadows: str = ""  # the topic whose `not` list holds the phrase, if one does
+    actor: bool = False
+    entity: int = -1  # not an entry of any topic
+    id: int = -1  # not a keyword
+
+    @property
+    def rules(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(number for number, _ in self.uses))
+
+    @property
+    def topic_id(self) -> str:
+        return self.shadows
+
+
+class RuledKeyword(Protocol):
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def entity(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    topic_id: str
+    rule: Rule
+    ignore: frozenset[int]  # keyword ids
+    ignore_entities: frozenset[int] = frozenset()
+    rescue: frozenset[bytes] = frozenset()  # `unless_near` words, normalized, with proclitics
+
+
+Hit = tuple[RuledKeyword, bool, int, int]  # keyword, in title, start, end
+RuleHit = Hit
+Seen = tuple[Context, bool, int, int]
+Span = tuple[bool, int, int]  # in title, start, end
+Match = tuple[object, int, int]  # a matcher's value, start, end
+
+
+class RuleBook:
+    """Every topic's rules, and the decision on the hits they name."""
+
+    def __init__(self) -> None:
+        self.rules: list[CompiledRule] = []
+        self._of: dict[int, list[int]] = {}  # keyword id -> its `when`/`alone` rules
+        self.held: frozenset[int] = frozenset()  # keyword ids to keep aside for those
+        self._standing: set[int] = set()  # rules that need no phrase to apply
+
+    def add(
+        self,
+        topic_id: str,
+        rule: Rule,
+        by_spelling: Mapping[str, Sequence[int]],
+        entity_of: Mapping[int, int],
+    ) -> int:
+        """Compile a rule of `topic_id` (its spellings -> keyword ids); its number."""
+        number = len(self.rules)
+        ignore = frozenset(i for spelling in rule.ignore for i in by_spelling.get(spelling, ()))
+        entities = frozenset(entity_of[i] for i in ignore)
+        self.rules.append(
+            CompiledRule(topic_id, rule, ignore, entities, word_forms(rule.unless_near))
+        )
+        if not rule.near:  # decided hit by hit, from the held hits
+            for keyword_id in ignore:
+                self._of.setdefault(keyword_id, []).append(number)
+            self.held = frozenset(self._of)
+            if not rule.when and not rule.near:
+                self._standing.add(number)
+        return number
+
+    def rules_of(self, keyword_id: int) -> list[int]:
+        """The `when` and `alone` rules that name a keyword."""
+        return self._of.get(keyword_id, [])
+
+    def near_hits(
+        self,
+        matches: tuple[Sequence[Match], Sequence[Match]],
+        seen: Sequence[Seen],
+        parts: tuple[bytes, bytes],
+        armed: Container[int],
+    ) -> list[tuple[int, Hit]]:
+        """(rule, hit) for each hit of a `near` rule's spellings by one of its phrases, for
+        the rules in `armed` — the rule's other conditions are for `decide`."""
+        found: list[tuple[int, Hit]] = []
+        for context, in_title, p_start, p_end in seen:
+            for number, role in context.uses:
+                if role != NEAR:
+                    continue
+                if number not in armed:
+                    continue
+                compiled = self.rules[number]
+                part = matches[0] if in_title else matches[1]
+                text = parts[0] if in_title else parts[1]
+                lo, hi = window(text, p_start, p_end, compiled.rule.within)
+                first = bisect_right(part, lo, key=_end) if lo >= 0 else 0
+                for value, start, end in part[first:]:
+                    if start > hi:
+                        break
+                    if getattr(value, "id", -1) in compiled.ignore:
+                        found.append((number, (value, in_title, start, end)))  # type: ignore[arg-type]
+        return found
+
+    def decide(
+        self,
+        held: Sequence[Hit],
+        near_hits: Sequence[tuple[int, Hit]],
+        seen: Sequence[Seen],
+        parts: tuple[bytes, bytes],
+        others: Callable[[str, frozenset[int], Mapping[tuple[bool, int], int]], bool],
+        later: Callable[[], Sequence[Seen]],
+    ) -> dict[tuple[bool, int], int]:
+        """(in title, start) -> rule, for the hits a rule sets aside.
+
+        `held`: hits of spellings a `when` or `alone` rule names; `near_hits`: from
+        `near_hits`; `seen`: the `when` and `near` phrases found; `parts`: the padded
+        normalized title and text; `others(topic, entities, ignored)`: whether a name of
+        the topic other than `entities` still counts once `ignored` hits are set aside;
+        `later()`: the `unless` phrases, looked for only once a rule would otherwise apply.
+        """
+        when = {n for context, _, _, _ in seen for n, role in context.uses if role == WHEN}
+        live = self._standing | when
+        if not near_hits and not (held and live):
+            return {}
+        unless: set[int] | None = None
+
+        def stopped(number: int, hit: Hit) -> bool:
+            """An `unless` phrase in the article, or an `unless_near` word by the hit."""
+            nonlocal unless
+            compiled = self.rules[number]
+            rule = compiled.rule
+            if compiled.rescue:
+                _, in_title, start, end = hit
+                text = parts[0] if in_title else parts[1]
+                if not compiled.rescue.isdisjoint(words_around(text, start, end, rule.within)):
+                    return True
+            if not rule.unless:
+                return False
+            if unless is None:
+                unless = {
+                    n for context, _, _, _ in later() for n, role in context.uses if role == UNLESS
+                }
+            return number in unless
+
+        ignored: dict[tuple[bool, int], int] = {}
+        for number, hit in sorted(near_hits, key=lambda n: n[0]):
+            key = (hit[1], hit[2])
+            rule = self.rules[number].rule
+            if key in ignored or (rule.when and number not in when) or stopped(number, hit):
+                continue
+            ignored[key] = number
+        lonely: list[tuple[Hit, list[int]]] = []
+        of = self._of
+        for hit in held if live else ():
+            keyword, in_title, start, _ = hit
+            numbers = of[keyword.id]
+            if live.isdisjoint(numbers) or (in_title, start) in ignored:
+                continue
+            waiting = []
+            for number in numbers:
+                if number not in live:
+                    continue
+                if self.rules[number].rule.alone:
+                    waiting.append(number)
+                elif not stopped(number, hit):
+                    ignored[(in_title, start)] = number
+                    break
+            else:
+                if waiting:
+                    lonely.append((hit, waiting))
+        decided = dict(ignored)  # `alone` looks at what the other rules left
+        for hit, waiting in lonely:
+            _, in_title, start, _ = hit
+            for number in waiting:
+                compiled = self.rules[number]
+                if not others(compiled.topic_id, compiled.ignore_entities, decided) and (
+                    not stopped(number, hit)
+                ):
+                    ignored[(in_title, start)] = number
+                    break
+        return ignored
+
+
+def _end(match: Match) -> int:
+    return match[2]
+
+
+def word_forms(words: Iterable[str]) -> frozenset[bytes]:
+    """Single words as the text may write them: normalized, with any proclitics in
+    front (وزير، الوزير، ووزير، للوزير…)."""
+    forms = set()
+    for word in words:
+        norm = normalize_bytes(word)
+        if b" " in norm:
+            raise ValueError(f"{word!r}: one word expected")
+        for proclitic in (b"", *PROCLITICS):
+            if not (proclitic.endswith(_ARTICLE) and norm.startswith(_ARTICLE)):
+                forms.add(proclitic + norm)
+    return frozenset(forms)
+
+
+def words_around(text: bytes, start: int, end: int, words: int) -> list[bytes]:
+    """The `words` words before the word holding [start, end) and the `words` after it."""
+    found = []
+    left = text.rfind(b" ", 0, start)
+    for _ in range(words):
+        if left <= 0:
+            break
+        before = text.rfind(b" ", 0, left)
+        found.append(text[before + 1 : left])
+        left = before
+    right = text.find(b" ", end)
+    for _ in range(words):
+        if right < 0 or right >= len(text) - 1:
+            break
+        after = text.find(b" ", right + 1)
+        found.append(text[right + 1 : after])
+        right = after
+    return found
+
+
+def window(text: bytes, start: int, end: int, words: int) -> tuple[int, int]:
+    """(lo, hi): a span (s, e) of `text` is within `words` words of [start, end) when
+    e > lo and s <= hi — at most `words` spaces lie between them."""
+    lo = start
+    for _ in range(words + 1):
+        lo = text.rfind(b" ", 0, lo)
+        if lo < 0:
+            break
+    hi = end - 1
+    for _ in range(words + 1):
+        hi = text.find(b" ", hi + 1)
+        if hi < 0:
+            hi = len(text)
+            break
+    return lo, hi
+
+
+def within_words(
+    phrases: Sequence[Span], hit: Hit, parts: tuple[bytes, bytes], within: int
+) -> bool:
+    """A phrase (in title, start, end) within `within` words of the hit, in its part."""
+    _, in_title, start, end = hit
+    lo = hi = -2
+    for p_title, p_start, p_end in phrases:
+        if p_title != in_title:
+            continue
+        if hi == -2:
+            lo, hi = window(parts[0] if in_title else parts[1], start, end, within)
+        if p_end > lo and p_start <= hi:
+            return True
+    return False
