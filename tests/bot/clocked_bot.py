@@ -14,7 +14,13 @@ what it does as it does it.
   unbuffered write, so a SIGKILL loses none that was written: a test waits on these
   lines instead of sleeping, and checks a killed bot's ledger against them.
 
-Tests start it with `spawn`, which returns once the bot polls the fake Bot API.
+- MUJAZ_TEST_GO: a file to wait for, modules imported, before building the bot.
+
+Tests `launch` it (it imports, then waits) and `release` it (it starts; `release`
+returns once it polls the fake Bot API). A test that restarts a killed bot launches
+the next one ahead, so a restart does not wait for Python to import it all again:
+the restarted bot still builds everything, opens the database and reads the ledger
+after the kill.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import os
 import sys
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,15 +50,26 @@ if TYPE_CHECKING:
     from tests.fakes.bot_api import FakeBotAPI
 
 
-async def spawn(
-    api: FakeBotAPI, workdir: Path, log: Path, env: dict[str, str]
-) -> asyncio.subprocess.Process:
-    """Start the bot in its own process against `api`; return once it polls for updates.
+@dataclass
+class Standby:
+    """A bot process that has imported its modules and waits to be released."""
+
+    process: asyncio.subprocess.Process
+    go: Path
+
+    async def kill(self) -> None:
+        if self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+
+async def launch(workdir: Path, log: Path, env: dict[str, str], api: FakeBotAPI) -> Standby:
+    """Start the bot's process; it waits, imported, until `release`.
 
     `env` adds to (or overrides) what every such bot gets: the fake's token and URL,
     no feed list, and this checkout on the Python path.
     """
-    polls = sum(1 for method, _ in api.requests if method == "getUpdates")
+    go = log.with_suffix(".go")
     with log.open("ab") as out:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -63,19 +81,30 @@ async def spawn(
                 "BOT_TOKEN": api.token,
                 "TELEGRAM_API_URL": api.url,
                 "FEEDS_FILE": "/dev/null",
+                "MUJAZ_TEST_GO": str(go),
                 **env,
             },
             cwd=workdir,
             stdout=out,
             stderr=out,
         )
+    return Standby(process, go)
+
+
+async def release(api: FakeBotAPI, standby: Standby) -> asyncio.subprocess.Process:
+    """Let a launched bot start; return once it polls for updates."""
+    polls = sum(1 for method, _ in api.requests if method == "getUpdates")
+    standby.go.touch()
     await api.wait_for(
         lambda: sum(1 for method, _ in api.requests if method == "getUpdates") > polls, timeout=30
     )
-    return process
+    return standby.process
 
 
 def main() -> None:
+    go = os.environ.get("MUJAZ_TEST_GO")
+    while go and not os.path.exists(go):  # imported: wait for the test's go-ahead
+        time.sleep(0.005)
     clock = _clock(os.environ.get("MUJAZ_TEST_CLOCK_START"))
     record = _recorder(os.environ.get("MUJAZ_TEST_RECORD"))
     if record is not None:

@@ -18,7 +18,6 @@ starts, and those it marks).
 
 from __future__ import annotations
 
-import asyncio
 import random
 import re
 import signal
@@ -27,7 +26,7 @@ from pathlib import Path
 
 from bot.delivery.broadcast import concurrency_for
 from storage.db import Database
-from tests.bot.clocked_bot import spawn
+from tests.bot.clocked_bot import Standby, launch, release
 from tests.delivery.audience import known_to_telegram, seed_chats
 from tests.delivery.scenario import ADMIN, audience, press_send, report_of
 from tests.fakes.bot_api import FakeBotAPI, RateLimit
@@ -36,14 +35,15 @@ RATE = 1000  # sends a second: the limit matters less here than the kills
 KILLS = 3
 
 
-async def start(api: FakeBotAPI, tmp_path: Path, run: int) -> asyncio.subprocess.Process:
+async def launch_run(api: FakeBotAPI, tmp_path: Path, run: int) -> Standby:
+    """The bot's `run`-th start, launched ahead: it imports while the others work."""
     env = {
         "DATABASE_PATH": str(tmp_path / "mujaz.db"),
         "ADMIN_IDS": str(ADMIN),
         "SEND_RATE": str(RATE),
         "MUJAZ_TEST_RECORD": str(record_file(tmp_path, run)),
     }
-    return await spawn(api, tmp_path, tmp_path / f"bot-{run}.log", env)
+    return await launch(tmp_path, tmp_path / f"bot-{run}.log", env, api)
 
 
 def record_file(tmp_path: Path, run: int) -> Path:
@@ -88,7 +88,8 @@ async def test_killed_three_times_each_chat_gets_it_once_and_uncertain_is_counte
     rng.seed(seed)
     kill_at = sorted(rng.sample(range(50, 1700), KILLS))  # copies delivered when killed
     in_flight: list[set[int]] = []  # per kill: the rows it left 'sending'
-    bot = await start(api, tmp_path, 0)
+    runs = [await launch_run(api, tmp_path, run) for run in range(KILLS + 1)]
+    bot = await release(api, runs[0])
     try:
         await press_send(api)
         for run, target in enumerate(kill_at, start=1):
@@ -100,12 +101,14 @@ async def test_killed_three_times_each_chat_gets_it_once_and_uncertain_is_counte
             assert sending <= granted(tmp_path, run - 1), context  # none was merely queued
             assert len(sending) <= 2 * concurrency_for(RATE), context
             in_flight.append(sending)
-            bot = await start(api, tmp_path, run)
+            bot = await release(api, runs[run])
         await api.wait_for(lambda: report_of(api) is not None, timeout=60)
     finally:
         if bot.returncode is None:
             bot.terminate()
             await bot.wait()
+        for standby in runs:
+            await standby.kill()
 
     rows = ledger(tmp_path)
     got = {chat: 0 for chat in everyone}

@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.config import load_settings
 from bot.context import Services
 from bot.models import Schedule
-from tests.bot.clocked_bot import spawn
+from tests.bot.clocked_bot import Standby, launch, release
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.feed_server import FeedServer
 from tests.feeds import SEED_URL, rss, seed_item
@@ -42,9 +42,9 @@ async def prepare(db: Path, feed_server: FeedServer) -> None:
         await services.close()
 
 
-async def start(
-    api: FakeBotAPI, db: Path, clock_start: datetime, record: Path
-) -> asyncio.subprocess.Process:
+async def launch_at(api: FakeBotAPI, db: Path, clock_start: datetime, record: Path) -> Standby:
+    """A start of the bot, launched ahead (it imports meanwhile); its clock starts at
+    `clock_start` when it is released."""
     env = {
         "DATABASE_PATH": str(db),
         "ALLOW_PRIVATE_FEEDS": "1",  # the feed server is on 127.0.0.1
@@ -52,7 +52,7 @@ async def start(
         "MUJAZ_TEST_TICK": str(TICK),
         "MUJAZ_TEST_RECORD": str(record),
     }
-    return await spawn(api, db.parent, db.parent / f"bot-{clock_start:%H%M%S}.log", env)
+    return await launch(db.parent, db.parent / f"bot-{clock_start:%H%M%S}.log", env, api)
 
 
 async def kill(process: asyncio.subprocess.Process) -> None:
@@ -84,25 +84,30 @@ async def test_killed_across_the_minute_the_digest_comes_once_after_start(
     await prepare(db, feed_server)
     fake_bot_api.add_chat(READER)
 
-    before = tmp_path / "ticks-before"
-    bot = await start(fake_bot_api, db, MINUTE - timedelta(seconds=60), before)
-    seen = await wait_for_ticks(fake_bot_api, before, 3)  # a few ticks, all before the minute
-    await kill(bot)
-    assert all(tick < MINUTE for tick in seen)
-    assert digests(fake_bot_api) == 0
-
-    after = tmp_path / "ticks-after"
-    bot = await start(fake_bot_api, db, MINUTE + timedelta(seconds=40), after)  # down at 07:30
+    before, after, later = (tmp_path / f"ticks-{name}" for name in ("before", "after", "later"))
+    starts = [
+        await launch_at(fake_bot_api, db, MINUTE - timedelta(seconds=60), before),
+        await launch_at(fake_bot_api, db, MINUTE + timedelta(seconds=40), after),  # down at 07:30
+        await launch_at(fake_bot_api, db, MINUTE + timedelta(seconds=90), later),
+    ]
     try:
+        bot = await release(fake_bot_api, starts[0])
+        seen = await wait_for_ticks(fake_bot_api, before, 3)  # a few ticks, before the minute
+        await kill(bot)
+        assert all(tick < MINUTE for tick in seen)
+        assert digests(fake_bot_api) == 0
+
+        bot = await release(fake_bot_api, starts[1])
         await fake_bot_api.wait_for(lambda: digests(fake_bot_api) >= 1, timeout=20)
         await wait_for_ticks(fake_bot_api, after, len(ticks(after)) + 3)  # several more ticks
         assert digests(fake_bot_api) == 1
-    finally:
         await kill(bot)
 
-    later = tmp_path / "ticks-later"
-    bot = await start(fake_bot_api, db, MINUTE + timedelta(seconds=90), later)
-    await wait_for_ticks(fake_bot_api, later, 3)
-    await kill(bot)
-    assert digests(fake_bot_api) == 1
-    assert fake_bot_api.rejected == []
+        bot = await release(fake_bot_api, starts[2])
+        await wait_for_ticks(fake_bot_api, later, 3)
+        await kill(bot)
+        assert digests(fake_bot_api) == 1
+        assert fake_bot_api.rejected == []
+    finally:
+        for start in starts:
+            await start.kill()
