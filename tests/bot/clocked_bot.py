@@ -101,6 +101,13 @@ async def release(api: FakeBotAPI, standby: Standby) -> asyncio.subprocess.Proce
     return standby.process
 
 
+async def spawn(
+    api: FakeBotAPI, workdir: Path, log: Path, env: dict[str, str]
+) -> asyncio.subprocess.Process:
+    """`launch` and `release` at once, for a start that need not be ready ahead."""
+    return await release(api, await launch(workdir, log, env, api))
+
+
 def main() -> None:
     go = os.environ.get("MUJAZ_TEST_GO")
     while go and not os.path.exists(go):  # imported: wait for the test's go-ahead
