@@ -12,13 +12,15 @@ A mutant is one sample with one to four mutations stacked:
   in CDATA), a whole hostile item (with a web link and words of a topic, so it reaches a digest),
   a hostile feed title, a hostile date, a swapped or false encoding declaration, the body
   re-encoded into a codec its declaration does not name, a feedparser sanitizer case grafted in
-  as an item's description;
+  as an item's description, the sample's titles and links republished as a JSON Feed (with
+  escapes to no character in its strings);
 
 and the Content-Type it is served with may name another charset than the body's.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections.abc import Callable
@@ -97,6 +99,12 @@ DATE_TAG = re.compile(
     rb"<(pubDate|published|updated|dc:date|issued|modified|created)\b[^<>]*>([^<]{0,80})</\1>",
     re.IGNORECASE,
 )
+JSON_TITLE = re.compile(rb"<title[^>]*>([^<]{1,300})</title>")
+JSON_LINK = re.compile(rb"https?://[^\s\"'<>]{1,200}")
+JSON_ESCAPES = (
+    "\\ud800", "\\udfff", "\\udc00\\ud800", "\\ud83d", "\\ud83d\\ude00", "\\u0000",
+    "\\u202e", "\\u200b", "\\\\ud800",
+)  # fmt: skip
 DECLARATION = re.compile(rb"<\?xml[^>]{0,200}\?>")
 ENCODING = re.compile(rb"""encoding\s*=\s*["'][^"']{0,40}["']""")
 SANITIZE_BODY = re.compile(
@@ -431,6 +439,33 @@ def reencode(rng: random.Random, body: bytes) -> tuple[bytes, str]:
     return text.encode(codec, rng.choice(("replace", "xmlcharrefreplace", "ignore"))), codec
 
 
+def as_json_feed(rng: random.Random, body: bytes) -> tuple[bytes, str]:
+    """The sample's titles and links republished as a JSON Feed, with hostile text and \\u
+    escapes to no character (lone surrogates), a NUL or an RLO in its strings."""
+    titles = [t.decode("utf-8", "replace") for t in JSON_TITLE.findall(body)[:30]]
+    links = [u.decode("utf-8", "replace") for u in JSON_LINK.findall(body)[:30]]
+    items, escapes = [], []
+    for number, title in enumerate(titles or [_text(rng)]):
+        hostile = snippet(rng)[0].decode("utf-8", "replace")
+        escapes.append(rng.choice(JSON_ESCAPES))
+        mark = f"@@{len(escapes) - 1}@@"  # becomes the raw escape once dumped
+        link = links[number] if number < len(links) else f"https://fuzz.example/j{number}"
+        items.append(
+            {
+                "id": f"{link}#{number}",
+                "url": link + (mark if rng.random() < 0.2 else ""),
+                "title": f"{title} {mark} {rng.choice(BAIT)}",
+                "content_html" if rng.random() < 0.5 else "content_text": f"{hostile} {mark}",
+                "date_published": rng.choice((*DATES, "2024-08-20T10:00:00Z")),
+            }
+        )
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "JSON", "items": items}
+    text = json.dumps(feed, ensure_ascii=rng.random() < 0.5)
+    for index, escape in enumerate(escapes):
+        text = text.replace(f"@@{index}@@", escape)
+    return text.encode("utf-8", "surrogatepass"), f"as JSON Feed ({len(items)} items)"
+
+
 MUTATIONS: tuple[Callable[[random.Random, bytes], tuple[bytes, str]], ...] = (
     flip_bytes,
     truncate,
@@ -445,6 +480,7 @@ MUTATIONS: tuple[Callable[[random.Random, bytes], tuple[bytes, str]], ...] = (
     hostile_date,
     swap_declaration,
     reencode,
+    as_json_feed,
 )
 
 
