@@ -9,6 +9,7 @@ many servers treat them as case-sensitive.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _TRACKING_PREFIXES = ("utm_", "mc_", "_hs", "pk_", "mtm_", "hsa_", "oly_", "vero_", "__s")
@@ -40,14 +41,21 @@ _TRACKING_PARAMS = frozenset(
     )
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# C0 and C1 controls and DEL are never part of a link (a browser refuses them in a host and
+# escapes them elsewhere); a NUL in a link's href even ends Telegram's reading of a message.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Second-level labels under which a country code hands out names (news.com.sa, bbc.co.uk).
 _GENERIC_SLDS = frozenset(("co", "com", "net", "org", "gov", "edu", "ac", "info", "news", "ne"))
 
 
 def is_web_url(url: str) -> bool:
-    """Only http(s) links reach a reader; javascript: or data: never do."""
+    """Only http(s) links reach a reader; javascript: or data: never do, nor a link with a
+    control character in it."""
+    url = url.strip()
+    if _CONTROL.search(url):
+        return False
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         return parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.hostname)
     except ValueError:  # e.g. an invalid IPv6 literal or port
         return False

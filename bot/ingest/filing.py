@@ -5,6 +5,10 @@ digest (and `mujaz preview`) never writes. The filer keeps one story index
 (bot.core.cluster.StoryIndex) for the life of the process: each pass adds the articles
 filed since by anyone else (a restart, `mujaz ingest` beside the bot), then files the
 new ones in order of publication, each against the stories before it.
+
+The index is made with the filer, at start-up, not on first use: compiling its entity
+layer holds the interpreter lock for about half a second (the automaton is built in
+Rust), so a thread would not keep that wait off the event loop in the middle of a pass.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from storage.stories import StoryRepository
 class StoryFiler:
     def __init__(self, stories: StoryRepository, index: StoryIndex | None = None) -> None:
         self.stories = stories
-        self._index = index  # built on first use: compiling the entity layer takes a second
+        self._index = StoryIndex() if index is None else index  # see the module's notes
         # One run at a time: two passes at once (the tick and /ingest) must not file the
         # same article twice against different views of the stories.
         self._running = asyncio.Lock()
@@ -36,7 +40,5 @@ class StoryFiler:
             return len(pending)
 
     def _file(self, pending: list[StoryDoc], earlier: list[StoryDoc]) -> dict[int, int]:
-        if self._index is None:
-            self._index = StoryIndex()
         self._index.sync(earlier)
         return self._index.assign(pending)

@@ -3,11 +3,17 @@
 Small sites and static-site generators publish it; the mapping to our Entry is
 direct: id → guid, url (else external_url) → link, content_html (else
 content_text, escaped) → body, date_published/date_modified → dates.
+
+json.loads joins a pair of \\u escapes into one character but keeps a lone surrogate
+(`"\\ud800"`) as it is: a string no reader can read and SQLite cannot store, which
+failed the whole feed. It is read as U+FFFD, as a reference to no character is in an
+XML feed (parse.py).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import Any
 from urllib.parse import urljoin
@@ -15,6 +21,7 @@ from urllib.parse import urljoin
 from bot.ingest.dates import entry_time
 
 JSONFEED_MARK = b"jsonfeed.org/version/"
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def looks_like_json_feed(body: bytes) -> bool:
@@ -63,8 +70,9 @@ def _iso(value: Any) -> str | None:
 
 
 def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else str(value) if value is not None else ""
+    text = value.strip() if isinstance(value, str) else str(value) if value is not None else ""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _url(base: str, value: Any) -> str | None:
-    return urljoin(base, value.strip()) if isinstance(value, str) and value.strip() else None
+    return urljoin(base, _text(value)) if isinstance(value, str) and value.strip() else None

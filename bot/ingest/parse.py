@@ -12,6 +12,13 @@ Malformed but readable XML ("bozo") is accepted; a page that is no feed at all
 (an HTML page, a login wall) is reported as such, with the feeds it links to.
 A DTD that declares entities referring to others is refused before feedparser
 sees it (dtd.py): ParseFailed carries the feed's status and the reason.
+
+feedparser promises to report malformed input (bozo), not to raise, and breaks that
+promise on some (kurtmckee/feedparser#591, #599). A numeric character reference to no
+character (a lone surrogate, which some publishers write in pairs for an emoji, or a
+number past U+10FFFF) raises in its lenient parser, so such references are read as
+U+FFFD first, as an HTML parser reads them, and the rest of the feed is kept. Whatever
+else it raises on fails that feed alone, as ParseFailed with the reason.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import asyncio
 import functools
 import hashlib
 import io
+import re
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -40,6 +48,8 @@ from bot.models import FeedStatus
 FEED_LINK_TYPES = frozenset(
     ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
 )
+_CHARACTER_REFERENCE = re.compile(rb"&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));")
+_REPLACEMENT_CHARACTER = b"&#xFFFD;"
 
 
 class ParseFailed(Exception):
@@ -113,6 +123,7 @@ def parse_sync(body: bytes, *, url: str, headers: dict[str, str] | None = None) 
         except ValueError:
             pass  # not JSON after all: let feedparser say what it is
     body, response_headers, encoding = to_utf8(body, response_headers)
+    body = _mend_character_references(body)
     # The body is UTF-8 now, and feedparser must read it as such: under another type, or
     # none, it believes an `encoding=` on the first line, even UTF-7, and the DTD check
     # below would not read what expat reads.
@@ -124,12 +135,16 @@ def parse_sync(body: bytes, *, url: str, headers: dict[str, str] | None = None) 
     # feedparser the address instead (Content-Location) makes it resolve every element's
     # base, which costs a quarter of its parse. xml:base inside the feed still applies.
     response_headers.pop("content-location", None)
-    data = feedparser.parse(
-        io.BytesIO(body),
-        response_headers=response_headers,
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    try:
+        data = feedparser.parse(
+            io.BytesIO(body),
+            response_headers=response_headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:  # malformed input it should have called bozo (see above)
+        reason = f"the feed parser failed on this feed: {exc!r}"[:300]
+        raise ParseFailed(FeedStatus.ERROR, reason) from None
     version = str(data.get("version") or "")
     is_feed = bool(version) or bool(data.entries)
     problem = str(data.get("bozo_exception")) if data.get("bozo") else None
@@ -145,6 +160,24 @@ def parse_sync(body: bytes, *, url: str, headers: dict[str, str] | None = None) 
         encoding=encoding,
         version=version,
     )
+
+
+def _mend_character_references(body: bytes) -> bytes:
+    """`body` with each numeric character reference to no character made U+FFFD's (linear)."""
+    if b"&#" not in body:
+        return body
+    return _CHARACTER_REFERENCE.sub(_checked_reference, body)
+
+
+def _checked_reference(reference: re.Match[bytes]) -> bytes:
+    decimal, hexadecimal = reference.groups()
+    digits = (decimal or hexadecimal).lstrip(b"0")
+    if len(digits) > 7:  # past U+10FFFF in either base (int() refuses 4,300 digits anyway)
+        return _REPLACEMENT_CHARACTER
+    code = int(digits or b"0", 10 if decimal else 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return _REPLACEMENT_CHARACTER
+    return reference.group()
 
 
 def _json_feed(body: bytes, url: str) -> ParsedFeed:

@@ -19,6 +19,10 @@ and exits the process when it closes; the forkserver then follows. The worker
 also asks Linux to kill it if its own parent, the forkserver, dies first.
 A worker stuck inside C code that keeps the interpreter lock cannot run its
 watch thread, and goes only when that call returns.
+
+A new worker is started from a thread: starting one waits for the forkserver to
+answer, and the first time for it to start and load the parser, a few hundred
+milliseconds the event loop must not spend waiting.
 """
 
 from __future__ import annotations
@@ -66,6 +70,8 @@ class ParserPool:
         self._executor: ProcessPoolExecutor | None = None
         self._last: tuple[ProcessPoolExecutor, asyncio.Future[ParsedFeed]] | None = None
         self._closed = False
+        self._starting = asyncio.Lock()
+        self._started: ProcessPoolExecutor | None = None  # the executor whose worker is up
 
     async def parse(
         self, body: bytes, *, url: str, headers: dict[str, str] | None = None
@@ -77,7 +83,7 @@ class ParserPool:
         the one that fails, while those queued behind it go again in a new worker.
         """
         while True:
-            executor = self._running()
+            executor = await self._with_worker()
             try:
                 future = executor.submit(self._target, body, url=url, headers=headers)
             except BrokenProcessPool:  # it died just now, between feeds: not this one's fault
@@ -136,6 +142,16 @@ class ParserPool:
                 process.kill()
         await asyncio.to_thread(executor.shutdown, wait=True)
 
+    async def _with_worker(self) -> ProcessPoolExecutor:
+        """The running executor, its worker started (in a thread: see the module's notes)."""
+        async with self._starting:
+            while (executor := self._running()) is not self._started:
+                # Dead or shut down meanwhile: _running() replaces it or says we are stopping.
+                with contextlib.suppress(RuntimeError):
+                    await asyncio.to_thread(executor.submit, _ready)
+                self._started = executor
+            return executor
+
     def _running(self) -> ProcessPoolExecutor:
         if self._closed:
             raise ParseFailed(FeedStatus.ERROR, "the bot is stopping: nothing more is parsed")
@@ -191,6 +207,10 @@ def _workers(executor: ProcessPoolExecutor) -> dict[int, BaseProcess]:
     """The executor's worker processes by pid: private, but ProcessPoolExecutor offers no
     other way to see or stop them before Python 3.14."""
     return dict(getattr(executor, "_processes", None) or {})
+
+
+def _ready() -> None:
+    """A first task for a new worker: submitting it starts the worker."""
 
 
 def _leave_with_the_bot() -> None:
