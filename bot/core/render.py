@@ -1,6 +1,6 @@
 """Every message a user sees, rendered from templates/ in their language.
 
-Short replies live in `templates/<lang>/strings.toml` as Jinja snippets; the
+Short replies live in `templates/<lang>/strings.toml` and `strings/*.toml` as Jinja snippets; the
 digest in `templates/<lang>/digest.html` as macros, one per block, so blocks
 can be packed into messages without cutting an item in half. Autoescape is on:
 whatever comes from a feed or a user is escaped before Telegram sees it.
@@ -59,9 +59,7 @@ class Renderer:
         self._env.globals["rlm"] = RLM
         self._env.filters["digits"] = _digits_filter
         self._env.filters["count"] = self._count_filter
-        self._strings = {
-            lang: _load_strings(templates_dir / lang / "strings.toml") for lang in LANGUAGES
-        }
+        self._strings = {lang: _load_strings(templates_dir / lang) for lang in LANGUAGES}
 
     def keys(self, language: str) -> set[str]:
         return set(_flatten(self._strings[language]))
@@ -253,9 +251,32 @@ def _compile(env: Environment, language: str, key: str, source: str) -> Template
     return env.from_string(source)
 
 
-def _load_strings(path: Path) -> dict[str, Any]:
-    with path.open("rb") as f:
-        return tomllib.load(f)
+def _load_strings(language_dir: Path) -> dict[str, Any]:
+    """`strings.toml` and every `strings/*.toml` beside it, as one table.
+
+    Each feature keeps its replies in a file of its own; a key defined twice is a
+    mistake that would silently shadow one text, so it stops the start instead.
+    """
+    files = [language_dir / "strings.toml", *sorted((language_dir / "strings").glob("*.toml"))]
+    merged: dict[str, Any] = {}
+    for path in files:
+        if path.is_file():
+            with path.open("rb") as f:
+                _merge_strings(merged, tomllib.load(f), path)
+    return merged
+
+
+def _merge_strings(
+    into: dict[str, Any], new: Mapping[str, Any], source: Path, at: str = ""
+) -> None:
+    for name, value in new.items():
+        key = f"{at}{name}"
+        if name not in into:
+            into[name] = value
+        elif isinstance(into[name], dict) and isinstance(value, Mapping):
+            _merge_strings(into[name], value, source, key + ".")
+        else:
+            raise ValueError(f"{source}: the string {key!r} is already defined")
 
 
 def _flatten(node: Mapping[str, Any], prefix: str = "") -> list[str]:

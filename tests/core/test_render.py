@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -185,3 +186,28 @@ def test_pick_language() -> None:
     assert pick_language("ar") == "ar"
     assert pick_language("ru") == "ar"
     assert pick_language(None) == "ar"
+
+
+def _templates_with(tmp_path: Path, extra: dict[str, str]) -> Path:
+    import shutil
+
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    for lang in LANGUAGES:
+        folder = tmp_path / "templates" / lang / "strings"
+        folder.mkdir(exist_ok=True)
+        for name, body in extra.items():
+            (folder / name).write_text(body, encoding="utf-8")
+    return tmp_path / "templates"
+
+
+def test_a_features_strings_file_is_read_beside_strings_toml(tmp_path: Path) -> None:
+    renderer = Renderer(
+        _templates_with(tmp_path, {"extra.toml": '[extra]\nhello = "<b>{{ n }}</b>"\n'})
+    )
+    assert renderer.text("ar", "extra.hello", n="أ") == "<b>أ</b>"
+    assert renderer.text("en", "extra.hello", n="e") == "<b>e</b>"
+
+
+def test_a_string_defined_twice_stops_the_start(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="already defined"):
+        Renderer(_templates_with(tmp_path, {"twice.toml": '[commands]\nfollow = "x"\n'}))
