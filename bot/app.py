@@ -12,14 +12,19 @@ import handlers
 from bot.config import Settings
 from bot.context import BotData, Clock, MujazApp, MujazContext, Services
 from bot.core.render import LANGUAGES
-from bot.delivery.outbox import Outbox
+from bot.delivery.outbox import Outbox, outbox_of
 from bot.delivery.pacing import Limits
 from bot.delivery.transport import AiohttpRequest
 from bot.errors import StorageError
 from bot.ingest.feedlist import load_feed_list
 from bot.jobs import DIGEST_TICK_SECONDS, schedule
+from bot.ops import Ops
+from bot.ops.alerts import Alerts
+from bot.ops.health import PollRequest
+from bot.ops.server import OpsServer
 from storage.db import utc_now
 from storage.lease import LeaseRepository
+from storage.ops import OpsRepository
 
 log = logging.getLogger(__name__)
 
@@ -31,21 +36,31 @@ def build_application(
     jobs: bool = True,
     digest_tick_seconds: float = DIGEST_TICK_SECONDS,
     lease: str | None = None,
+    ops: Ops | None = None,
 ) -> MujazApp:
     """`lease`: the instance id that took the sender lease (`mujaz run`); it is renewed
-    while the bot runs, and losing it stops the bot."""
+    while the bot runs, and losing it stops the bot. `ops`: health, metrics and alerts
+    (tests pass one with their own clock)."""
     assert settings.bot_token, "checked by the CLI before building"
     api = settings.telegram_api_url
     renewing: list[asyncio.Task[None]] = []
+    ops = ops or Ops()
+    ops.health.webhook = settings.webhook_url is not None
 
     async def post_init(app: MujazApp) -> None:
         await start_services(app, settings, clock)
         if lease is not None:
             renewing.append(asyncio.create_task(_keep_lease(app, lease, settings, clock)))
+        if settings.ops_listen:
+            await start_ops_server(app, ops, settings)
 
     async def post_shutdown(app: MujazApp) -> None:
         for task in renewing:
             task.cancel()
+        if ops.server is not None:
+            await ops.server.stop()
+        if ops.alerts is not None:
+            await ops.alerts.close()
         services = app.bot_data.services
         if services is not None:
             if lease is not None:
@@ -60,13 +75,16 @@ def build_application(
         .context_types(ContextTypes(context=MujazContext, bot_data=BotData))
         .rate_limiter(Outbox(outbox_limits(settings)))
         .request(AiohttpRequest())
+        .get_updates_request(PollRequest(ops.health.polled))  # /healthz: polling's last success
         .concurrent_updates(8)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
+    app.bot_data.ops = ops
     handlers.register(app, admin_ids=settings.admin_ids)
     if jobs:
+        ops.health.tick_seconds = digest_tick_seconds
         schedule(
             app,
             ingest_minutes=settings.ingest_interval_minutes,
@@ -79,6 +97,15 @@ async def start_services(app: MujazApp, settings: Settings, clock: Clock) -> Non
     """Open the database, settle the ledger, seed feeds and publish the command menu."""
     services = await Services.create(settings, clock=clock)
     app.bot_data.services = services
+    alerts = Alerts(
+        app.bot,
+        settings.alert_chat_id,
+        services.renderer,
+        services.chats,
+        feed_failures=settings.alert_feed_failures,
+    )
+    if app.bot_data.ops is not None:
+        app.bot_data.ops.alerts = alerts
     uncertain, released = await services.deliveries.recover()
     if uncertain:
         log.warning("%d deliveries were in flight at the last stop; not resent", uncertain)
@@ -86,7 +113,28 @@ async def start_services(app: MujazApp, settings: Settings, clock: Clock) -> Non
         log.info("%d deliveries claimed before the last stop will be retried", released)
     await seed_feeds(services)
     await set_command_menu(app, services)
-    await start_delivery(app, services)
+    copies = await start_delivery(app, services)
+    alerts.uncertain_at_start(digests=uncertain, broadcasts=copies)
+
+
+async def start_ops_server(app: MujazApp, ops: Ops, settings: Settings) -> None:
+    """/healthz, /metrics and, in webhook mode, the webhook route, on OPS_LISTEN."""
+    assert settings.ops_listen
+
+    def repository() -> OpsRepository | None:
+        services = app.bot_data.services
+        return OpsRepository(services.db) if services is not None else None
+
+    ops.metrics.outbox = outbox_of(app.bot)
+    ops.server = OpsServer(
+        app,
+        ops,
+        repository,
+        listen=settings.ops_listen,
+        webhook_path=settings.webhook_route if settings.webhook_url else None,
+        webhook_secret=settings.webhook_secret,
+    )
+    await ops.server.start()
 
 
 def outbox_limits(settings: Settings) -> Limits:
@@ -98,12 +146,13 @@ def outbox_limits(settings: Settings) -> Limits:
     )
 
 
-async def start_delivery(app: MujazApp, services: Services) -> None:
-    """Broadcasts a stop interrupted go on."""
+async def start_delivery(app: MujazApp, services: Services) -> int:
+    """Broadcasts a stop interrupted go on; returns how many copies were left uncertain."""
     uncertain = await services.broadcasts.recover()
     if uncertain:
         log.warning("%d broadcast copies were in flight at the last stop; not resent", uncertain)
     await services.broadcasts.resume(app.bot)
+    return uncertain
 
 
 async def _keep_lease(app: MujazApp, instance: str, settings: Settings, clock: Clock) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -15,6 +17,8 @@ from bot.errors import ConfigError
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PROJECT_DIR / "templates"
 BUNDLED_FEEDS = Path(__file__).resolve().parent / "data" / "feeds.toml"
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_OPS_PATHS = ("/healthz", "/metrics")
 
 
 class Settings(BaseSettings):
@@ -41,6 +45,13 @@ class Settings(BaseSettings):
     lease_heartbeat_seconds: float = Field(default=15, gt=0, le=60)
     # Feeds and article pages on loopback/private/link-local addresses (tests, intranets).
     allow_private_feeds: bool = False
+    # Operations (bot/ops/): /healthz, /metrics and the webhook on one local HTTP server.
+    ops_listen: str | None = None  # host:port, e.g. 127.0.0.1:9091; unset: no server
+    alert_chat_id: int | None = None  # where alerts go; unset: the first admin
+    alert_feed_failures: int = Field(default=5, ge=1, le=1000)  # failures in a row that alert
+    webhook_url: str | None = None  # set: Telegram pushes updates there instead of polling
+    webhook_secret: str | None = None  # X-Telegram-Bot-Api-Secret-Token, required with the URL
+    webhook_path: str | None = None  # the local route; default: WEBHOOK_URL's path
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -52,6 +63,64 @@ class Settings(BaseSettings):
                 raise ValueError(f"not a Telegram user id: {', '.join(bad)}")
             return frozenset(int(p) for p in parts)
         return value
+
+    @field_validator("ops_listen")
+    @classmethod
+    def _check_ops_listen(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 <= int(port) < 65536:  # 0: any free port
+            raise ValueError(f"must be host:port, e.g. 127.0.0.1:9091, got {value!r}")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"must be the public https URL Telegram posts to, got {value!r}")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not _WEBHOOK_SECRET.fullmatch(value):
+            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _check_webhook_path(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith("/") or value in _OPS_PATHS:
+            raise ValueError("must be a path starting with / other than /healthz and /metrics")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _alert_chat_default(cls, data: Any) -> Any:
+        """ALERT_CHAT_ID defaults to the first id ADMIN_IDS lists (a set keeps no order)."""
+        if isinstance(data, dict) and not data.get("alert_chat_id"):
+            admins = data.get("admin_ids")
+            first = admins.split(",")[0].strip() if isinstance(admins, str) else ""
+            if first.lstrip("-").isdigit():
+                data = {**data, "alert_chat_id": int(first)}
+            elif isinstance(admins, (set, frozenset, list, tuple)) and admins:
+                data = {**data, "alert_chat_id": min(int(a) for a in admins)}
+        return data
+
+    @property
+    def webhook_route(self) -> str:
+        """The local path webhook updates arrive on."""
+        if self.webhook_path:
+            return self.webhook_path
+        path = urlsplit(self.webhook_url or "").path
+        return path if path and path != "/" and path not in _OPS_PATHS else "/telegram"
 
     @field_validator("default_timezone")
     @classmethod
@@ -80,6 +149,12 @@ def load_settings(**overrides: object) -> Settings:
         message = str(first["msg"]).removeprefix("Value error, ")
         raise ConfigError(f"{name}: {message}") from None
     _check_database_path(settings.database_path)
+    if settings.webhook_url and not settings.webhook_secret:
+        raise ConfigError(
+            "WEBHOOK_SECRET: required with WEBHOOK_URL (it proves a post is Telegram's)"
+        )
+    if settings.webhook_url and not settings.ops_listen:
+        raise ConfigError("OPS_LISTEN: required with WEBHOOK_URL (the server the updates reach)")
     return settings
 
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -33,6 +33,9 @@ from storage.feeds import FeedRepository
 from storage.follows import FollowRepository
 from storage.stats import StatsRepository
 from storage.stories import StoryRepository
+
+if TYPE_CHECKING:
+    from bot.ops import Ops
 
 Clock = Callable[[], datetime]
 
@@ -139,9 +142,10 @@ class Services:
 
 
 class BotData:
-    """Application-wide state: only the services, set in post_init."""
+    """Application-wide state: the services, set in post_init, and operations (bot/ops)."""
 
     services: Services | None = None
+    ops: Ops | None = None
 
 
 class MujazContext(CallbackContext[ExtBot[Ticket], dict[Any, Any], dict[Any, Any], BotData]):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from bot.context import MujazApp, MujazContext
+from bot.core.health import OUTBOX_HELD_LIMIT
 from bot.delivery.lanes import Lane, sending_as
+from bot.delivery.outbox import outbox_of
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +24,15 @@ PRUNE_EVERY_SECONDS = 6 * 3600
 
 async def ingest_tick(context: MujazContext) -> None:
     """Check the feeds whose next-check time has come."""
+    started = time.monotonic()
     reports = await context.services.ingestor.run_due(limit=FEEDS_PER_TICK)
     if not reports:
         return
+    ops = context.bot_data.ops
+    if ops is not None:
+        ops.metrics.ingested(time.monotonic() - started, reports)
+        if ops.alerts is not None:
+            await ops.alerts.feeds_checked(reports, context.services.feeds)
     new = sum(r.new for r in reports)
     failed = [r.url for r in reports if r.failed]
     log.info("ingest: %d feeds due, %d new articles, %d failed", len(reports), new, len(failed))
@@ -41,6 +50,18 @@ async def digest_tick(context: MujazContext) -> None:
         await context.services.digests.send_due(context.bot)
 
 
+async def heartbeat_tick(context: MujazContext) -> None:
+    """The scheduler is alive (/healthz); alert when bulk sending is held by 429s too long."""
+    ops = context.bot_data.ops
+    if ops is None:
+        return
+    ops.health.ticked()
+    outbox = outbox_of(context.bot)
+    held = outbox.held_for() if outbox is not None else 0.0
+    if held > OUTBOX_HELD_LIMIT and ops.alerts is not None:
+        ops.alerts.outbox_held(held)
+
+
 def schedule(
     app: MujazApp, *, ingest_minutes: int, digest_tick_seconds: float = DIGEST_TICK_SECONDS
 ) -> None:
@@ -55,6 +76,13 @@ def schedule(
     )
     queue.run_repeating(
         prune_tick, interval=PRUNE_EVERY_SECONDS, first=60, name="prune", job_kwargs=job_kwargs
+    )
+    queue.run_repeating(
+        heartbeat_tick,
+        interval=digest_tick_seconds,
+        first=0,
+        name="heartbeat",
+        job_kwargs=job_kwargs,
     )
     queue.run_repeating(
         digest_tick,

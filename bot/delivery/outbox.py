@@ -77,6 +77,10 @@ class OutboxStats:
     requests: dict[Lane, int] = field(default_factory=lambda: dict.fromkeys(Lane, 0))
     throttled: int = 0  # 429 answers
     most_waiting: int = 0
+    # What bot/ops reads for /metrics, /healthz and alerts:
+    outcomes: dict[tuple[Lane, str], int] = field(default_factory=dict)  # (lane, SendStatus)
+    paused_seconds: float = 0.0  # bulk sending paused by 429s, all pauses added up
+    held_since: float | None = None  # the first 429 of a run no bulk send has ended yet
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -168,7 +172,10 @@ class Outbox(BaseRateLimiter[Ticket]):
                     if ticket.on_dispatch is not None:
                         await ticket.on_dispatch()
                 self.stats.requests[ticket.lane] += 1
-                return await callback(*args, **kwargs)
+                result = await callback(*args, **kwargs)
+                if ticket.lane != Lane.REPLY:
+                    self.stats.held_since = None  # bulk got through: no longer held
+                return result
             except RetryAfter as exc:
                 throttled += 1
                 seconds = retry_after_seconds(exc)
@@ -302,6 +309,9 @@ class Outbox(BaseRateLimiter[Ticket]):
             log.info("429 on a reply (%s): it goes again in %.1fs", endpoint, seconds)
             return
         now = self.clock.now()
+        self.stats.paused_seconds += max(0.0, now + seconds - max(self._paused_until, now))
+        if self.stats.held_since is None:
+            self.stats.held_since = now
         self._paused_until = max(self._paused_until, now + seconds)
         self._slowdown_peak = min(2.0, self._slowdown(now) * 1.25)
         log.warning(
@@ -388,6 +398,29 @@ class Outbox(BaseRateLimiter[Ticket]):
                 later(ready)
                 return wake_at
         return wake_at
+
+    # ---- what operations read (bot/ops) --------------------------------------------------------
+
+    def waiting_by_lane(self) -> dict[Lane, int]:
+        """Requests waiting to leave, per lane."""
+        counts = dict.fromkeys(Lane, 0)
+        for waiter in self._all_waiters():
+            if not waiter.future.done():
+                counts[waiter.lane] += 1
+        return counts
+
+    def held_for(self) -> float:
+        """Seconds bulk sending has been held by 429s: since the first 429 of a run that no
+        bulk send has ended, while bulk is paused or waits; 0 when it is not held."""
+        since = self.stats.held_since
+        if since is None:
+            return 0.0
+        now = self.clock.now()
+        bulk_waiting = bool(self._queues[Lane.DIGEST] or self._queues[Lane.BROADCAST])
+        if now >= self._paused_until and not bulk_waiting and not self._delayed:
+            self.stats.held_since = None  # the pause is over and nothing waits on it
+            return 0.0
+        return now - since
 
     def _all_waiters(self) -> Iterator[_Waiter]:
         for queue in self._queues.values():

@@ -144,7 +144,20 @@ async def send_content(
 async def deliver(
     bot: Bot, chat_id: int, send: Send, ticket: Ticket, *, move_chat: MoveChat | None = None
 ) -> Outcome:
-    """One message to one chat, with Telegram's answers handled (see the module docstring)."""
+    """One message to one chat, with Telegram's answers handled (see the module docstring).
+
+    The outcome is counted by lane in the outbox's stats (what /metrics shows)."""
+    outcome = await _deliver(bot, chat_id, send, ticket, move_chat=move_chat)
+    outbox = outbox_of(bot)
+    if outbox is not None:
+        key = (ticket.lane, outcome.status.value)
+        outbox.stats.outcomes[key] = outbox.stats.outcomes.get(key, 0) + 1
+    return outcome
+
+
+async def _deliver(
+    bot: Bot, chat_id: int, send: Send, ticket: Ticket, *, move_chat: MoveChat | None
+) -> Outcome:
     extra: dict[str, Any] = {}
     if outbox_of(bot) is not None:
         extra["rate_limit_args"] = ticket  # the outbox runs on_dispatch as the request leaves
