@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli_feeds import add_parser as add_feeds_parser
+from bot.cli_ops import add_parser as add_ops_parser
 from bot.config import TEMPLATES_DIR, Settings, load_settings
 from bot.core.secrets import redact
 from bot.errors import ConfigError, LeaseHeld, MujazError
@@ -50,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mujaz", description=__doc__)
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the Telegram bot (long polling)")
+    run = sub.add_parser("run", help="run the Telegram bot (long polling, or a webhook)")
     run.set_defaults(handler=cmd_run)
 
     takeover = sub.add_parser(
@@ -88,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     stories.set_defaults(handler=cmd_stories)
 
     add_feeds_parser(sub)
+    add_ops_parser(sub)
 
     topics = sub.add_parser("topics", help="the topic catalog")
     topics.set_defaults(handler=cmd_topics)
@@ -128,11 +130,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     # So do an unusable database and another bot that sends from it.
     instance = asyncio.run(_take_sender_lease(settings))
     _logging()
-    from telegram import Update
-
     from bot.app import build_application
+    from bot.ops.webhook import ALLOWED_UPDATES, run_webhook
 
-    build_application(settings, lease=instance).run_polling(allowed_updates=Update.ALL_TYPES)
+    app = build_application(settings, lease=instance)
+    if settings.webhook_url:
+        run_webhook(app, settings)  # WEBHOOK_URL: Telegram posts to OPS_LISTEN
+    else:
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

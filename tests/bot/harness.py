@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from telegram import Update
 from bot.app import build_application
 from bot.config import load_settings
 from bot.context import MujazApp, Services
+from bot.ops import Ops
+from bot.ops.webhook import start_webhook
 from tests.fakes.bot_api import FakeBotAPI
 
 
@@ -54,9 +57,17 @@ class Harness:
 
 
 async def start_bot(
-    api: FakeBotAPI, tmp_path: Path, *, clock: FakeClock | None = None, **settings: Any
+    api: FakeBotAPI,
+    tmp_path: Path,
+    *,
+    clock: FakeClock | None = None,
+    ops: Ops | None = None,
+    **settings: Any,
 ) -> Harness:
-    """Build and start the bot the way `mujaz run` does, but in this event loop."""
+    """Build and start the bot the way `mujaz run` does, but in this event loop.
+
+    With `webhook_url` among the settings it starts in webhook mode (as `run_webhook`),
+    otherwise it polls. `ops` brings health, metrics and alerts with a clock of the test's."""
     feeds_file = tmp_path / "feeds.toml"
     if not feeds_file.exists():
         feeds_file.write_text("")
@@ -68,14 +79,24 @@ async def start_bot(
         **{"allow_private_feeds": True, **settings},  # the feed server is on 127.0.0.1
     )
     clock = clock or FakeClock(datetime.now(UTC))
-    app = build_application(config, clock=clock, jobs=False)
+    app = build_application(config, clock=clock, jobs=False, ops=ops)
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)
+    if config.webhook_url:
+        await start_webhook(app, config)
+        return Harness(api, app, clock)
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
     return Harness(api, app, clock)
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 now (for a webhook URL, which must be known before start)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @asynccontextmanager

@@ -18,6 +18,7 @@ from .protocol import JSONDict, UploadedFile
 from .server import Server
 from .updates import Updates
 from .users import Directory
+from .webhook import Webhook
 
 
 class FakeBotAPI:
@@ -42,12 +43,16 @@ class FakeBotAPI:
         self._updates = Updates()
         self._messages = Messages(self._directory, self._limits, self._files)
         self._commands = Commands(self._directory)
+        self._webhook = Webhook(self._updates)
         self._server = Server(
             token,
             {
                 "getMe": self._directory.get_me,
                 "getUpdates": self._updates.get_updates,
-                "deleteWebhook": self._updates.delete_webhook,
+                "deleteWebhook": self._webhook.delete_webhook,
+                "setWebhook": self._webhook.set_webhook,
+                "getWebhookInfo": self._webhook.get_webhook_info,
+                "sendDocument": self._messages.send_document,
                 "setMyCommands": self._commands.set_my_commands,
                 "getMyCommands": self._commands.get_my_commands,
                 "sendMessage": self._messages.send_message,
@@ -76,6 +81,7 @@ class FakeBotAPI:
         self.chat_actions = self._messages.chat_actions
         self.commands = self._commands.commands
         self.throttled = self._limits.throttled
+        self.webhook = self._webhook  # url, secret, allowed_updates, posts, last_error_*
         self.counted = self._limits.counted
 
         # What tests set up, done by the part it concerns.
@@ -102,6 +108,7 @@ class FakeBotAPI:
     async def stop(self) -> None:
         """Releases pending long polls first, so the shutdown doesn't wait for their timeout."""
         self._updates.close()
+        await self._webhook.close()
         await self._server.stop()
 
     async def __aenter__(self) -> FakeBotAPI:

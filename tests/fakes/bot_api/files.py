@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .protocol import ApiError, JSONDict, UploadedFile
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
 
 
@@ -72,6 +73,33 @@ class FileStore:
             return self.store(value)
         if isinstance(value, str) and value in self._by_id:
             return self._by_id[value]
+        raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+
+    def input_document(self, params: JSONDict) -> JSONDict:
+        """The ``document`` of a request as Telegram's Document: an upload or a known file_id."""
+        value = params.get("document")
+        if value is None or value == "":
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        if isinstance(value, UploadedFile):
+            if not value.data:
+                raise ApiError(400, "Bad Request: file must be non-empty")
+            if value.size > MAX_DOCUMENT_BYTES:
+                raise ApiError(413, "Request Entity Too Large")
+            stored = self.store(value)
+            return {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_name": value.filename or "document",
+                "mime_type": value.content_type,
+                "file_size": value.size,
+            }
+        if isinstance(value, str) and value in self._by_id:
+            known = self._by_id[value]
+            return {
+                "file_id": known.file_id,
+                "file_unique_id": known.file_unique_id,
+                "file_size": len(known.data),
+            }
         raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
 
     # ==== Bot API methods ========================================================================

@@ -98,6 +98,20 @@ class Messages:
             message["reply_markup"] = markup
         return self._record_sent("sendPhoto", params, message)
 
+    async def send_document(self, params: JSONDict) -> JSONDict:
+        """A file as a document (multipart upload or file_id), with an optional caption."""
+        chat = self._directory.chat(params)
+        document = self._files.input_document(params)
+        caption = validation.caption(params)
+        markup = validation.reply_markup(params)
+        self._check_not_blocked(chat)
+        message = self._new_message(chat, params, html=validation.html_source(params, "caption"))
+        message["document"] = document
+        _set_caption(message, caption)
+        if markup is not None:
+            message["reply_markup"] = markup
+        return self._record_sent("sendDocument", params, message)
+
     async def copy_message(self, params: JSONDict) -> JSONDict:
         chat = self._directory.chat(params)
         source_chat = self._directory.chat(params, "from_chat_id")

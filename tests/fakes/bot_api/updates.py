@@ -12,6 +12,10 @@ from typing import Any
 
 from .protocol import ApiError, JSONDict
 
+WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete"
+    " the webhook first"
+)
 GET_UPDATES_CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
     "is running"
@@ -31,6 +35,7 @@ class Updates:
         self._new_update = asyncio.Event()
         self._poll_generation = 0
         self._closing = False
+        self.webhook_active = False  # set by the webhook part: getUpdates then answers 409
 
     def queue(self, payload: JSONDict) -> None:
         """Adds an update (``payload`` is e.g. ``{"message": ...}``) and wakes a waiting poll."""
@@ -51,7 +56,32 @@ class Updates:
 
     # ==== Bot API methods ========================================================================
 
+    # ==== for the webhook part ===================================================================
+
+    def pending(self) -> int:
+        self._drop_unwanted_updates()
+        return len(self._updates)
+
+    def drop_all(self) -> None:
+        self._updates.clear()
+
+    def allow(self, allowed: list[str]) -> None:
+        self._allowed_updates = allowed
+
+    def confirm_one(self, update_id: int) -> None:
+        self._updates = [u for u in self._updates if u["update_id"] != update_id]
+
+    async def next_for_webhook(self) -> JSONDict:
+        """The oldest wanted update, waiting for one; it stays queued until confirmed."""
+        while True:
+            self._drop_unwanted_updates()
+            if self._updates:
+                return copy.deepcopy(self._updates[0])
+            await self._new_update.wait()
+
     async def get_updates(self, params: JSONDict) -> list[JSONDict]:
+        if self.webhook_active:
+            raise ApiError(409, WEBHOOK_CONFLICT)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = max(float(params.get("timeout") or 0), 0.0)
         allowed = params.get("allowed_updates")
@@ -96,8 +126,3 @@ class Updates:
             return kind in allowed if allowed else kind not in _OPT_IN_UPDATE_TYPES
 
         self._updates = [u for u in self._updates if wanted(u)]
-
-    async def delete_webhook(self, params: JSONDict) -> bool:
-        if params.get("drop_pending_updates"):
-            self._updates.clear()
-        return True
