@@ -25,6 +25,8 @@ _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _PORTS = (443, 80, 88, 8443)
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 RETRY_SECONDS = 0.2
+_HTTPS_ONLY = "An HTTPS URL must be provided for webhook"
+_PORTS_ONLY = "Webhook can be set up only on ports 80, 88, 443 or 8443"
 
 
 class Webhook:
@@ -50,11 +52,9 @@ class Webhook:
         parts = urlsplit(url)
         local = parts.hostname in _LOCAL_HOSTS
         if parts.scheme != "https" and not (local and parts.scheme == "http"):
-            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+            raise ApiError(400, f"Bad Request: bad webhook: {_HTTPS_ONLY}")
         if not local and (parts.port or 443) not in _PORTS:
-            raise ApiError(
-                400, "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
-            )
+            raise ApiError(400, f"Bad Request: bad webhook: {_PORTS_ONLY}")
         secret = params.get("secret_token")
         if secret is not None and not _SECRET.fullmatch(str(secret)):
             raise ApiError(400, "Bad Request: secret token contains unallowed characters")
