@@ -57,6 +57,8 @@ class HealthWatch:
                 database = f"no answer within {DATABASE_TIMEOUT:.0f} s"
             except StorageError as exc:
                 database = str(exc)
+            except Exception as exc:  # a closed or broken connection: not healthy either
+                database = f"{type(exc).__name__}: {exc}"
         seen = Observed(
             now=self.clock(),
             started_at=self.started_at,

@@ -59,10 +59,12 @@ class OpsServer:
         web_app.router.add_get("/metrics", self._metrics)
         if self.webhook_path is not None:
             web_app.router.add_post(self.webhook_path, self._update)
-        self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            web_app, access_log=None, handle_signals=False, shutdown_timeout=2.0
+        )
         await self._runner.setup()
         host, _, port = self.listen.rpartition(":")
-        site = web.TCPSite(self._runner, host.strip("[]"), int(port), shutdown_timeout=2.0)
+        site = web.TCPSite(self._runner, host.strip("[]"), int(port))
         await site.start()
         bound = self._runner.addresses[0][1]  # the port taken, when OPS_LISTEN asked for 0
         self.url = f"http://{host}:{bound}"
