@@ -132,7 +132,7 @@ async def test_jobs_are_scheduled_from_settings(fake_bot_api: FakeBotAPI, tmp_pa
     app = build_application(settings)
     assert app.job_queue is not None
     jobs = {job.name: job for job in app.job_queue.jobs()}
-    assert set(jobs) == {"ingest", "digests", "prune"}
+    assert set(jobs) == {"ingest", "digests", "prune", "heartbeat"}
     # The tick runs every minute; INGEST_INTERVAL_MINUTES is each feed's own interval
     # (tests/ingest/test_feed_management.py checks it reaches the ingestor).
     assert jobs["ingest"].trigger.interval == timedelta(minutes=1)  # type: ignore[attr-defined]
