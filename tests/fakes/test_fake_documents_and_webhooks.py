@@ -32,11 +32,11 @@ async def test_send_document_takes_a_multipart_upload_with_an_html_caption(
     assert fake_bot_api.sent[-1]["params"]["document"].data == data
     await bot.send_document(USER, sent.document.file_id)  # again by file_id
 
-    with pytest.raises(BadRequest, match="(?i)file must be non-empty"):
+    with pytest.raises(BadRequest, match=r"(?i)file must be non-empty"):
         await bot.send_document(USER, InputFile(b"", filename="empty.txt"))
-    with pytest.raises(BadRequest, match="(?i)caption is too long"):
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
         await bot.send_document(USER, InputFile(data, filename="t.txt"), caption="x" * 1025)
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await bot.send_document(
             USER, InputFile(data, filename="t.txt"), caption="<x>", parse_mode="HTML"
         )
