@@ -141,11 +141,11 @@ class Alerts:
     def _raise(
         self, key: str, template: str, *, document: bytes | None = None, **params: Any
     ) -> None:
-        if self.chat_id is None:
-            log.warning("alert %s not sent: no ALERT_CHAT_ID and no ADMIN_IDS", key)
-            return
         if not self.gate.admit(key, self.clock()):
             log.info("alert %s held back (sent lately, or too many alerts)", key)
+            return
+        if self.chat_id is None:
+            log.warning("alert %s not sent: no ALERT_CHAT_ID and no ADMIN_IDS", key)
             return
         held_back = self.gate.take_held_back()
         task = asyncio.get_running_loop().create_task(
