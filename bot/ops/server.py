@@ -21,6 +21,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.delivery.outbox import outbox_of
+from bot.errors import ConfigError
 from bot.ops import Ops
 from bot.ops.metrics import CONTENT_TYPE
 from storage.ops import OpsRepository
@@ -65,7 +66,13 @@ class OpsServer:
         await self._runner.setup()
         host, _, port = self.listen.rpartition(":")
         site = web.TCPSite(self._runner, host.strip("[]"), int(port))
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self.stop()
+            raise ConfigError(
+                f"OPS_LISTEN: cannot listen on {self.listen}: {exc.strerror}"
+            ) from None
         bound = self._runner.addresses[0][1]  # the port taken, when OPS_LISTEN asked for 0
         self.url = f"http://{host}:{bound}"
         log.info("operations server on %s (/healthz, /metrics%s)", self.url, self._webhook_note())
