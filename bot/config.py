@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.access import AllowList, parse_allowed_chats
 from bot.errors import ConfigError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +42,8 @@ class Settings(BaseSettings):
     lease_heartbeat_seconds: float = Field(default=15, gt=0, le=60)
     # Feeds and article pages on loopback/private/link-local addresses (tests, intranets).
     allow_private_feeds: bool = False
+    # A private instance: only these chats (ids, @usernames) are served; None: everyone.
+    allowed_chats: Annotated[AllowList | None, NoDecode] = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -52,6 +55,11 @@ class Settings(BaseSettings):
                 raise ValueError(f"not a Telegram user id: {', '.join(bad)}")
             return frozenset(int(p) for p in parts)
         return value
+
+    @field_validator("allowed_chats", mode="before")
+    @classmethod
+    def _parse_allowed_chats(cls, value: object) -> object:
+        return parse_allowed_chats(value) if isinstance(value, str) else value
 
     @field_validator("default_timezone")
     @classmethod

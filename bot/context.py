@@ -31,6 +31,7 @@ from storage.db import Database, utc_now
 from storage.deliveries import DeliveryRepository
 from storage.feeds import FeedRepository
 from storage.follows import FollowRepository
+from storage.mutes import MuteRepository
 from storage.stats import StatsRepository
 from storage.stories import StoryRepository
 
@@ -47,6 +48,7 @@ class Services:
     deliveries: DeliveryRepository
     stories: StoryRepository
     follows: FollowRepository
+    mutes: MuteRepository
     stats: StatsRepository
     admins: ChatAdmins
     flood: FloodGuard
@@ -69,7 +71,7 @@ class Services:
         db = await Database.open(settings.database_path, clock=clock)
         feeds, articles = FeedRepository(db), ArticleRepository(db)
         chats, deliveries = ChatRepository(db), DeliveryRepository(db)
-        stories, follows = StoryRepository(db), FollowRepository(db)
+        stories, follows, mutes = StoryRepository(db), FollowRepository(db), MuteRepository(db)
         broadcast_repo = BroadcastRepository(db)
 
         async def move_chat(old: int, new: int) -> None:
@@ -106,6 +108,7 @@ class Services:
             feed_manager=FeedManager(feeds, articles, ingestor),
             stories=stories,
             follows=follows,
+            mutes=mutes,
             stats=StatsRepository(db),
             admins=ChatAdmins(clock),
             flood=FloodGuard(
@@ -119,6 +122,7 @@ class Services:
                 catalog,
                 clock,
                 follows,
+                mutes=mutes,
                 move_chat=move_chat,
             ),
             broadcasts=BroadcastService(

@@ -17,10 +17,12 @@ from handlers import (
     admin,
     broadcast,
     chats,
+    controls,
     feed_language,
     feeds,
     flood_gate,
     follows,
+    mutes,
     settings,
     topics,
     user,
@@ -33,6 +35,7 @@ from handlers.callbacks import (
     SendBroadcast,
     ToggleTopic,
     TopicsDone,
+    Unmute,
     pattern,
 )
 from handlers.errors import on_error
@@ -47,6 +50,7 @@ MENU = (
     "unsubscribe",
     "follow",
     "unfollow",
+    *("mute", "unmute", "silent", "preview"),  # reader controls (issue 12)
     "languages",
     "time",
     "days",
@@ -98,6 +102,10 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
         "resume": settings.resume,
         "follow": follows.follow,
         "unfollow": follows.unfollow,
+        "mute": mutes.mute,
+        "unmute": mutes.unmute,
+        "silent": controls.set_silent,
+        "preview": controls.set_preview,
         "here": chats.here,
         "channel": chats.channel,
     }
@@ -119,6 +127,7 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     app.add_handler(
         CallbackQueryHandler(feed_language.on_button, pattern=feed_buttons, block=False)
     )
+    app.add_handler(CallbackQueryHandler(mutes.on_button, pattern=pattern(Unmute), block=False))
     app.add_handler(CallbackQueryHandler(user.unknown_button, block=False))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     # An unknown command gets an answer in a private chat; in a group only when it names us

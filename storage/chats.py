@@ -126,6 +126,11 @@ class ChatRepository:
                     " SELECT ?, topic_id, created_at FROM subscriptions WHERE chat_id = ?",
                     (new_chat_id, old_chat_id),
                 )
+                await conn.execute(
+                    "INSERT OR IGNORE INTO mutes (chat_id, key, phrase, created_at)"
+                    " SELECT ?, key, phrase, created_at FROM mutes WHERE chat_id = ?",
+                    (new_chat_id, old_chat_id),
+                )
                 await conn.execute("DELETE FROM users WHERE chat_id = ?", (old_chat_id,))
             else:
                 await conn.execute(
@@ -133,10 +138,11 @@ class ChatRepository:
                     " WHERE chat_id = ?",
                     (new_chat_id, now, old_chat_id),
                 )
-                await conn.execute(
-                    "UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?",
-                    (new_chat_id, old_chat_id),
-                )
+                for table in ("subscriptions", "mutes"):
+                    await conn.execute(
+                        f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?",
+                        (new_chat_id, old_chat_id),
+                    )
             await conn.execute(
                 "UPDATE users SET editing_chat_id = ? WHERE editing_chat_id = ?",
                 (new_chat_id, old_chat_id),
@@ -147,6 +153,7 @@ _UPDATABLE = frozenset(
     (
         "language", "timezone", "paused", "active", "last_article_id", "digits", "max_items",
         "notify_empty", "chat_type", "title", "thread_id", "editing_chat_id", "languages",
+        "silent", "link_preview",
     )
 )  # fmt: skip
 
@@ -200,6 +207,8 @@ def _chat(row: Any) -> Chat:
         thread_id=row["thread_id"],
         editing_chat_id=row["editing_chat_id"],
         languages=_languages(row["languages"]),
+        silent=bool(row["silent"]),
+        link_preview=bool(row["link_preview"]),
     )
 
 
