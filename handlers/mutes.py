@@ -63,8 +63,9 @@ async def unmute(update: Update, context: MujazContext, chat: Chat) -> None:
     given = strip_invisible(" ".join(context.args or [])).strip()
     if given:
         check = check_phrase(given)
-        if check.ok and await context.services.mutes.remove(chat.chat_id, check.key):
-            await reply(update, context, "unmute.done", phrase=check.phrase)
+        removed = await context.services.mutes.remove(chat.chat_id, check.key) if check else None
+        if removed is not None:
+            await reply(update, context, "unmute.done", phrase=removed)
             return
     await _send_list(update, context, chat, given)
 

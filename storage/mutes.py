@@ -17,11 +17,9 @@ class MuteRepository:
         )
         return changed == 1
 
-    async def remove(self, chat_id: int, key: str) -> bool:
-        return (
-            await self.db.execute("DELETE FROM mutes WHERE chat_id = ? AND key = ?", (chat_id, key))
-            == 1
-        )
+    async def remove(self, chat_id: int, key: str) -> str | None:
+        """Unmute; the phrase as it was muted, or None when it was not."""
+        return await self._delete("key = ?", (chat_id, key))
 
     async def of(self, chat_id: int) -> list[tuple[str, str]]:
         """(key, phrase) pairs in the order they were muted."""
@@ -41,15 +39,16 @@ class MuteRepository:
 
     async def remove_listed(self, chat_id: int, mute_id: int) -> str | None:
         """Unmute by row id, only within this chat; the phrase, or None if it was not there."""
-        row = await self.db.fetchone(
-            "SELECT phrase FROM mutes WHERE chat_id = ? AND rowid = ?", (chat_id, mute_id)
-        )
-        if row is None:
-            return None
-        await self.db.execute(
-            "DELETE FROM mutes WHERE chat_id = ? AND rowid = ?", (chat_id, mute_id)
-        )
-        return str(row["phrase"])
+        return await self._delete("rowid = ?", (chat_id, mute_id))
+
+    async def _delete(self, where: str, params: tuple[int, int | str]) -> str | None:
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                f"DELETE FROM mutes WHERE chat_id = ? AND {where} RETURNING phrase", params
+            )
+            row = await cursor.fetchone()
+            await cursor.close()
+        return str(row[0]) if row else None
 
     async def of_many(self, chat_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
         found: dict[int, list[tuple[str, str]]] = {}
