@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.access import Access
 from bot.chat_admins import ChatAdmins
 from bot.config import Settings
 from bot.core.render import Renderer
@@ -24,6 +25,7 @@ from bot.ingest.manage import FeedManager
 from bot.ingest.parse_worker import ParserPool, warn_if_expat_is_old
 from bot.ingest.pipeline import Ingestor
 from bot.ingest.timing import Timing
+from storage.access import AccessRepository
 from storage.articles import ArticleRepository
 from storage.broadcasts import BroadcastRepository
 from storage.chats import ChatRepository
@@ -49,6 +51,7 @@ class Services:
     stories: StoryRepository
     follows: FollowRepository
     mutes: MuteRepository
+    access: Access
     stats: StatsRepository
     admins: ChatAdmins
     flood: FloodGuard
@@ -73,6 +76,8 @@ class Services:
         chats, deliveries = ChatRepository(db), DeliveryRepository(db)
         stories, follows, mutes = StoryRepository(db), FollowRepository(db), MuteRepository(db)
         broadcast_repo = BroadcastRepository(db)
+        access = Access(settings.allowed_chats, settings.admin_ids, AccessRepository(db))
+        await access.start()  # which known chats a private instance does not serve now
 
         async def move_chat(old: int, new: int) -> None:
             """A group that became a supergroup: its settings, topics and ledger rows move."""
@@ -109,6 +114,7 @@ class Services:
             stories=stories,
             follows=follows,
             mutes=mutes,
+            access=access,
             stats=StatsRepository(db),
             admins=ChatAdmins(clock),
             flood=FloodGuard(

@@ -14,6 +14,7 @@ from telegram.ext import (
 
 from bot.context import MujazApp
 from handlers import (
+    access_gate,
     admin,
     broadcast,
     chats,
@@ -81,6 +82,7 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     """Every handler. A flooding chat is held back first (group -1); the others run as tasks
     (block=False), so a reply waiting out its chat's pace holds no update slot: one chat's
     flood never delays another chat's answer."""
+    app.add_handler(TypeHandler(Update, access_gate.turn_away), group=-2)  # ALLOWED_CHATS
     app.add_handler(TypeHandler(Update, flood_gate.hold_back), group=-1)
     commands = {
         "start": user.start,

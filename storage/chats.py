@@ -107,6 +107,7 @@ class ChatRepository:
         """Chats a scheduled digest may go to: active, not paused, with a topic or a phrase."""
         rows = await self.db.fetchall(
             "SELECT * FROM users u WHERE active = 1 AND paused = 0"
+            " AND chat_id NOT IN (SELECT chat_id FROM unserved_chats)"  # ALLOWED_CHATS
             " AND (EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = u.chat_id)"
             " OR EXISTS (SELECT 1 FROM follows f WHERE f.chat_id = u.chat_id))"
         )

@@ -30,3 +30,10 @@ CREATE TABLE chat_usernames (
     username TEXT NOT NULL,  -- lower case, without the @
     seen_at TEXT NOT NULL
 );
+
+-- The chats a private instance does not serve now (no digests, no broadcasts). Rebuilt at
+-- every start from ALLOWED_CHATS (empty when the instance is open), kept up to date as
+-- chats write; a chat's settings stay, so opening the instance again loses nothing.
+CREATE TABLE unserved_chats (
+    chat_id INTEGER PRIMARY KEY
+);
