@@ -40,9 +40,16 @@ class Access:
             return True
         names = [name.lower() for name in usernames if name]
         served = self._serves(chat_id, names)
-        if names and self._names.get(chat_id) != names[0]:  # known by it from now on
-            self._names[chat_id] = names[0]
-            await self.repo.remember_username(chat_id, names[0])
+        # The listed @username it has now (if any) is how it is known when no update is at
+        # hand (planning digests at the next start); a name it no longer has is forgotten.
+        listed = next((name for name in names if name in self.allow.usernames), None)
+        if self._names.get(chat_id) != listed:
+            if listed is None:
+                self._names.pop(chat_id, None)
+                await self.repo.forget_username(chat_id)
+            else:
+                self._names[chat_id] = listed
+                await self.repo.remember_username(chat_id, listed)
         if served == (chat_id in self._unserved):
             if served:
                 self._unserved.discard(chat_id)

@@ -28,6 +28,9 @@ class AccessRepository:
             (chat_id, username.lower(), self.db.now()),
         )
 
+    async def forget_username(self, chat_id: int) -> None:
+        await self.db.execute("DELETE FROM chat_usernames WHERE chat_id = ?", (chat_id,))
+
     async def usernames(self) -> dict[int, str]:
         rows = await self.db.fetchall("SELECT chat_id, username FROM chat_usernames")
         return {r["chat_id"]: r["username"] for r in rows}

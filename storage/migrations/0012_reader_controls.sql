@@ -23,8 +23,8 @@ CREATE TABLE turned_away (
     told_at TEXT NOT NULL
 );
 
--- The @username a chat was last seen with, so that a chat allowed by its @username
--- (ALLOWED_CHATS=@newsroom) is known by its id when digests are planned.
+-- The listed @username a chat was last seen with, so that a chat allowed by its @username
+-- (ALLOWED_CHATS=@newsroom) is known by its id when digests are planned at the next start.
 CREATE TABLE chat_usernames (
     chat_id INTEGER PRIMARY KEY,
     username TEXT NOT NULL,  -- lower case, without the @

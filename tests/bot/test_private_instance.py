@@ -123,3 +123,19 @@ async def test_chats_known_from_an_open_instance_get_no_digests_or_broadcasts_on
         receiving = {chat.chat_id for chat in await bot.services.chats.receiving()}
         assert receiving == {LISTED, STRANGER}
         assert await bot.services.broadcasts.repo.audience(None) == 2
+
+
+async def test_a_chat_allowed_by_its_username_keeps_its_digests_after_a_restart(
+    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
+) -> None:
+    api, clock = fake_bot_api, FakeClock(START)
+    async with private(api, tmp_path, clock) as bot:
+        at = START - timedelta(hours=1)
+        await ingest(bot, feed_server, "outlet", [undated(seed_item())], at=at)
+        for command in ("/subscribe south_caucasus", "/time 13:00"):
+            api.user_sends(BY_NAME, command, username="Friend_One")
+        await api.wait_for_messages(BY_NAME, 2)
+    clock.now = START + timedelta(minutes=2)
+    async with private(api, tmp_path, clock) as bot:  # no update from it since the start
+        assert await tick(bot) == {"sent": 1}
+    assert any(SEED_URL in str(m.get("html")) for m in api.messages_to(BY_NAME))
