@@ -20,6 +20,7 @@ class Access:
         self.repo = repo
         self._names: dict[int, str] = {}
         self._unserved: set[int] = set()
+        self._told: set[int] = set()  # a flood from a chat already told costs no query
 
     @property
     def private(self) -> bool:
@@ -60,6 +61,9 @@ class Access:
 
     async def tell_once(self, chat_id: int) -> bool:
         """True the first time this chat is turned away (the only time it is told)."""
+        if chat_id in self._told:
+            return False
+        self._told.add(chat_id)
         return await self.repo.tell_once(chat_id)
 
     def _serves(self, chat_id: int, usernames: Sequence[str] | None = None) -> bool:
