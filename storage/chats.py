@@ -127,11 +127,12 @@ class ChatRepository:
                     " SELECT ?, topic_id, created_at FROM subscriptions WHERE chat_id = ?",
                     (new_chat_id, old_chat_id),
                 )
-                await conn.execute(
-                    "INSERT OR IGNORE INTO mutes (chat_id, key, phrase, created_at)"
-                    " SELECT ?, key, phrase, created_at FROM mutes WHERE chat_id = ?",
-                    (new_chat_id, old_chat_id),
-                )
+                for words in ("follows", "mutes"):  # the readers' own phrases move too
+                    await conn.execute(
+                        f"INSERT OR IGNORE INTO {words} (chat_id, key, phrase, created_at)"
+                        f" SELECT ?, key, phrase, created_at FROM {words} WHERE chat_id = ?",
+                        (new_chat_id, old_chat_id),
+                    )
                 await conn.execute("DELETE FROM users WHERE chat_id = ?", (old_chat_id,))
             else:
                 await conn.execute(
@@ -139,7 +140,7 @@ class ChatRepository:
                     " WHERE chat_id = ?",
                     (new_chat_id, now, old_chat_id),
                 )
-                for table in ("subscriptions", "mutes"):
+                for table in ("subscriptions", "follows", "mutes"):
                     await conn.execute(
                         f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?",
                         (new_chat_id, old_chat_id),
