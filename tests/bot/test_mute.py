@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -129,3 +130,28 @@ async def test_follows_and_mutes_share_one_limit_and_never_name_the_same_phrase(
     assert "الحد الأقصى" in (await bot.say(READER, "/follow تبليسي"))["text"]
     await bot.say(READER, "/unmute باكو")
     assert "سأتابع «تبليسي»" in (await bot.say(READER, "/follow تبليسي"))["text"]
+
+
+async def test_in_a_group_only_its_admins_mute_and_unmute(bot: Harness) -> None:
+    api, group, admin, member = bot.api, -100551, 5003, 5004
+    api.add_chat(group, "supergroup", title="نادي الأخبار")
+    api.set_member_status(group, admin, "administrator")
+    api.set_member_status(group, member, "member")
+
+    async def in_group(user: int, text: str) -> dict[str, Any]:
+        before = len(api.messages_to(group))
+        api.user_sends(user, text, chat_type="supergroup", chat_id=group)
+        return (await api.wait_for_messages(group, before + 1))[before]
+
+    assert "لمشرفيها فقط" in (await in_group(member, "/mute كرة القدم"))["text"]
+    assert "كتمت «كرة القدم»" in (await in_group(admin, "/mute كرة القدم"))["text"]
+    listing = await in_group(admin, "/unmute")
+    (button,) = [b for row in listing["reply_markup"]["inline_keyboard"] for b in row]
+    api.user_presses(member, listing, button["callback_data"])
+    await api.wait_for(lambda: len(api.callback_answers) == 1)
+    assert "لمشرفيها فقط" in api.callback_answers[0]["text"]
+    assert len(await bot.services.mutes.of(group)) == 1
+    api.user_presses(admin, listing, button["callback_data"])
+    await api.wait_for(lambda: len(api.callback_answers) == 2)
+    assert await bot.services.mutes.of(group) == []
+    assert api.rejected == []
