@@ -52,9 +52,10 @@ async def reply_with_controls(
     bot is a private instance (ALLOWED_CHATS)."""
     services = context.services
     language = language_of(update)
-    row = chat or await services.chats.get(update.effective_chat.id if update.effective_chat else 0)
+    here = update.effective_chat  # digits as every reply in this chat has them (see reply)
+    row = await services.chats.get(here.id) if here else None
     digits = row.digits if row else None
-    private = services.settings.allowed_chats is not None
+    private = services.access.private
     if chat is None:
         extra = services.renderer.text(
             language, "controls.help", digit_style=digits, private=private
