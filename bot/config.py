@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.access import AllowList, parse_allowed_chats
 from bot.errors import ConfigError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +53,8 @@ class Settings(BaseSettings):
     webhook_url: str | None = None  # set: Telegram pushes updates there instead of polling
     webhook_secret: str | None = None  # X-Telegram-Bot-Api-Secret-Token, required with the URL
     webhook_path: str | None = None  # the local route; default: WEBHOOK_URL's path
+    # A private instance: only these chats (ids, @usernames) are served; None: everyone.
+    allowed_chats: Annotated[AllowList | None, NoDecode] = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -121,6 +124,11 @@ class Settings(BaseSettings):
             return self.webhook_path
         path = urlsplit(self.webhook_url or "").path
         return path if path and path != "/" and path not in _OPS_PATHS else "/telegram"
+
+    @field_validator("allowed_chats", mode="before")
+    @classmethod
+    def _parse_allowed_chats(cls, value: object) -> object:
+        return parse_allowed_chats(value) if isinstance(value, str) else value
 
     @field_validator("default_timezone")
     @classmethod

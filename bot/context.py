@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.access import Access
 from bot.chat_admins import ChatAdmins
 from bot.config import Settings
 from bot.core.render import Renderer
@@ -24,6 +25,7 @@ from bot.ingest.manage import FeedManager
 from bot.ingest.parse_worker import ParserPool, warn_if_expat_is_old
 from bot.ingest.pipeline import Ingestor
 from bot.ingest.timing import Timing
+from storage.access import AccessRepository
 from storage.articles import ArticleRepository
 from storage.broadcasts import BroadcastRepository
 from storage.chats import ChatRepository
@@ -31,6 +33,7 @@ from storage.db import Database, utc_now
 from storage.deliveries import DeliveryRepository
 from storage.feeds import FeedRepository
 from storage.follows import FollowRepository
+from storage.mutes import MuteRepository
 from storage.stats import StatsRepository
 from storage.stories import StoryRepository
 
@@ -50,6 +53,8 @@ class Services:
     deliveries: DeliveryRepository
     stories: StoryRepository
     follows: FollowRepository
+    mutes: MuteRepository
+    access: Access
     stats: StatsRepository
     admins: ChatAdmins
     flood: FloodGuard
@@ -72,8 +77,10 @@ class Services:
         db = await Database.open(settings.database_path, clock=clock)
         feeds, articles = FeedRepository(db), ArticleRepository(db)
         chats, deliveries = ChatRepository(db), DeliveryRepository(db)
-        stories, follows = StoryRepository(db), FollowRepository(db)
+        stories, follows, mutes = StoryRepository(db), FollowRepository(db), MuteRepository(db)
         broadcast_repo = BroadcastRepository(db)
+        access = Access(settings.allowed_chats, settings.admin_ids, AccessRepository(db))
+        await access.start()  # which known chats a private instance does not serve now
 
         async def move_chat(old: int, new: int) -> None:
             """A group that became a supergroup: its settings, topics and ledger rows move."""
@@ -109,6 +116,8 @@ class Services:
             feed_manager=FeedManager(feeds, articles, ingestor),
             stories=stories,
             follows=follows,
+            mutes=mutes,
+            access=access,
             stats=StatsRepository(db),
             admins=ChatAdmins(clock),
             flood=FloodGuard(
@@ -122,6 +131,7 @@ class Services:
                 catalog,
                 clock,
                 follows,
+                mutes=mutes,
                 move_chat=move_chat,
             ),
             broadcasts=BroadcastService(

@@ -157,3 +157,5 @@ class Chat:
     thread_id: int | None = None
     editing_chat_id: int | None = None
     languages: frozenset[str] | None = None  # what it reads (/languages); None: the default
+    silent: bool = False  # /silent: scheduled digests arrive without a notification
+    link_preview: bool = False  # /preview: a large preview of the lead story above the digest

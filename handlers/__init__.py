@@ -14,13 +14,16 @@ from telegram.ext import (
 
 from bot.context import MujazApp
 from handlers import (
+    access_gate,
     admin,
     broadcast,
     chats,
+    controls,
     feed_language,
     feeds,
     flood_gate,
     follows,
+    mutes,
     settings,
     topics,
     user,
@@ -33,6 +36,7 @@ from handlers.callbacks import (
     SendBroadcast,
     ToggleTopic,
     TopicsDone,
+    Unmute,
     pattern,
 )
 from handlers.errors import on_error
@@ -47,6 +51,7 @@ MENU = (
     "unsubscribe",
     "follow",
     "unfollow",
+    *("mute", "unmute", "silent", "preview"),  # reader controls (issue 12)
     "languages",
     "time",
     "days",
@@ -77,6 +82,7 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     """Every handler. A flooding chat is held back first (group -1); the others run as tasks
     (block=False), so a reply waiting out its chat's pace holds no update slot: one chat's
     flood never delays another chat's answer."""
+    app.add_handler(TypeHandler(Update, access_gate.turn_away), group=-2)  # ALLOWED_CHATS
     app.add_handler(TypeHandler(Update, flood_gate.hold_back), group=-1)
     commands = {
         "start": user.start,
@@ -98,6 +104,10 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
         "resume": settings.resume,
         "follow": follows.follow,
         "unfollow": follows.unfollow,
+        "mute": mutes.mute,
+        "unmute": mutes.unmute,
+        "silent": controls.set_silent,
+        "preview": controls.set_preview,
         "here": chats.here,
         "channel": chats.channel,
     }
@@ -119,6 +129,7 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     app.add_handler(
         CallbackQueryHandler(feed_language.on_button, pattern=feed_buttons, block=False)
     )
+    app.add_handler(CallbackQueryHandler(mutes.on_button, pattern=pattern(Unmute), block=False))
     app.add_handler(CallbackQueryHandler(user.unknown_button, block=False))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     # An unknown command gets an answer in a private chat; in a group only when it names us

@@ -8,7 +8,8 @@ the button, and are registered with `pattern(...)` for the kinds they take.
 
 The wire format is the one keyboards already in chats carry, so old buttons keep
 working: `t:<topic id>`, `t:done`, `bc:send:<id>`, `bc:drop:<id>`; `fa:add:<token>` and
-`fa:drop:<token>` answer /addfeed's question about a feed in another language.
+`fa:drop:<token>` answer /addfeed's question about a feed in another language;
+`mu:x:<id>` unmutes one of a chat's muted phrases (/unmute).
 """
 
 from __future__ import annotations
@@ -61,7 +62,14 @@ class DropFeed:
     token: str
 
 
-Button = ToggleTopic | TopicsDone | SendBroadcast | DropBroadcast | AddFeed | DropFeed
+@dataclass(frozen=True)
+class Unmute:
+    """A muted phrase on /unmute's list: unmute it (its row id; the phrase may not fit)."""
+
+    mute_id: int
+
+
+Button = ToggleTopic | TopicsDone | SendBroadcast | DropBroadcast | AddFeed | DropFeed | Unmute
 
 _TOPIC_ID = r"[A-Za-z0-9_.-]+"
 _ID = r"[1-9][0-9]{0,18}"  # a row id, written the one way pack writes it
@@ -73,6 +81,7 @@ _PARSERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]], ...] 
     (re.compile(rf"bc:drop:({_ID})", re.ASCII), lambda m: DropBroadcast(int(m[1]))),
     (re.compile(rf"fa:add:({_TOKEN})", re.ASCII), lambda m: AddFeed(m[1])),
     (re.compile(rf"fa:drop:({_TOKEN})", re.ASCII), lambda m: DropFeed(m[1])),
+    (re.compile(rf"mu:x:({_ID})", re.ASCII), lambda m: Unmute(int(m[1]))),
 )
 
 
@@ -91,6 +100,8 @@ def pack(button: Button) -> str:
             data = f"fa:add:{token}"
         case DropFeed(token):
             data = f"fa:drop:{token}"
+        case Unmute(mute_id):
+            data = f"mu:x:{mute_id}"
         case _:
             assert_never(button)
     if parse(data) != button:

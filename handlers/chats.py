@@ -86,6 +86,9 @@ async def channel(update: Update, context: MujazContext) -> None:
         await reply(update, context, "channel_not_found", given=given)
         return
     title = found.title or given
+    if not await context.services.access.serves(found.id, [found.username]):  # ALLOWED_CHATS
+        await reply(update, context, "private.channel", title=title)
+        return
     try:
         bot_member = await context.bot.get_chat_member(found.id, context.bot.id)
     except TelegramError:

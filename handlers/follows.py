@@ -27,7 +27,10 @@ async def follow(update: Update, context: MujazContext, chat: Chat) -> None:
     if any(key == check.key for key, _ in current):
         await reply(update, context, "follow_exists", phrase=check.phrase)
         return
-    if len(current) >= MAX_PHRASES:
+    if any(key == check.key for key, _ in await context.services.mutes.of(chat.chat_id)):
+        await reply(update, context, "mute.is_muted", phrase=check.phrase)
+        return
+    if await context.services.mutes.phrases_in_use(chat.chat_id) >= MAX_PHRASES:  # with mutes
         await reply(update, context, "follow_limit", limit=MAX_PHRASES)
         return
     await follows.add(chat.chat_id, phrase=check.phrase, key=check.key)

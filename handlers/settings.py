@@ -11,6 +11,8 @@ from bot.context import MujazContext
 from bot.core.language import parse_languages, reader_languages
 from bot.core.normalize import normalize
 from bot.core.schedule import parse_days, parse_quiet, parse_times
+from bot.core.switches import OFF as _OFF
+from bot.core.switches import ON as _ON
 from bot.core.timezones import city_name, parse_timezone
 from bot.models import Chat, Digits
 from handlers.common import (
@@ -22,8 +24,6 @@ from handlers.common import (
 )
 
 MIN_ITEMS, MAX_ITEMS = 3, 30
-_ON = {normalize(w) for w in ("on", "yes", "1", "تشغيل", "نعم")}
-_OFF = {normalize(w) for w in ("off", "no", "0", "ايقاف", "إيقاف", "لا")}
 _DIGITS = {
     **{normalize(w): Digits.ARABIC for w in ("arabic", "ar", "عربية", "عربي", "مشرقية", "٣")},
     **{normalize(w): Digits.LATIN for w in ("latin", "en", "لاتينية", "لاتيني", "غربية", "3")},

@@ -19,6 +19,7 @@ from handlers.common import (
     schedule_params,
     topic_names,
 )
+from handlers.controls import reply_with_controls
 
 STORY_LINK = "s"  # t.me/<bot>?start=s<story id>: every outlet's article of a story
 
@@ -57,7 +58,7 @@ async def story_sources(update: Update, context: MujazContext, chat: Chat, story
 
 async def help_command(update: Update, context: MujazContext) -> None:
     """List what the bot can do."""
-    await reply(update, context, "help")
+    await reply_with_controls(update, context, "help")
 
 
 @for_target_chat
@@ -65,14 +66,21 @@ async def my_topics(update: Update, context: MujazContext, chat: Chat) -> None:
     """The chat's topics and schedule."""
     topics = await context.services.chats.topics(chat.chat_id)
     if not topics:
-        await reply(update, context, "my_topics_none")
+        await reply_with_controls(update, context, "my_topics_none", chat=chat)
         return
     language = language_of(update)
     names = topic_names(context, language, topics)
     params = schedule_params(context, chat, language)
     read = language_names(context, language, reader_languages(chat.language, chat.languages))
-    await reply(
-        update, context, "my_topics", names=names, languages=read, paused=chat.paused, **params
+    await reply_with_controls(
+        update,
+        context,
+        "my_topics",
+        chat=chat,
+        names=names,
+        languages=read,
+        paused=chat.paused,
+        **params,
     )
 
 

@@ -238,12 +238,14 @@ class BroadcastRepository:
 
 
 def _audience_sql(topic_id: str | None) -> tuple[str, tuple[object, ...]]:
-    """Active chats (paused ones too: a pause stops digests, not announcements)."""
+    """Active chats (paused ones too: a pause stops digests, not announcements) that a
+    private instance serves (ALLOWED_CHATS)."""
+    served = "chat_id NOT IN (SELECT chat_id FROM unserved_chats)"
     if topic_id is None:
-        return "SELECT chat_id FROM users WHERE active = 1", ()
+        return f"SELECT chat_id FROM users WHERE active = 1 AND {served}", ()
     return (
         "SELECT u.chat_id FROM users u JOIN subscriptions s ON s.chat_id = u.chat_id"
-        " WHERE u.active = 1 AND s.topic_id = ?",
+        f" WHERE u.active = 1 AND s.topic_id = ? AND u.{served}",
         (topic_id,),
     )
 

@@ -107,6 +107,7 @@ class ChatRepository:
         """Chats a scheduled digest may go to: active, not paused, with a topic or a phrase."""
         rows = await self.db.fetchall(
             "SELECT * FROM users u WHERE active = 1 AND paused = 0"
+            " AND chat_id NOT IN (SELECT chat_id FROM unserved_chats)"  # ALLOWED_CHATS
             " AND (EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = u.chat_id)"
             " OR EXISTS (SELECT 1 FROM follows f WHERE f.chat_id = u.chat_id))"
         )
@@ -126,6 +127,12 @@ class ChatRepository:
                     " SELECT ?, topic_id, created_at FROM subscriptions WHERE chat_id = ?",
                     (new_chat_id, old_chat_id),
                 )
+                for words in ("follows", "mutes"):  # the readers' own phrases move too
+                    await conn.execute(
+                        f"INSERT OR IGNORE INTO {words} (chat_id, key, phrase, created_at)"
+                        f" SELECT ?, key, phrase, created_at FROM {words} WHERE chat_id = ?",
+                        (new_chat_id, old_chat_id),
+                    )
                 await conn.execute("DELETE FROM users WHERE chat_id = ?", (old_chat_id,))
             else:
                 await conn.execute(
@@ -133,10 +140,11 @@ class ChatRepository:
                     " WHERE chat_id = ?",
                     (new_chat_id, now, old_chat_id),
                 )
-                await conn.execute(
-                    "UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?",
-                    (new_chat_id, old_chat_id),
-                )
+                for table in ("subscriptions", "follows", "mutes"):
+                    await conn.execute(
+                        f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?",
+                        (new_chat_id, old_chat_id),
+                    )
             await conn.execute(
                 "UPDATE users SET editing_chat_id = ? WHERE editing_chat_id = ?",
                 (new_chat_id, old_chat_id),
@@ -147,6 +155,7 @@ _UPDATABLE = frozenset(
     (
         "language", "timezone", "paused", "active", "last_article_id", "digits", "max_items",
         "notify_empty", "chat_type", "title", "thread_id", "editing_chat_id", "languages",
+        "silent", "link_preview",
     )
 )  # fmt: skip
 
@@ -200,6 +209,8 @@ def _chat(row: Any) -> Chat:
         thread_id=row["thread_id"],
         editing_chat_id=row["editing_chat_id"],
         languages=_languages(row["languages"]),
+        silent=bool(row["silent"]),
+        link_preview=bool(row["link_preview"]),
     )
 
 

@@ -11,7 +11,8 @@ from tests.paths import ROOT
 
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {
     "BOT_TOKEN", "ADMIN_IDS", "DATABASE_PATH", "TELEGRAM_API_URL", "FEEDS_FILE",
-    "DEFAULT_TIMEZONE", "INGEST_INTERVAL_MINUTES", "ALLOW_PRIVATE_FEEDS"}}  # fmt: skip
+    "DEFAULT_TIMEZONE", "INGEST_INTERVAL_MINUTES", "ALLOW_PRIVATE_FEEDS",
+    "ALLOWED_CHATS"}}  # fmt: skip
 
 
 def mujaz(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -43,6 +44,19 @@ def test_defaults(clean_env: Path) -> None:
     assert settings.allow_private_feeds is False  # feeds on private addresses are refused
 
 
+def test_allowed_chats_take_ids_and_usernames_and_empty_means_open(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load_settings().allowed_chats is None
+    monkeypatch.setenv("ALLOWED_CHATS", " 123, -1001234567890 , @Family_News,")
+    allowed = load_settings().allowed_chats
+    assert allowed is not None
+    assert allowed.ids == {123, -1001234567890} and allowed.usernames == {"family_news"}
+    assert allowed.admits(5, ["FAMILY_news"]) and not allowed.admits(5, ["other", None])
+    monkeypatch.setenv("ALLOWED_CHATS", " , ")
+    assert load_settings().allowed_chats is None
+
+
 def test_env_file_is_read(clean_env: Path) -> None:
     (clean_env / ".env").write_text("BOT_TOKEN=1:abc\nADMIN_IDS=11, 22\n")
     settings = load_settings()
@@ -58,6 +72,7 @@ def test_env_file_is_read(clean_env: Path) -> None:
         ("DATABASE_PATH", "/proc/no/such/mujaz.db", "DATABASE_PATH:"),
         ("INGEST_INTERVAL_MINUTES", "often", "INGEST_INTERVAL_MINUTES:"),
         ("TELEGRAM_API_URL", "ftp://x", "TELEGRAM_API_URL:"),
+        ("ALLOWED_CHATS", "12, news, @x", "ALLOWED_CHATS: not a chat id or an @username: news, @x"),
     ],
 )
 def test_bad_setting_is_one_clear_line(

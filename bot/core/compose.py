@@ -2,10 +2,11 @@
 
 A run (a schedule tick, or one /digest) ranks the fresh stories once into a `Pool`,
 once per distinct set of reader languages (a story's lead depends on them).
-Chats that would get the same digest (same topics, phrases, languages, settings, last
-digest and local date) have the same `rendering_key` and share one rendering, so the
-cost grows with distinct combinations, not chats. Plain values in, plain values out:
-the adapter (`bot/delivery/digest_pool.py`) reads the stories from storage.
+Chats that would get the same digest (same topics, phrases, muted phrases, languages,
+settings — silent and preview included —, last digest and local date) have the same
+`rendering_key` and share one rendering, so the cost grows with distinct combinations,
+not chats. Plain values in, plain values out: the adapter (`bot/delivery/digest_pool.py`)
+reads the stories from storage.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import NamedTuple
 
 from bot.core.digest import Digest, Story, StoryArticle, StoryIndex, group_stories
 from bot.core.language import preferred, reader_languages, sorted_languages
+from bot.core.mutes import muted_stories
 from bot.core.phrases import PhraseMatcher
 from bot.core.render import Renderer, default_digits
 from bot.core.schedule import zone
@@ -46,6 +48,8 @@ class Composed:
     messages: list[str]  # empty when there is nothing new
     window: tuple[int, int]  # stories after [0] up to [1] were considered
     story_ids: list[int] = field(default_factory=list)
+    preview_url: str | None = None  # /preview on: the lead story, shown large above message 1
+    silent: bool = False  # /silent on: sent (when scheduled) without a notification
 
 
 class RenderingKey(NamedTuple):
@@ -60,10 +64,17 @@ class RenderingKey(NamedTuple):
     max_items: int
     newer_than: int
     local_date: date
+    mutes: tuple[str, ...] = ()  # keys of the chat's muted phrases (/mute)
+    silent: bool = False
+    preview: bool = False
 
 
 def rendering_key(
-    chat: Chat, topics: Sequence[str], phrases: Sequence[str], now: datetime
+    chat: Chat,
+    topics: Sequence[str],
+    phrases: Sequence[str],
+    now: datetime,
+    mutes: Sequence[str] = (),
 ) -> RenderingKey:
     return RenderingKey(
         tuple(topics),
@@ -74,6 +85,9 @@ def rendering_key(
         chat.max_items,
         chat.last_article_id or 0,
         now.astimezone(zone(chat.timezone)).date(),
+        tuple(sorted(mutes)),
+        chat.silent,
+        chat.link_preview,
     )
 
 
@@ -91,6 +105,7 @@ class Pool:
     newest_article: int
     now: datetime
     phrase_hits: dict[int, set[str]] = field(default_factory=dict)  # story -> phrase keys
+    mute_hits: dict[int, set[str]] = field(default_factory=dict)  # story -> muted keys
     renderings: OrderedDict[tuple[object, ...], Composed] = field(default_factory=OrderedDict)
     rendered: int = 0  # renderings made (cache misses)
     indexes: dict[tuple[tuple[str, ...], str], StoryIndex] = field(default_factory=dict)
@@ -106,7 +121,9 @@ class Pool:
         index = self.indexes.get(key)
         if index is None:
             stories = group_stories(self.articles, languages, prefer)
-            index = self.indexes[key] = StoryIndex(stories, self.now, self.phrase_hits)
+            index = self.indexes[key] = StoryIndex(
+                stories, self.now, self.phrase_hits, self.mute_hits
+            )
         return index
 
     def cached(self, key: tuple[object, ...]) -> Composed | None:
@@ -129,11 +146,13 @@ def build_pool(
     now: datetime,
     matcher: PhraseMatcher[str] | None = None,
     texts: Mapping[int, str] | None = None,
+    mutes: PhraseMatcher[str] | None = None,
 ) -> Pool:
     """Stories of the articles up to `newest_article`, with the phrases each one carries.
 
     A phrase may occur in an article's body only: `texts` (article id -> body) are
-    matched where given, the summary otherwise.
+    matched where given, the summary otherwise. Muted phrases (`mutes`) are matched
+    against headlines and summaries only (see bot.core.mutes).
     """
     kept = [a for a in articles if a.id <= newest_article]
     hits: dict[int, set[str]] = {}
@@ -143,7 +162,8 @@ def build_pool(
             found = matcher.match(article.title, bodies.get(article.id) or article.summary)
             if found:
                 hits.setdefault(article.story_id, set()).update(found)
-    return Pool(kept, newest_article, now, hits)
+    muted = muted_stories(kept, mutes) if mutes is not None else {}
+    return Pool(kept, newest_article, now, hits, muted)
 
 
 @dataclass(frozen=True)
@@ -161,13 +181,15 @@ class Composer:
         *,
         now: datetime,
         phrases: Sequence[str] = (),
+        mutes: Sequence[str] = (),
         since: datetime | None = None,
         exclude: Sequence[int] = (),
         story_link: StoryLink = no_link,
     ) -> Composed:
         """The chat's digest: stories newer than its last digest and `since` (its
-        lookback when None), ranked; `exclude` holds stories already sent."""
-        key = (*rendering_key(chat, topics, phrases, now), since, tuple(exclude))
+        lookback when None), ranked; `exclude` holds stories already sent; stories naming
+        one of the `mutes` (muted phrase keys) are left out."""
+        key = (*rendering_key(chat, topics, phrases, now, mutes), since, tuple(exclude))
         cached = pool.cached(key)
         if cached is not None:
             return cached
@@ -181,6 +203,7 @@ class Composer:
             exclude=exclude,
             since=since or lookback(chat, now),
             phrases=phrases,
+            muted=mutes,
         )
         messages: list[str] = []
         if len(digest):
@@ -192,6 +215,13 @@ class Composer:
                 digit_style=chat.digits or default_digits(chat.language),
                 story_link=story_link,
             )
-        composed = Composed(messages, (newer_than, pool.newest_article), digest.story_ids)
+        lead = digest.stories[0].lead.url if chat.link_preview and len(digest) else None
+        composed = Composed(
+            messages,
+            (newer_than, pool.newest_article),
+            digest.story_ids,
+            preview_url=lead,
+            silent=chat.silent,
+        )
         pool.keep(key, composed)
         return composed

@@ -142,13 +142,19 @@ class StoryIndex:
         stories: Iterable[Story],
         now: datetime,
         phrase_hits: Mapping[int, Collection[str]] | None = None,
+        mute_hits: Mapping[int, Collection[str]] | None = None,
     ) -> None:
-        """`phrase_hits`: story id -> keys of the readers' own phrases found in it."""
+        """`phrase_hits`: story id -> keys of the readers' own phrases found in it;
+        `mute_hits`: story id -> keys of readers' muted phrases it names (bot.core.mutes)."""
         self.by_topic: dict[str, list[tuple[float, float, int, Story]]] = defaultdict(list)
         self.ids: dict[str, set[int]] = defaultdict(set)
         self.by_phrase: dict[str, list[tuple[float, float, int, Story]]] = defaultdict(list)
         self.phrase_ids: dict[str, set[int]] = defaultdict(set)
         self.latest: dict[int, datetime] = {}
+        self.muted_ids: dict[str, set[int]] = defaultdict(set)
+        for story_id, keys in (mute_hits or {}).items():
+            for mute in keys:
+                self.muted_ids[mute].add(story_id)
         phrase_hits = phrase_hits or {}
         for story in stories:
             self.latest[story.id] = story.latest
@@ -172,14 +178,16 @@ class StoryIndex:
         exclude: Collection[int] = (),
         since: datetime | None = None,
         phrases: Sequence[str] = (),
+        muted: Sequence[str] = (),
     ) -> Digest:
         """The reader's digest: their topics in their order, best stories first, at most `limit`.
 
         Stories the reader's own phrases find go to the first section, FOLLOWS, and rank
-        above topic stories of the same age (FOLLOW_WEIGHT).
+        above topic stories of the same age (FOLLOW_WEIGHT). Stories naming one of the
+        reader's `muted` phrase keys are left out, followed or not, and not counted as more.
         """
         order = {topic: i for i, topic in enumerate(topics)}
-        excluded = set(exclude)
+        excluded = set(exclude).union(*(self.muted_ids.get(m, set()) for m in muted))
 
         def eligible(story_id: int) -> bool:
             return (

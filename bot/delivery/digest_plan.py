@@ -14,6 +14,7 @@ from bot.models import Chat, DigestKind
 from storage.chats import ChatRepository
 from storage.deliveries import DeliveryRepository
 from storage.follows import FollowRepository
+from storage.mutes import MuteRepository
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,10 @@ class Due:
     delivery_id: int
     topics: tuple[str, ...]
     phrases: tuple[str, ...] = ()  # keys of the chat's own phrases (/follow)
+    mutes: tuple[str, ...] = ()  # keys of the chat's muted phrases (/mute)
 
     def key(self, now: datetime) -> RenderingKey:
-        return rendering_key(self.chat, self.topics, self.phrases, now)
+        return rendering_key(self.chat, self.topics, self.phrases, now, self.mutes)
 
 
 class DuePlanner:
@@ -38,11 +40,13 @@ class DuePlanner:
         deliveries: DeliveryRepository,
         follows: FollowRepository,
         pools: PoolReader,
+        mutes: MuteRepository,
     ) -> None:
         self.chats = chats
         self.deliveries = deliveries
         self.follows = follows
         self.pools = pools
+        self.mutes = mutes
 
     async def plan_due(self, now: datetime) -> tuple[list[Due], Pool]:
         """Claim the ledger rows of every chat due at `now`; load the stories they draw from.
@@ -69,11 +73,17 @@ class DuePlanner:
         chat_ids = [chat.chat_id for chat, _ in chats]
         topics_of = await self.chats.topics_of(chat_ids)
         follows_of = await self.follows.of_many(chat_ids)
+        mutes_of = await self.mutes.of_many(chat_ids)
         all_topics = sorted({t for topics in topics_of.values() for t in topics})
         all_phrases = {key: phrase for pairs in follows_of.values() for key, phrase in pairs}
+        all_mutes = {key: phrase for pairs in mutes_of.values() for key, phrase in pairs}
         oldest = min(chat.last_article_id or 0 for chat, _ in chats)
         pool = await self.pools.pool(
-            all_topics, newer_than=oldest, since=now - MAX_LOOKBACK, phrases=all_phrases.items()
+            all_topics,
+            newer_than=oldest,
+            since=now - MAX_LOOKBACK,
+            phrases=all_phrases.items(),
+            mutes=all_mutes.items(),
         )
         planned = [
             Due(
@@ -81,6 +91,7 @@ class DuePlanner:
                 delivery_id,
                 tuple(topics_of[chat.chat_id]),
                 tuple(key for key, _ in follows_of.get(chat.chat_id, ())),
+                tuple(key for key, _ in mutes_of.get(chat.chat_id, ())),
             )
             for chat, delivery_id in chats
         ]

@@ -23,11 +23,13 @@ class PoolReader:
         since: datetime,
         up_to: int | None = None,
         phrases: Iterable[tuple[str, str]] = (),
+        mutes: Iterable[tuple[str, str]] = (),
     ) -> Pool:
         """The fresh stories for these topics and (key, phrase) pairs, ranked once.
 
         With phrases, every fresh story is read (a phrase may turn up under any topic)
-        and so are the article bodies they are matched against.
+        and so are the article bodies they are matched against. Muted (key, phrase) pairs
+        are matched against every article's headline and summary.
         """
         matcher = PhraseMatcher(dict(phrases).items())
         articles = await self.stories.fresh(
@@ -37,6 +39,12 @@ class PoolReader:
         texts = None
         if len(matcher):
             texts = await self.stories.texts([a.id for a in articles if a.id <= newest])
+        muted = PhraseMatcher(dict(mutes).items())
         return build_pool(
-            articles, newest_article=newest, now=self.clock(), matcher=matcher, texts=texts
+            articles,
+            newest_article=newest,
+            now=self.clock(),
+            matcher=matcher,
+            texts=texts,
+            mutes=muted if len(muted) else None,
         )

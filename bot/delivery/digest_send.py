@@ -37,11 +37,14 @@ class DigestSender:
         *,
         advance: bool = True,
         note_empty: bool = False,
+        silent: bool = False,
     ) -> Outcome | None:
         """Send the digest and close its row; None when there was nothing new to send.
 
         `advance` moves the chat's "newer than" mark; `note_empty` tells a chat that asked
-        for it (/nothingnew on) that there was nothing new.
+        for it (/nothingnew on) that there was nothing new; `silent` sends without a
+        notification (a scheduled digest of a chat that chose /silent on). The first
+        message shows the composed digest's `preview_url` large (/preview on).
         """
         row = PeriodRow(self.deliveries, self.chats, delivery_id, chat.chat_id, composed, advance)
         if not composed.messages:
@@ -49,7 +52,12 @@ class DigestSender:
             if note_empty and chat.notify_empty:
                 text = self.renderer.text(chat.language, "digest_empty", digit_style=chat.digits)
                 await send_html(
-                    bot, chat.chat_id, [text], thread_id=chat.thread_id, move_chat=self.move_chat
+                    bot,
+                    chat.chat_id,
+                    [text],
+                    thread_id=chat.thread_id,
+                    move_chat=self.move_chat,
+                    silent=silent,
                 )
             return None
         try:
@@ -62,6 +70,8 @@ class DigestSender:
                 thread_id=chat.thread_id,
                 move_chat=self.move_chat,
                 on_dispatch=row.sending,
+                silent=silent,
+                preview_url=composed.preview_url,
             )
         except OutboxStopped:
             await row.close(STOPPED)

@@ -29,6 +29,7 @@ from storage.chats import ChatRepository
 from storage.db import to_db_time
 from storage.deliveries import DeliveryRepository
 from storage.follows import FollowRepository
+from storage.mutes import MuteRepository
 from storage.stories import StoryRepository
 
 log = logging.getLogger(__name__)
@@ -49,13 +50,15 @@ class DigestService:
         clock: Callable[[], datetime],
         follows: FollowRepository,
         *,
+        mutes: MuteRepository,
         move_chat: MoveChat | None = None,
     ) -> None:
         """`move_chat`: what to do when a group turned supergroup (see bot.delivery.sender)."""
         self.deliveries = deliveries
         self.clock = clock
         self.pools = PoolReader(stories, clock)
-        self.planner = DuePlanner(chats, deliveries, follows, self.pools)
+        self.mutes = mutes
+        self.planner = DuePlanner(chats, deliveries, follows, self.pools, mutes)
         self.composer = Composer(renderer, catalog)
         self.sender = DigestSender(chats, deliveries, renderer, move_chat=move_chat)
 
@@ -71,7 +74,12 @@ class DigestService:
             status: str
             try:
                 outcome = await self.sender.deliver(
-                    bot, due.chat, due.delivery_id, composed, note_empty=True
+                    bot,
+                    due.chat,
+                    due.delivery_id,
+                    composed,
+                    note_empty=True,
+                    silent=composed.silent,
                 )
                 status = outcome.status if outcome else DeliveryStatus.EMPTY
             except Exception:  # one chat's trouble never stops the run
@@ -94,7 +102,13 @@ class DigestService:
                 await gate.acquire()
                 try:
                     composed = self.composer.compose(
-                        due.chat, due.topics, pool, now=now, phrases=due.phrases, story_link=link
+                        due.chat,
+                        due.topics,
+                        pool,
+                        now=now,
+                        phrases=due.phrases,
+                        mutes=due.mutes,
+                        story_link=link,
                     )
                 except Exception as exc:  # one chat's digest that cannot be made fails alone
                     log.exception("digest for chat %s not composed", due.chat.chat_id)
@@ -123,12 +137,14 @@ class DigestService:
         if delivery_id is None:  # the same second twice: the first request is being served
             return None
         seen = request.chat
+        mutes = await self.mutes.of(chat.chat_id)
         pool = await self.pools.pool(
             topics,
             newer_than=seen.last_article_id or 0,
             since=request.since,
             up_to=request.up_to,
             phrases=phrases,
+            mutes=mutes,
         )
         composed = self.composer.compose(
             seen,
@@ -136,6 +152,7 @@ class DigestService:
             pool,
             now=now,
             phrases=[key for key, _ in phrases],
+            mutes=[key for key, _ in mutes],
             exclude=request.exclude,
             story_link=story_links(bot),
         )

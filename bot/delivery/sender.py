@@ -49,6 +49,13 @@ class SendStatus(StrEnum):
 
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def large_preview(url: str) -> LinkPreviewOptions:
+    """A digest's lead story shown large above its first message (/preview on)."""
+    return LinkPreviewOptions(url=url, prefer_large_media=True, show_above_text=True)
+
+
 BACKOFF = (0.5, 1.0, 2.0)  # seconds before each retry of a 5xx or network error
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 _MAX_MIGRATIONS = 2
@@ -84,26 +91,38 @@ async def send_html(
     thread_id: int | None = None,
     move_chat: MoveChat | None = None,
     on_dispatch: Callable[[], Awaitable[None]] | None = None,
+    silent: bool = False,
+    preview_url: str | None = None,
 ) -> Outcome:
     """Send the messages in order; stop at the first refusal and say what it means.
 
-    `thread_id` sends into a forum group's topic thread. The lane is the caller's
-    (`sending_as`): a digest tick's messages are bulk, a /digest answer is a reply.
-    Without `move_chat`, a group that became a supergroup is a failure. `on_dispatch`
-    runs once, right before the first message leaves (after all waiting in the outbox).
+    `thread_id` sends into a forum group's topic thread. `silent`: without a notification;
+    `preview_url`: the first message shows that page's preview, large, above its text.
+    The lane is the caller's (`sending_as`): a digest tick's messages are bulk, a /digest
+    answer is a reply. Without `move_chat`, a group that became a supergroup is a failure.
+    `on_dispatch` runs once, right before the first message leaves (after all waiting in
+    the outbox).
     """
     lane = current_lane()
     sent = 0
     moved: int | None = None
+    quiet: dict[str, Any] = {"disable_notification": True} if silent else {}
     for index, text in enumerate(messages):
+        preview = large_preview(preview_url) if preview_url and index == 0 else NO_PREVIEW
 
-        async def one(chat: int, extra: dict[str, Any], text: str = text) -> object:
+        async def one(
+            chat: int,
+            extra: dict[str, Any],
+            text: str = text,
+            preview: LinkPreviewOptions = preview,
+        ) -> object:
             return await bot.send_message(
                 chat,
                 text,
                 parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
+                link_preview_options=preview,
                 message_thread_id=thread_id,
+                **quiet,
                 **extra,
             )
 

@@ -150,6 +150,8 @@ def test_every_arabic_reply_stays_right_to_left(renderer: Renderer) -> None:
         **{"broadcasts": 2, "copies": 3700, "healthy": 10, "failing": 1, "disabled": 1},
         **{"minutes": 11, "where": "update", "kind": "RuntimeError", "message": "boom"},
         **{"destination": "/backups"},
+        **{"on": True, "mutes": "Zangezur، كورسك", "silent": True, "preview": True},
+        **{"private": True},
     }
     for key in renderer.keys("ar"):
         if key.startswith(("plural.", "commands.")):

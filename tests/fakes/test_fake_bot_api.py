@@ -15,7 +15,14 @@ from typing import Any
 import aiohttp
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -327,6 +334,47 @@ async def test_both_url_and_callback_data_is_rejected(api: FakeBotAPI) -> None:
         },
     )
     assert status == 400 and "exactly one" in body["description"]
+
+
+NOT_BOOL = "must be of type Boolean"
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        ("{not json", "Bad Request: can't parse link preview options JSON object"),
+        ([], "Bad Request: object expected as link preview options"),
+        ("https://a.example/x", "Bad Request: can't parse link preview options JSON object"),
+        ({"url": 5}, 'Bad Request: field "url" must be of type String'),
+        ({"is_disabled": "1"}, 'Bad Request: field "is_disabled" must be of type Boolean'),
+        ({"prefer_large_media": 1}, f'Bad Request: field "prefer_large_media" {NOT_BOOL}'),
+        ({"show_above_text": "true"}, f'Bad Request: field "show_above_text" {NOT_BOOL}'),
+    ],
+)  # fmt: skip
+async def test_link_preview_options_are_checked_like_telegram(
+    api: FakeBotAPI, options: object, reason: str
+) -> None:
+    form = options if isinstance(options, str) else json.dumps(options)
+    status, body = await raw_call(
+        api, "sendMessage", chat_id=str(USER), text="x", link_preview_options=form
+    )
+    assert (status, body["description"]) == (400, reason)
+    assert api.messages_to(USER) == []
+
+
+async def test_the_message_carries_its_link_preview_options(api: FakeBotAPI, bot: Bot) -> None:
+    preview = LinkPreviewOptions(
+        url="https://a.example/story", prefer_large_media=True, show_above_text=True
+    )
+    sent = await bot.send_message(USER, "digest", link_preview_options=preview)
+    assert sent.link_preview_options == preview
+    assert api.messages_to(USER)[-1]["link_preview_options"] == {
+        "url": "https://a.example/story",
+        "prefer_large_media": True,
+        "show_above_text": True,
+    }
+    plain = await bot.send_message(USER, "reply", link_preview_options=LinkPreviewOptions(True))
+    assert plain.link_preview_options == LinkPreviewOptions(is_disabled=True)
 
 
 async def test_edit_text_not_modified_and_not_found(api: FakeBotAPI, bot: Bot) -> None:

@@ -14,6 +14,7 @@ from handlers.callbacks import (
     SendBroadcast,
     ToggleTopic,
     TopicsDone,
+    Unmute,
     pack,
     parse,
     pattern,
@@ -29,6 +30,8 @@ BUTTONS: list[Button] = [
     DropBroadcast(42),
     AddFeed("Ab3_-x9Z"),
     DropFeed("00000000"),
+    Unmute(1),
+    Unmute(9_223_372_036_854_775_807),
 ]
 
 

@@ -31,6 +31,9 @@ async def bot(fake_bot_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Harness
         ("/days", "لم أفهم الأيام"),
         ("/subscribe", "لا أعرف موضوعًا باسم"),
         ("/quiet", "لم أفهم ساعات الهدوء"),
+        ("/mute", "طويلة"),
+        ("/unmute", "لم تكتم"),
+        ("/silent", "اكتب on للتشغيل"),
     ],
 )
 async def test_a_huge_argument_is_quoted_back_clipped(

@@ -132,20 +132,22 @@ class FakeBotAPI:
         reply_to: JSONDict | None = None,
         photo: bytes | None = None,
         thread_id: int | None = None,
+        username: str | None = None,
     ) -> JSONDict:
         """Queues an Update with a text Message from ``user_id`` and returns the message.
 
         A user writing to the bot makes the chat known. In a private chat it also lifts a
         block: Telegram clients only let a user write again after unblocking the bot.
         ``reply_to`` (a message of the chat) makes it a reply; ``photo`` (image bytes)
-        makes it a photo with ``text`` as its caption.
+        makes it a photo with ``text`` as its caption; ``username`` is the sender's
+        @username (also their private chat's).
         """
         if chat_id is None:
             if chat_type != "private":
                 raise ValueError(f"chat_id is required for a {chat_type} chat")
             chat_id = user_id
         directory = self._directory
-        user = directory.remember_user(user_id, first_name, language_code)
+        user = directory.remember_user(user_id, first_name, language_code, username)
         chat = directory.chats.get(chat_id)
         if chat is None:
             chat = directory.make_chat(chat_id, chat_type, title=None, first_name=first_name)
@@ -153,6 +155,7 @@ class FakeBotAPI:
             raise ValueError(f"chat {chat_id} is a {chat.type} chat, not {chat_type}")
         if chat.type == "private":
             chat.first_name = first_name
+            chat.username = username
             self._limits.unblock(chat_id)
         directory.members.setdefault((chat_id, user_id), "member")
 
@@ -218,6 +221,27 @@ class FakeBotAPI:
         chat.messages[post["message_id"]] = post
         self._updates.queue({"channel_post": copy.deepcopy(post)})
         return copy.deepcopy(post)
+
+    def bot_added(
+        self, chat_id: int, by_user: int, *, status: str = "member", language_code: str = "ar"
+    ) -> JSONDict:
+        """Queues a ``my_chat_member`` Update: ``by_user`` added the bot to a known group or
+        channel (``add_chat`` first), as a member or an administrator."""
+        chat = self._directory.chats[chat_id]
+        known = self._directory.users.get(by_user, {})
+        user = self._directory.remember_user(
+            by_user, known.get("first_name", "User"), language_code, known.get("username")
+        )
+        self._directory.members[(chat_id, self.bot_id)] = status
+        change: JSONDict = {
+            "chat": chat.as_json(),
+            "from": dict(user),
+            "date": int(time.time()),
+            "old_chat_member": {"status": "left", "user": self._directory.bot_user()},
+            "new_chat_member": self._directory.member_json(chat_id, self.bot_id),
+        }
+        self._updates.queue({"my_chat_member": copy.deepcopy(change)})
+        return change
 
     def user_presses(
         self,

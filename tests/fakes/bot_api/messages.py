@@ -75,12 +75,15 @@ class Messages:
     async def send_message(self, params: JSONDict) -> JSONDict:
         chat = self._directory.chat(params)
         formatted = validation.message_text(params)
+        preview = validation.link_preview_options(params)
         markup = validation.reply_markup(params)
         self._check_not_blocked(chat)
         message = self._new_message(chat, params, html=validation.html_source(params, "text"))
         message["text"] = formatted.text
         if formatted.entities:
             message["entities"] = formatted.entities
+        if preview is not None:
+            message["link_preview_options"] = preview
         if markup is not None:
             message["reply_markup"] = markup
         return self._record_sent("sendMessage", params, message)
@@ -141,6 +144,7 @@ class Messages:
         if "text" not in message:
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
         formatted = validation.message_text(params)
+        validation.link_preview_options(params)
         markup = validation.reply_markup(params, inline_only=True)
         if (
             message["text"] == formatted.text

@@ -39,6 +39,13 @@ _JSON_PARAMS = frozenset(
 )
 
 
+# How Telegram names a JSON parameter in "can't parse … JSON object".
+_JSON_NAMES = {
+    "reply_markup": "reply keyboard markup",
+    "link_preview_options": "link preview options",
+}
+
+
 class ApiError(Exception):
     """An error answer: ``{"ok": false, "error_code": ..., "description": ...}``."""
 
@@ -103,7 +110,7 @@ def coerce(name: str, value: Any) -> Any:
         try:
             return json.loads(value)
         except ValueError:
-            what = "reply keyboard markup" if name == "reply_markup" else name
+            what = _JSON_NAMES.get(name, name)
             raise ApiError(400, f"Bad Request: can't parse {what} JSON object") from None
     if name in {"callback_query_id", "text", "caption"} and not isinstance(value, str):
         return str(value)

@@ -62,8 +62,16 @@ class Directory:
             "username": self.bot_username,
         }
 
-    def remember_user(self, user_id: int, first_name: str, language_code: str | None) -> JSONDict:
+    def remember_user(
+        self,
+        user_id: int,
+        first_name: str,
+        language_code: str | None,
+        username: str | None = None,
+    ) -> JSONDict:
         user: JSONDict = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if username:
+            user["username"] = username
         if language_code:
             user["language_code"] = language_code
         self.users[user_id] = user
@@ -118,6 +126,10 @@ class Directory:
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
         return chat
+
+    def member_json(self, chat_id: int, user_id: int) -> JSONDict:
+        """A ChatMember as getChatMember would answer it."""
+        return self._member(self.chats[chat_id], user_id)
 
     def _member(self, chat: Chat, user_id: int) -> JSONDict:
         if user_id == self.bot_id:

@@ -86,6 +86,26 @@ def html_source(params: JSONDict, key: str) -> str | None:
     return value if is_html and isinstance(value, str) else None
 
 
+_PREVIEW_FLAGS = ("is_disabled", "prefer_small_media", "prefer_large_media", "show_above_text")
+
+
+def link_preview_options(params: JSONDict) -> JSONDict | None:
+    """Checks link_preview_options like Telegram: a JSON object whose `url` is a string and
+    whose flags are JSON booleans. Returns what the sent Message carries, None when absent."""
+    options = params.get("link_preview_options")
+    if options is None:
+        return None
+    if not isinstance(options, dict):
+        raise ApiError(400, "Bad Request: object expected as link preview options")
+    if "url" in options and not isinstance(options["url"], str):
+        raise ApiError(400, 'Bad Request: field "url" must be of type String')
+    for flag in _PREVIEW_FLAGS:
+        if flag in options and not isinstance(options[flag], bool):
+            raise ApiError(400, f'Bad Request: field "{flag}" must be of type Boolean')
+    kept = {k: options[k] for k in ("url", *_PREVIEW_FLAGS) if options.get(k) not in (None, False)}
+    return kept or None
+
+
 def reply_markup(params: JSONDict, *, inline_only: bool = False) -> JSONDict | None:
     """Checks reply_markup. Returns the inline keyboard to store on the message, if any.
 
