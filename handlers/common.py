@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from bot.context import MujazContext
 from bot.core.language import language_name, sorted_languages
 from bot.core.render import pick_language
+from bot.core.topic_names import UnknownName, near_misses
 from bot.core.topics import Topic
 from bot.delivery.sender import NO_PREVIEW
 from bot.errors import UnknownTopic
@@ -132,8 +133,18 @@ def named_topic(context: MujazContext, language: str, given: str) -> Topic:
     """The topic `given` names (id, Arabic or English name); UnknownTopic lists them all."""
     topic = context.services.catalog.find(given)
     if topic is None:
-        raise UnknownTopic(given=given, names=all_topic_names(context, language))
+        missed = UnknownName(given, near_misses(context.services.catalog, given))
+        raise unknown_topic(context, language, missed)
     return topic
+
+
+def unknown_topic(context: MujazContext, language: str, missed: UnknownName) -> UnknownTopic:
+    """The error for a name no topic answers to: every topic, and «هل تقصد …؟» for a near miss."""
+    return UnknownTopic(
+        given=missed.given,
+        names=all_topic_names(context, language),
+        suggestions=[topic.name(language) for topic in missed.suggestions],
+    )
 
 
 def schedule_params(context: MujazContext, user: Chat, language: str) -> dict[str, Any]:

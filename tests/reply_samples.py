@@ -31,6 +31,7 @@ def samples(language: str) -> dict[str, Any]:
         "failures": [(url, "http-404")],
         "suggestions": [foreign, foreign],
         "choices": [foreign],
+        "unchanged": "تركيا" if language == "ar" else "Turkey",
         # Our own words and values.
         "name": "روسيا" if language == "ar" else "Russia",
         "names": "روسيا، إيران" if language == "ar" else "Russia, Iran",

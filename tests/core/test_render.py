@@ -97,8 +97,8 @@ def test_feed_text_is_escaped_everywhere(renderer: Renderer, catalog: Catalog) -
 
 
 def test_replies_escape_user_input(renderer: Renderer) -> None:
-    text = renderer.text("ar", "unknown_topic", given="<b>x", names="y")
-    assert "&lt;b&gt;x" in text
+    text = renderer.text("ar", "unknown_topic", given="<b>x", names="y", suggestions=["<i>"])
+    assert "&lt;b&gt;x" in text and "«&lt;i&gt;»" in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
