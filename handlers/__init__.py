@@ -18,6 +18,7 @@ from handlers import (
     broadcast,
     chats,
     feed_language,
+    feed_removal,
     feeds,
     flood_gate,
     follows,
@@ -30,6 +31,8 @@ from handlers.callbacks import (
     AddFeed,
     DropBroadcast,
     DropFeed,
+    KeepFeed,
+    RemoveFeed,
     SendBroadcast,
     ToggleTopic,
     TopicsDone,
@@ -69,7 +72,7 @@ ADMIN_COMMANDS = {
     "broadcast_cancel": broadcast.cancel,
     "feeds": feeds.feeds,
     "addfeed": feeds.add_feed,
-    "removefeed": feeds.remove_feed,
+    "removefeed": feed_removal.remove_feed,
 }
 
 
@@ -118,6 +121,10 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     feed_buttons = pattern(AddFeed, DropFeed)
     app.add_handler(
         CallbackQueryHandler(feed_language.on_button, pattern=feed_buttons, block=False)
+    )
+    removal_buttons = pattern(RemoveFeed, KeepFeed)
+    app.add_handler(
+        CallbackQueryHandler(feed_removal.on_button, pattern=removal_buttons, block=False)
     )
     app.add_handler(CallbackQueryHandler(user.unknown_button, block=False))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))

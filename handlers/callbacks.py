@@ -8,7 +8,8 @@ the button, and are registered with `pattern(...)` for the kinds they take.
 
 The wire format is the one keyboards already in chats carry, so old buttons keep
 working: `t:<topic id>`, `t:done`, `bc:send:<id>`, `bc:drop:<id>`; `fa:add:<token>` and
-`fa:drop:<token>` answer /addfeed's question about a feed in another language.
+`fa:drop:<token>` answer /addfeed's question about a feed in another language;
+`rf:del:<id>` and `rf:keep:<id>` answer /removefeed's question.
 """
 
 from __future__ import annotations
@@ -61,7 +62,30 @@ class DropFeed:
     token: str
 
 
-Button = ToggleTopic | TopicsDone | SendBroadcast | DropBroadcast | AddFeed | DropFeed
+@dataclass(frozen=True)
+class RemoveFeed:
+    """Delete on /removefeed's question: the feed and its articles go."""
+
+    feed_id: int
+
+
+@dataclass(frozen=True)
+class KeepFeed:
+    """Keep on the same question: nothing is deleted."""
+
+    feed_id: int
+
+
+Button = (
+    ToggleTopic
+    | TopicsDone
+    | SendBroadcast
+    | DropBroadcast
+    | AddFeed
+    | DropFeed
+    | RemoveFeed
+    | KeepFeed
+)
 
 _TOPIC_ID = r"[A-Za-z0-9_.-]+"
 _ID = r"[1-9][0-9]{0,18}"  # a row id, written the one way pack writes it
@@ -73,6 +97,8 @@ _PARSERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]], ...] 
     (re.compile(rf"bc:drop:({_ID})", re.ASCII), lambda m: DropBroadcast(int(m[1]))),
     (re.compile(rf"fa:add:({_TOKEN})", re.ASCII), lambda m: AddFeed(m[1])),
     (re.compile(rf"fa:drop:({_TOKEN})", re.ASCII), lambda m: DropFeed(m[1])),
+    (re.compile(rf"rf:del:({_ID})", re.ASCII), lambda m: RemoveFeed(int(m[1]))),
+    (re.compile(rf"rf:keep:({_ID})", re.ASCII), lambda m: KeepFeed(int(m[1]))),
 )
 
 
@@ -91,6 +117,10 @@ def pack(button: Button) -> str:
             data = f"fa:add:{token}"
         case DropFeed(token):
             data = f"fa:drop:{token}"
+        case RemoveFeed(feed_id):
+            data = f"rf:del:{feed_id}"
+        case KeepFeed(feed_id):
+            data = f"rf:keep:{feed_id}"
         case _:
             assert_never(button)
     if parse(data) != button:

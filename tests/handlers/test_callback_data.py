@@ -11,6 +11,8 @@ from handlers.callbacks import (
     Button,
     DropBroadcast,
     DropFeed,
+    KeepFeed,
+    RemoveFeed,
     SendBroadcast,
     ToggleTopic,
     TopicsDone,
@@ -29,6 +31,8 @@ BUTTONS: list[Button] = [
     DropBroadcast(42),
     AddFeed("Ab3_-x9Z"),
     DropFeed("00000000"),
+    RemoveFeed(3),
+    KeepFeed(9_223_372_036_854_775_807),
 ]
 
 
