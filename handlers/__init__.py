@@ -22,6 +22,7 @@ from handlers import (
     feeds,
     flood_gate,
     follows,
+    menu,
     settings,
     topics,
     user,
@@ -40,7 +41,8 @@ from handlers.callbacks import (
 )
 from handlers.errors import on_error
 
-# The command menu, in the order Telegram shows it; descriptions come from templates.
+# The command menu and /help, in the order both show it (handlers/menu.py); each command's
+# description is `commands.<name>` in templates/, an example for /help `help_example.<name>`.
 MENU = (
     "start",
     "topics",
@@ -57,8 +59,11 @@ MENU = (
     "quiet",
     "digits",
     "items",
+    "nothingnew",
     "pause",
     "resume",
+    "here",
+    "channel",
     "help",
 )
 
@@ -83,7 +88,7 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     app.add_handler(TypeHandler(Update, flood_gate.hold_back), group=-1)
     commands = {
         "start": user.start,
-        "help": user.help_command,
+        "help": menu.help_command,
         "mytopics": user.my_topics,
         "digest": user.digest,
         "topics": topics.topics,
@@ -128,6 +133,9 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     )
     app.add_handler(CallbackQueryHandler(user.unknown_button, block=False))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    # Words typed in a private chat get a one-line pointer to /help instead of silence.
+    free_text = filters.TEXT & ~filters.COMMAND & ~filters.VIA_BOT & filters.ChatType.PRIVATE
+    app.add_handler(MessageHandler(free_text & new_message, user.free_text, block=False))
     # An unknown command gets an answer in a private chat; in a group only when it names us
     # (/x@mujaz_bot): there, "/start@otherbot" and other bots' commands are none of ours.
     unknown = filters.COMMAND & new_message & ~ADDRESSED_ELSEWHERE

@@ -59,6 +59,15 @@ def samples(language: str) -> dict[str, Any]:
         "code": 404,
         "topics": [("روسيا" if language == "ar" else "Russia", 12, 40)],
         "ids": [7],
+        "commands": [
+            ("الاشتراك في موضوع", "subscribe", "Zangezur")
+            if language == "ar"
+            else ("Subscribe to a topic", "subscribe", "جنوب القوقاز"),
+            ("موجز الآن", "digest", "") if language == "ar" else ("A digest now", "digest", ""),
+        ],
+        "admin_commands": [("إضافة مصدر", "addfeed", "https://e.org/rss")]
+        if language == "ar"
+        else [("Add a feed", "addfeed", "https://e.org/rss")],
         # Flags.
         "paused": True,
         "enabled": False,

@@ -20,7 +20,7 @@ MAX_WORDS_IN_NAME = 4  # the longest name a reader types ("war in ukraine", "ا�
 MAX_SUGGESTIONS = 2
 MAX_GUESSED, MAX_GUESSED_CHARS = 3, 64
 NEAR_MISS = 0.75  # difflib ratio: "روسا" → روسيا, "sprots" → sports; not "mars" → markets
-_SEPARATORS = re.compile(r"\s*[,،;؛/+&]\s*|\s+(?:and|و)\s+")
+_SEPARATORS = re.compile(r"\s*[,،;؛]\s*|\s+(?:and|و)\s+")
 _AND = "و"  # Arabic "and", written on the next word: «إيران وروسيا»
 
 

@@ -14,6 +14,7 @@ from .commands import Commands
 from .files import FileStore
 from .limits import Limits
 from .messages import Messages, public
+from .profile import Profile
 from .protocol import JSONDict, UploadedFile
 from .server import Server
 from .updates import Updates
@@ -42,6 +43,7 @@ class FakeBotAPI:
         self._updates = Updates()
         self._messages = Messages(self._directory, self._limits, self._files)
         self._commands = Commands(self._directory)
+        self._profile = Profile()
         self._server = Server(
             token,
             {
@@ -50,6 +52,10 @@ class FakeBotAPI:
                 "deleteWebhook": self._updates.delete_webhook,
                 "setMyCommands": self._commands.set_my_commands,
                 "getMyCommands": self._commands.get_my_commands,
+                "setMyDescription": self._profile.set_my_description,
+                "getMyDescription": self._profile.get_my_description,
+                "setMyShortDescription": self._profile.set_my_short_description,
+                "getMyShortDescription": self._profile.get_my_short_description,
                 "sendMessage": self._messages.send_message,
                 "editMessageText": self._messages.edit_message_text,
                 "editMessageReplyMarkup": self._messages.edit_message_reply_markup,
@@ -75,6 +81,9 @@ class FakeBotAPI:
         self.callback_answers = self._messages.callback_answers
         self.chat_actions = self._messages.chat_actions
         self.commands = self._commands.commands
+        self.menu = self._commands.menu
+        self.descriptions = self._profile.descriptions
+        self.short_descriptions = self._profile.short_descriptions
         self.throttled = self._limits.throttled
         self.counted = self._limits.counted
 
