@@ -24,6 +24,7 @@ from handlers import (
     follows,
     menu,
     settings,
+    timezone_choice,
     topics,
     user,
 )
@@ -33,6 +34,7 @@ from handlers.callbacks import (
     DropBroadcast,
     DropFeed,
     KeepFeed,
+    PickZone,
     RemoveFeed,
     SendBroadcast,
     ToggleTopic,
@@ -130,6 +132,9 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     removal_buttons = pattern(RemoveFeed, KeepFeed)
     app.add_handler(
         CallbackQueryHandler(feed_removal.on_button, pattern=removal_buttons, block=False)
+    )
+    app.add_handler(
+        CallbackQueryHandler(timezone_choice.on_button, pattern=pattern(PickZone), block=False)
     )
     app.add_handler(CallbackQueryHandler(user.unknown_button, block=False))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))

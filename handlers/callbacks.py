@@ -9,7 +9,8 @@ the button, and are registered with `pattern(...)` for the kinds they take.
 The wire format is the one keyboards already in chats carry, so old buttons keep
 working: `t:<topic id>`, `t:done`, `bc:send:<id>`, `bc:drop:<id>`; `fa:add:<token>` and
 `fa:drop:<token>` answer /addfeed's question about a feed in another language;
-`rf:del:<id>` and `rf:keep:<id>` answer /removefeed's question.
+`rf:del:<id>` and `rf:keep:<id>` answer /removefeed's question; `tz:<zone>` picks one of the
+zones a city name may mean (/timezone عمان).
 """
 
 from __future__ import annotations
@@ -76,6 +77,13 @@ class KeepFeed:
     feed_id: int
 
 
+@dataclass(frozen=True)
+class PickZone:
+    """One of the zones /timezone offered for a name two cities share."""
+
+    zone: str  # an IANA name; the handler checks it is one
+
+
 Button = (
     ToggleTopic
     | TopicsDone
@@ -85,6 +93,7 @@ Button = (
     | DropFeed
     | RemoveFeed
     | KeepFeed
+    | PickZone
 )
 
 _TOPIC_ID = r"[A-Za-z0-9_.-]+"
@@ -99,6 +108,7 @@ _PARSERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]], ...] 
     (re.compile(rf"fa:drop:({_TOKEN})", re.ASCII), lambda m: DropFeed(m[1])),
     (re.compile(rf"rf:del:({_ID})", re.ASCII), lambda m: RemoveFeed(int(m[1]))),
     (re.compile(rf"rf:keep:({_ID})", re.ASCII), lambda m: KeepFeed(int(m[1]))),
+    (re.compile(r"tz:([A-Za-z][A-Za-z0-9_+/-]{0,40})", re.ASCII), lambda m: PickZone(m[1])),
 )
 
 
@@ -121,6 +131,8 @@ def pack(button: Button) -> str:
             data = f"rf:del:{feed_id}"
         case KeepFeed(feed_id):
             data = f"rf:keep:{feed_id}"
+        case PickZone(zone):
+            data = f"tz:{zone}"
         case _:
             assert_never(button)
     if parse(data) != button:

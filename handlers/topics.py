@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
 
 from bot.context import MujazContext
 from bot.core.topic_names import read_topics
@@ -12,9 +11,8 @@ from bot.models import Chat
 from handlers.callbacks import ToggleTopic, TopicsDone, pack, parse
 from handlers.common import (
     all_topic_names,
-    current_user,
+    button_target,
     for_target_chat,
-    is_chat_admin,
     language_of,
     reply,
     schedule_params,
@@ -43,7 +41,7 @@ async def on_button(update: Update, context: MujazContext) -> None:
     query = update.callback_query
     assert query is not None
     renderer, language = context.services.renderer, language_of(update)
-    chat = await _button_target(update, context)
+    chat = await button_target(update, context)
     if chat is None:
         await query.answer(renderer.text(language, "group_admins_only"), show_alert=True)
         return
@@ -132,20 +130,6 @@ def keyboard(context: MujazContext, language: str, chosen: set[str]) -> InlineKe
     done = renderer.text(language, "done_button")
     rows.append([InlineKeyboardButton(done, callback_data=pack(TopicsDone()))])
     return InlineKeyboardMarkup(rows)
-
-
-async def _button_target(update: Update, context: MujazContext) -> Chat | None:
-    """Like target_chat, for a button press: a group's keyboard answers only its admins."""
-    chat = update.effective_chat
-    presser = update.effective_user
-    if chat is not None and chat.type != ChatType.PRIVATE:
-        if presser is None or not await is_chat_admin(context, chat.id, presser.id):
-            return None
-        return await current_user(update, context)
-    user = await current_user(update, context)
-    if user.editing_chat_id is not None:
-        return await context.services.chats.get(user.editing_chat_id) or user
-    return user
 
 
 async def _topic_arguments(update: Update, context: MujazContext, command: str) -> list[Topic]:

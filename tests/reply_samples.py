@@ -39,7 +39,7 @@ def samples(language: str) -> dict[str, Any]:
         "languages": "العربية، الإنجليزية" if language == "ar" else "Arabic, English",
         "schedule": "08:00 · كل يوم" if language == "ar" else "08:00 · every day",
         "timezone": "Asia/Riyadh",
-        "zone": "الرياض" if language == "ar" else "Riyadh",
+        "country": "الأردن" if language == "ar" else "Jordan",
         "city": "الرياض" if language == "ar" else "Riyadh",
         "offset": "UTC+3",
         "days": "كل يوم" if language == "ar" else "every day",

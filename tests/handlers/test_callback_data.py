@@ -12,6 +12,7 @@ from handlers.callbacks import (
     DropBroadcast,
     DropFeed,
     KeepFeed,
+    PickZone,
     RemoveFeed,
     SendBroadcast,
     ToggleTopic,
@@ -33,6 +34,9 @@ BUTTONS: list[Button] = [
     DropFeed("00000000"),
     RemoveFeed(3),
     KeepFeed(9_223_372_036_854_775_807),
+    PickZone("Asia/Amman"),
+    PickZone("America/Argentina/ComodRivadavia"),
+    PickZone("Etc/GMT-3"),
 ]
 
 
