@@ -48,7 +48,8 @@ def stats_figure(stats: Stats, names: Mapping[str, str], text: ChartText) -> Fig
     from matplotlib.ticker import MaxNLocator
 
     topics = sorted(names, key=lambda t: (-sum(stats.articles.get(t, {}).values()), t))
-    colors = colormaps["tab20"].colors
+    palette = colormaps["tab20"]
+    colors = [palette(i) for i in range(palette.N)]  # 20 distinct colours: one per topic
     figure = Figure(figsize=(13, 5.5))
     daily, subscribed = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     positions = list(range(len(stats.days)))
