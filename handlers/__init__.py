@@ -138,9 +138,12 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     )
     app.add_handler(CallbackQueryHandler(user.unknown_button, block=False))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
-    # Words typed in a private chat get a one-line pointer to /help instead of silence.
+    # Words typed in a private chat get a one-line pointer to /help instead of silence; not an
+    # admin's: they write messages to copy with a /broadcast reply.
     free_text = filters.TEXT & ~filters.COMMAND & ~filters.VIA_BOT & filters.ChatType.PRIVATE
-    app.add_handler(MessageHandler(free_text & new_message, user.free_text, block=False))
+    app.add_handler(
+        MessageHandler(free_text & new_message & ~is_admin, user.free_text, block=False)
+    )
     # An unknown command gets an answer in a private chat; in a group only when it names us
     # (/x@mujaz_bot): there, "/start@otherbot" and other bots' commands are none of ours.
     unknown = filters.COMMAND & new_message & ~ADDRESSED_ELSEWHERE

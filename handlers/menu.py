@@ -84,12 +84,14 @@ async def publish(bot: Bot, services: Services) -> None:
         except TelegramError as exc:  # the profile is a nicety: the bot runs without it
             log.warning("bot description not set (%s): %s", language or "default", exc)
     for admin_id in sorted(services.settings.admin_ids):
-        await publish_admin_menu(bot, services, admin_id)
+        # Only chats Telegram knows: an admin who never wrote to the bot would be a 400
+        # "chat not found"; their /start sets it.
+        if await services.chats.get(admin_id) is not None:
+            await publish_admin_menu(bot, services, admin_id)
 
 
 async def publish_admin_menu(bot: Bot, services: Services, admin_id: int) -> bool:
-    """The admin's own menu; False while Telegram does not know the chat (the admin has not
-    started the bot yet: their /start sets it)."""
+    """The admin's own menu; False if Telegram refused it (a chat it does not know)."""
     names = (*reader_commands(), *admin_commands())
     try:
         for language in (None, *LANGUAGES):

@@ -12,6 +12,7 @@ import pytest
 import handlers
 from bot.core.telegram_text import visible_text
 from tests.bot.harness import Harness, running
+from tests.delivery.audience import seed_chats
 from tests.fakes.bot_api import FakeBotAPI
 
 READER, ADMIN, KNOWN_ADMIN, GROUP = 501, 42, 43, -100_900
@@ -19,8 +20,10 @@ READER, ADMIN, KNOWN_ADMIN, GROUP = 501, 42, 43, -100_900
 
 @pytest.fixture
 async def bot(fake_bot_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Harness]:
-    fake_bot_api.add_chat(KNOWN_ADMIN)  # has talked to the bot before this start
     admins = frozenset({ADMIN, KNOWN_ADMIN})
+    async with running(fake_bot_api, tmp_path, admin_ids=admins) as first:
+        await seed_chats(first.services.db, [KNOWN_ADMIN])  # wrote to the bot before
+    fake_bot_api.add_chat(KNOWN_ADMIN)
     async with running(fake_bot_api, tmp_path, admin_ids=admins) as harness:
         yield harness
 
@@ -51,6 +54,10 @@ async def test_free_text_in_a_private_chat_gets_a_one_line_pointer(bot: Harness)
     english = (await bot.say(READER, "hello?", language="en"))["text"]
     assert "/help" in english and english != pointer
 
+    bot.api.user_sends(KNOWN_ADMIN, "نص إعلان سيُنسخ بالرد عليه")  # an admin's draft: no pointer
+    await bot.say(KNOWN_ADMIN, "/help")
+    assert len(bot.api.messages_to(KNOWN_ADMIN)) == 1
+
     bot.api.add_chat(GROUP, "supergroup", title="مجموعة")
     bot.api.user_sends(READER, "كلام في المجموعة", chat_type="supergroup", chat_id=GROUP)
     await bot.say(READER, "/help")  # handled after the group message
@@ -62,7 +69,7 @@ async def test_admins_get_a_menu_of_their_own(bot: Harness) -> None:
     own = {"type": "chat", "chat_id": KNOWN_ADMIN}
     for language in (None, "ar", "en"):
         assert {c["command"] for c in bot.api.menu(own, language)} == everything
-    assert bot.api.menu({"type": "chat", "chat_id": ADMIN}) == []  # unknown to Telegram yet
+    assert bot.api.menu({"type": "chat", "chat_id": ADMIN}) == []  # never wrote to the bot
     await bot.say(ADMIN, "/start")
     assert {c["command"] for c in bot.api.menu({"type": "chat", "chat_id": ADMIN})} == everything
     await bot.say(READER, "/start")
@@ -75,3 +82,4 @@ async def test_the_bot_describes_itself_in_arabic_and_in_english(bot: Harness) -
     assert descriptions[None] == descriptions["ar"] and "موجز" in descriptions["ar"]
     assert "digest" in descriptions["en"] and "digest" in short["en"]
     assert "موجز" in short["ar"]
+    assert bot.api.rejected == []  # no menu asked for a chat Telegram does not know
