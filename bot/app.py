@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import BotCommand, BotCommandScopeDefault
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 import handlers
 from bot.config import Settings
 from bot.context import BotData, Clock, MujazApp, MujazContext, Services
-from bot.core.render import LANGUAGES
 from bot.delivery.outbox import Outbox, outbox_of
 from bot.delivery.pacing import Limits
 from bot.delivery.transport import AiohttpRequest
@@ -22,6 +20,7 @@ from bot.ops import Ops
 from bot.ops.alerts import Alerts
 from bot.ops.health import PollRequest
 from bot.ops.server import OpsServer
+from handlers import menu
 from storage.db import utc_now
 from storage.lease import LeaseRepository
 from storage.ops import OpsRepository
@@ -187,13 +186,5 @@ async def seed_feeds(services: Services) -> int:
 
 
 async def set_command_menu(app: MujazApp, services: Services) -> None:
-    """The command menu in Arabic (the default) and in English."""
-    for language in (None, *LANGUAGES):
-        lang = language or LANGUAGES[0]
-        commands = [
-            BotCommand(name, services.renderer.text(lang, f"commands.{name}"))
-            for name in handlers.MENU
-        ]
-        await app.bot.set_my_commands(
-            commands, scope=BotCommandScopeDefault(), language_code=language
-        )
+    """The command menus (readers', each admin's) and the bot's description, per language."""
+    await menu.publish(app.bot, services)

@@ -20,11 +20,14 @@ from handlers import (
     chats,
     controls,
     feed_language,
+    feed_removal,
     feeds,
     flood_gate,
     follows,
+    menu,
     mutes,
     settings,
+    timezone_choice,
     topics,
     user,
 )
@@ -33,6 +36,9 @@ from handlers.callbacks import (
     AddFeed,
     DropBroadcast,
     DropFeed,
+    KeepFeed,
+    PickZone,
+    RemoveFeed,
     SendBroadcast,
     ToggleTopic,
     TopicsDone,
@@ -41,7 +47,8 @@ from handlers.callbacks import (
 )
 from handlers.errors import on_error
 
-# The command menu, in the order Telegram shows it; descriptions come from templates.
+# The command menu and /help, in the order both show it (handlers/menu.py); each command's
+# description is `commands.<name>` in templates/, an example for /help `help_example.<name>`.
 MENU = (
     "start",
     "topics",
@@ -59,8 +66,11 @@ MENU = (
     "quiet",
     "digits",
     "items",
+    "nothingnew",
     "pause",
     "resume",
+    "here",
+    "channel",
     "help",
 )
 
@@ -74,7 +84,7 @@ ADMIN_COMMANDS = {
     "broadcast_cancel": broadcast.cancel,
     "feeds": feeds.feeds,
     "addfeed": feeds.add_feed,
-    "removefeed": feeds.remove_feed,
+    "removefeed": feed_removal.remove_feed,
 }
 
 
@@ -86,7 +96,7 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     app.add_handler(TypeHandler(Update, flood_gate.hold_back), group=-1)
     commands = {
         "start": user.start,
-        "help": user.help_command,
+        "help": menu.help_command,
         "mytopics": user.my_topics,
         "digest": user.digest,
         "topics": topics.topics,
@@ -130,8 +140,21 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
         CallbackQueryHandler(feed_language.on_button, pattern=feed_buttons, block=False)
     )
     app.add_handler(CallbackQueryHandler(mutes.on_button, pattern=pattern(Unmute), block=False))
+    removal_buttons = pattern(RemoveFeed, KeepFeed)
+    app.add_handler(
+        CallbackQueryHandler(feed_removal.on_button, pattern=removal_buttons, block=False)
+    )
+    app.add_handler(
+        CallbackQueryHandler(timezone_choice.on_button, pattern=pattern(PickZone), block=False)
+    )
     app.add_handler(CallbackQueryHandler(user.unknown_button, block=False))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    # Words typed in a private chat get a one-line pointer to /help instead of silence; not an
+    # admin's: they write messages to copy with a /broadcast reply.
+    free_text = filters.TEXT & ~filters.COMMAND & ~filters.VIA_BOT & filters.ChatType.PRIVATE
+    app.add_handler(
+        MessageHandler(free_text & new_message & ~is_admin, user.free_text, block=False)
+    )
     # An unknown command gets an answer in a private chat; in a group only when it names us
     # (/x@mujaz_bot): there, "/start@otherbot" and other bots' commands are none of ours.
     unknown = filters.COMMAND & new_message & ~ADDRESSED_ELSEWHERE

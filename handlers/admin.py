@@ -7,7 +7,7 @@ import logging
 
 from telegram import Update
 
-from bot.charts import stats_chart
+from bot.charts import ChartText, stats_chart
 from bot.context import MujazContext
 from handlers.common import language_of, reply
 
@@ -56,8 +56,12 @@ async def stats(update: Update, context: MujazContext) -> None:
                 blocked=found.blocked, topics=topics, digests=found.digests,
                 broadcasts=found.broadcasts, copies=found.copies, feeds=found.feeds,
                 healthy=found.healthy, failing=found.failing, disabled=found.disabled)  # fmt: skip
-    names = {t: catalog[t].name("en") for t in catalog.ids()}
-    chart = await asyncio.to_thread(stats_chart, found, names)
+    names = {t: catalog[t].name(language) for t in catalog.ids()}
+    words = ChartText(
+        daily_title=services.renderer.text(language, "stats_chart.daily_title"),
+        subscribers_title=services.renderer.text(language, "stats_chart.subscribers_title"),
+    )
+    chart = await asyncio.to_thread(stats_chart, found, names, words)
     message = update.effective_message
     if message is not None:
         caption = services.renderer.text(language, "admin.stats_chart")

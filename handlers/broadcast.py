@@ -22,7 +22,13 @@ from bot.delivery.broadcast import Drafted, NewBroadcast, NoAudience, PreviewRef
 from handlers.admin import who
 from handlers.broadcast_args import parse_broadcast
 from handlers.callbacks import DropBroadcast, SendBroadcast, pack, parse
-from handlers.common import answer_button, language_of, named_topic, reply
+from handlers.common import (
+    all_topic_names,
+    answer_button,
+    language_of,
+    named_topic,
+    reply,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +41,11 @@ async def broadcast(update: Update, context: MujazContext) -> None:
     asked = parse_broadcast(
         message.text or message.caption or "", reply_to=source.message_id if source else None
     )
-    topic = named_topic(context, language, asked.topic) if asked.topic else None
+    if asked.topic == "":  # "/broadcast topic:" names no topic: not a broadcast of "topic:"
+        names = all_topic_names(context, language)
+        await reply(update, context, "broadcast_topic.needed", names=names)
+        return
+    topic = named_topic(context, language, asked.topic) if asked.topic is not None else None
     if asked.empty or asked.problem is not None:
         await _refuse(update, context, asked.problem)
         return

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from bot.core.html_check import HtmlProblem, html_problem
 
-_TOPIC = re.compile(r"topic:(\S+)\s*")
+_TOPIC = re.compile(r"topic:(\S*)\s*")
 
 
 @dataclass(frozen=True)
 class BroadcastArgs:
-    topic: str | None = None  # as typed after "topic:"; the catalog has the last word
+    topic: str | None = None  # as typed after "topic:" ("" when nothing was); the catalog decides
     text: str | None = None  # the HTML to send, when not copying
     copy_of: int | None = None  # the replied-to message, to copy as it is
     problem: HtmlProblem | None = None  # why Telegram would refuse `text`

@@ -10,6 +10,8 @@ The wire format is the one keyboards already in chats carry, so old buttons keep
 working: `t:<topic id>`, `t:done`, `bc:send:<id>`, `bc:drop:<id>`; `fa:add:<token>` and
 `fa:drop:<token>` answer /addfeed's question about a feed in another language;
 `mu:x:<id>` unmutes one of a chat's muted phrases (/unmute).
+`rf:del:<id>` and `rf:keep:<id>` answer /removefeed's question; `tz:<zone>` picks one of the
+zones a city name may mean (/timezone عمان).
 """
 
 from __future__ import annotations
@@ -69,7 +71,39 @@ class Unmute:
     mute_id: int
 
 
-Button = ToggleTopic | TopicsDone | SendBroadcast | DropBroadcast | AddFeed | DropFeed | Unmute
+@dataclass(frozen=True)
+class RemoveFeed:
+    """Delete on /removefeed's question: the feed and its articles go."""
+
+    feed_id: int
+
+
+@dataclass(frozen=True)
+class KeepFeed:
+    """Keep on the same question: nothing is deleted."""
+
+    feed_id: int
+
+
+@dataclass(frozen=True)
+class PickZone:
+    """One of the zones /timezone offered for a name two cities share."""
+
+    zone: str  # an IANA name; the handler checks it is one
+
+
+Button = (
+    ToggleTopic
+    | TopicsDone
+    | SendBroadcast
+    | DropBroadcast
+    | AddFeed
+    | DropFeed
+    | RemoveFeed
+    | KeepFeed
+    | PickZone
+    | Unmute
+)
 
 _TOPIC_ID = r"[A-Za-z0-9_.-]+"
 _ID = r"[1-9][0-9]{0,18}"  # a row id, written the one way pack writes it
@@ -82,6 +116,9 @@ _PARSERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]], ...] 
     (re.compile(rf"fa:add:({_TOKEN})", re.ASCII), lambda m: AddFeed(m[1])),
     (re.compile(rf"fa:drop:({_TOKEN})", re.ASCII), lambda m: DropFeed(m[1])),
     (re.compile(rf"mu:x:({_ID})", re.ASCII), lambda m: Unmute(int(m[1]))),
+    (re.compile(rf"rf:del:({_ID})", re.ASCII), lambda m: RemoveFeed(int(m[1]))),
+    (re.compile(rf"rf:keep:({_ID})", re.ASCII), lambda m: KeepFeed(int(m[1]))),
+    (re.compile(r"tz:([A-Za-z][A-Za-z0-9_+/-]{0,40})", re.ASCII), lambda m: PickZone(m[1])),
 )
 
 
@@ -102,6 +139,12 @@ def pack(button: Button) -> str:
             data = f"fa:drop:{token}"
         case Unmute(mute_id):
             data = f"mu:x:{mute_id}"
+        case RemoveFeed(feed_id):
+            data = f"rf:del:{feed_id}"
+        case KeepFeed(feed_id):
+            data = f"rf:keep:{feed_id}"
+        case PickZone(zone):
+            data = f"tz:{zone}"
         case _:
             assert_never(button)
     if parse(data) != button:

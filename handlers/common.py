@@ -15,6 +15,8 @@ from telegram.error import TelegramError
 from bot.context import MujazContext
 from bot.core.language import language_name, sorted_languages
 from bot.core.render import pick_language
+from bot.core.timezones import zone_label
+from bot.core.topic_names import UnknownName, near_misses
 from bot.core.topics import Topic
 from bot.delivery.sender import NO_PREVIEW
 from bot.errors import UnknownTopic
@@ -93,6 +95,20 @@ async def target_chat(update: Update, context: MujazContext) -> Chat | None:
     return user
 
 
+async def button_target(update: Update, context: MujazContext) -> Chat | None:
+    """Like target_chat, for a button press: a group's keyboard answers only its admins."""
+    chat = update.effective_chat
+    presser = update.effective_user
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        if presser is None or not await is_chat_admin(context, chat.id, presser.id):
+            return None
+        return await current_user(update, context)
+    user = await current_user(update, context)
+    if user.editing_chat_id is not None:
+        return await context.services.chats.get(user.editing_chat_id) or user
+    return user
+
+
 def for_target_chat(handler: ChatHandler) -> Handler:
     """A settings command that gets the chat it changes (see target_chat) as its third argument.
 
@@ -132,12 +148,23 @@ def named_topic(context: MujazContext, language: str, given: str) -> Topic:
     """The topic `given` names (id, Arabic or English name); UnknownTopic lists them all."""
     topic = context.services.catalog.find(given)
     if topic is None:
-        raise UnknownTopic(given=given, names=all_topic_names(context, language))
+        missed = UnknownName(given, near_misses(context.services.catalog, given))
+        raise unknown_topic(context, language, missed)
     return topic
 
 
+def unknown_topic(context: MujazContext, language: str, missed: UnknownName) -> UnknownTopic:
+    """The error for a name no topic answers to: every topic, and «هل تقصد …؟» for a near miss."""
+    return UnknownTopic(
+        given=missed.given,
+        names=all_topic_names(context, language),
+        suggestions=[topic.name(language) for topic in missed.suggestions],
+    )
+
+
 def schedule_params(context: MujazContext, user: Chat, language: str) -> dict[str, Any]:
-    """`schedule` (times, days, quiet hours in words) and `timezone`, for any reply."""
+    """`schedule` (times, days, quiet hours in words) and `timezone` (its city in the reader's
+    language, «الرياض», or its offset, "UTC+3"), for any reply."""
     renderer = context.services.renderer
     text = renderer.schedule(language, user.schedule, user.digits)
-    return {"schedule": Markup(text), "timezone": user.timezone}
+    return {"schedule": Markup(text), "timezone": zone_label(user.timezone, language)}

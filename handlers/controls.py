@@ -57,8 +57,10 @@ async def reply_with_controls(
     digits = row.digits if row else None
     private = services.access.private
     if chat is None:
-        extra = services.renderer.text(
-            language, "controls.help", digit_style=digits, private=private
+        extra = (
+            services.renderer.text(language, "controls.help", digit_style=digits, private=True)
+            if private
+            else ""
         )
     else:
         mutes = [phrase for _, phrase in await services.mutes.of(chat.chat_id)]
@@ -71,7 +73,8 @@ async def reply_with_controls(
             preview=chat.link_preview,
             private=private,
         )
-    text = services.renderer.text(language, key, digit_style=digits, **params) + "\n" + extra
+    text = services.renderer.text(language, key, digit_style=digits, **params)
+    text = f"{text}\n{extra}" if extra else text
     message = update.effective_message
     if message is not None:
         await message.reply_html(text, link_preview_options=NO_PREVIEW, do_quote=False)

@@ -1,4 +1,4 @@
-"""Admin commands for the feed list: /feeds, /addfeed <url>, /removefeed <id>."""
+"""Admin commands for the feed list: /feeds and /addfeed <url> (/removefeed: feed_removal.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.ingest.manage import OTHER_LANGUAGE
 from handlers import feed_language
 from handlers.admin import who
 from handlers.common import language_of, reply
+from handlers.feed_status import status_sentence
 
 log = logging.getLogger(__name__)
 ERROR_CHARS = 200
@@ -44,7 +45,9 @@ async def feeds(update: Update, context: MujazContext) -> None:
         success = (
             renderer.ago(language, feed.last_success_at, now) if feed.last_success_at else never
         )
-        error = f"{feed.last_status}: {feed.last_error}" if feed.last_error else ""
+        failing = bool(feed.error_count)
+        problem = status_sentence(renderer, language, feed.last_status or "") if failing else ""
+        error = (feed.last_error or "") if failing else ""
         blocks.append(
             renderer.text(
                 language,
@@ -55,6 +58,7 @@ async def feeds(update: Update, context: MujazContext) -> None:
                 url=feed.url,
                 success=success,
                 n=h.articles_recent,
+                problem=problem,
                 error=error[:ERROR_CHARS],
             )
         )
@@ -93,20 +97,12 @@ async def add_feed(update: Update, context: MujazContext) -> None:
         await reply(update, context, "admin.addfeed_exists", id=feed.id, title=title)
     else:
         error = (added.error or "")[:ERROR_CHARS]
-        await reply(update, context, "admin.addfeed_failed", status=added.outcome, error=error)
-
-
-async def remove_feed(update: Update, context: MujazContext) -> None:
-    """/removefeed <id>: delete a feed and its articles."""
-    args = context.args or []
-    if not args or not args[0].isdigit():
-        await reply(update, context, "admin.removefeed_usage")
-        return
-    removed = await context.services.feed_manager.remove(int(args[0]))
-    if removed is None:
-        await reply(update, context, "admin.removefeed_unknown", given=args[0])
-        return
-    feed, articles = removed
-    log.info("admin %s: removed feed %d %s (%d articles)", who(update), feed.id, feed.url, articles)
-    title = feed.title or host_of(feed.url)
-    await reply(update, context, "admin.removefeed_done", id=feed.id, title=title, n=articles)
+        problem = status_sentence(context.services.renderer, language_of(update), added.outcome)
+        await reply(
+            update,
+            context,
+            "admin.addfeed_failed",
+            problem=problem,
+            status=added.outcome,
+            error=error,
+        )

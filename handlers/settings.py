@@ -13,8 +13,9 @@ from bot.core.normalize import normalize
 from bot.core.schedule import parse_days, parse_quiet, parse_times
 from bot.core.switches import OFF as _OFF
 from bot.core.switches import ON as _ON
-from bot.core.timezones import city_name, parse_timezone
+from bot.core.timezones import timezone_choices
 from bot.models import Chat, Digits
+from handlers import timezone_choice
 from handlers.common import (
     for_target_chat,
     language_names,
@@ -51,7 +52,7 @@ async def set_days(update: Update, context: MujazContext, chat: Chat) -> None:
             update, context, "days_current", days=renderer.days(language, chat.schedule.days)
         )
         return
-    days = parse_days(" ".join(context.args))
+    days = parse_days(" ".join(context.args), chat.timezone)
     await context.services.chats.update(chat.chat_id, schedule=replace(chat.schedule, days=days))
     await reply(update, context, "days_set", days=renderer.days(language, days))
 
@@ -76,15 +77,19 @@ async def set_quiet(update: Update, context: MujazContext, chat: Chat) -> None:
 
 @for_target_chat
 async def set_timezone(update: Update, context: MujazContext, chat: Chat) -> None:
-    """/timezone Area/City or a city name in Arabic or English; without one, shows it."""
+    """/timezone Area/City, a city in Arabic or English, or an offset (GMT+3, +03:00); without
+    one, shows it. A name two cities share gets a button per city."""
     language = language_of(update)
     if context.args:
-        zone_name = parse_timezone(" ".join(context.args))
-        await context.services.chats.update(chat.chat_id, timezone=zone_name)
-        chat = replace(chat, timezone=zone_name)
+        given = " ".join(context.args)
+        zones = timezone_choices(given)
+        if len(zones) > 1:
+            await timezone_choice.ask(update, context, given, zones)
+            return
+        await context.services.chats.update(chat.chat_id, timezone=zones[0])
+        chat = replace(chat, timezone=zones[0])
     key = "timezone_set" if context.args else "timezone_current"
-    params = schedule_params(context, chat, language)
-    await reply(update, context, key, city=city_name(chat.timezone, language), **params)
+    await reply(update, context, key, **timezone_choice.zone_params(context, chat, language))
 
 
 @for_target_chat

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
 
 from bot.context import MujazContext
+from bot.core.topic_names import read_topics
 from bot.core.topics import Topic
 from bot.models import Chat
 from handlers.callbacks import ToggleTopic, TopicsDone, pack, parse
 from handlers.common import (
     all_topic_names,
-    current_user,
+    button_target,
     for_target_chat,
-    is_chat_admin,
     language_of,
-    named_topic,
     reply,
     schedule_params,
     topic_names,
+    unknown_topic,
 )
 
 PER_ROW = 2
@@ -42,7 +41,7 @@ async def on_button(update: Update, context: MujazContext) -> None:
     query = update.callback_query
     assert query is not None
     renderer, language = context.services.renderer, language_of(update)
-    chat = await _button_target(update, context)
+    chat = await button_target(update, context)
     if chat is None:
         await query.answer(renderer.text(language, "group_admins_only"), show_alert=True)
         return
@@ -83,16 +82,35 @@ async def unsubscribe(update: Update, context: MujazContext, chat: Chat) -> None
 
 
 async def _change(update: Update, context: MujazContext, chat: Chat, command: str) -> None:
-    topic = await _topic_argument(update, context, command)
-    if topic is None:
+    """One topic or several (`/subscribe إيران روسيا`); nothing changes if any name is unknown."""
+    chosen = await _topic_arguments(update, context, command)
+    if not chosen:
         return
-    chats, name = context.services.chats, topic.name(language_of(update))
-    if command == "subscribe":
-        done = await chats.subscribe(chat.chat_id, topic.id)
-        await reply(update, context, "subscribed" if done else "already_subscribed", name=name)
-    else:
-        done = await chats.unsubscribe(chat.chat_id, topic.id)
-        await reply(update, context, "unsubscribed" if done else "not_subscribed", name=name)
+    chats, language = context.services.chats, language_of(update)
+    changed: list[str] = []
+    unchanged: list[str] = []
+    for topic in chosen:
+        if command == "subscribe":
+            done = await chats.subscribe(chat.chat_id, topic.id)
+        else:
+            done = await chats.unsubscribe(chat.chat_id, topic.id)
+        (changed if done else unchanged).append(topic.id)
+    if len(chosen) == 1:
+        name = chosen[0].name(language)
+        if command == "subscribe":
+            await reply(
+                update, context, "subscribed" if changed else "already_subscribed", name=name
+            )
+        else:
+            await reply(update, context, "unsubscribed" if changed else "not_subscribed", name=name)
+        return
+    await reply(
+        update,
+        context,
+        f"topic_names.{command}d_many",
+        names=topic_names(context, language, changed),
+        unchanged=topic_names(context, language, unchanged),
+    )
 
 
 def keyboard(context: MujazContext, language: str, chosen: set[str]) -> InlineKeyboardMarkup:
@@ -114,21 +132,8 @@ def keyboard(context: MujazContext, language: str, chosen: set[str]) -> InlineKe
     return InlineKeyboardMarkup(rows)
 
 
-async def _button_target(update: Update, context: MujazContext) -> Chat | None:
-    """Like target_chat, for a button press: a group's keyboard answers only its admins."""
-    chat = update.effective_chat
-    presser = update.effective_user
-    if chat is not None and chat.type != ChatType.PRIVATE:
-        if presser is None or not await is_chat_admin(context, chat.id, presser.id):
-            return None
-        return await current_user(update, context)
-    user = await current_user(update, context)
-    if user.editing_chat_id is not None:
-        return await context.services.chats.get(user.editing_chat_id) or user
-    return user
-
-
-async def _topic_argument(update: Update, context: MujazContext, command: str) -> Topic | None:
+async def _topic_arguments(update: Update, context: MujazContext, command: str) -> list[Topic]:
+    """The topics the command names; [] after the usage or an unknown name's reply."""
     language = language_of(update)
     given = " ".join(context.args or []).strip()
     if not given:
@@ -139,5 +144,8 @@ async def _topic_argument(update: Update, context: MujazContext, command: str) -
             command=command,
             names=all_topic_names(context, language),
         )
-        return None
-    return named_topic(context, language, given)
+        return []
+    query = read_topics(context.services.catalog, given)
+    if query.unknown:
+        raise unknown_topic(context, language, query.unknown[0])
+    return list(query.topics)

@@ -1,4 +1,4 @@
-"""/start (and its deep links), /help, /mytopics, /digest and unknown commands."""
+"""/start (and its deep links), /mytopics, /digest, free text and unknown commands."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from telegram.constants import ChatType
 from bot.context import MujazContext
 from bot.core.language import effective, reader_languages
 from bot.models import Chat
+from handlers import menu
 from handlers.common import (
     answer_button,
     current_user,
@@ -33,6 +34,9 @@ async def start(update: Update, context: MujazContext) -> None:
         return
     if await _may_set_language(update, context):
         await context.services.chats.update(user.chat_id, language=language_of(update))
+    sender = update.effective_user
+    if sender is not None and sender.id in context.services.settings.admin_ids:
+        await menu.publish_admin_menu(context.bot, context.services, sender.id)
     await reply(update, context, "start", **schedule_params(context, user, language_of(update)))
 
 
@@ -56,9 +60,9 @@ async def story_sources(update: Update, context: MujazContext, chat: Chat, story
     await reply(update, context, "story_sources", title=title, sources=sources)
 
 
-async def help_command(update: Update, context: MujazContext) -> None:
-    """List what the bot can do."""
-    await reply_with_controls(update, context, "help")
+async def free_text(update: Update, context: MujazContext) -> None:
+    """Words in a private chat: the bot reads commands only; one line says where to start."""
+    await reply(update, context, "discover.free_text")
 
 
 @for_target_chat

@@ -141,14 +141,19 @@ class BroadcastRepository:
         )
         return [_broadcast(r) for r in rows]
 
-    async def pending(self, broadcast_id: int, *, after: int | None, limit: int) -> list[int]:
-        """The next pending recipients in chat id order, after chat `after`."""
+    async def pending(
+        self, broadcast_id: int, *, after: int | None, limit: int
+    ) -> list[tuple[int, int | None]]:
+        """The next pending recipients in chat id order, after chat `after`, each with the
+        forum thread its chat chose with /here (None: the chat's main thread)."""
         rows = await self.db.fetchall(
-            "SELECT chat_id FROM broadcast_recipients WHERE broadcast_id = ? AND status = 'pending'"
-            " AND chat_id > ? ORDER BY chat_id LIMIT ?",
+            "SELECT r.chat_id, c.thread_id FROM broadcast_recipients AS r"
+            " LEFT JOIN users AS c ON c.chat_id = r.chat_id"
+            " WHERE r.broadcast_id = ? AND r.status = 'pending'"
+            " AND r.chat_id > ? ORDER BY r.chat_id LIMIT ?",
             (broadcast_id, after if after is not None else -(2**63), limit),
         )
-        return [r[0] for r in rows]
+        return [(r[0], r[1]) for r in rows]
 
     async def apply(
         self, broadcast_id: int, *, sending: Sequence[int], results: Sequence[Result]

@@ -85,6 +85,7 @@ class Topic:
     threshold: float = THRESHOLD
     theme: tuple[str, ...] = ()  # entries, "~" (0.5) or "~~" (0.25) in front by tier
     sections: tuple[str, ...] = ()  # how feeds name the topic in categories and sections
+    aliases: tuple[str, ...] = ()  # the short, common names readers type (أوكرانيا، sport, tech)
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names["en"]
@@ -92,6 +93,19 @@ class Topic:
     def spellings(self) -> list[str]:
         """Every spelling of every entry, names and theme, as written (with `*`, without `~`)."""
         return [s for entry in (*self.keywords, *self.theme) for s in split_entry(entry)[0]]
+
+
+_ARTICLES = ("ال", "the ")
+
+
+def _name_forms(name: str) -> set[str]:
+    """A name normalized, with and without its article: الرياضة and رياضة, the gulf and gulf."""
+    key = normalize(name)
+    forms = {key}
+    for article in _ARTICLES:
+        if key.startswith(article) and len(key) > len(article) + 2:
+            forms.add(key[len(article) :])
+    return forms
 
 
 def split_entry(entry: str) -> tuple[list[str], float]:
@@ -116,6 +130,7 @@ _TOPIC_KEYS = frozenset(
         "not",
         "rule",
         "threshold",
+        "aliases",
     )
 )
 _RULE_KEYS = frozenset(("ignore", "when", "near", "within", "alone", "unless", "unless_near"))
@@ -136,7 +151,12 @@ class Catalog:
         self._by_name: dict[str, Topic] = {}
         for topic in self.topics:
             for key in (topic.id, topic.id.replace("_", " "), *topic.names.values()):
-                self._by_name[normalize(key)] = topic
+                for form in _name_forms(key):
+                    self._by_name[form] = topic
+        for topic in self.topics:  # a topic's own names win over another's alias
+            for key in topic.aliases:
+                for form in _name_forms(key):
+                    self._by_name.setdefault(form, topic)
 
     @classmethod
     def load(cls, path: Path) -> Catalog:
@@ -182,9 +202,16 @@ class Catalog:
         return topic_id in self._by_id
 
     def find(self, name: str) -> Topic | None:
-        """The topic named by an id or an Arabic/English name, however it is typed."""
+        """The topic named by an id, an Arabic/English name or an alias, however it is
+        typed: with or without the article (الرياضة، رياضة; the Gulf, Gulf)."""
         key = normalize(name)
+        if not key:
+            return None
         return self._by_name.get(key) or self._by_name.get(key.replace(" ", "_"))
+
+    def names(self) -> dict[str, Topic]:
+        """Every normalized name a topic is found by (for near-miss suggestions)."""
+        return dict(self._by_name)
 
     def ids(self) -> list[str]:
         return [t.id for t in self.topics]
@@ -208,6 +235,7 @@ def _topic(entry: Mapping[str, object]) -> Topic:
             threshold=_number(entry, "threshold", THRESHOLD),
             theme=_theme(entry.get("theme", {})),
             sections=_strings(entry, "sections"),
+            aliases=_strings(entry, "aliases"),
         )
     except (TypeError, ValueError) as exc:
         raise CatalogError(f"topic {topic_id}: {exc}") from exc

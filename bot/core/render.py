@@ -17,11 +17,11 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_timedelta, get_day_names
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, meta, pass_context
 from jinja2.runtime import Context
 
 from bot.core.digest import FOLLOWS, Digest, Story
-from bot.core.telegram_text import RLM, arabic_digits, check_html, pack
+from bot.core.telegram_text import LRM, RLM, arabic_digits, check_html, pack
 from bot.core.topics import Catalog
 from bot.models import ALL_DAYS, Digits, Schedule
 
@@ -57,12 +57,20 @@ class Renderer:
             keep_trailing_newline=False,
         )
         self._env.globals["rlm"] = RLM
+        self._env.globals["lrm"] = LRM
         self._env.filters["digits"] = _digits_filter
         self._env.filters["count"] = self._count_filter
         self._strings = {lang: _load_strings(templates_dir / lang) for lang in LANGUAGES}
 
     def keys(self, language: str) -> set[str]:
         return set(_flatten(self._strings[language]))
+
+    def parameters(self, language: str, key: str) -> set[str]:
+        """The names a reply's template reads, besides the ones every template gets
+        (tests render every reply with a sample value for each)."""
+        source = _lookup(self._strings[language], key)
+        names = meta.find_undeclared_variables(self._env.parse(source))
+        return names - set(self._env.globals) - {"lang", "digit_style"}
 
     def text(
         self, language: str, key: str, /, *, digit_style: str | None = None, **params: Any

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.normalize import normalize
+from bot.core.week import weekend, working_days
 from bot.errors import BadDays, BadQuietHours, BadTime, BadTimezone
 from bot.models import ALL_DAYS, Schedule
 
@@ -35,7 +36,15 @@ _EVERY_DAY = {
     normalize(w)
     for w in ("daily", "every day", "everyday", "all", "يوميا", "يومياً", "كل يوم", "كل الايام")
 }
-_WEEKDAYS = {normalize(w) for w in ("weekdays", "mon-fri", "ايام الاسبوع")}
+# The working week and the weekend where the reader lives (bot.core.week), not Monday–Friday.
+_WEEKDAYS = {
+    normalize(w)
+    for w in ("weekdays", "workdays", "working days", "ايام الاسبوع", "ايام العمل", "أيام الدوام")
+}
+_WEEKENDS = {
+    normalize(w)
+    for w in ("weekends", "weekend", "عطلة نهاية الاسبوع", "نهاية الاسبوع", "العطلة", "الويكند")
+}
 
 
 def parse_time(text: str) -> time:
@@ -54,13 +63,17 @@ def parse_times(words: list[str]) -> tuple[time, ...]:
     return tuple(times)
 
 
-def parse_days(text: str) -> frozenset[int]:
-    """ "daily", "weekdays", "sun-thu", "الأحد-الخميس", "fri" (weekly), "sat sun" → ISO weekdays."""
+def parse_days(text: str, zone: str | None = None) -> frozenset[int]:
+    """ "daily", "weekdays", "weekends", "sun-thu", "الأحد-الخميس", "fri" (weekly), "sat sun"
+    → ISO weekdays. Weekdays and weekends are those of `zone`'s country (الأحد–الخميس in
+    Riyadh); without a zone, the world's default (Monday–Friday)."""
     key = normalize(text)
     if key in _EVERY_DAY:
         return ALL_DAYS
     if key in _WEEKDAYS:
-        return frozenset(range(1, 6))
+        return working_days(zone)
+    if key in _WEEKENDS:
+        return weekend(zone)
     span = re.split(r"\s*(?:-|–|to|الي|حتي)\s*", text.strip().casefold())
     if len(span) == 2 and all(normalize(s) in _DAY_NAMES for s in span):
         first, last = (_DAY_NAMES[normalize(s)] for s in span)

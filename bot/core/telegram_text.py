@@ -17,6 +17,7 @@ from collections.abc import Iterable
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 RLM = "\u200f"
+LRM = "\u200e"  # the same, left to right: an English line that starts with Arabic input
 
 _TAG = re.compile(r"<[^>]*>")
 _ALLOWED_TAGS = frozenset(

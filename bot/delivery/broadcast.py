@@ -256,13 +256,15 @@ class _Job:
             page = await self.repo.pending(self.broadcast.id, after=cursor, limit=PAGE)
             if not page:
                 break
-            cursor = page[-1]
-            for chat_id in page:
+            cursor = page[-1][0]
+            for chat_id, thread_id in page:
                 await slots.acquire()
                 if self.cancelled or self.stopping:
                     slots.release()
                     break
-                task = asyncio.get_running_loop().create_task(self._send(chat_id, commits))
+                task = asyncio.get_running_loop().create_task(
+                    self._send(chat_id, thread_id, commits)
+                )
                 self._waiting[chat_id] = task
                 sends.add(task)
                 task.add_done_callback(sends.discard)
@@ -271,7 +273,7 @@ class _Job:
         if sends:
             await asyncio.gather(*sends, return_exceptions=True)
 
-    async def _send(self, chat_id: int, commits: RecipientCommits) -> None:
+    async def _send(self, chat_id: int, thread_id: int | None, commits: RecipientCommits) -> None:
         async def on_dispatch() -> None:
             self._waiting.pop(chat_id, None)  # from now on it is in flight: never withdrawn
             await commits.sending(chat_id)
@@ -281,6 +283,7 @@ class _Job:
                 self.bot,
                 chat_id,
                 self.content,
+                thread_id=thread_id,
                 on_dispatch=on_dispatch,
                 paid=self.broadcast.paid,
                 move_chat=self.service.move_chat,

@@ -142,15 +142,19 @@ async def send_content(
     content: Content,
     *,
     lane: Lane = Lane.BROADCAST,
+    thread_id: int | None = None,
     on_dispatch: Callable[[], Awaitable[None]] | None = None,
     paid: bool = False,
     move_chat: MoveChat | None = None,
 ) -> Outcome:
-    """One broadcast copy; `on_dispatch` runs right before it first leaves."""
+    """One broadcast copy; `on_dispatch` runs right before it first leaves. `thread_id`: the
+    forum thread a group chose with /here, where its digests go too."""
 
     async def one(chat: int, extra: dict[str, Any]) -> object:
         if paid:
             extra = {**extra, "allow_paid_broadcast": True}
+        if thread_id is not None:
+            extra = {**extra, "message_thread_id": thread_id}
         if content.text is not None:
             return await bot.send_message(chat, content.text, parse_mode=ParseMode.HTML, **extra)
         assert content.from_chat_id is not None and content.message_id is not None

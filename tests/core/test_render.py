@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from bot.core.render import LANGUAGES, Renderer, pick_language
 from bot.core.telegram_text import MESSAGE_LIMIT, RLM, check_html, starts_rtl_safe, visible_len
 from bot.core.topics import Catalog
 from tests.paths import TEMPLATES
+from tests.reply_samples import samples
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
 HOSTILE = '</a><script>x</script> & "q"'
@@ -95,8 +97,8 @@ def test_feed_text_is_escaped_everywhere(renderer: Renderer, catalog: Catalog) -
 
 
 def test_replies_escape_user_input(renderer: Renderer) -> None:
-    text = renderer.text("ar", "unknown_topic", given="<b>x", names="y")
-    assert "&lt;b&gt;x" in text
+    text = renderer.text("ar", "unknown_topic", given="<b>x", names="y", suggestions=["<i>"])
+    assert "&lt;b&gt;x" in text and "«&lt;i&gt;»" in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -129,35 +131,51 @@ def test_every_line_of_the_arabic_digest_stays_right_to_left(
             assert starts_rtl_safe(line), line
 
 
-def test_every_arabic_reply_stays_right_to_left(renderer: Renderer) -> None:
-    # Sample values for every template parameter; Latin where a reader's input could be Latin.
-    params = {
-        **{"time": "08:00", "timezone": "Asia/Riyadh", "names": "روسيا", "name": "روسيا"},
-        **{"given": "Mars/Base", "command": "subscribe", "paused": True, "feeds": 12},
-        **{"new": 3, "failed": 1, "failures": [("https://example.org/rss", "http-404")]},
-        **{"schedule": "08:00 · كل يوم", "city": "الرياض", "days": "كل يوم", "first": "الأحد"},
-        **{"last": "الخميس", "times": "07:30", "quiet": "23:00–07:00", "start": "23:00"},
-        **{"end": "07:00", "style": "arabic", "n": 10, "low": 3, "high": 30, "title": "Mujaz"},
-        **{"phrases": "Zangezur، كورسك", "phrase": "Zangezur", "limit": 20},
-        **{"languages": "العربية، الإنجليزية"},
-        **{"sources": [("BBC", "https://bbc.com/x")]},
-        **{"id": 7, "enabled": False, "url": "https://example.org/rss", "status": "http-404"},
-        **{"success": "قبل ساعتين", "error": "http-404: HTTP 404 Not Found"},
-        **{"id": 7, "count": 120, "topic": "جنوب القوقاز", "total": 2000, "sent": 1860},
-        **{"blocked": 100, "uncertain": 2, "left": 38, "skipped": 0, "cancelled": True},
-        **{"seconds": 67, "rate": 29.8, "ids": [7], "reason": "الوسم", "error": "Bad Request"},
-        **{"detail": "div", "active": 1880, "topics": [("روسيا", 12, 40)], "digests": 5},
-        **{"broadcasts": 2, "copies": 3700, "healthy": 10, "failing": 1, "disabled": 1},
-        **{"minutes": 11, "where": "update", "kind": "RuntimeError", "message": "boom"},
-        **{"destination": "/backups"},
-        **{"on": True, "mutes": "Zangezur، كورسك", "silent": True, "preview": True},
-        **{"private": True},
+def starts_ltr_safe(line: str) -> bool:
+    """True when a line's first strong character is left-to-right (or it has none)."""
+    return not starts_rtl_safe(line) or not any(
+        unicodedata.bidirectional(ch) in ("R", "AL") for ch in line
+    )
+
+
+DIRECTION_SAFE = {"ar": starts_rtl_safe, "en": starts_ltr_safe}
+MID_LINE = ("help_example.",)  # pieces a template places after a line's first words
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_reply_has_a_sample_for_each_parameter(renderer: Renderer, language: str) -> None:
+    known = samples(language)
+    missing = {
+        (key, name)
+        for key in renderer.keys(language)
+        if not key.startswith("plural.")
+        for name in renderer.parameters(language, key)
+        if name not in known
     }
-    for key in renderer.keys("ar"):
-        if key.startswith(("plural.", "commands.")):
+    assert not missing, f"add samples to tests/reply_samples.py: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_reply_keeps_its_direction_on_every_line(renderer: Renderer, language: str) -> None:
+    """Every reply (strings.toml and strings/*.toml, menu descriptions and plural forms
+    included) rendered with sample values: each line reads in the reply's direction,
+    whatever script the values at its start are in."""
+    known, safe = samples(language), DIRECTION_SAFE[language]
+    checked = 0
+    for key in sorted(renderer.keys(language)):
+        if key.startswith(MID_LINE):
+            checked += 1
             continue
-        for line in renderer.text("ar", key, **params).splitlines():
-            assert starts_rtl_safe(line), (key, line)
+        if key.startswith("plural."):
+            table = key.split(".")[1]
+            lines = [renderer.plural(language, table, n) for n in (0, 1, 2, 3, 11, 100)]
+        else:
+            params = {name: known[name] for name in renderer.parameters(language, key)}
+            lines = renderer.text(language, key, **params).splitlines()
+        for line in lines:
+            assert safe(line), (key, line)
+        checked += 1
+    assert checked == len(renderer.keys(language))
 
 
 def test_digest_item_links_headline(renderer: Renderer, catalog: Catalog) -> None:

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from telegram import (
     Bot,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -612,3 +613,32 @@ async def test_ptb_application_end_to_end(fake_bot_api: FakeBotAPI) -> None:
     assert fake_bot_api.rejected == []
     methods = {method for method, _ in fake_bot_api.requests}
     assert {"getMe", "deleteWebhook", "getUpdates", "sendMessage"} <= methods
+
+
+async def test_descriptions_per_language_with_telegrams_limits(api: FakeBotAPI, bot: Bot) -> None:
+    await bot.set_my_description("بوت موجز", language_code="ar")
+    await bot.set_my_short_description("A news digest")
+    assert api.descriptions == {"ar": "بوت موجز"}
+    assert api.short_descriptions == {None: "A news digest"}
+    assert (await bot.get_my_description(language_code="ar")).description == "بوت موجز"
+    assert (await bot.get_my_short_description()).short_description == "A news digest"
+    with bad_request("description is too long"):
+        await bot.set_my_description("x" * 513)
+    with bad_request("short description is too long"):
+        await bot.set_my_short_description("😀" * 61)  # 122 UTF-16 units
+    with bad_request("invalid language code"):
+        await bot.set_my_description("x", language_code="arabic")
+    await bot.set_my_description("x" * 512)
+    await bot.set_my_description("", language_code="ar")  # removes the Arabic one
+    assert api.descriptions == {None: "x" * 512}
+
+
+async def test_a_chats_own_menu_needs_a_known_chat(api: FakeBotAPI, bot: Bot) -> None:
+    scope = BotCommandScopeChat(USER)
+    await bot.set_my_commands([("stats", "الإحصاءات")], scope=scope, language_code="ar")
+    assert api.menu({"type": "chat", "chat_id": USER}, "ar") == [
+        {"command": "stats", "description": "الإحصاءات"}
+    ]
+    assert api.menu({"type": "chat", "chat_id": USER}) == []
+    with bad_request("chat not found"):
+        await bot.set_my_commands([("stats", "x")], scope=BotCommandScopeChat(999_999))

@@ -19,6 +19,8 @@ from handlers.broadcast_args import BroadcastArgs, parse_broadcast
         ("/broadcast@MujazBot   topic:sports\n  <i>هدف</i>\n",
          BroadcastArgs("sports", text="<i>هدف</i>\n")),
         ("/broadcast topic:mars", BroadcastArgs("mars")),
+        ("/broadcast topic:", BroadcastArgs("")),
+        ("/broadcast topic:\n<b>x</b>", BroadcastArgs("", text="<b>x</b>")),
         ("/broadcast", BroadcastArgs()),
         ("/broadcast    \n ", BroadcastArgs()),
         ("/broadcast نص فيه topic:sports", BroadcastArgs(text="نص فيه topic:sports")),

@@ -11,6 +11,9 @@ from handlers.callbacks import (
     Button,
     DropBroadcast,
     DropFeed,
+    KeepFeed,
+    PickZone,
+    RemoveFeed,
     SendBroadcast,
     ToggleTopic,
     TopicsDone,
@@ -32,6 +35,11 @@ BUTTONS: list[Button] = [
     DropFeed("00000000"),
     Unmute(1),
     Unmute(9_223_372_036_854_775_807),
+    RemoveFeed(3),
+    KeepFeed(9_223_372_036_854_775_807),
+    PickZone("Asia/Amman"),
+    PickZone("America/Argentina/ComodRivadavia"),
+    PickZone("Etc/GMT-3"),
 ]
 
 

@@ -371,7 +371,8 @@ async def test_addfeed_names_the_refused_host(
         bot.api.user_sends(admin, f"/addfeed {url}")
         failed = (await bot.api.wait_for_messages(admin, 2))[1]
         assert await bot.services.feeds.all() == []
-    assert "لم أحفظ المصدر" in failed["text"] and "private-address" in failed["text"]
+    assert "لم أحفظ المصدر: الرابط يشير إلى عنوان داخلي" in failed["text"]
+    assert "private-address" in failed["text"]
     assert "127.0.0.1 is not a public address (loopback)" in failed["text"]
     assert feed_server.requests == []
 

@@ -26,6 +26,7 @@ async def test_admin_adds_lists_and_removes_feeds(
     bot: Harness, feed_server: FeedServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="handlers.feeds")
+    caplog.set_level(logging.INFO, logger="handlers.feed_removal")
     feed_url = feed_server.serve("/feeds/rss20-arabic-utf8.xml", fixture("rss20-arabic-utf8.xml"))
     home = feed_server.serve("/", fixture("html-with-feed-link.html"), content_type="text/html")
 
@@ -36,13 +37,13 @@ async def test_admin_adds_lists_and_removes_feeds(
     checking, added = (await bot.api.wait_for_messages(ADMIN, 4))[2:4]
     assert "أجرّب جلب المصدر" in checking["text"]
     assert "أُضيف المصدر رقم ١: أخبار تجريبية" in added["text"]
-    assert feed_url in added["text"] and "فيه الآن ٦ أخبار" in added["text"]
+    assert feed_url in added["text"] and "وجدت في الخلاصة ٦ عناصر" in added["text"]
     feed = await bot.services.feeds.by_url(feed_url)
     assert feed is not None
 
     bot.api.user_sends(ADMIN, f"/addfeed {feed_server.url('/missing.xml')}")
     failed = (await bot.api.wait_for_messages(ADMIN, 6))[5]
-    assert "لم أحفظ المصدر" in failed["text"] and "http-404" in failed["text"]
+    assert "لم أحفظ المصدر: الصفحة غير موجودة" in failed["text"] and "http-404" in failed["text"]
 
     await bot.services.ingestor.run([feed])
     await bot.services.feeds.add(feed_server.url("/down.xml"))
@@ -50,13 +51,16 @@ async def test_admin_adds_lists_and_removes_feeds(
     listing = (await bot.say(ADMIN, "/feeds"))["text"]
     assert "المصادر: مصدران، المتعثر منها: ١." in listing
     assert "١. أخبار تجريبية" in listing and "آخر ٢٤ ساعة: ٦ أخبار" in listing
-    assert "لم ينجح بعد" in listing and "آخر خطأ: \u200fhttp-404" in listing
+    assert "لم ينجح بعد" in listing and "⚠️ متعثر: الصفحة غير موجودة على الخادم (404)." in listing
 
     english = (await bot.say(ADMIN, "/feeds", language="en"))["text"]
     assert "Feeds: 2 feeds, failing: 1." in english and "last 24 h: 6 stories" in english
 
     assert "لا يوجد مصدر برقم" in (await bot.say(ADMIN, "/removefeed 99"))["text"]
-    done = (await bot.say(ADMIN, f"/removefeed {feed.id}"))["text"]
+    question = await bot.say(ADMIN, f"/removefeed {feed.id}")
+    bot.api.user_presses(ADMIN, question, f"rf:del:{feed.id}")
+    await bot.api.wait_for(lambda: "حُذف المصدر" in bot.api.messages_to(ADMIN)[-1]["text"])
+    done = bot.api.messages_to(ADMIN)[-1]["text"]
     assert "حُذف المصدر رقم ١: أخبار تجريبية، ومعه ٦ أخبار." in done
     assert await bot.services.articles.count() == 0
     assert f": removed feed 1 {feed_url} (6 articles)" in caplog.text  # who did what is logged

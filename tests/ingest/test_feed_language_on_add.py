@@ -73,7 +73,10 @@ async def test_a_german_feed_is_added_only_once_the_admin_says_add(
     await bot.api.wait_for(lambda: "أُضيف المصدر" in bot.api.messages_to(ADMIN)[-1]["text"])
     done = bot.api.messages_to(ADMIN)[-1]
     assert done["message_id"] == question["message_id"] and not buttons(done)  # edited in place
-    assert "أُضيف المصدر رقم ١: Nachrichten" in done["text"] and "فيه الآن ١٠ أخبار" in done["text"]
+    assert (
+        "أُضيف المصدر رقم ١: Nachrichten" in done["text"]
+        and "وجدت في الخلاصة ١٠ عناصر" in done["text"]
+    )
     feed = await bot.services.feeds.by_url(url)
     assert feed is not None and feed.title == "Nachrichten"
 

@@ -31,7 +31,8 @@ The parts, by concern:
 - ``messages``: sending, editing, copying and deleting messages; button answers.
 - ``validation``: Telegram's checks on text, captions and keyboards.
 - ``files``: photos, getFile and downloads.
-- ``commands``: the command menu (setMyCommands, getMyCommands).
+- ``commands``: the command menu (setMyCommands, getMyCommands), per scope and language.
+- ``profile``: the bot's description and short description (setMy…/getMy…), per language.
 - ``updates``: the update queue and long polling (getUpdates).
 - ``limits``: injected failures, blocked chats and rate limits (403/429/... on demand).
 """

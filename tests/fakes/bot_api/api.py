@@ -14,6 +14,7 @@ from .commands import Commands
 from .files import FileStore
 from .limits import Limits
 from .messages import Messages, public
+from .profile import Profile
 from .protocol import JSONDict, UploadedFile
 from .server import Server
 from .updates import Updates
@@ -44,6 +45,7 @@ class FakeBotAPI:
         self._messages = Messages(self._directory, self._limits, self._files)
         self._commands = Commands(self._directory)
         self._webhook = Webhook(self._updates)
+        self._profile = Profile()
         self._server = Server(
             token,
             {
@@ -55,6 +57,10 @@ class FakeBotAPI:
                 "sendDocument": self._messages.send_document,
                 "setMyCommands": self._commands.set_my_commands,
                 "getMyCommands": self._commands.get_my_commands,
+                "setMyDescription": self._profile.set_my_description,
+                "getMyDescription": self._profile.get_my_description,
+                "setMyShortDescription": self._profile.set_my_short_description,
+                "getMyShortDescription": self._profile.get_my_short_description,
                 "sendMessage": self._messages.send_message,
                 "editMessageText": self._messages.edit_message_text,
                 "editMessageReplyMarkup": self._messages.edit_message_reply_markup,
@@ -80,6 +86,9 @@ class FakeBotAPI:
         self.callback_answers = self._messages.callback_answers
         self.chat_actions = self._messages.chat_actions
         self.commands = self._commands.commands
+        self.menu = self._commands.menu
+        self.descriptions = self._profile.descriptions
+        self.short_descriptions = self._profile.short_descriptions
         self.throttled = self._limits.throttled
         self.webhook = self._webhook  # url, secret, allowed_updates, posts, last_error_*
         self.counted = self._limits.counted

@@ -1,5 +1,5 @@
-"""The bot's command menu: setMyCommands and getMyCommands, per scope and language, with
-Telegram's checks on each command."""
+"""The bot's command menu: setMyCommands and getMyCommands, per scope (a chat's own menu
+included: its chat must exist) and language, with Telegram's checks on each command."""
 
 from __future__ import annotations
 
@@ -49,6 +49,12 @@ class Commands:
             raise ApiError(400, "Bad Request: invalid language code specified")
         key = json.dumps(scope, sort_keys=True) + "|" + language
         return scope["type"], key, language or None
+
+    def menu(self, scope: JSONDict, language: str | None = None) -> list[JSONDict]:
+        """The commands set for exactly this scope (``{"type": "chat", "chat_id": 42}``) and
+        language, as getMyCommands would answer them; [] if none."""
+        key = json.dumps(scope, sort_keys=True) + "|" + (language or "")
+        return copy.deepcopy(self._by_scope.get(key, []))
 
     # ==== Bot API methods ========================================================================
 
