@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import BotCommand, BotCommandScopeDefault
-from telegram.ext import ApplicationBuilder, ContextTypes
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
 
 import handlers
 from bot.config import Settings
@@ -18,6 +18,7 @@ from bot.delivery.transport import AiohttpRequest
 from bot.errors import StorageError
 from bot.ingest.feedlist import load_feed_list
 from bot.jobs import DIGEST_TICK_SECONDS, schedule
+from bot.logs import tag
 from storage.db import utc_now
 from storage.lease import LeaseRepository
 
@@ -66,6 +67,7 @@ def build_application(
         .build()
     )
     handlers.register(app, admin_ids=settings.admin_ids)
+    app.add_handler(TypeHandler(Update, _tag_log_lines), group=-1000)
     if jobs:
         schedule(
             app,
@@ -73,6 +75,12 @@ def build_application(
             digest_tick_seconds=digest_tick_seconds,
         )
     return app
+
+
+async def _tag_log_lines(update: Update, context: MujazContext) -> None:
+    """Lines logged while this update is handled (errors too) carry its chat's id."""
+    chat = update.effective_chat
+    tag(chat_id=chat.id if chat else None)
 
 
 async def start_services(app: MujazApp, settings: Settings, clock: Clock) -> None:

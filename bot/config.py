@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     lease_heartbeat_seconds: float = Field(default=15, gt=0, le=60)
     # Feeds and article pages on loopback/private/link-local addresses (tests, intranets).
     allow_private_feeds: bool = False
+    # Logs (bot/logs.py): a level name, and text or JSON lines.
+    log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # A secret from a file (Docker/Kubernetes secrets): read when BOT_TOKEN itself is unset.
+    bot_token_file: Path | None = None
+    # Scheduled online backups (bot/backups.py): off while BACKUP_DIR is unset.
+    backup_dir: Path | None = None
+    backup_every_hours: float = Field(default=24, gt=0, le=24 * 365)
+    backup_keep: int = Field(default=7, ge=1, le=10_000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -62,6 +71,38 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown IANA time zone {value!r} (e.g. Asia/Riyadh)") from None
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        from bot.logs import parse_level
+
+        parse_level(value)
+        return value.strip().upper()
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_log_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _token_from_file(self) -> Settings:
+        """BOT_TOKEN_FILE: the token is the file's content, surrounding blanks stripped."""
+        if self.bot_token_file is None:
+            return self
+        if self.bot_token:
+            raise ValueError("BOT_TOKEN_FILE: set it or BOT_TOKEN, not both")
+        try:
+            token = self.bot_token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise ValueError(
+                f"BOT_TOKEN_FILE: cannot read {self.bot_token_file}: {reason}"
+            ) from None
+        if not token:
+            raise ValueError(f"BOT_TOKEN_FILE: {self.bot_token_file} is empty")
+        self.bot_token = token
+        return self
+
     @field_validator("telegram_api_url")
     @classmethod
     def _check_api_url(cls, value: str) -> str:
@@ -73,14 +114,27 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Settings from env and `.env`; ConfigError with one readable line when they are wrong."""
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(_secrets_dir=secrets_dirs(), **overrides)  # type: ignore[arg-type, call-arg]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         message = str(first["msg"]).removeprefix("Value error, ")
-        raise ConfigError(f"{name}: {message}") from None
+        if first["loc"]:
+            message = f"{str(first['loc'][0]).upper()}: {message}"
+        raise ConfigError(message) from None
     _check_database_path(settings.database_path)
     return settings
+
+
+def secrets_dirs() -> list[Path]:
+    """Folders of secret files, one file per setting named after it (`bot_token`): systemd's
+    credentials (LoadCredential=), then MUJAZ_SECRETS_DIR, then Docker's /run/secrets.
+    The environment and `.env` win over a file; missing folders are skipped."""
+    found = [
+        os.environ.get("CREDENTIALS_DIRECTORY"),
+        os.environ.get("MUJAZ_SECRETS_DIR"),
+        "/run/secrets",
+    ]
+    return [Path(d) for d in found if d and Path(d).is_dir()]
 
 
 def _check_database_path(path: Path) -> None:
