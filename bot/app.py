@@ -9,6 +9,7 @@ from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
 
 import handlers
+from bot.backups import schedule_backups
 from bot.config import Settings
 from bot.context import BotData, Clock, MujazApp, MujazContext, Services
 from bot.core.render import LANGUAGES
@@ -74,6 +75,7 @@ def build_application(
             ingest_minutes=settings.ingest_interval_minutes,
             digest_tick_seconds=digest_tick_seconds,
         )
+        schedule_backups(app, settings)
     return app
 
 

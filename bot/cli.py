@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli_feeds import add_parser as add_feeds_parser
+from bot.cli_ops import add_parser as add_ops_parser
 from bot.config import TEMPLATES_DIR, Settings, load_settings
 from bot.errors import ConfigError, LeaseHeld, MujazError
 
@@ -47,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mujaz", description=__doc__)
+    parser.add_argument("--version", action=_Version, help="the release and its database schema")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the Telegram bot (long polling)")
@@ -87,10 +89,22 @@ def _parser() -> argparse.ArgumentParser:
     stories.set_defaults(handler=cmd_stories)
 
     add_feeds_parser(sub)
+    add_ops_parser(sub)
 
     topics = sub.add_parser("topics", help="the topic catalog")
     topics.set_defaults(handler=cmd_topics)
     return parser
+
+
+class _Version(argparse.Action):
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help=str(kwargs.get("help", "")))
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from bot.version import describe
+
+        print(describe())
+        parser.exit()
 
 
 def _duration(text: str) -> timedelta:
