@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from types import TracebackType
 from typing import Literal, TextIO
 
 from pythonjsonlogger.json import JsonFormatter
@@ -144,7 +145,19 @@ def configure(
     guard(logging.getLogger(), secrets)
     for name in _CHATTY:
         logging.getLogger(name).setLevel(logging.WARNING if number > logging.DEBUG else number)
+    # Warnings and a crash's traceback become log lines too: formatted, and hidden.
+    logging.captureWarnings(True)
+    sys.excepthook = _log_crash
     return handler
+
+
+def _log_crash(
+    kind: type[BaseException], error: BaseException, traceback: TracebackType | None
+) -> None:
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, traceback)
+        return
+    logging.getLogger("mujaz").critical("stopped by an error", exc_info=(kind, error, traceback))
 
 
 def guard(logger: logging.Logger, secrets: tuple[str, ...] = ()) -> None:

@@ -220,3 +220,33 @@ def test_the_backup_job_is_scheduled_only_with_backup_dir(tmp_path: Path) -> Non
 
     assert "backup" not in jobs()
     assert jobs(backup_dir=tmp_path / "b", backup_every_hours=6)["backup"] == 6 * 3600
+
+
+@pytest.mark.parametrize(("hours_ago", "first_in_hours"), [(1, 5), (None, 0), (30, 0)])
+def test_the_first_scheduled_backup_comes_when_the_newest_is_due(
+    tmp_path: Path, hours_ago: int | None, first_in_hours: int
+) -> None:
+    """A restart neither skips a due backup nor makes one more than BACKUP_EVERY_HOURS asks
+    (0 here stands for "a minute after the start")."""
+    from bot.app import build_application
+    from bot.config import load_settings
+    from storage.backup import backup_name
+
+    folder = tmp_path / "b"
+    folder.mkdir()
+    now = datetime.now(UTC)
+    if hours_ago is not None:
+        (folder / backup_name(now - timedelta(hours=hours_ago))).write_bytes(b"")
+    config = load_settings(
+        bot_token="1:x",
+        database_path=tmp_path / "mujaz.db",
+        feeds_file="/dev/null",
+        backup_dir=folder,
+        backup_every_hours=6,
+    )
+    app = build_application(config)
+    assert app.job_queue is not None
+    (job,) = [j for j in app.job_queue.jobs() if j.name == "backup"]
+    wait = job.job.trigger.start_date - now
+    expected = timedelta(hours=first_in_hours) or timedelta(seconds=60)
+    assert abs(wait - expected) < timedelta(seconds=30)

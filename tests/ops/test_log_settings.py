@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,10 +21,12 @@ TOKEN = "7123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ"
 def captured() -> Iterator[io.StringIO]:
     stream = io.StringIO()
     root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
+    handlers, level, hook = root.handlers[:], root.level, sys.excepthook
     yield stream
     root.handlers[:] = handlers
     root.setLevel(level)
+    sys.excepthook = hook
+    logging.captureWarnings(False)
 
 
 def test_a_bad_log_level_stops_the_start_with_one_line(tmp_path: Path) -> None:
@@ -72,3 +75,15 @@ def test_the_level_drops_what_is_below_it(captured: io.StringIO) -> None:
     log.info("quiet")
     log.warning("loud")
     assert "loud" in captured.getvalue() and "quiet" not in captured.getvalue()
+
+
+def test_a_crash_outside_any_logger_is_one_hidden_log_line(captured: io.StringIO) -> None:
+    configure("INFO", "json", secrets=(TOKEN,), stream=captured)
+    try:
+        raise ConnectionError(f"http://127.0.0.1/bot{TOKEN}/getUpdates refused")
+    except ConnectionError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    (line,) = captured.getvalue().splitlines()
+    record = json.loads(line)
+    assert record["level"] == "CRITICAL" and "ConnectionError" in record["exc_info"]
+    assert TOKEN.split(":")[1] not in line
