@@ -26,7 +26,8 @@ COPY templates templates
 RUN printf '#!/bin/sh\nexec python -m bot.cli "$@"\n' > /usr/local/bin/mujaz \
     && chmod 0755 /usr/local/bin/mujaz \
     && python -m compileall -q bot handlers storage \
-    && useradd --system --uid 10001 --user-group --home-dir /data --shell /usr/sbin/nologin mujaz \
+    && groupadd --system --gid 10001 mujaz \
+    && useradd --system --uid 10001 --gid 10001 --home-dir /data --shell /usr/sbin/nologin mujaz \
     && mkdir -p /data \
     && chown mujaz:mujaz /data \
     && chmod 0700 /data

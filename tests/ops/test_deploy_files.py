@@ -163,3 +163,29 @@ def test_mujaz_version_names_the_release_and_the_schema() -> None:
     newest = migrations()[-1][0]
     assert done.stdout.strip() == f"mujaz {release.group(1)} (database schema {newest})"
     assert f"## {release.group(1)}" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_the_files_the_image_copies_are_enough_to_run_mujaz(tmp_path: Path) -> None:
+    """The Dockerfile's COPY lines, and nothing else of the checkout, make a working app."""
+    app = tmp_path / "app"
+    app.mkdir()
+    for word, args in instructions(ROOT / "Dockerfile"):
+        if word == "COPY":
+            *sources, target = args.split()
+            for source in sources:
+                into = app / Path(source).name if target.endswith("/") else app / target
+                into.parent.mkdir(parents=True, exist_ok=True)
+                if (ROOT / source).is_dir():
+                    shutil.copytree(
+                        ROOT / source, into, ignore=shutil.ignore_patterns("__pycache__")
+                    )
+                else:
+                    shutil.copy2(ROOT / source, into)
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(app), "DATABASE_PATH": str(tmp_path / "d.db")}
+    for args in (["--version"], ["topics"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    assert "south_caucasus" in done.stdout
