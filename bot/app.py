@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram.ext import ApplicationBuilder, ContextTypes
+from telegram import Update
+from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
 
 import handlers
+from bot.backups import schedule_backups
 from bot.config import Settings
 from bot.context import BotData, Clock, MujazApp, MujazContext, Services
 from bot.delivery.outbox import Outbox, outbox_of
@@ -16,6 +18,7 @@ from bot.delivery.transport import AiohttpRequest
 from bot.errors import StorageError
 from bot.ingest.feedlist import load_feed_list
 from bot.jobs import DIGEST_TICK_SECONDS, schedule
+from bot.logs import tag
 from bot.ops import Ops
 from bot.ops.alerts import Alerts
 from bot.ops.health import PollRequest
@@ -82,6 +85,7 @@ def build_application(
     )
     app.bot_data.ops = ops
     handlers.register(app, admin_ids=settings.admin_ids)
+    app.add_handler(TypeHandler(Update, _tag_log_lines), group=-1000)
     if jobs:
         ops.health.tick_seconds = digest_tick_seconds
         schedule(
@@ -89,7 +93,14 @@ def build_application(
             ingest_minutes=settings.ingest_interval_minutes,
             digest_tick_seconds=digest_tick_seconds,
         )
+        schedule_backups(app, settings)
     return app
+
+
+async def _tag_log_lines(update: Update, context: MujazContext) -> None:
+    """Lines logged while this update is handled (errors too) carry its chat's id."""
+    chat = update.effective_chat
+    tag(chat_id=chat.id if chat else None)
 
 
 async def start_services(app: MujazApp, settings: Settings, clock: Clock) -> None:

@@ -15,10 +15,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli_backups import add_parser as add_backup_parser
 from bot.cli_feeds import add_parser as add_feeds_parser
 from bot.cli_ops import add_parser as add_ops_parser
 from bot.config import TEMPLATES_DIR, Settings, load_settings
-from bot.core.secrets import redact
 from bot.errors import ConfigError, LeaseHeld, MujazError
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mujaz", description=__doc__)
+    parser.add_argument("--version", action=_Version, help="the release and its database schema")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the Telegram bot (long polling, or a webhook)")
@@ -90,10 +91,22 @@ def _parser() -> argparse.ArgumentParser:
 
     add_feeds_parser(sub)
     add_ops_parser(sub)
+    add_backup_parser(sub)
 
     topics = sub.add_parser("topics", help="the topic catalog")
     topics.set_defaults(handler=cmd_topics)
     return parser
+
+
+class _Version(argparse.Action):
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help=str(kwargs.get("help", "")))
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from bot.version import describe
+
+        print(describe())
+        parser.exit()
 
 
 def _duration(text: str) -> timedelta:
@@ -104,19 +117,15 @@ def _duration(text: str) -> timedelta:
     return timedelta(**{unit: int(match.group(1))})
 
 
-class _RedactingFormatter(logging.Formatter):
-    """Every line, tracebacks included, with bot tokens hidden (library messages carry URLs)."""
+def _logging(settings: Settings, *, quiet: bool = False) -> None:
+    """LOG_LEVEL and LOG_FORMAT; `quiet` commands (ingest) say only warnings unless at DEBUG."""
+    from bot.core.secrets import secret_forms
+    from bot.logs import configure, parse_level
 
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
-
-
-def _logging(level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler], force=True)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    level = parse_level(settings.log_level)
+    if quiet and level > logging.DEBUG:
+        level = max(level, logging.WARNING)
+    configure(level, settings.log_format, secrets=secret_forms(settings.bot_token))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -128,8 +137,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     load_feed_list(settings.feeds_file)  # a broken feed list stops us here, not mid-start
     # So do an unusable database and another bot that sends from it.
+    _logging(settings)
     instance = asyncio.run(_take_sender_lease(settings))
-    _logging()
     from bot.app import build_application
     from bot.ops.webhook import ALLOWED_UPDATES, run_webhook
 
@@ -197,7 +206,7 @@ async def _ingest(settings: Settings, sources: list[str], *, as_json: bool) -> i
     from bot.app import seed_feeds
     from bot.context import Services
 
-    _logging(logging.WARNING)
+    _logging(settings, quiet=True)
     services = await Services.create(settings)
     try:
         await seed_feeds(services)

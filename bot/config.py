@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,6 +55,15 @@ class Settings(BaseSettings):
     webhook_path: str | None = None  # the local route; default: WEBHOOK_URL's path
     # A private instance: only these chats (ids, @usernames) are served; None: everyone.
     allowed_chats: Annotated[AllowList | None, NoDecode] = None
+    # Logs (bot/logs.py): a level name, and text or JSON lines.
+    log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # A secret from a file (Docker/Kubernetes secrets): read when BOT_TOKEN itself is unset.
+    bot_token_file: Path | None = None
+    # Scheduled online backups (bot/backups.py): off while BACKUP_DIR is unset.
+    backup_dir: Path | None = None
+    backup_every_hours: float = Field(default=24, gt=0, le=24 * 365)
+    backup_keep: int = Field(default=7, ge=1, le=10_000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -139,6 +148,38 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown IANA time zone {value!r} (e.g. Asia/Riyadh)") from None
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, value: str) -> str:
+        from bot.logs import parse_level
+
+        parse_level(value)
+        return value.strip().upper()
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_log_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _token_from_file(self) -> Settings:
+        """BOT_TOKEN_FILE: the token is the file's content, surrounding blanks stripped."""
+        if self.bot_token_file is None:
+            return self
+        if self.bot_token:
+            raise ValueError("BOT_TOKEN_FILE: set it or BOT_TOKEN, not both")
+        try:
+            token = self.bot_token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise ValueError(
+                f"BOT_TOKEN_FILE: cannot read {self.bot_token_file}: {reason}"
+            ) from None
+        if not token:
+            raise ValueError(f"BOT_TOKEN_FILE: {self.bot_token_file} is empty")
+        self.bot_token = token
+        return self
+
     @field_validator("telegram_api_url")
     @classmethod
     def _check_api_url(cls, value: str) -> str:
@@ -150,12 +191,13 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Settings from env and `.env`; ConfigError with one readable line when they are wrong."""
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(_secrets_dir=secrets_dirs(), **overrides)  # type: ignore[arg-type, call-arg]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
         message = str(first["msg"]).removeprefix("Value error, ")
-        raise ConfigError(f"{name}: {message}") from None
+        if first["loc"]:
+            message = f"{str(first['loc'][0]).upper()}: {message}"
+        raise ConfigError(message) from None
     _check_database_path(settings.database_path)
     if settings.webhook_url and not settings.webhook_secret:
         raise ConfigError(
@@ -164,6 +206,18 @@ def load_settings(**overrides: object) -> Settings:
     if settings.webhook_url and not settings.ops_listen:
         raise ConfigError("OPS_LISTEN: required with WEBHOOK_URL (the server the updates reach)")
     return settings
+
+
+def secrets_dirs() -> list[Path]:
+    """Folders of secret files, one file per setting named after it (`bot_token`): systemd's
+    credentials (LoadCredential=), then MUJAZ_SECRETS_DIR, then Docker's /run/secrets.
+    The environment and `.env` win over a file; missing folders are skipped."""
+    found = [
+        os.environ.get("CREDENTIALS_DIRECTORY"),
+        os.environ.get("MUJAZ_SECRETS_DIR"),
+        "/run/secrets",
+    ]
+    return [Path(d) for d in found if d and Path(d).is_dir()]
 
 
 def _check_database_path(path: Path) -> None:

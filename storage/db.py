@@ -3,12 +3,15 @@
 Migrations are the files `storage/migrations/NNNN_name.sql`, applied in order,
 each in its own transaction and recorded in `schema_migrations`. A database of
 any earlier version comes up to date at start; nothing is ever applied twice.
+Before the first migration is applied to a database that has data, a copy of it as
+it was is written beside it: `<name>.pre-migration-<version>` (version 7 → 0007).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import re
 import sqlite3
@@ -21,6 +24,8 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import DatabaseUnusable, StorageError
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 IN_CHUNK = 900  # values per IN (...), under SQLite's default limit of bound parameters
@@ -80,10 +85,14 @@ class Database:
     """
 
     def __init__(
-        self, connection: aiosqlite.Connection, clock: Callable[[], datetime] = utc_now
+        self,
+        connection: aiosqlite.Connection,
+        clock: Callable[[], datetime] = utc_now,
+        path: Path | None = None,
     ) -> None:
         self.connection = connection
         self.clock = clock
+        self.path = path  # None for ":memory:"
         self._lock = asyncio.Lock()
 
     def now(self) -> str:
@@ -104,7 +113,7 @@ class Database:
             connection = await aiosqlite.connect(str(path), isolation_level=None)
         except sqlite3.Error as exc:
             raise DatabaseUnusable(f"DATABASE_PATH: cannot open {path}: {exc}") from None
-        db = cls(connection, clock)
+        db = cls(connection, clock, None if str(path) == ":memory:" else Path(path))
         try:
             connection.row_factory = aiosqlite.Row
             await connection.execute("PRAGMA journal_mode=WAL")
@@ -189,10 +198,12 @@ class Database:
                 f"DATABASE_PATH: the database has schema version {max(done)}, newer than this"
                 f" Mujaz knows ({newest}); run the newer release, or restore a backup"
             )
-        applied = []
+        applied: list[str] = []
         for version, name, path in known:
             if version in done or (up_to is not None and version > up_to):
                 continue
+            if done and not applied:
+                await self._keep_pre_migration_copy(max(done))
             async with self.transaction() as conn:
                 for statement in _statements(path.read_text(encoding="utf-8")):
                     await conn.execute(statement)
@@ -202,6 +213,31 @@ class Database:
                 )
             applied.append(f"{version:04d}_{name}")
         return applied
+
+    async def _keep_pre_migration_copy(self, version: int) -> None:
+        """The database as it was, beside it, before a migration changes it: a release
+        that goes wrong can be undone with `mujaz restore`. Without it nothing migrates."""
+        if self.path is None:
+            return
+        target = pre_migration_path(self.path, version)
+        partial = target.with_name(f".{target.name}.partial")
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                partial.unlink()
+            os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            await self.connection.execute("VACUUM INTO ?", (str(partial),))
+            os.replace(partial, target)
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            raise DatabaseUnusable(
+                f"DATABASE_PATH: cannot write {target} before migrating: {exc}"
+            ) from None
+        log.info("schema version %d kept as %s before migrating", version, target)
+
+
+def pre_migration_path(database: Path, version: int) -> Path:
+    return database.with_name(f"{database.name}.pre-migration-{version:04d}")
 
 
 def _statements(script: str) -> Iterable[str]:

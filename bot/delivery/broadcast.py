@@ -27,6 +27,7 @@ from bot.delivery.group_commit import RecipientCommits
 from bot.delivery.lanes import OutboxStopped
 from bot.delivery.sender import Content, MoveChat, send_content
 from bot.delivery.status import StatusBoard
+from bot.logs import about, ids
 from bot.models import BroadcastStatus, DeliveryStatus
 from storage.broadcasts import Broadcast, BroadcastRepository, Result
 
@@ -144,7 +145,12 @@ class BroadcastService:
         unfinished = await self.repo.unfinished()
         for broadcast in unfinished:
             counts = await self.repo.counts(broadcast.id)
-            log.info("resuming broadcast #%d: %s", broadcast.id, dict(counts))
+            log.info(
+                "resuming broadcast #%d: %s",
+                broadcast.id,
+                dict(counts),
+                extra=ids(broadcast_id=broadcast.id),
+            )
             self._spawn(bot, broadcast)
         return unfinished
 
@@ -179,7 +185,10 @@ class BroadcastService:
 
     def _spawn(self, bot: Bot, broadcast: Broadcast) -> None:
         job = _Job(self, bot, broadcast)
-        task = asyncio.get_running_loop().create_task(job.run(), name=f"broadcast-{broadcast.id}")
+        with about(broadcast_id=broadcast.id):  # the task, and each send's, carry the id
+            task = asyncio.get_running_loop().create_task(
+                job.run(), name=f"broadcast-{broadcast.id}"
+            )
         self.jobs[broadcast.id] = job
         self._tasks[broadcast.id] = task
 
@@ -187,7 +196,12 @@ class BroadcastService:
             self.jobs.pop(broadcast.id, None)
             self._tasks.pop(broadcast.id, None)
             if not done.cancelled() and done.exception() is not None:
-                log.error("broadcast #%d stopped", broadcast.id, exc_info=done.exception())
+                log.error(
+                    "broadcast #%d stopped",
+                    broadcast.id,
+                    exc_info=done.exception(),
+                    extra=ids(broadcast_id=broadcast.id),
+                )
 
         task.add_done_callback(forget)
 
@@ -262,9 +276,10 @@ class _Job:
                 if self.cancelled or self.stopping:
                     slots.release()
                     break
-                task = asyncio.get_running_loop().create_task(
-                    self._send(chat_id, thread_id, commits)
-                )
+                with about(chat_id=chat_id):
+                    task = asyncio.get_running_loop().create_task(
+                        self._send(chat_id, thread_id, commits)
+                    )
                 self._waiting[chat_id] = task
                 sends.add(task)
                 task.add_done_callback(sends.discard)

@@ -24,6 +24,7 @@ from bot.delivery.digest_pool import PoolReader
 from bot.delivery.digest_request import read_request
 from bot.delivery.digest_send import DigestSender, story_links
 from bot.delivery.sender import MoveChat, Outcome
+from bot.logs import about
 from bot.models import Chat, DeliveryStatus
 from storage.chats import ChatRepository
 from storage.db import to_db_time
@@ -100,21 +101,22 @@ class DigestService:
         async with asyncio.TaskGroup() as group:
             for due in planned:
                 await gate.acquire()
-                try:
-                    composed = self.composer.compose(
-                        due.chat,
-                        due.topics,
-                        pool,
-                        now=now,
-                        phrases=due.phrases,
-                        mutes=due.mutes,
-                        story_link=link,
-                    )
-                except Exception as exc:  # one chat's digest that cannot be made fails alone
-                    log.exception("digest for chat %s not composed", due.chat.chat_id)
-                    group.create_task(give_up(due, repr(exc)[:300]))
-                    continue
-                group.create_task(deliver(due, composed))
+                with about(chat_id=due.chat.chat_id, delivery_id=due.delivery_id):
+                    try:
+                        composed = self.composer.compose(
+                            due.chat,
+                            due.topics,
+                            pool,
+                            now=now,
+                            phrases=due.phrases,
+                            mutes=due.mutes,
+                            story_link=link,
+                        )
+                    except Exception as exc:  # one chat's digest that cannot be made fails alone
+                        log.exception("digest for chat %s not composed", due.chat.chat_id)
+                        group.create_task(give_up(due, repr(exc)[:300]))
+                        continue
+                    group.create_task(deliver(due, composed))
         if planned:
             log.info("digest tick: %s (%d renderings)", counts, pool.rendered)
         return counts
@@ -156,7 +158,10 @@ class DigestService:
             exclude=request.exclude,
             story_link=story_links(bot),
         )
-        return await self.sender.deliver(bot, chat, delivery_id, composed, advance=request.advance)
+        with about(chat_id=chat.chat_id, delivery_id=delivery_id):
+            return await self.sender.deliver(
+                bot, chat, delivery_id, composed, advance=request.advance
+            )
 
     async def preview(self, chat: Chat, topics: Sequence[str], *, since: timedelta) -> Composed:
         """The digest of the last `since` as the chat would get it; nothing claimed or sent."""

@@ -37,6 +37,7 @@ from bot.ingest.parse import Entry, ParsedFeed, ParseFailed, parse
 from bot.ingest.parse_worker import ParserPool
 from bot.ingest.process import SHORT_TEXT_CHARS, feed_language, is_short, to_article
 from bot.ingest.timing import Timing, cache_hint
+from bot.logs import about
 from bot.models import Feed, FeedStatus, FullText, NewArticle
 from storage.articles import ArticleRepository, ArticleUpdate
 from storage.db import utc_now
@@ -137,6 +138,10 @@ class Ingestor:
         return await self.run(await self.feeds.due(self.clock(), limit=limit), on_done=on_done)
 
     async def ingest(self, feed: Feed) -> FeedReport:
+        with about(feed_id=feed.id):
+            return await self._ingest_logged(feed)
+
+    async def _ingest_logged(self, feed: Feed) -> FeedReport:
         try:
             return await self._ingest(feed)
         except StorageError:

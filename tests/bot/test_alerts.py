@@ -13,6 +13,7 @@ import pytest
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from bot.backups import backup_now
 from bot.context import MujazContext
 from bot.delivery.outbox import Outbox
 from bot.jobs import heartbeat_tick, ingest_tick
@@ -111,6 +112,18 @@ async def test_a_failed_backup_alerts_through_the_entry_point(bot: Harness) -> N
     text = sent_to(bot.api, ADMIN)[-1]["text"]
     assert text.startswith("💾 Backup failed to <code>/backups</code>")
     assert "No space left on device" in text
+
+
+async def test_a_scheduled_backup_that_fails_alerts_the_operator(
+    bot: Harness, tmp_path: Path
+) -> None:
+    not_a_folder = tmp_path / "backups"
+    not_a_folder.write_text("a file where the backup folder should be")
+    copy = await backup_now(bot.services.settings.database_path, not_a_folder, 3, alerts(bot))
+    assert copy is None
+    await alerts(bot).close()
+    text = sent_to(bot.api, ADMIN)[-1]["text"]
+    assert text.startswith(f"💾 Backup failed to <code>{not_a_folder}</code>")
 
 
 async def test_uncertain_deliveries_found_at_start_alert_in_arabic_by_default(

@@ -26,9 +26,10 @@ class FakeBotAPI:
     """A Bot API server on 127.0.0.1 that runs in the test's own event loop.
 
     Use ``user_sends`` / ``user_presses`` to act as users, and ``sent``, ``messages_to``,
-    ``requests`` and ``rejected`` to see what the bot did. ``block``, ``fail_next`` and
-    unknown chats make Telegram's failure answers happen on demand; ``set_rate_limits``
-    makes it answer 429 like Telegram when sends go too fast (``throttled``, ``counted``).
+    ``requests`` and ``rejected`` to see what the bot did. ``block``, ``fail_next`` (undone by
+    ``clear_failures``) and unknown chats make Telegram's failure answers happen on demand;
+    ``set_rate_limits`` makes it answer 429 like Telegram when sends go too fast
+    (``throttled``, ``counted``).
     """
 
     def __init__(
@@ -99,6 +100,7 @@ class FakeBotAPI:
         self.block = self._limits.block
         self.unblock = self._limits.unblock
         self.fail_next = self._limits.fail_next
+        self.clear_failures = self._limits.clear_failures
         self.set_rate_limits = self._limits.set_rate_limits
 
     @property

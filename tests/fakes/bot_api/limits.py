@@ -132,6 +132,10 @@ class Limits:
             )
         )
 
+    def clear_failures(self) -> None:
+        """Injected failures not yet used up are dropped: Telegram answers normally again."""
+        self._failures.clear()
+
     def set_rate_limits(
         self,
         *,
