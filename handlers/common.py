@@ -34,11 +34,19 @@ def language_of(update: Update) -> str:
 
 async def reply(update: Update, context: MujazContext, key: str, /, **params: Any) -> None:
     """Answer in the sender's language, with the digits this chat chose."""
+    await reply_text(update, await rendered(update, context, key, **params))
+
+
+async def rendered(update: Update, context: MujazContext, key: str, /, **params: Any) -> str:
+    """A reply's text, as `reply` would send it; for a reply made of several parts."""
     chat = update.effective_chat
     row = await context.services.chats.get(chat.id) if chat else None
-    text = context.services.renderer.text(
+    return context.services.renderer.text(
         language_of(update), key, digit_style=row.digits if row else None, **params
     )
+
+
+async def reply_text(update: Update, text: str) -> None:
     message = update.effective_message
     if message is not None:
         await message.reply_html(text, link_preview_options=NO_PREVIEW, do_quote=False)

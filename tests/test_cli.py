@@ -69,6 +69,7 @@ def test_ingest_json_then_preview(tmp_path: Path) -> None:
         "preview", "--topics", "sports", "--lang", "en", "--since", "3000d", cwd=tmp_path
     )
     assert "Your digest" in result.stdout and "الهلال يفوز" in result.stdout
+    assert not any("\u0660" <= ch <= "\u0669" for ch in result.stdout)  # English: 0123
 
     result = mujaz("preview", "--topics", "quidditch", cwd=tmp_path)
     assert result.returncode == 1

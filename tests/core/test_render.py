@@ -139,7 +139,7 @@ def test_every_arabic_reply_stays_right_to_left(renderer: Renderer) -> None:
         **{"last": "الخميس", "times": "07:30", "quiet": "23:00–07:00", "start": "23:00"},
         **{"end": "07:00", "style": "arabic", "n": 10, "low": 3, "high": 30, "title": "Mujaz"},
         **{"phrases": "Zangezur، كورسك", "phrase": "Zangezur", "limit": 20},
-        **{"languages": "العربية، الإنجليزية"},
+        **{"languages": "العربية، الإنجليزية", "held": ["23:30", "01:00"]},
         **{"sources": [("BBC", "https://bbc.com/x")]},
         **{"id": 7, "enabled": False, "url": "https://example.org/rss", "status": "http-404"},
         **{"success": "قبل ساعتين", "error": "http-404: HTTP 404 Not Found"},
