@@ -77,9 +77,10 @@ class DigestSender:
 
 
 def story_links(bot: Bot) -> StoryLink:
-    """ "and 3 other sources" opens the bot on a list of every outlet's article."""
+    """ "and 3 other sources" opens the bot on a list of every outlet's article, under the
+    headline the reader saw: `s<story>_<lead article>` (see handlers.user.story_sources)."""
     try:
         username = bot.username
     except RuntimeError:  # the bot was not initialized (previews)
         return no_link
-    return lambda story: f"https://t.me/{username}?start=s{story.id}"
+    return lambda story: f"https://t.me/{username}?start=s{story.id}_{story.lead.id}"
