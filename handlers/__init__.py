@@ -16,6 +16,7 @@ from bot.context import MujazApp
 from handlers import (
     admin,
     broadcast,
+    channel_digest,
     chats,
     feed_language,
     feeds,
@@ -30,6 +31,8 @@ from handlers.callbacks import (
     AddFeed,
     DropBroadcast,
     DropFeed,
+    KeepDigest,
+    PublishDigest,
     SendBroadcast,
     ToggleTopic,
     TopicsDone,
@@ -118,6 +121,10 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     feed_buttons = pattern(AddFeed, DropFeed)
     app.add_handler(
         CallbackQueryHandler(feed_language.on_button, pattern=feed_buttons, block=False)
+    )
+    digest_buttons = pattern(PublishDigest, KeepDigest)
+    app.add_handler(
+        CallbackQueryHandler(channel_digest.on_button, pattern=digest_buttons, block=False)
     )
     app.add_handler(CallbackQueryHandler(user.unknown_button, block=False))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -8,7 +8,8 @@ the button, and are registered with `pattern(...)` for the kinds they take.
 
 The wire format is the one keyboards already in chats carry, so old buttons keep
 working: `t:<topic id>`, `t:done`, `bc:send:<id>`, `bc:drop:<id>`; `fa:add:<token>` and
-`fa:drop:<token>` answer /addfeed's question about a feed in another language.
+`fa:drop:<token>` answer /addfeed's question about a feed in another language;
+`dg:pub:<n|m>:<chat id>:<article id>` and `dg:keep` answer a channel digest's preview.
 """
 
 from __future__ import annotations
@@ -61,11 +62,36 @@ class DropFeed:
     token: str
 
 
-Button = ToggleTopic | TopicsDone | SendBroadcast | DropBroadcast | AddFeed | DropFeed
+@dataclass(frozen=True)
+class PublishDigest:
+    """Publish on the preview of a channel's (or group's) digest, shown to its admin."""
+
+    chat_id: int  # the channel
+    up_to: int  # the newest article the preview considered: what is published is what was seen
+    more: bool = False  # the preview was of /digest more
+
+
+@dataclass(frozen=True)
+class KeepDigest:
+    """Do not publish, on the same preview."""
+
+
+Button = (
+    ToggleTopic
+    | TopicsDone
+    | SendBroadcast
+    | DropBroadcast
+    | AddFeed
+    | DropFeed
+    | PublishDigest
+    | KeepDigest
+)
 
 _TOPIC_ID = r"[A-Za-z0-9_.-]+"
 _ID = r"[1-9][0-9]{0,18}"  # a row id, written the one way pack writes it
 _TOKEN = r"[A-Za-z0-9_-]{8}"  # secrets.token_urlsafe(6)
+_CHAT = r"-?[1-9][0-9]{0,18}"  # a chat id: channels and supergroups are negative
+_COUNT = r"0|[1-9][0-9]{0,18}"
 _PARSERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]], ...] = (
     (re.compile(r"t:done"), lambda m: TopicsDone()),
     (re.compile(rf"t:({_TOPIC_ID})", re.ASCII), lambda m: ToggleTopic(m[1])),
@@ -73,6 +99,11 @@ _PARSERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]], ...] 
     (re.compile(rf"bc:drop:({_ID})", re.ASCII), lambda m: DropBroadcast(int(m[1]))),
     (re.compile(rf"fa:add:({_TOKEN})", re.ASCII), lambda m: AddFeed(m[1])),
     (re.compile(rf"fa:drop:({_TOKEN})", re.ASCII), lambda m: DropFeed(m[1])),
+    (
+        re.compile(rf"dg:pub:([nm]):({_CHAT}):({_COUNT})", re.ASCII),
+        lambda m: PublishDigest(int(m[2]), int(m[3]), more=m[1] == "m"),
+    ),
+    (re.compile(r"dg:keep"), lambda m: KeepDigest()),
 )
 
 
@@ -91,6 +122,10 @@ def pack(button: Button) -> str:
             data = f"fa:add:{token}"
         case DropFeed(token):
             data = f"fa:drop:{token}"
+        case PublishDigest(chat_id, up_to, more):
+            data = f"dg:pub:{'m' if more else 'n'}:{chat_id}:{up_to}"
+        case KeepDigest():
+            data = "dg:keep"
         case _:
             assert_never(button)
     if parse(data) != button:

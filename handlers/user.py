@@ -8,9 +8,11 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import MujazContext
+from bot.core.compose import is_public
 from bot.core.digest import group_stories
 from bot.core.language import preferred, reader_languages
 from bot.models import Chat
+from handlers import channel_digest
 from handlers.common import (
     answer_button,
     current_user,
@@ -98,9 +100,13 @@ async def digest(update: Update, context: MujazContext, chat: Chat) -> None:
         await reply(update, context, "digest_no_topics")
         return
     more = bool(context.args and context.args[0].lower() in ("more", "المزيد", "مزيد"))
+    if channel_digest.is_setting_up(update, chat):  # shown here first; published on a button
+        await channel_digest.preview(update, context, chat, topics, phrases, more=more)
+        return
     digests = context.services.digests
     if await digests.send_on_request(context.bot, chat, topics, phrases, more=more) is None:
-        await reply(update, context, "more_none" if more else "digest_empty")
+        key = "more_none" if more else "digest_empty"
+        await reply(update, context, f"{key}_public" if is_public(chat) else key)
 
 
 async def unknown_command(update: Update, context: MujazContext) -> None:

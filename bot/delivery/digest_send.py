@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Bot
 
-from bot.core.compose import Composed, StoryLink, no_link
+from bot.core.compose import Composed, StoryLink, is_public, no_link
 from bot.core.render import Renderer
 from bot.delivery.digest_ledger import NOTHING_NEW, STOPPED, DigestOutcome, Ending, PeriodRow
 from bot.delivery.lanes import OutboxStopped
@@ -47,7 +47,8 @@ class DigestSender:
         if not composed.messages:
             await row.close(NOTHING_NEW)
             if note_empty and chat.notify_empty:
-                text = self.renderer.text(chat.language, "digest_empty", digit_style=chat.digits)
+                key = "digest_empty_public" if is_public(chat) else "digest_empty"
+                text = self.renderer.text(chat.language, key, digit_style=chat.digits)
                 await send_html(
                     bot, chat.chat_id, [text], thread_id=chat.thread_id, move_chat=self.move_chat
                 )

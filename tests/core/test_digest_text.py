@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.clean import headline_from_text, summarize
+from bot.core.compose import rendering_key
 from bot.core.digest import FOLLOWS, Digest, Section, StoryArticle, group_stories
 from bot.core.render import Renderer
 from bot.core.topics import Catalog
+from bot.models import Chat
 from tests.paths import TEMPLATES
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
@@ -156,3 +158,17 @@ def test_broadcast_report_counts_in_english(renderer: Renderer) -> None:
         "en", "broadcast.report", cancelled=False, skipped=0, seconds=1, rate=10.4, **params
     )
     assert "1 second," in text and "10.4 messages a second" in text
+
+
+def test_a_channels_digest_never_shares_a_readers_rendering() -> None:
+    reader = Chat(1, "ar", "Asia/Riyadh")
+    channel = Chat(2, "ar", "Asia/Riyadh", chat_type="channel")
+    assert rendering_key(reader, ["russia"], [], NOW) != rendering_key(channel, ["russia"], [], NOW)
+
+
+def test_a_public_post_speaks_to_nobody_in_particular(renderer: Renderer, catalog: Catalog) -> None:
+    digest = sections((FOLLOWS, [article(1)]), ("russia", [article(2)]), more=3)
+    for language in ("ar", "en"):
+        (post,) = renderer.digest(language, digest, catalog=catalog, now=NOW, public=True)
+        for wording in ("موجزك", "كلماتك", "Your", "your", "/topics", "/time", "/digest"):
+            assert wording not in post, (language, wording)

@@ -11,6 +11,8 @@ from handlers.callbacks import (
     Button,
     DropBroadcast,
     DropFeed,
+    KeepDigest,
+    PublishDigest,
     SendBroadcast,
     ToggleTopic,
     TopicsDone,
@@ -29,6 +31,9 @@ BUTTONS: list[Button] = [
     DropBroadcast(42),
     AddFeed("Ab3_-x9Z"),
     DropFeed("00000000"),
+    PublishDigest(-1_001_234_567_890, 9_223_372_036_854_775_807, more=True),
+    PublishDigest(-100555, 0),
+    KeepDigest(),
 ]
 
 
