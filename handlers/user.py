@@ -44,10 +44,11 @@ async def start(update: Update, context: MujazContext) -> None:
 
 
 async def _may_set_language(update: Update, context: MujazContext) -> bool:
-    """A private chat follows its reader; a group or channel only its admins."""
+    """A group or channel follows only its admins; a private chat follows its reader on every
+    command already (current_user), and keeps its language when Telegram does not say one."""
     chat, sender = update.effective_chat, update.effective_user
     if chat is None or chat.type == ChatType.PRIVATE:
-        return True
+        return False
     return sender is not None and await is_chat_admin(context, chat.id, sender.id)
 
 

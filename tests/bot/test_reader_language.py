@@ -80,3 +80,10 @@ async def test_a_message_without_a_language_code_keeps_the_readers_language(
     await bot.say(READER, "/mytopics", language=None)  # type: ignore[arg-type]
     chat = await bot.services.chats.get(READER)
     assert chat is not None and chat.language == "en"
+
+
+async def test_start_without_a_language_code_keeps_the_readers_language(bot: Harness) -> None:
+    await bot.say(READER, "/start", language="en")
+    await bot.say(READER, "/start", language=None)  # type: ignore[arg-type]
+    chat = await bot.services.chats.get(READER)
+    assert chat is not None and chat.language == "en"
