@@ -26,9 +26,10 @@ from handlers.common import (
 MIN_ITEMS, MAX_ITEMS = 3, 30
 _ON = {normalize(w) for w in ("on", "yes", "1", "تشغيل", "نعم")}
 _OFF = {normalize(w) for w in ("off", "no", "0", "ايقاف", "إيقاف", "لا")}
-_DIGITS = {
+_DIGITS: dict[str, Digits | None] = {
     **{normalize(w): Digits.ARABIC for w in ("arabic", "ar", "عربية", "عربي", "مشرقية", "٣")},
     **{normalize(w): Digits.LATIN for w in ("latin", "en", "لاتينية", "لاتيني", "غربية", "3")},
+    **{normalize(w): None for w in ("auto", "default", "تلقائي", "تلقائية", "افتراضي")},
 }
 
 
@@ -113,13 +114,17 @@ async def set_timezone(update: Update, context: MujazContext, chat: Chat) -> Non
 
 @for_target_chat
 async def set_digits(update: Update, context: MujazContext, chat: Chat) -> None:
-    """/digits arabic | latin"""
-    style = _DIGITS.get(normalize(" ".join(context.args or [])))
-    if style is None:
+    """/digits arabic | latin | auto (the language's: ٠١٢٣ in Arabic, 0123 in English)"""
+    word = normalize(" ".join(context.args or []))
+    if word not in _DIGITS:
         await reply(update, context, "digits_invalid")
         return
+    style = _DIGITS[word]
     await context.services.chats.update(chat.chat_id, digits=style)
-    await reply(update, context, "digits_set", style=style)
+    if style is None:
+        await reply(update, context, "digits_auto")
+    else:
+        await reply(update, context, "digits_set", style=style)
 
 
 @for_target_chat

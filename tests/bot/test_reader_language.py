@@ -71,6 +71,10 @@ async def test_digits_a_reader_chose_outlast_a_language_switch(
     assert "موجزك" in text and "5 ساعات" in text and not ARABIC_INDIC.search(text)
     chat = await bot.services.chats.get(READER)
     assert chat is not None and chat.digits == "latin"
+    # And back to the language's own.
+    assert "تتبع اللغة" in str((await bot.say(READER, "/digits auto", language="ar"))["text"])
+    chat = await bot.services.chats.get(READER)
+    assert chat is not None and chat.digits is None
 
 
 async def test_a_message_without_a_language_code_keeps_the_readers_language(
