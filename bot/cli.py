@@ -62,7 +62,11 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", help="one ingestion pass over the feeds, then a summary")
     ingest.add_argument(
-        "sources", nargs="*", metavar="URL", help="feed URLs or files (default: all feeds)"
+        "sources",
+        nargs="*",
+        metavar="URL",
+        help="feed URLs or files, read once and not added to the polled feeds (default: all"
+        " enabled feeds)",
     )
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
     ingest.set_defaults(handler=cmd_ingest)
@@ -210,8 +214,8 @@ async def _ingest(settings: Settings, sources: list[str], *, as_json: bool) -> i
     services = await Services.create(settings)
     try:
         await seed_feeds(services)
-        if sources:
-            feeds = [(await services.feeds.add(_source_url(s)))[0] for s in sources]
+        if sources:  # a one-off pass: a feed new to us is stored disabled, never polled
+            feeds = [(await services.feeds.add(_source_url(s), enabled=False))[0] for s in sources]
         else:
             feeds = await services.feeds.all(enabled_only=True)
         progress = _Progress(len(feeds)) if _Progress.wanted(as_json) else None

@@ -8,6 +8,7 @@ MujazError                 base; carries a template key for the user's sentence
 └── UserInputError         a command argument we cannot use; `key` names the reply
     ├── UnknownTopic
     ├── BadTime
+    │   └── TooManyTimes
     ├── BadTimezone
     ├── BadDays
     ├── BadQuietHours
@@ -53,6 +54,10 @@ class UnknownTopic(UserInputError):
 
 class BadTime(UserInputError):
     key = "time_invalid"
+
+
+class TooManyTimes(BadTime):
+    key = "time_too_many"
 
 
 class BadTimezone(UserInputError):

@@ -149,7 +149,7 @@ class Chat:
     paused: bool = False
     active: bool = True
     last_article_id: int | None = None
-    digits: Digits = Digits.ARABIC
+    digits: Digits | None = None  # None: not chosen, so the language's (see default_digits)
     max_items: int = 10
     notify_empty: bool = False
     chat_type: str = "private"

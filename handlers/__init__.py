@@ -17,6 +17,7 @@ from handlers import (
     access_gate,
     admin,
     broadcast,
+    channel_digest,
     chats,
     controls,
     feed_language,
@@ -36,8 +37,10 @@ from handlers.callbacks import (
     AddFeed,
     DropBroadcast,
     DropFeed,
+    KeepDigest,
     KeepFeed,
     PickZone,
+    PublishDigest,
     RemoveFeed,
     SendBroadcast,
     ToggleTopic,
@@ -146,6 +149,10 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     )
     app.add_handler(
         CallbackQueryHandler(timezone_choice.on_button, pattern=pattern(PickZone), block=False)
+    )
+    digest_buttons = pattern(PublishDigest, KeepDigest)
+    app.add_handler(
+        CallbackQueryHandler(channel_digest.on_button, pattern=digest_buttons, block=False)
     )
     app.add_handler(CallbackQueryHandler(user.unknown_button, block=False))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -12,6 +12,7 @@ working: `t:<topic id>`, `t:done`, `bc:send:<id>`, `bc:drop:<id>`; `fa:add:<toke
 `mu:x:<id>` unmutes one of a chat's muted phrases (/unmute).
 `rf:del:<id>` and `rf:keep:<id>` answer /removefeed's question; `tz:<zone>` picks one of the
 zones a city name may mean (/timezone عمان).
+`dg:pub:<n|m>:<chat id>:<article id>` and `dg:keep` answer a channel digest's preview.
 """
 
 from __future__ import annotations
@@ -92,6 +93,20 @@ class PickZone:
     zone: str  # an IANA name; the handler checks it is one
 
 
+@dataclass(frozen=True)
+class PublishDigest:
+    """Publish on the preview of a channel's (or group's) digest, shown to its admin."""
+
+    chat_id: int  # the channel
+    up_to: int  # the newest article the preview considered: what is published is what was seen
+    more: bool = False  # the preview was of /digest more
+
+
+@dataclass(frozen=True)
+class KeepDigest:
+    """Do not publish, on the same preview."""
+
+
 Button = (
     ToggleTopic
     | TopicsDone
@@ -103,11 +118,15 @@ Button = (
     | KeepFeed
     | PickZone
     | Unmute
+    | PublishDigest
+    | KeepDigest
 )
 
 _TOPIC_ID = r"[A-Za-z0-9_.-]+"
 _ID = r"[1-9][0-9]{0,18}"  # a row id, written the one way pack writes it
 _TOKEN = r"[A-Za-z0-9_-]{8}"  # secrets.token_urlsafe(6)
+_CHAT = r"-?[1-9][0-9]{0,18}"  # a chat id: channels and supergroups are negative
+_COUNT = r"0|[1-9][0-9]{0,18}"
 _PARSERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]], ...] = (
     (re.compile(r"t:done"), lambda m: TopicsDone()),
     (re.compile(rf"t:({_TOPIC_ID})", re.ASCII), lambda m: ToggleTopic(m[1])),
@@ -119,6 +138,11 @@ _PARSERS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Button]], ...] 
     (re.compile(rf"rf:del:({_ID})", re.ASCII), lambda m: RemoveFeed(int(m[1]))),
     (re.compile(rf"rf:keep:({_ID})", re.ASCII), lambda m: KeepFeed(int(m[1]))),
     (re.compile(r"tz:([A-Za-z][A-Za-z0-9_+/-]{0,40})", re.ASCII), lambda m: PickZone(m[1])),
+    (
+        re.compile(rf"dg:pub:([nm]):({_CHAT}):({_COUNT})", re.ASCII),
+        lambda m: PublishDigest(int(m[2]), int(m[3]), more=m[1] == "m"),
+    ),
+    (re.compile(r"dg:keep"), lambda m: KeepDigest()),
 )
 
 
@@ -145,6 +169,10 @@ def pack(button: Button) -> str:
             data = f"rf:keep:{feed_id}"
         case PickZone(zone):
             data = f"tz:{zone}"
+        case PublishDigest(chat_id, up_to, more):
+            data = f"dg:pub:{'m' if more else 'n'}:{chat_id}:{up_to}"
+        case KeepDigest():
+            data = "dg:keep"
         case _:
             assert_never(button)
     if parse(data) != button:

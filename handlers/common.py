@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import replace
 from typing import Any
 
 from markupsafe import Markup
@@ -35,11 +36,19 @@ def language_of(update: Update) -> str:
 
 async def reply(update: Update, context: MujazContext, key: str, /, **params: Any) -> None:
     """Answer in the sender's language, with the digits this chat chose."""
+    await reply_text(update, await rendered(update, context, key, **params))
+
+
+async def rendered(update: Update, context: MujazContext, key: str, /, **params: Any) -> str:
+    """A reply's text, as `reply` would send it; for a reply made of several parts."""
     chat = update.effective_chat
     row = await context.services.chats.get(chat.id) if chat else None
-    text = context.services.renderer.text(
+    return context.services.renderer.text(
         language_of(update), key, digit_style=row.digits if row else None, **params
     )
+
+
+async def reply_text(update: Update, text: str) -> None:
     message = update.effective_message
     if message is not None:
         await message.reply_html(text, link_preview_options=NO_PREVIEW, do_quote=False)
@@ -54,17 +63,32 @@ async def answer_button(query: CallbackQuery, text: str | None = None) -> None:
 
 
 async def current_user(update: Update, context: MujazContext) -> Chat:
-    """This chat's row, created on first contact with the default timezone."""
+    """This chat's row, created on first contact with the default timezone.
+
+    A private chat's language follows its reader's Telegram on every command, not only at
+    /start: replies already do, and the digest must not speak another language.
+    """
     chat = update.effective_chat
     assert chat is not None
     services = context.services
-    return await services.chats.ensure(
+    row = await services.chats.ensure(
         chat.id,
         language=language_of(update),
         timezone=services.settings.default_timezone,
         chat_type=chat.type,
         title=chat.title,
     )
+    spoken = _telegram_language(update)
+    if chat.type == ChatType.PRIVATE and spoken is not None and spoken != row.language:
+        await services.chats.update(row.chat_id, language=spoken)
+        row = replace(row, language=spoken)
+    return row
+
+
+def _telegram_language(update: Update) -> str | None:
+    """The sender's language when their Telegram says it (the field is optional)."""
+    user = update.effective_user
+    return pick_language(user.language_code) if user and user.language_code else None
 
 
 async def target_chat(update: Update, context: MujazContext) -> Chat | None:

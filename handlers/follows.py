@@ -41,12 +41,11 @@ async def follow(update: Update, context: MujazContext, chat: Chat) -> None:
 async def unfollow(update: Update, context: MujazContext, chat: Chat) -> None:
     """/unfollow كورسك"""
     given = strip_invisible(" ".join(context.args or [])).strip()
-    check = check_phrase(given) if given else None
-    if (
-        check is None
-        or not check.ok
-        or not await context.services.follows.remove(chat.chat_id, check.key)
-    ):
+    if not given:
+        await _list(update, context, chat.chat_id, "unfollow_usage")
+        return
+    check = check_phrase(given)
+    if not check.ok or not await context.services.follows.remove(chat.chat_id, check.key):
         await _list(update, context, chat.chat_id, "unfollow_unknown", given=given)
         return
     await reply(update, context, "unfollow_done", phrase=check.phrase)

@@ -10,7 +10,7 @@ from telegram import Update
 from bot.context import MujazContext
 from bot.core.language import parse_languages, reader_languages
 from bot.core.normalize import normalize
-from bot.core.schedule import parse_days, parse_quiet, parse_times
+from bot.core.schedule import held_by_quiet, parse_days, parse_quiet, parse_times
 from bot.core.switches import OFF as _OFF
 from bot.core.switches import ON as _ON
 from bot.core.timezones import timezone_choices
@@ -20,14 +20,17 @@ from handlers.common import (
     for_target_chat,
     language_names,
     language_of,
+    rendered,
     reply,
+    reply_text,
     schedule_params,
 )
 
 MIN_ITEMS, MAX_ITEMS = 3, 30
-_DIGITS = {
+_DIGITS: dict[str, Digits | None] = {
     **{normalize(w): Digits.ARABIC for w in ("arabic", "ar", "عربية", "عربي", "مشرقية", "٣")},
     **{normalize(w): Digits.LATIN for w in ("latin", "en", "لاتينية", "لاتيني", "غربية", "3")},
+    **{normalize(w): None for w in ("auto", "default", "تلقائي", "تلقائية", "افتراضي")},
 }
 
 
@@ -40,7 +43,26 @@ async def set_time(update: Update, context: MujazContext, chat: Chat) -> None:
         await context.services.chats.update(chat.chat_id, schedule=schedule)
         chat = replace(chat, schedule=schedule)
     key = "time_set" if context.args else "time_current"
-    await reply(update, context, key, **schedule_params(context, chat, language))
+    text = await rendered(update, context, key, **schedule_params(context, chat, language))
+    await reply_text(update, await _with_quiet_note(update, context, chat, text))
+
+
+async def _with_quiet_note(update: Update, context: MujazContext, chat: Chat, text: str) -> str:
+    """A reply about times or quiet hours, and when a digest they hold back will come."""
+    held = held_by_quiet(chat.schedule)
+    if held is None or chat.schedule.quiet is None:
+        return text
+    times, end = held
+    start, _ = chat.schedule.quiet
+    note = await rendered(
+        update,
+        context,
+        "time_in_quiet",
+        held=[f"{t:%H:%M}" for t in times],
+        quiet=f"{start:%H:%M}–{end:%H:%M}",
+        end=f"{end:%H:%M}",
+    )
+    return f"{text}\n{note}"
 
 
 @for_target_chat
@@ -66,13 +88,16 @@ async def set_quiet(update: Update, context: MujazContext, chat: Chat) -> None:
         await reply(update, context, "quiet_current", quiet=shown)
         return
     quiet = parse_quiet(context.args)
-    await context.services.chats.update(chat.chat_id, schedule=replace(chat.schedule, quiet=quiet))
+    schedule = replace(chat.schedule, quiet=quiet)
+    await context.services.chats.update(chat.chat_id, schedule=schedule)
     if quiet is None:
         await reply(update, context, "quiet_off")
     else:
-        await reply(
+        text = await rendered(
             update, context, "quiet_set", start=f"{quiet[0]:%H:%M}", end=f"{quiet[1]:%H:%M}"
         )
+        chat = replace(chat, schedule=schedule)
+        await reply_text(update, await _with_quiet_note(update, context, chat, text))
 
 
 @for_target_chat
@@ -94,24 +119,30 @@ async def set_timezone(update: Update, context: MujazContext, chat: Chat) -> Non
 
 @for_target_chat
 async def set_digits(update: Update, context: MujazContext, chat: Chat) -> None:
-    """/digits arabic | latin"""
-    style = _DIGITS.get(normalize(" ".join(context.args or [])))
-    if style is None:
+    """/digits arabic | latin | auto (the language's: ٠١٢٣ in Arabic, 0123 in English)"""
+    word = normalize(" ".join(context.args or []))
+    if word not in _DIGITS:
         await reply(update, context, "digits_invalid")
         return
+    style = _DIGITS[word]
     await context.services.chats.update(chat.chat_id, digits=style)
-    await reply(update, context, "digits_set", style=style)
+    if style is None:
+        await reply(update, context, "digits_auto")
+    else:
+        await reply(update, context, "digits_set", style=style)
 
 
 @for_target_chat
 async def set_items(update: Update, context: MujazContext, chat: Chat) -> None:
     """/items N: at most N stories per digest."""
-    text = normalize(" ".join(context.args or []))
-    if not text.isdigit() or not MIN_ITEMS <= int(text) <= MAX_ITEMS:
+    # Digits only, of any script ("١٢"): normalizing would drop the sign of "-5".
+    text = " ".join(context.args or []).strip()
+    n = int(text) if text.isdecimal() and len(text) <= 3 else None  # int() reads "١٢" too
+    if n is None or not MIN_ITEMS <= n <= MAX_ITEMS:
         await reply(update, context, "items_invalid", low=MIN_ITEMS, high=MAX_ITEMS)
         return
-    await context.services.chats.update(chat.chat_id, max_items=int(text))
-    await reply(update, context, "items_set", n=int(text))
+    await context.services.chats.update(chat.chat_id, max_items=n)
+    await reply(update, context, "items_set", n=n)
 
 
 @for_target_chat

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import MujazContext
-from bot.core.language import effective, reader_languages
+from bot.core.compose import is_public
+from bot.core.digest import group_stories
+from bot.core.language import preferred, reader_languages
 from bot.models import Chat
-from handlers import menu
+from handlers import channel_digest, menu
 from handlers.common import (
     answer_button,
     current_user,
@@ -22,15 +26,18 @@ from handlers.common import (
 )
 from handlers.controls import reply_with_controls
 
-STORY_LINK = "s"  # t.me/<bot>?start=s<story id>: every outlet's article of a story
+# t.me/<bot>?start=s<story id>[_<lead article id>]: every outlet's article of a story, under
+# the headline the digest showed (links sent before the lead was named have none).
+STORY_LINK = re.compile(r"s([0-9]{1,18})(?:_([0-9]{1,18}))?")
 
 
 async def start(update: Update, context: MujazContext) -> None:
     """Greet and register the chat; a story deep link lists the story's sources instead."""
     user = await current_user(update, context)
-    payload = context.args[0] if context.args else ""
-    if payload.startswith(STORY_LINK) and payload[1:].isdigit():
-        await story_sources(update, context, user, int(payload[1:]))
+    link = STORY_LINK.fullmatch(context.args[0]) if context.args else None
+    if link is not None:
+        lead = int(link[2]) if link[2] else None
+        await story_sources(update, context, user, int(link[1]), lead)
         return
     if await _may_set_language(update, context):
         await context.services.chats.update(user.chat_id, language=language_of(update))
@@ -41,23 +48,31 @@ async def start(update: Update, context: MujazContext) -> None:
 
 
 async def _may_set_language(update: Update, context: MujazContext) -> bool:
-    """A private chat follows its reader; a group or channel only its admins."""
+    """A group or channel follows only its admins; a private chat follows its reader on every
+    command already (current_user), and keeps its language when Telegram does not say one."""
     chat, sender = update.effective_chat, update.effective_user
     if chat is None or chat.type == ChatType.PRIVATE:
-        return True
+        return False
     return sender is not None and await is_chat_admin(context, chat.id, sender.id)
 
 
-async def story_sources(update: Update, context: MujazContext, chat: Chat, story_id: int) -> None:
-    """Every outlet's article of a story, under the first headline in a language the chat reads."""
-    articles = await context.services.stories.articles(story_id)
+async def story_sources(
+    update: Update, context: MujazContext, chat: Chat, story_id: int, lead_id: int | None
+) -> None:
+    """Every outlet's article of a story, under the headline the reader tapped: the lead the
+    digest showed (`lead_id`), or for an older link the one a digest would lead with now."""
+    articles = await context.services.stories.articles(story_id, keep=lead_id)
     if not articles:
         await reply(update, context, "story_gone")
         return
-    sources = [(a.source, a.url) for a in articles]
-    read = reader_languages(chat.language, chat.languages)
-    title = next((a.title for a in articles if effective(a.lang) in read), articles[0].title)
-    await reply(update, context, "story_sources", title=title, sources=sources)
+    lead = next((a for a in articles if a.id == lead_id), None)
+    if lead is None:
+        read = reader_languages(chat.language, chat.languages)
+        stories = group_stories(articles, read, preferred(chat.language, read))
+        lead = stories[0].lead if stories else articles[0]
+    ordered = [lead, *(a for a in articles if a is not lead)]
+    sources = [(a.source, a.url) for a in ordered]
+    await reply(update, context, "story_sources", title=lead.title, sources=sources)
 
 
 async def free_text(update: Update, context: MujazContext) -> None:
@@ -97,9 +112,13 @@ async def digest(update: Update, context: MujazContext, chat: Chat) -> None:
         await reply(update, context, "digest_no_topics")
         return
     more = bool(context.args and context.args[0].lower() in ("more", "المزيد", "مزيد"))
+    if channel_digest.is_setting_up(update, chat):  # shown here first; published on a button
+        await channel_digest.preview(update, context, chat, topics, phrases, more=more)
+        return
     digests = context.services.digests
     if await digests.send_on_request(context.bot, chat, topics, phrases, more=more) is None:
-        await reply(update, context, "more_none" if more else "digest_empty")
+        key = "more_none" if more else "digest_empty"
+        await reply(update, context, f"{key}_public" if is_public(chat) else key)
 
 
 async def unknown_command(update: Update, context: MujazContext) -> None:

@@ -201,7 +201,7 @@ def _chat(row: Any) -> Chat:
         paused=bool(row["paused"]),
         active=bool(row["active"]),
         last_article_id=row["last_article_id"],
-        digits=Digits(row["digits"]),
+        digits=Digits(row["digits"]) if row["digits"] else None,
         max_items=row["max_items"],
         notify_empty=bool(row["notify_empty"]),
         chat_type=sys.intern(row["chat_type"]),

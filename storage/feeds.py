@@ -28,12 +28,20 @@ class FeedRepository:
         self.db = db
 
     async def add(
-        self, url: str, title: str | None = None, topics: tuple[str, ...] = ()
+        self,
+        url: str,
+        title: str | None = None,
+        topics: tuple[str, ...] = (),
+        *,
+        enabled: bool = True,
     ) -> tuple[Feed, bool]:
-        """The feed with this URL and whether it was new (an existing one keeps its topics)."""
+        """The feed with this URL and whether it was new (an existing one keeps its topics
+        and its state). `enabled=False` keeps a new feed out of the polled ones: a one-off
+        pass (`mujaz ingest URL`) stores what it brings without subscribing the bot to it."""
         changed = await self.db.execute(
-            "INSERT OR IGNORE INTO feeds (url, title, created_at, topics) VALUES (?, ?, ?, ?)",
-            (url, title, self.db.now(), " ".join(topics)),
+            "INSERT OR IGNORE INTO feeds (url, title, created_at, topics, enabled)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (url, title, self.db.now(), " ".join(topics), int(enabled)),
         )
         feed = await self.by_url(url)
         assert feed is not None

@@ -58,12 +58,13 @@ class StoryRepository:
         )
         return [_story_article(r) for r in rows]
 
-    async def articles(self, story_id: int) -> list[StoryArticle]:
-        """The story's articles, one per outlet, earliest first."""
+    async def articles(self, story_id: int, *, keep: int | None = None) -> list[StoryArticle]:
+        """The story's articles, one per outlet: `keep` (an article id: the lead a digest
+        showed) first and kept for its outlet, then the earliest first."""
         rows = await self.db.fetchall(
             "SELECT id, story_id, url, title, summary, source, published_at, lang, NULL AS topics"
-            " FROM articles WHERE story_id = ? ORDER BY published_at, id",
-            (story_id,),
+            " FROM articles WHERE story_id = ? ORDER BY id != ?, published_at, id",
+            (story_id, keep or 0),
         )
         seen: set[str] = set()
         articles = []

@@ -51,6 +51,7 @@ def samples(language: str) -> dict[str, Any]:
         "first": "الأحد" if language == "ar" else "Sunday",
         "last": "الخميس" if language == "ar" else "Thursday",
         "times": "07:30",
+        "held": ["23:30", "01:00"],
         "quiet": "23:00–07:00",
         "start": "23:00",
         "end": "07:00",

@@ -69,6 +69,7 @@ def test_ingest_json_then_preview(tmp_path: Path) -> None:
         "preview", "--topics", "sports", "--lang", "en", "--since", "3000d", cwd=tmp_path
     )
     assert "Your digest" in result.stdout and "الهلال يفوز" in result.stdout
+    assert not any("\u0660" <= ch <= "\u0669" for ch in result.stdout)  # English: 0123
 
     result = mujaz("preview", "--topics", "quidditch", cwd=tmp_path)
     assert result.returncode == 1
@@ -80,3 +81,24 @@ def test_topics_lists_the_catalog() -> None:
     assert result.returncode == 0
     assert "south_caucasus" in result.stdout and "جنوب القوقاز" in result.stdout
     assert len(result.stdout.splitlines()) >= 12
+
+
+def test_a_one_off_ingest_does_not_subscribe_the_bot_to_the_file(tmp_path: Path) -> None:
+    item = seed_item()
+    del item["pubDate"]
+    feed = tmp_path / "once.xml"
+    feed.write_text(rss([item], title="ملف"), encoding="utf-8")
+
+    once = mujaz("ingest", "--json", str(feed), cwd=tmp_path)
+    assert once.returncode == 0, once.stderr
+    assert json.loads(once.stdout)[0]["new"] == 1
+
+    # The next pass over the configured feeds does not fetch it: it was never added to them.
+    again = mujaz("ingest", "--json", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout) == []
+    listed = mujaz("feeds", "list", "--json", cwd=tmp_path)
+    assert [f["enabled"] for f in json.loads(listed.stdout)] in ([], [False])
+    # What it brought is stored all the same.
+    shown = mujaz("preview", "--topics", "south_caucasus", "--since", "1h", cwd=tmp_path)
+    assert f'<a href="{SEED_URL}">' in shown.stdout

@@ -151,7 +151,23 @@ _TAIL = re.compile(
     re.IGNORECASE,
 )
 _TAIL_WINDOW = 200
-_DATELINE = re.compile(r"^[\u0600-\u06FF]+(?: [\u0600-\u06FF]+)?\s*[–—-]\s*(?=\S)")
+# A wire dateline opening a lead: where, perhaps when, perhaps the agency, then a dash or
+# colon. «موسكو (رويترز) -», «موسكو، 30 نوفمبر (رويترز) -», «القدس المحتلة - (الأناضول):»,
+# «باكو -», "MOSCOW (Reuters) -", "WASHINGTON, Dec 1 (Reuters) -", "KYIV, Ukraine (AP) —",
+# "LONDON —". A place in Latin letters is in capitals unless an agency follows it.
+_DASH = r"(?:\s*[-–—]+\s*:?|\s*:)\s*(?=\S)"
+_AGENCY = r"\([^()\d\n]{2,30}\)"
+_DATELINE = re.compile(
+    r"^(?:"
+    # Arabic: one to three words, a date after a comma, an agency, each but the dash optional
+    rf"[\u0600-\u06FF]+(?: [\u0600-\u06FF]+){{0,1}}(?:\s*،\s*[^()\n،]{{1,30}}?)?"
+    rf"(?:\s*[-–—]?\s*{_AGENCY})?{_DASH}"
+    # Latin with an agency: "Moscow (Reuters) -", "KYIV, Ukraine (AP) —"
+    rf"|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,2}}(?:,\s*[^()\n,]{{1,30}}?){{0,2}}\s*{_AGENCY}{_DASH}"
+    # Latin in capitals: "LONDON —", "NEW YORK, Dec 1 -"
+    rf"|[A-Z]{{2,}}(?:[ .'-][A-Z]{{2,}}){{0,2}}(?:,\s*[^()\n,]{{1,30}}?)?\s*[-–—]+\s*(?=\S)"
+    r")"
+)
 _ARABIC_RUN = re.compile(r"[\u0600-\u06FF]+")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 _LATIN_LETTERS = dict.fromkeys(map(ord, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
@@ -333,7 +349,7 @@ def summarize(text: str, *, max_chars: int = 280, max_sentences: int = 2) -> str
     """
     paragraphs = text.splitlines()
     lead = next((p for p in paragraphs if _is_prose(p)), paragraphs[0] if paragraphs else "")
-    lead = _DATELINE.sub("", lead, count=1)
+    lead = strip_dateline(lead)
     sentences = _SENTENCE_END.split(lead)
     summary = ""
     for sentence in sentences[:max_sentences]:
@@ -342,6 +358,34 @@ def summarize(text: str, *, max_chars: int = 280, max_sentences: int = 2) -> str
             break
         summary = candidate
     return shorten(summary, max_chars)
+
+
+def strip_dateline(paragraph: str) -> str:
+    """The lead without the wire dateline it opens with («موسكو (رويترز) -», "LONDON (AP) —")."""
+    return _DATELINE.sub("", paragraph[:400], count=1) + paragraph[400:]
+
+
+def headline_from_text(text: str, *, max_chars: int) -> tuple[str, str]:
+    """A headline for an untitled item (RSS allows them): its lead's first sentence, dateline
+    gone; and the rest of the text, to summarize, so the summary does not repeat it."""
+    lead, _, after = text.partition("\n")
+    sentences = _SENTENCE_END.split(strip_dateline(lead), maxsplit=1)
+    title = shorten(sentences[0], max_chars)
+    rest = "\n".join(part for part in (sentences[1] if len(sentences) > 1 else "", after) if part)
+    return title, rest
+
+
+def summary_beyond_title(title: str, summary: str) -> str:
+    """The summary without what the headline already says: nothing when it repeats the
+    headline, the rest when it opens with it (an untitled item stored before its headline
+    was its first sentence)."""
+    head = title.rstrip("…").rstrip()
+    if not head or normalize(summary) == normalize(title):
+        return "" if head else summary
+    if not summary.startswith(head):
+        return summary
+    rest = summary[len(head) :].lstrip(" .،,:;؛-–—…")
+    return rest if len(rest.split()) >= 3 else ""
 
 
 def shorten(text: str, max_chars: int) -> str:

@@ -38,6 +38,11 @@ def no_link(story: Story) -> str | None:
     return None
 
 
+def is_public(chat: Chat) -> bool:
+    """A group's or a channel's digest is a post for many: not "your digest"."""
+    return chat.chat_type != "private"
+
+
 def lookback(chat: Chat, now: datetime) -> datetime:
     """How far back a chat's digest reaches: a day for its first, three days after that."""
     return now - (MAX_LOOKBACK if chat.last_article_id else FIRST_DIGEST_LOOKBACK)
@@ -62,6 +67,7 @@ class RenderingKey(NamedTuple):
     languages: tuple[str, ...]  # what the chat reads: the stories offered and their leads
     digits: Digits
     max_items: int
+    public: bool  # a group's or a channel's post: no reader's wording or commands
     newer_than: int
     local_date: date
     mutes: tuple[str, ...] = ()  # keys of the chat's muted phrases (/mute)
@@ -83,6 +89,7 @@ def rendering_key(
         sorted_languages(reader_languages(chat.language, chat.languages)),
         chat.digits or default_digits(chat.language),
         chat.max_items,
+        is_public(chat),
         chat.last_article_id or 0,
         now.astimezone(zone(chat.timezone)).date(),
         tuple(sorted(mutes)),
@@ -214,6 +221,8 @@ class Composer:
                 now=now.astimezone(zone(chat.timezone)),
                 digit_style=chat.digits or default_digits(chat.language),
                 story_link=story_link,
+                limit=chat.max_items,
+                public=is_public(chat),
             )
         lead = digest.stories[0].lead.url if chat.link_preview and len(digest) else None
         composed = Composed(

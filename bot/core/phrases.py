@@ -14,6 +14,7 @@ leading ال needs the article — but matching is overlapping: one reader's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Generic, Literal, NamedTuple, TypeVar
@@ -42,6 +43,7 @@ Reason = Literal[
 ]
 
 _QUOTES = "\"'«»“”„‘’`"
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")  # an HTML tag as someone might paste one
 _STOP_WORDS = frozenset(
     normalize(w)
     for w in (
@@ -77,7 +79,8 @@ def check_phrase(text: str) -> PhraseCheck:
     """Check a phrase a reader wants to follow; pure, no limits on how many they have."""
     # Bidi controls and zero-width characters are invisible in a reply and in /follow's list:
     # a phrase keeps only what a reader can see (ZWNJ stays, Persian spells with it).
-    phrase = " ".join(strip_invisible(text).strip().strip(_QUOTES).split())
+    # Markup is no part of a word: "<b>كورسك</b>" follows كورسك, never the letter b.
+    phrase = " ".join(_TAG.sub(" ", strip_invisible(text)).strip().strip(_QUOTES).split())
     star = phrase.endswith("*")
     normalized = normalize(phrase.rstrip("*"))
     key = normalized + ("*" if star and normalized else "")

@@ -17,9 +17,11 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_timedelta, get_day_names
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, meta, pass_context
 from jinja2.runtime import Context
 
+from bot.core.clean import summary_beyond_title
 from bot.core.digest import FOLLOWS, Digest, Story
 from bot.core.telegram_text import LRM, RLM, arabic_digits, check_html, pack
 from bot.core.topics import Catalog
@@ -60,6 +62,7 @@ class Renderer:
         self._env.globals["lrm"] = LRM
         self._env.filters["digits"] = _digits_filter
         self._env.filters["count"] = self._count_filter
+        self._env.filters["number"] = _number_filter
         self._strings = {lang: _load_strings(templates_dir / lang) for lang in LANGUAGES}
 
     def keys(self, language: str) -> set[str]:
@@ -158,28 +161,35 @@ class Renderer:
         now: datetime,
         digit_style: str | None = None,
         story_link: Callable[[Story], str | None] = lambda story: None,
+        limit: int = 0,
+        public: bool = False,
     ) -> list[str]:
         """The digest as Telegram HTML messages, each under the length limit.
 
         Blocks (header, each item, footer) are rendered apart and packed into messages
-        between items; a section's title travels with its first item.
+        between items; a section's title travels with its first item. `limit` is the
+        chat's item limit (what `digest.more` went beyond); `public`, a post to a group or
+        a channel: it speaks to nobody in particular and points to no reader's command.
         """
         style = digit_style or default_digits(language)
         macros: Any = self._env.get_template(f"{language}/digest.html").module
         sections = [s for s in digest.sections if s.stories]
+        topics = sum(1 for s in sections if s.topic_id != FOLLOWS)  # «كلماتك» is no topic
         blocks = [
             str(
                 macros.header(
                     date=self.date(language, now, style),
                     count=self.plural(language, "news", len(digest), style),
-                    topics=self.plural(language, "topics_in", len(sections), style),
-                    several=len(sections) > 1,
+                    topics=self.plural(language, "topics_in", topics, style),
+                    several=topics > 1,
+                    public=public,
                 )
             )
         ]
         for section in sections:
             if section.topic_id == FOLLOWS:
-                emoji, name = "🔎", self.text(language, "follows_section")
+                words = "follows_section_public" if public else "follows_section"
+                emoji, name = "🔎", self.text(language, words)
             else:
                 topic = catalog[section.topic_id]
                 emoji, name = topic.emoji, topic.name(language)
@@ -195,8 +205,11 @@ class Renderer:
                     macros.item(item=self._item_view(language, story, now, style, story_link))
                 )
                 blocks.append(f"{title}\n\n{item}" if i == 0 else item)
-        more = self.plural(language, "news", digest.more, style) if digest.more else ""
-        blocks.append(str(macros.footer(more=more)))
+        more = self.plural(language, "more_news", digest.more, style) if digest.more else ""
+        limit_text = self.plural(language, "news", limit, style)
+        footer = str(macros.footer(more=more, limit=limit_text, public=public)).strip()
+        if footer:  # a public post with nothing cut has none
+            blocks.append(footer)
         messages = pack(blocks)
         for message in messages:
             check_html(message)
@@ -215,7 +228,7 @@ class Renderer:
         return {
             "title": lead.title,
             "url": lead.url,
-            "summary": lead.summary,
+            "summary": summary_beyond_title(lead.title, lead.summary),
             "source": lead.source,
             "age": self.ago(language, lead.published_at, now, style),
             "others": self.plural(language, "others", len(story.others), style)
@@ -239,6 +252,15 @@ def _ago(language: str, minutes: int, digit_style: str) -> str:
 def _digits_filter(context: Context, value: object) -> str:
     """The reader's digits (Arabic-Indic or Latin), applied where a template asks for them."""
     return _convert(str(value), str(context.get("digit_style", Digits.LATIN)))
+
+
+@pass_context
+def _number_filter(context: Context, value: float) -> str:
+    """A number as the reader's locale writes it: «١٠٫٤» in Arabic digits, "10.4" otherwise."""
+    language = str(context.get("lang", DEFAULT_LANGUAGE))
+    style = str(context.get("digit_style", Digits.LATIN))
+    system = "arab" if style == Digits.ARABIC and language == "ar" else "latn"
+    return _convert(format_decimal(value, locale=language, numbering_system=system), style)
 
 
 def _convert(text: str, digit_style: str) -> str:

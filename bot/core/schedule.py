@@ -8,13 +8,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.normalize import normalize
 from bot.core.week import weekend, working_days
-from bot.errors import BadDays, BadQuietHours, BadTime, BadTimezone
+from bot.errors import BadDays, BadQuietHours, BadTime, BadTimezone, TooManyTimes
 from bot.models import ALL_DAYS, Schedule
 
 # A digest missed while the bot was down is still sent within this window, once.
 CATCH_UP = timedelta(hours=3)
 MAX_TIMES = 4
-_TIME = re.compile(r"^(\d{1,2})[:.٫](\d{2})$")
+# "7", "07:30", "7.30"; then, apart or not, a 12-hour mark: "7pm", "07:30م", "9 صباحا".
+_TIME = re.compile(r"^(\d{1,2})(?:[:.٫](\d{2}))?\s*([^\d\s:.٫].*)?$")
+_MORNING, _EVENING = "am", "pm"
+_TWELVE_HOUR = {
+    **dict.fromkeys(("am", "a.m.", "a.m", "ص", "صباحا", "صباح", "صباحا"), _MORNING),
+    **dict.fromkeys(("pm", "p.m.", "p.m", "م", "مساء", "مساءا", "ظهرا", "عصرا"), _EVENING),
+}
+_ARABIC_MARKS = dict.fromkeys([*range(0x064B, 0x0653), 0x0640])  # tanween, harakat, tatweel
 
 # ISO weekday by normalized English and Arabic names (with or without the article).
 _DAY_NAMES: dict[str, int] = {}
@@ -48,19 +55,42 @@ _WEEKENDS = {
 
 
 def parse_time(text: str) -> time:
-    """ "7:30", "07:30", "٠٧:٣٠" → 07:30; anything else is BadTime."""
-    match = _TIME.match(_ascii_digits(text.strip()))
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+    """ "7:30", "07:30", "٠٧:٣٠", "7" → 07:30 or 07:00, on the 24-hour clock; with a
+    12-hour mark, "7pm", "07:30م", "9 صباحا" (hours 1–12). Anything else is BadTime."""
+    match = _TIME.match(_ascii_digits(text.strip()).casefold().translate(_ARABIC_MARKS))
+    if not match:
         raise BadTime(given=text)
-    return time(int(match.group(1)), int(match.group(2)))
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if match.group(3) is not None:
+        half = _TWELVE_HOUR.get(match.group(3).strip())
+        if half is None or not 1 <= hour <= 12:
+            raise BadTime(given=text)
+        hour = hour % 12 + (12 if half == _EVENING else 0)
+    if hour > 23 or minute > 59:
+        raise BadTime(given=text)
+    return time(hour, minute)
 
 
 def parse_times(words: list[str]) -> tuple[time, ...]:
-    """One or more times of day, sorted, without repeats: `/time 07:30 19:00`."""
-    times = sorted({parse_time(w) for w in words})
-    if not times or len(times) > MAX_TIMES:
+    """One or more times of day, sorted, without repeats: `/time 07:30 19:00`, `/time 7 pm`
+    (a 12-hour mark typed apart belongs to the time before it). More than MAX_TIMES is
+    TooManyTimes, which names the limit."""
+    joined: list[str] = []
+    for word in words:
+        if joined and _is_twelve_hour_mark(word):
+            joined[-1] += word
+        else:
+            joined.append(word)
+    times = sorted({parse_time(w) for w in joined})
+    if not times:
         raise BadTime(given=" ".join(words))
+    if len(times) > MAX_TIMES:
+        raise TooManyTimes(given=" ".join(words), limit=MAX_TIMES)
     return tuple(times)
+
+
+def _is_twelve_hour_mark(word: str) -> bool:
+    return word.casefold().translate(_ARABIC_MARKS) in _TWELVE_HOUR
 
 
 def parse_days(text: str, zone: str | None = None) -> frozenset[int]:
@@ -151,3 +181,12 @@ def _send_time(day: date, at: time, tz: ZoneInfo, quiet: tuple[time, time] | Non
 
 def _ascii_digits(text: str) -> str:
     return "".join(str(int(ch)) if ch.isdigit() else ch for ch in text)
+
+
+def held_by_quiet(schedule: Schedule) -> tuple[tuple[time, ...], time] | None:
+    """The digest times quiet hours hold back, and the time their digest comes instead
+    (the end of the quiet hours: one digest for all of them); None when none is held."""
+    if schedule.quiet is None:
+        return None
+    held = tuple(t for t in schedule.times if in_quiet(t, schedule.quiet))
+    return (held, schedule.quiet[1]) if held else None

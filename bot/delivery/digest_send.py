@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Bot
 
-from bot.core.compose import Composed, StoryLink, no_link
+from bot.core.compose import Composed, StoryLink, is_public, no_link
 from bot.core.render import Renderer
 from bot.delivery.digest_ledger import NOTHING_NEW, STOPPED, DigestOutcome, Ending, PeriodRow
 from bot.delivery.lanes import OutboxStopped
@@ -50,7 +50,8 @@ class DigestSender:
         if not composed.messages:
             await row.close(NOTHING_NEW)
             if note_empty and chat.notify_empty:
-                text = self.renderer.text(chat.language, "digest_empty", digit_style=chat.digits)
+                key = "digest_empty_public" if is_public(chat) else "digest_empty"
+                text = self.renderer.text(chat.language, key, digit_style=chat.digits)
                 await send_html(
                     bot,
                     chat.chat_id,
@@ -87,9 +88,10 @@ class DigestSender:
 
 
 def story_links(bot: Bot) -> StoryLink:
-    """ "and 3 other sources" opens the bot on a list of every outlet's article."""
+    """ "and 3 other sources" opens the bot on a list of every outlet's article, under the
+    headline the reader saw: `s<story>_<lead article>` (see handlers.user.story_sources)."""
     try:
         username = bot.username
     except RuntimeError:  # the bot was not initialized (previews)
         return no_link
-    return lambda story: f"https://t.me/{username}?start=s{story.id}"
+    return lambda story: f"https://t.me/{username}?start=s{story.id}_{story.lead.id}"

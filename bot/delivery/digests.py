@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from telegram import Bot
@@ -21,7 +22,7 @@ from bot.core.render import Renderer
 from bot.core.topics import Catalog
 from bot.delivery.digest_plan import Due, DuePlanner
 from bot.delivery.digest_pool import PoolReader
-from bot.delivery.digest_request import read_request
+from bot.delivery.digest_request import Request, read_request
 from bot.delivery.digest_send import DigestSender, story_links
 from bot.delivery.sender import MoveChat, Outcome
 from bot.logs import about
@@ -129,17 +130,53 @@ class DigestService:
         phrases: Sequence[tuple[str, str]] = (),
         *,
         more: bool = False,
+        up_to: int | None = None,
     ) -> Outcome | None:
-        """/digest (or /digest more); None when there is nothing to send."""
+        """/digest (or /digest more); None when there is nothing to send. `up_to`: the
+        newest article it may hold (a preview's, so what is published is what was seen)."""
         now = self.clock()
         request = await read_request(self.deliveries, chat, now, more=more)
         if request is None:
             return None
+        if up_to is not None:
+            request = replace(request, up_to=min(up_to, request.up_to or up_to))
         delivery_id = await self.deliveries.claim(chat.chat_id, request.kind, to_db_time(now))
         if delivery_id is None:  # the same second twice: the first request is being served
             return None
+        with about(chat_id=chat.chat_id, delivery_id=delivery_id):
+            composed = await self._compose_request(bot, request, topics, phrases, now)
+            return await self.sender.deliver(
+                bot, chat, delivery_id, composed, advance=request.advance
+            )
+
+    async def preview_request(
+        self,
+        bot: Bot,
+        chat: Chat,
+        topics: Sequence[str],
+        phrases: Sequence[tuple[str, str]] = (),
+        *,
+        more: bool = False,
+    ) -> Composed | None:
+        """What /digest (or /digest more) would send `chat` now, composed as `chat` would
+        get it but neither claimed nor sent: a channel's admin sees it before it is
+        published. None when there is no digest to go on from (more, with none sent)."""
+        now = self.clock()
+        request = await read_request(self.deliveries, chat, now, more=more)
+        if request is None:
+            return None
+        return await self._compose_request(bot, request, topics, phrases, now)
+
+    async def _compose_request(
+        self,
+        bot: Bot,
+        request: Request,
+        topics: Sequence[str],
+        phrases: Sequence[tuple[str, str]],
+        now: datetime,
+    ) -> Composed:
         seen = request.chat
-        mutes = await self.mutes.of(chat.chat_id)
+        mutes = await self.mutes.of(seen.chat_id)
         pool = await self.pools.pool(
             topics,
             newer_than=seen.last_article_id or 0,
@@ -148,7 +185,7 @@ class DigestService:
             phrases=phrases,
             mutes=mutes,
         )
-        composed = self.composer.compose(
+        return self.composer.compose(
             seen,
             topics,
             pool,
@@ -158,10 +195,6 @@ class DigestService:
             exclude=request.exclude,
             story_link=story_links(bot),
         )
-        with about(chat_id=chat.chat_id, delivery_id=delivery_id):
-            return await self.sender.deliver(
-                bot, chat, delivery_id, composed, advance=request.advance
-            )
 
     async def preview(self, chat: Chat, topics: Sequence[str], *, since: timedelta) -> Composed:
         """The digest of the last `since` as the chat would get it; nothing claimed or sent."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from bot.core.clean import clean_text, html_to_text, one_line, shorten, summarize
+from bot.core.clean import clean_text, headline_from_text, html_to_text, one_line, summarize
 from bot.core.language import Majority, detect, majority
 from bot.core.topics import Classifier, FeedEvidence
 from bot.core.urls import canonical_url, is_web_url
@@ -60,9 +60,9 @@ def to_article(
         page = clean_text(full_text, title=title)[:MAX_TEXT_CHARS]
         if len(page) > len(text):
             text = page
-    if not title:
-        lead = text.split("\n", 1)[0] if text else ""
-        title = shorten(lead, UNTITLED_TITLE_CHARS)
+    summary_of = text
+    if not title:  # headlined by its first sentence, summed up by the rest: never twice
+        title, summary_of = headline_from_text(text, max_chars=UNTITLED_TITLE_CHARS)
     if not title:
         return None
     updated = plausible(entry.updated, now)
@@ -71,7 +71,7 @@ def to_article(
         url=entry.link.strip(),
         canonical_url=canonical or canonical_url(entry.link),
         title=title,
-        summary=summarize(text),
+        summary=summarize(summary_of) if summary_of else "",
         text=text,
         source=source,
         published_at=published,

@@ -114,7 +114,7 @@ async def test_command_menu_is_set_in_arabic_and_english(bot: Harness) -> None:
         ("/subscribe كرة الطائرة الشاطئية", "لا أعرف موضوعًا باسم «كرة الطائرة الشاطئية»"),
         ("/subscribe", "اكتب اسم الموضوع بعد الأمر"),
         ("/time 25:99", "لم أفهم الوقت «25:99»"),
-        ("/time بكرة", "من 00:00 إلى 23:59"),
+        ("/time بكرة", "بنظام ١٢ ساعة (7م أو 07:30ص)"),
         ("/timezone Mars/Olympus", "لا أعرف المنطقة الزمنية «Mars/Olympus»"),
         ("/frobnicate", "لا أعرف هذا الأمر"),
         ("/broadcast hello", "لا أعرف هذا الأمر"),

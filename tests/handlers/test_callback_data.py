@@ -11,8 +11,10 @@ from handlers.callbacks import (
     Button,
     DropBroadcast,
     DropFeed,
+    KeepDigest,
     KeepFeed,
     PickZone,
+    PublishDigest,
     RemoveFeed,
     SendBroadcast,
     ToggleTopic,
@@ -40,6 +42,9 @@ BUTTONS: list[Button] = [
     PickZone("Asia/Amman"),
     PickZone("America/Argentina/ComodRivadavia"),
     PickZone("Etc/GMT-3"),
+    PublishDigest(-1_001_234_567_890, 9_223_372_036_854_775_807, more=True),
+    PublishDigest(-100555, 0),
+    KeepDigest(),
 ]
 
 

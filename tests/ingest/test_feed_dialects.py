@@ -176,8 +176,10 @@ async def test_untitled_items_take_their_lead_and_linkless_ones_are_skipped(
 ) -> None:
     (report,) = await ingest(ingestor, feed_server.serve("/u.xml", fixture("untitled-items.xml")))
     assert (report.entries, report.new) == (2, 1)
-    (article,) = await rows(services, "SELECT title FROM articles")
+    (article,) = await rows(services, "SELECT title, summary FROM articles")
     assert str(article["title"]).startswith("تأهل منتخب المغرب لكرة القدم")
+    # The headline is the lead's first sentence; the summary goes on from there.
+    assert str(article["summary"]).startswith("وسجل هدفي المغرب")
 
 
 async def test_empty_channel_is_a_feed_with_nothing_new(
