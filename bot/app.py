@@ -84,6 +84,7 @@ async def start_services(app: MujazApp, settings: Settings, clock: Clock) -> Non
         log.warning("%d deliveries were in flight at the last stop; not resent", uncertain)
     if released:
         log.info("%d deliveries claimed before the last stop will be retried", released)
+    services.search.start_catch_up()
     await seed_feeds(services)
     await set_command_menu(app, services)
     await start_delivery(app, services)

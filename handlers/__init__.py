@@ -7,6 +7,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -21,6 +22,7 @@ from handlers import (
     feeds,
     flood_gate,
     follows,
+    search,
     settings,
     topics,
     user,
@@ -100,6 +102,7 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
         "unfollow": follows.unfollow,
         "here": chats.here,
         "channel": chats.channel,
+        "search": search.search,
     }
     # Commands run from new messages only: an edit of an old message into "/removefeed 1"
     # runs nothing, and a channel's own posts are no commands to us.
@@ -121,6 +124,9 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     )
     app.add_handler(CallbackQueryHandler(user.unknown_button, block=False))
     app.add_handler(ChatMemberHandler(chats.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    # Inline mode (@bot words in any chat); Telegram sends these only once it is switched
+    # on in @BotFather (/setinline).
+    app.add_handler(InlineQueryHandler(search.inline, block=False))
     # An unknown command gets an answer in a private chat; in a group only when it names us
     # (/x@mujaz_bot): there, "/start@otherbot" and other bots' commands are none of ours.
     unknown = filters.COMMAND & new_message & ~ADDRESSED_ELSEWHERE

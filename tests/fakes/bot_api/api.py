@@ -12,6 +12,7 @@ from collections.abc import Callable
 from ..telegram_html import utf16_len
 from .commands import Commands
 from .files import FileStore
+from .inline import Inline
 from .limits import Limits
 from .messages import Messages, public
 from .protocol import JSONDict, UploadedFile
@@ -42,6 +43,7 @@ class FakeBotAPI:
         self._updates = Updates()
         self._messages = Messages(self._directory, self._limits, self._files)
         self._commands = Commands(self._directory)
+        self._inline = Inline()
         self._server = Server(
             token,
             {
@@ -62,6 +64,7 @@ class FakeBotAPI:
                 "getChatMember": self._directory.get_chat_member,
                 "getChatAdministrators": self._directory.get_chat_administrators,
                 "getFile": self._files.get_file,
+                "answerInlineQuery": self._inline.answer_inline_query,
             },
             self._files,
             self._limits,
@@ -75,6 +78,7 @@ class FakeBotAPI:
         self.callback_answers = self._messages.callback_answers
         self.chat_actions = self._messages.chat_actions
         self.commands = self._commands.commands
+        self.inline_answers = self._inline.answers
         self.throttled = self._limits.throttled
         self.counted = self._limits.counted
 
@@ -256,6 +260,46 @@ class FakeBotAPI:
         }
         self._updates.queue({"callback_query": copy.deepcopy(query)})
         return query
+
+    def user_types_inline(
+        self,
+        user_id: int,
+        query: str,
+        *,
+        language_code: str | None = "ar",
+        chat_type: str = "private",
+    ) -> JSONDict:
+        """Queues an ``inline_query`` Update: the user typed "@bot <query>" in a chat of
+        ``chat_type`` ("sender", "private", "group", "supergroup" or "channel"). The answer the
+        bot gives lands in ``inline_answers`` (see ``wait_for_inline_answer``)."""
+        known = self._directory.users.get(user_id, {})
+        user = self._directory.remember_user(
+            user_id, known.get("first_name", "User"), language_code
+        )
+        inline_query: JSONDict = {
+            "id": self._inline.open_query(),
+            "from": dict(user),
+            "query": query,
+            "offset": "",
+            "chat_type": chat_type,
+        }
+        self._updates.queue({"inline_query": copy.deepcopy(inline_query)})
+        return inline_query
+
+    async def wait_for_inline_answer(
+        self, inline_query: JSONDict, timeout: float = 5.0
+    ) -> JSONDict:
+        """The bot's accepted answerInlineQuery for ``inline_query`` (a refused one never
+        counts: see ``rejected``)."""
+
+        def answer() -> JSONDict | None:
+            found = [a for a in self.inline_answers if a["inline_query_id"] == inline_query["id"]]
+            return found[0] if found else None
+
+        await self.wait_for(lambda: answer() is not None, timeout)
+        found = answer()
+        assert found is not None
+        return found
 
     def user_deletes(self, message: JSONDict) -> None:
         """The user deletes their message: copying it now fails as it would on Telegram."""

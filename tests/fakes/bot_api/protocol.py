@@ -13,7 +13,9 @@ JSONDict = dict[str, Any]
 # How form fields are typed. PTB sends every value as a string and JSON-encodes anything that
 # is not a string, so the server has to know each parameter's type, as Telegram does.
 _CHAT_ID_PARAMS = frozenset({"chat_id", "from_chat_id"})
-_INT_PARAMS = frozenset({"message_id", "offset", "limit", "user_id", "message_thread_id"})
+_INT_PARAMS = frozenset(
+    {"message_id", "offset", "limit", "user_id", "message_thread_id", "cache_time", "icon_color"}
+)
 _FLOAT_PARAMS = frozenset({"timeout"})
 _BOOL_PARAMS = frozenset(
     {
@@ -22,6 +24,7 @@ _BOOL_PARAMS = frozenset(
         "show_alert",
         "drop_pending_updates",
         "allow_paid_broadcast",
+        "is_personal",
     }
 )
 _JSON_PARAMS = frozenset(
@@ -33,6 +36,8 @@ _JSON_PARAMS = frozenset(
         "link_preview_options",
         "entities",
         "caption_entities",
+        "results",
+        "button",
     }
 )
 

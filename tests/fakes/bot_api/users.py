@@ -137,7 +137,7 @@ class Directory:
             **self.bot_user(),
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,  # switched on in @BotFather (/setinline)
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
