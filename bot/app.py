@@ -79,6 +79,8 @@ async def start_services(app: MujazApp, settings: Settings, clock: Clock) -> Non
     """Open the database, settle the ledger, seed feeds and publish the command menu."""
     services = await Services.create(settings, clock=clock)
     app.bot_data.services = services
+    # Digests a stop cut between forum threads stay open (before the ledger settles the rest).
+    open_digests = await services.digests.sections.recover()
     uncertain, released = await services.deliveries.recover()
     if uncertain:
         log.warning("%d deliveries were in flight at the last stop; not resent", uncertain)
@@ -88,6 +90,9 @@ async def start_services(app: MujazApp, settings: Settings, clock: Clock) -> Non
     await seed_feeds(services)
     await set_command_menu(app, services)
     await start_delivery(app, services)
+    if open_digests:
+        log.info("%d digests cut between forum threads go on", len(open_digests))
+        services.digests.start_resume(app.bot, open_digests)
 
 
 def outbox_limits(settings: Settings) -> Limits:

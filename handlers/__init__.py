@@ -24,6 +24,7 @@ from handlers import (
     follows,
     search,
     settings,
+    threads,
     topics,
     user,
 )
@@ -103,6 +104,7 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
         "here": chats.here,
         "channel": chats.channel,
         "search": search.search,
+        "threads": threads.threads,
     }
     # Commands run from new messages only: an edit of an old message into "/removefeed 1"
     # runs nothing, and a channel's own posts are no commands to us.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.constants import ChatType
 
@@ -71,9 +72,27 @@ async def my_topics(update: Update, context: MujazContext, chat: Chat) -> None:
     names = topic_names(context, language, topics)
     params = schedule_params(context, chat, language)
     read = language_names(context, language, reader_languages(chat.language, chat.languages))
+    threads = await _threads_line(update, context, chat, language)
     await reply(
-        update, context, "my_topics", names=names, languages=read, paused=chat.paused, **params
+        update,
+        context,
+        "my_topics",
+        names=names,
+        languages=read,
+        paused=chat.paused,
+        threads=threads,
+        **params,
     )
+
+
+async def _threads_line(update: Update, context: MujazContext, chat: Chat, language: str) -> str:
+    """In a forum group: whether each topic has its thread (/threads)."""
+    here = update.effective_chat
+    if here is None or here.type != ChatType.SUPERGROUP or not here.is_forum:
+        return ""
+    on = await context.services.digests.threads.is_on(chat.chat_id)
+    key = "threads.mytopics_on" if on else "threads.mytopics_off"
+    return Markup(context.services.renderer.text(language, key, digit_style=chat.digits))
 
 
 @for_target_chat

@@ -41,11 +41,17 @@ def lookback(chat: Chat, now: datetime) -> datetime:
     return now - (MAX_LOOKBACK if chat.last_article_id else FIRST_DIGEST_LOOKBACK)
 
 
+Part = tuple[str, tuple[str, ...]]  # a topic (or FOLLOWS) and its messages
+
+
 @dataclass(frozen=True)
 class Composed:
     messages: list[str]  # empty when there is nothing new
     window: tuple[int, int]  # stories after [0] up to [1] were considered
     story_ids: list[int] = field(default_factory=list)
+    # By topic (a forum chat with a thread per topic): each section as a digest of its own,
+    # in order; `messages` then holds them all, one after another.
+    sections: tuple[Part, ...] = ()
 
 
 class RenderingKey(NamedTuple):
@@ -60,10 +66,16 @@ class RenderingKey(NamedTuple):
     max_items: int
     newer_than: int
     local_date: date
+    by_topic: bool = False  # one digest per topic section, for a thread each (/threads)
 
 
 def rendering_key(
-    chat: Chat, topics: Sequence[str], phrases: Sequence[str], now: datetime
+    chat: Chat,
+    topics: Sequence[str],
+    phrases: Sequence[str],
+    now: datetime,
+    *,
+    by_topic: bool = False,
 ) -> RenderingKey:
     return RenderingKey(
         tuple(topics),
@@ -74,6 +86,7 @@ def rendering_key(
         chat.max_items,
         chat.last_article_id or 0,
         now.astimezone(zone(chat.timezone)).date(),
+        by_topic,
     )
 
 
@@ -164,10 +177,16 @@ class Composer:
         since: datetime | None = None,
         exclude: Sequence[int] = (),
         story_link: StoryLink = no_link,
+        by_topic: bool = False,
     ) -> Composed:
         """The chat's digest: stories newer than its last digest and `since` (its
-        lookback when None), ranked; `exclude` holds stories already sent."""
-        key = (*rendering_key(chat, topics, phrases, now), since, tuple(exclude))
+        lookback when None), ranked; `exclude` holds stories already sent. `by_topic`
+        renders each section as a digest of its own (a forum thread per topic)."""
+        key = (
+            *rendering_key(chat, topics, phrases, now, by_topic=by_topic),
+            since,
+            tuple(exclude),
+        )
         cached = pool.cached(key)
         if cached is not None:
             return cached
@@ -183,15 +202,30 @@ class Composer:
             phrases=phrases,
         )
         messages: list[str] = []
+        sections: list[Part] = []
         if len(digest):
-            messages = self.renderer.digest(
-                chat.language,
-                digest,
-                catalog=self.catalog,
-                now=now.astimezone(zone(chat.timezone)),
-                digit_style=chat.digits or default_digits(chat.language),
-                story_link=story_link,
-            )
-        composed = Composed(messages, (newer_than, pool.newest_article), digest.story_ids)
+
+            def render(part: Digest) -> list[str]:
+                return self.renderer.digest(
+                    chat.language,
+                    part,
+                    catalog=self.catalog,
+                    now=now.astimezone(zone(chat.timezone)),
+                    digit_style=chat.digits or default_digits(chat.language),
+                    story_link=story_link,
+                )
+
+            if by_topic:
+                shown = [s for s in digest.sections if s.stories]
+                for n, section in enumerate(shown):
+                    more = digest.more if n == len(shown) - 1 else 0
+                    part = tuple(render(Digest((section,), more)))
+                    sections.append((section.topic_id, part))
+                    messages.extend(part)
+            else:
+                messages = render(digest)
+        composed = Composed(
+            messages, (newer_than, pool.newest_article), digest.story_ids, tuple(sections)
+        )
         pool.keep(key, composed)
         return composed

@@ -148,7 +148,8 @@ def test_every_arabic_reply_stays_right_to_left(renderer: Renderer) -> None:
         **{"seconds": 67, "rate": 29.8, "ids": [7], "reason": "الوسم", "error": "Bad Request"},
         **{"detail": "div", "active": 1880, "topics": [("روسيا", 12, 40)], "digests": 5},
         **{"broadcasts": 2, "copies": 3700, "healthy": 10, "failing": 1, "disabled": 1},
-        **{"source": "BBC", "age": "قبل ساعة", "words": 8, "chars": 200},
+        **{"source": "BBC", "age": "قبل ساعة", "words": 8, "chars": 200, "on": True},
+        **{"threads": "🧵 لكل موضوع سلسلة"},
         **{
             "items": [
                 {

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from ..telegram_html import utf16_len
 from .commands import Commands
 from .files import FileStore
+from .forums import Forums
 from .inline import Inline
 from .limits import Limits
 from .messages import Messages, public
@@ -41,7 +42,8 @@ class FakeBotAPI:
         self._limits = Limits()
         self._files = FileStore()
         self._updates = Updates()
-        self._messages = Messages(self._directory, self._limits, self._files)
+        self._forums = Forums(self._directory)
+        self._messages = Messages(self._directory, self._limits, self._files, self._forums)
         self._commands = Commands(self._directory)
         self._inline = Inline()
         self._server = Server(
@@ -65,6 +67,7 @@ class FakeBotAPI:
                 "getChatAdministrators": self._directory.get_chat_administrators,
                 "getFile": self._files.get_file,
                 "answerInlineQuery": self._inline.answer_inline_query,
+                "createForumTopic": self._forums.create_forum_topic,
             },
             self._files,
             self._limits,
@@ -79,6 +82,7 @@ class FakeBotAPI:
         self.chat_actions = self._messages.chat_actions
         self.commands = self._commands.commands
         self.inline_answers = self._inline.answers
+        self.forum_topics_created = self._forums.created
         self.throttled = self._limits.throttled
         self.counted = self._limits.counted
 
@@ -89,6 +93,7 @@ class FakeBotAPI:
         self.unblock = self._limits.unblock
         self.fail_next = self._limits.fail_next
         self.set_rate_limits = self._limits.set_rate_limits
+        self.delete_thread = self._forums.delete_thread
 
     @property
     def url(self) -> str:
@@ -165,6 +170,7 @@ class FakeBotAPI:
                 raise ValueError(f"chat {chat_id} is not a forum; it has no topic threads")
             message["message_thread_id"] = thread_id
             message["is_topic_message"] = True
+            self._forums.open_thread(chat, thread_id)
         if reply_to is not None:
             replied = chat.messages.get(reply_to["message_id"])
             if replied is None:

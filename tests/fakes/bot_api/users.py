@@ -24,6 +24,7 @@ class Chat:
     username: str | None = None
     is_forum: bool = False
     last_message_id: int = 0
+    threads: set[int] = field(default_factory=set)  # a forum's topic threads (forums.py)
     # User and bot messages share one counter, as in a real chat.
     messages: dict[int, JSONDict] = field(default_factory=dict)
 
@@ -190,6 +191,7 @@ def _member_json(user: JSONDict, status: str) -> JSONDict:
             "can_post_stories": False,
             "can_edit_stories": False,
             "can_delete_stories": False,
+            "can_manage_topics": True,
         }
     elif status == "kicked":
         member["until_date"] = 0
