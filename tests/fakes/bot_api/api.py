@@ -94,6 +94,7 @@ class FakeBotAPI:
         self.fail_next = self._limits.fail_next
         self.set_rate_limits = self._limits.set_rate_limits
         self.delete_thread = self._forums.delete_thread
+        self.add_thread = self._forums.add_thread
 
     @property
     def url(self) -> str:

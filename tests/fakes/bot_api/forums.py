@@ -26,6 +26,13 @@ class Forums:
         """A thread users write in exists (tests name them freely)."""
         chat.threads.add(thread_id)
 
+    def add_thread(self, chat_id: int, thread_id: int) -> None:
+        """A thread made before the test (by an admin, or by the bot in an earlier run)."""
+        chat = self._directory.chats[chat_id]
+        if not chat.is_forum:
+            raise ValueError(f"chat {chat_id} is not a forum")
+        chat.threads.add(thread_id)
+
     def delete_thread(self, chat_id: int, thread_id: int) -> None:
         """An admin deletes the thread: sends into it now fail."""
         chat = self._directory.chats[chat_id]
