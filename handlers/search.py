@@ -45,9 +45,31 @@ async def search(update: Update, context: MujazContext) -> None:
         await reply(update, context, "search.none", given=given, **limits)
         return
     chat = update.effective_chat
-    digits = await _digits(context, chat.id if chat else None, language_of(update))
-    items = _views(context, language_of(update), hits, digits)
+    language = language_of(update)
+    digits = await _digits(context, chat.id if chat else None, language)
+    items = _views(context, language, hits, digits)
+    # Headlines are at most 300 characters, but emoji count twice in Telegram's 4096:
+    # fewer results rather than a refused reply.
+    while len(items) > 1 and not _fits(context, language, digits, given, items, limits):
+        items.pop()
     await reply(update, context, "search.results", given=given, items=items, **limits)
+
+
+def _fits(
+    context: MujazContext,
+    language: str,
+    digits: Digits,
+    given: str,
+    items: list[dict[str, Any]],
+    limits: dict[str, int],
+) -> bool:
+    try:
+        context.services.renderer.text(
+            language, "search.results", digit_style=digits, given=given, items=items, **limits
+        )
+    except ValueError:  # over Telegram's length
+        return False
+    return True
 
 
 async def inline(update: Update, context: MujazContext) -> None:
@@ -83,8 +105,9 @@ async def inline(update: Update, context: MujazContext) -> None:
         button = InlineQueryResultsButton(
             text=html.unescape(text), start_parameter=START_FROM_INLINE
         )
+    # Personal: the descriptions are in the reader's language and digits.
     await inline_query.answer(
-        results, cache_time=INLINE_CACHE_SECONDS, is_personal=False, button=button
+        results, cache_time=INLINE_CACHE_SECONDS, is_personal=True, button=button
     )
 
 

@@ -109,7 +109,7 @@ class ArticleRepository:
         ]
         terms = await asyncio.to_thread(article_terms, texts) if texts else []
         async with self.db.transaction() as conn:
-            added = await _insert(conn, feed_id, list(new), now, terms) if new else 0
+            added = await _insert(conn, feed_id, list(new), now, terms[: len(new)]) if new else 0
             updated = await _update(conn, updates, now, terms[len(new) :]) if updates else 0
             if tombstones_seen:
                 await conn.executemany(

@@ -2,9 +2,10 @@
 already sent is not sent again, the other one is, to its own thread.
 
 The bot runs in its own process (tests/bot/clocked_bot.py) against the fake Bot API in
-this one. Messages to one group leave 3 s apart (Telegram's 20 a minute), so once the
+this one, which lets the forum one message a minute (GROUP_SEND_RATE=1), so once the
 first section is recorded as sent in the database, the second is still waiting in the
-outbox: the SIGKILL falls between the sections.
+outbox: the SIGKILL falls between the sections. The restarted bot's first message to the
+forum leaves at once.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ async def start(api: FakeBotAPI, db: Path, at: datetime) -> asyncio.subprocess.P
         "ALLOW_PRIVATE_FEEDS": "1",
         "MUJAZ_TEST_CLOCK_START": at.isoformat(),
         "MUJAZ_TEST_TICK": "0.2",
+        "GROUP_SEND_RATE": "1",  # a message a minute to the forum: the kill falls between
     }
     return await spawn(api, db.parent, db.parent / f"bot-{at:%H%M%S}.log", env)
 

@@ -210,3 +210,29 @@ async def test_articles_stored_before_the_search_existed_are_found_after_start(
             await asyncio.sleep(0.01)
         answer = await bot.say(READER, "/search أذربيجان")
         assert BAKU[0] in str(answer["text"])
+
+
+async def test_search_results_of_long_emoji_headlines_still_fit_one_message(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    words = [
+        "الطاقة",
+        "الغاز",
+        "النقل",
+        "السلام",
+        "الحدود",
+        "التجارة",
+        "المياه",
+        "السياحة",
+        "الرياضة",
+    ]
+    items = [
+        item(
+            "alpha", n, f"باكو تستضيف مؤتمر {w} " + "😀" * 270, f"مؤتمر {w}.", hours_ago=30 * n + 1
+        )
+        for n, w in enumerate(words)
+    ]  # each headline about 290 characters and 560 of Telegram's UTF-16 units
+    await ingest(bot, feed_server, "alpha", items)
+    answer = await bot.say(READER, "/search باكو")
+    assert 4 <= len(result_lines(str(answer["text"]))) < 8
+    assert bot.api.rejected == []

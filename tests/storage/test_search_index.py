@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.core.search import Query, parse_query
+from bot.models import NewArticle
+from storage.articles import ArticleRepository, ArticleUpdate
 from storage.db import Database, to_db_time
 from storage.feeds import FeedRepository
 from storage.search import SearchIndex
@@ -73,5 +75,36 @@ async def test_removing_a_feed_removes_its_articles_from_the_index(tmp_path: Pat
         await FeedRepository(db).remove(1)
         assert await index.count() == 0
         assert await index.find(query("أذربيجان"), NOW - timedelta(days=30)) == []
+    finally:
+        await db.close()
+
+
+def new_article(n: int, title: str) -> NewArticle:
+    return NewArticle(
+        url=f"https://e.example/{n}",
+        canonical_url=f"https://e.example/{n}",
+        title=title,
+        summary="ملخص قصير.",
+        text="",
+        source="e",
+        published_at=NOW - timedelta(hours=1),
+        guid=f"g{n}",
+    )
+
+
+async def test_a_batch_of_new_and_revised_articles_indexes_each_by_its_own_words(
+    tmp_path: Path,
+) -> None:
+    db = await Database.open(tmp_path / "x.db")
+    try:
+        await db.execute("INSERT INTO feeds (id, url, created_at) VALUES (1, 'https://e/', 'x')")
+        articles, index = ArticleRepository(db), SearchIndex(db)
+        await articles.store(1, [new_article(1, "قمة في باكو")])
+        revised = ArticleUpdate(1, new_article(1, "قمة في تبليسي"))
+        await articles.store(1, [new_article(2, "انتخابات في يريفان")], [revised])
+        since = NOW - timedelta(days=30)
+        assert [h.title for h in await index.find(query("تبليسي"), since)] == ["قمة في تبليسي"]
+        assert await index.find(query("باكو"), since) == []
+        assert [h.title for h in await index.find(query("يريفان"), since)] == ["انتخابات في يريفان"]
     finally:
         await db.close()
