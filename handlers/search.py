@@ -38,7 +38,9 @@ async def search(update: Update, context: MujazContext) -> None:
     query = parse_query(given)
     limits = {"days": SEARCH_DAYS, "words": MAX_QUERY_WORDS, "chars": MAX_QUERY_CHARS}
     if isinstance(query, QueryProblem):
-        await reply(update, context, f"search.{query.value}", given=given, **limits)
+        await reply(
+            update, context, f"search.{query.value}", given=given, bot=_username(context), **limits
+        )
         return
     hits = await context.services.search.find(query, limit=RESULTS)
     if not hits:
@@ -109,6 +111,19 @@ async def inline(update: Update, context: MujazContext) -> None:
     await inline_query.answer(
         results, cache_time=INLINE_CACHE_SECONDS, is_personal=True, button=button
     )
+
+
+async def usage(update: Update, context: MujazContext) -> None:
+    """How to search: /start search (the inline results' button) lands here."""
+    limits = {"days": SEARCH_DAYS, "words": MAX_QUERY_WORDS, "chars": MAX_QUERY_CHARS}
+    await reply(update, context, "search.empty", given="", bot=_username(context), **limits)
+
+
+def _username(context: MujazContext) -> str:
+    try:
+        return context.bot.username
+    except RuntimeError:  # not initialized: never while it answers updates
+        return "mujaz_bot"
 
 
 async def _digits(context: MujazContext, chat_id: int | None, language: str) -> Digits:

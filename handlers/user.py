@@ -9,6 +9,7 @@ from telegram.constants import ChatType
 from bot.context import MujazContext
 from bot.core.language import effective, reader_languages
 from bot.models import Chat
+from handlers import search
 from handlers.common import (
     answer_button,
     current_user,
@@ -30,6 +31,9 @@ async def start(update: Update, context: MujazContext) -> None:
     payload = context.args[0] if context.args else ""
     if payload.startswith(STORY_LINK) and payload[1:].isdigit():
         await story_sources(update, context, user, int(payload[1:]))
+        return
+    if payload == search.START_FROM_INLINE:
+        await search.usage(update, context)
         return
     if await _may_set_language(update, context):
         await context.services.chats.update(user.chat_id, language=language_of(update))

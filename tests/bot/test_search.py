@@ -236,3 +236,8 @@ async def test_search_results_of_long_emoji_headlines_still_fit_one_message(
     answer = await bot.say(READER, "/search باكو")
     assert 4 <= len(result_lines(str(answer["text"]))) < 8
     assert bot.api.rejected == []
+
+
+async def test_the_inline_hint_button_opens_the_bot_on_how_to_search(bot: Harness) -> None:
+    answer = await bot.say(READER, "/start search")
+    assert "/search" in str(answer["text"]) and "@mujaz_test_bot" in str(answer["text"])

@@ -149,7 +149,7 @@ def test_every_arabic_reply_stays_right_to_left(renderer: Renderer) -> None:
         **{"detail": "div", "active": 1880, "topics": [("روسيا", 12, 40)], "digests": 5},
         **{"broadcasts": 2, "copies": 3700, "healthy": 10, "failing": 1, "disabled": 1},
         **{"source": "BBC", "age": "قبل ساعة", "words": 8, "chars": 200, "on": True},
-        **{"threads": "🧵 لكل موضوع سلسلة"},
+        **{"threads": "🧵 لكل موضوع سلسلة", "bot": "mujaz_bot"},
         **{
             "items": [
                 {
