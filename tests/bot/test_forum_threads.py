@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.models import Chat
-from tests.bot.digest_scenes import ingest
+from bot.models import Chat, Schedule
+from tests.bot.digest_scenes import ingest, tick
 from tests.bot.harness import FakeClock, Harness, running
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.feed_server import FeedServer
@@ -168,3 +168,25 @@ async def test_mytopics_in_a_forum_says_whether_topics_have_threads(bot: Harness
     await in_forum(bot, "/threads auto")
     after = await in_forum(bot, "/mytopics")
     assert "/threads off" in str(after["text"])
+
+
+async def test_a_scheduled_tick_renders_a_threaded_forum_apart_from_a_plain_group(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    made = await threads_on(bot)
+    plain = -1006199
+    bot.api.add_chat(plain, "supergroup", title="مجموعة")
+    bot.api.set_member_status(plain, ADMIN, "administrator")
+    for text in ("/subscribe south_caucasus", "/subscribe sports"):
+        bot.api.user_sends(ADMIN, text, chat_type="supergroup", chat_id=plain)
+    await bot.api.wait_for_messages(plain, 2)
+    noon = Schedule(times=(time(12, 0),))  # START in Riyadh
+    for chat_id in (FORUM, plain):
+        await bot.services.chats.update(chat_id, schedule=noon)
+    await ingest(bot, feed_server, "alpha", [item(1, *CAUCASUS), item(2, *SPORTS)])
+
+    assert await tick(bot) == {"sent": 2}
+    threaded = digest_messages(bot.api)
+    assert sorted(m.get("message_thread_id") for m in threaded) == sorted(made.values())
+    (whole,) = [m for m in bot.api.messages_to(plain) if str(m.get("text")).startswith("📰")]
+    assert CAUCASUS[0] in str(whole["text"]) and SPORTS[0] in str(whole["text"])
