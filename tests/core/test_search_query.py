@@ -104,7 +104,7 @@ HOSTILE = [
 
 def _table() -> sqlite3.Connection:
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE s USING fts5(title, summary)")
+    db.execute("CREATE VIRTUAL TABLE s USING fts5(title, summary, tokenize='ascii', detail=column)")
     db.execute("INSERT INTO s (rowid, title, summary) VALUES (1, ?, ?)", (index_terms("باكو"), ""))
     return db
 

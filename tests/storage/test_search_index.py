@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.core.search import Query, parse_query
+from bot.core.normalize import normalize
+from bot.core.search import Query, parse_query, word_forms
 from bot.models import NewArticle
 from storage.articles import ArticleRepository, ArticleUpdate
 from storage.db import Database, to_db_time
@@ -108,3 +110,24 @@ async def test_a_batch_of_new_and_revised_articles_indexes_each_by_its_own_words
         assert [h.title for h in await index.find(query("يريفان"), since)] == ["انتخابات في يريفان"]
     finally:
         await db.close()
+
+
+async def test_no_character_a_reader_can_type_breaks_the_index_query(tmp_path: Path) -> None:
+    """Every code point, inside words, as a query's terms against the migrated index (the
+    limits of a query's length are left aside: they are not what keeps it valid)."""
+    path = tmp_path / "x.db"
+    await (await Database.open(path)).close()
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("INSERT INTO article_search (rowid, title, summary) VALUES (1, 'باكو', '')")
+        points = [cp for cp in range(0x21, 0x30000) if not 0xD800 <= cp < 0xE000]
+        for start in range(0, len(points), 200):
+            text = " ".join("ب" + chr(cp) + "ب" for cp in points[start : start + 200])
+            words = tuple(word_forms(w) for w in normalize(text).split())
+            query = Query(text, words)
+            for match in (query.match, f"{{title}} : ({query.match})"):
+                conn.execute(
+                    "SELECT rowid FROM article_search WHERE article_search MATCH ?", (match,)
+                )
+    finally:
+        conn.close()
