@@ -84,8 +84,9 @@ class SectionRepository:
 
     async def recover(self) -> list[Resumable]:
         """At start, before the ledger's own recovery: sections in flight at the kill become
-        uncertain; digests with sections still to send stay open (their row `uncertain`,
-        which the ledger's recovery leaves alone) and are returned, to be finished."""
+        uncertain; digests with sections still to send, or with all sent and the row not
+        yet closed, stay open (their row `uncertain`, which the ledger's recovery leaves
+        alone) and are returned, to be finished."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE digest_sections SET status = 'uncertain' WHERE status = 'sending'"
@@ -94,9 +95,13 @@ class SectionRepository:
                 "SELECT d.id, d.chat_id, d.kind, d.window_from, d.window_to, d.stories,"
                 " (SELECT COALESCE(SUM(json_array_length(s.messages)), 0) FROM digest_sections s"
                 "   WHERE s.delivery_id = d.id AND s.status = 'sent') AS sent"
-                " FROM deliveries d WHERE d.status IN ('sending', 'uncertain') AND EXISTS"
+                " FROM deliveries d WHERE (d.status IN ('sending', 'uncertain') AND EXISTS"
                 " (SELECT 1 FROM digest_sections s WHERE s.delivery_id = d.id"
-                "  AND s.status = 'pending') ORDER BY d.id"
+                "  AND s.status = 'pending'))"
+                # every section sent, the row not yet closed: only the closing is left
+                " OR (d.status = 'sending' AND EXISTS (SELECT 1 FROM digest_sections s"
+                "  WHERE s.delivery_id = d.id) AND NOT EXISTS (SELECT 1 FROM digest_sections s"
+                "  WHERE s.delivery_id = d.id AND s.status != 'sent')) ORDER BY d.id"
             ) as cursor:
                 rows = list(await cursor.fetchall())
             await conn.executemany(
