@@ -116,15 +116,21 @@ async def start_services(app: MujazApp, settings: Settings, clock: Clock) -> Non
     )
     if app.bot_data.ops is not None:
         app.bot_data.ops.alerts = alerts
+    # Digests a stop cut between forum threads stay open (before the ledger settles the rest).
+    open_digests = await services.digests.sections.recover()
     uncertain, released = await services.deliveries.recover()
     if uncertain:
         log.warning("%d deliveries were in flight at the last stop; not resent", uncertain)
     if released:
         log.info("%d deliveries claimed before the last stop will be retried", released)
+    services.search.start_catch_up()
     await seed_feeds(services)
     await set_command_menu(app, services)
     copies = await start_delivery(app, services)
     alerts.uncertain_at_start(digests=uncertain, broadcasts=copies)
+    if open_digests:
+        log.info("%d digests cut between forum threads go on", len(open_digests))
+        services.digests.start_resume(app.bot, open_digests)
 
 
 async def start_ops_server(app: MujazApp, ops: Ops, settings: Settings) -> None:

@@ -25,6 +25,7 @@ from bot.ingest.manage import FeedManager
 from bot.ingest.parse_worker import ParserPool, warn_if_expat_is_old
 from bot.ingest.pipeline import Ingestor
 from bot.ingest.timing import Timing
+from bot.story_search import StorySearch
 from storage.access import AccessRepository
 from storage.articles import ArticleRepository
 from storage.broadcasts import BroadcastRepository
@@ -34,6 +35,7 @@ from storage.deliveries import DeliveryRepository
 from storage.feeds import FeedRepository
 from storage.follows import FollowRepository
 from storage.mutes import MuteRepository
+from storage.search import SearchIndex
 from storage.stats import StatsRepository
 from storage.stories import StoryRepository
 
@@ -67,6 +69,7 @@ class Services:
     feed_manager: FeedManager
     digests: DigestService
     broadcasts: BroadcastService
+    search: StorySearch
     clock: Clock
 
     @classmethod
@@ -141,10 +144,12 @@ class Services:
                 paid=settings.paid_broadcast_rate > 0,
                 move_chat=move_chat,
             ),
+            search=StorySearch(SearchIndex(db), clock),
             clock=clock,
         )
 
     async def close(self) -> None:
+        await self.search.close()
         await self.broadcasts.close()
         await self.http.aclose()
         await self.parser.close()

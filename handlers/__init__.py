@@ -7,6 +7,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -27,7 +28,9 @@ from handlers import (
     follows,
     menu,
     mutes,
+    search,
     settings,
+    threads,
     timezone_choice,
     topics,
     user,
@@ -61,6 +64,7 @@ MENU = (
     "unsubscribe",
     "follow",
     "unfollow",
+    "search",
     *("mute", "unmute", "silent", "preview"),  # reader controls (issue 12)
     "languages",
     "time",
@@ -73,6 +77,7 @@ MENU = (
     "pause",
     "resume",
     "here",
+    "threads",
     "channel",
     "help",
 )
@@ -123,6 +128,8 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
         "preview": controls.set_preview,
         "here": chats.here,
         "channel": chats.channel,
+        "search": search.search,
+        "threads": threads.threads,
     }
     # Commands run from new messages only: an edit of an old message into "/removefeed 1"
     # runs nothing, and a channel's own posts are no commands to us.
@@ -162,6 +169,9 @@ def register(app: MujazApp, *, admin_ids: frozenset[int]) -> None:
     app.add_handler(
         MessageHandler(free_text & new_message & ~is_admin, user.free_text, block=False)
     )
+    # Inline mode (@bot words in any chat); Telegram sends these only once it is switched
+    # on in @BotFather (/setinline).
+    app.add_handler(InlineQueryHandler(search.inline, block=False))
     # An unknown command gets an answer in a private chat; in a group only when it names us
     # (/x@mujaz_bot): there, "/start@otherbot" and other bots' commands are none of ours.
     unknown = filters.COMMAND & new_message & ~ADDRESSED_ELSEWHERE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
 from telegram import Update
 from telegram.constants import ChatType
 
@@ -12,7 +13,7 @@ from bot.core.compose import is_public
 from bot.core.digest import group_stories
 from bot.core.language import preferred, reader_languages
 from bot.models import Chat
-from handlers import channel_digest, menu
+from handlers import channel_digest, menu, search
 from handlers.common import (
     answer_button,
     current_user,
@@ -34,10 +35,14 @@ STORY_LINK = re.compile(r"s([0-9]{1,18})(?:_([0-9]{1,18}))?")
 async def start(update: Update, context: MujazContext) -> None:
     """Greet and register the chat; a story deep link lists the story's sources instead."""
     user = await current_user(update, context)
-    link = STORY_LINK.fullmatch(context.args[0]) if context.args else None
+    payload = context.args[0] if context.args else ""
+    link = STORY_LINK.fullmatch(payload)
     if link is not None:
         lead = int(link[2]) if link[2] else None
         await story_sources(update, context, user, int(link[1]), lead)
+        return
+    if payload == search.START_FROM_INLINE:
+        await search.usage(update, context)
         return
     if await _may_set_language(update, context):
         await context.services.chats.update(user.chat_id, language=language_of(update))
@@ -91,6 +96,7 @@ async def my_topics(update: Update, context: MujazContext, chat: Chat) -> None:
     names = topic_names(context, language, topics)
     params = schedule_params(context, chat, language)
     read = language_names(context, language, reader_languages(chat.language, chat.languages))
+    threads = await _threads_line(update, context, chat, language)
     await reply_with_controls(
         update,
         context,
@@ -99,8 +105,19 @@ async def my_topics(update: Update, context: MujazContext, chat: Chat) -> None:
         names=names,
         languages=read,
         paused=chat.paused,
+        threads=threads,
         **params,
     )
+
+
+async def _threads_line(update: Update, context: MujazContext, chat: Chat, language: str) -> str:
+    """In a forum group: whether each topic has its thread (/threads)."""
+    here = update.effective_chat
+    if here is None or here.type != ChatType.SUPERGROUP or not here.is_forum:
+        return ""
+    on = await context.services.digests.threads.is_on(chat.chat_id)
+    key = "threads.mytopics_on" if on else "threads.mytopics_off"
+    return Markup(context.services.renderer.text(language, key, digit_style=chat.digits))
 
 
 @for_target_chat

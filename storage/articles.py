@@ -10,6 +10,7 @@ This module only looks keys up; what a match means is bot.ingest.decide's call.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ import aiosqlite
 from bot.ingest.decide import Known, KnownArticle
 from bot.models import NewArticle
 from storage.db import Database, from_db_time, to_db_time
+from storage.search import article_terms, write_terms
 
 _PRUNE_BATCH = 2000  # rows per delete, so no transaction holds the database for long
 
@@ -100,9 +102,15 @@ class ArticleRepository:
         pruned articles the feed still carries; they are kept alive while it does.
         """
         now = self.db.now()
+        # Search terms are made before the transaction, off the event loop: keyed by
+        # position here, by id once the rows have one.
+        texts = [
+            (i, a.title, a.summary) for i, a in enumerate([*new, *(u.article for u in updates)])
+        ]
+        terms = await asyncio.to_thread(article_terms, texts) if texts else []
         async with self.db.transaction() as conn:
-            added = await _insert(conn, feed_id, list(new), now) if new else 0
-            updated = await _update(conn, updates, now) if updates else 0
+            added = await _insert(conn, feed_id, list(new), now, terms[: len(new)]) if new else 0
+            updated = await _update(conn, updates, now, terms[len(new) :]) if updates else 0
             if tombstones_seen:
                 await conn.executemany(
                     "UPDATE tombstones SET seen_at = ? WHERE key = ?",
@@ -151,7 +159,11 @@ class ArticleRepository:
 
 
 async def _insert(
-    conn: aiosqlite.Connection, feed_id: int, articles: list[NewArticle], fetched_at: str
+    conn: aiosqlite.Connection,
+    feed_id: int,
+    articles: list[NewArticle],
+    fetched_at: str,
+    terms: Sequence[tuple[int, str, str]],
 ) -> int:
     """Insert what is not stored yet; returns how many rows were added.
 
@@ -197,10 +209,23 @@ async def _insert(
             for topic, score in a.topics.items()
         ],
     )
+    await write_terms(
+        conn,
+        [
+            (ids[a.canonical_url], title, summary)
+            for a, (_, title, summary) in zip(articles, terms, strict=True)
+            if a.canonical_url in ids
+        ],
+    )
     return len(ids)
 
 
-async def _update(conn: aiosqlite.Connection, updates: Sequence[ArticleUpdate], now: str) -> int:
+async def _update(
+    conn: aiosqlite.Connection,
+    updates: Sequence[ArticleUpdate],
+    now: str,
+    terms: Sequence[tuple[int, str, str]],
+) -> int:
     """Rewrite revised articles in place; a row whose clean text is unchanged is left alone."""
     await conn.executemany(
         "UPDATE articles SET content_hash = ?, item_updated = COALESCE(?, item_updated)"
@@ -232,6 +257,10 @@ async def _update(conn: aiosqlite.Connection, updates: Sequence[ArticleUpdate], 
         await conn.executemany(
             "INSERT INTO article_topics (article_id, topic_id, score) VALUES (?, ?, ?)",
             [(u.id, t, s) for u in updates for t, s in u.article.topics.items()],
+        )
+        await write_terms(
+            conn,
+            [(u.id, title, summary) for u, (_, title, summary) in zip(updates, terms, strict=True)],
         )
     return updated
 

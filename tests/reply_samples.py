@@ -33,6 +33,14 @@ def samples(language: str) -> dict[str, Any]:
         "choices": [foreign],
         "unchanged": "تركيا" if language == "ar" else "Turkey",
         "mutes": foreign,
+        "items": [
+            {
+                "title": foreign,
+                "url": url,
+                "source": foreign,
+                "age": "قبل ساعة" if language == "ar" else "an hour ago",
+            }
+        ],
         "message": "boom" if language == "ar" else "خطأ",
         # Our own words and values.
         "where": "update",
@@ -52,6 +60,11 @@ def samples(language: str) -> dict[str, Any]:
         "last": "الخميس" if language == "ar" else "Thursday",
         "times": "07:30",
         "held": ["23:30", "01:00"],
+        "threads": "🧵 لكل موضوع سلسلة" if language == "ar" else "🧵 a thread per topic",
+        "bot": "mujaz_bot",
+        "age": "قبل ساعة" if language == "ar" else "an hour ago",
+        **dict.fromkeys(("words",), 8),
+        **dict.fromkeys(("chars",), 200),
         "quiet": "23:00–07:00",
         "start": "23:00",
         "end": "07:00",

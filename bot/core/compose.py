@@ -48,6 +48,9 @@ def lookback(chat: Chat, now: datetime) -> datetime:
     return now - (MAX_LOOKBACK if chat.last_article_id else FIRST_DIGEST_LOOKBACK)
 
 
+Part = tuple[str, tuple[str, ...]]  # a topic (or FOLLOWS) and its messages
+
+
 @dataclass(frozen=True)
 class Composed:
     messages: list[str]  # empty when there is nothing new
@@ -55,6 +58,9 @@ class Composed:
     story_ids: list[int] = field(default_factory=list)
     preview_url: str | None = None  # /preview on: the lead story, shown large above message 1
     silent: bool = False  # /silent on: sent (when scheduled) without a notification
+    # By topic (a forum chat with a thread per topic): each section as a digest of its own,
+    # in order; `messages` then holds them all, one after another.
+    sections: tuple[Part, ...] = ()
 
 
 class RenderingKey(NamedTuple):
@@ -73,6 +79,7 @@ class RenderingKey(NamedTuple):
     mutes: tuple[str, ...] = ()  # keys of the chat's muted phrases (/mute)
     silent: bool = False
     preview: bool = False
+    by_topic: bool = False  # one digest per topic section, for a thread each (/threads)
 
 
 def rendering_key(
@@ -81,6 +88,8 @@ def rendering_key(
     phrases: Sequence[str],
     now: datetime,
     mutes: Sequence[str] = (),
+    *,
+    by_topic: bool = False,
 ) -> RenderingKey:
     return RenderingKey(
         tuple(topics),
@@ -95,6 +104,7 @@ def rendering_key(
         tuple(sorted(mutes)),
         chat.silent,
         chat.link_preview,
+        by_topic,
     )
 
 
@@ -192,11 +202,17 @@ class Composer:
         since: datetime | None = None,
         exclude: Sequence[int] = (),
         story_link: StoryLink = no_link,
+        by_topic: bool = False,
     ) -> Composed:
         """The chat's digest: stories newer than its last digest and `since` (its
         lookback when None), ranked; `exclude` holds stories already sent; stories naming
-        one of the `mutes` (muted phrase keys) are left out."""
-        key = (*rendering_key(chat, topics, phrases, now, mutes), since, tuple(exclude))
+        one of the `mutes` (muted phrase keys) are left out. `by_topic` renders each section
+        as a digest of its own (a forum thread per topic)."""
+        key = (
+            *rendering_key(chat, topics, phrases, now, mutes, by_topic=by_topic),
+            since,
+            tuple(exclude),
+        )
         cached = pool.cached(key)
         if cached is not None:
             return cached
@@ -213,17 +229,30 @@ class Composer:
             muted=mutes,
         )
         messages: list[str] = []
+        sections: list[Part] = []
         if len(digest):
-            messages = self.renderer.digest(
-                chat.language,
-                digest,
-                catalog=self.catalog,
-                now=now.astimezone(zone(chat.timezone)),
-                digit_style=chat.digits or default_digits(chat.language),
-                story_link=story_link,
-                limit=chat.max_items,
-                public=is_public(chat),
-            )
+
+            def render(part: Digest) -> list[str]:
+                return self.renderer.digest(
+                    chat.language,
+                    part,
+                    catalog=self.catalog,
+                    now=now.astimezone(zone(chat.timezone)),
+                    digit_style=chat.digits or default_digits(chat.language),
+                    story_link=story_link,
+                    limit=chat.max_items,
+                    public=is_public(chat),
+                )
+
+            if by_topic:
+                shown = [s for s in digest.sections if s.stories]
+                for n, section in enumerate(shown):
+                    more = digest.more if n == len(shown) - 1 else 0
+                    part = tuple(render(Digest((section,), more)))
+                    sections.append((section.topic_id, part))
+                    messages.extend(part)
+            else:
+                messages = render(digest)
         lead = digest.stories[0].lead.url if chat.link_preview and len(digest) else None
         composed = Composed(
             messages,
@@ -231,6 +260,7 @@ class Composer:
             digest.story_ids,
             preview_url=lead,
             silent=chat.silent,
+            sections=tuple(sections),
         )
         pool.keep(key, composed)
         return composed

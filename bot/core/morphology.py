@@ -170,3 +170,13 @@ def theme_forms(spelling: str) -> list[Form]:
 def proclitics() -> frozenset[str]:
     """The Arabic proclitics a word may carry (و ف ب ك ل س, the article, together)."""
     return _AR_PREFIXES
+
+
+def derivation_endings() -> frozenset[str]:
+    """The Arabic endings a derivable name may carry (nisba, plurals, duals, feminine ه)."""
+    return _AR_ENDINGS
+
+
+def english_endings() -> frozenset[str]:
+    """The English endings a derivable Latin name may carry (-s, -ian, -i…)."""
+    return _EN_ENDINGS

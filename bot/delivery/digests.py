@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -24,15 +24,19 @@ from bot.delivery.digest_plan import Due, DuePlanner
 from bot.delivery.digest_pool import PoolReader
 from bot.delivery.digest_request import Request, read_request
 from bot.delivery.digest_send import DigestSender, story_links
+from bot.delivery.digest_threads import ThreadedSender
+from bot.delivery.lanes import OutboxStopped
 from bot.delivery.sender import MoveChat, Outcome
 from bot.logs import about
 from bot.models import Chat, DeliveryStatus
 from storage.chats import ChatRepository
 from storage.db import to_db_time
 from storage.deliveries import DeliveryRepository
+from storage.digest_sections import Resumable, SectionRepository
 from storage.follows import FollowRepository
 from storage.mutes import MuteRepository
 from storage.stories import StoryRepository
+from storage.threads import ThreadRepository
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,47 @@ class DigestService:
         self.planner = DuePlanner(chats, deliveries, follows, self.pools, mutes)
         self.composer = Composer(renderer, catalog)
         self.sender = DigestSender(chats, deliveries, renderer, move_chat=move_chat)
+        self.sections = SectionRepository(deliveries.db)
+        self.threads = ThreadRepository(chats.db)
+        self.threaded = ThreadedSender(
+            chats, deliveries, self.sections, self.threads, move_chat=move_chat
+        )
+        self._resuming: asyncio.Task[None] | None = None
+
+    async def deliver(
+        self,
+        bot: Bot,
+        chat: Chat,
+        delivery_id: int,
+        composed: Composed,
+        threads: Mapping[str, int] | None,
+        *,
+        advance: bool = True,
+        note_empty: bool = False,
+        silent: bool = False,
+    ) -> Outcome | None:
+        """One composed digest: in sections to a forum's threads (/threads), or as one."""
+        if composed.sections and threads is not None:
+            return await self.threaded.deliver(
+                bot, chat, delivery_id, composed, threads, advance=advance
+            )
+        return await self.sender.deliver(
+            bot, chat, delivery_id, composed, advance=advance, note_empty=note_empty, silent=silent
+        )
+
+    def start_resume(self, bot: Bot, open_digests: Sequence[Resumable]) -> None:
+        """Digests a stop cut between sections: the sections that had not left, sent
+        beside the starting bot."""
+        self._resuming = asyncio.create_task(self.resume(bot, open_digests))
+
+    async def resume(self, bot: Bot, open_digests: Sequence[Resumable]) -> None:
+        for open_digest in open_digests:
+            try:
+                await self.threaded.resume(bot, open_digest)
+            except OutboxStopped:  # stopping again: the next start goes on
+                return
+            except Exception:  # one chat's trouble never stops the others
+                log.exception("digest %s could not be resumed", open_digest.delivery_id)
 
     async def send_due(self, bot: Bot) -> dict[str, int]:
         """One schedule tick: every chat whose digest time has come and that has none yet."""
@@ -71,15 +116,17 @@ class DigestService:
         link = story_links(bot)
         counts: dict[str, int] = {}
         gate = asyncio.Semaphore(CONCURRENT_SENDS)
+        threads = await self.threads.of_many([due.chat.chat_id for due in planned])
 
         async def deliver(due: Due, composed: Composed) -> None:
             status: str
             try:
-                outcome = await self.sender.deliver(
+                outcome = await self.deliver(
                     bot,
                     due.chat,
                     due.delivery_id,
                     composed,
+                    threads.get(due.chat.chat_id),
                     note_empty=True,
                     silent=composed.silent,
                 )
@@ -112,6 +159,7 @@ class DigestService:
                             phrases=due.phrases,
                             mutes=due.mutes,
                             story_link=link,
+                            by_topic=due.chat.chat_id in threads,
                         )
                     except Exception as exc:  # one chat's digest that cannot be made fails alone
                         log.exception("digest for chat %s not composed", due.chat.chat_id)
@@ -144,9 +192,10 @@ class DigestService:
         if delivery_id is None:  # the same second twice: the first request is being served
             return None
         with about(chat_id=chat.chat_id, delivery_id=delivery_id):
-            composed = await self._compose_request(bot, request, topics, phrases, now)
-            return await self.sender.deliver(
-                bot, chat, delivery_id, composed, advance=request.advance
+            threads = (await self.threads.of_many([chat.chat_id])).get(chat.chat_id)
+            composed = await self._compose_request(bot, request, topics, phrases, now, threads)
+            return await self.deliver(
+                bot, chat, delivery_id, composed, threads, advance=request.advance
             )
 
     async def preview_request(
@@ -174,7 +223,9 @@ class DigestService:
         topics: Sequence[str],
         phrases: Sequence[tuple[str, str]],
         now: datetime,
+        threads: Mapping[str, int] | None = None,
     ) -> Composed:
+        """`threads`: a forum chat's thread per topic, when it sends by topic (/threads)."""
         seen = request.chat
         mutes = await self.mutes.of(seen.chat_id)
         pool = await self.pools.pool(
@@ -194,6 +245,7 @@ class DigestService:
             mutes=[key for key, _ in mutes],
             exclude=request.exclude,
             story_link=story_links(bot),
+            by_topic=threads is not None,
         )
 
     async def preview(self, chat: Chat, topics: Sequence[str], *, since: timedelta) -> Composed:

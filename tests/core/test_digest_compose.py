@@ -130,3 +130,20 @@ def test_renderings_kept_are_bounded(composer: Composer) -> None:
         composer.compose(replace(READER, max_items=3 + n), ["russia"], pool, now=NOW)
     assert len(pool.renderings) == RENDERINGS_KEPT
     assert pool.rendered == RENDERINGS_KEPT + 5
+
+
+def test_a_chat_with_a_thread_per_topic_gets_each_section_as_a_digest_of_its_own(
+    composer: Composer,
+) -> None:
+    assert rendering_key(READER, ["russia"], [], NOW, by_topic=True) != rendering_key(
+        READER, ["russia"], [], NOW
+    )
+    pool = build_pool([article(1, russia=6.0), article(2, iran=6.0)], newest_article=2, now=NOW)
+    whole = composer.compose(READER, ["russia", "iran"], pool, now=NOW)
+    threaded = composer.compose(READER, ["russia", "iran"], pool, now=NOW, by_topic=True)
+    assert whole.sections == () and len(whole.messages) == 1
+    assert [topic for topic, _ in threaded.sections] == ["russia", "iran"]
+    assert threaded.messages == [m for _, part in threaded.sections for m in part]
+    (russia,), (iran,) = (part for _, part in threaded.sections)
+    assert "رقم 1" in russia and "رقم 2" not in russia and "رقم 2" in iran
+    assert threaded.story_ids == whole.story_ids

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from ..telegram_html import utf16_len
 from .commands import Commands
 from .files import FileStore
+from .forums import Forums
+from .inline import Inline
 from .limits import Limits
 from .messages import Messages, public
 from .profile import Profile
@@ -43,10 +45,12 @@ class FakeBotAPI:
         self._limits = Limits()
         self._files = FileStore()
         self._updates = Updates()
-        self._messages = Messages(self._directory, self._limits, self._files)
+        self._forums = Forums(self._directory)
+        self._messages = Messages(self._directory, self._limits, self._files, self._forums)
         self._commands = Commands(self._directory)
         self._webhook = Webhook(self._updates)
         self._profile = Profile()
+        self._inline = Inline()
         self._server = Server(
             token,
             {
@@ -74,6 +78,8 @@ class FakeBotAPI:
                 "getChatMember": self._directory.get_chat_member,
                 "getChatAdministrators": self._directory.get_chat_administrators,
                 "getFile": self._files.get_file,
+                "answerInlineQuery": self._inline.answer_inline_query,
+                "createForumTopic": self._forums.create_forum_topic,
             },
             self._files,
             self._limits,
@@ -90,6 +96,8 @@ class FakeBotAPI:
         self.menu = self._commands.menu
         self.descriptions = self._profile.descriptions
         self.short_descriptions = self._profile.short_descriptions
+        self.inline_answers = self._inline.answers
+        self.forum_topics_created = self._forums.created
         self.throttled = self._limits.throttled
         self.webhook = self._webhook  # url, secret, allowed_updates, posts, last_error_*
         self.counted = self._limits.counted
@@ -102,6 +110,8 @@ class FakeBotAPI:
         self.fail_next = self._limits.fail_next
         self.clear_failures = self._limits.clear_failures
         self.set_rate_limits = self._limits.set_rate_limits
+        self.delete_thread = self._forums.delete_thread
+        self.add_thread = self._forums.add_thread
 
     @property
     def url(self) -> str:
@@ -182,6 +192,7 @@ class FakeBotAPI:
                 raise ValueError(f"chat {chat_id} is not a forum; it has no topic threads")
             message["message_thread_id"] = thread_id
             message["is_topic_message"] = True
+            self._forums.open_thread(chat, thread_id)
         if reply_to is not None:
             replied = chat.messages.get(reply_to["message_id"])
             if replied is None:
@@ -298,6 +309,46 @@ class FakeBotAPI:
         }
         self._updates.queue({"callback_query": copy.deepcopy(query)})
         return query
+
+    def user_types_inline(
+        self,
+        user_id: int,
+        query: str,
+        *,
+        language_code: str | None = "ar",
+        chat_type: str = "private",
+    ) -> JSONDict:
+        """Queues an ``inline_query`` Update: the user typed "@bot <query>" in a chat of
+        ``chat_type`` ("sender", "private", "group", "supergroup" or "channel"). The answer the
+        bot gives lands in ``inline_answers`` (see ``wait_for_inline_answer``)."""
+        known = self._directory.users.get(user_id, {})
+        user = self._directory.remember_user(
+            user_id, known.get("first_name", "User"), language_code
+        )
+        inline_query: JSONDict = {
+            "id": self._inline.open_query(),
+            "from": dict(user),
+            "query": query,
+            "offset": "",
+            "chat_type": chat_type,
+        }
+        self._updates.queue({"inline_query": copy.deepcopy(inline_query)})
+        return inline_query
+
+    async def wait_for_inline_answer(
+        self, inline_query: JSONDict, timeout: float = 5.0
+    ) -> JSONDict:
+        """The bot's accepted answerInlineQuery for ``inline_query`` (a refused one never
+        counts: see ``rejected``)."""
+
+        def answer() -> JSONDict | None:
+            found = [a for a in self.inline_answers if a["inline_query_id"] == inline_query["id"]]
+            return found[0] if found else None
+
+        await self.wait_for(lambda: answer() is not None, timeout)
+        found = answer()
+        assert found is not None
+        return found
 
     def user_deletes(self, message: JSONDict) -> None:
         """The user deletes their message: copying it now fails as it would on Telegram."""

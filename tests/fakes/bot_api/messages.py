@@ -11,6 +11,7 @@ import time
 from ..telegram_html import FormattedText, utf16_len
 from . import validation
 from .files import FileStore
+from .forums import Forums
 from .limits import Limits
 from .protocol import ApiError, JSONDict
 from .users import Chat, Directory
@@ -52,8 +53,11 @@ class Messages:
     """What the bot did to messages. ``sent``, ``deleted``, ``callback_answers`` and
     ``chat_actions`` are the lists FakeBotAPI shows to tests."""
 
-    def __init__(self, directory: Directory, limits: Limits, files: FileStore) -> None:
+    def __init__(
+        self, directory: Directory, limits: Limits, files: FileStore, forums: Forums
+    ) -> None:
         self._directory = directory
+        self._forums = forums
         self._limits = limits
         self._files = files
         self.sent: list[JSONDict] = []
@@ -74,6 +78,7 @@ class Messages:
 
     async def send_message(self, params: JSONDict) -> JSONDict:
         chat = self._directory.chat(params)
+        self._forums.check_thread(chat, params)
         formatted = validation.message_text(params)
         preview = validation.link_preview_options(params)
         markup = validation.reply_markup(params)
@@ -90,6 +95,7 @@ class Messages:
 
     async def send_photo(self, params: JSONDict) -> JSONDict:
         chat = self._directory.chat(params)
+        self._forums.check_thread(chat, params)
         photo = self._files.input_photo(params)
         caption = validation.caption(params)
         markup = validation.reply_markup(params)
@@ -117,6 +123,7 @@ class Messages:
 
     async def copy_message(self, params: JSONDict) -> JSONDict:
         chat = self._directory.chat(params)
+        self._forums.check_thread(chat, params)
         source_chat = self._directory.chat(params, "from_chat_id")
         source = source_chat.messages.get(params.get("message_id") or 0)
         if source is None:
@@ -215,6 +222,10 @@ class Messages:
             "date": int(time.time()),
             "html": html,
         }
+        thread = params.get("message_thread_id")
+        if thread is not None:
+            message["message_thread_id"] = thread
+            message["is_topic_message"] = True
         chat.messages[message["message_id"]] = message
         return message
 

@@ -14,7 +14,16 @@ JSONDict = dict[str, Any]
 # is not a string, so the server has to know each parameter's type, as Telegram does.
 _CHAT_ID_PARAMS = frozenset({"chat_id", "from_chat_id"})
 _INT_PARAMS = frozenset(
-    {"message_id", "offset", "limit", "user_id", "message_thread_id", "max_connections"}
+    {
+        "message_id",
+        "offset",
+        "limit",
+        "user_id",
+        "message_thread_id",
+        "max_connections",
+        "cache_time",
+        "icon_color",
+    }
 )
 _FLOAT_PARAMS = frozenset({"timeout"})
 _BOOL_PARAMS = frozenset(
@@ -24,6 +33,7 @@ _BOOL_PARAMS = frozenset(
         "show_alert",
         "drop_pending_updates",
         "allow_paid_broadcast",
+        "is_personal",
     }
 )
 _JSON_PARAMS = frozenset(
@@ -35,6 +45,8 @@ _JSON_PARAMS = frozenset(
         "link_preview_options",
         "entities",
         "caption_entities",
+        "results",
+        "button",
     }
 )
 

@@ -24,6 +24,7 @@ class Chat:
     username: str | None = None
     is_forum: bool = False
     last_message_id: int = 0
+    threads: set[int] = field(default_factory=set)  # a forum's topic threads (forums.py)
     # User and bot messages share one counter, as in a real chat.
     messages: dict[int, JSONDict] = field(default_factory=dict)
 
@@ -149,7 +150,7 @@ class Directory:
             **self.bot_user(),
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,  # switched on in @BotFather (/setinline)
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -202,6 +203,7 @@ def _member_json(user: JSONDict, status: str) -> JSONDict:
             "can_post_stories": False,
             "can_edit_stories": False,
             "can_delete_stories": False,
+            "can_manage_topics": True,
         }
     elif status == "kicked":
         member["until_date"] = 0
