@@ -9,9 +9,14 @@ does not. Each request belongs to a lane:
   (REPLY_BURST beyond it, as Telegram tolerates), so the first replies of a
   conversation never wait and only a flooded chat is slowed. It counts in the
   chat's window, so a bulk send to that chat waits its turn after it.
-- DIGEST, then BROADCAST: bulk. Evenly spaced under the overall limit, a few slots
-  of which are kept for replies; each chat at most its own limit; after a 429 the
-  bulk lanes pause for `retry_after`, then go on slower and speed up again over 10 s.
+- DIGEST, then BROADCAST: bulk. Evenly spaced at the overall limit, all of it: no
+  slot is kept for replies, which take the next slot that frees (within one spacing
+  interval) ahead of any bulk request; each chat at most its own limit; after a 429
+  the bulk lanes pause for `retry_after`, then go on slower and speed up again over 10 s.
+
+A request counts against its limits from the moment it leaves (pacing.py says why),
+not from when it was let go: a ticket's `on_dispatch` may take a while (a ledger
+commit), and what Telegram counts is when the request arrives.
 
 A request's lane comes from its `Ticket` (`rate_limit_args`), or from `sending_as`
 around the code that sends (a digest tick), or is REPLY. A ticket's `on_dispatch`
@@ -60,6 +65,7 @@ from bot.delivery.pacing import (
     ChatPace,
     Limits,
     Pace,
+    RoundTrips,
     Window,
 )
 
@@ -108,6 +114,7 @@ class Outbox(BaseRateLimiter[Ticket]):
         self.stats = OutboxStats()
         self._overall = Pace(self.limits.overall)
         self._paid = Pace(self.limits.paid)
+        self.round_trips = RoundTrips()
         self._chats: dict[int | str, ChatPace] = {}
         self._queues: dict[Lane, list[_Waiter]] = {lane: [] for lane in Lane}
         self._delayed: list[tuple[float, _Waiter]] = []  # waiting for their chat's pace
@@ -162,12 +169,14 @@ class Outbox(BaseRateLimiter[Ticket]):
         while True:
             taken = await self._admit(ticket.lane, chat, message, paid, seq)
             self._in_flight += 1
+            left_at: float | None = None  # None: it never left, and counts for nothing
             try:
                 if not ticket.dispatched:
                     ticket.dispatched = True
                     if ticket.on_dispatch is not None:
                         await ticket.on_dispatch()
                 self.stats.requests[ticket.lane] += 1
+                left_at = self.clock.now()
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 throttled += 1
@@ -179,7 +188,10 @@ class Outbox(BaseRateLimiter[Ticket]):
                     raise
             finally:
                 self._in_flight -= 1
-                self._release(taken, chat)
+                late = 0.0
+                if left_at is not None:
+                    late = self.round_trips.observe(self.clock.now() - left_at)
+                self._release(taken, chat, left_at, late)
             if ticket.lane == Lane.REPLY:
                 await self.clock.sleep(seconds)  # bulk waits in _admit, behind the pause
 
@@ -205,7 +217,7 @@ class Outbox(BaseRateLimiter[Ticket]):
         except asyncio.CancelledError:
             future = waiter.future
             if future.done() and not future.cancelled() and future.exception() is None:
-                self._release(future.result(), chat)  # granted just as we were cancelled
+                self._release(future.result(), chat, None, 0.0)  # granted as we were cancelled
             raise
 
     def _grantable(self, waiter: _Waiter, now: float) -> bool | float | None:
@@ -233,8 +245,6 @@ class Outbox(BaseRateLimiter[Ticket]):
             return pace.window.next_free(now)
         if reply:
             return True
-        if pace.bulk is not None and pace.bulk.free(now) <= 0:  # slots kept for replies
-            return pace.bulk.next_free(now)
         if pace.spacer is not None and now < pace.spacer.ready_at():
             return pace.spacer.ready_at()
         return True
@@ -245,12 +255,8 @@ class Outbox(BaseRateLimiter[Ticket]):
         if pace.window is not None:
             pace.window.take()
             taken.append(pace.window)
-            if waiter.lane != Lane.REPLY:
-                if pace.bulk is not None:
-                    pace.bulk.take()
-                    taken.append(pace.bulk)
-                if pace.spacer is not None:
-                    pace.spacer.take(now, slowdown=self._slowdown(now))
+            if waiter.lane != Lane.REPLY and pace.spacer is not None:
+                pace.spacer.take(now, slowdown=self._slowdown(now))
         chat = self._chat_pace(waiter)
         if chat is not None:
             chat.window.take()
@@ -258,12 +264,14 @@ class Outbox(BaseRateLimiter[Ticket]):
             taken.append(chat.window)
         return tuple(taken)
 
-    def _release(self, taken: tuple[Window, ...], chat: int | str | None) -> None:
+    def _release(
+        self, taken: tuple[Window, ...], chat: int | str | None, left_at: float | None, late: float
+    ) -> None:
         if not taken:
             return
         now = self.clock.now()
         for window in taken:
-            window.release(now)
+            window.release(now, left_at, late)
         if chat is not None and chat in self._parked:
             for waiter in self._parked.pop(chat):
                 heapq.heappush(self._queues[waiter.lane], waiter)

@@ -34,6 +34,7 @@ The parts, by concern:
 - ``commands``: the command menu (setMyCommands, getMyCommands).
 - ``updates``: the update queue and long polling (getUpdates).
 - ``limits``: injected failures, blocked chats and rate limits (403/429/... on demand).
+- ``latency``: a round trip between the bot and Telegram, with jitter.
 """
 
 from .api import FakeBotAPI

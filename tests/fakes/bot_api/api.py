@@ -12,7 +12,8 @@ from collections.abc import Callable
 from ..telegram_html import utf16_len
 from .commands import Commands
 from .files import FileStore
-from .limits import Limits
+from .latency import Latency
+from .limits import Limits, most_in_any_window
 from .messages import Messages, public
 from .protocol import JSONDict, UploadedFile
 from .server import Server
@@ -26,7 +27,8 @@ class FakeBotAPI:
     Use ``user_sends`` / ``user_presses`` to act as users, and ``sent``, ``messages_to``,
     ``requests`` and ``rejected`` to see what the bot did. ``block``, ``fail_next`` and
     unknown chats make Telegram's failure answers happen on demand; ``set_rate_limits``
-    makes it answer 429 like Telegram when sends go too fast (``throttled``, ``counted``).
+    makes it answer 429 like Telegram when sends go too fast (``throttled``, ``counted``,
+    ``busiest``); ``set_latency`` puts it a round trip away, with jitter.
     """
 
     def __init__(
@@ -38,6 +40,7 @@ class FakeBotAPI:
 
         self._directory = Directory(self.bot_id, bot_username)
         self._limits = Limits()
+        self._latency = Latency()
         self._files = FileStore()
         self._updates = Updates()
         self._messages = Messages(self._directory, self._limits, self._files)
@@ -65,6 +68,7 @@ class FakeBotAPI:
             },
             self._files,
             self._limits,
+            self._latency,
         )
 
         # What tests read: the parts' own lists, which they only ever change in place.
@@ -85,6 +89,8 @@ class FakeBotAPI:
         self.unblock = self._limits.unblock
         self.fail_next = self._limits.fail_next
         self.set_rate_limits = self._limits.set_rate_limits
+        self.set_latency = self._latency.set
+        self.stall_next = self._latency.stall_next
 
     @property
     def url(self) -> str:
@@ -264,6 +270,11 @@ class FakeBotAPI:
             raise ValueError(f"message {message['message_id']} is not in its chat")
 
     # ==== what the bot did =======================================================================
+
+    def busiest(self, period: float = 1.0) -> int:
+        """The most sends Telegram counted in any window of ``period`` seconds slid over
+        their arrivals: what its limits are about."""
+        return most_in_any_window([at for at, _, _ in self.counted], period)
 
     def messages_to(self, chat_id: int) -> list[JSONDict]:
         """Bot messages in the chat now, oldest first: edits applied, deleted ones left out.

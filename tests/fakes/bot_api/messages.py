@@ -11,7 +11,7 @@ import time
 from ..telegram_html import FormattedText, utf16_len
 from . import validation
 from .files import FileStore
-from .limits import Limits
+from .limits import Limits, now
 from .protocol import ApiError, JSONDict
 from .users import Chat, Directory
 
@@ -214,7 +214,7 @@ class Messages:
 
     def _record_sent(self, method: str, params: JSONDict, message: JSONDict) -> JSONDict:
         self.sent.append(
-            {**copy.deepcopy(message), "method": method, "params": params, "at": time.monotonic()}
+            {**copy.deepcopy(message), "method": method, "params": params, "at": now()}
         )
         return public(message)
 
