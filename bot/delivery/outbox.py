@@ -10,9 +10,10 @@ does not. Each request belongs to a lane:
   conversation never wait and only a flooded chat is slowed. It counts in the
   chat's window, so a bulk send to that chat waits its turn after it.
 - DIGEST, then BROADCAST: bulk. Evenly spaced at the overall limit, all of it: no
-  slot is kept for replies, which take the next slot that frees (within one spacing
-  interval) ahead of any bulk request; each chat at most its own limit; after a 429
-  the bulk lanes pause for `retry_after`, then go on slower and speed up again over 10 s.
+  slot is kept idle for replies, which take the next slot that frees, ahead of any
+  bulk request (a wait of a few sends' spacing, ~0.1 s at 30/s); each chat at most
+  its own limit; after a 429 the bulk lanes pause for `retry_after`, then go on
+  slower and speed up again over 10 s.
 
 A request counts against its limits from the moment it leaves (pacing.py says why),
 not from when it was let go: a ticket's `on_dispatch` may take a while (a ledger

@@ -92,6 +92,8 @@ class Window:
         missing = 1 - self.free(now)
         if missing <= 0:
             return now
+        if missing == 1 and self._expiries:
+            return self._expiries[0]
         if missing <= len(self._expiries):
             return heapq.nsmallest(missing, self._expiries)[-1]
         return None
