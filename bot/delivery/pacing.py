@@ -179,8 +179,8 @@ def _limit(rate: float, unit: float, *, one_at_a_time: bool = False) -> Limit | 
 class Pace:
     """One overall limit: its window, and the even spacing of bulk sends at its pace.
 
-    No slot is kept for replies: bulk may use them all, and a reply, served first,
-    takes the next slot that frees, within one spacing interval (1/30 s at 30/s)."""
+    No slot is kept idle for replies: bulk may use them all, and a reply, served first,
+    takes the next slot that frees, a few sends' spacing away at most."""
 
     __slots__ = ("spacer", "window")
 
