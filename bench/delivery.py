@@ -219,6 +219,9 @@ async def digest_run(api: FakeBotAPI, tmp_path: Path, scale: Scale) -> LimitRun:
             limit=30 * scale.speed,
             throttled=len(api.throttled),
             replies=[answer - ask for ask, answer in zip(asked, answers, strict=True)],
+            asked=asked,
+            answered=answers,
+            ended=max(times),
         )
     finally:
         await bot.stop()
@@ -250,10 +253,13 @@ async def full_pace(quick: bool) -> None:
                     else:
                         run = await digest_run(api, Path(tmp), scale)
             held[kind, round_trip] = run.fraction
+            replied = sum(1 for at in run.answered if at <= run.ended)  # replies share the limit
+            with_replies = (run.attempts + replied - 1) / run.seconds / run.limit
             print(f"  {kind:<10} {round_trip * 1000:3.0f} ms: {run.attempts} sends in"
-                  f" {run.seconds:.1f}s = {run.rate:.1f}/s = {run.fraction:.3f} of SEND_RATE;"
+                  f" {run.seconds:.1f}s = {run.rate:.1f}/s = {run.fraction:.3f} of SEND_RATE"
+                  f" ({with_replies:.3f} with the {replied} replies);"
                   f" 429s {run.throttled}; duplicates {run.duplicates}, missing {run.missing};"
-                  f" /start replies {len(run.replies)}, p95 {run.p95 * 1000:.0f} ms")  # fmt: skip
+                  f" /start replies p95 {run.p95 * 1000:.0f} ms")  # fmt: skip
     for kind in ("broadcast", "digest run"):
         far, near = held[kind, ROUND_TRIPS[1]], held[kind, ROUND_TRIPS[0]]
         print(f"  {kind}: {ROUND_TRIPS[1] * 1000:.0f} ms / loopback = {far / near:.3f};"
