@@ -76,8 +76,8 @@ async def while_a_reader_writes(
 def held(api: FakeBotAPI) -> float:
     """The pace of bulk sends, as Telegram counted them, over the limit: from the first
     until the last chat's first message. After that only the last chats' own pace (one a
-    second) sets what is left, a digest's second and third parts: no overall pace could
-    send them sooner. For a broadcast that is the whole run."""
+    second) sets how fast what is left goes, a digest's second and third parts (about two
+    seconds, 0.92 of the limit over the whole run). For a broadcast that is the whole run."""
     bulk = [(at, chat) for at, _, chat in api.counted if chat != STARTER]
     firsts: dict[int, float] = {}
     for at, chat in bulk:
