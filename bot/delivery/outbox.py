@@ -67,6 +67,7 @@ from bot.delivery.pacing import (
     Limits,
     Pace,
     RoundTrips,
+    Stalls,
     Window,
 )
 
@@ -116,6 +117,7 @@ class Outbox(BaseRateLimiter[Ticket]):
         self._overall = Pace(self.limits.overall)
         self._paid = Pace(self.limits.paid)
         self.round_trips = RoundTrips()
+        self.stalls = Stalls()
         self._chats: dict[int | str, ChatPace] = {}
         self._queues: dict[Lane, list[_Waiter]] = {lane: [] for lane in Lane}
         self._delayed: list[tuple[float, _Waiter]] = []  # waiting for their chat's pace
@@ -191,7 +193,10 @@ class Outbox(BaseRateLimiter[Ticket]):
                 self._in_flight -= 1
                 late = 0.0
                 if left_at is not None:
-                    late = self.round_trips.observe(self.clock.now() - left_at)
+                    late = max(
+                        self.round_trips.observe(self.clock.now() - left_at),
+                        self.stalls.since(left_at),
+                    )
                 self._release(taken, chat, left_at, late)
             if ticket.lane == Lane.REPLY:
                 await self.clock.sleep(seconds)  # bulk waits in _admit, behind the pause
@@ -353,7 +358,9 @@ class Outbox(BaseRateLimiter[Ticket]):
                 await self._wake.wait()
                 continue
             # A hair late rather than early, so the loop does not spin on its own timer.
-            await clock.wait(self._wake, max(0.0, wake_at - clock.now()) + 0.0002)
+            deadline = max(clock.now(), wake_at) + 0.0002
+            await clock.wait(self._wake, deadline - clock.now())
+            self.stalls.observe(clock.now(), clock.now() - deadline)
 
     def _dispatch(self, now: float) -> float | None:
         """Grant what may go now, replies first; return when to look again (None: on an event)."""

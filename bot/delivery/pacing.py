@@ -14,6 +14,8 @@ requests take the same time to get there, which they mostly do:
   the recent ones) may have arrived late by as much: a stalled event loop between the
   departure and the wire, a congested link, a busy server. Its slot is held that much
   longer, so the sends after it cannot bunch up behind it at the server.
+- So is the slot of a request on its way while the event loop stalled (`Stalls`), by
+  the length of the stall: its answer may not show it.
 - A slot is held until its answer anyway: if Telegram stops answering, at most N
   requests are on their way, not N more every period.
 
@@ -65,6 +67,32 @@ class RoundTrips:
             del self._sorted[bisect.bisect_left(self._sorted, self._recent.popleft())]
         usual = self._sorted[min(len(self._sorted) - 1, int(self.quantile * len(self._sorted)))]
         return max(0.0, seconds - usual)
+
+
+class Stalls:
+    """When the event loop was late, and by how much: a stalled loop holds up requests on
+    their way out (and, on one host with a test's fake, on their way in), so they may
+    arrive bunched up with the ones sent after the stall."""
+
+    __slots__ = ("_seen", "noted")
+
+    def __init__(self, *, noted: float = 0.002) -> None:
+        self.noted = noted  # lateness below this is the loop's ordinary jitter
+        self._seen: deque[tuple[float, float]] = deque(maxlen=256)  # (end, seconds late)
+
+    def observe(self, now: float, late: float) -> None:
+        """A wake-up meant for `now - late` came at `now`."""
+        if late > self.noted:
+            self._seen.append((now, late))
+
+    def since(self, moment: float) -> float:
+        """The longest stall that ended after `moment` (0 if none)."""
+        longest = 0.0
+        for end, late in reversed(self._seen):  # in the order they ended
+            if end < moment:
+                break
+            longest = max(longest, late)
+        return longest
 
 
 class Window:

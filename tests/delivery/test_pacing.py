@@ -5,7 +5,16 @@ import random
 
 import pytest
 
-from bot.delivery.pacing import ARRIVAL_MARGIN, Limit, Limits, Pace, RoundTrips, Spacer, Window
+from bot.delivery.pacing import (
+    ARRIVAL_MARGIN,
+    Limit,
+    Limits,
+    Pace,
+    RoundTrips,
+    Spacer,
+    Stalls,
+    Window,
+)
 
 HOLD = 1.0 + ARRIVAL_MARGIN  # a one-second limit's slot, from the moment its request leaves
 
@@ -89,3 +98,13 @@ def test_a_late_answer_holds_its_slot_as_much_longer() -> None:
     window.take()
     window.release(0.45, left_at=0.0, late=0.3)  # it may have arrived 300 ms late too
     assert window.next_free(0.5) == pytest.approx(HOLD + 0.3)
+
+
+def test_a_stall_counts_for_the_requests_on_their_way_while_it_lasted() -> None:
+    stalls = Stalls()
+    stalls.observe(10.0, 0.001)  # the loop's ordinary jitter
+    stalls.observe(10.5, 0.08)
+    stalls.observe(11.0, 0.03)
+    assert stalls.since(10.4) == 0.08  # on its way when the loop stood still for 80 ms
+    assert stalls.since(10.6) == 0.03
+    assert stalls.since(9.0) == 0.08 and stalls.since(11.1) == 0.0
