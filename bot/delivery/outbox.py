@@ -78,6 +78,7 @@ JSON = bool | dict[str, Any] | list[dict[str, Any]]
 
 _MESSAGE_ENDPOINTS = ("send", "copy", "forward")  # what counts against a chat's own limit
 RECOVERY_SECONDS = 10.0  # after a 429, bulk spacing returns to normal over this long
+STALL_PROBE = 0.005  # seconds: how often the event loop's lateness is sampled while sending
 
 
 @dataclass
@@ -117,7 +118,8 @@ class Outbox(BaseRateLimiter[Ticket]):
         self._overall = Pace(self.limits.overall)
         self._paid = Pace(self.limits.paid)
         self.round_trips = RoundTrips()
-        self.stalls = Stalls()
+        self.stalls = Stalls()  # the event loop's lateness while requests are on their way
+        self._watcher: asyncio.Task[None] | None = None
         self._chats: dict[int | str, ChatPace] = {}
         self._queues: dict[Lane, list[_Waiter]] = {lane: [] for lane in Lane}
         self._delayed: list[tuple[float, _Waiter]] = []  # waiting for their chat's pace
@@ -152,6 +154,11 @@ class Outbox(BaseRateLimiter[Ticket]):
         deadline = self.clock.now() + 5.0
         while self._in_flight and self.clock.now() < deadline:
             await self.clock.sleep(0.01)
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
 
     async def process_request(
         self,
@@ -180,6 +187,10 @@ class Outbox(BaseRateLimiter[Ticket]):
                         await ticket.on_dispatch()
                 self.stats.requests[ticket.lane] += 1
                 left_at = self.clock.now()
+                if taken and (self._watcher is None or self._watcher.done()):
+                    self._watcher = asyncio.get_running_loop().create_task(
+                        self._watch_stalls(), name="outbox-stall-watch"
+                    )
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 throttled += 1
@@ -358,9 +369,16 @@ class Outbox(BaseRateLimiter[Ticket]):
                 await self._wake.wait()
                 continue
             # A hair late rather than early, so the loop does not spin on its own timer.
-            deadline = max(clock.now(), wake_at) + 0.0002
-            await clock.wait(self._wake, deadline - clock.now())
-            self.stalls.observe(clock.now(), clock.now() - deadline)
+            await clock.wait(self._wake, max(0.0, wake_at - clock.now()) + 0.0002)
+
+    async def _watch_stalls(self) -> None:
+        """While requests are on their way, note how late the event loop runs a short timer:
+        a stall holds up whatever was on its way (Stalls)."""
+        clock = self.clock
+        while self._in_flight:
+            asked = clock.now()
+            await clock.sleep(STALL_PROBE)
+            self.stalls.observe(clock.now(), clock.now() - asked - STALL_PROBE)
 
     def _dispatch(self, now: float) -> float | None:
         """Grant what may go now, replies first; return when to look again (None: on an event)."""

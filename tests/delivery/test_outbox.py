@@ -217,3 +217,36 @@ async def test_the_outbox_keeps_time_by_its_clock_alone() -> None:
     assert [chat for chat, _ in sent] == [1, 2, 3] and HOLD <= sent[2][1] <= HOLD + 0.01
     await asyncio.gather(*tasks)
     await outbox.shutdown()
+
+
+async def test_a_request_on_its_way_during_a_stall_holds_its_slot_as_much_longer() -> None:
+    """The event loop stood still for 100 ms while the request was on its way: it may have
+    reached Telegram that late, its answer notwithstanding, so the next one waits as long."""
+    clock = ManualClock()
+    outbox = Outbox(Limits(overall=Limit(1, 1.0)), clock=clock)
+    answer = asyncio.Event()
+    sent: list[float] = []
+
+    async def request() -> bool:
+        sent.append(clock.now())
+        await answer.wait()
+        return True
+
+    def send(chat_id: int) -> asyncio.Task[Any]:
+        ticket = Ticket(Lane.BROADCAST)
+        return asyncio.create_task(
+            outbox.process_request(request, (), {}, "sendMessage", {"chat_id": chat_id}, ticket)
+        )
+
+    first = send(1)
+    await clock.advance(0.0)
+    await clock.advance(0.1)  # one step: the loop's timers all come 95 ms late
+    answer.set()
+    await first
+    second = send(2)
+    await clock.advance(HOLD - 0.1 + 0.05)  # a second and the margin after the first left
+    assert sent == [0.0]
+    await clock.advance(0.1)  # and the stall
+    assert len(sent) == 2 and sent[1] >= HOLD + 0.09
+    await second
+    await outbox.shutdown()
