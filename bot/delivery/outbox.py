@@ -9,9 +9,15 @@ does not. Each request belongs to a lane:
   (REPLY_BURST beyond it, as Telegram tolerates), so the first replies of a
   conversation never wait and only a flooded chat is slowed. It counts in the
   chat's window, so a bulk send to that chat waits its turn after it.
-- DIGEST, then BROADCAST: bulk. Evenly spaced under the overall limit, a few slots
-  of which are kept for replies; each chat at most its own limit; after a 429 the
-  bulk lanes pause for `retry_after`, then go on slower and speed up again over 10 s.
+- DIGEST, then BROADCAST: bulk. Evenly spaced at the overall limit, all of it: no
+  slot is kept idle for replies, which take the next slot that frees, ahead of any
+  bulk request (a wait of a few sends' spacing, ~0.1 s at 30/s); each chat at most
+  its own limit; after a 429 the bulk lanes pause for `retry_after`, then go on
+  slower and speed up again over 10 s.
+
+A request counts against its limits from the moment it leaves (pacing.py says why),
+not from when it was let go: a ticket's `on_dispatch` may take a while (a ledger
+commit), and what Telegram counts is when the request arrives.
 
 A request's lane comes from its `Ticket` (`rate_limit_args`), or from `sending_as`
 around the code that sends (a digest tick), or is REPLY. A ticket's `on_dispatch`
@@ -60,6 +66,8 @@ from bot.delivery.pacing import (
     ChatPace,
     Limits,
     Pace,
+    RoundTrips,
+    Stalls,
     Window,
 )
 
@@ -70,6 +78,7 @@ JSON = bool | dict[str, Any] | list[dict[str, Any]]
 
 _MESSAGE_ENDPOINTS = ("send", "copy", "forward")  # what counts against a chat's own limit
 RECOVERY_SECONDS = 10.0  # after a 429, bulk spacing returns to normal over this long
+STALL_PROBE = 0.005  # seconds: how often the event loop's lateness is sampled while sending
 
 
 @dataclass
@@ -112,6 +121,9 @@ class Outbox(BaseRateLimiter[Ticket]):
         self.stats = OutboxStats()
         self._overall = Pace(self.limits.overall)
         self._paid = Pace(self.limits.paid)
+        self.round_trips = RoundTrips()
+        self.stalls = Stalls()  # the event loop's lateness while requests are on their way
+        self._watcher: asyncio.Task[None] | None = None
         self._chats: dict[int | str, ChatPace] = {}
         self._queues: dict[Lane, list[_Waiter]] = {lane: [] for lane in Lane}
         self._delayed: list[tuple[float, _Waiter]] = []  # waiting for their chat's pace
@@ -146,6 +158,11 @@ class Outbox(BaseRateLimiter[Ticket]):
         deadline = self.clock.now() + 5.0
         while self._in_flight and self.clock.now() < deadline:
             await self.clock.sleep(0.01)
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
 
     async def process_request(
         self,
@@ -166,12 +183,18 @@ class Outbox(BaseRateLimiter[Ticket]):
         while True:
             taken = await self._admit(ticket.lane, chat, message, paid, seq)
             self._in_flight += 1
+            left_at: float | None = None  # None: it never left, and counts for nothing
             try:
                 if not ticket.dispatched:
                     ticket.dispatched = True
                     if ticket.on_dispatch is not None:
                         await ticket.on_dispatch()
                 self.stats.requests[ticket.lane] += 1
+                left_at = self.clock.now()
+                if taken and (self._watcher is None or self._watcher.done()):
+                    self._watcher = asyncio.get_running_loop().create_task(
+                        self._watch_stalls(), name="outbox-stall-watch"
+                    )
                 result = await callback(*args, **kwargs)
                 if ticket.lane != Lane.REPLY:
                     self.stats.held_since = None  # bulk got through: no longer held
@@ -186,7 +209,13 @@ class Outbox(BaseRateLimiter[Ticket]):
                     raise
             finally:
                 self._in_flight -= 1
-                self._release(taken, chat)
+                late = 0.0
+                if left_at is not None:
+                    late = max(
+                        self.round_trips.observe(self.clock.now() - left_at),
+                        self.stalls.since(left_at),
+                    )
+                self._release(taken, chat, left_at, late)
             if ticket.lane == Lane.REPLY:
                 await self.clock.sleep(seconds)  # bulk waits in _admit, behind the pause
 
@@ -212,7 +241,7 @@ class Outbox(BaseRateLimiter[Ticket]):
         except asyncio.CancelledError:
             future = waiter.future
             if future.done() and not future.cancelled() and future.exception() is None:
-                self._release(future.result(), chat)  # granted just as we were cancelled
+                self._release(future.result(), chat, None, 0.0)  # granted as we were cancelled
             raise
 
     def _grantable(self, waiter: _Waiter, now: float) -> bool | float | None:
@@ -240,8 +269,6 @@ class Outbox(BaseRateLimiter[Ticket]):
             return pace.window.next_free(now)
         if reply:
             return True
-        if pace.bulk is not None and pace.bulk.free(now) <= 0:  # slots kept for replies
-            return pace.bulk.next_free(now)
         if pace.spacer is not None and now < pace.spacer.ready_at():
             return pace.spacer.ready_at()
         return True
@@ -252,12 +279,8 @@ class Outbox(BaseRateLimiter[Ticket]):
         if pace.window is not None:
             pace.window.take()
             taken.append(pace.window)
-            if waiter.lane != Lane.REPLY:
-                if pace.bulk is not None:
-                    pace.bulk.take()
-                    taken.append(pace.bulk)
-                if pace.spacer is not None:
-                    pace.spacer.take(now, slowdown=self._slowdown(now))
+            if waiter.lane != Lane.REPLY and pace.spacer is not None:
+                pace.spacer.take(now, slowdown=self._slowdown(now))
         chat = self._chat_pace(waiter)
         if chat is not None:
             chat.window.take()
@@ -265,12 +288,14 @@ class Outbox(BaseRateLimiter[Ticket]):
             taken.append(chat.window)
         return tuple(taken)
 
-    def _release(self, taken: tuple[Window, ...], chat: int | str | None) -> None:
+    def _release(
+        self, taken: tuple[Window, ...], chat: int | str | None, left_at: float | None, late: float
+    ) -> None:
         if not taken:
             return
         now = self.clock.now()
         for window in taken:
-            window.release(now)
+            window.release(now, left_at, late)
         if chat is not None and chat in self._parked:
             for waiter in self._parked.pop(chat):
                 heapq.heappush(self._queues[waiter.lane], waiter)
@@ -355,6 +380,15 @@ class Outbox(BaseRateLimiter[Ticket]):
                 continue
             # A hair late rather than early, so the loop does not spin on its own timer.
             await clock.wait(self._wake, max(0.0, wake_at - clock.now()) + 0.0002)
+
+    async def _watch_stalls(self) -> None:
+        """While requests are on their way, note how late the event loop runs a short timer:
+        a stall holds up whatever was on its way (Stalls)."""
+        clock = self.clock
+        while self._in_flight:
+            asked = clock.now()
+            await clock.sleep(STALL_PROBE)
+            self.stalls.observe(clock.now(), clock.now() - asked - STALL_PROBE)
 
     def _dispatch(self, now: float) -> float | None:
         """Grant what may go now, replies first; return when to look again (None: on an event)."""

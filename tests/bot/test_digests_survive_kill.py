@@ -9,11 +9,12 @@ it with SIGKILL, starts it again within the catch-up window and lets it finish.
 Where the kill falls is made exact, not left to the machine's speed: from the chosen
 moment the fake keeps its answers to digests back (each is delivered, its answer
 waits, as when Telegram's answers stall). The outbox holds a slot from a request's
-departure until after its answer, so it stops sending once all its bulk slots wait
-on answers: at the kill, the digests in flight are exactly those the fake holds, all
-delivered, and nothing is on its way. A ledger that marks a row `sending` while its
-digest merely waits in the outbox leaves those waiting rows `uncertain` too, readers
-who then never get that digest: the bug this test is for.
+departure until a second after it, and until its answer if that comes later, so it
+stops sending once all its slots wait on answers: at the kill, the digests in flight
+are exactly those the fake holds, all delivered, and nothing is on its way. A ledger
+that marks a row `sending` while its digest merely waits in the outbox leaves those
+waiting rows `uncertain` too, readers who then never get that digest: the bug this
+test is for.
 
 Checked: nobody gets the digest twice; every uncertain row is a digest the fake had
 delivered before the kill, and they are exactly the ones in flight (held) at the
@@ -33,7 +34,7 @@ from typing import Any
 from bot.config import load_settings
 from bot.context import Services
 from bot.delivery.digests import CONCURRENT_SENDS
-from bot.delivery.pacing import Limits, Pace
+from bot.delivery.pacing import Limits
 from tests.bot.clocked_bot import spawn
 from tests.delivery.audience import known_to_telegram, seed_chats
 from tests.delivery.scenario import audience
@@ -141,19 +142,20 @@ def asked(api: FakeBotAPI) -> set[int]:
 
 
 def bulk_slots() -> int:
-    """Digests the outbox lets go without an answer at SEND_RATE (all but the reply slots)."""
+    """Digests the outbox lets go without an answer at SEND_RATE: every slot of the limit."""
     limit = Limits.from_rates(overall=RATE, private_chat=1, group_per_minute=20).overall
     assert limit is not None
-    bulk = Pace(limit).bulk
-    assert bulk is not None
-    return bulk.limit.count
+    return limit.count
 
 
 async def test_killed_mid_run_only_digests_telegram_had_are_uncertain(
     fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
 ) -> None:
     api = fake_bot_api
-    # The fake refuses (429) anything faster than the bot's own pace: none is expected.
+    # The fake refuses (429) anything faster than Telegram allows. In real time, with the bot
+    # and the fake in two processes on a busy machine, a stall can bunch a few sends up on
+    # their way; the outbox retries them (they are then delivered once, checked below).
+    # How closely it keeps the pace is measured on virtual time (test_full_pace.py).
     api.set_rate_limits(overall=RateLimit(RATE, 1.0), private_chat=RateLimit(1, 1.0))
     reachable, blocked, gone = audience(CHATS, BLOCKED, GONE)
     everyone = [*reachable, *blocked, *gone]
@@ -171,7 +173,7 @@ async def test_killed_mid_run_only_digests_telegram_had_are_uncertain(
     try:
         await api.wait_for(lambda: len(delivered(api)) >= kill_after, timeout=TIMEOUT)
         answers.stall()
-        # The outbox stops once every bulk slot waits on an answer; the rows of the digests
+        # The outbox stops once every slot waits on an answer; the rows of the digests
         # answered before that are closed.
         await api.wait_for(lambda: len(answers.held) == slots, timeout=TIMEOUT)
         await api.wait_for(
@@ -224,6 +226,5 @@ async def test_killed_mid_run_only_digests_telegram_had_are_uncertain(
     assert not missed, f"{context}: reachable, not uncertain, and not sent once: {missed}"
     assert all(rows[c] == "sent" for c in reachable if c not in uncertain), context
     assert all(got[c] == 0 and rows[c] in ("blocked", "failed") for c in [*blocked, *gone])
-    assert api.throttled == [], context
     after = len(delivered(api)) - len(had)
     print(f"{context}; {len(had)} digests delivered before the kill, {after} after the restart")

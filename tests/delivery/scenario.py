@@ -146,7 +146,7 @@ async def broadcast_at_the_limit(
         await seed_chats(bot.services.db, [*reachable, *refusing, *lost])
         await press_send(api)
         asked: list[float] = []
-        starter = asyncio.create_task(_keep_starting(api, scale, asked))
+        starter = asyncio.create_task(keep_starting(api, scale, asked))
         try:
             budget = users / (30 * scale.speed) * 2 + 30
             await api.wait_for(lambda: report_of(api) is not None, timeout=budget)
@@ -186,7 +186,7 @@ def answers_to(api: FakeBotAPI, chat_id: int) -> list[float]:
     return [m["at"] for m in api.sent if m["chat"]["id"] == chat_id]
 
 
-async def _keep_starting(api: FakeBotAPI, scale: Scale, asked: list[float]) -> None:
+async def keep_starting(api: FakeBotAPI, scale: Scale, asked: list[float]) -> None:
     """A user sends /start every `start_every`, or once the last one is answered if that
     takes longer, as a person waits for an answer; `asked` gets the times (the fake's
     clock). Its n-th reply answers its n-th /start.

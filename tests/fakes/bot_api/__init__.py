@@ -35,6 +35,7 @@ The parts, by concern:
 - ``profile``: the bot's description and short description (setMy…/getMy…), per language.
 - ``updates``: the update queue and long polling (getUpdates).
 - ``limits``: injected failures, blocked chats and rate limits (403/429/... on demand).
+- ``latency``: a round trip between the bot and Telegram, with jitter.
 """
 
 from .api import FakeBotAPI

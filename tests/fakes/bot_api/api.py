@@ -14,7 +14,8 @@ from .commands import Commands
 from .files import FileStore
 from .forums import Forums
 from .inline import Inline
-from .limits import Limits
+from .latency import Latency
+from .limits import Limits, most_in_any_window
 from .messages import Messages, public
 from .profile import Profile
 from .protocol import JSONDict, UploadedFile
@@ -31,7 +32,8 @@ class FakeBotAPI:
     ``requests`` and ``rejected`` to see what the bot did. ``block``, ``fail_next`` (undone by
     ``clear_failures``) and unknown chats make Telegram's failure answers happen on demand;
     ``set_rate_limits`` makes it answer 429 like Telegram when sends go too fast
-    (``throttled``, ``counted``).
+    (``throttled``, ``counted``, ``busiest``); ``set_latency`` puts it a round trip away, with
+    jitter.
     """
 
     def __init__(
@@ -43,6 +45,7 @@ class FakeBotAPI:
 
         self._directory = Directory(self.bot_id, bot_username)
         self._limits = Limits()
+        self._latency = Latency()
         self._files = FileStore()
         self._updates = Updates()
         self._forums = Forums(self._directory)
@@ -83,6 +86,7 @@ class FakeBotAPI:
             },
             self._files,
             self._limits,
+            self._latency,
         )
 
         # What tests read: the parts' own lists, which they only ever change in place.
@@ -112,6 +116,8 @@ class FakeBotAPI:
         self.set_rate_limits = self._limits.set_rate_limits
         self.delete_thread = self._forums.delete_thread
         self.add_thread = self._forums.add_thread
+        self.set_latency = self._latency.set
+        self.stall_next = self._latency.stall_next
 
     @property
     def url(self) -> str:
@@ -357,6 +363,11 @@ class FakeBotAPI:
             raise ValueError(f"message {message['message_id']} is not in its chat")
 
     # ==== what the bot did =======================================================================
+
+    def busiest(self, period: float = 1.0) -> int:
+        """The most sends Telegram counted in any window of ``period`` seconds slid over
+        their arrivals: what its limits are about."""
+        return most_in_any_window([at for at, _, _ in self.counted], period)
 
     def messages_to(self, chat_id: int) -> list[JSONDict]:
         """Bot messages in the chat now, oldest first: edits applied, deleted ones left out.

@@ -6,6 +6,7 @@ after its request proved valid, as on Telegram.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import math
 import re
@@ -24,6 +25,28 @@ _BLOCKED_REASONS = {
     "supergroup": "Forbidden: bot was kicked from the supergroup chat",
     "channel": "Forbidden: bot is not a member of the channel chat",
 }
+
+
+def now() -> float:
+    """The fake's clock: the event loop's, so on a virtual clock (looptime) arrivals are
+    counted on virtual time; outside a loop, time.monotonic() (which the loop's is too)."""
+    try:
+        return asyncio.get_running_loop().time()
+    except RuntimeError:
+        return time.monotonic()
+
+
+def most_in_any_window(times: list[float], period: float) -> int:
+    """The most of `times` that a window of `period` seconds, slid over them, ever holds
+    (a window [t, t + period), as Telegram's limits count: a send `period` after another
+    no longer shares its window)."""
+    ordered = sorted(times)
+    most = start = 0
+    for end, at in enumerate(ordered):
+        while ordered[start] <= at - period:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
 
 
 @dataclass(frozen=True)
@@ -79,9 +102,9 @@ class Limits:
     lists FakeBotAPI shows to tests."""
 
     def __init__(self) -> None:
-        # (monotonic time, method, chat_id, retry_after) of every 429 the rate limits answered.
+        # (time, method, chat_id, retry_after) of every 429 the rate limits answered.
         self.throttled: list[tuple[float, str, Any, float]] = []
-        # (monotonic time, method, chat_id) of every send that passed the rate limits, refused
+        # (time, method, chat_id) of every send that passed the rate limits, refused
         # ones (403, chat not found) included: what Telegram counts against its limits.
         self.counted: list[tuple[float, str, Any]] = []
         self._blocked: set[int] = set()
@@ -191,19 +214,19 @@ class Limits:
             if window is None:
                 window = self._chat_windows[chat_id] = _SlidingWindow(self._private_chat)
             windows.append(window)
-        now = time.monotonic()
-        wait = max((window.wait(now) for window in windows), default=0.0)
+        at = now()
+        wait = max((window.wait(at) for window in windows), default=0.0)
         if wait > 0:
             unit = self._retry_unit
             retry_after: float = max(unit, math.ceil(round(wait / unit, 6)) * unit)
             if unit >= 1:
                 retry_after = int(retry_after)
-            self.throttled.append((now, method, chat_id, retry_after))
+            self.throttled.append((at, method, chat_id, retry_after))
             raise ApiError(
                 429,
                 f"Too Many Requests: retry after {retry_after:g}",
                 {"retry_after": retry_after},
             )
         for window in windows:
-            window.accept(now)
-        self.counted.append((now, method, chat_id))
+            window.accept(at)
+        self.counted.append((at, method, chat_id))

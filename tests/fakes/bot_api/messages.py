@@ -12,7 +12,7 @@ from ..telegram_html import FormattedText, utf16_len
 from . import validation
 from .files import FileStore
 from .forums import Forums
-from .limits import Limits
+from .limits import Limits, now
 from .protocol import ApiError, JSONDict
 from .users import Chat, Directory
 
@@ -243,7 +243,7 @@ class Messages:
 
     def _record_sent(self, method: str, params: JSONDict, message: JSONDict) -> JSONDict:
         self.sent.append(
-            {**copy.deepcopy(message), "method": method, "params": params, "at": time.monotonic()}
+            {**copy.deepcopy(message), "method": method, "params": params, "at": now()}
         )
         return public(message)
 

@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from .files import FileStore
+from .latency import Latency
 from .limits import Limits
 from .protocol import ApiError, JSONDict, UploadedFile, coerce
 from .updates import GET_UPDATES_CONFLICT
@@ -34,7 +35,12 @@ class Server:
     """
 
     def __init__(
-        self, token: str, methods: Mapping[str, Handler], files: FileStore, limits: Limits
+        self,
+        token: str,
+        methods: Mapping[str, Handler],
+        files: FileStore,
+        limits: Limits,
+        latency: Latency,
     ) -> None:
         self.token = token
         self.url = ""
@@ -43,6 +49,7 @@ class Server:
         self._methods = {name.lower(): (name, handler) for name, handler in methods.items()}
         self._files = files
         self._limits = limits
+        self._latency = latency
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
@@ -80,6 +87,7 @@ class Server:
         known = self._methods.get(match["method"].lower())
         method = known[0] if known else match["method"]
         params: JSONDict = {}
+        await self._latency.way_there()  # from here on, Telegram has the request
         try:
             try:
                 params = await _read_params(request)
@@ -95,6 +103,7 @@ class Server:
             # A poll the client already gave up on was not refused in any way the bot sees.
             if exc.description != GET_UPDATES_CONFLICT or not _client_gone(request):
                 self.rejected.append((method, params, exc.description))
+            await self._latency.way_back()
             return _error_response(exc)
         except Exception as exc:
             # A bug in the fake, not in the bot: show it in test output instead of a bare 500.
@@ -102,6 +111,7 @@ class Server:
             crash = ApiError(500, f"Internal Server Error: fake Bot API crashed: {exc!r}")
             self.rejected.append((method, params, crash.description))
             return _error_response(crash)
+        await self._latency.way_back()
         return web.json_response({"ok": True, "result": result})
 
     def _serve_file(self, token: str, path: str) -> web.StreamResponse:
