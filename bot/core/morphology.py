@@ -19,8 +19,8 @@ A keyword spelling, as written in the catalog or by a reader:
   surname: إيفانيشفيلي، Garibashvili).
 
 Theme words (common nouns, not names) also take the possessive pronouns
-(أرباحها، إيراداتها، لقاحاتهم): `theme_forms`, which for a noun in ة adds its
-construct form (موازنة → موازنتها).
+(أرباحها، إيراداتها، لقاحاتهم) and the accusative alef (أرباحاً): `theme_forms`,
+which for a noun in ة adds its construct form (موازنة → موازنتها).
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ _AR_ENDINGS = frozenset(("", *_AR_NISBA, "ه", "ون", "ين", "ان", "ات", "
 # possessive pronouns, after the noun or after its sound feminine plural (إيراداتها)
 _AR_PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "نا", "كم")
 _AR_WITH_PRONOUNS = frozenset((*_AR_PRONOUNS, *("ات" + p for p in _AR_PRONOUNS)))
+# the accusative alef of an indefinite noun (أرباحاً، ارتفاعاً، لقاحاً)
+_AR_ACCUSATIVE = frozenset(("ا",))
 _EN_INFLECTIONS = frozenset(("", "s", "es"))
 _EN_ENDINGS = _EN_INFLECTIONS | {"n", "ns", "an", "ans", "ian", "ians", "i", "is", "e"}
 
@@ -71,6 +73,7 @@ _B_EN_INFLECTIONS = _encoded(_EN_INFLECTIONS)
 _B_EN_ENDINGS = _encoded(_EN_ENDINGS)
 _B_AR_PRONOUNS = _encoded(frozenset(_AR_PRONOUNS))
 _B_AR_WITH_PRONOUNS = _encoded(_AR_WITH_PRONOUNS)
+_B_AR_ACCUSATIVE = _encoded(_AR_ACCUSATIVE)
 _TA_MARBUTA = (encode_normalized("ه") or b"")[0]
 _TA = encode_normalized("ت") or b""
 
@@ -160,7 +163,8 @@ def theme_forms(spelling: str) -> list[Form]:
     if form.latin or form.prefixes != _B_AR_PREFIXES:  # English, or with the article
         return [form]
     pronouns = _B_AR_WITH_PRONOUNS if form.suffixes == _B_AR_ENDINGS else _B_AR_PRONOUNS
-    forms = [Form(form.spelling, form.stem, form.prefixes, form.suffixes | pronouns, False)]
+    endings = form.suffixes | pronouns | _B_AR_ACCUSATIVE
+    forms = [Form(form.spelling, form.stem, form.prefixes, endings, False)]
     if form.stem[-1] == _TA_MARBUTA and b" " not in form.stem:
         construct = form.stem[:-1] + _TA
         forms.append(Form(form.spelling, construct, form.prefixes, _B_AR_PRONOUNS, False))

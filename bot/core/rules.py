@@ -218,13 +218,27 @@ class RuleBook:
                 if waiting:
                     lonely.append((hit, waiting))
         decided = dict(ignored)  # `alone` looks at what the other rules left
+        # An entry one of whose hits an `unless` word rescues is rescued everywhere in the
+        # article: «جندي أرميني» in the headline is the country when the lead says «وزارة
+        # الدفاع الأرمينية».
+        applies: list[tuple[Hit, list[int]]] = []
+        rescued: set[tuple[int, int]] = set()  # (rule, entry)
         for hit, waiting in lonely:
-            _, in_title, start, _ = hit
+            numbers = []
             for number in waiting:
                 compiled = self.rules[number]
-                if not others(compiled.topic_id, compiled.ignore_entities, decided) and (
-                    not stopped(number, hit)
-                ):
+                if others(compiled.topic_id, compiled.ignore_entities, decided):
+                    continue
+                if stopped(number, hit):
+                    rescued.add((number, hit[0].entity))
+                else:
+                    numbers.append(number)
+            if numbers:
+                applies.append((hit, numbers))
+        for hit, numbers in applies:
+            keyword, in_title, start, _ = hit
+            for number in numbers:
+                if (number, keyword.entity) not in rescued:
                     ignored[(in_title, start)] = number
                     break
         return ignored

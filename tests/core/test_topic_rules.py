@@ -56,6 +56,16 @@ def test_unless_near_keeps_a_state_acting() -> None:
     assert c.classify("", "التقى الوزير نظيره الأذري وبحثا وبحثا وبحثا").raw == {"t": 1.0}
 
 
+def test_a_state_noun_by_one_mention_keeps_every_mention_of_the_entry() -> None:
+    """«جندي أرميني» in the headline is the country when the lead says «وزارة الدفاع
+    الأرمينية»; without the state noun the headline's adjective is set aside."""
+    rule = Rule(ignore=("أرميني*",), alone=True, unless_near=("وزارة",))
+    c = classifier(topic("t", ["أرميني*"], rule))
+    soldier = c.classify("مقتل جندي أرميني", "قالت وزارة الدفاع الأرمينية إن جنديا قتل")
+    assert soldier.topics == ["t"] and soldier.ignored == []
+    assert c.classify("مقتل جندي أرميني", "قالت المصادر الأرمينية إن جنديا قتل").topics == []
+
+
 def test_unless_stops_the_rule_anywhere_in_the_article() -> None:
     rule = Rule(ignore=("قره باغ",), when=("دوري الأبطال",), unless=("منتخب*",))
     c = classifier(topic("t", ["قره باغ"], rule))

@@ -44,9 +44,16 @@ def test_a_theme_word_takes_the_possessive_and_the_construct_form() -> None:
     assert c.hits("عملت") == []  # a verb that looks like a construct form, alone
 
 
+def test_a_theme_word_takes_the_accusative_alef() -> None:
+    """«يحقق أرباحاً قياسية»: the indefinite accusative, written with its alef."""
+    c = Classifier(Catalog([topic("economy", [], ["أرباح*", "لقاح"])]))
+    assert {h.keyword.text for h in c.hits("يحقق أرباحاً ولقاحاً")} == {"أرباح*", "لقاح"}
+
+
 def test_a_name_does_not_take_the_possessive() -> None:
     c = Classifier(Catalog([topic("t", ["باكو"])]))
     assert c.hits("باكوها") == []
+    assert c.hits("باكوا") == []
 
 
 def test_one_phrase_two_topics_when_both_list_it() -> None:

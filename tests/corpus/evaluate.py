@@ -12,7 +12,7 @@ says:
   the South Caucasus named only by specialist places and projects, and its hard negatives;
 - blind: blind/topics.jsonl, never tuned on and never listed item by item (its
   errors are not printed): its scores are the honest ones.
-tests/core/test_topic_corpus.py holds the floors on old and dev.
+tests/core/test_topic_corpus.py holds the floors on old, dev and dev2.
 """
 
 from __future__ import annotations
