@@ -136,14 +136,26 @@ def build_pool(
     matched where given, the summary otherwise.
     """
     kept = [a for a in articles if a.id <= newest_article]
-    hits: dict[int, set[str]] = {}
+    pool = Pool(kept, newest_article, now)
     if matcher is not None and len(matcher):
-        bodies = texts or {}
-        for article in kept:
-            found = matcher.match(article.title, bodies.get(article.id) or article.summary)
-            if found:
-                hits.setdefault(article.story_id, set()).update(found)
-    return Pool(kept, newest_article, now, hits)
+        add_phrases(pool, matcher, texts)
+    return pool
+
+
+def add_phrases(
+    pool: Pool, matcher: PhraseMatcher[str], texts: Mapping[int, str] | None = None
+) -> None:
+    """Mark the pool's stories that carry these phrases (more readers' words mid-run).
+
+    The per-reading indexes are made again on next use; renderings already made stay
+    right, since they belong to readers whose phrases were matched before.
+    """
+    bodies = texts or {}
+    for article in pool.articles:
+        found = matcher.match(article.title, bodies.get(article.id) or article.summary)
+        if found:
+            pool.phrase_hits.setdefault(article.story_id, set()).update(found)
+    pool.indexes.clear()
 
 
 @dataclass(frozen=True)

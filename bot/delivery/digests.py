@@ -19,21 +19,32 @@ from telegram import Bot
 from bot.core.compose import Composed, Composer
 from bot.core.render import Renderer
 from bot.core.topics import Catalog
-from bot.delivery.digest_plan import Due, DuePlanner
-from bot.delivery.digest_pool import PoolReader
+from bot.delivery.digest_ledger import Withdrawn
+from bot.delivery.digest_plan import Due, DuePlanner, still_due
+from bot.delivery.digest_pool import PoolReader, RunPools
 from bot.delivery.digest_request import read_request
+from bot.delivery.digest_run import Run
 from bot.delivery.digest_send import DigestSender, story_links
+from bot.delivery.lanes import OutboxStopped
 from bot.delivery.sender import MoveChat, Outcome
 from bot.models import Chat, DeliveryStatus
 from storage.chats import ChatRepository
 from storage.db import to_db_time
 from storage.deliveries import DeliveryRepository
+from storage.digest_queue import DigestQueueRepository
+from storage.digest_runs import DigestRunRepository
 from storage.follows import FollowRepository
 from storage.stories import StoryRepository
 
 log = logging.getLogger(__name__)
 
 CONCURRENT_SENDS = 32  # digests in flight at once; Telegram's pace is the outbox's job
+FILL_EVERY = timedelta(seconds=30)  # a long run looks for newly due readers this often
+
+
+def digest_concurrency(paid_rate: float) -> int:
+    """Digests in flight: the free pace needs few; a paid one up to 1000 a second, more."""
+    return CONCURRENT_SENDS if paid_rate <= 0 else max(CONCURRENT_SENDS, int(paid_rate) + 16)
 
 
 class DigestService:
@@ -50,60 +61,146 @@ class DigestService:
         follows: FollowRepository,
         *,
         move_chat: MoveChat | None = None,
+        lead: timedelta = timedelta(0),
+        rate: float = 0,
+        paid: bool = False,
+        concurrency: int = CONCURRENT_SENDS,
     ) -> None:
-        """`move_chat`: what to do when a group turned supergroup (see bot.delivery.sender)."""
+        """`move_chat`: what to do when a group turned supergroup (see bot.delivery.sender);
+        `lead` (DIGEST_LEAD_MINUTES) and `rate` (digests a second) size how early a run
+        starts; `paid`: scheduled digests go with allow_paid_broadcast (PAID_DIGEST_RATE)."""
+        self.chats = chats
+        self.stories = stories
         self.deliveries = deliveries
         self.clock = clock
         self.pools = PoolReader(stories, clock)
-        self.planner = DuePlanner(chats, deliveries, follows, self.pools)
+        self.queue = DigestQueueRepository(deliveries.db)
+        self.runs = DigestRunRepository(deliveries.db)
+        self.planner = DuePlanner(chats, follows, self.queue, stories, lead=lead, rate=rate)
         self.composer = Composer(renderer, catalog)
         self.sender = DigestSender(chats, deliveries, renderer, move_chat=move_chat)
+        self.paid = paid
+        self.concurrency = concurrency
+        self._running = asyncio.Lock()
+
+    @property
+    def running(self) -> bool:
+        """A run is sending; it takes in whoever falls due while it lasts."""
+        return self._running.locked()
 
     async def send_due(self, bot: Bot) -> dict[str, int]:
-        """One schedule tick: every chat whose digest time has come and that has none yet."""
-        now = self.clock()
-        planned, pool = await self.planner.plan_due(now)
+        """One schedule tick: claim who is due, then send the queue, a page at a time, in
+        the order readers' times fell due, until it is empty (it may take hours; readers
+        falling due meanwhile join it). Returns how many ended in each status."""
+        if self._running.locked():
+            return {}
+        async with self._running:
+            run = await Run.resume_or_new(self.runs, self.queue)
+            try:
+                counts = await self._send_queue(bot, run)
+            except BaseException:  # stopped: the run goes on at the next start
+                await asyncio.shield(run.save())
+                raise
+            await run.finish()
+            if counts:
+                log.info("digest run %s: %s, lateness %s", run.id, counts, run.tally.summary())
+            return counts
+
+    async def _send_queue(self, bot: Bot, run: Run) -> dict[str, int]:
         link = story_links(bot)
         counts: dict[str, int] = {}
-        gate = asyncio.Semaphore(CONCURRENT_SENDS)
+        gate = asyncio.Semaphore(self.concurrency)
+        handed: set[int] = set()  # rows given to delivery and not closed yet
+        pools = RunPools(self.stories, self.clock())
+        filled: datetime | None = None
+
+        stopped = False
+
+        def done(due: Due, status: str) -> None:
+            gate.release()
+            if status != "error":  # a row left pending by an error is not taken again
+                handed.discard(due.delivery_id)
+            counts[status] = counts.get(status, 0) + 1
 
         async def deliver(due: Due, composed: Composed) -> None:
-            status: str
+            status: str = "error"
             try:
                 outcome = await self.sender.deliver(
-                    bot, due.chat, due.delivery_id, composed, note_empty=True
+                    bot,
+                    due.chat,
+                    due.delivery_id,
+                    composed,
+                    note_empty=True,
+                    leave=lambda: self._leave(due, run),
+                    paid=self.paid,
                 )
-                status = outcome.status if outcome else DeliveryStatus.EMPTY
+                if outcome is None:
+                    status = DeliveryStatus.EMPTY if composed.messages == [] else "withdrawn"
+                else:
+                    status = outcome.status
+                    if self.paid:
+                        run.paid += outcome.messages
+            except OutboxStopped:  # shutting down: the queue waits for the next start
+                nonlocal stopped
+                stopped = True
             except Exception:  # one chat's trouble never stops the run
                 log.exception("digest for chat %s failed", due.chat.chat_id)
-                status = "error"
             finally:
-                gate.release()
-            counts[status] = counts.get(status, 0) + 1
+                done(due, status)
 
         async def give_up(due: Due, error: str) -> None:
             try:
                 await self.sender.fail(due.chat, due.delivery_id, error)
             finally:
-                gate.release()
-            counts["error"] = counts.get("error", 0) + 1
+                done(due, "error")
 
-        # Composed in key order (each rendering once), sent side by side: the outbox paces.
+        # A page is claimed, composed in queue order (chats sharing a rendering are
+        # neighbours, so each is made once) and handed over before the next is read.
         async with asyncio.TaskGroup() as group:
-            for due in planned:
-                await gate.acquire()
-                try:
-                    composed = self.composer.compose(
-                        due.chat, due.topics, pool, now=now, phrases=due.phrases, story_link=link
-                    )
-                except Exception as exc:  # one chat's digest that cannot be made fails alone
-                    log.exception("digest for chat %s not composed", due.chat.chat_id)
-                    group.create_task(give_up(due, repr(exc)[:300]))
-                    continue
-                group.create_task(deliver(due, composed))
-        if planned:
-            log.info("digest tick: %s (%d renderings)", counts, pool.rendered)
+            while True:
+                now = self.clock()
+                if filled is None or now - filled >= FILL_EVERY:
+                    await self.planner.fill(now, run.ensure)
+                    filled = now
+                page = await self.planner.page(now, exclude=handed)
+                if not page.dues or stopped:
+                    break
+                for due in page.dues:
+                    if stopped:
+                        break
+                    pool = await pools.get(due.up_to, page.phrases)
+                    await gate.acquire()
+                    handed.add(due.delivery_id)
+                    assert due.due_at is not None
+                    try:
+                        composed = self.composer.compose(
+                            due.chat,
+                            due.topics,
+                            pool,
+                            now=due.due_at,
+                            phrases=due.phrases,
+                            story_link=link,
+                        )
+                    except Exception as exc:  # one chat's digest that cannot be made fails alone
+                        log.exception("digest for chat %s not composed", due.chat.chat_id)
+                        group.create_task(give_up(due, repr(exc)[:300]))
+                        continue
+                    group.create_task(deliver(due, composed))
+                await run.save()
         return counts
+
+    async def _leave(self, due: Due, run: Run) -> None:
+        """As the digest's first message leaves: the reader must still want it (they may have
+        moved their time or paused while it waited); the row becomes 'sending'."""
+        chat = await self.chats.get(due.chat.chat_id)
+        now = self.clock()
+        if chat is None or not still_due(chat, due, now):
+            await self.queue.withdraw([due.delivery_id])
+            raise Withdrawn()
+        if not await self.queue.start_sending(due.delivery_id, paid=self.paid):
+            raise Withdrawn()  # withdrawn by a newer slot's claim
+        assert due.due_at is not None
+        run.tally.add((now - due.due_at).total_seconds())
 
     async def send_on_request(
         self,

@@ -84,6 +84,7 @@ async def send_html(
     thread_id: int | None = None,
     move_chat: MoveChat | None = None,
     on_dispatch: Callable[[], Awaitable[None]] | None = None,
+    paid: bool = False,
 ) -> Outcome:
     """Send the messages in order; stop at the first refusal and say what it means.
 
@@ -91,7 +92,9 @@ async def send_html(
     (`sending_as`): a digest tick's messages are bulk, a /digest answer is a reply.
     Without `move_chat`, a group that became a supergroup is a failure. `on_dispatch`
     runs once, right before the first message leaves (after all waiting in the outbox).
+    `paid`: with allow_paid_broadcast, counted against the outbox's paid limit.
     """
+    paying: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
     lane = current_lane()
     sent = 0
     moved: int | None = None
@@ -104,10 +107,11 @@ async def send_html(
                 parse_mode=ParseMode.HTML,
                 link_preview_options=NO_PREVIEW,
                 message_thread_id=thread_id,
+                **paying,
                 **extra,
             )
 
-        ticket = Ticket(lane, on_dispatch if index == 0 else None)
+        ticket = Ticket(lane, on_dispatch if index == 0 else None, paid=paid)
         outcome = await deliver(bot, chat_id, one, ticket, move_chat=move_chat)
         if outcome.chat_id is not None:
             chat_id = moved = outcome.chat_id

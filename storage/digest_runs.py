@@ -1,0 +1,90 @@
+"""Digest runs: when each began and ended, how late its digests left, what paid sending cost.
+
+`/stats` reads `last()`; so can a /metrics endpoint (`last()` and `paid_total()` are
+plain reads of a few numbers, kept up to date as a run goes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.run_order import Lateness
+from storage.db import Database, from_db_time
+
+STARS_PER_PAID_MESSAGE = 0.1  # the Bot API's fee for allow_paid_broadcast, per message
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    started_at: datetime
+    ended_at: datetime | None  # None: still going (or stopped mid-run, to go on at start)
+    lateness: Lateness
+    paid: int  # messages this run sent paid
+
+
+@dataclass(frozen=True)
+class PaidDigests:
+    digests: int
+    messages: int
+
+    @property
+    def stars(self) -> float:
+        return round(self.messages * STARS_PER_PAID_MESSAGE, 1)
+
+
+class DigestRunRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def unfinished(self) -> int | None:
+        """The run a stop interrupted, to go on with; None when the last one ended."""
+        row = await self.db.fetchone(
+            "SELECT id FROM digest_runs WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1"
+        )
+        return int(row[0]) if row else None
+
+    async def start(self) -> int:
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO digest_runs (started_at) VALUES (?)", (self.db.now(),)
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    async def save(self, run_id: int, lateness: Lateness, paid: int) -> None:
+        await self.db.execute(
+            "UPDATE digest_runs SET digests = ?, late_median = ?, late_p95 = ?, late_max = ?,"
+            " paid = ? WHERE id = ?",
+            (lateness.digests, lateness.median, lateness.p95, lateness.max, paid, run_id),
+        )
+
+    async def end(self, run_id: int) -> None:
+        await self.db.execute(
+            "UPDATE digest_runs SET ended_at = ? WHERE id = ?", (self.db.now(), run_id)
+        )
+
+    async def paid_of(self, run_id: int) -> int:
+        row = await self.db.fetchone(
+            "SELECT COALESCE(SUM(paid), 0) FROM deliveries WHERE run_id = ?", (run_id,)
+        )
+        return int(row[0]) if row else 0
+
+    async def last(self) -> RunSummary | None:
+        """The latest run that sent something (the one going on, if any)."""
+        row = await self.db.fetchone(
+            "SELECT * FROM digest_runs WHERE digests > 0 ORDER BY id DESC LIMIT 1"
+        )
+        if row is None:
+            return None
+        lateness = Lateness(row["digests"], row["late_median"], row["late_p95"], row["late_max"])
+        ended = from_db_time(row["ended_at"]) if row["ended_at"] else None
+        return RunSummary(row["id"], from_db_time(row["started_at"]), ended, lateness, row["paid"])
+
+    async def paid_total(self) -> PaidDigests:
+        """Every digest that went out paid, and its messages (0.1 Star each)."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*), COALESCE(SUM(paid), 0) FROM deliveries WHERE paid > 0"
+        )
+        return PaidDigests(int(row[0]), int(row[1])) if row else PaidDigests(0, 0)
