@@ -97,16 +97,20 @@ class DigestService:
         async with self._running:
             run = await Run.resume_or_new(self.runs, self.queue)
             try:
-                counts = await self._send_queue(bot, run)
-            except BaseException:  # stopped: the run goes on at the next start
+                counts, emptied = await self._send_queue(bot, run)
+            except BaseException:  # cancelled: the run goes on at the next start
                 await asyncio.shield(run.save())
                 raise
-            await run.finish()
+            if emptied:
+                await run.finish()
+            else:  # the outbox stopped (shutdown): the run goes on at the next start
+                await run.save()
             if counts:
                 log.info("digest run %s: %s, lateness %s", run.id, counts, run.tally.summary())
             return counts
 
-    async def _send_queue(self, bot: Bot, run: Run) -> dict[str, int]:
+    async def _send_queue(self, bot: Bot, run: Run) -> tuple[dict[str, int], bool]:
+        """Send until the queue is empty (True) or the outbox stops (False)."""
         link = story_links(bot)
         counts: dict[str, int] = {}
         gate = asyncio.Semaphore(self.concurrency)
@@ -187,7 +191,7 @@ class DigestService:
                         continue
                     group.create_task(deliver(due, composed))
                 await run.save()
-        return counts
+        return counts, not stopped
 
     async def _leave(self, due: Due, run: Run) -> None:
         """As the digest's first message leaves: the reader must still want it (they may have
