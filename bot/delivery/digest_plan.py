@@ -76,10 +76,18 @@ class DuePlanner:
         self.rate = rate
         self.page_size = page_size
 
-    async def fill(self, now: datetime, run: Callable[[], Awaitable[int]]) -> int:
+    async def fill(
+        self,
+        now: datetime,
+        run: Callable[[], Awaitable[int]],
+        scanned: dict[tuple[Any, ...], int] | None = None,
+    ) -> int:
         """Claim the rows of every chat whose time has come; returns how many.
 
         `run` gives the id of the run claiming them (it is written down on first use).
+        `scanned` (kept by one run between its fills) notes the schedules whose chats were
+        all read for a period: they are read again only when their number changes (a
+        reader came, left, paused or moved their time), not every half minute of a long run.
 
         With a lead, a time up to `lead` ahead counts as come, by as much as sending its
         readers at `rate` takes to centre on it. A chat already holding its period's row
@@ -109,6 +117,9 @@ class DuePlanner:
         claimed = 0
         up_to: int | None = None
         for group, (period, at) in chosen.items():
+            done = (group.params(), period)
+            if scanned is not None and scanned.get(done) == group.chats:
+                continue
             if up_to is None:  # the window's end: nothing stored after the run took them
                 up_to = await self.stories.newest_article()
             after: int | None = None
@@ -120,6 +131,8 @@ class DuePlanner:
                     claimed += await self._claim(chats, period, at, up_to, await run())
                 if after is None:
                     break
+            if scanned is not None:
+                scanned[done] = group.chats
         return claimed
 
     async def _claim(

@@ -117,6 +117,7 @@ class DigestService:
         handed: set[int] = set()  # rows given to delivery and not closed yet
         pools = RunPools(self.stories, self.clock())
         filled: datetime | None = None
+        scanned: dict[tuple[object, ...], int] = {}  # schedules read through, this run
 
         stopped = False
 
@@ -164,7 +165,7 @@ class DigestService:
             while True:
                 now = self.clock()
                 if filled is None or now - filled >= FILL_EVERY:
-                    await self.planner.fill(now, run.ensure)
+                    await self.planner.fill(now, run.ensure, scanned)
                     filled = now
                 page = await self.planner.page(now, exclude=handed)
                 if not page.dues or stopped:
