@@ -16,15 +16,6 @@ STARS_PER_PAID_MESSAGE = 0.1  # the Bot API's fee for allow_paid_broadcast, per 
 
 
 @dataclass(frozen=True)
-class RunSummary:
-    id: int
-    started_at: datetime
-    ended_at: datetime | None  # None: still going (or stopped mid-run, to go on at start)
-    lateness: Lateness
-    paid: int  # messages this run sent paid
-
-
-@dataclass(frozen=True)
 class PaidDigests:
     digests: int
     messages: int
@@ -32,6 +23,15 @@ class PaidDigests:
     @property
     def stars(self) -> float:
         return round(self.messages * STARS_PER_PAID_MESSAGE, 1)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    started_at: datetime
+    ended_at: datetime | None  # None: still going (or stopped mid-run, to go on at start)
+    lateness: Lateness
+    paid: PaidDigests  # what this run sent with allow_paid_broadcast
 
 
 class DigestRunRepository:
@@ -53,11 +53,19 @@ class DigestRunRepository:
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
-    async def save(self, run_id: int, lateness: Lateness, paid: int) -> None:
+    async def save(self, run_id: int, lateness: Lateness, paid: PaidDigests) -> None:
         await self.db.execute(
             "UPDATE digest_runs SET digests = ?, late_median = ?, late_p95 = ?, late_max = ?,"
-            " paid = ? WHERE id = ?",
-            (lateness.digests, lateness.median, lateness.p95, lateness.max, paid, run_id),
+            " paid_digests = ?, paid = ? WHERE id = ?",
+            (
+                lateness.digests,
+                lateness.median,
+                lateness.p95,
+                lateness.max,
+                paid.digests,
+                paid.messages,
+                run_id,
+            ),
         )
 
     async def end(self, run_id: int) -> None:
@@ -65,11 +73,14 @@ class DigestRunRepository:
             "UPDATE digest_runs SET ended_at = ? WHERE id = ?", (self.db.now(), run_id)
         )
 
-    async def paid_of(self, run_id: int) -> int:
+    async def paid_of(self, run_id: int) -> PaidDigests:
+        """What the run sent paid so far, read back from its ledger rows (at a restart)."""
         row = await self.db.fetchone(
-            "SELECT COALESCE(SUM(paid), 0) FROM deliveries WHERE run_id = ?", (run_id,)
+            "SELECT COALESCE(SUM(paid > 0), 0), COALESCE(SUM(paid), 0) FROM deliveries"
+            " WHERE run_id = ?",
+            (run_id,),
         )
-        return int(row[0]) if row else 0
+        return PaidDigests(int(row[0]), int(row[1])) if row else PaidDigests(0, 0)
 
     async def last(self) -> RunSummary | None:
         """The latest run that sent something (the one going on, if any)."""
@@ -80,11 +91,13 @@ class DigestRunRepository:
             return None
         lateness = Lateness(row["digests"], row["late_median"], row["late_p95"], row["late_max"])
         ended = from_db_time(row["ended_at"]) if row["ended_at"] else None
-        return RunSummary(row["id"], from_db_time(row["started_at"]), ended, lateness, row["paid"])
+        paid = PaidDigests(row["paid_digests"], row["paid"])
+        return RunSummary(row["id"], from_db_time(row["started_at"]), ended, lateness, paid)
 
     async def paid_total(self) -> PaidDigests:
-        """Every digest that went out paid, and its messages (0.1 Star each)."""
+        """Every digest that went out paid, and its messages (0.1 Star each): a sum over
+        runs, cheap enough for a /metrics scrape."""
         row = await self.db.fetchone(
-            "SELECT COUNT(*), COALESCE(SUM(paid), 0) FROM deliveries WHERE paid > 0"
+            "SELECT COALESCE(SUM(paid_digests), 0), COALESCE(SUM(paid), 0) FROM digest_runs"
         )
         return PaidDigests(int(row[0]), int(row[1])) if row else PaidDigests(0, 0)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from bot.core.run_order import LatenessTally
 from storage.digest_queue import DigestQueueRepository
-from storage.digest_runs import DigestRunRepository
+from storage.digest_runs import DigestRunRepository, PaidDigests
+
+NONE_PAID = PaidDigests(0, 0)
 
 
 class Run:
@@ -17,12 +19,12 @@ class Run:
         runs: DigestRunRepository,
         run_id: int | None,
         tally: LatenessTally,
-        paid: int = 0,
+        paid: PaidDigests = NONE_PAID,
     ) -> None:
         self.runs = runs
         self.id = run_id
         self.tally = tally
-        self.paid = paid  # messages sent with allow_paid_broadcast
+        self.paid = paid  # sent with allow_paid_broadcast
 
     @classmethod
     async def resume_or_new(cls, runs: DigestRunRepository, queue: DigestQueueRepository) -> Run:
@@ -38,6 +40,11 @@ class Run:
         if self.id is None:
             self.id = await self.runs.start()
         return self.id
+
+    def paid_for(self, messages: int) -> None:
+        """A digest of `messages` messages went out paid."""
+        if messages:
+            self.paid = PaidDigests(self.paid.digests + 1, self.paid.messages + messages)
 
     async def save(self) -> None:
         """Its figures so far, for /stats and /metrics while it goes on."""

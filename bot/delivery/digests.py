@@ -144,7 +144,7 @@ class DigestService:
                 else:
                     status = outcome.status
                     if self.paid:
-                        run.paid += outcome.messages
+                        run.paid_for(outcome.messages)
             except OutboxStopped:  # shutting down: the queue waits for the next start
                 nonlocal stopped
                 stopped = True

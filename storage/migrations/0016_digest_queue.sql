@@ -23,7 +23,8 @@ CREATE INDEX users_schedule
 
 -- One row per digest run: from its first claim until nothing is left to send. Its lateness
 -- (seconds after the chosen time when the first message left: median, p95, max) is kept
--- up to date as the run goes, for /stats and /metrics.
+-- up to date as the run goes, for /stats and /metrics, with the digests it sent paid and
+-- their messages (0.1 Star each).
 CREATE TABLE digest_runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     started_at TEXT NOT NULL,
@@ -32,5 +33,6 @@ CREATE TABLE digest_runs (
     late_median REAL,
     late_p95 REAL,
     late_max REAL,
+    paid_digests INTEGER NOT NULL DEFAULT 0,
     paid INTEGER NOT NULL DEFAULT 0
 );
