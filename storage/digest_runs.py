@@ -101,3 +101,23 @@ class DigestRunRepository:
             "SELECT COALESCE(SUM(paid_digests), 0), COALESCE(SUM(paid), 0) FROM digest_runs"
         )
         return PaidDigests(int(row[0]), int(row[1])) if row else PaidDigests(0, 0)
+
+    async def metrics(self) -> dict[str, float]:
+        """The last run's lateness and what paid digests cost, as flat numbers for a
+        /metrics endpoint (seconds; NaN before any run); two small reads."""
+        last, paid = await self.last(), await self.paid_total()
+        late = last.lateness if last is not None else Lateness()
+
+        def number(value: float | None) -> float:
+            return float("nan") if value is None else float(value)
+
+        return {
+            "digest_run_lateness_median_seconds": number(late.median),
+            "digest_run_lateness_p95_seconds": number(late.p95),
+            "digest_run_lateness_max_seconds": number(late.max),
+            "digest_run_digests": float(late.digests),
+            "digest_run_running": float(last is not None and last.ended_at is None),
+            "digests_paid_total": float(paid.digests),
+            "digest_paid_messages_total": float(paid.messages),
+            "digest_paid_stars_total": paid.stars,
+        }

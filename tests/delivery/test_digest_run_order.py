@@ -34,6 +34,7 @@ async def test_readers_at_eight_all_leave_before_readers_at_five_past_and_latene
         await add_chats(run.services, LATE, at="08:05")
         assert await run.send_due() == {"sent": 3000}
         summary = await run.services.digests.runs.last()
+        metrics = await run.services.digests.runs.metrics()
     finally:
         await run.close()
 
@@ -54,6 +55,9 @@ async def test_readers_at_eight_all_leave_before_readers_at_five_past_and_latene
     assert lateness.median == math.floor(ranked[1500 - 1])  # nearest rank, whole seconds
     assert lateness.p95 == math.floor(ranked[math.ceil(3000 * 0.95) - 1])
     assert lateness.max is not None and abs(lateness.max - ranked[-1]) < 1e-3
+    assert metrics["digest_run_lateness_median_seconds"] == lateness.median
+    assert metrics["digest_run_lateness_p95_seconds"] == lateness.p95
+    assert (metrics["digest_run_digests"], metrics["digest_run_running"]) == (3000, 0)
     # In minutes, as /stats shows them: half within 1.1 min, the last 08:00 reader 5.3 min late.
     assert (lateness.minutes(lateness.median), lateness.minutes(lateness.max)) == (1.1, 5.3)
 
