@@ -148,6 +148,8 @@ def test_every_arabic_reply_stays_right_to_left(renderer: Renderer) -> None:
         **{"seconds": 67, "rate": 29.8, "ids": [7], "reason": "الوسم", "error": "Bad Request"},
         **{"detail": "div", "active": 1880, "topics": [("روسيا", 12, 40)], "digests": 5},
         **{"broadcasts": 2, "copies": 3700, "healthy": 10, "failing": 1, "disabled": 1},
+        **{"started": "2026-11-30 05:00 UTC", "running": True, "median": 1.5, "p95": 3.2},
+        **{"max": 5.3, "paid_digests": 5, "paid_messages": 5, "stars": 0.5},
     }
     for key in renderer.keys("ar"):
         if key.startswith(("plural.", "commands.")):
