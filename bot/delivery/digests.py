@@ -1,10 +1,11 @@
 """Digests as handlers and jobs ask for them: a schedule tick, one /digest, a preview.
 
 Each reads top to bottom through the stages, one module each: plan (`digest_plan`:
-who is due, their ledger rows claimed; for /digest, `digest_request`) → pool
-(`digest_pool`: the fresh stories, read once per run) → compose (`bot.core.compose`:
-selected and rendered once per distinct digest) → deliver (`digest_send`: sent, then
-the row closed by `digest_ledger`).
+who is due, their ledger rows claimed and read back a page at a time; for /digest,
+`digest_request`) → pool (`digest_pool`: the fresh stories, read once per window end)
+→ compose (`bot.core.compose`: selected and rendered once per distinct digest) →
+deliver (`digest_send`: sent, then the row closed by `digest_ledger`). A scheduled run
+(`digest_run`) keeps its lateness and paid figures as it goes.
 """
 
 from __future__ import annotations
