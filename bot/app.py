@@ -158,7 +158,7 @@ def outbox_limits(settings: Settings) -> Limits:
         overall=settings.send_rate,
         private_chat=settings.chat_send_rate,
         group_per_minute=settings.group_send_rate,
-        paid=settings.paid_broadcast_rate,
+        paid=max(settings.paid_broadcast_rate, settings.paid_digest_rate),
     )
 
 

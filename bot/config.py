@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     chat_send_rate: float = Field(default=1, ge=0)  # messages a second to one private chat
     group_send_rate: float = Field(default=20, ge=0)  # messages a minute to one group/channel
     paid_broadcast_rate: float = Field(default=0, ge=0, le=1000)  # > 0: paid broadcasts
+    # Scheduled digests (issue 15): a run may start up to this many minutes before the
+    # chosen time, so a big one centres on it; > 0: digests go paid, up to this rate.
+    digest_lead_minutes: int = Field(default=0, ge=0, le=180)
+    paid_digest_rate: float = Field(default=0, ge=0, le=1000)
     # A chat sending more commands than this in FLOOD_SECONDS is told to slow down (bot/flood.py).
     flood_commands: int = Field(default=10, ge=1, le=1000)
     flood_seconds: float = Field(default=10, gt=0, le=3600)

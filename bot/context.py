@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.core.render import Renderer
 from bot.core.topics import Catalog, Classifier
 from bot.delivery.broadcast import BroadcastService, concurrency_for
-from bot.delivery.digests import DigestService
+from bot.delivery.digests import DigestService, digest_concurrency
 from bot.delivery.lanes import Ticket
 from bot.flood import FloodGuard
 from bot.ingest.fetch import new_client
@@ -136,6 +136,10 @@ class Services:
                 follows,
                 mutes=mutes,
                 move_chat=move_chat,
+                lead=timedelta(minutes=settings.digest_lead_minutes),
+                rate=settings.paid_digest_rate or settings.send_rate,
+                paid=settings.paid_digest_rate > 0,
+                concurrency=digest_concurrency(settings.paid_digest_rate),
             ),
             broadcasts=BroadcastService(
                 broadcast_repo,

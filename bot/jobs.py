@@ -45,9 +45,16 @@ async def prune_tick(context: MujazContext) -> None:
 
 
 async def digest_tick(context: MujazContext) -> None:
-    """Send the digests whose time has come; bulk in the outbox, behind any reply."""
+    """Send the digests whose time has come; bulk in the outbox, behind any reply.
+
+    A run may last longer than a tick (a big audience at one time): the run in progress
+    takes in whoever falls due meanwhile, so a tick that finds one going does nothing.
+    """
+    digests = context.services.digests
+    if digests.running:
+        return
     with sending_as(Lane.DIGEST):
-        await context.services.digests.send_due(context.bot)
+        await digests.send_due(context.bot)
 
 
 async def heartbeat_tick(context: MujazContext) -> None:
@@ -89,5 +96,7 @@ def schedule(
         interval=digest_tick_seconds,
         first=min(10.0, digest_tick_seconds),
         name="digests",
-        job_kwargs=job_kwargs,
+        # Two: the second finds the first's long run going and returns at once, instead
+        # of the scheduler warning every tick that the job is still running.
+        job_kwargs={**job_kwargs, "max_instances": 2},
     )

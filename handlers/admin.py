@@ -56,6 +56,7 @@ async def stats(update: Update, context: MujazContext) -> None:
                 blocked=found.blocked, topics=topics, digests=found.digests,
                 broadcasts=found.broadcasts, copies=found.copies, feeds=found.feeds,
                 healthy=found.healthy, failing=found.failing, disabled=found.disabled)  # fmt: skip
+    await stats_run(update, context)
     names = {t: catalog[t].name(language) for t in catalog.ids()}
     words = ChartText(
         daily_title=services.renderer.text(language, "stats_chart.daily_title"),
@@ -66,3 +67,19 @@ async def stats(update: Update, context: MujazContext) -> None:
     if message is not None:
         caption = services.renderer.text(language, "admin.stats_chart")
         await message.reply_photo(chart, caption=caption, do_quote=False)
+
+
+async def stats_run(update: Update, context: MujazContext) -> None:
+    """The last digest run: how late its digests left, and what paid sending cost."""
+    runs = context.services.digests.runs
+    last = await runs.last()
+    if last is None:
+        await reply(update, context, "admin.stats_no_run")
+        return
+    late, paid = last.lateness, await runs.paid_total()
+    started = last.started_at.strftime("%Y-%m-%d %H:%M UTC")
+    await reply(update, context, "admin.stats_run", started=started,
+                running=last.ended_at is None, digests=late.digests,
+                median=late.minutes(late.median), p95=late.minutes(late.p95),
+                max=late.minutes(late.max), paid_digests=paid.digests,
+                paid_messages=paid.messages, stars=paid.stars)  # fmt: skip

@@ -62,12 +62,26 @@ class DeliveryRepository:
                 return {r["chat_id"]: r["id"] for r in await cursor.fetchall()}
 
     async def mark(
-        self, delivery_id: int, status: str, *, messages: int = 0, error: str | None = None
+        self,
+        delivery_id: int,
+        status: str,
+        *,
+        messages: int = 0,
+        error: str | None = None,
+        paid: bool = False,
     ) -> None:
+        """`paid`: the messages that left went with allow_paid_broadcast."""
         await self.db.execute(
-            "UPDATE deliveries SET status = ?, messages = ?, error = ?, updated_at = ?"
-            " WHERE id = ?",
-            (status, messages, redact(error) if error else None, self.db.now(), delivery_id),
+            "UPDATE deliveries SET status = ?, messages = ?, error = ?, updated_at = ?,"
+            " paid = ? WHERE id = ?",
+            (
+                status,
+                messages,
+                redact(error) if error else None,
+                self.db.now(),
+                messages if paid else 0,
+                delivery_id,
+            ),
         )
 
     async def finish(
@@ -79,14 +93,23 @@ class DeliveryRepository:
         window: tuple[int, int],
         stories: list[int],
         advance: bool = True,
+        paid: bool = False,
     ) -> None:
         """Close a digest as sent and, with `advance`, move the chat's mark, in one transaction."""
         now = self.db.now()
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE deliveries SET status = 'sent', messages = ?, window_from = ?,"
-                " window_to = ?, stories = ?, updated_at = ? WHERE id = ?",
-                (messages, window[0], window[1], json.dumps(stories), now, delivery_id),
+                " window_to = ?, stories = ?, updated_at = ?, paid = ? WHERE id = ?",
+                (
+                    messages,
+                    window[0],
+                    window[1],
+                    json.dumps(stories),
+                    now,
+                    messages if paid else 0,
+                    delivery_id,
+                ),
             )
             if advance:
                 await conn.execute(
@@ -113,8 +136,9 @@ class DeliveryRepository:
         """At start, settle what a hard kill left: (uncertain, released).
 
         'sending' rows may have reached Telegram: they become 'uncertain' and are
-        not resent. 'pending' rows sent nothing: they are released, so the next
-        tick claims them again if their period is still due.
+        not resent. 'pending' rows sent nothing: a scheduled run's queued rows stay
+        queued (the run goes on with them, in their turn); the others are released, so
+        the next tick claims them again if their period is still due.
         """
         now = self.db.now()
         async with self.db.transaction() as conn:
@@ -123,7 +147,9 @@ class DeliveryRepository:
                 " WHERE status = 'sending'",
                 (now,),
             )
-            released = await conn.execute("DELETE FROM deliveries WHERE status = 'pending'")
+            released = await conn.execute(
+                "DELETE FROM deliveries WHERE status = 'pending' AND due_at IS NULL"
+            )
             return uncertain.rowcount, released.rowcount
 
     async def status(self, chat_id: int, kind: DigestKind, period: str) -> str | None:

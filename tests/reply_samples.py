@@ -100,4 +100,8 @@ def samples(language: str) -> dict[str, Any]:
         **dict.fromkeys(("copies", "healthy", "disabled"), 3700),
         "minutes": 11,
         "rate": 29.8,
+        "started": "2026-11-30 05:00 UTC",
+        "running": True,
+        **{"median": 1.5, "p95": 3.2, "max": 5.3, "stars": 0.5},
+        **dict.fromkeys(("paid_digests", "paid_messages"), 5),
     }

@@ -172,15 +172,36 @@ def build_pool(
     against headlines and summaries only (see bot.core.mutes).
     """
     kept = [a for a in articles if a.id <= newest_article]
-    hits: dict[int, set[str]] = {}
+    pool = Pool(kept, newest_article, now)
     if matcher is not None and len(matcher):
-        bodies = texts or {}
-        for article in kept:
-            found = matcher.match(article.title, bodies.get(article.id) or article.summary)
-            if found:
-                hits.setdefault(article.story_id, set()).update(found)
-    muted = muted_stories(kept, mutes) if mutes is not None else {}
-    return Pool(kept, newest_article, now, hits, muted)
+        add_phrases(pool, matcher, texts)
+    if mutes is not None:
+        add_mutes(pool, mutes)
+    return pool
+
+
+def add_mutes(pool: Pool, mutes: PhraseMatcher[str]) -> None:
+    """Mark the pool's stories that name these muted phrases (more readers' mutes mid-run);
+    like `add_phrases`, the per-reading indexes are made again on next use."""
+    for story_id, keys in muted_stories(pool.articles, mutes).items():
+        pool.mute_hits.setdefault(story_id, set()).update(keys)
+    pool.indexes.clear()
+
+
+def add_phrases(
+    pool: Pool, matcher: PhraseMatcher[str], texts: Mapping[int, str] | None = None
+) -> None:
+    """Mark the pool's stories that carry these phrases (more readers' words mid-run).
+
+    The per-reading indexes are made again on next use; renderings already made stay
+    right, since they belong to readers whose phrases were matched before.
+    """
+    bodies = texts or {}
+    for article in pool.articles:
+        found = matcher.match(article.title, bodies.get(article.id) or article.summary)
+        if found:
+            pool.phrase_hits.setdefault(article.story_id, set()).update(found)
+    pool.indexes.clear()
 
 
 @dataclass(frozen=True)

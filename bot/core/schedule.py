@@ -148,6 +148,14 @@ def due_slot(
     lose it; a slot that falls in quiet hours waits for their end. When several slots
     are due (after an outage), only the latest counts: one digest covers them all.
     """
+    slot = due_slot_at(now, tz, schedule, window=window)
+    return slot[0] if slot else None
+
+
+def due_slot_at(
+    now: datetime, tz: ZoneInfo, schedule: Schedule, *, window: timedelta = CATCH_UP
+) -> tuple[str, datetime] | None:
+    """`due_slot`'s period with the moment it fell due (quiet hours pushed it to their end)."""
     local_now = now.astimezone(tz)
     if in_quiet(local_now.time(), schedule.quiet):
         return None
@@ -159,7 +167,7 @@ def due_slot(
             send_at = _send_time(day, at, tz, schedule.quiet)
             if send_at <= now < send_at + window and (latest is None or send_at > latest[0]):
                 latest = (send_at, f"{day.isoformat()}T{at.strftime('%H:%M')}")
-    return latest[1] if latest else None
+    return (latest[1], latest[0]) if latest else None
 
 
 def in_quiet(moment: time, quiet: tuple[time, time] | None) -> bool:

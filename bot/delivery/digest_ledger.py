@@ -10,6 +10,7 @@ so no other code writes a digest row's final status.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -35,6 +36,11 @@ class DigestOutcome:
     ending: Ending
     messages: int = 0  # messages that left
     error: str | None = None
+
+
+class Withdrawn(Exception):
+    """The row was withdrawn before its digest left (the reader changed their time, paused
+    or left): nothing is sent and the row is gone, as if never claimed."""
 
 
 NOTHING_NEW = DigestOutcome(Ending.EMPTY)
@@ -87,13 +93,20 @@ class PeriodRow:
     chat_id: int
     composed: Composed
     advance: bool = True
+    # Marks the row 'sending' itself (a queued row: it checks the reader still wants it
+    # and raises Withdrawn when not); None marks it plainly.
+    leave: Callable[[], Awaitable[None]] | None = None
+    paid: bool = False  # its messages go with allow_paid_broadcast
 
     left: bool = False  # the first message has left (sending() ran)
 
     async def sending(self) -> None:
         """As the first message leaves: from here a hard kill leaves it uncertain."""
+        if self.leave is not None:
+            await self.leave()
+        else:
+            await self.deliveries.mark(self.id, DeliveryStatus.SENDING)
         self.left = True
-        await self.deliveries.mark(self.id, DeliveryStatus.SENDING)
 
     async def close(self, outcome: DigestOutcome) -> Closing:
         closed = closing(
@@ -108,10 +121,15 @@ class PeriodRow:
                 window=window,
                 stories=self.composed.story_ids,
                 advance=closed.advance,
+                paid=self.paid,
             )
             return closed
         await self.deliveries.mark(
-            self.id, closed.status, messages=outcome.messages, error=outcome.error
+            self.id,
+            closed.status,
+            messages=outcome.messages,
+            error=outcome.error,
+            paid=self.paid and self.left,
         )
         if closed.advance:
             await self.chats.update(self.chat_id, last_article_id=window[1])

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Bot
 
 from bot.core.compose import Composed, StoryLink, is_public, no_link
 from bot.core.render import Renderer
-from bot.delivery.digest_ledger import NOTHING_NEW, STOPPED, DigestOutcome, Ending, PeriodRow
+from bot.delivery.digest_ledger import (
+    NOTHING_NEW,
+    STOPPED,
+    DigestOutcome,
+    Ending,
+    PeriodRow,
+    Withdrawn,
+)
 from bot.delivery.lanes import OutboxStopped
 from bot.delivery.sender import MoveChat, Outcome, send_html
 from bot.models import Chat
@@ -38,15 +47,28 @@ class DigestSender:
         advance: bool = True,
         note_empty: bool = False,
         silent: bool = False,
+        leave: Callable[[], Awaitable[None]] | None = None,
+        paid: bool = False,
     ) -> Outcome | None:
-        """Send the digest and close its row; None when there was nothing new to send.
+        """Send the digest and close its row; None when there was nothing new to send, or
+        when `leave` (run as the first message leaves) raised Withdrawn: nothing was sent.
 
         `advance` moves the chat's "newer than" mark; `note_empty` tells a chat that asked
         for it (/nothingnew on) that there was nothing new; `silent` sends without a
-        notification (a scheduled digest of a chat that chose /silent on). The first
-        message shows the composed digest's `preview_url` large (/preview on).
+        notification (a scheduled digest of a chat that chose /silent on); `paid` sends with
+        allow_paid_broadcast. The first message shows the composed digest's `preview_url`
+        large (/preview on).
         """
-        row = PeriodRow(self.deliveries, self.chats, delivery_id, chat.chat_id, composed, advance)
+        row = PeriodRow(
+            self.deliveries,
+            self.chats,
+            delivery_id,
+            chat.chat_id,
+            composed,
+            advance,
+            leave=leave,
+            paid=paid,
+        )
         if not composed.messages:
             await row.close(NOTHING_NEW)
             if note_empty and chat.notify_empty:
@@ -73,7 +95,10 @@ class DigestSender:
                 on_dispatch=row.sending,
                 silent=silent,
                 preview_url=composed.preview_url,
+                paid=paid,
             )
+        except Withdrawn:
+            return None
         except OutboxStopped:
             await row.close(STOPPED)
             raise

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from telegram import Bot
 
 from bot.core.compose import Composed
-from bot.delivery.digest_ledger import STOPPED, DigestOutcome, Ending, PeriodRow
+from bot.delivery.digest_ledger import STOPPED, DigestOutcome, Ending, PeriodRow, Withdrawn
 from bot.delivery.lanes import Lane, OutboxStopped, sending_as
 from bot.delivery.sender import MoveChat, Outcome, SendStatus, send_html
 from bot.models import Chat, DeliveryStatus, DigestKind
@@ -58,18 +58,37 @@ class ThreadedSender:
         threads: Mapping[str, int],
         *,
         advance: bool = True,
-    ) -> Outcome:
-        """Send the sections in order, each to its topic's thread, and close the row."""
+        silent: bool = False,
+        leave: Callable[[], Awaitable[None]] | None = None,
+        paid: bool = False,
+    ) -> Outcome | None:
+        """Send the sections in order, each to its topic's thread, and close the row; None
+        when `leave` (a queued row's check as the first message leaves) withdrew it.
+        `silent` and `paid` are as for a digest in one piece (bot.delivery.digest_send)."""
         await self.sections.store(
             delivery_id, composed.sections, window=composed.window, stories=composed.story_ids
         )
-        row = PeriodRow(self.deliveries, self.chats, delivery_id, chat.chat_id, composed, advance)
+        row = PeriodRow(
+            self.deliveries,
+            self.chats,
+            delivery_id,
+            chat.chat_id,
+            composed,
+            advance,
+            leave=leave,
+            paid=paid,
+        )
         stored = [
             StoredSection(seq, topic, list(messages))
             for seq, (topic, messages) in enumerate(composed.sections)
         ]
         try:
-            outcome = await self._send(bot, chat, delivery_id, stored, threads, row.sending)
+            outcome = await self._send(
+                bot, chat, delivery_id, stored, threads, row.sending, silent=silent, paid=paid
+            )
+        except Withdrawn:
+            await self.sections.abandon(delivery_id)
+            return None
         except OutboxStopped:
             if not row.left:  # nothing left: the row goes back to pending, made anew later
                 await row.close(STOPPED)
@@ -120,6 +139,9 @@ class ThreadedSender:
         sections: Sequence[StoredSection],
         threads: Mapping[str, int],
         first_leaves: Callable[[], Awaitable[None]] | None,
+        *,
+        silent: bool = False,
+        paid: bool = False,
     ) -> Outcome:
         """Each section to its thread; stop at the first refusal. `first_leaves` runs as
         the digest's first message leaves."""
@@ -135,7 +157,9 @@ class ThreadedSender:
                 await self.sections.mark(delivery_id, seq, "sending")
 
             thread = threads.get(section.topic_id) if section.topic_id else None
-            outcome = await self._to_thread(bot, chat, section.messages, thread, leaving)
+            outcome = await self._to_thread(
+                bot, chat, section.messages, thread, leaving, silent=silent, paid=paid
+            )
             if outcome.status != SendStatus.SENT:
                 gone = "uncertain" if outcome.status == SendStatus.UNCERTAIN else "failed"
                 await self.sections.mark(delivery_id, section.seq, gone)
@@ -151,6 +175,9 @@ class ThreadedSender:
         messages: list[str],
         thread: int | None,
         leaving: Callable[[], Awaitable[None]],
+        *,
+        silent: bool = False,
+        paid: bool = False,
     ) -> Outcome:
         """A section to its thread, or to the chat's default thread when that one is gone."""
         target = thread if thread is not None else chat.thread_id
@@ -161,6 +188,8 @@ class ThreadedSender:
             thread_id=target,
             move_chat=self.move_chat,
             on_dispatch=leaving,
+            silent=silent,
+            paid=paid,
         )
         if thread is None or THREAD_GONE not in (outcome.error or "").lower():
             return outcome
@@ -175,5 +204,7 @@ class ThreadedSender:
             thread_id=chat.thread_id,
             move_chat=self.move_chat,
             on_dispatch=leaving if outcome.messages == 0 else None,
+            silent=silent,
+            paid=paid,
         )
         return Outcome(rest.status, outcome.messages + rest.messages, rest.error, rest.chat_id)

@@ -93,16 +93,19 @@ async def send_html(
     on_dispatch: Callable[[], Awaitable[None]] | None = None,
     silent: bool = False,
     preview_url: str | None = None,
+    paid: bool = False,
 ) -> Outcome:
     """Send the messages in order; stop at the first refusal and say what it means.
 
     `thread_id` sends into a forum group's topic thread. `silent`: without a notification;
-    `preview_url`: the first message shows that page's preview, large, above its text.
+    `preview_url`: the first message shows that page's preview, large, above its text;
+    `paid`: with allow_paid_broadcast, counted against the outbox's paid limit.
     The lane is the caller's (`sending_as`): a digest tick's messages are bulk, a /digest
     answer is a reply. Without `move_chat`, a group that became a supergroup is a failure.
     `on_dispatch` runs once, right before the first message leaves (after all waiting in
     the outbox).
     """
+    paying: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
     lane = current_lane()
     sent = 0
     moved: int | None = None
@@ -123,10 +126,11 @@ async def send_html(
                 link_preview_options=preview,
                 message_thread_id=thread_id,
                 **quiet,
+                **paying,
                 **extra,
             )
 
-        ticket = Ticket(lane, on_dispatch if index == 0 else None)
+        ticket = Ticket(lane, on_dispatch if index == 0 else None, paid=paid)
         outcome = await deliver(bot, chat_id, one, ticket, move_chat=move_chat)
         if outcome.chat_id is not None:
             chat_id = moved = outcome.chat_id

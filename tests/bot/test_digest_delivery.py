@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.delivery.digest_pool import RunPools
 from tests.bot.digest_scenes import ingest, tick, undated
 from tests.bot.harness import FakeClock, Harness, running
 from tests.fakes.bot_api import FakeBotAPI
@@ -307,12 +308,20 @@ async def test_chats_with_the_same_digest_share_one_rendering(
     await bot.say(ADMIN, "/subscribe russia")  # a different digest
     await bot.say(ADMIN, "/time 13:00")
     due_at = START + timedelta(minutes=2)
-    planned, pool = await bot.services.digests.planner.plan_due(due_at)
-    composed = {
-        d.chat.chat_id: bot.services.digests.composer.compose(d.chat, d.topics, pool, now=due_at)
-        for d in planned
-    }
+    digests = bot.services.digests
+    await digests.planner.fill(due_at, digests.runs.start)
+    page = await digests.planner.page(due_at)
+    pools = RunPools(bot.services.stories, due_at)
+    composed = {}
+    for due in page.dues:
+        pool = await pools.get(due.up_to, page.phrases)
+        composed[due.chat.chat_id] = digests.composer.compose(
+            due.chat, due.topics, pool, now=due_at
+        )
     assert set(composed) == {READER, MEMBER, ADMIN}
+    # In the queue, the two chats that share a rendering are neighbours.
+    order = [due.chat.chat_id for due in page.dues]
+    assert abs(order.index(READER) - order.index(MEMBER)) == 1
     assert composed[READER] is composed[MEMBER]
     assert composed[ADMIN] is not composed[READER]
     assert pool.rendered == 2

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.delivery.digest_pool import RunPools
 from tests.bot.digest_scenes import ingest, tick, undated
 from tests.bot.harness import FakeClock, Harness, running
 from tests.fakes.bot_api import FakeBotAPI
@@ -152,9 +153,16 @@ async def test_chats_with_different_silent_or_preview_choices_never_share_a_rend
     await seed_and_schedule(bot, feed_server, READER, OTHER, ADMIN, MEMBER)
     await bot.say(OTHER, "/silent on")
     await bot.say(ADMIN, "/preview on")
-    planned, pool = await bot.services.digests.planner.plan_due(DUE)
-    composer = bot.services.digests.composer
-    composed = {d.chat.chat_id: composer.compose(d.chat, d.topics, pool, now=DUE) for d in planned}
+    digests = bot.services.digests
+    await digests.planner.fill(DUE, digests.runs.start)
+    page = await digests.planner.page(DUE)
+    pools = RunPools(bot.services.stories, DUE)
+    composed = {}
+    pool = None
+    for due in page.dues:
+        pool = await pools.get(due.up_to, page.phrases, page.mutes)
+        composed[due.chat.chat_id] = digests.composer.compose(due.chat, due.topics, pool, now=DUE)
+    assert pool is not None
     assert composed[READER] is composed[MEMBER]  # the same choices: one rendering
     assert composed[OTHER] is not composed[READER] and composed[OTHER].silent
     assert composed[ADMIN] is not composed[READER] and composed[ADMIN].preview_url == SEED_URL

@@ -23,6 +23,7 @@ from bot.models import DeliveryStatus, DigestKind
 from storage.chats import ChatRepository
 from storage.db import Database
 from storage.deliveries import DeliveryRepository
+from storage.digest_queue import DigestQueueRepository, NewRow
 
 CHAT = 5001
 NOW = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)
@@ -134,3 +135,28 @@ def test_a_stopped_digest_is_pending_unless_it_had_begun_to_leave(
     messages: int, left: bool, status: DeliveryStatus
 ) -> None:
     assert closing(STOPPED, messages=messages, left=left).status == status
+
+
+async def test_recovery_keeps_a_runs_queued_rows_and_releases_the_others(db: Database) -> None:
+    """After a stop, a scheduled run's queued rows wait for it to go on; a /digest row that
+    never left is released; one that was leaving is uncertain."""
+    deliveries, queue = DeliveryRepository(db), DigestQueueRepository(db)
+    await ChatRepository(db).ensure(CHAT + 1, language="ar", timezone="Asia/Riyadh")
+    await ChatRepository(db).ensure(CHAT + 2, language="ar", timezone="Asia/Riyadh")
+    queued = NewRow(CHAT, "2026-11-30T08:00", NOW, turn=7, up_to=NEWEST, run_id=1)
+    leaving = NewRow(CHAT + 1, "2026-11-30T08:00", NOW, turn=8, up_to=NEWEST, run_id=1)
+    assert await queue.enqueue([queued, leaving]) == 2
+    (first, second) = await queue.page(10)
+    assert await queue.start_sending(second.id, paid=False)
+    manual = await deliveries.claim(CHAT + 2, DigestKind.MANUAL, "2026-11-30T05:00:00Z")
+    assert manual is not None
+
+    assert await deliveries.recover() == (1, 1)
+    assert [q.chat_id for q in await queue.page(10)] == [CHAT]  # still queued, in its turn
+    assert await deliveries.status(CHAT + 1, DigestKind.SCHEDULED, "2026-11-30T08:00") == (
+        "uncertain"
+    )
+    assert await deliveries.status(CHAT + 2, DigestKind.MANUAL, "2026-11-30T05:00:00Z") is None
+    # A row withdrawn before it left (the reader moved their time) can no longer start.
+    assert await queue.withdraw([first.id]) == 1
+    assert not await queue.start_sending(first.id, paid=False)
