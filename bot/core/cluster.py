@@ -41,8 +41,6 @@ from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import repeat
-from operator import mul
 
 from bot.core.entities import Entities, Mention, load_entities
 from bot.core.story_features import Features, features, hours
@@ -171,14 +169,15 @@ class _Vector:
         if not unit:
             return
         weights = self.weights
-        self.norm2 += 1.0 + 2.0 * _products(unit, weights)
+        self.norm2 += 1.0 + 2.0 * sum([w * weights.get(k, 0.0) for k, w in unit.items()])
         for key, w in unit.items():
             weights[key] = weights.get(key, 0.0) + w
 
     def cosine(self, unit: Mapping[Key, float]) -> float:
         if self.norm2 <= 0.0 or not unit:
             return 0.0
-        return _products(unit, self.weights) / math.sqrt(self.norm2)
+        get = self.weights.get
+        return sum([w * get(k, 0.0) for k, w in unit.items()]) / math.sqrt(self.norm2)
 
 
 @dataclass(slots=True)
@@ -496,14 +495,8 @@ def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> floa
 def _dot(a: Mapping[Key, float], b: Mapping[Key, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return _products(a, b)
-
-
-def _products(a: Mapping[Key, float], b: Mapping[Key, float]) -> float:
-    """Σ a[k]·b.get(k, 0) over a's keys, in a's order: the products and the sum of
-    `sum([w * b.get(k, 0.0) for k, w in a.items()])`, taken in C."""
-    total: float = sum(map(mul, a.values(), map(b.get, a.keys(), repeat(0.0))))
-    return total
+    get = b.get
+    return sum([w * get(k, 0.0) for k, w in a.items()])
 
 
 def _unit(weights: Mapping[Key, float]) -> dict[Key, float]:
