@@ -11,7 +11,9 @@ The articles are built from the labelled corpus (tests/corpus) and the seed
 article: each has a corpus headline and a body of several corpus leads (now and
 then the seed article's body), 200 to 5,000 characters, seeded so every run
 reads the same text. Each timing is the best of several rounds, interleaved,
-so a busy machine slows all three alike.
+so a busy machine slows all three alike — yet a short job finds a quiet moment more
+easily than a long one, so on a loaded machine the ratio comes out too high:
+`python bench/instructions.py classify` counts the same ratio in instructions.
 """
 
 from __future__ import annotations
@@ -129,8 +131,16 @@ def main() -> int:
         f"with {args.extra} extra ({args.extra // 100} of them words the articles contain): "
         f"{len(bigger.keywords)} ({build_bigger * 1000:.0f} ms)"
     )
+    includes = {
+        "normalize": "normalize(title), normalize(text)",
+        "classify": "Classifier.classify(title, text): normalizing both, scan, score, rules",
+        "classify+extra": "the same, the catalog with the extra keywords",
+    }
     for name, seconds in timings.items():
-        print(f"  {name:<15} {n / seconds:>9,.0f} articles/s  {seconds * 1e6 / n:>7.1f} µs/article")
+        print(
+            f"  {name:<15} {n / seconds:>9,.0f} articles/s  {seconds * 1e6 / n:>7.1f} µs/article"
+            f"  ({includes[name]})"
+        )
     ratio = timings["classify"] / timings["normalize"]
     extra_cost = timings["classify+extra"] / timings["classify"] - 1
     print(f"classify / normalize:           {ratio:.2f}   (target < 3)")

@@ -36,7 +36,6 @@ so "stories newer than a watermark" is a comparison of ids.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
@@ -362,20 +361,21 @@ class StoryIndex:
         """The story's article within the window the new one has least in common with,
         and their affinity."""
         farthest = (story.id, math.inf)
+        model, docs, window = self.model, self._docs, self.window
+        hours, script, numbers = doc.hours, doc.features.script, doc.features.numbers
+        concepts, names, words = doc.concepts, doc.names, doc.words
         for member_id in story.members:
-            member = self._docs.get(member_id)
-            if member is None or abs(member.hours - doc.hours) > self.window:
+            member = docs.get(member_id)
+            if member is None or abs(member.hours - hours) > window:
                 continue
-            same = member.features.script == doc.features.script
-            affinity = Parts(
-                concepts=_dot(doc.concepts, member.concepts),
-                names=_dot(doc.names, member.names),
-                wording=_dot(doc.words, member.words) if same else 0.0,
-                same_script=same,
-                numbers=len(doc.features.numbers & member.features.numbers),
-                hours=abs(doc.hours - member.hours),
-                countries=0.0,
-            ).affinity(self.model)
+            # Parts(...).affinity(model), without building the Parts: the same sum
+            affinity = (
+                model.concepts * _dot(concepts, member.concepts)
+                + model.names * _dot(names, member.names)
+                + model.wording
+                * (_dot(words, member.words) if member.features.script == script else 0.0)
+                + model.numbers * min(len(numbers & member.features.numbers), 2)
+            )
             if affinity < farthest[1]:
                 farthest = (member_id, affinity)
         return farthest
@@ -417,12 +417,13 @@ class StoryIndex:
         other = "latin" if f.script == "ar" else "ar"
         keys: list[Key] = [*named, *f.words, *numbers, *(f"@{f.script}:{p}" for p in pairs)]
         lookups: list[Key] = [
-            *heapq.nsmallest(
-                RARE_NAMES, [e for e in named if entity_df[e] > seen], key=entity_df.__getitem__
-            ),
-            *heapq.nsmallest(
-                RARE_WORDS, [w for w in f.words if word_df[w] > seen], key=word_df.__getitem__
-            ),
+            # (sorted()[:n] is heapq.nsmallest(n), ties in the same order, in C)
+            *sorted([e for e in named if entity_df[e] > seen], key=entity_df.__getitem__)[
+                :RARE_NAMES
+            ],
+            *sorted([w for w in f.words if word_df[w] > seen], key=word_df.__getitem__)[
+                :RARE_WORDS
+            ],
             *numbers,
             *(f"@{other}:{p}" for p in pairs),
         ]

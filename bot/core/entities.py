@@ -116,11 +116,24 @@ class Entities:
 
     def find(self, title: str, lead: str = "") -> list[Mention]:
         """Every entity mention in the headline, then the lead."""
+        return self.find_normalized(
+            title,
+            normalize_bytes(title) if title else b"",
+            lead,
+            normalize_bytes(lead) if lead else b"",
+        )
+
+    def find_normalized(
+        self, title: str, title_bytes: bytes, lead: str = "", lead_bytes: bytes = b""
+    ) -> list[Mention]:
+        """`find`, given each text with its `normalize_bytes` (computed once by a caller
+        that needs it too)."""
         mentions: list[Mention] = []
-        for text, in_title in ((title, True), (lead, False)):
+        new = tuple.__new__  # a Mention without its Python-level constructor
+        for text, normalized, in_title in ((title, title_bytes, True), (lead, lead_bytes, False)):
             if not text:
                 continue
-            padded = b" " + normalize_bytes(text) + b" "
+            padded = b" " + normalized + b" "
             matches = self._matcher.scan(padded)
             if matches:
                 entities, decoded = self.entities, decode_normalized(padded)  # a byte a letter
@@ -129,13 +142,16 @@ class Entities:
                     # the whole words, clitics and endings included: «للروس», not «روس»
                     first, last = rfind(b" ", 0, start) + 1, find(b" ", end)
                     mentions.append(
-                        Mention(
-                            entities[number],
-                            decoded[first:last],
-                            epithet,
-                            in_title,
-                            first - 1,
-                            last - 1,
+                        new(
+                            Mention,
+                            (
+                                entities[number],
+                                decoded[first:last],
+                                epithet,
+                                in_title,
+                                first - 1,
+                                last - 1,
+                            ),
                         )
                     )
             if self._acronym_re is not None:

@@ -112,35 +112,54 @@ class Matcher(Generic[T]):
         if self._automaton is None:
             return []
         found: list[tuple[T, int, int]] = []
-        append, entries, values, find, rfind = (
-            found.append,
-            self._entries,
-            self._values,
-            text.find,
-            text.rfind,
-        )
+        append, entries, values, slow = found.append, self._entries, self._values, self.accept
         for pid, start, end in self._automaton.find_matches_as_indexes(text, self._overlapping):
-            offset, edge, tail, stem, whole = entries[pid]
+            offset, edge, tail, _, whole = entries[pid]
             # Most matches are a whole word that can only be one thing.
-            if text[start + edge] == 32 and text[end] == 32 and whole >= 0:  # 32: a space
+            if whole >= 0 and text[start + edge] == 32 and text[end] == 32:  # 32: a space
                 start += offset
                 end -= tail
                 for value in values[whole]:
                     append((value, start, end))
-                continue
-            start += offset
-            end -= tail
-            before, after = text[start - 1], text[end]
-            prefix = b"" if before == 32 else text[rfind(b" ", 0, start) + 1 : start]
-            suffix = b"" if after == 32 else text[end : find(b" ", end)]
-            accepted = False
-            for prefixes, suffixes, value in self._rules[stem]:
-                if prefix in prefixes and suffix in suffixes:
-                    append((value, start, end))
-                    accepted = True
-            if not accepted and not self._overlapping:
-                self._try_shorter(text, pid, start, prefix, found)
+            else:
+                slow(text, pid, start, end, found)
         return found
+
+    def matches(self, text: bytes) -> list[tuple[int, int, int]]:
+        """The automaton's raw matches in `text`: (pattern, start, end), before any check
+        (see `scan`; for a caller that runs `scan`'s loop itself, with `whole_words`)."""
+        if self._automaton is None:
+            return []
+        return self._automaton.find_matches_as_indexes(text, self._overlapping)
+
+    @property
+    def entries(self) -> list[tuple[int, int, int, int, int]]:
+        """Per pattern: (stem offset, word edge, suffix length, stem, whole-word values
+        index or -1); see `scan`."""
+        return self._entries
+
+    @property
+    def whole_words(self) -> list[tuple[T, ...]]:
+        """The values of a pattern matched as a whole word, by the index in `entries`."""
+        return self._values
+
+    def accept(
+        self, text: bytes, pid: int, start: int, end: int, found: list[tuple[T, int, int]]
+    ) -> None:
+        """Check one raw match that is not a plain whole word: append what it accepts."""
+        offset, _, tail, stem, _ = self._entries[pid]
+        start += offset
+        end -= tail
+        before, after = text[start - 1], text[end]
+        prefix = b"" if before == 32 else text[text.rfind(b" ", 0, start) + 1 : start]
+        suffix = b"" if after == 32 else text[end : text.find(b" ", end)]
+        accepted = False
+        for prefixes, suffixes, value in self._rules[stem]:
+            if prefix in prefixes and suffix in suffixes:
+                found.append((value, start, end))
+                accepted = True
+        if not accepted and not self._overlapping:
+            self._try_shorter(text, pid, start, prefix, found)
 
     def _try_shorter(
         self, text: bytes, pid: int, start: int, prefix: bytes, found: list[tuple[T, int, int]]

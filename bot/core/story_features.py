@@ -23,7 +23,7 @@ from datetime import datetime
 
 from bot.core.entities import Entities, Mention
 from bot.core.morphology import proclitics
-from bot.core.normalize import normalize
+from bot.core.normalize import decode_normalized, normalize, normalize_bytes
 
 TITLE_WEIGHT = 2
 # The proclitics that end in the article (ال، وال، بال، لل…): a word that has one is a noun
@@ -31,8 +31,8 @@ TITLE_WEIGHT = 2
 _PROCLITICS = sorted(
     {normalize(p) for p in proclitics() if p.endswith(("ال", "لل"))}, key=len, reverse=True
 )
-_BARE: dict[str, str] = {}  # word -> without its proclitic: news repeats its words
 _CACHE_SIZE = 200_000
+_OTHER = b"\x00"  # a letter outside the matching alphabet, in normalized bytes
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
@@ -54,13 +54,16 @@ class Features:
 
 
 def features(title: str, lead: str, entities: Entities) -> Features:
-    mentions = tuple(entities.find(title, lead))
+    # Each text is normalized once, for the entities and the words alike.
+    title_bytes = normalize_bytes(title) if title else b""
+    lead_bytes = normalize_bytes(lead) if lead else b""
+    mentions = tuple(entities.find_normalized(title, title_bytes, lead, lead_bytes))
     counts: Counter[int] = Counter()
     for m in mentions:
         counts[m.entity.number] += TITLE_WEIGHT if m.in_title else 1
     countries = frozenset([m.entity.country for m in mentions if m.entity.country])
-    found = words(lead)
-    for word in words(title):
+    found = _words(lead, lead_bytes)
+    for word in _words(title, title_bytes):
         found[word] += TITLE_WEIGHT
     return Features(
         script(title or lead),
@@ -80,18 +83,31 @@ def script(text: str) -> str:
 
 def words(text: str) -> Counter[str]:
     """The words of three letters or more, normalized, without their proclitics."""
-    bare = _BARE
-    found = []
-    for word in normalize(text).split():
-        if len(word) < 3:
-            continue
-        stripped = bare.get(word)
-        if stripped is None:
-            if len(bare) >= _CACHE_SIZE:
-                bare.clear()
-            stripped = bare[word] = _strip(word)
-        found.append(stripped)
-    return Counter(found)
+    return _words(text, normalize_bytes(text))
+
+
+class _Bare(dict[str, str | None]):
+    """word -> the word without its proclitic, or None for a word under three letters:
+    news repeats its words, so most are looked up, in C, and few computed."""
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) >= _CACHE_SIZE:
+            self.clear()
+        stripped = self[word] = _strip(word) if len(word) >= 3 else None
+        return stripped
+
+
+_BARE = _Bare()
+
+
+def _words(text: str, normalized: bytes) -> Counter[str]:
+    """`words(text)`, given its `normalize_bytes`."""
+    # The normalized text as letters: decoded, unless a letter outside the matching
+    # alphabet stands as a placeholder byte there; then normalized as text.
+    folded = normalize(text) if _OTHER in normalized else decode_normalized(normalized)
+    found: Counter[str | None] = Counter(map(_BARE.__getitem__, folded.split()))
+    found.pop(None, None)  # the short words
+    return found  # type: ignore[return-value]
 
 
 def _strip(word: str) -> str:

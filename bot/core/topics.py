@@ -379,24 +379,26 @@ class Classifier:
         near = {n for n, role in uses if role == NEAR}
         armed = set()
         rules = self.rulebook.rules
+        entries = count.keys()  # (a keys view's isdisjoint walks the smaller side)
         for topic_id, score in raw.items():
             numbers = self._rules_of.get(topic_id)
             if not numbers or score < self._threshold[topic_id]:
                 continue
+            names: list[int] | None = None
             for number in numbers:
                 compiled = rules[number]
                 rule = compiled.rule
                 if (
                     (rule.when and number not in when)
                     or (rule.near and number not in near)
-                    or compiled.ignore_entities.isdisjoint(count)
+                    or entries.isdisjoint(compiled.ignore_entities)
                 ):
                     continue
-                if rule.alone and any(
-                    entity not in compiled.ignore_entities
-                    for entity in self._names_in(topic_id, count)
-                ):
-                    continue  # the topic has other names
+                if rule.alone:
+                    if names is None:
+                        names = self._names_in(topic_id, count)
+                    if any(entity not in compiled.ignore_entities for entity in names):
+                        continue  # the topic has other names
                 armed.add(number)
         return armed
 
@@ -572,8 +574,9 @@ class Classifier:
         lifted = set()
         for value, start, end in matches:
             if (
-                isinstance(value, Keyword)
+                value.entity >= 0  # a Keyword (a Context's is -1), checked cheaply
                 and value.topic_id in candidates
+                and isinstance(value, Keyword)
                 and not value.theme
                 and best.get(value.entity, ACTOR_WEIGHT) < ACTOR_WEIGHT
                 and (False, start) not in ignored

@@ -187,3 +187,14 @@ def test_words_meet_across_clitics_and_spellings() -> None:
     assert words("وبالنفط النفط للنفط") == {"نفط": 3}
     assert words("الوزير والوزير وزير") == {"وزير": 3}  # وزير keeps its و
     assert words("إعلان أعلنت الأذربيجانية") == words("اعلان اعلنت الاذربيجانيه")
+
+
+def test_words_keep_letters_outside_the_matching_alphabet() -> None:
+    # Cyrillic is not in the one-byte alphabet: such words stay words, never placeholders.
+    assert words("Путин прибыл в Баку, وصل بوتين") == {
+        "путин": 1,
+        "прибыл": 1,
+        "баку": 1,
+        "وصل": 1,
+        "بوتين": 1,
+    }
