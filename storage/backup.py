@@ -28,7 +28,7 @@ from bot.errors import LeaseHeld, MujazError
 from bot.lease import STALE, Holder, may_take
 from storage.db import from_db_time, migrations, to_db_time
 
-BACKUP_NAME = re.compile(r"^mujaz-(\d{8}T\d{6}Z)(?:-\d+)?\.db$")
+BACKUP_NAME = re.compile(r"^mujaz-(\d{8}T\d{6}Z)(?:-(\d+))?\.db$")
 
 
 class BackupError(MujazError):
@@ -97,12 +97,20 @@ def prune(folder: Path, keep: int) -> list[Path]:
     there are never touched. Returns what was deleted."""
     dated = sorted(
         (p for p in folder.iterdir() if BACKUP_NAME.match(p.name) and p.is_file()),
-        key=lambda p: (BACKUP_NAME.match(p.name).group(1), p.name),  # type: ignore[union-attr]
+        key=_age_order,
     )
     old = dated[: max(0, len(dated) - keep)]
     for path in old:
         path.unlink()
     return old
+
+
+def _age_order(path: Path) -> tuple[str, int]:
+    """Oldest first: by the second in the name, then by the number a second's later
+    copies carry (mujaz-…Z.db, then mujaz-…Z-1.db, mujaz-…Z-2.db)."""
+    match = BACKUP_NAME.match(path.name)
+    assert match is not None
+    return match.group(1), int(match.group(2) or 0)
 
 
 def newest_backup(folder: Path) -> datetime | None:
@@ -231,12 +239,17 @@ def _schema_version(conn: sqlite3.Connection) -> int:
 
 
 def _free_name(folder: Path, name: str) -> Path:
-    target = folder / name
-    number = 1
-    while target.exists():  # two backups within one second
-        target = folder / name.replace(".db", f"-{number}.db")
-        number += 1
-    return target
+    """`name`, or for another copy within the same second the next number after every
+    copy of that second still there (so the newest always sorts last, see _age_order)."""
+    stamp = name.removesuffix(".db")
+    taken = [
+        int(m.group(2) or 0)
+        for p in folder.iterdir()
+        if (m := BACKUP_NAME.match(p.name)) and p.name.startswith(stamp)
+    ]
+    if not taken:
+        return folder / name
+    return folder / f"{stamp}-{max(taken) + 1}.db"
 
 
 def _private_empty_file(path: Path) -> None:

@@ -2,7 +2,7 @@
 
 What is indexed and how a query is built are bot.core.search's; this module only
 stores terms and runs MATCH. storage/articles.py writes the index in the same
-transaction as the articles; a trigger (migration 0013) drops a deleted article's
+transaction as the articles; a trigger (migration 0012) drops a deleted article's
 row; `catch_up` indexes articles stored before the index existed.
 """
 

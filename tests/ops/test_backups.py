@@ -15,7 +15,7 @@ import pytest
 
 from bot.backups import backup_now
 from bot.lease import Holder, this_process
-from storage.backup import BackupError, check_copy, make_backup, restore
+from storage.backup import BackupError, check_copy, make_backup, prune, restore
 from storage.db import Database, migrations, pre_migration_path, to_db_time
 from tests.paths import ROOT
 
@@ -67,6 +67,17 @@ async def test_mujaz_backup_prints_the_copy_and_keeps_the_newest(tmp_path: Path)
     assert version == f"schema version {NEWEST}"
     assert feed_count(Path(path)) == 3
     assert Path(path).stat().st_mode & 0o777 == 0o600  # it holds readers' chat ids
+
+
+async def test_copies_made_within_one_second_are_kept_newest_last(tmp_path: Path) -> None:
+    database = tmp_path / "mujaz.db"
+    await database_with_feeds(database)
+    folder, second = tmp_path / "copies", datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    made = []
+    for _ in range(5):  # the same second each time, pruned to two after each copy
+        made.append(make_backup(database, folder, now=second).path)
+        prune(folder, 2)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in made[-2:])
 
 
 async def test_a_backup_is_consistent_while_the_database_is_written(tmp_path: Path) -> None:
