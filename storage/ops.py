@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.lease import Holder
 from storage.db import Database, from_db_time
+from storage.digest_runs import DigestRunRepository
 from storage.lease import NAME
 
 
@@ -20,6 +21,7 @@ class Counts:
     feeds: dict[str, int] = field(default_factory=dict)  # state -> feeds
     active_chats: int = 0
     database_bytes: int = 0
+    digest_runs: dict[str, float] = field(default_factory=dict)  # DigestRunRepository.metrics
 
 
 class OpsRepository:
@@ -45,6 +47,7 @@ class OpsRepository:
             feeds={"ok": feeds[0], "failing": feeds[1], "disabled": feeds[2]},
             active_chats=chats[0],
             database_bytes=size[0],
+            digest_runs=await DigestRunRepository(self.db).metrics(),
         )
 
 

@@ -103,3 +103,16 @@ class _Live(Collector):
         yield GaugeMetricFamily(
             "mujaz_database_bytes", "Size of the SQLite database", value=counts.database_bytes
         )
+        yield from _digest_runs(counts.digest_runs)
+
+
+def _digest_runs(figures: dict[str, float]) -> Iterable[CounterMetricFamily | GaugeMetricFamily]:
+    """The last scheduled run's lateness (seconds after the chosen time; NaN before any
+    run) and what paid digests have cost, from storage.digest_runs."""
+    for name, value in sorted(figures.items()):
+        if name.endswith("_total"):
+            what = "Paid digests so far: " + name.removeprefix("digest").replace("_", " ")
+            yield CounterMetricFamily(f"mujaz_{name.removesuffix('_total')}", what, value=value)
+        else:
+            what = "The last digest run: " + name.removeprefix("digest_run_").replace("_", " ")
+            yield GaugeMetricFamily(f"mujaz_{name}", what, value=value)

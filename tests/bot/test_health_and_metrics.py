@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,12 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.core.run_order import Lateness
 from bot.jobs import heartbeat_tick, ingest_tick
 from bot.ops import Ops
 from bot.ops.alerts import alerts_of
 from bot.ops.health import HealthWatch
+from storage.digest_runs import DigestRunRepository, PaidDigests
 from tests.bot.harness import Harness, running
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.feed_server import FeedServer
@@ -177,3 +180,19 @@ async def test_metrics_observe_each_scheduled_ingestion_pass(
     assert seen[("mujaz_new_articles_total", ())] == 1
     assert seen[("mujaz_ingest_duration_seconds_count", ())] == 1
     assert seen[("mujaz_ingest_duration_seconds_sum", ())] > 0
+
+
+async def test_metrics_report_the_last_digest_runs_lateness_and_paid_cost(bot: Harness) -> None:
+    before = await metrics(bot)
+    assert math.isnan(before[("mujaz_digest_run_lateness_p95_seconds", ())])  # no run yet
+    runs = DigestRunRepository(bot.services.db)
+    run_id = await runs.start()
+    await runs.save(run_id, Lateness(3000, 12.0, 95.0, 101.0), PaidDigests(40, 50))
+    seen = await metrics(bot)
+    assert seen[("mujaz_digest_run_lateness_median_seconds", ())] == 12.0
+    assert seen[("mujaz_digest_run_lateness_p95_seconds", ())] == 95.0
+    assert seen[("mujaz_digest_run_lateness_max_seconds", ())] == 101.0
+    assert seen[("mujaz_digest_run_digests", ())] == 3000
+    assert seen[("mujaz_digest_run_running", ())] == 1
+    assert seen[("mujaz_digests_paid_total", ())] == 40
+    assert seen[("mujaz_digest_paid_stars_total", ())] == 5.0
