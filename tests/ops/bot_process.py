@@ -1,5 +1,7 @@
-"""`mujaz` as a process, the way an operator starts it: environment variables only, its
-output in a log file the test reads afterwards."""
+"""`mujaz` as a process, the way an operator or a container starts it: environment
+variables only, against the fake Bot API, which runs in the test's event loop (so every
+wait here is asynchronous); a long-running command's output goes to a log file the test
+reads afterwards."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import signal
 import sqlite3
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.fakes.bot_api import FakeBotAPI
@@ -35,6 +38,30 @@ async def mujaz(
         return await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", *args, env=env, cwd=cwd, stdout=out, stderr=out
         )
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+async def mujaz_done(env: dict[str, str], cwd: Path, *args: str, timeout: float = 60) -> Result:
+    """Run `mujaz ARGS` to its end: its exit status and what it printed."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    assert process.returncode is not None
+    return Result(process.returncode, out.decode(), err.decode())
 
 
 async def run_bot(

@@ -17,7 +17,7 @@ from storage.db import Database, utc_now
 from storage.lease import LeaseRepository
 from tests.bot.harness import free_port
 from tests.fakes.bot_api import FakeBotAPI
-from tests.ops.process import environment, mujaz, start_bot, stop_bot
+from tests.ops.bot_process import base_env, mujaz, mujaz_done, terminate
 
 
 async def hold_lease(path: Path, *, pid: int, age: timedelta = timedelta(0)) -> None:
@@ -38,48 +38,53 @@ async def a_dead_pid() -> int:
 async def test_without_a_server_health_follows_the_sender_lease(
     fake_bot_api: FakeBotAPI, tmp_path: Path
 ) -> None:
-    env = environment(fake_bot_api, tmp_path)
+    env = base_env(fake_bot_api, tmp_path, DATABASE_PATH=str(tmp_path / "mujaz.db"))
     database = tmp_path / "mujaz.db"
 
-    missing = await mujaz(env, tmp_path, "health")
+    missing = await mujaz_done(env, tmp_path, "health")
     assert missing.code == 1 and "unhealthy" in missing.out
 
     db = await Database.open(database)  # a database, no bot
     await db.close()
-    free = await mujaz(env, tmp_path, "health")
+    free = await mujaz_done(env, tmp_path, "health")
     assert free.code == 1
     assert free.out.strip() == f"mujaz: unhealthy: no bot holds the sender lease of {database}"
 
     await hold_lease(database, pid=os.getpid())  # a live process renewed it just now
-    fresh = await mujaz(env, tmp_path, "health")
+    fresh = await mujaz_done(env, tmp_path, "health")
     assert fresh.code == 0, fresh.out
     assert fresh.out.startswith("mujaz: healthy: the sender lease is fresh")
     assert len(fresh.out.splitlines()) == 1
 
     await hold_lease(database, pid=os.getpid(), age=timedelta(seconds=61))
-    stale = await mujaz(env, tmp_path, "health")
+    stale = await mujaz_done(env, tmp_path, "health")
     assert stale.code == 1 and "stale" in stale.out
 
     await hold_lease(database, pid=await a_dead_pid())  # fresh, but its process is gone
-    gone = await mujaz(env, tmp_path, "health")
+    gone = await mujaz_done(env, tmp_path, "health")
     assert gone.code == 1 and "gone" in gone.out
 
 
 async def test_with_ops_listen_health_asks_the_running_bot(
     fake_bot_api: FakeBotAPI, tmp_path: Path
 ) -> None:
-    env = environment(fake_bot_api, tmp_path, OPS_LISTEN=f"127.0.0.1:{free_port()}")
-    bot = await start_bot(env, tmp_path)
+    env = base_env(
+        fake_bot_api,
+        tmp_path,
+        DATABASE_PATH=str(tmp_path / "mujaz.db"),
+        OPS_LISTEN=f"127.0.0.1:{free_port()}",
+    )
+    bot = await mujaz(env, tmp_path, tmp_path / "bot.log", "run")
     try:
         await fake_bot_api.wait_for(
             lambda: any(m == "getUpdates" for m, _ in fake_bot_api.requests), timeout=60
         )
         # The server starts before polling does; getUpdates has been asked for, so it is up.
-        healthy = await mujaz(env, tmp_path, "health")
+        healthy = await mujaz_done(env, tmp_path, "health")
         assert healthy.code == 0, healthy.out + healthy.err
         assert "healthy" in healthy.out and "200" in healthy.out
     finally:
-        assert await stop_bot(bot) == 0
-    stopped = await mujaz(env, tmp_path, "health")
+        assert await terminate(bot) == 0
+    stopped = await mujaz_done(env, tmp_path, "health")
     assert stopped.code == 1
     assert stopped.out.startswith("mujaz: unhealthy: no answer from http://127.0.0.1:")

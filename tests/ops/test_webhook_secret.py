@@ -14,7 +14,7 @@ import aiohttp
 
 from tests.bot.harness import free_port
 from tests.fakes.bot_api import FakeBotAPI
-from tests.ops.process import environment, mujaz, start_bot, stop_bot
+from tests.ops.bot_process import base_env, mujaz, mujaz_done, terminate
 
 SECRET = "s3cret_Token-for-tests"
 STRANGER = 8  # a chat whose forged update must get no reply
@@ -42,14 +42,15 @@ async def test_the_webhook_answers_only_telegrams_posts_and_survives_bad_ones(
     api.add_chat(STRANGER)
     port = free_port()
     hook = f"http://127.0.0.1:{port}/tg"
-    env = environment(
+    env = base_env(
         api,
         tmp_path,
+        DATABASE_PATH=str(tmp_path / "mujaz.db"),
         OPS_LISTEN=f"127.0.0.1:{port}",
         WEBHOOK_URL=hook,
         WEBHOOK_SECRET=SECRET,
     )
-    bot = await start_bot(env, tmp_path)
+    bot = await mujaz(env, tmp_path, tmp_path / "bot.log", "run")
     try:
         await api.wait_for(lambda: api.webhook.url == hook, timeout=60)
         ((_, params),) = [r for r in api.requests if r[0] == "setWebhook"]
@@ -78,16 +79,16 @@ async def test_the_webhook_answers_only_telegrams_posts_and_survives_bad_ones(
         assert api.messages_to(STRANGER) == []  # nothing forged got a reply
         assert bot.returncode is None
 
-        info = await mujaz(env, tmp_path, "webhook", "info")
+        info = await mujaz_done(env, tmp_path, "webhook", "info")
         assert info.code == 0, info.err
         assert f"url: {hook}" in info.out and "pending_update_count: 0" in info.out
     finally:
-        code = await stop_bot(bot)
+        code = await terminate(bot)
     assert code == 0, (tmp_path / "bot.log").read_text()
 
-    deleted = await mujaz(env, tmp_path, "webhook", "delete")
+    deleted = await mujaz_done(env, tmp_path, "webhook", "delete")
     assert deleted.code == 0, deleted.err
     assert api.webhook.url == ""
-    info = await mujaz(env, tmp_path, "webhook", "info")
+    info = await mujaz_done(env, tmp_path, "webhook", "info")
     assert "no webhook" in info.out
     await asyncio.sleep(0)
