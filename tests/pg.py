@@ -22,7 +22,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+import uuid
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,3 +158,18 @@ def postgres_server() -> Iterator[PostgresServer]:
 @pytest.fixture
 def postgres_dsn(postgres_server: PostgresServer) -> str:
     return postgres_server.dsn
+
+
+@pytest.fixture
+async def empty_postgres(postgres_server: PostgresServer) -> AsyncIterator[str]:
+    """The DSN of a new, empty database on the test server, dropped after the test."""
+    import psycopg  # here: a machine without the driver still collects the suite
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    async with await psycopg.AsyncConnection.connect(postgres_server.dsn, autocommit=True) as c:
+        await c.execute(f"CREATE DATABASE {name}")
+    try:
+        yield postgres_server.dsn.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        async with await psycopg.AsyncConnection.connect(postgres_server.dsn, autocommit=True) as c:
+            await c.execute(f"DROP DATABASE {name} WITH (FORCE)")

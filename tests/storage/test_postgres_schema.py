@@ -5,15 +5,12 @@ A migration added to one folder and not the other, or a column that differs, fai
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from storage.db import MIGRATIONS_DIR, Database, migrations
-from tests.pg import PostgresServer
 
 PG_MIGRATIONS = MIGRATIONS_DIR.parent / "migrations_pg"
 BASELINE = 14  # migrations_pg starts with the schema as of SQLite's 0014
@@ -22,19 +19,6 @@ PG_ONLY_COLUMNS = {"subscriptions": {"rowid"}, "follows": {"rowid"}, "mutes": {"
 
 Columns = list[tuple[str, bool]]  # (name, not null) in table order
 Uniques = set[tuple[str, tuple[str, ...]]]  # (table, columns) of each UNIQUE constraint
-
-
-@pytest.fixture
-async def empty_postgres(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    """A new, empty database on the test server; dropped afterwards."""
-    name = f"schema_{uuid.uuid4().hex[:12]}"
-    async with await psycopg.AsyncConnection.connect(postgres_server.dsn, autocommit=True) as c:
-        await c.execute(f"CREATE DATABASE {name}")
-    try:
-        yield postgres_server.dsn.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        async with await psycopg.AsyncConnection.connect(postgres_server.dsn, autocommit=True) as c:
-            await c.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def test_every_sqlite_migration_after_the_baseline_has_a_postgresql_twin() -> None:
