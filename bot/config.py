@@ -20,6 +20,10 @@ TEMPLATES_DIR = PROJECT_DIR / "templates"
 BUNDLED_FEEDS = Path(__file__).resolve().parent / "data" / "feeds.toml"
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _OPS_PATHS = ("/healthz", "/metrics")
+_POSTGRES_SCHEMES = ("postgresql", "postgres")
+# The PostgreSQL backend is being built (docs/postgres-plan.md); until it is whole, a
+# PostgreSQL DATABASE_URL stops every command at start rather than half-working.
+POSTGRES_SUPPORTED = False
 
 
 class Settings(BaseSettings):
@@ -28,6 +32,9 @@ class Settings(BaseSettings):
     bot_token: str | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     database_path: Path = Path("mujaz.db")
+    # postgresql://… selects PostgreSQL instead of SQLite at DATABASE_PATH (issue 14,
+    # docs/postgres-plan.md). It may hold a password: kept out of repr and of error lines.
+    database_url: str | None = Field(default=None, repr=False)
     telegram_api_url: str = "https://api.telegram.org"
     feeds_file: Path = BUNDLED_FEEDS
     default_timezone: str = "Asia/Riyadh"
@@ -79,6 +86,16 @@ class Settings(BaseSettings):
                 raise ValueError(f"not a Telegram user id: {', '.join(bad)}")
             return frozenset(int(p) for p in parts)
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        return check_database_url(value)
+
+    @property
+    def backend(self) -> Literal["sqlite", "postgresql"]:
+        """Which database this instance uses: PostgreSQL when DATABASE_URL is set."""
+        return "postgresql" if self.database_url else "sqlite"
 
     @field_validator("ops_listen")
     @classmethod
@@ -202,7 +219,19 @@ def load_settings(**overrides: object) -> Settings:
         if first["loc"]:
             message = f"{str(first['loc'][0]).upper()}: {message}"
         raise ConfigError(message) from None
-    _check_database_path(settings.database_path)
+    if settings.backend == "postgresql":
+        if "database_path" in settings.model_fields_set:
+            raise ConfigError(
+                "DATABASE_URL: set it or DATABASE_PATH, not both"
+                " (DATABASE_URL selects PostgreSQL, DATABASE_PATH SQLite)"
+            )
+        if not POSTGRES_SUPPORTED:
+            raise ConfigError(
+                "DATABASE_URL: PostgreSQL is not yet supported by this build;"
+                " unset DATABASE_URL to use SQLite at DATABASE_PATH"
+            )
+    else:
+        _check_database_path(settings.database_path)
     if settings.webhook_url and not settings.webhook_secret:
         raise ConfigError(
             "WEBHOOK_SECRET: required with WEBHOOK_URL (it proves a post is Telegram's)"
@@ -222,6 +251,39 @@ def secrets_dirs() -> list[Path]:
         "/run/secrets",
     ]
     return [Path(d) for d in found if d and Path(d).is_dir()]
+
+
+def check_database_url(value: str | None) -> str | None:
+    """A PostgreSQL URL (libpq's form), or None for SQLite. The reasons never quote the URL,
+    which may carry a password."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    scheme, _, rest = value.partition("://")
+    if scheme.lower() not in _POSTGRES_SCHEMES or not rest:
+        shown = scheme if rest and scheme.isascii() and scheme.isalnum() else "this value"
+        raise ValueError(
+            f"must be a postgresql://user:password@host:port/database URL, not {shown};"
+            " leave it unset to use SQLite at DATABASE_PATH"
+        )
+    if any(ch.isspace() or not ch.isprintable() for ch in value):
+        raise ValueError("a PostgreSQL URL has no spaces or control characters")
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unclosed [IPv6 address
+        raise ValueError("the host is not a name or an address") from None
+    # libpq takes several host:port pairs for failover (host1:5432,host2:5432)
+    for host in parts.netloc.rpartition("@")[2].split(","):
+        port = host.rpartition("]")[2] if host.startswith("[") else host
+        if ":" in port and not _is_port(port.rpartition(":")[2]):
+            raise ValueError("the port must be a number from 1 to 65535")
+    if parts.fragment:
+        raise ValueError("a PostgreSQL URL has no #fragment")
+    return value
+
+
+def _is_port(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= 65535
 
 
 def _check_database_path(path: Path) -> None:

@@ -1,3 +1,3 @@
 """Shared pytest configuration."""
 
-pytest_plugins = ["tests.fakes.fixtures", "tests.fakes.feed_server"]
+pytest_plugins = ["tests.fakes.fixtures", "tests.fakes.feed_server", "tests.pg"]

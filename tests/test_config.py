@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.errors import ConfigError
 from tests.paths import ROOT
 
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {
-    "BOT_TOKEN", "ADMIN_IDS", "DATABASE_PATH", "TELEGRAM_API_URL", "FEEDS_FILE",
+    "BOT_TOKEN", "ADMIN_IDS", "DATABASE_PATH", "DATABASE_URL", "TELEGRAM_API_URL", "FEEDS_FILE",
     "DEFAULT_TIMEZONE", "INGEST_INTERVAL_MINUTES", "ALLOW_PRIVATE_FEEDS",
     "ALLOWED_CHATS"}}  # fmt: skip
 
@@ -113,3 +113,95 @@ def test_run_without_token_explains_itself(tmp_path: Path) -> None:
     assert ".env" in result.stderr
     assert "mujaz preview" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_without_database_url_sqlite_at_database_path_is_used(clean_env: Path) -> None:
+    settings = load_settings()
+    assert settings.database_url is None
+    assert settings.backend == "sqlite"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://mujaz:secret@db.example:5432/mujaz",
+        "postgres://mujaz@127.0.0.1/mujaz?sslmode=require",
+        "postgresql:///mujaz?host=/run/postgresql",
+        "postgresql://mujaz@db1:5432,db2:5432/mujaz?target_session_attrs=read-write",
+        "postgresql://mujaz@[::1]:5432/mujaz",
+    ],
+)
+def test_a_postgresql_database_url_selects_postgresql(url: str) -> None:
+    settings = Settings(database_url=url)
+    assert settings.backend == "postgresql"
+    assert settings.database_url == url
+
+
+def test_a_postgresql_database_url_is_refused_at_start_by_this_build(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://mujaz:secret@db.example/mujaz")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(
+        "DATABASE_URL: PostgreSQL is not yet supported by this build"
+    )
+    assert "\n" not in str(caught.value) and "secret" not in str(caught.value)
+    assert not (clean_env / "mujaz.db").exists()
+
+
+def test_database_url_and_database_path_together_are_refused(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://mujaz@db.example/mujaz")
+    monkeypatch.setenv("DATABASE_PATH", str(clean_env / "mujaz.db"))
+    with pytest.raises(ConfigError, match=r"^DATABASE_URL: set it or DATABASE_PATH, not both"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("mysql://root:secret@db/mujaz", "not mysql;"),
+        ("sqlite:///var/lib/mujaz.db", "not sqlite;"),
+        ("mujaz.db", "not this value;"),
+        ("postgresql://", "not this value;"),
+        ("postgresql://mujaz:secret@db:54x2/mujaz", "the port must be a number"),
+        ("postgresql://mujaz:secret@db:99999/mujaz", "the port must be a number"),
+        ("postgresql://mujaz:secret@db:0/mujaz", "the port must be a number"),
+        ("postgresql://mujaz:secret@[::1/mujaz", "the host is not a name or an address"),
+        ("postgresql://mujaz:sec ret@db/mujaz", "no spaces or control characters"),
+        ("postgresql://mujaz:secret@db/mujaz\x00", "no spaces or control characters"),
+        ("postgresql://mujaz:secret@db/mujaz#x", "no #fragment"),
+        ("postgresql://mujaz:secret@db1:5432,db2:x/mujaz", "the port must be a number"),
+        ("postgresql://mujaz:secret@[::1]:٥٤٣٢/mujaz", "the port must be a number"),
+    ],
+)
+def test_a_bad_database_url_is_one_line_that_never_shows_the_password(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, url: str, reason: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url.replace("\x00", "\x01"))
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith("DATABASE_URL: ") and reason in message
+    assert "\n" not in message and "secret" not in message and "sec ret" not in message
+
+
+def test_the_database_url_stays_out_of_the_settings_repr() -> None:
+    settings = Settings(database_url="postgresql://mujaz:hunter2@db/mujaz")
+    assert "hunter2" not in repr(settings)
+
+
+def test_cli_refuses_postgresql_in_one_line(tmp_path: Path) -> None:
+    result = mujaz(
+        "run",
+        env={"BOT_TOKEN": "1:x", "DATABASE_URL": "postgresql://mujaz:secret@127.0.0.1:1/mujaz"},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "mujaz: DATABASE_URL: PostgreSQL is not yet supported by this build;"
+        " unset DATABASE_URL to use SQLite at DATABASE_PATH"
+    )
+    assert not (tmp_path / "mujaz.db").exists()
