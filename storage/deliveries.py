@@ -40,27 +40,6 @@ class DeliveryRepository:
             )
             return cursor.lastrowid if cursor.rowcount == 1 else None
 
-    async def claim_many(self, rows: list[tuple[int, str]], kind: DigestKind) -> dict[int, int]:
-        """Claim many (chat, period) rows in one transaction; chat -> new row id for the ones won.
-
-        The write transaction is exclusive, so the rows above the highest id seen at its
-        start are exactly the ones this call inserted.
-        """
-        now = self.db.now()
-        async with self.db.transaction() as conn:
-            async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM deliveries") as cursor:
-                row = await cursor.fetchone()
-            before = int(row[0]) if row else 0
-            await conn.executemany(
-                "INSERT OR IGNORE INTO deliveries (chat_id, kind, period, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [(chat_id, kind, period, now, now) for chat_id, period in rows],
-            )
-            async with conn.execute(
-                "SELECT id, chat_id FROM deliveries WHERE id > ?", (before,)
-            ) as cursor:
-                return {r["chat_id"]: r["id"] for r in await cursor.fetchall()}
-
     async def mark(
         self,
         delivery_id: int,

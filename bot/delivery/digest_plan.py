@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from bot.core.compose import RenderingKey, rendering_key
+from bot.core.compose import rendering_key
 from bot.core.run_order import lead_for, turn
 from bot.core.schedule import due_slot_at, zone
 from bot.errors import BadTimezone
@@ -45,9 +45,6 @@ class Due:
     period: str = ""
     up_to: int = 0  # the newest article its digest may hold
     mutes: tuple[str, ...] = ()  # keys of the chat's muted phrases (/mute)
-
-    def key(self, now: datetime) -> RenderingKey:
-        return rendering_key(self.chat, self.topics, self.phrases, now, self.mutes)
 
 
 @dataclass
