@@ -5,6 +5,8 @@ MujazError                 base; carries a template key for the user's sentence
 │   └── DatabaseUnusable   DATABASE_PATH is no Mujaz database, is damaged, or is newer
 ├── LeaseHeld              another bot process sends from this database: exit 3
 ├── StorageError           the database failed under us (disk full, damaged, I/O): one line
+├── ConstraintError        a statement broke a key or constraint (a repository may expect it),
+│                          on SQLite and PostgreSQL alike
 └── UserInputError         a command argument we cannot use; `key` names the reply
     ├── UnknownTopic
     ├── BadTime
@@ -41,6 +43,10 @@ class LeaseHeld(MujazError):
 
 
 class StorageError(MujazError):
+    pass
+
+
+class ConstraintError(MujazError):
     pass
 
 

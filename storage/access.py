@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from storage.db import Database
+from storage.backend import Backend
 
 
 class AccessRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def tell_once(self, chat_id: int) -> bool:
         """True the first time a chat is turned away: only then is it told why."""
         changed = await self.db.execute(
-            "INSERT OR IGNORE INTO turned_away (chat_id, told_at) VALUES (?, ?)",
+            "INSERT INTO turned_away (chat_id, told_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (chat_id, self.db.now()),
         )
         return changed == 1
@@ -41,10 +41,10 @@ class AccessRepository:
 
     async def set_unserved(self, chat_ids: Iterable[int]) -> None:
         """The known chats not served now, replacing what was recorded (empty: all served)."""
-        async with self.db.transaction() as conn:
-            await conn.execute("DELETE FROM unserved_chats")
-            await conn.executemany(
-                "INSERT OR IGNORE INTO unserved_chats (chat_id) VALUES (?)",
+        async with self.db.transaction() as tx:
+            await tx.execute("DELETE FROM unserved_chats")
+            await tx.executemany(
+                "INSERT INTO unserved_chats (chat_id) VALUES (?) ON CONFLICT DO NOTHING",
                 [(chat_id,) for chat_id in chat_ids],
             )
 
@@ -53,5 +53,6 @@ class AccessRepository:
             await self.db.execute("DELETE FROM unserved_chats WHERE chat_id = ?", (chat_id,))
         else:
             await self.db.execute(
-                "INSERT OR IGNORE INTO unserved_chats (chat_id) VALUES (?)", (chat_id,)
+                "INSERT INTO unserved_chats (chat_id) VALUES (?) ON CONFLICT DO NOTHING",
+                (chat_id,),
             )

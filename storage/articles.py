@@ -15,11 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.ingest.decide import Known, KnownArticle
 from bot.models import NewArticle
-from storage.db import Database, from_db_time, to_db_time
+from storage.backend import Backend, Row, Transaction
+from storage.db import from_db_time, to_db_time
 from storage.search import article_terms, write_terms
 
 _PRUNE_BATCH = 2000  # rows per delete, so no transaction holds the database for long
@@ -48,7 +47,7 @@ def url_key(canonical_url: str) -> str:
 
 
 class ArticleRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def known(
@@ -108,11 +107,11 @@ class ArticleRepository:
             (i, a.title, a.summary) for i, a in enumerate([*new, *(u.article for u in updates)])
         ]
         terms = await asyncio.to_thread(article_terms, texts) if texts else []
-        async with self.db.transaction() as conn:
-            added = await _insert(conn, feed_id, list(new), now, terms[: len(new)]) if new else 0
-            updated = await _update(conn, updates, now, terms[len(new) :]) if updates else 0
+        async with self.db.transaction() as tx:
+            added = await _insert(tx, feed_id, list(new), now, terms[: len(new)]) if new else 0
+            updated = await _update(tx, updates, now, terms[len(new) :]) if updates else 0
             if tombstones_seen:
-                await conn.executemany(
+                await tx.executemany(
                     "UPDATE tombstones SET seen_at = ? WHERE key = ?",
                     [(now, k) for k in tombstones_seen],
                 )
@@ -122,8 +121,8 @@ class ArticleRepository:
         """Delete articles published before `older_than` (and their topics); keep their keys."""
         cutoff, now, removed = to_db_time(older_than), self.db.now(), 0
         while True:
-            async with self.db.transaction() as conn:
-                async with conn.execute(
+            async with self.db.transaction() as tx:
+                async with tx.execute(
                     "SELECT id, feed_id, guid, canonical_url FROM articles"
                     " WHERE published_at < ? LIMIT ?",
                     (cutoff, _PRUNE_BATCH),
@@ -134,11 +133,12 @@ class ArticleRepository:
                 keys = [url_key(r["canonical_url"]) for r in rows] + [
                     guid_key(r["feed_id"], r["guid"]) for r in rows if r["guid"]
                 ]
-                await conn.executemany(
-                    "INSERT OR REPLACE INTO tombstones (key, seen_at) VALUES (?, ?)",
+                await tx.executemany(
+                    "INSERT INTO tombstones (key, seen_at) VALUES (?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET seen_at = excluded.seen_at",
                     [(k, now) for k in keys],
                 )
-                await conn.executemany(
+                await tx.executemany(
                     "DELETE FROM articles WHERE id = ?", [(r["id"],) for r in rows]
                 )
                 removed += len(rows)
@@ -159,24 +159,18 @@ class ArticleRepository:
 
 
 async def _insert(
-    conn: aiosqlite.Connection,
+    tx: Transaction,
     feed_id: int,
     articles: list[NewArticle],
     fetched_at: str,
     terms: Sequence[tuple[int, str, str]],
 ) -> int:
-    """Insert what is not stored yet; returns how many rows were added.
-
-    Runs inside the caller's write transaction, so ids above the current maximum
-    are exactly the rows this batch added (AUTOINCREMENT ids only grow).
-    """
-    async with conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles") as cursor:
-        row = await cursor.fetchone()
-    before = int(row[0]) if row else 0
-    await conn.executemany(
-        "INSERT OR IGNORE INTO articles (feed_id, guid, url, canonical_url, title, summary,"
+    """Insert what is not stored yet (an article already known by its guid or canonical
+    URL is skipped: the table's two unique keys); returns how many rows were added."""
+    added = await tx.insert_returning(
+        "INSERT INTO articles (feed_id, guid, url, canonical_url, title, summary,"
         " text, source, published_at, fetched_at, content_hash, item_updated, lang)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [
             (
                 feed_id,
@@ -195,13 +189,13 @@ async def _insert(
             )
             for a in articles
         ],
+        table="articles",
+        returning="id, canonical_url",
     )
-    async with conn.execute(
-        "SELECT id, canonical_url FROM articles WHERE id > ?", (before,)
-    ) as cursor:
-        ids = {r["canonical_url"]: r["id"] for r in await cursor.fetchall()}
-    await conn.executemany(
-        "INSERT OR IGNORE INTO article_topics (article_id, topic_id, score) VALUES (?, ?, ?)",
+    ids = {r["canonical_url"]: r["id"] for r in added}
+    await tx.executemany(
+        "INSERT INTO article_topics (article_id, topic_id, score) VALUES (?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
         [
             (ids[a.canonical_url], topic, score)
             for a in articles
@@ -210,7 +204,7 @@ async def _insert(
         ],
     )
     await write_terms(
-        conn,
+        tx,
         [
             (ids[a.canonical_url], title, summary)
             for a, (_, title, summary) in zip(articles, terms, strict=True)
@@ -221,13 +215,13 @@ async def _insert(
 
 
 async def _update(
-    conn: aiosqlite.Connection,
+    tx: Transaction,
     updates: Sequence[ArticleUpdate],
     now: str,
     terms: Sequence[tuple[int, str, str]],
 ) -> int:
     """Rewrite revised articles in place; a row whose clean text is unchanged is left alone."""
-    await conn.executemany(
+    await tx.executemany(
         "UPDATE articles SET content_hash = ?, item_updated = COALESCE(?, item_updated)"
         " WHERE id = ?",
         [
@@ -239,33 +233,31 @@ async def _update(
             for u in updates
         ],
     )
-    before = conn.total_changes
-    await conn.executemany(
+    updated = await tx.executemany(
         "UPDATE articles SET title = ?, summary = ?, text = ?, lang = ?, updates = updates + 1,"
-        " updated_at = ? WHERE id = ? AND (title IS NOT ? OR text IS NOT ?)",
+        " updated_at = ? WHERE id = ? AND (title != ? OR text != ?)",  # both NOT NULL
         [
             (u.article.title, u.article.summary, u.article.text, u.article.lang, now, u.id,
              u.article.title, u.article.text)
             for u in updates
         ],
     )  # fmt: skip
-    updated = conn.total_changes - before
     if updated:
-        await conn.executemany(
+        await tx.executemany(
             "DELETE FROM article_topics WHERE article_id = ?", [(u.id,) for u in updates]
         )
-        await conn.executemany(
+        await tx.executemany(
             "INSERT INTO article_topics (article_id, topic_id, score) VALUES (?, ?, ?)",
             [(u.id, t, s) for u in updates for t, s in u.article.topics.items()],
         )
         await write_terms(
-            conn,
+            tx,
             [(u.id, title, summary) for u, (_, title, summary) in zip(updates, terms, strict=True)],
         )
     return updated
 
 
-def _known(row: aiosqlite.Row) -> KnownArticle:
+def _known(row: Row) -> KnownArticle:
     return KnownArticle(
         id=row["id"],
         feed_id=row["feed_id"],

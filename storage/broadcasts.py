@@ -16,7 +16,8 @@ from typing import Any
 
 from bot.core.secrets import redact
 from bot.models import DeliveryStatus
-from storage.db import Database, from_db_time
+from storage.backend import Backend
+from storage.db import from_db_time
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Result:
 
 
 class BroadcastRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def create(
@@ -64,15 +65,16 @@ class BroadcastRepository:
         topic_id: str | None = None,
         paid: bool = False,
     ) -> Broadcast:
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO broadcasts (created_by, admin_chat_id, language, text, from_chat_id,"
-                " message_id, topic_id, paid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (created_by, admin_chat_id, language, text, from_chat_id, message_id, topic_id,
-                 int(paid), self.db.now()),
-            )  # fmt: skip
-            new_id = cursor.lastrowid
-        found = await self.get(int(new_id or 0))
+        async with self.db.transaction() as tx, tx.execute(
+            "INSERT INTO broadcasts (created_by, admin_chat_id, language, text, from_chat_id,"
+            " message_id, topic_id, paid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
+            (created_by, admin_chat_id, language, text, from_chat_id, message_id, topic_id,
+             int(paid), self.db.now()),
+        ) as inserted:  # fmt: skip
+            row = await inserted.fetchone()
+        assert row is not None
+        found = await self.get(int(row[0]))
         assert found is not None
         return found
 
@@ -83,26 +85,25 @@ class BroadcastRepository:
     async def audience(self, topic_id: str | None) -> int:
         """How many chats a broadcast to `topic_id` (None: everyone) would reach now."""
         sql, params = _audience_sql(topic_id)
-        row = await self.db.fetchone(f"SELECT COUNT(*) FROM ({sql})", params)
+        row = await self.db.fetchone(f"SELECT COUNT(*) FROM ({sql}) AS audience", params)
         return int(row[0]) if row else 0
 
     async def start(self, broadcast_id: int, status_message_id: int | None) -> int | None:
         """Draft to running, with a pending row per recipient; None if it was no draft."""
         now = self.db.now()
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+        async with self.db.transaction() as tx:
+            async with tx.execute(
                 "UPDATE broadcasts SET status = 'running', started_at = ?, status_message_id = ?"
                 " WHERE id = ? AND status = 'draft' RETURNING topic_id",
                 (now, status_message_id, broadcast_id),
-            )
-            row = await cursor.fetchone()
-            await cursor.close()
+            ) as started:
+                row = await started.fetchone()
             if row is None:
                 return None
             sql, params = _audience_sql(row[0])
-            inserted = await conn.execute(
+            inserted = await tx.execute(
                 "INSERT INTO broadcast_recipients (broadcast_id, chat_id, updated_at)"
-                f" SELECT ?, chat_id, ? FROM ({sql})",
+                f" SELECT ?, chat_id, ? FROM ({sql}) AS audience",
                 (broadcast_id, now, *params),
             )
             return inserted.rowcount
@@ -164,15 +165,15 @@ class BroadcastRepository:
         transaction, so its digests stop with the ledger saying why.
         """
         now = self.db.now()
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as tx:
             if sending:
-                await conn.executemany(
+                await tx.executemany(
                     "UPDATE broadcast_recipients SET status = 'sending', updated_at = ?"
                     " WHERE broadcast_id = ? AND chat_id = ? AND status = 'pending'",
                     [(now, broadcast_id, chat_id) for chat_id in sending],
                 )
             if results:
-                await conn.executemany(
+                await tx.executemany(
                     "UPDATE broadcast_recipients SET status = ?, error = ?, updated_at = ?"
                     " WHERE broadcast_id = ? AND chat_id = ?",
                     [
@@ -182,7 +183,7 @@ class BroadcastRepository:
                 )
                 blocked = [(now, r.chat_id) for r in results if r.status == DeliveryStatus.BLOCKED]
                 if blocked:
-                    await conn.executemany(
+                    await tx.executemany(
                         "UPDATE users SET active = 0, updated_at = ? WHERE chat_id = ?", blocked
                     )
 
@@ -226,11 +227,13 @@ class BroadcastRepository:
         )
 
     async def move_chat(self, old: int, new: int) -> None:
-        """A group became a supergroup: its pending rows follow it."""
+        """A group became a supergroup: its pending rows follow it (not into a broadcast
+        that already has a row for the supergroup: that row stands)."""
         await self.db.execute(
-            "UPDATE OR IGNORE broadcast_recipients SET chat_id = ? WHERE chat_id = ?"
-            " AND status = 'pending'",
-            (new, old),
+            "UPDATE broadcast_recipients SET chat_id = ? WHERE chat_id = ?"
+            " AND status = 'pending' AND NOT EXISTS (SELECT 1 FROM broadcast_recipients AS n"
+            "  WHERE n.broadcast_id = broadcast_recipients.broadcast_id AND n.chat_id = ?)",
+            (new, old, new),
         )
 
     async def delivered(self) -> dict[str, int]:

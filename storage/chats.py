@@ -9,11 +9,11 @@ from typing import Any
 
 from bot.core.language import sorted_languages
 from bot.models import Chat, Digits, Schedule
-from storage.db import Database
+from storage.backend import Backend
 
 
 class ChatRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def get(self, chat_id: int) -> Chat | None:
@@ -80,8 +80,8 @@ class ChatRepository:
         """True when the subscription is new."""
         return (
             await self.db.execute(
-                "INSERT OR IGNORE INTO subscriptions (chat_id, topic_id, created_at)"
-                " VALUES (?, ?, ?)",
+                "INSERT INTO subscriptions (chat_id, topic_id, created_at)"
+                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 (chat_id, topic_id, self.db.now()),
             )
             == 1
@@ -116,36 +116,38 @@ class ChatRepository:
     async def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup (`migrate_to_chat_id`): its row and topics move there."""
         now = self.db.now()
-        async with self.db.transaction() as conn:
-            await conn.execute("PRAGMA defer_foreign_keys = ON")  # parent and child move together
-            cursor = await conn.execute("SELECT 1 FROM users WHERE chat_id = ?", (new_chat_id,))
-            known = await cursor.fetchone() is not None
-            await cursor.close()
+        async with self.db.transaction() as tx:
+            # parent and children move together
+            await tx.execute(self.db.dialect.defer_foreign_keys())
+            async with tx.execute("SELECT 1 FROM users WHERE chat_id = ?", (new_chat_id,)) as row:
+                known = await row.fetchone() is not None
             if known:  # the supergroup wrote to us first: keep its row, add the old topics
-                await conn.execute(
-                    "INSERT OR IGNORE INTO subscriptions (chat_id, topic_id, created_at)"
-                    " SELECT ?, topic_id, created_at FROM subscriptions WHERE chat_id = ?",
+                await tx.execute(
+                    "INSERT INTO subscriptions (chat_id, topic_id, created_at)"
+                    " SELECT ?, topic_id, created_at FROM subscriptions WHERE chat_id = ?"
+                    " ON CONFLICT DO NOTHING",
                     (new_chat_id, old_chat_id),
                 )
                 for words in ("follows", "mutes"):  # the readers' own phrases move too
-                    await conn.execute(
-                        f"INSERT OR IGNORE INTO {words} (chat_id, key, phrase, created_at)"
-                        f" SELECT ?, key, phrase, created_at FROM {words} WHERE chat_id = ?",
+                    await tx.execute(
+                        f"INSERT INTO {words} (chat_id, key, phrase, created_at)"
+                        f" SELECT ?, key, phrase, created_at FROM {words} WHERE chat_id = ?"
+                        " ON CONFLICT DO NOTHING",
                         (new_chat_id, old_chat_id),
                     )
-                await conn.execute("DELETE FROM users WHERE chat_id = ?", (old_chat_id,))
+                await tx.execute("DELETE FROM users WHERE chat_id = ?", (old_chat_id,))
             else:
-                await conn.execute(
+                await tx.execute(
                     "UPDATE users SET chat_id = ?, chat_type = 'supergroup', updated_at = ?"
                     " WHERE chat_id = ?",
                     (new_chat_id, now, old_chat_id),
                 )
                 for table in ("subscriptions", "follows", "mutes"):
-                    await conn.execute(
+                    await tx.execute(
                         f"UPDATE {table} SET chat_id = ? WHERE chat_id = ?",
                         (new_chat_id, old_chat_id),
                     )
-            await conn.execute(
+            await tx.execute(
                 "UPDATE users SET editing_chat_id = ? WHERE editing_chat_id = ?",
                 (new_chat_id, old_chat_id),
             )

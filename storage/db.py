@@ -23,7 +23,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot.errors import DatabaseUnusable, StorageError
+from bot.errors import ConstraintError, DatabaseUnusable, StorageError
+from storage.backend import Pending
+from storage.dialect import SQLITE, Dialect
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +52,11 @@ def from_db_time(text: str) -> datetime:
 @asynccontextmanager
 async def _named_errors() -> AsyncIterator[None]:
     """A full disk, a damaged file or an I/O error becomes one StorageError with SQLite's
-    words; a constraint a repository expects (IntegrityError) passes through as it is."""
+    words; a broken constraint, which a repository may expect, a ConstraintError."""
     try:
         yield
-    except sqlite3.IntegrityError:
-        raise
+    except sqlite3.IntegrityError as exc:
+        raise ConstraintError(str(exc)) from exc
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"database error: {exc}") from exc
 
@@ -77,6 +79,69 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Path]]:
     return sorted(found)
 
 
+class SqliteResult:
+    """What `SqliteTx.execute` gives: aiosqlite's cursor as storage.backend's `Result`."""
+
+    def __init__(self, cursor: aiosqlite.Cursor) -> None:
+        self._cursor = cursor
+        self.rowcount = cursor.rowcount
+
+    async def fetchone(self) -> aiosqlite.Row | None:
+        return await self._cursor.fetchone()
+
+    async def fetchall(self) -> list[aiosqlite.Row]:
+        return list(await self._cursor.fetchall())
+
+    async def close(self) -> None:
+        await self._cursor.close()
+
+    async def __aenter__(self) -> SqliteResult:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+class SqliteTx:
+    """Statements inside one `Database.transaction()`: a thin layer over the connection, so
+    repositories see the same `Transaction` on SQLite and PostgreSQL."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Pending[SqliteResult]:
+        return Pending(self._execute(sql, params))
+
+    async def _execute(self, sql: str, params: Sequence[Any]) -> SqliteResult:
+        return SqliteResult(await self.connection.execute(sql, params))
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Rows changed over all the parameter sets (sqlite3 sums them)."""
+        if not rows:
+            return 0
+        async with self.connection.executemany(sql, rows) as cursor:
+            return max(cursor.rowcount, 0)
+
+    async def insert_returning(
+        self, sql: str, rows: Sequence[Sequence[Any]], *, table: str, returning: str
+    ) -> list[aiosqlite.Row]:
+        """`sql` (an INSERT that may skip rows: ON CONFLICT DO NOTHING) for every parameter
+        set, and the `returning` columns of the rows it added.
+
+        Inside this write transaction (SQLite's is exclusive) the ids above the largest one
+        before are exactly the rows added: `table`'s AUTOINCREMENT ids only grow."""
+        if not rows:
+            return []
+        async with self.connection.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}") as c:
+            row = await c.fetchone()
+        before = int(row[0]) if row else 0
+        await self.connection.executemany(sql, rows)
+        async with self.connection.execute(
+            f"SELECT {returning} FROM {table} WHERE id > ? ORDER BY id", (before,)
+        ) as cursor:
+            return list(await cursor.fetchall())
+
+
 class Database:
     """One aiosqlite connection shared by the repositories.
 
@@ -94,6 +159,10 @@ class Database:
         self.clock = clock
         self.path = path  # None for ":memory:"
         self._lock = asyncio.Lock()
+
+    @property
+    def dialect(self) -> Dialect:
+        return SQLITE
 
     def now(self) -> str:
         """The injected clock's time as stored: every repository stamps rows with it."""
@@ -133,11 +202,11 @@ class Database:
         await self.connection.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[SqliteTx]:
         async with self._lock, _named_errors():
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
-                yield self.connection
+                yield SqliteTx(self.connection)
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):  # a full disk may refuse even this
                     await self.connection.execute("ROLLBACK")
@@ -168,8 +237,8 @@ class Database:
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement in its own transaction; returns the number of rows changed."""
-        async with self.transaction() as conn, conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+        async with self.transaction() as tx, tx.execute(sql, params) as result:
+            return result.rowcount
 
     async def schema_version(self) -> int:
         row = await self.fetchone(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.core.secrets import redact
 from bot.models import DigestKind
-from storage.db import Database
+from storage.backend import Backend
 
 
 @dataclass(frozen=True)
@@ -26,19 +26,22 @@ class LastDigest:
 
 
 class DeliveryRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def claim(self, chat_id: int, kind: DigestKind, period: str) -> int | None:
         """The new ledger row's id, or None when this recipient already has one for the period."""
         now = self.db.now()
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT OR IGNORE INTO deliveries (chat_id, kind, period, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+        async with (
+            self.db.transaction() as tx,
+            tx.execute(
+                "INSERT INTO deliveries (chat_id, kind, period, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
                 (chat_id, kind, period, now, now),
-            )
-            return cursor.lastrowid if cursor.rowcount == 1 else None
+            ) as inserted,
+        ):
+            row = await inserted.fetchone()
+        return int(row[0]) if row else None
 
     async def mark(
         self,
@@ -76,8 +79,8 @@ class DeliveryRepository:
     ) -> None:
         """Close a digest as sent and, with `advance`, move the chat's mark, in one transaction."""
         now = self.db.now()
-        async with self.db.transaction() as conn:
-            await conn.execute(
+        async with self.db.transaction() as tx:
+            await tx.execute(
                 "UPDATE deliveries SET status = 'sent', messages = ?, window_from = ?,"
                 " window_to = ?, stories = ?, updated_at = ?, paid = ? WHERE id = ?",
                 (
@@ -91,8 +94,9 @@ class DeliveryRepository:
                 ),
             )
             if advance:
-                await conn.execute(
-                    "UPDATE users SET last_article_id = MAX(COALESCE(last_article_id, 0), ?),"
+                newest = self.db.dialect.greatest("COALESCE(last_article_id, 0)", "?")
+                await tx.execute(
+                    f"UPDATE users SET last_article_id = {newest},"
                     " updated_at = ? WHERE chat_id = ?",
                     (window[1], now, chat_id),
                 )
@@ -120,13 +124,13 @@ class DeliveryRepository:
         the next tick claims them again if their period is still due.
         """
         now = self.db.now()
-        async with self.db.transaction() as conn:
-            uncertain = await conn.execute(
+        async with self.db.transaction() as tx:
+            uncertain = await tx.execute(
                 "UPDATE deliveries SET status = 'uncertain', updated_at = ?"
                 " WHERE status = 'sending'",
                 (now,),
             )
-            released = await conn.execute(
+            released = await tx.execute(
                 "DELETE FROM deliveries WHERE status = 'pending' AND due_at IS NULL"
             )
             return uncertain.rowcount, released.rowcount

@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.models import Chat, DeliveryStatus, DigestKind, Schedule
+from storage.backend import Backend, Transaction
 from storage.chats import _chat, _schedule
-from storage.db import Database, from_db_time, to_db_time
+from storage.db import from_db_time, to_db_time
 
 _SCHEDULED = DigestKind.SCHEDULED.value
 
@@ -81,7 +82,7 @@ class Queued:
 
 
 class DigestQueueRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def schedule_groups(self) -> list[ScheduleGroup]:
@@ -100,13 +101,15 @@ class DigestQueueRepository:
 
         Each call reads a bounded slice, so no one query holds the database for long.
         """
+        same = self.db.dialect.same_as_param
         rows = await self.db.fetchall(
             "SELECT u.*, EXISTS (SELECT 1 FROM deliveries d WHERE d.chat_id = u.chat_id"
             "   AND d.kind = ? AND d.period = ?) AS claimed,"
             " (EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = u.chat_id)"
             "   OR EXISTS (SELECT 1 FROM follows f WHERE f.chat_id = u.chat_id)) AS reads"
             " FROM users u WHERE u.timezone = ? AND u.digest_times = ? AND u.days = ?"
-            " AND u.quiet_start IS ? AND u.quiet_end IS ? AND u.active = 1 AND u.paused = 0"
+            f" AND {same('u.quiet_start')} AND {same('u.quiet_end')}"
+            " AND u.active = 1 AND u.paused = 0"
             " AND u.chat_id NOT IN (SELECT chat_id FROM unserved_chats)"  # ALLOWED_CHATS
             " AND u.chat_id > ? ORDER BY u.chat_id LIMIT ?",
             (_SCHEDULED, period, *group.params(), after if after is not None else -(2**63), limit),
@@ -139,20 +142,19 @@ class DigestQueueRepository:
         """Claim the rows (a chat already holding its period is left out) and withdraw the
         pending rows they replace, in one transaction; returns how many were claimed."""
         now = self.db.now()
-        async with self.db.transaction() as conn:
+        async with self.db.transaction() as tx:
             if withdraw:
-                await _withdraw(conn, withdraw)
-            before = conn.total_changes
-            await conn.executemany(
-                "INSERT OR IGNORE INTO deliveries (chat_id, kind, period, created_at, updated_at,"
-                " due_at, turn, up_to, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                await _withdraw(tx, withdraw)
+            return await tx.executemany(
+                "INSERT INTO deliveries (chat_id, kind, period, created_at, updated_at,"
+                " due_at, turn, up_to, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 [
                     (r.chat_id, _SCHEDULED, r.period, now, now, to_db_time(r.due_at), r.turn,
                      r.up_to, r.run_id)
                     for r in rows
                 ],
             )  # fmt: skip
-            return conn.total_changes - before
 
     async def page(
         self, limit: int, *, exclude: Collection[int] = (), after: tuple[Any, ...] | None = None
@@ -193,8 +195,8 @@ class DigestQueueRepository:
         """Drop rows that never left (the chat changed, paused or went): as if never claimed."""
         if not ids:
             return 0
-        async with self.db.transaction() as conn:
-            return await _withdraw(conn, ids)
+        async with self.db.transaction() as tx:
+            return await _withdraw(tx, ids)
 
     async def start_sending(self, delivery_id: int, *, paid: bool) -> bool:
         """Mark the row 'sending' as its first message leaves; False if it was withdrawn."""
@@ -207,9 +209,9 @@ class DigestQueueRepository:
 
     async def lateness(self, run_id: int) -> list[tuple[int, int]]:
         """(whole seconds after the chosen time, digests) for what the run has sent."""
+        seconds = self.db.dialect.epoch_seconds
         rows = await self.db.fetchall(
-            "SELECT CAST(strftime('%s', left_at) AS INTEGER)"
-            " - CAST(strftime('%s', due_at) AS INTEGER),"
+            f"SELECT {seconds('left_at')} - {seconds('due_at')},"
             " COUNT(*) FROM deliveries WHERE run_id = ? AND left_at IS NOT NULL"
             " AND due_at IS NOT NULL GROUP BY 1",
             (run_id,),
@@ -217,15 +219,15 @@ class DigestQueueRepository:
         return [(int(r[0]), int(r[1])) for r in rows]
 
 
-async def _withdraw(conn: Any, ids: Collection[int]) -> int:
+async def _withdraw(tx: Transaction, ids: Collection[int]) -> int:
     changed = 0
     values = list(ids)
     for start in range(0, len(values), 900):
         chunk = values[start : start + 900]
-        cursor = await conn.execute(
+        result = await tx.execute(
             f"DELETE FROM deliveries WHERE status = '{DeliveryStatus.PENDING}'"
             f" AND id IN ({','.join('?' * len(chunk))})",
             chunk,
         )
-        changed += cursor.rowcount
+        changed += result.rowcount
     return changed

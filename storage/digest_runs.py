@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.run_order import Lateness
-from storage.db import Database, from_db_time
+from storage.backend import Backend
+from storage.db import from_db_time
 
 STARS_PER_PAID_MESSAGE = 0.1  # the Bot API's fee for allow_paid_broadcast, per message
 
@@ -35,7 +36,7 @@ class RunSummary:
 
 
 class DigestRunRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def unfinished(self) -> int | None:
@@ -46,12 +47,15 @@ class DigestRunRepository:
         return int(row[0]) if row else None
 
     async def start(self) -> int:
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO digest_runs (started_at) VALUES (?)", (self.db.now(),)
-            )
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
+        async with (
+            self.db.transaction() as tx,
+            tx.execute(
+                "INSERT INTO digest_runs (started_at) VALUES (?) RETURNING id", (self.db.now(),)
+            ) as inserted,
+        ):
+            row = await inserted.fetchone()
+        assert row is not None
+        return int(row[0])
 
     async def save(self, run_id: int, lateness: Lateness, paid: PaidDigests) -> None:
         await self.db.execute(
@@ -76,7 +80,7 @@ class DigestRunRepository:
     async def paid_of(self, run_id: int) -> PaidDigests:
         """What the run sent paid so far, read back from its ledger rows (at a restart)."""
         row = await self.db.fetchone(
-            "SELECT COALESCE(SUM(paid > 0), 0), COALESCE(SUM(paid), 0) FROM deliveries"
+            "SELECT COUNT(*) FILTER (WHERE paid > 0), COALESCE(SUM(paid), 0) FROM deliveries"
             " WHERE run_id = ?",
             (run_id,),
         )

@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storage.db import Database
+from storage.backend import Backend
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Resumable:
 
 
 class SectionRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def store(
@@ -46,8 +46,8 @@ class SectionRepository:
         stories: list[int],
     ) -> None:
         """The sections of a digest about to be sent, and what it covers, in one transaction."""
-        async with self.db.transaction() as conn:
-            await conn.executemany(
+        async with self.db.transaction() as tx:
+            await tx.executemany(
                 "INSERT INTO digest_sections (delivery_id, seq, topic_id, messages)"
                 " VALUES (?, ?, ?, ?)",
                 [
@@ -55,7 +55,7 @@ class SectionRepository:
                     for seq, (topic, messages) in enumerate(sections)
                 ],
             )
-            await conn.execute(
+            await tx.execute(
                 "UPDATE deliveries SET window_from = ?, window_to = ?, stories = ? WHERE id = ?",
                 (window[0], window[1], json.dumps(stories), delivery_id),
             )
@@ -87,13 +87,14 @@ class SectionRepository:
         uncertain; digests with sections still to send, or with all sent and the row not
         yet closed, stay open (their row `uncertain`, which the ledger's recovery leaves
         alone) and are returned, to be finished."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
+        length = self.db.dialect.json_array_length("s.messages")
+        async with self.db.transaction() as tx:
+            await tx.execute(
                 "UPDATE digest_sections SET status = 'uncertain' WHERE status = 'sending'"
             )
-            async with conn.execute(
+            async with tx.execute(
                 "SELECT d.id, d.chat_id, d.kind, d.window_from, d.window_to, d.stories,"
-                " (SELECT COALESCE(SUM(json_array_length(s.messages)), 0) FROM digest_sections s"
+                f" (SELECT COALESCE(SUM({length}), 0) FROM digest_sections s"
                 "   WHERE s.delivery_id = d.id AND s.status = 'sent') AS sent"
                 " FROM deliveries d WHERE (d.status IN ('sending', 'uncertain') AND EXISTS"
                 " (SELECT 1 FROM digest_sections s WHERE s.delivery_id = d.id"
@@ -104,7 +105,7 @@ class SectionRepository:
                 "  WHERE s.delivery_id = d.id AND s.status != 'sent')) ORDER BY d.id"
             ) as cursor:
                 rows = list(await cursor.fetchall())
-            await conn.executemany(
+            await tx.executemany(
                 "UPDATE deliveries SET status = 'uncertain' WHERE id = ?",
                 [(r["id"],) for r in rows],
             )

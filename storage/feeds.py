@@ -6,13 +6,14 @@ next-check time has passed. Every check, good or bad, writes the next one.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.errors import ConstraintError
 from bot.models import Feed, FullText
-from storage.db import Database, from_db_time, to_db_time
+from storage.backend import Backend
+from storage.db import from_db_time, to_db_time
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class FeedHealth:
 
 
 class FeedRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def add(
@@ -39,8 +40,8 @@ class FeedRepository:
         and its state). `enabled=False` keeps a new feed out of the polled ones: a one-off
         pass (`mujaz ingest URL`) stores what it brings without subscribing the bot to it."""
         changed = await self.db.execute(
-            "INSERT OR IGNORE INTO feeds (url, title, created_at, topics, enabled)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO feeds (url, title, created_at, topics, enabled)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (url, title, self.db.now(), " ".join(topics), int(enabled)),
         )
         feed = await self.by_url(url)
@@ -66,8 +67,9 @@ class FeedRepository:
         rows = await self.db.fetchall(
             "SELECT * FROM feeds WHERE enabled = 1"
             " AND (next_check_at IS NULL OR next_check_at <= ?)"
-            " ORDER BY next_check_at IS NOT NULL, next_check_at, id LIMIT ?",
-            (to_db_time(now), -1 if limit is None else limit),
+            " ORDER BY next_check_at IS NOT NULL, next_check_at, id"
+            + ("" if limit is None else " LIMIT ?"),
+            (to_db_time(now),) if limit is None else (to_db_time(now), limit),
         )
         return [_feed(r) for r in rows]
 
@@ -117,7 +119,7 @@ class FeedRepository:
             return (
                 await self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", (url, feed_id)) == 1
             )
-        except sqlite3.IntegrityError:
+        except ConstraintError:
             return False
 
     async def record_success(
@@ -169,13 +171,13 @@ class FeedRepository:
         await self.db.execute(
             "UPDATE feeds SET last_status = ?, last_error = ?, last_checked_at = ?,"
             " error_count = error_count + 1, next_check_at = ?,"
-            " enabled = CASE WHEN ? THEN 0 ELSE enabled END WHERE id = ?",
+            " enabled = CASE WHEN ? = 1 THEN 0 ELSE enabled END WHERE id = ?",
             (
                 status,
                 error[:500],
                 self.db.now(),
                 _time_or_none(next_check_at),
-                disable,
+                int(disable),
                 feed_id,
             ),
         )

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from storage.db import Database
+from storage.backend import Backend
 
 
 class FollowRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def add(self, chat_id: int, *, phrase: str, key: str) -> bool:
         """True when the phrase is new for this chat."""
         changed = await self.db.execute(
-            "INSERT OR IGNORE INTO follows (chat_id, key, phrase, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO follows (chat_id, key, phrase, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             (chat_id, key, phrase, self.db.now()),
         )
         return changed == 1

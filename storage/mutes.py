@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from storage.db import Database
+from storage.backend import Backend
 
 
 class MuteRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def add(self, chat_id: int, *, phrase: str, key: str) -> bool:
         """True when the phrase is newly muted for this chat."""
         changed = await self.db.execute(
-            "INSERT OR IGNORE INTO mutes (chat_id, key, phrase, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO mutes (chat_id, key, phrase, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             (chat_id, key, phrase, self.db.now()),
         )
         return changed == 1
@@ -42,12 +43,13 @@ class MuteRepository:
         return await self._delete("rowid = ?", (chat_id, mute_id))
 
     async def _delete(self, where: str, params: tuple[int, int | str]) -> str | None:
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
+        async with (
+            self.db.transaction() as tx,
+            tx.execute(
                 f"DELETE FROM mutes WHERE chat_id = ? AND {where} RETURNING phrase", params
-            )
-            row = await cursor.fetchone()
-            await cursor.close()
+            ) as deleted,
+        ):
+            row = await deleted.fetchone()
         return str(row[0]) if row else None
 
     async def of_many(self, chat_ids: list[int]) -> dict[int, list[tuple[str, str]]]:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.lease import Holder
-from storage.db import Database, from_db_time
+from storage.backend import Backend
+from storage.db import from_db_time
 from storage.digest_runs import DigestRunRepository
 from storage.lease import NAME
 
@@ -25,7 +26,7 @@ class Counts:
 
 
 class OpsRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def ping(self) -> None:
@@ -34,14 +35,12 @@ class OpsRepository:
 
     async def counts(self) -> Counts:
         feeds = await self.db.fetchone(
-            "SELECT COALESCE(SUM(enabled = 1 AND error_count = 0), 0),"
-            " COALESCE(SUM(enabled = 1 AND error_count > 0), 0),"
-            " COALESCE(SUM(enabled = 0), 0) FROM feeds"
+            "SELECT COUNT(*) FILTER (WHERE enabled = 1 AND error_count = 0),"
+            " COUNT(*) FILTER (WHERE enabled = 1 AND error_count > 0),"
+            " COUNT(*) FILTER (WHERE enabled = 0) FROM feeds"
         )
         chats = await self.db.fetchone("SELECT COUNT(*) FROM users WHERE active = 1")
-        size = await self.db.fetchone(
-            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
-        )
+        size = await self.db.fetchone(self.db.dialect.database_bytes())
         assert feeds is not None and chats is not None and size is not None
         return Counts(
             feeds={"ok": feeds[0], "failing": feeds[1], "disabled": feeds[2]},

@@ -19,14 +19,15 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg.rows import RowMaker
 
-from bot.errors import DatabaseUnusable, StorageError
-from storage.db import IN_CHUNK, MIGRATIONS_DIR, migrations, to_db_time, utc_now
-from storage.dialect import to_pyformat
+from bot.errors import ConstraintError, DatabaseUnusable, StorageError
+from storage.backend import Backend, Pending
+from storage.db import IN_CHUNK, MIGRATIONS_DIR, Database, migrations, to_db_time, utc_now
+from storage.dialect import POSTGRES, Dialect, to_pyformat
 
 PG_MIGRATIONS_DIR = MIGRATIONS_DIR.parent / "migrations_pg"
 MIGRATE_LOCK = 0x6D756A617A01  # pg_advisory_xact_lock key: "mujaz" + 1, held while migrating
@@ -69,11 +70,14 @@ class Result:
     async def fetchall(self) -> list[Row]:
         return await self._cursor.fetchall()
 
+    async def close(self) -> None:
+        await self._cursor.close()
+
     async def __aenter__(self) -> Result:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self._cursor.close()
+        await self.close()
 
 
 class Tx:
@@ -82,25 +86,51 @@ class Tx:
     def __init__(self, connection: psycopg.AsyncConnection[Row]) -> None:
         self.connection = connection
 
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Pending[Result]:
+        return Pending(self._execute(sql, params))
+
+    async def _execute(self, sql: str, params: Sequence[Any]) -> Result:
         cursor = self.connection.cursor()
         await cursor.execute(to_pyformat(sql), tuple(params))
         return Result(cursor)
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Rows changed over all the parameter sets, in one round trip (pipeline mode)."""
+        if not rows:
+            return 0
         async with self.connection.cursor() as cursor:
             await cursor.executemany(to_pyformat(sql), [tuple(r) for r in rows])
-            return cursor.rowcount
+            return max(cursor.rowcount, 0)
+
+    async def insert_returning(
+        self, sql: str, rows: Sequence[Sequence[Any]], *, table: str, returning: str
+    ) -> list[Row]:
+        """`sql` (an INSERT that may skip rows: ON CONFLICT DO NOTHING) for every parameter
+        set, and the `returning` columns of the rows it added, in one round trip."""
+        if not rows:
+            return []
+        found: list[Row] = []
+        async with self.connection.cursor() as cursor:
+            await cursor.executemany(
+                to_pyformat(f"{sql} RETURNING {returning}"),
+                [tuple(r) for r in rows],
+                returning=True,
+            )
+            while True:
+                found.extend(await cursor.fetchall())
+                if not cursor.nextset():
+                    break
+        return found
 
 
 @asynccontextmanager
 async def _named_errors() -> AsyncIterator[None]:
     """As storage/db.py does for SQLite: a broken connection or server-side failure is one
-    StorageError; a constraint a repository expects passes through as it is."""
+    StorageError; a broken constraint, which a repository may expect, a ConstraintError."""
     try:
         yield
-    except psycopg.errors.IntegrityError:
-        raise
+    except psycopg.errors.IntegrityError as exc:
+        raise ConstraintError(str(exc).strip()) from exc
     except psycopg.Error as exc:
         raise StorageError(f"database error: {exc}") from exc
 
@@ -114,6 +144,10 @@ class PostgresDatabase:
         self.connection = connection
         self.clock = clock
         self._lock = asyncio.Lock()
+
+    @property
+    def dialect(self) -> Dialect:
+        return POSTGRES
 
     def now(self) -> str:
         return to_db_time(self.clock())
@@ -221,3 +255,9 @@ class PostgresDatabase:
                     )
                 applied.append(f"{version:04d}_{name}")
         return applied
+
+
+if TYPE_CHECKING:  # mypy checks here that both backends are what the repositories take
+
+    def _both_are_backends(sqlite: Database, postgres: PostgresDatabase) -> list[Backend]:
+        return [sqlite, postgres]

@@ -13,10 +13,9 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from bot.core.search import Hit, Query, index_terms
-from storage.db import Database, to_db_time
+from storage.backend import Backend, Transaction
+from storage.db import to_db_time
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +30,16 @@ def article_terms(rows: Sequence[tuple[int, str, str]]) -> list[Terms]:
     return [(i, index_terms(title), index_terms(summary or "")) for i, title, summary in rows]
 
 
-async def write_terms(conn: aiosqlite.Connection, terms: Sequence[Terms]) -> None:
-    """Add or replace index rows, inside the caller's transaction."""
-    await conn.executemany(
+async def write_terms(tx: Transaction, terms: Sequence[Terms]) -> None:
+    """Add or replace index rows, inside the caller's transaction (FTS5 tables take no
+    UPSERT: OR REPLACE is the way)."""
+    await tx.executemany(
         "INSERT OR REPLACE INTO article_search (rowid, title, summary) VALUES (?, ?, ?)", terms
     )
 
 
 class SearchIndex:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def find(self, query: Query, since: datetime) -> list[Hit]:
@@ -89,8 +89,8 @@ class SearchIndex:
         """Index the stored articles the index lacks (those stored before it existed)."""
         done, after = 0, 0
         while True:
-            async with self.db.transaction() as conn:
-                async with conn.execute(
+            async with self.db.transaction() as tx:
+                async with tx.execute(
                     "SELECT a.id, a.title, a.summary, EXISTS (SELECT 1 FROM article_search s"
                     " WHERE s.rowid = a.id) AS indexed FROM articles a WHERE a.id > ?"
                     " ORDER BY a.id LIMIT ?",
@@ -102,7 +102,7 @@ class SearchIndex:
                 after = rows[-1]["id"]
                 missing = [(r["id"], r["title"], r["summary"]) for r in rows if not r["indexed"]]
                 if missing:
-                    await write_terms(conn, await asyncio.to_thread(article_terms, missing))
+                    await write_terms(tx, await asyncio.to_thread(article_terms, missing))
             done += len(missing)
         if done:
             log.info("search index: %d stored articles indexed", done)

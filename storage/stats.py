@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from storage.db import Database, to_db_time
+from storage.backend import Backend
+from storage.db import to_db_time
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,14 @@ class Stats:
 
 
 class StatsRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def gather(self, now: datetime, *, days: int = 7) -> Stats:
         users = await self.db.fetchone(
-            "SELECT COALESCE(SUM(active = 1), 0), COALESCE(SUM(active = 1 AND paused = 1), 0),"
-            " COALESCE(SUM(active = 0), 0) FROM users"
+            "SELECT COUNT(*) FILTER (WHERE active = 1),"
+            " COUNT(*) FILTER (WHERE active = 1 AND paused = 1),"
+            " COUNT(*) FILTER (WHERE active = 0) FROM users"
         )
         subscribers = await self.db.fetchall(
             "SELECT s.topic_id, COUNT(*) FROM subscriptions s JOIN users u ON u.chat_id = s.chat_id"
@@ -56,9 +58,9 @@ class StatsRepository:
             " (SELECT COUNT(*) FROM broadcast_recipients WHERE status = 'sent')"
         )
         feeds = await self.db.fetchone(
-            "SELECT COUNT(*), COALESCE(SUM(enabled = 1 AND error_count = 0), 0),"
-            " COALESCE(SUM(enabled = 1 AND error_count > 0), 0), COALESCE(SUM(enabled = 0), 0)"
-            " FROM feeds"
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE enabled = 1 AND error_count = 0),"
+            " COUNT(*) FILTER (WHERE enabled = 1 AND error_count > 0),"
+            " COUNT(*) FILTER (WHERE enabled = 0) FROM feeds"
         )
         assert users is not None and sent is not None and feeds is not None
         return Stats(

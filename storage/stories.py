@@ -8,11 +8,12 @@ from typing import Any
 
 from bot.core.cluster import StoryDoc
 from bot.core.digest import StoryArticle
-from storage.db import Database, from_db_time, to_db_time
+from storage.backend import Backend
+from storage.db import from_db_time, to_db_time
 
 
 class StoryRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def unassigned(self, limit: int = 20_000) -> list[StoryDoc]:
@@ -84,8 +85,8 @@ class StoryRepository:
         return int(row[0]) if row else 0
 
     async def assign(self, stories: Mapping[int, int]) -> None:
-        async with self.db.transaction() as conn:
-            await conn.executemany(
+        async with self.db.transaction() as tx:
+            await tx.executemany(
                 "UPDATE articles SET story_id = ? WHERE id = ?",
                 [(story, article) for article, story in stories.items()],
             )
@@ -111,10 +112,10 @@ class StoryRepository:
                 " JOIN article_topics t ON t.article_id = s.id"
                 f" WHERE t.topic_id IN ({','.join('?' * len(topics))}) AND"
             )
+        joined = self.db.dialect.string_agg("topic_id || '=' || score", ";")
         rows = await self.db.fetchall(
             "SELECT a.id, a.story_id, a.url, a.title, a.summary, a.source, a.published_at, a.lang,"
-            " (SELECT group_concat(topic_id || '=' || score, ';') FROM article_topics"
-            "  WHERE article_id = a.id) AS topics"
+            f" (SELECT {joined} FROM article_topics WHERE article_id = a.id) AS topics"
             f" FROM articles a WHERE a.story_id IN ({stories}"
             "  s.story_id > ? AND s.story_id <= ? AND s.published_at >= ?)",
             (*(topics or ()), newer_than, up_to if up_to is not None else 2**62, to_db_time(since)),

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from storage.db import Database
+from storage.backend import Backend
 
 
 class ThreadRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def switch(self, chat_id: int, on: bool) -> None:
         if on:
             await self.db.execute(
-                "INSERT OR IGNORE INTO forum_threads (chat_id, created_at) VALUES (?, ?)",
+                "INSERT INTO forum_threads (chat_id, created_at) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (chat_id, self.db.now()),
             )
         else:
@@ -49,7 +50,8 @@ class ThreadRepository:
 
     async def keep(self, chat_id: int, topic_id: str, thread_id: int) -> None:
         await self.db.execute(
-            "INSERT OR REPLACE INTO topic_threads (chat_id, topic_id, thread_id) VALUES (?, ?, ?)",
+            "INSERT INTO topic_threads (chat_id, topic_id, thread_id) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_id, topic_id) DO UPDATE SET thread_id = excluded.thread_id",
             (chat_id, topic_id, thread_id),
         )
 

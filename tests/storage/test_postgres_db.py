@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 import tomllib
 
-import psycopg
 import pytest
 
-from bot.errors import DatabaseUnusable, StorageError
+from bot.errors import ConstraintError, DatabaseUnusable, StorageError
 from storage.db import migrations
 from storage.postgres_db import PG_MIGRATIONS_DIR, PostgresDatabase
 from tests.paths import ROOT
@@ -74,7 +73,7 @@ async def test_rows_read_by_position_and_by_name_with_sqlite_style_placeholders(
 async def test_a_failed_transaction_leaves_nothing_behind(empty_postgres: str) -> None:
     db = await PostgresDatabase.open(empty_postgres)
     try:
-        with pytest.raises(psycopg.errors.UniqueViolation):
+        with pytest.raises(ConstraintError, match="duplicate key"):
             async with db.transaction() as tx:
                 await tx.executemany(
                     "INSERT INTO feeds (url, created_at) VALUES (?, 'x')",
