@@ -22,6 +22,7 @@ from storage.db import from_db_time, to_db_time
 from storage.search import article_terms, write_terms
 
 _PRUNE_BATCH = 2000  # rows per delete, so no transaction holds the database for long
+ARTICLES_IN_ID_ORDER = 0x6D756A617A02  # PostgreSQL advisory lock key: "mujaz" + 2
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,9 @@ async def _insert(
 ) -> int:
     """Insert what is not stored yet (an article already known by its guid or canonical
     URL is skipped: the table's two unique keys); returns how many rows were added."""
+    lock = tx.dialect.ordered_ids(ARTICLES_IN_ID_ORDER)
+    if lock is not None:  # readers go on from the largest article id they saw
+        await tx.execute(lock)
     added = await tx.insert_returning(
         "INSERT INTO articles (feed_id, guid, url, canonical_url, title, summary,"
         " text, source, published_at, fetched_at, content_hash, item_updated, lang)"

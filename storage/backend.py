@@ -39,6 +39,8 @@ class Result(Protocol):
 class Transaction(Protocol):
     """Statements inside one `Backend.transaction()`: all of them commit, or none."""
 
+    dialect: Dialect
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Pending[Result]: ...
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int: ...

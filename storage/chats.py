@@ -35,7 +35,7 @@ class ChatRepository:
             "INSERT INTO users (chat_id, language, timezone, chat_type, title, created_at,"
             " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (chat_id) DO UPDATE SET active = 1, updated_at = excluded.updated_at"
-            " WHERE active = 0",
+            " WHERE users.active = 0",
             (chat_id, language, timezone, chat_type, title, now, now),
         )
         user = await self.get(chat_id)

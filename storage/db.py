@@ -106,6 +106,8 @@ class SqliteTx:
     """Statements inside one `Database.transaction()`: a thin layer over the connection, so
     repositories see the same `Transaction` on SQLite and PostgreSQL."""
 
+    dialect = SQLITE
+
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.connection = connection
 

@@ -83,6 +83,8 @@ class Result:
 class Tx:
     """Statements inside one `PostgresDatabase.transaction()`."""
 
+    dialect = POSTGRES
+
     def __init__(self, connection: psycopg.AsyncConnection[Row]) -> None:
         self.connection = connection
 

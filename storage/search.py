@@ -1,9 +1,14 @@
-"""The full-text index of articles (SQLite FTS5) and the look-ups /search and inline mode make.
+"""The full-text index of articles and the look-ups /search and inline mode make.
 
 What is indexed and how a query is built are bot.core.search's; this module only
-stores terms and runs MATCH. storage/articles.py writes the index in the same
-transaction as the articles; a trigger (migration 0012) drops a deleted article's
-row; `catch_up` indexes articles stored before the index existed.
+stores terms and runs the match, in each backend's own way. SQLite: an FTS5 table
+(migration 0012) searched with MATCH and ranked by BM25; a trigger drops a deleted
+article's row. PostgreSQL: the same `article_search (rowid, title, summary)` table with a
+generated `tsvector` (the title's terms weighted A) under a GIN index, searched with
+`@@` and ranked by `ts_rank`; the row goes with its article by foreign key. Terms are
+already normalised (bot.core.search), so PostgreSQL's 'simple' configuration only splits
+them. storage/articles.py writes the index in the same transaction as the articles;
+`catch_up` indexes articles stored before the index existed.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.core.search import Hit, Query, index_terms
-from storage.backend import Backend, Transaction
+from storage.backend import Backend, Row, Transaction
 from storage.db import to_db_time
 
 log = logging.getLogger(__name__)
@@ -30,12 +35,36 @@ def article_terms(rows: Sequence[tuple[int, str, str]]) -> list[Terms]:
     return [(i, index_terms(title), index_terms(summary or "")) for i, title, summary in rows]
 
 
+# title weighs three times the summary in the relevance, on both backends
+_PG_WEIGHTS = "'{0.3333, 0, 0, 1}'"  # ts_rank's weights of D (the summary), C, B, A (title)
+
+
 async def write_terms(tx: Transaction, terms: Sequence[Terms]) -> None:
-    """Add or replace index rows, inside the caller's transaction (FTS5 tables take no
-    UPSERT: OR REPLACE is the way)."""
+    """Add or replace index rows, inside the caller's transaction (an FTS5 table takes no
+    UPSERT: OR REPLACE is SQLite's way)."""
+    if tx.dialect.postgres:
+        await tx.executemany(
+            "INSERT INTO article_search (rowid, title, summary) VALUES (?, ?, ?)"
+            " ON CONFLICT (rowid) DO UPDATE SET title = excluded.title,"
+            " summary = excluded.summary",
+            terms,
+        )
+        return
     await tx.executemany(
         "INSERT OR REPLACE INTO article_search (rowid, title, summary) VALUES (?, ?, ?)", terms
     )
+
+
+def tsquery(query: Query, *, title_only: bool = False) -> str:
+    """`query` for PostgreSQL's to_tsquery: every word, each by any of its terms, each term
+    quoted (a quote or backslash in it doubled or escaped), `:A` for titles only."""
+    weight = ":A" if title_only else ""
+
+    def quoted(term: str) -> str:
+        escaped = term.replace("\\", "\\\\").replace("'", "''")
+        return f"'{escaped}'{weight}"
+
+    return " & ".join("(" + " | ".join(map(quoted, terms)) + ")" for terms in query.words)
 
 
 class SearchIndex:
@@ -52,14 +81,9 @@ class SearchIndex:
         lists, from which the final order (bot.core.search.rank: relevance weighed by age)
         picks. What it leaves out is older than hundreds of newer matches.
         """
-        newest = (
-            "SELECT rowid, rank FROM article_search WHERE article_search MATCH ?"
-            f" ORDER BY rowid DESC LIMIT {CANDIDATES}"
-        )
         relevance: dict[int, float] = {}
-        for match in (f"{{title}} : ({query.match})", query.match):
-            for row in await self.db.fetchall(newest, (match,)):
-                relevance[row[0]] = -float(row[1])
+        for row in await self._candidates(query):
+            relevance[row[0]] = float(row[1])
         if not relevance:
             return []
         rows = await self.db.fetch_in(
@@ -80,6 +104,26 @@ class SearchIndex:
             )
             for r in rows
         ]
+
+    async def _candidates(self, query: Query) -> list[Row]:
+        """(article id, relevance) of the newest matches in titles, then anywhere."""
+        rows: list[Row] = []
+        if self.db.dialect.postgres:
+            newest = (
+                f"SELECT rowid, ts_rank({_PG_WEIGHTS}, terms, q) FROM article_search,"
+                " to_tsquery('simple', ?) AS q WHERE terms @@ q"
+                f" ORDER BY rowid DESC LIMIT {CANDIDATES}"
+            )
+            for match in (tsquery(query, title_only=True), tsquery(query)):
+                rows.extend(await self.db.fetchall(newest, (match,)))
+            return rows
+        newest = (
+            "SELECT rowid, -rank FROM article_search WHERE article_search MATCH ?"
+            f" ORDER BY rowid DESC LIMIT {CANDIDATES}"
+        )
+        for match in (f"{{title}} : ({query.match})", query.match):
+            rows.extend(await self.db.fetchall(newest, (match,)))
+        return rows
 
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM article_search")

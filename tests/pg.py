@@ -23,7 +23,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,16 +160,23 @@ def postgres_dsn(postgres_server: PostgresServer) -> str:
     return postgres_server.dsn
 
 
-@pytest.fixture
-async def empty_postgres(postgres_server: PostgresServer) -> AsyncIterator[str]:
-    """The DSN of a new, empty database on the test server, dropped after the test."""
+@contextlib.contextmanager
+def scratch_database(server: PostgresServer) -> Iterator[str]:
+    """The DSN of a new, empty database on `server`, dropped (connections and all) on exit."""
     import psycopg  # here: a machine without the driver still collects the suite
 
     name = f"test_{uuid.uuid4().hex[:12]}"
-    async with await psycopg.AsyncConnection.connect(postgres_server.dsn, autocommit=True) as c:
-        await c.execute(f"CREATE DATABASE {name}")
+    with psycopg.connect(server.dsn, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
     try:
-        yield postgres_server.dsn.rsplit("/", 1)[0] + f"/{name}"
+        yield server.dsn.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        async with await psycopg.AsyncConnection.connect(postgres_server.dsn, autocommit=True) as c:
-            await c.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        with psycopg.connect(server.dsn, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def empty_postgres(postgres_server: PostgresServer) -> Iterator[str]:
+    """The DSN of a new, empty database on the test server, dropped after the test."""
+    with scratch_database(postgres_server) as dsn:
+        yield dsn

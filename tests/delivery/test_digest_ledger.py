@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -20,10 +19,11 @@ from bot.delivery.digest_ledger import (
     closing,
 )
 from bot.models import DeliveryStatus, DigestKind
+from storage.backend import Backend
 from storage.chats import ChatRepository
-from storage.db import Database
 from storage.deliveries import DeliveryRepository
 from storage.digest_queue import DigestQueueRepository, NewRow
+from tests.backends import TestDatabase
 
 CHAT = 5001
 NOW = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)
@@ -68,8 +68,8 @@ def test_every_ending_has_a_rule() -> None:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    db = await Database.open(tmp_path / "ledger.db", clock=lambda: NOW)
+async def db(database: TestDatabase) -> AsyncIterator[Backend]:
+    db = await database.open(clock=lambda: NOW)
     await ChatRepository(db).ensure(CHAT, language="ar", timezone="Asia/Riyadh")
     await ChatRepository(db).update(CHAT, last_article_id=MARK)
     yield db
@@ -78,7 +78,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 @pytest.mark.parametrize(("outcome", "messages", "status", "advanced", "deactivated"), TABLE)
 async def test_closing_a_row_stores_its_end_and_the_chats_mark(
-    db: Database,
+    db: Backend,
     outcome: DigestOutcome,
     messages: int,
     status: DeliveryStatus,
@@ -109,7 +109,7 @@ async def test_closing_a_row_stores_its_end_and_the_chats_mark(
         assert last is not None and last.window == (MARK, NEWEST) and last.sent == [21, 22]
 
 
-async def test_a_sent_digest_more_leaves_the_mark_where_it_was(db: Database) -> None:
+async def test_a_sent_digest_more_leaves_the_mark_where_it_was(db: Backend) -> None:
     chats, deliveries = ChatRepository(db), DeliveryRepository(db)
     delivery_id = await deliveries.claim(CHAT, DigestKind.MORE, "2026-11-30T08:05:00Z")
     assert delivery_id is not None
@@ -137,7 +137,7 @@ def test_a_stopped_digest_is_pending_unless_it_had_begun_to_leave(
     assert closing(STOPPED, messages=messages, left=left).status == status
 
 
-async def test_recovery_keeps_a_runs_queued_rows_and_releases_the_others(db: Database) -> None:
+async def test_recovery_keeps_a_runs_queued_rows_and_releases_the_others(db: Backend) -> None:
     """After a stop, a scheduled run's queued rows wait for it to go on; a /digest row that
     never left is released; one that was leaving is uncertain."""
     deliveries, queue = DeliveryRepository(db), DigestQueueRepository(db)

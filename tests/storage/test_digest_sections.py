@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.models import DigestKind
-from storage.db import Database
 from storage.deliveries import DeliveryRepository
 from storage.digest_sections import SectionRepository
+from tests.backends import TestDatabase
 
 
 async def test_a_restart_finishes_open_digests_and_leaves_the_uncertain_ones(
-    tmp_path: Path,
+    database: TestDatabase,
 ) -> None:
-    db = await Database.open(tmp_path / "x.db")
+    db = await database.open()
     try:
         deliveries, sections = DeliveryRepository(db), SectionRepository(db)
         await db.execute(

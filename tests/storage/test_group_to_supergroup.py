@@ -3,23 +3,21 @@ with its settings, whether or not the supergroup wrote to the bot first."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from storage.chats import ChatRepository
-from storage.db import Database
 from storage.follows import FollowRepository
 from storage.mutes import MuteRepository
+from tests.backends import TestDatabase
 
 OLD, NEW = -5, -1005
 
 
 @pytest.mark.parametrize("supergroup_known", [False, True])
 async def test_followed_and_muted_phrases_move_to_the_supergroup(
-    tmp_path: Path, supergroup_known: bool
+    database: TestDatabase, supergroup_known: bool
 ) -> None:
-    db = await Database.open(tmp_path / "m.db")
+    db = await database.open()
     try:
         chats, follows, mutes = ChatRepository(db), FollowRepository(db), MuteRepository(db)
         await chats.ensure(OLD, language="ar", timezone="Asia/Riyadh", chat_type="group")
