@@ -160,10 +160,11 @@ async def _take_sender_lease(settings: Settings) -> str:
     DatabaseUnusable is one line and exit 2; a live holder is LeaseHeld, exit 3.
     """
     from bot.lease import this_process
-    from storage.db import Database, utc_now
+    from storage.connect import open_database
+    from storage.db import utc_now
     from storage.lease import LeaseRepository
 
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings.database_path, settings.database_url)
     try:
         me = this_process(utc_now())
         holder = await LeaseRepository(db).acquire(me)
@@ -171,11 +172,17 @@ async def _take_sender_lease(settings: Settings) -> str:
         await db.close()
     if holder is not None:
         raise LeaseHeld(
-            f"another bot already sends from {settings.database_path}: "
+            f"another bot already sends from {_database_named(settings)}: "
             f"{holder.describe(me.heartbeat_at)}. Stop it first; if its host is gone for"
             " good, `mujaz takeover` hands the database to this host."
         )
     return me.instance
+
+
+def _database_named(settings: Settings) -> str:
+    """The database in a message: its file, or "the PostgreSQL database" (a URL may hold a
+    password)."""
+    return "the PostgreSQL database" if settings.database_url else str(settings.database_path)
 
 
 def cmd_takeover(args: argparse.Namespace) -> int:
@@ -185,10 +192,11 @@ def cmd_takeover(args: argparse.Namespace) -> int:
 async def _takeover(settings: Settings) -> int:
     """Break the sender lease, then wait out one heartbeat so an old bot still running sees
     it lost the lease and stops before this host starts sending."""
-    from storage.db import Database, utc_now
+    from storage.connect import open_database
+    from storage.db import utc_now
     from storage.lease import LeaseRepository
 
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings.database_path, settings.database_url)
     try:
         held = await LeaseRepository(db).break_lease()
     finally:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.config import load_settings
+from bot.config import Settings, load_settings
+from bot.errors import ConfigError
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,10 +41,20 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _sqlite_only(settings: Settings, command: str) -> None:
+    """Backups are copies of the SQLite file: on PostgreSQL, its own tools do this."""
+    if settings.database_url:
+        raise ConfigError(
+            f"mujaz {command} copies the SQLite file at DATABASE_PATH; with DATABASE_URL use"
+            " pg_dump and pg_restore"
+        )
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from storage.backup import make_backup, prune
 
     settings = load_settings()
+    _sqlite_only(settings, "backup")
     dest: Path = args.dest or settings.backup_dir or settings.database_path.parent / "backups"
     copy = make_backup(settings.database_path, dest)
     print(copy.describe())
@@ -59,6 +70,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from storage.db import utc_now
 
     settings = load_settings()
+    _sqlite_only(settings, "restore")
     restored = restore(args.file, settings.database_path, this_process(utc_now()))
     print(f"restored {args.file} as {restored.copy.describe()}")
     if restored.kept is not None:

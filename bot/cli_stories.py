@@ -8,12 +8,13 @@ from bot.config import Settings
 from bot.core import story_report
 from bot.core.cluster import HORIZON, WINDOW, StoryIndex
 from bot.errors import MujazError
-from storage.db import Database, utc_now
+from storage.connect import open_database
+from storage.db import utc_now
 from storage.stories import StoryRepository
 
 
 async def run(settings: Settings, since: timedelta, explain: int | None) -> int:
-    db = await Database.open(settings.database_path)
+    db = await open_database(settings.database_path, settings.database_url)
     try:
         repository = StoryRepository(db)
         if explain is None:

@@ -21,9 +21,9 @@ BUNDLED_FEEDS = Path(__file__).resolve().parent / "data" / "feeds.toml"
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _OPS_PATHS = ("/healthz", "/metrics")
 _POSTGRES_SCHEMES = ("postgresql", "postgres")
-# The PostgreSQL backend is being built (docs/postgres-plan.md); until it is whole, a
-# PostgreSQL DATABASE_URL stops every command at start rather than half-working.
-POSTGRES_SUPPORTED = False
+# The repositories run on PostgreSQL too (docs/postgres-plan.md, steps 1-3); False makes a
+# PostgreSQL DATABASE_URL stop every command at start again.
+POSTGRES_SUPPORTED = True
 
 
 class Settings(BaseSettings):
@@ -229,6 +229,11 @@ def load_settings(**overrides: object) -> Settings:
             raise ConfigError(
                 "DATABASE_URL: PostgreSQL is not yet supported by this build;"
                 " unset DATABASE_URL to use SQLite at DATABASE_PATH"
+            )
+        if settings.backup_dir is not None:
+            raise ConfigError(
+                "BACKUP_DIR: scheduled backups copy the SQLite file; with DATABASE_URL back"
+                " PostgreSQL up with pg_dump or your provider's backups"
             )
     else:
         _check_database_path(settings.database_path)

@@ -28,9 +28,11 @@ from bot.ingest.timing import Timing
 from bot.story_search import StorySearch
 from storage.access import AccessRepository
 from storage.articles import ArticleRepository
+from storage.backend import Backend
 from storage.broadcasts import BroadcastRepository
 from storage.chats import ChatRepository
-from storage.db import Database, utc_now
+from storage.connect import open_database
+from storage.db import utc_now
 from storage.deliveries import DeliveryRepository
 from storage.feeds import FeedRepository
 from storage.follows import FollowRepository
@@ -48,7 +50,7 @@ Clock = Callable[[], datetime]
 @dataclass
 class Services:
     settings: Settings
-    db: Database
+    db: Backend
     feeds: FeedRepository
     articles: ArticleRepository
     chats: ChatRepository
@@ -77,7 +79,7 @@ class Services:
         catalog = Catalog.load(settings.templates_dir / "topics.toml")
         classifier = Classifier(catalog)
         renderer = Renderer(settings.templates_dir)
-        db = await Database.open(settings.database_path, clock=clock)
+        db = await open_database(settings.database_path, settings.database_url, clock=clock)
         feeds, articles = FeedRepository(db), ArticleRepository(db)
         chats, deliveries = ChatRepository(db), DeliveryRepository(db)
         stories, follows, mutes = StoryRepository(db), FollowRepository(db), MuteRepository(db)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.lease import STALE, Holder, may_take
-from storage.db import Database, from_db_time, to_db_time
+from storage.backend import Backend
+from storage.db import from_db_time, to_db_time
 
 NAME = "sender"
 
 
 class LeaseRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Backend) -> None:
         self.db = db
 
     async def holder(self) -> Holder | None:

@@ -137,17 +137,22 @@ def test_a_postgresql_database_url_selects_postgresql(url: str) -> None:
     assert settings.database_url == url
 
 
-def test_a_postgresql_database_url_is_refused_at_start_by_this_build(
+def test_a_postgresql_database_url_starts_without_touching_a_sqlite_file(
     clean_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://mujaz:secret@db.example/mujaz")
-    with pytest.raises(ConfigError) as caught:
-        load_settings()
-    assert str(caught.value).startswith(
-        "DATABASE_URL: PostgreSQL is not yet supported by this build"
-    )
-    assert "\n" not in str(caught.value) and "secret" not in str(caught.value)
+    assert load_settings().backend == "postgresql"
     assert not (clean_env / "mujaz.db").exists()
+
+
+def test_sqlite_file_backups_are_refused_with_postgresql(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://mujaz:secret@db.example/mujaz")
+    monkeypatch.setenv("BACKUP_DIR", str(clean_env / "backups"))
+    with pytest.raises(ConfigError, match=r"^BACKUP_DIR: .*pg_dump") as caught:
+        load_settings()
+    assert "secret" not in str(caught.value)
 
 
 def test_database_url_and_database_path_together_are_refused(
@@ -193,15 +198,28 @@ def test_the_database_url_stays_out_of_the_settings_repr() -> None:
     assert "hunter2" not in repr(settings)
 
 
-def test_cli_refuses_postgresql_in_one_line(tmp_path: Path) -> None:
+def test_an_unreachable_postgresql_stops_the_cli_in_one_line_without_the_password(
+    tmp_path: Path,
+) -> None:
     result = mujaz(
         "run",
         env={"BOT_TOKEN": "1:x", "DATABASE_URL": "postgresql://mujaz:secret@127.0.0.1:1/mujaz"},
         cwd=tmp_path,
     )
     assert result.returncode == 2
-    assert result.stderr.strip() == (
-        "mujaz: DATABASE_URL: PostgreSQL is not yet supported by this build;"
-        " unset DATABASE_URL to use SQLite at DATABASE_PATH"
+    message = result.stderr.strip()
+    assert message.startswith("mujaz: DATABASE_URL: cannot connect")
+    assert "\n" not in message and "secret" not in message
+    assert not (tmp_path / "mujaz.db").exists()
+
+
+@pytest.mark.parametrize("command", [["backup"], ["restore", "x.db"]])
+def test_backup_and_restore_point_to_pg_dump_on_postgresql(
+    tmp_path: Path, command: list[str]
+) -> None:
+    result = mujaz(
+        *command, env={"DATABASE_URL": "postgresql://mujaz:secret@127.0.0.1:1/m"}, cwd=tmp_path
     )
+    assert result.returncode == 2
+    assert "pg_dump" in result.stderr and "secret" not in result.stderr
     assert not (tmp_path / "mujaz.db").exists()

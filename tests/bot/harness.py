@@ -17,6 +17,7 @@ from bot.config import load_settings
 from bot.context import MujazApp, Services
 from bot.ops import Ops
 from bot.ops.webhook import start_webhook
+from tests.backends import TestDatabase
 from tests.fakes.bot_api import FakeBotAPI
 
 
@@ -62,19 +63,21 @@ async def start_bot(
     *,
     clock: FakeClock | None = None,
     ops: Ops | None = None,
+    database: TestDatabase | None = None,
     **settings: Any,
 ) -> Harness:
     """Build and start the bot the way `mujaz run` does, but in this event loop.
 
     With `webhook_url` among the settings it starts in webhook mode (as `run_webhook`),
-    otherwise it polls. `ops` brings health, metrics and alerts with a clock of the test's."""
+    otherwise it polls. `ops` brings health, metrics and alerts with a clock of the test's.
+    `database` (tests/backends.py) picks the backend; without it, SQLite under `tmp_path`."""
     feeds_file = tmp_path / "feeds.toml"
     if not feeds_file.exists():
         feeds_file.write_text("")
     config = load_settings(
         bot_token=api.token,
         telegram_api_url=api.url,
-        database_path=tmp_path / "mujaz.db",
+        **(database.settings() if database else {"database_path": tmp_path / "mujaz.db"}),
         feeds_file=feeds_file,
         **{"allow_private_feeds": True, **settings},  # the feed server is on 127.0.0.1
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.backends import TestDatabase
 from tests.bot.harness import Harness, start_bot
 from tests.delivery.audience import known_to_telegram, seed_chats
 from tests.fakes.bot_api import FakeBotAPI
@@ -22,8 +23,12 @@ PNG = (
 
 
 @pytest.fixture
-async def bot(fake_bot_api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await start_bot(fake_bot_api, tmp_path, admin_ids=frozenset({ADMIN}))
+async def bot(
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database: TestDatabase
+) -> AsyncIterator[Harness]:
+    harness = await start_bot(
+        fake_bot_api, tmp_path, admin_ids=frozenset({ADMIN}), database=database
+    )
     harness.services.broadcasts.status_every = 0.2
     try:
         yield harness
@@ -169,9 +174,11 @@ async def test_usage_and_unknown_topic(bot: Harness) -> None:
 
 
 async def test_broadcast_cancel_stops_it_and_the_rest_is_skipped(
-    fake_bot_api: FakeBotAPI, tmp_path: Path
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database: TestDatabase
 ) -> None:
-    bot = await start_bot(fake_bot_api, tmp_path, admin_ids=frozenset({ADMIN}), send_rate=40)
+    bot = await start_bot(
+        fake_bot_api, tmp_path, database=database, admin_ids=frozenset({ADMIN}), send_rate=40
+    )
     try:
         chats = range(6001, 6201)
         await seed_chats(bot.services.db, chats)
@@ -229,9 +236,11 @@ async def test_a_group_that_became_a_supergroup_gets_it_at_its_new_id(bot: Harne
 
 
 async def test_429s_during_a_broadcast_drop_nothing(
-    fake_bot_api: FakeBotAPI, tmp_path: Path
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database: TestDatabase
 ) -> None:
-    bot = await start_bot(fake_bot_api, tmp_path, admin_ids=frozenset({ADMIN}), send_rate=200)
+    bot = await start_bot(
+        fake_bot_api, tmp_path, database=database, admin_ids=frozenset({ADMIN}), send_rate=200
+    )
     bot.services.broadcasts.status_every = 0.2
     try:
         chats = range(8001, 8201)
@@ -260,9 +269,11 @@ async def test_429s_during_a_broadcast_drop_nothing(
 
 
 async def test_deleting_the_copied_message_stops_the_broadcast(
-    fake_bot_api: FakeBotAPI, tmp_path: Path
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database: TestDatabase
 ) -> None:
-    bot = await start_bot(fake_bot_api, tmp_path, admin_ids=frozenset({ADMIN}), send_rate=50)
+    bot = await start_bot(
+        fake_bot_api, tmp_path, database=database, admin_ids=frozenset({ADMIN}), send_rate=50
+    )
     try:
         chats = range(9001, 9101)
         await seed_chats(bot.services.db, chats)

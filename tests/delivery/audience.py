@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from storage.db import Database, to_db_time, utc_now
+from storage.backend import Backend
+from storage.db import to_db_time, utc_now
 from tests.fakes.bot_api import FakeBotAPI
 
 
 async def seed_chats(
-    db: Database, chat_ids: Iterable[int], *, topic: str | None = None, language: str = "ar"
+    db: Backend, chat_ids: Iterable[int], *, topic: str | None = None, language: str = "ar"
 ) -> None:
     """Active chats, as if each had sent /start (and subscribed to `topic`)."""
     now = to_db_time(utc_now())
     ids = list(chat_ids)
     async with db.transaction() as conn:
         await conn.executemany(
-            "INSERT OR IGNORE INTO users (chat_id, language, timezone, created_at, updated_at)"
-            " VALUES (?, ?, 'Asia/Riyadh', ?, ?)",
+            "INSERT INTO users (chat_id, language, timezone, created_at, updated_at)"
+            " VALUES (?, ?, 'Asia/Riyadh', ?, ?) ON CONFLICT DO NOTHING",
             [(chat_id, language, now, now) for chat_id in ids],
         )
         if topic is not None:
             await conn.executemany(
-                "INSERT OR IGNORE INTO subscriptions (chat_id, topic_id, created_at)"
-                " VALUES (?, ?, ?)",
+                "INSERT INTO subscriptions (chat_id, topic_id, created_at)"
+                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 [(chat_id, topic, now) for chat_id in ids],
             )
 
