@@ -9,7 +9,8 @@ skipped, with its reason, on a machine without PostgreSQL). It opens the backend
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 
 from storage.backend import Backend
 from storage.db import Database, utc_now
+from storage.dialect import to_pyformat
 from tests.pg import PostgresServer, scratch_database
 
 BACKENDS = ("sqlite", "postgresql")
@@ -53,6 +55,17 @@ class TestDatabase:
     def env(self) -> dict[str, str]:
         """For a `mujaz` process: the same, as environment variables."""
         return {"DATABASE_URL": self.url} if self.url else {"DATABASE_PATH": str(self.path)}
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Read the database from the side, as an operator's sqlite3 or psql would, while
+        a bot process works on it (SQLite's `?` placeholders on both)."""
+        if self.url is not None:
+            import psycopg
+
+            with psycopg.connect(self.url, autocommit=True) as connection:
+                return list(connection.execute(to_pyformat(sql), tuple(params)).fetchall())
+        with sqlite3.connect(self.path, timeout=10) as connection:
+            return list(connection.execute(sql, tuple(params)).fetchall())
 
 
 @pytest.fixture(params=BACKENDS)

@@ -21,11 +21,10 @@ from __future__ import annotations
 import random
 import re
 import signal
-import sqlite3
 from pathlib import Path
 
 from bot.delivery.broadcast import concurrency_for
-from storage.db import Database
+from tests.backends import TestDatabase
 from tests.bot.clocked_bot import Standby, launch, release
 from tests.delivery.audience import known_to_telegram, seed_chats
 from tests.delivery.scenario import ADMIN, audience, press_send, report_of
@@ -35,10 +34,10 @@ RATE = 1000  # sends a second: the limit matters less here than the kills
 KILLS = 3
 
 
-async def launch_run(api: FakeBotAPI, tmp_path: Path, run: int) -> Standby:
+async def launch_run(api: FakeBotAPI, tmp_path: Path, database: TestDatabase, run: int) -> Standby:
     """The bot's `run`-th start, launched ahead: it imports while the others work."""
     env = {
-        "DATABASE_PATH": str(tmp_path / "mujaz.db"),
+        **database.env(),
         "ADMIN_IDS": str(ADMIN),
         "SEND_RATE": str(RATE),
         "MUJAZ_TEST_RECORD": str(record_file(tmp_path, run)),
@@ -60,9 +59,8 @@ def copies(api: FakeBotAPI, chats: set[int]) -> int:
     return sum(1 for m in api.sent if m["chat"]["id"] in chats)
 
 
-def ledger(tmp_path: Path) -> dict[int, str]:
-    with sqlite3.connect(tmp_path / "mujaz.db") as conn:
-        return dict(conn.execute("SELECT chat_id, status FROM broadcast_recipients").fetchall())
+def ledger(database: TestDatabase) -> dict[int, str]:
+    return dict(database.rows("SELECT chat_id, status FROM broadcast_recipients"))
 
 
 def arabic_number(text: str, label: str) -> int:
@@ -72,14 +70,14 @@ def arabic_number(text: str, label: str) -> int:
 
 
 async def test_killed_three_times_each_chat_gets_it_once_and_uncertain_is_counted(
-    fake_bot_api: FakeBotAPI, tmp_path: Path
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database: TestDatabase
 ) -> None:
     api = fake_bot_api
     api.set_rate_limits(overall=RateLimit(RATE, 1.0))
     reachable, refusing, lost = audience(2000, 100, 20)
     everyone = {*reachable, *refusing, *lost}
     known_to_telegram(api, reachable, blocked=refusing)
-    db = await Database.open(tmp_path / "mujaz.db")
+    db = await database.open()
     await seed_chats(db, everyone)
     await db.close()
 
@@ -88,7 +86,7 @@ async def test_killed_three_times_each_chat_gets_it_once_and_uncertain_is_counte
     rng.seed(seed)
     kill_at = sorted(rng.sample(range(50, 1700), KILLS))  # copies delivered when killed
     in_flight: list[set[int]] = []  # per kill: the rows it left 'sending'
-    runs = [await launch_run(api, tmp_path, run) for run in range(KILLS + 1)]
+    runs = [await launch_run(api, tmp_path, database, run) for run in range(KILLS + 1)]
     bot = await release(api, runs[0])
     try:
         await press_send(api)
@@ -96,7 +94,7 @@ async def test_killed_three_times_each_chat_gets_it_once_and_uncertain_is_counte
             await api.wait_for(lambda t=target: copies(api, everyone) >= t, timeout=60)
             bot.send_signal(signal.SIGKILL)
             await bot.wait()
-            sending = {chat for chat, status in ledger(tmp_path).items() if status == "sending"}
+            sending = {chat for chat, status in ledger(database).items() if status == "sending"}
             context = f"seed {seed}, kill {run} after {target} copies, sending {sorted(sending)}"
             assert sending <= granted(tmp_path, run - 1), context  # none was merely queued
             assert len(sending) <= 2 * concurrency_for(RATE), context
@@ -110,7 +108,7 @@ async def test_killed_three_times_each_chat_gets_it_once_and_uncertain_is_counte
         for standby in runs:
             await standby.kill()
 
-    rows = ledger(tmp_path)
+    rows = ledger(database)
     got = {chat: 0 for chat in everyone}
     for m in api.sent:
         if m["chat"]["id"] in everyone:

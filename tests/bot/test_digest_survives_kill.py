@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.config import load_settings
 from bot.context import Services
 from bot.models import Schedule
+from tests.backends import TestDatabase
 from tests.bot.clocked_bot import Standby, launch, release
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.feed_server import FeedServer
@@ -26,9 +27,9 @@ MINUTE = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)  # the reader's digest time (
 TICK = 0.1  # seconds between digest ticks
 
 
-async def prepare(db: Path, feed_server: FeedServer) -> None:
+async def prepare(database: TestDatabase, feed_server: FeedServer) -> None:
     services = await Services.create(
-        load_settings(database_path=db, bot_token=None, allow_private_feeds=True)
+        load_settings(**database.settings(), bot_token=None, allow_private_feeds=True)
     )
     try:
         feed, _ = await services.feeds.add(feed_server.serve("/news.xml", rss([seed_item()])))
@@ -42,17 +43,20 @@ async def prepare(db: Path, feed_server: FeedServer) -> None:
         await services.close()
 
 
-async def launch_at(api: FakeBotAPI, db: Path, clock_start: datetime, record: Path) -> Standby:
+async def launch_at(
+    api: FakeBotAPI, database: TestDatabase, clock_start: datetime, record: Path
+) -> Standby:
     """A start of the bot, launched ahead (it imports meanwhile); its clock starts at
     `clock_start` when it is released."""
+    workdir = record.parent
     env = {
-        "DATABASE_PATH": str(db),
+        **database.env(),
         "ALLOW_PRIVATE_FEEDS": "1",  # the feed server is on 127.0.0.1
         "MUJAZ_TEST_CLOCK_START": clock_start.isoformat(),
         "MUJAZ_TEST_TICK": str(TICK),
         "MUJAZ_TEST_RECORD": str(record),
     }
-    return await launch(db.parent, db.parent / f"bot-{clock_start:%H%M%S}.log", env, api)
+    return await launch(workdir, workdir / f"bot-{clock_start:%H%M%S}.log", env, api)
 
 
 async def kill(process: asyncio.subprocess.Process) -> None:
@@ -78,17 +82,17 @@ async def wait_for_ticks(api: FakeBotAPI, record: Path, count: int) -> list[date
 
 
 async def test_killed_across_the_minute_the_digest_comes_once_after_start(
-    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
+    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path, database: TestDatabase
 ) -> None:
-    db = tmp_path / "mujaz.db"
-    await prepare(db, feed_server)
+    await prepare(database, feed_server)
     fake_bot_api.add_chat(READER)
 
     before, after, later = (tmp_path / f"ticks-{name}" for name in ("before", "after", "later"))
     starts = [
-        await launch_at(fake_bot_api, db, MINUTE - timedelta(seconds=60), before),
-        await launch_at(fake_bot_api, db, MINUTE + timedelta(seconds=40), after),  # down at 07:30
-        await launch_at(fake_bot_api, db, MINUTE + timedelta(seconds=90), later),
+        await launch_at(fake_bot_api, database, MINUTE - timedelta(seconds=60), before),
+        # down at 07:30
+        await launch_at(fake_bot_api, database, MINUTE + timedelta(seconds=40), after),
+        await launch_at(fake_bot_api, database, MINUTE + timedelta(seconds=90), later),
     ]
     try:
         bot = await release(fake_bot_api, starts[0])

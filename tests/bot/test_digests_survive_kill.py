@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import random
 import signal
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from bot.config import load_settings
 from bot.context import Services
 from bot.delivery.digests import CONCURRENT_SENDS
 from bot.delivery.pacing import Limits
+from tests.backends import TestDatabase
 from tests.bot.clocked_bot import spawn
 from tests.delivery.audience import known_to_telegram, seed_chats
 from tests.delivery.scenario import audience
@@ -80,9 +80,9 @@ class StalledAnswers:
         return result
 
 
-async def prepare(db: Path, feed_server: FeedServer, everyone: list[int]) -> None:
+async def prepare(database: TestDatabase, feed_server: FeedServer, everyone: list[int]) -> None:
     services = await Services.create(
-        load_settings(database_path=db, bot_token=None, allow_private_feeds=True)
+        load_settings(**database.settings(), bot_token=None, allow_private_feeds=True)
     )
     try:
         feed, _ = await services.feeds.add(feed_server.serve("/news.xml", rss([seed_item()])))
@@ -96,10 +96,10 @@ async def prepare(db: Path, feed_server: FeedServer, everyone: list[int]) -> Non
 
 
 async def start(
-    api: FakeBotAPI, tmp_path: Path, run: int, clock_start: datetime
+    api: FakeBotAPI, tmp_path: Path, database: TestDatabase, run: int, clock_start: datetime
 ) -> asyncio.subprocess.Process:
     env = {
-        "DATABASE_PATH": str(tmp_path / "mujaz.db"),
+        **database.env(),
         "ALLOW_PRIVATE_FEEDS": "1",  # the feed server is on 127.0.0.1
         "SEND_RATE": str(RATE),
         "MUJAZ_TEST_CLOCK_START": clock_start.isoformat(),
@@ -125,10 +125,8 @@ def recorded(tmp_path: Path, run: int, what: str) -> list[str]:
     return [line.split()[1] for line in path.read_text().splitlines() if line.startswith(what)]
 
 
-def ledger(tmp_path: Path) -> dict[int, str]:
-    with sqlite3.connect(tmp_path / "mujaz.db") as conn:
-        rows = conn.execute("SELECT chat_id, status FROM deliveries WHERE kind = 'digest'")
-        return dict(rows.fetchall())
+def ledger(database: TestDatabase) -> dict[int, str]:
+    return dict(database.rows("SELECT chat_id, status FROM deliveries WHERE kind = 'digest'"))
 
 
 def delivered(api: FakeBotAPI) -> list[int]:
@@ -149,7 +147,7 @@ def bulk_slots() -> int:
 
 
 async def test_killed_mid_run_only_digests_telegram_had_are_uncertain(
-    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
+    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path, database: TestDatabase
 ) -> None:
     api = fake_bot_api
     # The fake refuses (429) anything faster than Telegram allows. In real time, with the bot
@@ -160,7 +158,7 @@ async def test_killed_mid_run_only_digests_telegram_had_are_uncertain(
     reachable, blocked, gone = audience(CHATS, BLOCKED, GONE)
     everyone = [*reachable, *blocked, *gone]
     known_to_telegram(api, reachable, blocked=blocked)
-    await prepare(tmp_path / "mujaz.db", feed_server, everyone)
+    await prepare(database, feed_server, everyone)
     answers = StalledAnswers(api)
     slots = bulk_slots()
     assert slots < CONCURRENT_SENDS  # so that digests wait in the outbox, behind the slots
@@ -169,7 +167,7 @@ async def test_killed_mid_run_only_digests_telegram_had_are_uncertain(
     kill_after = random.Random(seed).randrange(30, len(reachable) - 4 * slots)
     context = f"seed {seed}, killed after {kill_after} digests"
 
-    bot = await start(api, tmp_path, 0, MINUTE + timedelta(seconds=2))
+    bot = await start(api, tmp_path, database, 0, MINUTE + timedelta(seconds=2))
     try:
         await api.wait_for(lambda: len(delivered(api)) >= kill_after, timeout=TIMEOUT)
         answers.stall()
@@ -178,7 +176,7 @@ async def test_killed_mid_run_only_digests_telegram_had_are_uncertain(
         await api.wait_for(lambda: len(answers.held) == slots, timeout=TIMEOUT)
         await api.wait_for(
             lambda: all(
-                ledger(tmp_path).get(chat) not in ("pending", "sending")
+                ledger(database).get(chat) not in ("pending", "sending")
                 for chat in asked(api) - answers.held
             ),
             timeout=TIMEOUT,
@@ -188,16 +186,18 @@ async def test_killed_mid_run_only_digests_telegram_had_are_uncertain(
     finally:
         await kill(bot)
     assert set(delivered(api)) == had, context  # nothing was on its way at the kill
-    at_kill = ledger(tmp_path)
+    at_kill = ledger(database)
     sending = {chat for chat, status in at_kill.items() if status == "sending"}
     granted = {int(chat) for chat in recorded(tmp_path, 0, "grant ")}
     answers.resume()
 
-    bot = await start(api, tmp_path, 1, MINUTE + timedelta(minutes=10))  # still due: catch-up
+    bot = await start(
+        api, tmp_path, database, 1, MINUTE + timedelta(minutes=10)
+    )  # still due: catch-up
     try:
 
         def finished() -> bool:
-            rows = ledger(tmp_path)
+            rows = ledger(database)
             return len(rows) == len(everyone) and not {"pending", "sending"} & set(rows.values())
 
         await api.wait_for(finished, timeout=TIMEOUT)
@@ -207,7 +207,7 @@ async def test_killed_mid_run_only_digests_telegram_had_are_uncertain(
     finally:
         await kill(bot)
 
-    rows = ledger(tmp_path)
+    rows = ledger(database)
     got = dict.fromkeys(everyone, 0)
     for chat in delivered(api):
         got[chat] += 1

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from bot.config import load_settings
 from bot.context import Services
 from bot.models import Schedule
+from tests.backends import TestDatabase
 from tests.bot.clocked_bot import spawn
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.feed_server import FeedServer
@@ -39,9 +39,9 @@ ITEMS = [
 ]
 
 
-async def prepare(db: Path, feed_server: FeedServer) -> None:
+async def prepare(db: TestDatabase, feed_server: FeedServer) -> None:
     services = await Services.create(
-        load_settings(database_path=db, bot_token=None, allow_private_feeds=True)
+        load_settings(**db.settings(), bot_token=None, allow_private_feeds=True)
     )
     try:
         items = [
@@ -63,29 +63,29 @@ async def prepare(db: Path, feed_server: FeedServer) -> None:
         await services.close()
 
 
-def sections(db: Path) -> list[str]:
-    with sqlite3.connect(db) as conn:
-        return [r[0] for r in conn.execute("SELECT status FROM digest_sections ORDER BY seq")]
+def sections(db: TestDatabase) -> list[str]:
+    return [r[0] for r in db.rows("SELECT status FROM digest_sections ORDER BY seq")]
 
 
-def ledger(db: Path) -> list[str]:
-    with sqlite3.connect(db) as conn:
-        return [r[0] for r in conn.execute("SELECT status FROM deliveries")]
+def ledger(db: TestDatabase) -> list[str]:
+    return [r[0] for r in db.rows("SELECT status FROM deliveries")]
 
 
 def digests(api: FakeBotAPI) -> list[dict[str, object]]:
     return [m for m in api.messages_to(FORUM) if str(m.get("text")).startswith("📰")]
 
 
-async def start(api: FakeBotAPI, db: Path, at: datetime) -> asyncio.subprocess.Process:
+async def start(
+    api: FakeBotAPI, db: TestDatabase, workdir: Path, at: datetime
+) -> asyncio.subprocess.Process:
     env = {
-        "DATABASE_PATH": str(db),
+        **db.env(),
         "ALLOW_PRIVATE_FEEDS": "1",
         "MUJAZ_TEST_CLOCK_START": at.isoformat(),
         "MUJAZ_TEST_TICK": "0.2",
         "GROUP_SEND_RATE": "1",  # a message a minute to the forum: the kill falls between
     }
-    return await spawn(api, db.parent, db.parent / f"bot-{at:%H%M%S}.log", env)
+    return await spawn(api, workdir, workdir / f"bot-{at:%H%M%S}.log", env)
 
 
 async def kill(process: asyncio.subprocess.Process) -> None:
@@ -94,15 +94,15 @@ async def kill(process: asyncio.subprocess.Process) -> None:
 
 
 async def test_a_forum_digest_killed_between_threads_sends_the_rest_once_after_restart(
-    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path
+    fake_bot_api: FakeBotAPI, feed_server: FeedServer, tmp_path: Path, database: TestDatabase
 ) -> None:
-    db = tmp_path / "mujaz.db"
+    db = database
     await prepare(db, feed_server)
     fake_bot_api.add_chat(FORUM, "supergroup", title="منتدى", is_forum=True)
     for thread in THREADS.values():
         fake_bot_api.add_thread(FORUM, thread)
 
-    bot = await start(fake_bot_api, db, MINUTE - timedelta(seconds=2))
+    bot = await start(fake_bot_api, db, tmp_path, MINUTE - timedelta(seconds=2))
     try:
         await fake_bot_api.wait_for(lambda: sections(db)[:1] == ["sent"], timeout=30)
     finally:
@@ -111,7 +111,7 @@ async def test_a_forum_digest_killed_between_threads_sends_the_rest_once_after_r
     first = digests(fake_bot_api)
     assert len(first) == 1
 
-    bot = await start(fake_bot_api, db, MINUTE + timedelta(seconds=30))
+    bot = await start(fake_bot_api, db, tmp_path, MINUTE + timedelta(seconds=30))
     try:
         await fake_bot_api.wait_for(lambda: ledger(db) == ["sent"], timeout=30)
         await asyncio.sleep(1)  # a few more ticks: nothing more comes

@@ -8,6 +8,7 @@ from datetime import time, timedelta
 from pathlib import Path
 
 from bot.models import Schedule
+from tests.backends import TestDatabase
 from tests.bot.harness import FakeClock
 from tests.delivery.virtual_run import ORIGIN, add_article, add_chats, open_run
 
@@ -17,12 +18,12 @@ ECONOMY, SPORTS = "خبر الاقتصاد", "خبر الرياضة"
 
 
 async def test_a_run_of_over_three_hours_goes_on_after_a_restart_and_sends_each_digest_once(
-    tmp_path: Path,
+    tmp_path: Path, database: TestDatabase
 ) -> None:
     # One digest every 40 s: 300 readers take 3 h 20 min, longer than the 3-hour window in
     # which a missed digest time is still claimed; the queue keeps the rows already claimed.
     clock = FakeClock(EIGHT)
-    run = await open_run(tmp_path, clock, rate=1 / 40, page_size=50)
+    run = await open_run(tmp_path, clock, database=database, rate=1 / 40, page_size=50)
     try:
         await add_article(run.services, 1, ECONOMY, published=EIGHT - timedelta(hours=1))
         await add_chats(run.services, READERS, at="08:00")
@@ -36,7 +37,7 @@ async def test_a_run_of_over_three_hours_goes_on_after_a_restart_and_sends_each_
     before = run.telegram.sent
 
     clock.now = EIGHT + timedelta(hours=3, minutes=5)  # back after the window
-    run = await open_run(tmp_path, clock, rate=1 / 40, page_size=50)
+    run = await open_run(tmp_path, clock, database=database, rate=1 / 40, page_size=50)
     try:
         assert await run.send_due() == {"sent": 50}
         assert await run.send_due() == {}
@@ -56,11 +57,11 @@ async def test_a_run_of_over_three_hours_goes_on_after_a_restart_and_sends_each_
 
 
 async def test_readers_who_change_time_or_topics_mid_run_get_one_digest_old_or_new(
-    tmp_path: Path,
+    tmp_path: Path, database: TestDatabase
 ) -> None:
     # 100 readers at 08:00, one digest every 30 s: the run lasts 50 minutes.
     clock = FakeClock(EIGHT)
-    run = await open_run(tmp_path, clock, rate=1 / 30, page_size=10)
+    run = await open_run(tmp_path, clock, database=database, rate=1 / 30, page_size=10)
     services = run.services
     chosen: dict[str, int] = {}
     try:

@@ -29,6 +29,7 @@ from bot.context import Services
 from bot.delivery.lanes import Lane, OutboxStopped, Ticket, sending_as
 from bot.delivery.outbox import Outbox
 from storage.db import to_db_time
+from tests.backends import TestDatabase
 from tests.bot.harness import FakeClock
 
 ORIGIN = datetime(2026, 11, 30, tzinfo=UTC)
@@ -160,12 +161,18 @@ class VirtualRun:
 
 
 async def open_run(
-    tmp_path: Path, clock: FakeClock, *, rate: float, page_size: int = 250, **settings: Any
+    tmp_path: Path,
+    clock: FakeClock,
+    *,
+    rate: float,
+    page_size: int = 250,
+    database: TestDatabase | None = None,
+    **settings: Any,
 ) -> VirtualRun:
-    """The services on tmp_path's database, sending at `rate` a second on virtual time."""
-    config = load_settings(
-        database_path=tmp_path / "mujaz.db", bot_token=None, send_rate=rate, **settings
-    )
+    """The services on `database` (default: SQLite under tmp_path), sending at `rate` a
+    second on virtual time."""
+    where = database.settings() if database else {"database_path": tmp_path / "mujaz.db"}
+    config = load_settings(**where, bot_token=None, send_rate=rate, **settings)
     services = await Services.create(config, clock=clock)
     await services.deliveries.recover()  # what start-up does
     services.digests.planner.page_size = page_size
@@ -202,8 +209,8 @@ async def add_article(
     url = f"https://news.example/{article_id}"
     async with services.db.transaction() as conn:
         await conn.execute(
-            "INSERT OR IGNORE INTO feeds (id, url, title, created_at)"
-            " VALUES (1, 'https://news.example/rss', 'news', ?)",
+            "INSERT INTO feeds (id, url, title, created_at)"
+            " VALUES (1, 'https://news.example/rss', 'news', ?) ON CONFLICT DO NOTHING",
             (when,),
         )
         await conn.execute(
