@@ -105,3 +105,36 @@ def test_the_postgresql_migrations_ship_with_the_package() -> None:
     shipped = pyproject["tool"]["setuptools"]["package-data"]["storage"]
     assert f"{PG_MIGRATIONS_DIR.name}/*.sql" in shipped
     assert next(p.name for _, _, p in migrations(PG_MIGRATIONS_DIR)) == "0014_baseline.sql"
+
+
+async def test_rows_one_transaction_picks_with_skip_locked_are_passed_over_by_another(
+    empty_postgres: str,
+) -> None:
+    first, second = await asyncio.gather(
+        PostgresDatabase.open(empty_postgres), PostgresDatabase.open(empty_postgres)
+    )
+    try:
+        await first.execute(
+            "INSERT INTO feeds (url, created_at) SELECT 'https://e/' || n, 'x'"
+            " FROM generate_series(1, 6) AS n"
+        )
+        pick = f"SELECT id FROM feeds ORDER BY id LIMIT 3{first.dialect.skip_locked()}"
+        picked = asyncio.Event()
+        release = asyncio.Event()
+
+        async def hold() -> list[int]:
+            async with first.transaction() as tx, tx.execute(pick) as result:
+                ids = [r[0] for r in await result.fetchall()]
+                picked.set()
+                await release.wait()
+                return ids
+
+        holding = asyncio.create_task(hold())
+        await picked.wait()
+        async with second.transaction() as tx, tx.execute(pick) as result:
+            others = [r[0] for r in await result.fetchall()]
+        release.set()
+        assert set(await holding).isdisjoint(others) and len(others) == 3
+    finally:
+        await first.close()
+        await second.close()
