@@ -23,6 +23,7 @@ from bot.ops import Ops
 from bot.ops.alerts import Alerts
 from bot.ops.health import PollRequest
 from bot.ops.server import OpsServer
+from bot.roles import Role
 from handlers import menu
 from storage.db import utc_now
 from storage.lease import LeaseRepository
@@ -39,10 +40,11 @@ def build_application(
     digest_tick_seconds: float = DIGEST_TICK_SECONDS,
     lease: str | None = None,
     ops: Ops | None = None,
+    role: Role = Role.ALL,
 ) -> MujazApp:
     """`lease`: the instance id that took the sender lease (`mujaz run`); it is renewed
     while the bot runs, and losing it stops the bot. `ops`: health, metrics and alerts
-    (tests pass one with their own clock)."""
+    (tests pass one with their own clock). `role`: `bot` leaves out ingestion."""
     assert settings.bot_token, "checked by the CLI before building"
     api = settings.telegram_api_url
     renewing: list[asyncio.Task[None]] = []
@@ -92,6 +94,7 @@ def build_application(
             app,
             ingest_minutes=settings.ingest_interval_minutes,
             digest_tick_seconds=digest_tick_seconds,
+            ingest=role.ingests,
         )
         schedule_backups(app, settings)
     return app

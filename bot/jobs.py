@@ -70,20 +70,27 @@ async def heartbeat_tick(context: MujazContext) -> None:
 
 
 def schedule(
-    app: MujazApp, *, ingest_minutes: int, digest_tick_seconds: float = DIGEST_TICK_SECONDS
+    app: MujazApp,
+    *,
+    ingest_minutes: int,
+    digest_tick_seconds: float = DIGEST_TICK_SECONDS,
+    ingest: bool = True,
 ) -> None:
+    """The ticks; `ingest=False` (`mujaz run --role bot`) leaves feeds and pruning to the
+    ingest processes (bot/ingest_role.py)."""
     queue = app.job_queue
     assert queue is not None, "python-telegram-bot[job-queue] is a dependency"
     # misfire_grace_time: a tick delayed by a busy loop still runs instead of being dropped.
     job_kwargs = {"misfire_grace_time": 60, "coalesce": True, "max_instances": 1}
     # ingest_minutes is each feed's own interval, kept by the ingestor's timing; the
     # tick itself runs every minute and fetches only the feeds that are due.
-    queue.run_repeating(
-        ingest_tick, interval=INGEST_TICK_SECONDS, first=5, name="ingest", job_kwargs=job_kwargs
-    )
-    queue.run_repeating(
-        prune_tick, interval=PRUNE_EVERY_SECONDS, first=60, name="prune", job_kwargs=job_kwargs
-    )
+    if ingest:
+        queue.run_repeating(
+            ingest_tick, interval=INGEST_TICK_SECONDS, first=5, name="ingest", job_kwargs=job_kwargs
+        )
+        queue.run_repeating(
+            prune_tick, interval=PRUNE_EVERY_SECONDS, first=60, name="prune", job_kwargs=job_kwargs
+        )
     queue.run_repeating(
         heartbeat_tick,
         interval=digest_tick_seconds,
