@@ -34,6 +34,8 @@ async def ingest_tick(context: MujazContext) -> None:
         if ops.alerts is not None:
             await ops.alerts.feeds_checked(reports, context.services.feeds)
     new = sum(r.new for r in reports)
+    if new:
+        context.services.wake.articles_stored(new)  # in-process: the planner looks now
     failed = [r.url for r in reports if r.failed]
     log.info("ingest: %d feeds due, %d new articles, %d failed", len(reports), new, len(failed))
 
@@ -55,6 +57,15 @@ async def digest_tick(context: MujazContext) -> None:
         return
     with sending_as(Lane.DIGEST):
         await digests.send_due(context.bot)
+
+
+async def plan_on_new_articles(app: MujazApp) -> None:
+    """The planner woken by new articles (bot/delivery/planner_wake.py), as a digest tick."""
+    services = app.bot_data.services
+    if services is None or services.digests.running:
+        return
+    with sending_as(Lane.DIGEST):
+        await services.digests.send_due(app.bot)
 
 
 async def heartbeat_tick(context: MujazContext) -> None:
