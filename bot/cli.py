@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli_backups import add_parser as add_backup_parser
+from bot.cli_db import add_parser as add_db_parser
 from bot.cli_feeds import add_parser as add_feeds_parser
 from bot.cli_ops import add_parser as add_ops_parser
 from bot.config import TEMPLATES_DIR, Settings, load_settings
@@ -106,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     add_feeds_parser(sub)
     add_ops_parser(sub)
     add_backup_parser(sub)
+    add_db_parser(sub)
 
     topics = sub.add_parser("topics", help="the topic catalog")
     topics.set_defaults(handler=cmd_topics)
