@@ -148,11 +148,11 @@ async def start_wake(
     app: MujazApp, settings: Settings, role: Role, listening: list[ArticleListener]
 ) -> list[asyncio.Task[None]]:
     """New articles wake the planner: from this process's own ingestion, and on PostgreSQL
-    from ingest processes elsewhere (LISTEN, for the `bot` role); nothing for `ingest`."""
+    from ingest processes on any host (LISTEN); nothing for the `ingest` role."""
     services = app.bot_data.services
     if services is None or not role.talks_to_telegram:
         return []
-    if not role.ingests and isinstance(services.db, PostgresDatabase) and settings.database_url:
+    if isinstance(services.db, PostgresDatabase) and settings.database_url:
         listener = ArticleListener(settings.database_url, services.wake.articles_stored)
         await listener.start()
         listening.append(listener)
