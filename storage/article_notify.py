@@ -19,7 +19,7 @@ from typing import Any
 
 import psycopg
 
-from storage.lease_pg import KEEPALIVES
+from storage.lease_pg import connect_kept_alive
 from storage.postgres_db import PostgresDatabase
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class ArticleListener:
         return None if conn is None or conn.closed else conn.info.backend_pid
 
     async def _listen(self) -> psycopg.AsyncConnection[Any]:
-        conn = await psycopg.AsyncConnection.connect(self.dsn, autocommit=True, **KEEPALIVES)
+        conn = await connect_kept_alive(self.dsn)
         await conn.execute(f"LISTEN {CHANNEL}")
         return conn
 

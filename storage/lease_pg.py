@@ -5,8 +5,9 @@ bot/lease.py's rule). On PostgreSQL holding is a session-level
 `pg_try_advisory_lock(LEASE_KEY)` on a connection of its own that the holder keeps open: when
 the holder dies (SIGKILL, host loss) PostgreSQL ends its session and frees the lock, so a
 standby polling every POLL takes over within seconds, with no stale-heartbeat wait. TCP
-keepalives on that connection bound how long a dead host's session lingers (about
-KEEPALIVE_BOUND). The row stays, saying who holds it (`/status`, `mujaz takeover`).
+keepalives on that connection, the server's as well as libpq's, bound how long a dead
+host's session lingers (about KEEPALIVE_BOUND). The row stays, saying who holds it
+(`/status`, `mujaz takeover`).
 
 The same methods as storage/lease.py's LeaseRepository, plus `wait_to_acquire` for a
 standby and `close`. It takes the DSN rather than the shared connection: the lock must live
@@ -23,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 from bot.lease import STALE, Holder
 from storage.db import from_db_time, to_db_time, utc_now
@@ -34,8 +36,12 @@ LEASE_KEY = 0x6D756A617A02  # "mujaz" + 2 (storage/postgres_db.py's MIGRATE_LOCK
 # pg_locks shows a bigint advisory key as classid (high 32 bits) and objid (low 32 bits).
 _CLASSID, _OBJID = LEASE_KEY >> 32, LEASE_KEY & 0xFFFFFFFF
 POLL = timedelta(seconds=5)  # a standby's attempts: well inside the 60 s takeover
-# libpq: probe an idle connection after 10 s, every 5 s, give up after 3 unanswered; and
-# fail a write nobody acknowledges within 30 s. A dead host's hold ends within about 30 s.
+# Both ends probe an idle connection after 10 s, every 5 s, and give up after 3 unanswered
+# probes; a write nobody acknowledges fails within 30 s. The server's side matters most: it
+# is the server that must notice a holder whose host died and end its session, freeing the
+# lock (its default is the OS's, often two hours). libpq's side lets the holder notice a
+# dead server. A dead host's hold ends within about KEEPALIVE_BOUND (TCP connections; a
+# Unix socket has no host to lose).
 KEEPALIVES: dict[str, Any] = {
     "keepalives": 1,
     "keepalives_idle": 10,
@@ -44,7 +50,22 @@ KEEPALIVES: dict[str, Any] = {
     "tcp_user_timeout": 30_000,
     "connect_timeout": 10,
 }
+SERVER_KEEPALIVES = (
+    "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3"
+    " -c tcp_user_timeout=30000"
+)
 KEEPALIVE_BOUND = timedelta(seconds=30)
+
+
+async def connect_kept_alive(dsn: str) -> psycopg.AsyncConnection[Any]:
+    """An autocommit connection whose death either end notices within KEEPALIVE_BOUND."""
+    given = conninfo_to_dict(dsn).get("options")
+    options = f"{given} {SERVER_KEEPALIVES}" if given else SERVER_KEEPALIVES
+    return await psycopg.AsyncConnection.connect(
+        dsn, autocommit=True, options=options, **KEEPALIVES
+    )
+
+
 _HOLDERS = (
     "SELECT l.pid FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted"
     f" AND l.classid = {_CLASSID} AND l.objid = {_OBJID} AND l.objsubid = 1"
@@ -154,12 +175,19 @@ class PostgresLeaseRepository:
     async def close(self) -> None:
         await self._drop()
 
+    async def session_setting(self, name: str) -> str | None:
+        """A setting of the holding session as the server sees it (the keepalives: tests)."""
+        if self._held is None or self._held.closed:
+            return None
+        row = await (await self._held.execute("SELECT current_setting(%s)", (name,))).fetchone()
+        return None if row is None else str(row[0])
+
     async def backend_pid(self) -> int | None:
         """The server process of our holding session (tests end it to play a dead host)."""
         return None if self._held is None or self._held.closed else self._held.info.backend_pid
 
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
-        return await psycopg.AsyncConnection.connect(self.dsn, autocommit=True, **KEEPALIVES)
+        return await connect_kept_alive(self.dsn)
 
     async def _still_held(self) -> bool:
         assert self._held is not None

@@ -82,6 +82,18 @@ async def test_a_killed_holder_session_frees_the_lease_for_the_standby(
     assert await standby.beat(other.instance, utc_now())
 
 
+async def test_the_server_probes_the_holders_connection_so_a_dead_host_frees_the_lease(
+    lease_dsn: str, leases: list[PostgresLeaseRepository]
+) -> None:
+    holder, me = new(leases, lease_dsn), this_process(utc_now())
+    assert await holder.acquire(me) is None
+    # the server's side (a TCP connection, as the test server's is): it ends the session
+    # of a host that stopped answering, and with it the lock
+    assert await holder.session_setting("tcp_keepalives_idle") == "10"
+    assert await holder.session_setting("tcp_keepalives_count") == "3"
+    assert await holder.session_setting("tcp_user_timeout") == "30000"  # ms
+
+
 async def test_a_released_lease_is_free_at_once(
     lease_dsn: str, leases: list[PostgresLeaseRepository]
 ) -> None:
