@@ -14,19 +14,23 @@ from bot.config import Settings
 from bot.context import BotData, Clock, MujazApp, MujazContext, Services
 from bot.delivery.outbox import Outbox, outbox_of
 from bot.delivery.pacing import Limits
+from bot.delivery.planner_wake import wake_loop
 from bot.delivery.transport import AiohttpRequest
 from bot.errors import StorageError
 from bot.ingest.feedlist import load_feed_list
-from bot.jobs import DIGEST_TICK_SECONDS, schedule
+from bot.jobs import DIGEST_TICK_SECONDS, plan_on_new_articles, schedule
 from bot.logs import tag
 from bot.ops import Ops
 from bot.ops.alerts import Alerts
 from bot.ops.health import PollRequest
 from bot.ops.server import OpsServer
+from bot.roles import Role
 from handlers import menu
+from storage.article_notify import ArticleListener
 from storage.db import utc_now
 from storage.lease import LeaseRepository
 from storage.ops import OpsRepository
+from storage.postgres_db import PostgresDatabase
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +43,15 @@ def build_application(
     digest_tick_seconds: float = DIGEST_TICK_SECONDS,
     lease: str | None = None,
     ops: Ops | None = None,
+    role: Role = Role.ALL,
 ) -> MujazApp:
     """`lease`: the instance id that took the sender lease (`mujaz run`); it is renewed
     while the bot runs, and losing it stops the bot. `ops`: health, metrics and alerts
-    (tests pass one with their own clock)."""
+    (tests pass one with their own clock). `role`: `bot` leaves out ingestion."""
     assert settings.bot_token, "checked by the CLI before building"
     api = settings.telegram_api_url
-    renewing: list[asyncio.Task[None]] = []
+    renewing: list[asyncio.Task[None]] = []  # the lease's renewal, the planner's wake loop
+    listening: list[ArticleListener] = []
     ops = ops or Ops()
     ops.health.webhook = settings.webhook_url is not None
 
@@ -53,12 +59,16 @@ def build_application(
         await start_services(app, settings, clock)
         if lease is not None:
             renewing.append(asyncio.create_task(_keep_lease(app, lease, settings, clock)))
+        if jobs:
+            renewing.extend(await start_wake(app, settings, role, listening))
         if settings.ops_listen:
             await start_ops_server(app, ops, settings)
 
     async def post_shutdown(app: MujazApp) -> None:
         for task in renewing:
             task.cancel()
+        for listener in listening:
+            await listener.close()
         if ops.server is not None:
             await ops.server.stop()
         if ops.alerts is not None:
@@ -92,6 +102,7 @@ def build_application(
             app,
             ingest_minutes=settings.ingest_interval_minutes,
             digest_tick_seconds=digest_tick_seconds,
+            ingest=role.ingests,
         )
         schedule_backups(app, settings)
     return app
@@ -131,6 +142,21 @@ async def start_services(app: MujazApp, settings: Settings, clock: Clock) -> Non
     if open_digests:
         log.info("%d digests cut between forum threads go on", len(open_digests))
         services.digests.start_resume(app.bot, open_digests)
+
+
+async def start_wake(
+    app: MujazApp, settings: Settings, role: Role, listening: list[ArticleListener]
+) -> list[asyncio.Task[None]]:
+    """New articles wake the planner: from this process's own ingestion, and on PostgreSQL
+    from ingest processes on any host (LISTEN); nothing for the `ingest` role."""
+    services = app.bot_data.services
+    if services is None or not role.talks_to_telegram:
+        return []
+    if isinstance(services.db, PostgresDatabase) and settings.database_url:
+        listener = ArticleListener(settings.database_url, services.wake.articles_stored)
+        await listener.start()
+        listening.append(listener)
+    return [asyncio.create_task(wake_loop(services.wake, lambda: plan_on_new_articles(app)))]
 
 
 async def start_ops_server(app: MujazApp, ops: Ops, settings: Settings) -> None:

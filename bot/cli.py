@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli_backups import add_parser as add_backup_parser
+from bot.cli_db import add_parser as add_db_parser
 from bot.cli_feeds import add_parser as add_feeds_parser
 from bot.cli_ops import add_parser as add_ops_parser
 from bot.config import TEMPLATES_DIR, Settings, load_settings
 from bot.errors import ConfigError, LeaseHeld, MujazError
+from bot.roles import Role, parse_role
 
 if TYPE_CHECKING:
     from bot.ingest.pipeline import FeedReport
@@ -53,6 +55,15 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the Telegram bot (long polling, or a webhook)")
+    run.add_argument(
+        "--role",
+        type=parse_role,
+        default=Role.ALL,
+        metavar="all|bot|ingest",
+        help="all (default): the whole bot in one process; bot: answer chats, plan and deliver,"
+        " no ingestion; ingest: fetch, parse, classify and file stories, no Telegram (several"
+        " may run beside one bot)",
+    )
     run.set_defaults(handler=cmd_run)
 
     takeover = sub.add_parser(
@@ -96,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     add_feeds_parser(sub)
     add_ops_parser(sub)
     add_backup_parser(sub)
+    add_db_parser(sub)
 
     topics = sub.add_parser("topics", help="the topic catalog")
     topics.set_defaults(handler=cmd_topics)
@@ -134,6 +146,9 @@ def _logging(settings: Settings, *, quiet: bool = False) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = load_settings()
+    role: Role = args.role
+    if role is Role.INGEST:  # no Telegram: no token needed, no lease taken
+        return _run_ingest_role(settings)
     if not settings.bot_token:
         print((TEMPLATES_DIR / "cli" / "no_token.txt").read_text(encoding="utf-8"), file=sys.stderr)
         return EXIT_CONFIG
@@ -146,11 +161,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import build_application
     from bot.ops.webhook import ALLOWED_UPDATES, run_webhook
 
-    app = build_application(settings, lease=instance)
+    app = build_application(settings, lease=instance, role=role)
     if settings.webhook_url:
         run_webhook(app, settings)  # WEBHOOK_URL: Telegram posts to OPS_LISTEN
     else:
         app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return 0
+
+
+def _run_ingest_role(settings: Settings) -> int:
+    from bot.ingest.feedlist import load_feed_list
+    from bot.ingest_role import run_ingest_role
+
+    load_feed_list(settings.feeds_file)
+    _logging(settings)
+    asyncio.run(run_ingest_role(settings))
     return 0
 
 

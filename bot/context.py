@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from bot.core.topics import Catalog, Classifier
 from bot.delivery.broadcast import BroadcastService, concurrency_for
 from bot.delivery.digests import DigestService, digest_concurrency
 from bot.delivery.lanes import Ticket
+from bot.delivery.planner_wake import PlannerWake
 from bot.flood import FloodGuard
 from bot.ingest.fetch import new_client
 from bot.ingest.manage import FeedManager
@@ -73,6 +74,7 @@ class Services:
     broadcasts: BroadcastService
     search: StorySearch
     clock: Clock
+    wake: PlannerWake = field(default_factory=PlannerWake)  # new articles (issue 14)
 
     @classmethod
     async def create(cls, settings: Settings, *, clock: Clock = utc_now) -> Services:

@@ -34,6 +34,8 @@ async def ingest_tick(context: MujazContext) -> None:
         if ops.alerts is not None:
             await ops.alerts.feeds_checked(reports, context.services.feeds)
     new = sum(r.new for r in reports)
+    if new:
+        context.services.wake.articles_stored(new)  # in-process: the planner looks now
     failed = [r.url for r in reports if r.failed]
     log.info("ingest: %d feeds due, %d new articles, %d failed", len(reports), new, len(failed))
 
@@ -57,6 +59,15 @@ async def digest_tick(context: MujazContext) -> None:
         await digests.send_due(context.bot)
 
 
+async def plan_on_new_articles(app: MujazApp) -> None:
+    """The planner woken by new articles (bot/delivery/planner_wake.py), as a digest tick."""
+    services = app.bot_data.services
+    if services is None or services.digests.running:
+        return
+    with sending_as(Lane.DIGEST):
+        await services.digests.send_due(app.bot)
+
+
 async def heartbeat_tick(context: MujazContext) -> None:
     """The scheduler is alive (/healthz); alert when bulk sending is held by 429s too long."""
     ops = context.bot_data.ops
@@ -70,20 +81,27 @@ async def heartbeat_tick(context: MujazContext) -> None:
 
 
 def schedule(
-    app: MujazApp, *, ingest_minutes: int, digest_tick_seconds: float = DIGEST_TICK_SECONDS
+    app: MujazApp,
+    *,
+    ingest_minutes: int,
+    digest_tick_seconds: float = DIGEST_TICK_SECONDS,
+    ingest: bool = True,
 ) -> None:
+    """The ticks; `ingest=False` (`mujaz run --role bot`) leaves feeds and pruning to the
+    ingest processes (bot/ingest_role.py)."""
     queue = app.job_queue
     assert queue is not None, "python-telegram-bot[job-queue] is a dependency"
     # misfire_grace_time: a tick delayed by a busy loop still runs instead of being dropped.
     job_kwargs = {"misfire_grace_time": 60, "coalesce": True, "max_instances": 1}
     # ingest_minutes is each feed's own interval, kept by the ingestor's timing; the
     # tick itself runs every minute and fetches only the feeds that are due.
-    queue.run_repeating(
-        ingest_tick, interval=INGEST_TICK_SECONDS, first=5, name="ingest", job_kwargs=job_kwargs
-    )
-    queue.run_repeating(
-        prune_tick, interval=PRUNE_EVERY_SECONDS, first=60, name="prune", job_kwargs=job_kwargs
-    )
+    if ingest:
+        queue.run_repeating(
+            ingest_tick, interval=INGEST_TICK_SECONDS, first=5, name="ingest", job_kwargs=job_kwargs
+        )
+        queue.run_repeating(
+            prune_tick, interval=PRUNE_EVERY_SECONDS, first=60, name="prune", job_kwargs=job_kwargs
+        )
     queue.run_repeating(
         heartbeat_tick,
         interval=digest_tick_seconds,

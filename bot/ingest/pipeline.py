@@ -41,6 +41,7 @@ from bot.logs import about
 from bot.models import Feed, FeedStatus, FullText, NewArticle
 from storage.articles import ArticleRepository, ArticleUpdate
 from storage.db import utc_now
+from storage.feed_claims import claim_due
 from storage.feeds import FeedRepository
 from storage.stories import StoryRepository
 
@@ -134,8 +135,10 @@ class Ingestor:
     async def run_due(
         self, *, limit: int | None = None, on_done: Callable[[FeedReport], None] | None = None
     ) -> list[FeedReport]:
-        """Ingest the feeds whose next check has come (the scheduler's tick)."""
-        return await self.run(await self.feeds.due(self.clock(), limit=limit), on_done=on_done)
+        """Ingest the feeds whose next check has come (the scheduler's tick), claimed so a
+        pass in another process beside this one takes other feeds (storage/feed_claims.py)."""
+        due = await claim_due(self.feeds.db, self.clock(), limit=limit)
+        return await self.run(due, on_done=on_done)
 
     async def ingest(self, feed: Feed) -> FeedReport:
         with about(feed_id=feed.id):

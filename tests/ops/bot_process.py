@@ -65,11 +65,11 @@ async def mujaz_done(env: dict[str, str], cwd: Path, *args: str, timeout: float 
 
 
 async def run_bot(
-    api: FakeBotAPI, env: dict[str, str], cwd: Path, log: Path
+    api: FakeBotAPI, env: dict[str, str], cwd: Path, log: Path, *args: str
 ) -> asyncio.subprocess.Process:
-    """`mujaz run`; returns once it polls the fake Bot API."""
+    """`mujaz run [ARGS]`; returns once it polls the fake Bot API."""
     polls = sum(1 for method, _ in api.requests if method == "getUpdates")
-    process = await mujaz(env, cwd, log, "run")
+    process = await mujaz(env, cwd, log, "run", *args)
     try:
         await api.wait_for(
             lambda: (
