@@ -14,12 +14,12 @@ same result for processes sharing one file.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.models import Feed
-from storage.db import Database, to_db_time
+from storage.backend import Backend, Transaction
+from storage.db import to_db_time
+from storage.dialect import Dialect
 from storage.feeds import _feed as feed_of_row  # the one row → Feed mapping, shared
-from storage.postgres_db import PostgresDatabase
 
 HOLD = timedelta(minutes=15)  # longer than a pass of FEEDS_PER_TICK feeds takes
 
@@ -30,36 +30,31 @@ _CLAIM = (
     " ORDER BY next_check_at IS NOT NULL, next_check_at, id LIMIT ?{lock})"
     " RETURNING *"
 )
-SQLITE_CLAIM = _CLAIM.format(lock="")
-POSTGRES_CLAIM = _CLAIM.format(lock=" FOR UPDATE SKIP LOCKED")
 
 
 async def claim_due(
-    db: Database | PostgresDatabase,
+    db: Backend,
     now: datetime,
     *,
     limit: int | None = None,
     hold: timedelta = HOLD,
 ) -> list[Feed]:
     """Take up to `limit` due feeds (the longest-waiting first) for this pass; in id order."""
-    postgres = isinstance(db, PostgresDatabase)
     async with db.transaction() as tx:
-        return await claim_due_in(tx, now, limit=limit, hold=hold, postgres=postgres)
+        return await claim_due_in(tx, db.dialect, now, limit=limit, hold=hold)
 
 
 async def claim_due_in(
-    tx: Any,
+    tx: Transaction,
+    dialect: Dialect,
     now: datetime,
     *,
     limit: int | None = None,
     hold: timedelta = HOLD,
-    postgres: bool,
 ) -> list[Feed]:
     """`claim_due` inside a transaction the caller holds (its locks last until it ends)."""
-    if postgres:
-        sql, no_limit = POSTGRES_CLAIM, None  # LIMIT NULL: no limit
-    else:
-        sql, no_limit = SQLITE_CLAIM, -1
+    sql = _CLAIM.format(lock=dialect.skip_locked())
+    no_limit = None if dialect.postgres else -1  # LIMIT NULL / LIMIT -1: no limit
     params = (to_db_time(now + hold), to_db_time(now), no_limit if limit is None else limit)
     result = await tx.execute(sql, params)
     rows = await result.fetchall()

@@ -74,7 +74,7 @@ async def test_two_claimers_on_postgres_at_once_take_disjoint_feeds_without_wait
 ) -> None:
     one, other = postgres
     async with one.transaction() as tx:  # the first claim's row locks held open
-        mine = await claim_due_in(tx, NOW, limit=30, postgres=True)
+        mine = await claim_due_in(tx, one.dialect, NOW, limit=30)
         theirs = await asyncio.wait_for(claim_due(other, NOW, limit=30), BOUND)
     assert len(mine) == 30 and len(theirs) == 20
     assert {f.id for f in mine}.isdisjoint(f.id for f in theirs)
