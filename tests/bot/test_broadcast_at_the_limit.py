@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.backends import TestDatabase
 from tests.delivery.scenario import Scale, broadcast_at_the_limit
 from tests.fakes.bot_api import FakeBotAPI
 
@@ -23,9 +24,9 @@ SCALE = Scale(speed=20)
 
 
 async def test_2000_chats_at_the_limit_once_each_while_replies_stay_quick(
-    fake_bot_api: FakeBotAPI, tmp_path: Path
+    fake_bot_api: FakeBotAPI, tmp_path: Path, database: TestDatabase
 ) -> None:
-    run = await broadcast_at_the_limit(fake_bot_api, tmp_path, SCALE)
+    run = await broadcast_at_the_limit(fake_bot_api, tmp_path, SCALE, database=database)
     assert run.duplicates == 0 and run.missing == 0  # every reachable chat, exactly once
     assert run.inactive == 120  # blocked and gone chats are marked inactive
     assert run.attempts == 2000  # nobody retried after a refusal, nobody dropped after a 429

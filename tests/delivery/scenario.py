@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.backends import TestDatabase
 from tests.bot.harness import Harness, start_bot
 from tests.delivery.audience import known_to_telegram, seed_chats
 from tests.fakes.bot_api import FakeBotAPI, RateLimit
@@ -100,13 +101,16 @@ def audience(
     return [c for c in chats if c not in lost], unreachable[:blocked], unreachable[blocked:]
 
 
-async def start_scaled_bot(api: FakeBotAPI, tmp_path: Path, scale: Scale) -> Harness:
+async def start_scaled_bot(
+    api: FakeBotAPI, tmp_path: Path, scale: Scale, database: TestDatabase | None = None
+) -> Harness:
     api.set_rate_limits(
         overall=scale.overall, private_chat=scale.per_chat, retry_unit=1 / scale.speed
     )
     bot = await start_bot(
         api,
         tmp_path,
+        database=database,
         admin_ids=frozenset({ADMIN}),
         send_rate=30 * scale.speed,
         chat_send_rate=scale.speed,
@@ -138,10 +142,11 @@ async def broadcast_at_the_limit(
     users: int = 2000,
     blocked: int = 100,
     gone: int = 20,
+    database: TestDatabase | None = None,
 ) -> LimitRun:
     reachable, refusing, lost = audience(users, blocked, gone)
     known_to_telegram(api, reachable, blocked=refusing)
-    bot = await start_scaled_bot(api, tmp_path, scale)
+    bot = await start_scaled_bot(api, tmp_path, scale, database)
     try:
         await seed_chats(bot.services.db, [*reachable, *refusing, *lost])
         await press_send(api)
