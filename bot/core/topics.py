@@ -39,7 +39,7 @@ from typing import NamedTuple
 from bot.core.catalog import ANY_NAME, THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
 from bot.core.matcher import Matcher
 from bot.core.morphology import Form, SpellingError, compile_form, theme_forms
-from bot.core.normalize import normalize_bytes
+from bot.core.normalize import normalize_padded
 from bot.core.rules import (
     NEAR,
     UNLESS,
@@ -295,7 +295,7 @@ class Classifier:
 
     def hits(self, text: str, *, in_title: bool = False) -> list[Hit]:
         """Keyword hits (names and theme words) in `text`, before any rule."""
-        padded = b" " + normalize_bytes(text) + b" "
+        padded = normalize_padded(text)
         return [
             Hit(value, in_title, start - 1, end - 1)
             for value, start, end in self._matcher.scan(padded)
@@ -305,11 +305,7 @@ class Classifier:
     def classify(
         self, title: str, text: str, evidence: FeedEvidence | None = None
     ) -> Classification:
-        return self.classify_normalized(
-            b" " + normalize_bytes(title) + b" ",
-            b" " + normalize_bytes(text) + b" ",
-            evidence,
-        )
+        return self.classify_normalized(normalize_padded(title), normalize_padded(text), evidence)
 
     def classify_normalized(
         self, title: bytes, text: bytes, evidence: FeedEvidence | None = None
@@ -606,7 +602,7 @@ class Classifier:
         """Topics an item's categories name: a section word («اقتصاد», Sport) or a name."""
         found: set[str] = set()
         for category in categories:
-            padded = b" " + normalize_bytes(category) + b" "
+            padded = normalize_padded(category)
             found.update(topic_id for topic_id, _, _ in self._sections.scan(padded))
             found.update(
                 v.topic_id
