@@ -14,7 +14,7 @@ except ImportError:  # no Cython: the pure-Python modules run as they are
     ext_modules = []
 else:
     ext_modules = cythonize(
-        ["bot/core/folding.py", "bot/core/matcher.py", "bot/core/topics.py"],
+        [f"bot/core/{name}.py" for name in ("folding", "spaces", "matcher", "rules", "topics")],
         compiler_directives={"language_level": "3", "binding": True, "annotation_typing": False},
         quiet=True,
     )

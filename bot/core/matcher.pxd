@@ -1,4 +1,5 @@
 # C types for Cython's compilation of matcher.py (pure-Python mode, see setup.py): the
+from bot.core.spaces cimport space_after, space_before
 # per-match loop runs on C integers; the .py stays the one source, and runs as it is.
 import cython
 

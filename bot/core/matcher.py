@@ -24,6 +24,7 @@ import ahocorasick_rs
 
 from bot.core.morphology import Form
 from bot.core.normalize import encode_normalized
+from bot.core.spaces import space_after, space_before
 
 T = TypeVar("T")
 
@@ -184,7 +185,7 @@ def _accept(
     offset, _edge, tail, stem, _whole = entries[pid]
     start += offset
     end -= tail
-    prefix = b"" if text[start - 1] == 32 else text[text.rfind(b" ", 0, start) + 1 : start]
+    prefix = b"" if text[start - 1] == 32 else text[space_before(text, start) + 1 : start]
     if _accept_stem(matcher._rules[stem], text, prefix, start, end, found):
         return
     if matcher._overlapping:
@@ -206,7 +207,7 @@ def _accept_stem(
 ) -> bool:
     """Append the values of the forms of one stem at [start, end) that accept its word's
     `prefix` and the rest of the word as suffix; whether any did."""
-    suffix = b"" if text[end] == 32 else text[end : text.find(b" ", end)]
+    suffix = b"" if text[end] == 32 else text[end : space_after(text, end)]
     accepted = False
     for prefixes, suffixes, value in rules:
         if prefix in prefixes and suffix in suffixes:

@@ -268,6 +268,14 @@ class Classifier:
         for number, compiled in enumerate(self.rulebook.rules):
             self._rules_of.setdefault(compiled.topic_id, []).append(number)
         self._sections: Matcher[str] = Matcher(sections, overlapping=True)
+        # per keyword id, for `_tally`: entry, topic, weight, a name?, rules hold its hits?
+        self._per_keyword = (
+            [k.entity for k in self.keywords],
+            [k.topic_id for k in self.keywords],
+            [k.weight for k in self.keywords],
+            [not k.theme for k in self.keywords],
+            [k.id in self.rulebook.held for k in self.keywords],
+        )
 
     def _compile_entry(self, topic_id: str, entry: str, *, theme: bool) -> list[Keyword]:
         spellings, weight = split_entry(entry)
@@ -421,44 +429,8 @@ class Classifier:
         list[tuple[Keyword, bool, int, int]],
         list[tuple[Context, bool, int, int]],
     ]:
-        """The hot loop of classification. Per entry: its best place and count; per topic:
-        its score, whether the headline names it, what its names in the text would add
-        as actors; the hits `when` and `alone` rules may set aside; the `when` and `near`
-        phrases seen. The title comes first, so an entry's first hit is its best place."""
-        best: dict[int, float] = {}
-        count: dict[int, int] = {}
-        raw: dict[str, float] = {}
-        headline: set[str] = set()
-        lift: dict[str, float] = {}
-        held_ids = self.rulebook.held
-        held: list[tuple[Keyword, bool, int, int]] = []
-        seen: list[tuple[Context, bool, int, int]] = []
-        steps = _REPEAT_STEPS
-        for in_title, part in ((True, matches[0]), (False, matches[1])):
-            place = TITLE_WEIGHT if in_title else BODY_WEIGHT
-            for value, start, end in part:
-                entity = value.entity
-                if entity < 0:  # a Context
-                    if value.uses:  # type: ignore[union-attr]
-                        seen.append((value, in_title, start, end))  # type: ignore[arg-type]
-                    continue
-                if value.id in held_ids:
-                    held.append((value, in_title, start, end))  # type: ignore[arg-type]
-                topic_id = value.topic_id
-                if entity in count:
-                    n = count[entity] = count[entity] + 1
-                    if n < _REPEAT_LIMIT:
-                        raw[topic_id] += steps[n] * value.weight  # type: ignore[union-attr]
-                    continue
-                count[entity] = 1
-                best[entity] = place
-                weight = value.weight  # type: ignore[union-attr]
-                raw[topic_id] = raw.get(topic_id, 0.0) + place * weight
-                if in_title:
-                    headline.add(topic_id)
-                elif not value.theme:  # type: ignore[union-attr]
-                    lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
-        return best, count, raw, headline, lift, held, seen
+        """The hot loop of classification (see `_tally`)."""
+        return _tally(matches, *self._per_keyword)
 
     def _apply_rules(
         self,
@@ -627,6 +599,69 @@ class Classifier:
             e: (p + min(REPEAT_BONUS * (count[e] - 1), REPEAT_BONUS_CAP)) * self._entities[e][1]
             for e, p in best.items()
         }
+
+
+def _tally(
+    matches: tuple[list[Match], list[Match]],
+    entity_of: list[int],
+    topic_of: list[str],
+    weight_of: list[float],
+    name_of: list[bool],
+    held_of: list[bool],
+) -> tuple[
+    dict[int, float],
+    dict[int, int],
+    dict[str, float],
+    set[str],
+    dict[str, float],
+    list[tuple[Keyword, bool, int, int]],
+    list[tuple[Context, bool, int, int]],
+]:
+    """The hot loop of classification. Per entry: its best place and count; per topic:
+    its score, whether the headline names it, what its names in the text would add as
+    actors; the hits `when` and `alone` rules may set aside; the `when` and `near`
+    phrases seen. The title comes first, so an entry's first hit is its best place.
+
+    A keyword's entry, topic, weight, whether it is a name and whether rules hold its
+    hits come from lists by its id (`Classifier._per_keyword`): one attribute read per
+    match, and C types where Cython compiles it (topics.pxd)."""
+    best: dict[int, float] = {}
+    count: dict[int, int] = {}
+    raw: dict[str, float] = {}
+    headline: set[str] = set()
+    lift: dict[str, float] = {}
+    held: list[tuple[Keyword, bool, int, int]] = []
+    seen: list[tuple[Context, bool, int, int]] = []
+    steps = _REPEAT_STEPS
+    for in_title in (True, False):
+        place = TITLE_WEIGHT if in_title else BODY_WEIGHT
+        for match in matches[0] if in_title else matches[1]:
+            value = match[0]
+            kid = value.id
+            if kid < 0:  # a Context
+                if value.uses:  # type: ignore[union-attr]
+                    seen.append((value, in_title, match[1], match[2]))  # type: ignore[arg-type]
+                continue
+            if held_of[kid]:
+                held.append((value, in_title, match[1], match[2]))  # type: ignore[arg-type]
+            entity = entity_of[kid]
+            topic_id = topic_of[kid]
+            n = count.get(entity, 0)
+            if n:
+                n += 1
+                count[entity] = n
+                if n < _REPEAT_LIMIT:
+                    raw[topic_id] += steps[n] * weight_of[kid]
+                continue
+            count[entity] = 1
+            best[entity] = place
+            weight = weight_of[kid]
+            raw[topic_id] = raw.get(topic_id, 0.0) + place * weight
+            if in_title:
+                headline.add(topic_id)
+            elif name_of[kid]:
+                lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
+    return best, count, raw, headline, lift, held, seen
 
 
 def _compile(topic_id: str, spelling: str) -> Form:

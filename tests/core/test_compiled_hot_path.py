@@ -10,11 +10,11 @@ from types import ModuleType
 
 import pytest
 
-from bot.core import folding, matcher, topics
+from bot.core import folding, matcher, rules, spaces, topics
 from bot.core.normalize import _FOLDING, _REMOVED_MARK, normalize_bytes, normalize_padded
 from tests.corpus.evaluate import BLIND, SETS, load
 
-HOT_PATH = (folding, matcher, topics)
+HOT_PATH = (folding, spaces, matcher, rules, topics)
 EDGES = [
     "",
     " ",
@@ -76,3 +76,10 @@ def test_one_pass_folding_as_plain_python_folds_like_normalize_bytes() -> None:
 def test_one_pass_folding_leaves_outside_characters_to_the_general_path() -> None:
     assert folding.fold_padded("Москва", _FOLDING, _REMOVED_MARK) is None
     assert normalize_padded("Москва و") == b" " + normalize_bytes("Москва و") + b" "
+
+
+def test_word_edges_are_where_find_and_rfind_put_them() -> None:
+    for text in (b" ", b"  ", b" a ", b" ab cd  e ", b"abc", b"", b" x"):
+        for at in range(len(text) + 2):
+            assert spaces.space_before(text, at) == text.rfind(b" ", 0, at), (text, at)
+            assert spaces.space_after(text, at) == text.find(b" ", at), (text, at)
