@@ -12,7 +12,7 @@ cpdef list _scan(object matcher, list raw, bytes text)
 @cython.locals(
     entries=list, offset=Py_ssize_t, _edge=Py_ssize_t, tail=Py_ssize_t, stem=Py_ssize_t,
     _whole=Py_ssize_t, prefix=bytes, sid=Py_ssize_t, s_offset=Py_ssize_t, _tail=Py_ssize_t,
-    s_stem=Py_ssize_t, s_end=Py_ssize_t,
+    s_stem=Py_ssize_t, s_end=Py_ssize_t, shorter=tuple,
 )
 cdef void _accept(object matcher, bytes text, Py_ssize_t pid, Py_ssize_t start, Py_ssize_t end, list found) except *
 

@@ -190,7 +190,8 @@ def _accept(
         return
     if matcher._overlapping:
         return
-    for sid in matcher.shorter(pid):
+    shorter = matcher._shorter.get(pid)
+    for sid in matcher.shorter(pid) if shorter is None else shorter:
         s_offset, _edge, _tail, s_stem, _whole = entries[sid]
         s_end = start + len(matcher._patterns[sid]) - s_offset
         if _accept_stem(matcher._rules[s_stem], text, prefix, start, s_end, found):

@@ -268,6 +268,12 @@ class Classifier:
         for number, compiled in enumerate(self.rulebook.rules):
             self._rules_of.setdefault(compiled.topic_id, []).append(number)
         self._sections: Matcher[str] = Matcher(sections, overlapping=True)
+        # per rule number, for `_armed`: needs a `when` phrase, a `near` phrase, `alone`,
+        # the entries it may set aside
+        self._terms = [
+            (bool(c.rule.when), bool(c.rule.near), c.rule.alone, c.ignore_entities)
+            for c in self.rulebook.rules
+        ]
         # per keyword id, for `_tally`: entry, topic, weight, a name?, rules hold its hits?
         self._per_keyword = (
             [k.entity for k in self.keywords],
@@ -378,33 +384,9 @@ class Classifier:
         so it matters for a topic that would be assigned, where its spellings and its
         `when` or `near` phrases are — and an `alone` rule where the topic has no other
         name."""
-        uses = {use for context, _, _, _ in seen for use in context.uses}
-        when = {n for n, role in uses if role == WHEN}
-        near = {n for n, role in uses if role == NEAR}
-        armed = set()
-        rules = self.rulebook.rules
-        entries = count.keys()  # (a keys view's isdisjoint walks the smaller side)
-        for topic_id, score in raw.items():
-            numbers = self._rules_of.get(topic_id)
-            if not numbers or score < self._threshold[topic_id]:
-                continue
-            names: list[int] | None = None
-            for number in numbers:
-                compiled = rules[number]
-                rule = compiled.rule
-                if (
-                    (rule.when and number not in when)
-                    or (rule.near and number not in near)
-                    or entries.isdisjoint(compiled.ignore_entities)
-                ):
-                    continue
-                if rule.alone:
-                    if names is None:
-                        names = self._names_in(topic_id, count)
-                    if any(entity not in compiled.ignore_entities for entity in names):
-                        continue  # the topic has other names
-                armed.add(number)
-        return armed
+        return _armed(
+            raw, count, seen, self._threshold, self._rules_of, self._terms, self._entities
+        )
 
     def _names_in(self, topic_id: str, count: dict[int, int]) -> list[int]:
         entities = self._entities
@@ -539,22 +521,20 @@ class Classifier:
     ) -> set[int]:
         """Names of the candidate topics in the text with an actor word among the
         ACTOR_WITHIN words around them weigh ACTOR_WEIGHT; which were lifted."""
-        lifted = set()
-        for value, start, end in matches:
-            if (
-                value.entity >= 0  # a Keyword (a Context's is -1), checked cheaply
-                and value.topic_id in candidates
-                and isinstance(value, Keyword)
-                and not value.theme
-                and best.get(value.entity, ACTOR_WEIGHT) < ACTOR_WEIGHT
-                and (False, start) not in ignored
-                and self._by_actor(text, start, end)
-            ):
-                entity = value.entity
-                raw[value.topic_id] += (ACTOR_WEIGHT - best[entity]) * value.weight
-                best[entity] = ACTOR_WEIGHT
-                lifted.add(entity)
-        return lifted
+        entity_of, topic_of, weight_of, name_of, _ = self._per_keyword
+        return _boost_actors(
+            matches,
+            text,
+            best,
+            raw,
+            candidates,
+            ignored,
+            self._actors,
+            entity_of,
+            topic_of,
+            weight_of,
+            name_of,
+        )
 
     def _by_actor(self, text: bytes, start: int, end: int) -> bool:
         """An actor word among the words around [start, end)."""
@@ -662,6 +642,88 @@ def _tally(
             elif name_of[kid]:
                 lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
     return best, count, raw, headline, lift, held, seen
+
+
+def _armed(
+    raw: dict[str, float],
+    count: dict[int, int],
+    seen: list[tuple[Context, bool, int, int]],
+    thresholds: dict[str, float],
+    rules_of: dict[str, list[int]],
+    terms: list[tuple[bool, bool, bool, frozenset[int]]],
+    entities: list[tuple[str, float, bool]],
+) -> set[int]:
+    """`Classifier._armed`, from the rules' terms by number (typed in topics.pxd)."""
+    when: set[int] = set()
+    near: set[int] = set()
+    for context, _, _, _ in seen:
+        for number, role in context.uses:
+            if role == WHEN:
+                when.add(number)
+            elif role == NEAR:
+                near.add(number)
+    armed = set()
+    entries = count.keys()  # (a keys view's isdisjoint walks the smaller side)
+    for topic_id, score in raw.items():
+        numbers = rules_of.get(topic_id)
+        if not numbers or score < thresholds[topic_id]:
+            continue
+        names: list[int] | None = None
+        for number in numbers:
+            needs_when, needs_near, alone, ignore = terms[number]
+            if (
+                (needs_when and number not in when)
+                or (needs_near and number not in near)
+                or entries.isdisjoint(ignore)
+            ):
+                continue
+            if alone:
+                if names is None:
+                    names = [e for e in count if entities[e][0] == topic_id and entities[e][2]]
+                other = False
+                for entity in names:
+                    if entity not in ignore:
+                        other = True  # the topic has other names
+                        break
+                if other:
+                    continue
+            armed.add(number)
+    return armed
+
+
+def _boost_actors(
+    matches: list[Match],
+    text: bytes,
+    best: dict[int, float],
+    raw: dict[str, float],
+    candidates: set[str],
+    ignored: Mapping[tuple[bool, int], int],
+    actors: frozenset[bytes],
+    entity_of: list[int],
+    topic_of: list[str],
+    weight_of: list[float],
+    name_of: list[bool],
+) -> set[int]:
+    """`Classifier._boost_actors`, from the per-keyword tables (typed in topics.pxd)."""
+    lifted = set()
+    for match in matches:
+        kid = match[0].id
+        if kid < 0 or not name_of[kid]:  # a Context, or a theme word
+            continue
+        topic_id = topic_of[kid]
+        if topic_id not in candidates:
+            continue
+        entity = entity_of[kid]
+        start = match[1]
+        if (
+            best.get(entity, ACTOR_WEIGHT) < ACTOR_WEIGHT
+            and (False, start) not in ignored
+            and not actors.isdisjoint(words_around(text, start, match[2], ACTOR_WITHIN))
+        ):
+            raw[topic_id] += (ACTOR_WEIGHT - best[entity]) * weight_of[kid]
+            best[entity] = ACTOR_WEIGHT
+            lifted.add(entity)
+    return lifted
 
 
 def _compile(topic_id: str, spelling: str) -> Form:
