@@ -4,8 +4,8 @@ from bot.core.spaces cimport space_after, space_before
 import cython
 
 @cython.locals(
-    found=list, entries=list, values=list, pid=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t,
-    offset=Py_ssize_t, edge=Py_ssize_t, tail=Py_ssize_t, _stem=Py_ssize_t, whole=Py_ssize_t,
+    found=list, table="int[::1]", values=list, pid=Py_ssize_t, start=Py_ssize_t,
+    end=Py_ssize_t, at=Py_ssize_t, offset=Py_ssize_t, tail=Py_ssize_t, whole=Py_ssize_t,
 )
 cpdef list _scan(object matcher, list raw, bytes text)
 
