@@ -28,7 +28,13 @@ $(VENV)/.installed-test: requirements/test.txt pyproject.toml setup.py | $(BIN)/
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed-run
 
-run: $(VENV)/.installed-run
+# The compiled modules again whenever their source changed (a stale one would run old code).
+HOT_PATH := $(foreach m,folding spaces matcher rules topics,bot/core/$(m).py bot/core/$(m).pxd)
+$(VENV)/.built: $(HOT_PATH) setup.py | $(VENV)/.installed-run
+	$(BIN)/python setup.py --quiet build_ext --inplace
+	touch $@
+
+run: $(VENV)/.installed-run $(VENV)/.built
 	@$(BIN)/mujaz run
 
 lint: $(VENV)/.installed-test
@@ -38,7 +44,7 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-unit: $(VENV)/.installed-test
+unit: $(VENV)/.installed-test $(VENV)/.built
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck unit

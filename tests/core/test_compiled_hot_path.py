@@ -83,3 +83,14 @@ def test_word_edges_are_where_find_and_rfind_put_them() -> None:
         for at in range(len(text) + 2):
             assert spaces.space_before(text, at) == text.rfind(b" ", 0, at), (text, at)
             assert spaces.space_after(text, at) == text.find(b" ", at), (text, at)
+
+
+def test_a_compiled_module_is_not_older_than_its_source() -> None:
+    """A stale build would run old code: `make` rebuilds when a source changes."""
+    for module in HOT_PATH:
+        built = Path(module.__file__ or "")
+        if built.suffix == ".py":
+            continue  # not compiled here
+        source = built.with_name(module.__name__.rsplit(".", 1)[1] + ".py")
+        for path in (source, source.with_suffix(".pxd")):
+            assert built.stat().st_mtime >= path.stat().st_mtime, f"{built.name} older than {path}"
