@@ -1,3 +1,5 @@
+# cython: boundscheck=False, wraparound=False
+# (compiled, indices go unchecked: `code` is below len(table), `n` below len(out))
 """Normalization's fast path in one pass: a loop over the characters, compiled by Cython.
 
 `normalize_bytes` folds a text with three C passes (a charmap encode, a translate, the
