@@ -13,10 +13,17 @@ barely grows with the number of keywords. Most Arabic words carry a proclitic or
 the feminine ending, so each stem is also looked for in its commonest whole words
 (الرئيس، والرئيس، الروسية as well as رئيس، روسي): such a word is then matched at
 once and needs no affix check. The automaton's size hardly changes its speed.
+
+The loop over the automaton's matches (`_scan`, `_accept`) is compiled by Cython
+(setup.py; C types in matcher.pxd): it reads each pattern's entry from one flat C
+array and builds only the (value, start, end) tuples it returns, so an article's ~50
+matches cost about as much as the Rust scan again, not several times it. Uncompiled,
+the same source runs as plain Python.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
@@ -24,10 +31,9 @@ import ahocorasick_rs
 
 from bot.core.morphology import Form
 from bot.core.normalize import encode_normalized
+from bot.core.spaces import space_after, space_before
 
 T = TypeVar("T")
-
-_SPACE = 0x20
 
 
 def _encoded(*words: str) -> tuple[bytes, ...]:
@@ -86,6 +92,9 @@ class Matcher(Generic[T]):
                 whole = number.setdefault(values, len(number))
             self._entries.append((offset, offset - len(lead) - 1, len(tail), n, whole))
         self._values: list[tuple[T, ...]] = list(number)
+        # The same, flat in one C array (five ints a pattern): what `scan` reads, one
+        # cache line a match rather than a tuple and its numbers spread over the heap.
+        self._table = array("i", [n for entry in self._entries for n in entry])
         self._shorter: dict[int, tuple[int, ...]] = {}
         self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         self._overlapping = overlapping
@@ -111,19 +120,8 @@ class Matcher(Generic[T]):
         """
         if self._automaton is None:
             return []
-        found: list[tuple[T, int, int]] = []
-        append, entries, values, slow = found.append, self._entries, self._values, self.accept
-        for pid, start, end in self._automaton.find_matches_as_indexes(text, self._overlapping):
-            offset, edge, tail, _, whole = entries[pid]
-            # Most matches are a whole word that can only be one thing.
-            if whole >= 0 and text[start + edge] == 32 and text[end] == 32:  # 32: a space
-                start += offset
-                end -= tail
-                for value in values[whole]:
-                    append((value, start, end))
-            else:
-                slow(text, pid, start, end, found)
-        return found
+        raw = self._automaton.find_matches_as_indexes(text, self._overlapping)
+        return _scan(self, raw, text)
 
     def matches(self, text: bytes) -> list[tuple[int, int, int]]:
         """The automaton's raw matches in `text`: (pattern, start, end), before any check
@@ -147,24 +145,11 @@ class Matcher(Generic[T]):
         self, text: bytes, pid: int, start: int, end: int, found: list[tuple[T, int, int]]
     ) -> None:
         """Check one raw match that is not a plain whole word: append what it accepts."""
-        offset, _, tail, stem, _ = self._entries[pid]
-        start += offset
-        end -= tail
-        before, after = text[start - 1], text[end]
-        prefix = b"" if before == 32 else text[text.rfind(b" ", 0, start) + 1 : start]
-        suffix = b"" if after == 32 else text[end : text.find(b" ", end)]
-        accepted = False
-        for prefixes, suffixes, value in self._rules[stem]:
-            if prefix in prefixes and suffix in suffixes:
-                found.append((value, start, end))
-                accepted = True
-        if not accepted and not self._overlapping:
-            self._try_shorter(text, pid, start, prefix, found)
+        _accept(self, text, pid, start, end, found)
 
-    def _try_shorter(
-        self, text: bytes, pid: int, start: int, prefix: bytes, found: list[tuple[T, int, int]]
-    ) -> None:
-        """The longest match was rejected: accept the longest shorter stem it begins with."""
+    def shorter(self, pid: int) -> tuple[int, ...]:
+        """The patterns of the shorter stems pattern `pid` begins with (same offset and
+        word edge, no suffix of their own), longest first: tried when it is rejected."""
         shorter = self._shorter.get(pid)
         if shorter is None:
             pattern, index, entries = self._patterns[pid], self._index, self._entries
@@ -175,16 +160,73 @@ class Matcher(Generic[T]):
                 for n in range(stem_end - 1, offset, -1)
                 if pattern[:n] in index and entries[index[pattern[:n]]][:3] == (offset, edge, 0)
             )
-        for sid in shorter:
-            s_end = start + len(self._patterns[sid]) - self._entries[sid][0]
-            suffix = b"" if text[s_end] == _SPACE else text[s_end : text.find(b" ", s_end)]
-            accepted = False
-            for prefixes, suffixes, value in self._rules[self._entries[sid][3]]:
-                if prefix in prefixes and suffix in suffixes:
-                    found.append((value, start, s_end))
-                    accepted = True
-            if accepted:
-                return
+        return shorter
+
+
+def _scan(
+    matcher: Matcher[T], raw: list[tuple[int, int, int]], text: bytes
+) -> list[tuple[T, int, int]]:
+    """The loop of `Matcher.scan` over the automaton's raw matches (typed for Cython in
+    matcher.pxd: compiled, it costs little more than the matches it returns)."""
+    found: list[tuple[T, int, int]] = []
+    table, values = matcher._table, matcher._values
+    for pid, start, end in raw:
+        at = pid * 5  # offset, edge, tail, stem, whole
+        whole = table[at + 4]
+        # Most matches are a whole word that can only be one thing.
+        if whole >= 0 and text[start + table[at + 1]] == 32 and text[end] == 32:  # 32: a space
+            offset, tail = table[at], table[at + 2]
+            for value in values[whole]:
+                found.append((value, start + offset, end - tail))
+        else:
+            _accept(matcher, text, pid, start, end, found)
+    return found
+
+
+def _accept(
+    matcher: Matcher[T],
+    text: bytes,
+    pid: int,
+    start: int,
+    end: int,
+    found: list[tuple[T, int, int]],
+) -> None:
+    """Check one raw match that is not a plain whole word: append what it accepts; when
+    the longest match is rejected, accept the longest shorter stem it begins with."""
+    entries = matcher._entries
+    offset, _edge, tail, stem, _whole = entries[pid]
+    start += offset
+    end -= tail
+    prefix = b"" if text[start - 1] == 32 else text[space_before(text, start) + 1 : start]
+    if _accept_stem(matcher._rules[stem], text, prefix, start, end, found):
+        return
+    if matcher._overlapping:
+        return
+    shorter = matcher._shorter.get(pid)
+    for sid in matcher.shorter(pid) if shorter is None else shorter:
+        s_offset, _edge, _tail, s_stem, _whole = entries[sid]
+        s_end = start + len(matcher._patterns[sid]) - s_offset
+        if _accept_stem(matcher._rules[s_stem], text, prefix, start, s_end, found):
+            return
+
+
+def _accept_stem(
+    rules: Rules[T],
+    text: bytes,
+    prefix: bytes,
+    start: int,
+    end: int,
+    found: list[tuple[T, int, int]],
+) -> bool:
+    """Append the values of the forms of one stem at [start, end) that accept its word's
+    `prefix` and the rest of the word as suffix; whether any did."""
+    suffix = b"" if text[end] == 32 else text[end : space_after(text, end)]
+    accepted = False
+    for prefixes, suffixes, value in rules:
+        if prefix in prefixes and suffix in suffixes:
+            found.append((value, start, end))
+            accepted = True
+    return accepted
 
 
 def _pattern(form: Form) -> bytes:

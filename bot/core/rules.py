@@ -32,6 +32,7 @@ from typing import Literal, Protocol
 from bot.core.catalog import Rule
 from bot.core.morphology import PROCLITICS
 from bot.core.normalize import normalize_bytes
+from bot.core.spaces import space_after, space_before
 
 _ARTICLE = normalize_bytes("ال")
 
@@ -265,18 +266,19 @@ def word_forms(words: Iterable[str]) -> frozenset[bytes]:
 def words_around(text: bytes, start: int, end: int, words: int) -> list[bytes]:
     """The `words` words before the word holding [start, end) and the `words` after it."""
     found = []
-    left = text.rfind(b" ", 0, start)
+    left = space_before(text, start)
     for _ in range(words):
         if left <= 0:
             break
-        before = text.rfind(b" ", 0, left)
+        before = space_before(text, left)
         found.append(text[before + 1 : left])
         left = before
-    right = text.find(b" ", end)
+    right = space_after(text, end)
+    last = len(text) - 1
     for _ in range(words):
-        if right < 0 or right >= len(text) - 1:
+        if right < 0 or right >= last:
             break
-        after = text.find(b" ", right + 1)
+        after = space_after(text, right + 1)
         found.append(text[right + 1 : after])
         right = after
     return found
@@ -287,12 +289,12 @@ def window(text: bytes, start: int, end: int, words: int) -> tuple[int, int]:
     e > lo and s <= hi — at most `words` spaces lie between them."""
     lo = start
     for _ in range(words + 1):
-        lo = text.rfind(b" ", 0, lo)
+        lo = space_before(text, lo)
         if lo < 0:
             break
     hi = end - 1
     for _ in range(words + 1):
-        hi = text.find(b" ", hi + 1)
+        hi = space_after(text, hi + 1)
         if hi < 0:
             hi = len(text)
             break

@@ -27,6 +27,15 @@ So one name or strong theme word in the headline is enough, one in passing in th
 text is not, and three different ones in the text are. An article can have
 several topics. A topic's rules set some of its hits aside (bot.core.rules), and
 a longer phrase shadows a keyword inside it.
+
+Cost (bench/classify.py, bench/instructions.py classify): the hot path is compiled by
+Cython (setup.py; C types in topics.pxd, matcher.pxd, rules.pxd, folding.pxd): title
+and text are folded to padded bytes in one pass (bot.core.folding), the matcher's
+loop and the tally run on C integers, and a match's keyword is looked up in lists by
+its id (`_per_keyword`), a rule's terms by its number (`_terms`), instead of reading
+the objects' attributes. What is left is mostly the Rust automaton's scan, the
+Python objects `Classification` returns (its matches lists) and the dicts the
+rules read. Uncompiled, the same source runs as plain Python, several times slower.
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ from typing import NamedTuple
 from bot.core.catalog import ANY_NAME, THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
 from bot.core.matcher import Matcher
 from bot.core.morphology import Form, SpellingError, compile_form, theme_forms
-from bot.core.normalize import normalize_bytes
+from bot.core.normalize import normalize_padded
 from bot.core.rules import (
     NEAR,
     UNLESS,
@@ -268,6 +277,20 @@ class Classifier:
         for number, compiled in enumerate(self.rulebook.rules):
             self._rules_of.setdefault(compiled.topic_id, []).append(number)
         self._sections: Matcher[str] = Matcher(sections, overlapping=True)
+        # per rule number, for `_armed`: needs a `when` phrase, a `near` phrase, `alone`,
+        # the entries it may set aside
+        self._terms = [
+            (bool(c.rule.when), bool(c.rule.near), c.rule.alone, c.ignore_entities)
+            for c in self.rulebook.rules
+        ]
+        # per keyword id, for `_tally`: entry, topic, weight, a name?, rules hold its hits?
+        self._per_keyword = (
+            [k.entity for k in self.keywords],
+            [k.topic_id for k in self.keywords],
+            [k.weight for k in self.keywords],
+            [not k.theme for k in self.keywords],
+            [k.id in self.rulebook.held for k in self.keywords],
+        )
 
     def _compile_entry(self, topic_id: str, entry: str, *, theme: bool) -> list[Keyword]:
         spellings, weight = split_entry(entry)
@@ -295,7 +318,7 @@ class Classifier:
 
     def hits(self, text: str, *, in_title: bool = False) -> list[Hit]:
         """Keyword hits (names and theme words) in `text`, before any rule."""
-        padded = b" " + normalize_bytes(text) + b" "
+        padded = normalize_padded(text)
         return [
             Hit(value, in_title, start - 1, end - 1)
             for value, start, end in self._matcher.scan(padded)
@@ -305,11 +328,7 @@ class Classifier:
     def classify(
         self, title: str, text: str, evidence: FeedEvidence | None = None
     ) -> Classification:
-        return self.classify_normalized(
-            b" " + normalize_bytes(title) + b" ",
-            b" " + normalize_bytes(text) + b" ",
-            evidence,
-        )
+        return self.classify_normalized(normalize_padded(title), normalize_padded(text), evidence)
 
     def classify_normalized(
         self, title: bytes, text: bytes, evidence: FeedEvidence | None = None
@@ -374,33 +393,9 @@ class Classifier:
         so it matters for a topic that would be assigned, where its spellings and its
         `when` or `near` phrases are — and an `alone` rule where the topic has no other
         name."""
-        uses = {use for context, _, _, _ in seen for use in context.uses}
-        when = {n for n, role in uses if role == WHEN}
-        near = {n for n, role in uses if role == NEAR}
-        armed = set()
-        rules = self.rulebook.rules
-        entries = count.keys()  # (a keys view's isdisjoint walks the smaller side)
-        for topic_id, score in raw.items():
-            numbers = self._rules_of.get(topic_id)
-            if not numbers or score < self._threshold[topic_id]:
-                continue
-            names: list[int] | None = None
-            for number in numbers:
-                compiled = rules[number]
-                rule = compiled.rule
-                if (
-                    (rule.when and number not in when)
-                    or (rule.near and number not in near)
-                    or entries.isdisjoint(compiled.ignore_entities)
-                ):
-                    continue
-                if rule.alone:
-                    if names is None:
-                        names = self._names_in(topic_id, count)
-                    if any(entity not in compiled.ignore_entities for entity in names):
-                        continue  # the topic has other names
-                armed.add(number)
-        return armed
+        return _armed(
+            raw, count, seen, self._threshold, self._rules_of, self._terms, self._entities
+        )
 
     def _names_in(self, topic_id: str, count: dict[int, int]) -> list[int]:
         entities = self._entities
@@ -425,44 +420,8 @@ class Classifier:
         list[tuple[Keyword, bool, int, int]],
         list[tuple[Context, bool, int, int]],
     ]:
-        """The hot loop of classification. Per entry: its best place and count; per topic:
-        its score, whether the headline names it, what its names in the text would add
-        as actors; the hits `when` and `alone` rules may set aside; the `when` and `near`
-        phrases seen. The title comes first, so an entry's first hit is its best place."""
-        best: dict[int, float] = {}
-        count: dict[int, int] = {}
-        raw: dict[str, float] = {}
-        headline: set[str] = set()
-        lift: dict[str, float] = {}
-        held_ids = self.rulebook.held
-        held: list[tuple[Keyword, bool, int, int]] = []
-        seen: list[tuple[Context, bool, int, int]] = []
-        steps = _REPEAT_STEPS
-        for in_title, part in ((True, matches[0]), (False, matches[1])):
-            place = TITLE_WEIGHT if in_title else BODY_WEIGHT
-            for value, start, end in part:
-                entity = value.entity
-                if entity < 0:  # a Context
-                    if value.uses:  # type: ignore[union-attr]
-                        seen.append((value, in_title, start, end))  # type: ignore[arg-type]
-                    continue
-                if value.id in held_ids:
-                    held.append((value, in_title, start, end))  # type: ignore[arg-type]
-                topic_id = value.topic_id
-                if entity in count:
-                    n = count[entity] = count[entity] + 1
-                    if n < _REPEAT_LIMIT:
-                        raw[topic_id] += steps[n] * value.weight  # type: ignore[union-attr]
-                    continue
-                count[entity] = 1
-                best[entity] = place
-                weight = value.weight  # type: ignore[union-attr]
-                raw[topic_id] = raw.get(topic_id, 0.0) + place * weight
-                if in_title:
-                    headline.add(topic_id)
-                elif not value.theme:  # type: ignore[union-attr]
-                    lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
-        return best, count, raw, headline, lift, held, seen
+        """The hot loop of classification (see `_tally`)."""
+        return _tally(matches, *self._per_keyword)
 
     def _apply_rules(
         self,
@@ -571,22 +530,20 @@ class Classifier:
     ) -> set[int]:
         """Names of the candidate topics in the text with an actor word among the
         ACTOR_WITHIN words around them weigh ACTOR_WEIGHT; which were lifted."""
-        lifted = set()
-        for value, start, end in matches:
-            if (
-                value.entity >= 0  # a Keyword (a Context's is -1), checked cheaply
-                and value.topic_id in candidates
-                and isinstance(value, Keyword)
-                and not value.theme
-                and best.get(value.entity, ACTOR_WEIGHT) < ACTOR_WEIGHT
-                and (False, start) not in ignored
-                and self._by_actor(text, start, end)
-            ):
-                entity = value.entity
-                raw[value.topic_id] += (ACTOR_WEIGHT - best[entity]) * value.weight
-                best[entity] = ACTOR_WEIGHT
-                lifted.add(entity)
-        return lifted
+        entity_of, topic_of, weight_of, name_of, _ = self._per_keyword
+        return _boost_actors(
+            matches,
+            text,
+            best,
+            raw,
+            candidates,
+            ignored,
+            self._actors,
+            entity_of,
+            topic_of,
+            weight_of,
+            name_of,
+        )
 
     def _by_actor(self, text: bytes, start: int, end: int) -> bool:
         """An actor word among the words around [start, end)."""
@@ -606,7 +563,7 @@ class Classifier:
         """Topics an item's categories name: a section word («اقتصاد», Sport) or a name."""
         found: set[str] = set()
         for category in categories:
-            padded = b" " + normalize_bytes(category) + b" "
+            padded = normalize_padded(category)
             found.update(topic_id for topic_id, _, _ in self._sections.scan(padded))
             found.update(
                 v.topic_id
@@ -631,6 +588,151 @@ class Classifier:
             e: (p + min(REPEAT_BONUS * (count[e] - 1), REPEAT_BONUS_CAP)) * self._entities[e][1]
             for e, p in best.items()
         }
+
+
+def _tally(
+    matches: tuple[list[Match], list[Match]],
+    entity_of: list[int],
+    topic_of: list[str],
+    weight_of: list[float],
+    name_of: list[bool],
+    held_of: list[bool],
+) -> tuple[
+    dict[int, float],
+    dict[int, int],
+    dict[str, float],
+    set[str],
+    dict[str, float],
+    list[tuple[Keyword, bool, int, int]],
+    list[tuple[Context, bool, int, int]],
+]:
+    """The hot loop of classification. Per entry: its best place and count; per topic:
+    its score, whether the headline names it, what its names in the text would add as
+    actors; the hits `when` and `alone` rules may set aside; the `when` and `near`
+    phrases seen. The title comes first, so an entry's first hit is its best place.
+
+    A keyword's entry, topic, weight, whether it is a name and whether rules hold its
+    hits come from lists by its id (`Classifier._per_keyword`): one attribute read per
+    match, and C types where Cython compiles it (topics.pxd)."""
+    best: dict[int, float] = {}
+    count: dict[int, int] = {}
+    raw: dict[str, float] = {}
+    headline: set[str] = set()
+    lift: dict[str, float] = {}
+    held: list[tuple[Keyword, bool, int, int]] = []
+    seen: list[tuple[Context, bool, int, int]] = []
+    steps = _REPEAT_STEPS
+    for in_title in (True, False):
+        place = TITLE_WEIGHT if in_title else BODY_WEIGHT
+        for match in matches[0] if in_title else matches[1]:
+            value = match[0]
+            kid = value.id
+            if kid < 0:  # a Context
+                if value.uses:  # type: ignore[union-attr]
+                    seen.append((value, in_title, match[1], match[2]))  # type: ignore[arg-type]
+                continue
+            if held_of[kid]:
+                held.append((value, in_title, match[1], match[2]))  # type: ignore[arg-type]
+            entity = entity_of[kid]
+            topic_id = topic_of[kid]
+            n = count.get(entity, 0)
+            if n:
+                n += 1
+                count[entity] = n
+                if n < _REPEAT_LIMIT:
+                    raw[topic_id] += steps[n] * weight_of[kid]
+                continue
+            count[entity] = 1
+            best[entity] = place
+            weight = weight_of[kid]
+            raw[topic_id] = raw.get(topic_id, 0.0) + place * weight
+            if in_title:
+                headline.add(topic_id)
+            elif name_of[kid]:
+                lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
+    return best, count, raw, headline, lift, held, seen
+
+
+def _armed(
+    raw: dict[str, float],
+    count: dict[int, int],
+    seen: list[tuple[Context, bool, int, int]],
+    thresholds: dict[str, float],
+    rules_of: dict[str, list[int]],
+    terms: list[tuple[bool, bool, bool, frozenset[int]]],
+    entities: list[tuple[str, float, bool]],
+) -> set[int]:
+    """`Classifier._armed`, from the rules' terms by number (typed in topics.pxd)."""
+    when: set[int] = set()
+    near: set[int] = set()
+    for context, _, _, _ in seen:
+        for number, role in context.uses:
+            if role == WHEN:
+                when.add(number)
+            elif role == NEAR:
+                near.add(number)
+    armed = set()
+    entries = count.keys()  # (a keys view's isdisjoint walks the smaller side)
+    for topic_id, score in raw.items():
+        numbers = rules_of.get(topic_id)
+        if not numbers or score < thresholds[topic_id]:
+            continue
+        names: list[int] | None = None
+        for number in numbers:
+            needs_when, needs_near, alone, ignore = terms[number]
+            if (
+                (needs_when and number not in when)
+                or (needs_near and number not in near)
+                or entries.isdisjoint(ignore)
+            ):
+                continue
+            if alone:
+                if names is None:
+                    names = [e for e in count if entities[e][0] == topic_id and entities[e][2]]
+                other = False
+                for entity in names:
+                    if entity not in ignore:
+                        other = True  # the topic has other names
+                        break
+                if other:
+                    continue
+            armed.add(number)
+    return armed
+
+
+def _boost_actors(
+    matches: list[Match],
+    text: bytes,
+    best: dict[int, float],
+    raw: dict[str, float],
+    candidates: set[str],
+    ignored: Mapping[tuple[bool, int], int],
+    actors: frozenset[bytes],
+    entity_of: list[int],
+    topic_of: list[str],
+    weight_of: list[float],
+    name_of: list[bool],
+) -> set[int]:
+    """`Classifier._boost_actors`, from the per-keyword tables (typed in topics.pxd)."""
+    lifted = set()
+    for match in matches:
+        kid = match[0].id
+        if kid < 0 or not name_of[kid]:  # a Context, or a theme word
+            continue
+        topic_id = topic_of[kid]
+        if topic_id not in candidates:
+            continue
+        entity = entity_of[kid]
+        start = match[1]
+        if (
+            best.get(entity, ACTOR_WEIGHT) < ACTOR_WEIGHT
+            and (False, start) not in ignored
+            and not actors.isdisjoint(words_around(text, start, match[2], ACTOR_WITHIN))
+        ):
+            raw[topic_id] += (ACTOR_WEIGHT - best[entity]) * weight_of[kid]
+            best[entity] = ACTOR_WEIGHT
+            lifted.add(entity)
+    return lifted
 
 
 def _compile(topic_id: str, spelling: str) -> Form:

@@ -1,0 +1,8 @@
+# C types for Cython's compilation of folding.py (pure-Python mode, see setup.py).
+import cython
+
+@cython.locals(
+    size=Py_ssize_t, out=bytearray, n=Py_ssize_t, space=bint, ch=Py_UCS4, code=Py_ssize_t,
+    byte=int,
+)
+cpdef object fold_padded(str text, bytes table, int removed)
