@@ -37,10 +37,18 @@ so "stories newer than a watermark" is a comparison of ids.
 from __future__ import annotations
 
 import math
-from collections import Counter, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections import (  # type: ignore[attr-defined]
+    Counter,
+    _count_elements,  # Counter.update's loop, in C
+    deque,
+)
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
+from itertools import repeat
+from operator import add, mul, sub, truediv
+from typing import TypeVar
 
 from bot.core.entities import Entities, Mention, load_entities
 from bot.core.story_features import Features, features, hours
@@ -54,6 +62,7 @@ RARE_NAMES = 4
 NAME_MASS = 4.0  # the IDF of the shared names at which their cosine counts half
 
 Key = int | str  # what proposes a story: an entity number, "#" + a number, a word…
+K = TypeVar("K", bound=Key)
 
 
 @dataclass(frozen=True)
@@ -164,25 +173,29 @@ class _Vector:
 
     weights: dict[Key, float] = field(default_factory=dict)
     norm2: float = 0.0
+    norm: float = 0.0  # its square root, taken once per article added
 
-    def add(self, unit: Mapping[Key, float]) -> None:
+    def add(self, unit: dict[Key, float]) -> None:
         if not unit:
             return
         weights = self.weights
-        self.norm2 += 1.0 + 2.0 * sum([w * weights.get(k, 0.0) for k, w in unit.items()])
-        for key, w in unit.items():
-            weights[key] = weights.get(key, 0.0) + w
+        self.norm2 += 1.0 + 2.0 * _dot_in_order(unit, weights)
+        # weights[key] = weights.get(key, 0.0) + w for each of the unit's keys, in C
+        weights.update(
+            zip(unit, map(add, map(weights.get, unit, repeat(0.0)), unit.values()), strict=True)
+        )
+        self.norm = math.sqrt(self.norm2)
 
-    def cosine(self, unit: Mapping[Key, float]) -> float:
+    def cosine(self, unit: dict[Key, float]) -> float:
         if self.norm2 <= 0.0 or not unit:
             return 0.0
-        get = self.weights.get
-        return sum([w * get(k, 0.0) for k, w in unit.items()]) / math.sqrt(self.norm2)
+        return _dot_in_order(unit, self.weights) / self.norm
 
 
 @dataclass(slots=True)
 class _Doc:
     id: int
+    source: StoryDoc  # (its mentions are found again for an explanation)
     hours: float
     features: Features
     concepts: dict[Key, float]
@@ -190,7 +203,7 @@ class _Doc:
     name_weights: dict[Key, float]  # the same, before normalizing
     words: dict[Key, float]
     keys: frozenset[Key]  # what it offers to propose its story to later articles
-    lookups: frozenset[Key]  # what it looks its candidate stories up by
+    lookups: list[Key]  # what it looks its candidate stories up by
     story_id: int = 0
 
 
@@ -227,10 +240,16 @@ class StoryIndex:
         self.horizon = horizon.total_seconds() / 3600
         self.model = model
         self._logit_threshold = math.log(threshold / (1 - threshold))
+        # Each part of an affinity adds to it: one part at FLOOR settles a member.
+        self._parts_add_up = min(model.concepts, model.names, model.wording, model.numbers) >= 0
+        self._kinds = [e.kind for e in self.entities.entities]  # by entity number
         self._docs: dict[int, _Doc] = {}
         self._order: deque[int] = deque()  # doc ids as added
         self._stories: dict[int, _Story] = {}
-        self._proposers: dict[Key, set[int]] = {}  # key -> ids of the stories that have it
+        # key -> ids of the stories that have it; a key whose stories have all gone keeps
+        # its empty set until the next sweep (see _forget)
+        self._proposers: dict[Key, set[int]] = {}
+        self._sweep_at = 100_000  # proposer keys
         self._entity_df: Counter[int] = Counter()
         self._word_df: Counter[str] = Counter()
         self._newest = -math.inf
@@ -260,10 +279,10 @@ class StoryIndex:
                 continue
             prepared = self._prepare(doc)
             story_id = doc.id
-            ranked = sorted(self._candidates(prepared), key=lambda c: -c.probability(self.model))
-            for candidate in ranked:  # the most probable story it shares something with all of
-                if self._farthest(prepared, self._stories[candidate.story_id])[1] >= FLOOR:
-                    story_id = candidate.story_id
+            for candidate in self._ranked(prepared):
+                # the most probable story it shares something with all of
+                if self._close_to_all(prepared, self._stories[candidate]):
+                    story_id = candidate
                     break
             self._insert(prepared, story_id)
             filed[doc.id] = story_id
@@ -279,7 +298,7 @@ class StoryIndex:
         """Put an article under the story it belongs to, returning the stories it was
         compared with on the way (what fitting the model learns from)."""
         prepared = self._prepare(doc)
-        candidates = self._candidates(prepared, full=True)
+        candidates = self._candidates(prepared)
         self._insert(prepared, story_id)
         self._forget()
         return candidates
@@ -287,7 +306,7 @@ class StoryIndex:
     def compare(self, doc: StoryDoc) -> list[Candidate]:
         """The stories an article would be compared with now, most probable first; the
         index is left as it was (for explanations)."""
-        found = self._candidates(self._prepare(doc, count=False), full=True)
+        found = self._candidates(self._prepare(doc, count=False))
         return sorted(found, key=lambda c: (-c.probability(self.model), c.story_id))
 
     def members(self, story_id: int) -> list[int]:
@@ -295,34 +314,120 @@ class StoryIndex:
         story = self._stories.get(story_id)
         return list(story.members) if story else []
 
-    # --- comparing -----------------------------------------------------------------------
+    # --- comparing: filing ---------------------------------------------------------------
+    # What filing needs, and only that: the stories that reach the threshold, most probable
+    # first, and whether the article is close to every member of one. The numbers are
+    # those of `_compare` and `_farthest` below (the same operations in the same order, so
+    # the same floats), which also say why: they serve `replay` and `compare`.
 
-    def _candidates(self, doc: _Doc, *, full: bool = False) -> list[Candidate]:
-        """The stories within the window that share something with the article; unless
-        `full`, only those that may reach the threshold."""
-        proposed: set[int] = set()
-        proposers = self._proposers
-        for key in doc.lookups:
-            found = proposers.get(key)
-            if found:
-                proposed |= found
+    def _proposed(self, doc: _Doc) -> list[int]:
+        """The stories that have one of the article's lookup keys, by id."""
+        get, none = self._proposers.get, _NO_STORIES
+        return sorted(set().union(*map(get, doc.lookups, repeat(none))))
+
+    def _ranked(self, doc: _Doc) -> list[int]:
+        """The stories within the window that reach the threshold, most probable first (by
+        id among equals)."""
+        f, model, stories = doc.features, self.model, self._stories
+        threshold, window, at = self._logit_threshold, self.window, doc.hours
+        countries, numbers, script = f.countries, f.numbers, f.script
+        found: list[tuple[float, int]] = []
+        for story_id in self._proposed(doc):
+            story = stories.get(story_id)
+            if story is None:
+                continue
+            gap = story.first - at if at < story.first else at - story.last
+            if gap > window:
+                continue
+            gap = max(gap, 0.0)
+            if countries and story.countries and countries.isdisjoint(story.countries):
+                continue  # other countries, another event
+            names = story.names.cosine(doc.names)
+            if names:
+                mass = sum([w for e, w in doc.name_weights.items() if e in story.mentioned])
+                names *= mass / (mass + NAME_MASS)
+            concepts = story.concepts.cosine(doc.concepts)
+            shared = len(numbers & story.numbers) if numbers else 0
+            jaccard = _jaccard(countries, story.countries)
+            words = story.words.get(script)
+            partial = (
+                model.bias
+                + model.concepts * concepts
+                + model.names * names
+                + model.numbers * min(shared, 2)
+                + model.days * gap / 24
+                + model.countries * jaccard
+            )
+            wording = 0.0
+            if words is not None:
+                partial += model.same_script
+                if partial + model.wording < threshold:
+                    continue  # not even the same words would do
+                wording = words.cosine(doc.words)
+            if partial + model.wording * wording < threshold:
+                continue
+            # Parts(...).probability(model), without building the Parts: the same sum
+            same_script = words is not None
+            logit = (
+                model.bias
+                + model.concepts * concepts
+                + model.names * names
+                + model.wording * wording
+                + model.same_script * same_script
+                + model.numbers * min(shared, 2)
+                + model.days * gap / 24
+                + model.countries * jaccard
+            )
+            found.append((-_sigmoid(logit), story_id))
+        found.sort()
+        return [story_id for _, story_id in found]
+
+    def _close_to_all(self, doc: _Doc, story: _Story) -> bool:
+        """`_farthest(doc, story)[1] >= FLOOR`, member by member: a part of the affinity
+        already at FLOOR settles a member, and the first member below it settles all."""
+        if not self._parts_add_up:
+            return self._farthest(doc, story)[1] >= FLOOR
+        model, docs, window = self.model, self._docs, self.window
+        hours, script, numbers = doc.hours, doc.features.script, doc.features.numbers
+        concepts, names, words = doc.concepts, doc.names, doc.words
+        for member_id in story.members:
+            member = docs.get(member_id)
+            if member is None or abs(member.hours - hours) > window:
+                continue
+            shared = model.numbers * min(len(numbers & member.features.numbers), 2)
+            if shared >= FLOOR:
+                continue
+            affinity = model.concepts * _dot(concepts, member.concepts)
+            if affinity >= FLOOR:
+                continue
+            affinity += model.names * _dot(names, member.names)
+            if affinity >= FLOOR:
+                continue
+            affinity += model.wording * (
+                _dot(words, member.words) if member.features.script == script else 0.0
+            )
+            if affinity + shared < FLOOR:
+                return False
+        return True
+
+    # --- comparing: explaining -----------------------------------------------------------
+
+    def _candidates(self, doc: _Doc) -> list[Candidate]:
+        """The stories within the window that share something with the article, each with
+        every part of the comparison."""
         candidates = []
-        for story_id in sorted(proposed):
+        for story_id in self._proposed(doc):
             story = self._stories.get(story_id)
             if story is None:
                 continue
             gap = story.first - doc.hours if doc.hours < story.first else doc.hours - story.last
             if gap <= self.window:
-                candidate = self._compare(doc, story, max(gap, 0.0), full=full)
-                if candidate is not None:
-                    candidates.append(candidate)
+                candidates.append(self._compare(doc, story, max(gap, 0.0)))
         return candidates
 
-    def _compare(self, doc: _Doc, story: _Story, gap: float, *, full: bool) -> Candidate | None:
+    def _compare(self, doc: _Doc, story: _Story, gap: float) -> Candidate:
         f, model = doc.features, self.model
         if f.countries and story.countries and not f.countries & story.countries:
-            if not full:
-                return None
             conflict = (f.countries, frozenset(story.countries))
             return Candidate(story.id, Parts(0, 0, 0, False, 0, gap, 0), conflict, (), frozenset())
         names = story.names.cosine(doc.names)
@@ -333,28 +438,14 @@ class StoryIndex:
         numbers = f.numbers & story.numbers if f.numbers else frozenset()
         countries = _jaccard(f.countries, story.countries)
         words = story.words.get(f.script)
-        partial = (
-            model.bias
-            + model.concepts * concepts
-            + model.names * names
-            + model.numbers * min(len(numbers), 2)
-            + model.days * gap / 24
-            + model.countries * countries
-        )
-        wording = 0.0
-        if words is not None:
-            partial += model.same_script
-            if not full and partial + model.wording < self._logit_threshold:
-                return None  # not even the same words would do
-            wording = words.cosine(doc.words)
-        if not full and partial + model.wording * wording < self._logit_threshold:
-            return None
+        wording = 0.0 if words is None else words.cosine(doc.words)
         parts = Parts(concepts, names, wording, words is not None, len(numbers), gap, countries)
         farthest = None
-        if full and parts.probability(model) >= self.threshold:
+        if parts.probability(model) >= self.threshold:
             far = self._farthest(doc, story)
             farthest = far if far[1] < math.inf else None
-        shared = tuple(m for m in f.mentions if m.entity.number in story.mentioned)
+        mentions = self.entities.find(doc.source.title, doc.source.lead)
+        shared = tuple(m for m in mentions if m.entity.number in story.mentioned)
         return Candidate(story.id, parts, None, shared, frozenset(numbers), farthest)
 
     def _farthest(self, doc: _Doc, story: _Story) -> tuple[int, float]:
@@ -387,26 +478,32 @@ class StoryIndex:
         f = features(doc.title, doc.lead, self.entities)
         entity_df, word_df = self._entity_df, self._word_df
         if count:
-            entity_df.update(f.entities.keys())
-            word_df.update(f.words.keys())
+            _count_elements(entity_df, f.entities)
+            _count_elements(word_df, f.words)
         extra = 0 if count else 1  # an article not counted still counts for its own IDF
         n = len(self._docs) + 1
         log = math.log
-        kinds = self.entities.entities
+        kinds = self._kinds
         names: dict[Key, float] = {}
         concepts: dict[Key, float] = {}
         named: list[int] = []
         for e, c in f.entities.items():
             weight = (1 + log(c)) * log(1 + n / (entity_df[e] + extra))
-            kind = kinds[e].kind
+            kind = kinds[e]
             if kind == "concept":
                 concepts[e] = weight
             elif kind != "country":
                 names[e] = weight
                 named.append(e)
-        words: dict[Key, float] = {
-            w: (1 + log(c)) * log(1 + n / (word_df[w] + extra)) for w, c in f.words.items()
-        }
+        # {w: (1 + log(c)) * log(1 + n / (word_df[w] + extra)) for w, c in f.words.items()},
+        # the same operations in C
+        df = word_df.__getitem__
+        idf = map(
+            log, map(_ONE_PLUS, map(truediv, repeat(n), map(add, map(df, f.words), repeat(extra))))
+        )
+        words: dict[Key, float] = dict(
+            zip(f.words, map(mul, map(_TF.__getitem__, f.words.values()), idf), strict=True)
+        )
         # A story is found by any of its names (countries aside), words and numbers; an
         # article looks it up by its rarest names and words among those seen before (one no
         # other article has finds nothing) and its numbers. Across scripts, which have no
@@ -417,18 +514,14 @@ class StoryIndex:
         other = "latin" if f.script == "ar" else "ar"
         keys: list[Key] = [*named, *f.words, *numbers, *(f"@{f.script}:{p}" for p in pairs)]
         lookups: list[Key] = [
-            # (sorted()[:n] is heapq.nsmallest(n), ties in the same order, in C)
-            *sorted([e for e in named if entity_df[e] > seen], key=entity_df.__getitem__)[
-                :RARE_NAMES
-            ],
-            *sorted([w for w in f.words if word_df[w] > seen], key=word_df.__getitem__)[
-                :RARE_WORDS
-            ],
+            *_rarest(named, entity_df, seen, RARE_NAMES),
+            *_rarest(f.words, word_df, seen, RARE_WORDS),
             *numbers,
             *(f"@{other}:{p}" for p in pairs),
         ]
         return _Doc(
             doc.id,
+            doc,
             hours(doc.published_at),
             f,
             _unit(concepts),
@@ -436,7 +529,7 @@ class StoryIndex:
             names,
             _unit(words),
             frozenset(keys),
-            frozenset(lookups),
+            lookups,
         )
 
     def _insert(self, doc: _Doc, story_id: int) -> None:
@@ -456,9 +549,11 @@ class StoryIndex:
         story.numbers |= doc.features.numbers
         story.countries |= doc.features.countries
         story.mentioned.update(doc.features.entities)
-        for key in doc.keys - story.keys:
-            self._proposers.setdefault(key, set()).add(story_id)
-        story.keys |= doc.keys
+        new = doc.keys - story.keys
+        if new:  # self._proposers.setdefault(key, set()).add(story_id) for each, in C
+            owners = map(self._proposers.setdefault, new, iter(set, None))
+            _consume(map(set.add, owners, repeat(story_id)))
+            story.keys |= new
         self._docs[doc.id] = doc
         self._order.append(doc.id)
         self._newest = max(self._newest, doc.hours)
@@ -466,19 +561,19 @@ class StoryIndex:
     def _forget(self) -> None:
         """Drop the articles older than the horizon, and the stories that ended before it."""
         cutoff = self._newest - self.horizon
+        proposers = self._proposers
         while self._order and self._docs[self._order[0]].hours < cutoff:
             doc = self._docs.pop(self._order.popleft())
-            self._entity_df.subtract(doc.features.entities.keys())
-            self._word_df.subtract(doc.features.words.keys())
+            _uncount(self._entity_df, doc.features.entities)
+            _uncount(self._word_df, doc.features.words)
             story = self._stories.get(doc.story_id)
             if story is not None and story.last < cutoff:
                 del self._stories[story.id]
-                for key in story.keys:
-                    owners = self._proposers.get(key)
-                    if owners is not None:
-                        owners.discard(story.id)
-                        if not owners:
-                            del self._proposers[key]
+                # proposers[key].discard(story.id) for each of its keys, in C
+                _consume(map(set.discard, map(proposers.__getitem__, story.keys), repeat(story.id)))
+        if len(proposers) > self._sweep_at:  # now and then, the keys no story has any more
+            self._proposers = {key: owners for key, owners in proposers.items() if owners}
+            self._sweep_at = max(100_000, 2 * len(self._proposers))
         if len(self._word_df) > 100 * (len(self._docs) + 100):
             self._word_df = +self._word_df  # now and then, drop the words counted to zero
             self._entity_df = +self._entity_df
@@ -492,16 +587,53 @@ def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> floa
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _dot(a: Mapping[Key, float], b: Mapping[Key, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    get = b.get
-    return sum([w * get(k, 0.0) for k, w in a.items()])
+def _dot(a: dict[Key, float], b: dict[Key, float]) -> float:
+    """The dot product, over the smaller of the two."""
+    return _dot_in_order(a, b) if len(a) <= len(b) else _dot_in_order(b, a)
 
 
-def _unit(weights: Mapping[Key, float]) -> dict[Key, float]:
-    norm = math.sqrt(sum([w * w for w in weights.values()]))
-    return {k: w / norm for k, w in weights.items()} if norm else {}
+def _dot_in_order(a: dict[Key, float], b: dict[Key, float]) -> float:
+    """sum([w * b.get(k, 0.0) for k, w in a.items()]): the same products, added in the
+    same order (so the same float), in C."""
+    total: float = sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))
+    return total
+
+
+def _unit(weights: dict[Key, float]) -> dict[Key, float]:
+    norm = math.sqrt(sum(map(mul, weights.values(), weights.values())))
+    return (
+        dict(zip(weights, map(truediv, weights.values(), repeat(norm)), strict=True))
+        if norm
+        else {}
+    )
+
+
+def _rarest(keys: Iterable[K], df: Mapping[K, int], seen: int, limit: int) -> list[K]:
+    """sorted([k for k in keys if df[k] > seen], key=df.__getitem__)[:limit], in C: the
+    keys counted `seen` times or fewer sort first, and a stable sort keeps the order of
+    the others among equals."""
+    ranked = sorted(keys, key=df.__getitem__)
+    skip = sum(map(seen.__ge__, map(df.__getitem__, ranked)))
+    return ranked[skip : skip + limit]
+
+
+def _uncount(counts: Counter[K], keys: Iterable[K]) -> None:
+    """Counter.subtract(keys), in C: each key (counted before) once less."""
+    dict.update(counts, zip(keys, map(sub, map(counts.__getitem__, keys), repeat(1)), strict=True))
+
+
+class _TermWeights(dict[int, float]):
+    """count -> 1 + log(count), the term weight of a word said `count` times."""
+
+    def __missing__(self, count: int) -> float:
+        weight = self[count] = 1 + math.log(count)
+        return weight
+
+
+_TF = _TermWeights()
+_ONE_PLUS = partial(add, 1)  # 1 + x
+_NO_STORIES: frozenset[int] = frozenset()
+_consume: Callable[[Iterable[object]], None] = deque[object](maxlen=0).extend  # runs it out
 
 
 def assign_stories(
