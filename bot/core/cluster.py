@@ -45,9 +45,8 @@ from collections import (  # type: ignore[attr-defined]
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from itertools import repeat
-from operator import add, mul, sub, truediv
+from operator import add, sub
 from typing import TypeVar
 
 from bot.core.entities import Entities, Mention, load_entities
@@ -201,6 +200,7 @@ class _Doc:
     concepts: dict[Key, float]
     names: dict[Key, float]  # unit vector
     name_weights: dict[Key, float]  # the same, before normalizing
+    name_items: list[tuple[Key, float, float]]  # (name, unit weight, weight)
     words: dict[Key, float]
     keys: frozenset[Key]  # what it offers to propose its story to later articles
     lookups: list[Key]  # what it looks its candidate stories up by
@@ -331,6 +331,9 @@ class StoryIndex:
         f, model, stories = doc.features, self.model, self._stories
         threshold, window, at = self._logit_threshold, self.window, doc.hours
         countries, numbers, script = f.countries, f.numbers, f.script
+        bias, by_concepts, by_names = model.bias, model.concepts, model.names
+        by_wording, by_script, by_numbers = model.wording, model.same_script, model.numbers
+        by_days, by_countries = model.days, model.countries
         found: list[tuple[float, int]] = []
         for story_id in self._proposed(doc):
             story = stories.get(story_id)
@@ -339,44 +342,61 @@ class StoryIndex:
             gap = story.first - at if at < story.first else at - story.last
             if gap > window:
                 continue
-            gap = max(gap, 0.0)
+            if gap < 0.0:  # max(gap, 0.0)
+                gap = 0.0
             if countries and story.countries and countries.isdisjoint(story.countries):
                 continue  # other countries, another event
-            names = story.names.cosine(doc.names)
-            if names:
-                mass = sum([w for e, w in doc.name_weights.items() if e in story.mentioned])
-                names *= mass / (mass + NAME_MASS)
-            concepts = story.concepts.cosine(doc.concepts)
+            # The cosines over the things both name only (most stories share none of the
+            # article's concepts, and one or two of its names): the same products, in the
+            # same order, with only the zeros left out.
+            mentioned = story.mentioned
+            names = concepts = 0.0
+            if doc.name_items and not mentioned.isdisjoint(doc.names):
+                get, dot, mass = story.names.weights.get, 0.0, 0.0
+                for e, w, weight in doc.name_items:
+                    other = get(e)
+                    if other is not None:
+                        dot += w * other
+                        mass += weight
+                names = dot / story.names.norm
+                if names:
+                    names *= mass / (mass + NAME_MASS)
+            if doc.concepts and not mentioned.isdisjoint(doc.concepts):
+                get, dot = story.concepts.weights.get, 0.0
+                for e, w in doc.concepts.items():
+                    other = get(e)
+                    if other is not None:
+                        dot += w * other
+                concepts = dot / story.concepts.norm
             shared = len(numbers & story.numbers) if numbers else 0
-            jaccard = _jaccard(countries, story.countries)
-            words = story.words.get(script)
-            partial = (
-                model.bias
-                + model.concepts * concepts
-                + model.names * names
-                + model.numbers * min(shared, 2)
-                + model.days * gap / 24
-                + model.countries * jaccard
+            others = story.countries
+            jaccard = (
+                len(countries & others) / len(countries | others) if others and countries else 0.0
             )
+            # the terms of Parts.logit, each computed once
+            concepts_part, names_part = by_concepts * concepts, by_names * names
+            numbers_part = by_numbers * (shared if shared < 2 else 2)
+            days_part, countries_part = by_days * gap / 24, by_countries * jaccard
+            partial = bias + concepts_part + names_part + numbers_part + days_part + countries_part
+            words = story.words.get(script)
             wording = 0.0
             if words is not None:
-                partial += model.same_script
-                if partial + model.wording < threshold:
+                partial += by_script
+                if partial + by_wording < threshold:
                     continue  # not even the same words would do
                 wording = words.cosine(doc.words)
-            if partial + model.wording * wording < threshold:
+            if partial + by_wording * wording < threshold:
                 continue
             # Parts(...).probability(model), without building the Parts: the same sum
-            same_script = words is not None
             logit = (
-                model.bias
-                + model.concepts * concepts
-                + model.names * names
-                + model.wording * wording
-                + model.same_script * same_script
-                + model.numbers * min(shared, 2)
-                + model.days * gap / 24
-                + model.countries * jaccard
+                bias
+                + concepts_part
+                + names_part
+                + by_wording * wording
+                + by_script * (words is not None)
+                + numbers_part
+                + days_part
+                + countries_part
             )
             found.append((-_sigmoid(logit), story_id))
         found.sort()
@@ -482,28 +502,20 @@ class StoryIndex:
             _count_elements(word_df, f.words)
         extra = 0 if count else 1  # an article not counted still counts for its own IDF
         n = len(self._docs) + 1
-        log = math.log
+        log, tf = math.log, _TF  # tf[c] is 1 + log(c)
         kinds = self._kinds
         names: dict[Key, float] = {}
         concepts: dict[Key, float] = {}
         named: list[int] = []
         for e, c in f.entities.items():
-            weight = (1 + log(c)) * log(1 + n / (entity_df[e] + extra))
+            weight = tf[c] * log(1 + n / (entity_df[e] + extra))
             kind = kinds[e]
             if kind == "concept":
                 concepts[e] = weight
             elif kind != "country":
                 names[e] = weight
                 named.append(e)
-        # {w: (1 + log(c)) * log(1 + n / (word_df[w] + extra)) for w, c in f.words.items()},
-        # the same operations in C
-        df = word_df.__getitem__
-        idf = map(
-            log, map(_ONE_PLUS, map(truediv, repeat(n), map(add, map(df, f.words), repeat(extra))))
-        )
-        words: dict[Key, float] = dict(
-            zip(f.words, map(mul, map(_TF.__getitem__, f.words.values()), idf), strict=True)
-        )
+        weights = [tf[c] * log(1 + n / (word_df[w] + extra)) for w, c in f.words.items()]
         # A story is found by any of its names (countries aside), words and numbers; an
         # article looks it up by its rarest names and words among those seen before (one no
         # other article has finds nothing) and its numbers. Across scripts, which have no
@@ -519,15 +531,17 @@ class StoryIndex:
             *numbers,
             *(f"@{other}:{p}" for p in pairs),
         ]
+        unit_names = _unit(names)
         return _Doc(
             doc.id,
             doc,
             hours(doc.published_at),
             f,
             _unit(concepts),
-            _unit(names),
+            unit_names,
             names,
-            _unit(words),
+            list(zip(unit_names, unit_names.values(), names.values(), strict=True)),
+            _unit_of(f.words, weights),
             frozenset(keys),
             lookups,
         )
@@ -593,19 +607,24 @@ def _dot(a: dict[Key, float], b: dict[Key, float]) -> float:
 
 
 def _dot_in_order(a: dict[Key, float], b: dict[Key, float]) -> float:
-    """sum([w * b.get(k, 0.0) for k, w in a.items()]): the same products, added in the
-    same order (so the same float), in C."""
-    total: float = sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))
+    """sum([w * b.get(k, 0.0) for k, w in a.items()]): the same products added in the
+    same order, so the same float, but without the zeros."""
+    get, total = b.get, 0.0
+    for k, w in a.items():
+        other = get(k)
+        if other is not None:
+            total += w * other
     return total
 
 
 def _unit(weights: dict[Key, float]) -> dict[Key, float]:
-    norm = math.sqrt(sum(map(mul, weights.values(), weights.values())))
-    return (
-        dict(zip(weights, map(truediv, weights.values(), repeat(norm)), strict=True))
-        if norm
-        else {}
-    )
+    return _unit_of(weights, list(weights.values()))
+
+
+def _unit_of(keys: Iterable[Key], weights: list[float]) -> dict[Key, float]:
+    """The unit vector of `weights`, one for each key."""
+    norm = math.sqrt(sum([w * w for w in weights]))
+    return dict(zip(keys, [w / norm for w in weights], strict=True)) if norm else {}
 
 
 def _rarest(keys: Iterable[K], df: Mapping[K, int], seen: int, limit: int) -> list[K]:
@@ -631,7 +650,6 @@ class _TermWeights(dict[int, float]):
 
 
 _TF = _TermWeights()
-_ONE_PLUS = partial(add, 1)  # 1 + x
 _NO_STORIES: frozenset[int] = frozenset()
 _consume: Callable[[Iterable[object]], None] = deque[object](maxlen=0).extend  # runs it out
 
