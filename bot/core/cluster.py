@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import repeat
-from operator import add, sub
+from operator import sub
 from typing import TypeVar
 
 from bot.core.entities import Entities, Mention, load_entities
@@ -177,12 +177,18 @@ class _Vector:
     def add(self, unit: dict[Key, float]) -> None:
         if not unit:
             return
+        # the unit's dot product with the sum so far (the same as _dot_in_order), then
+        # weights[key] = weights.get(key, 0.0) + w: one pass for both
         weights = self.weights
-        self.norm2 += 1.0 + 2.0 * _dot_in_order(unit, weights)
-        # weights[key] = weights.get(key, 0.0) + w for each of the unit's keys, in C
-        weights.update(
-            zip(unit, map(add, map(weights.get, unit, repeat(0.0)), unit.values()), strict=True)
-        )
+        get, dot = weights.get, 0.0
+        for key, w in unit.items():
+            other = get(key)
+            if other is None:
+                weights[key] = w
+            else:
+                dot += w * other
+                weights[key] = other + w
+        self.norm2 += 1.0 + 2.0 * dot
         self.norm = math.sqrt(self.norm2)
 
     def cosine(self, unit: dict[Key, float]) -> float:
@@ -564,9 +570,14 @@ class StoryIndex:
         story.countries |= doc.features.countries
         story.mentioned.update(doc.features.entities)
         new = doc.keys - story.keys
-        if new:  # self._proposers.setdefault(key, set()).add(story_id) for each, in C
-            owners = map(self._proposers.setdefault, new, iter(set, None))
-            _consume(map(set.add, owners, repeat(story_id)))
+        if new:
+            proposers = self._proposers
+            for key in new:
+                owners = proposers.get(key)
+                if owners is None:
+                    proposers[key] = {story_id}
+                else:
+                    owners.add(story_id)
             story.keys |= new
         self._docs[doc.id] = doc
         self._order.append(doc.id)
@@ -628,12 +639,11 @@ def _unit_of(keys: Iterable[Key], weights: list[float]) -> dict[Key, float]:
 
 
 def _rarest(keys: Iterable[K], df: Mapping[K, int], seen: int, limit: int) -> list[K]:
-    """sorted([k for k in keys if df[k] > seen], key=df.__getitem__)[:limit], in C: the
-    keys counted `seen` times or fewer sort first, and a stable sort keeps the order of
-    the others among equals."""
-    ranked = sorted(keys, key=df.__getitem__)
-    skip = sum(map(seen.__ge__, map(df.__getitem__, ranked)))
-    return ranked[skip : skip + limit]
+    """The `limit` keys counted least, of those counted more than `seen` times (ties in
+    the order given)."""
+    count = df.__getitem__
+    # (sorted()[:n] is heapq.nsmallest(n), ties in the same order, in C)
+    return sorted([k for k in keys if count(k) > seen], key=count)[:limit]
 
 
 def _uncount(counts: Counter[K], keys: Iterable[K]) -> None:

@@ -114,7 +114,8 @@ _BARE = _Bare()
 
 def _words(text: str, normalized: bytes) -> Counter[str]:
     """`words(text)`, given its `normalize_bytes`."""
-    found: Counter[str | None] = Counter(map(_BARE.__getitem__, _folded(text, normalized).split()))
+    found: Counter[str | None] = Counter()
+    _count_elements(found, map(_BARE.__getitem__, _folded(text, normalized).split()))
     found.pop(None, None)  # the short words
     return found  # type: ignore[return-value]
 
