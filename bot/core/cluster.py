@@ -42,7 +42,7 @@ from collections import (  # type: ignore[attr-defined]
     _count_elements,  # Counter.update's loop, in C
     deque,
 )
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import repeat
@@ -521,7 +521,11 @@ class StoryIndex:
             elif kind != "country":
                 names[e] = weight
                 named.append(e)
-        weights = [tf[c] * log(1 + n / (word_df[w] + extra)) for w, c in f.words.items()]
+        words = list(f.words)
+        dfs = list(map(word_df.__getitem__, words))  # looked up once, for weights and rarity
+        weights = [
+            tf[c] * log(1 + n / (df + extra)) for c, df in zip(f.words.values(), dfs, strict=True)
+        ]
         # A story is found by any of its names (countries aside), words and numbers; an
         # article looks it up by its rarest names and words among those seen before (one no
         # other article has finds nothing) and its numbers. Across scripts, which have no
@@ -532,8 +536,8 @@ class StoryIndex:
         other = "latin" if f.script == "ar" else "ar"
         keys: list[Key] = [*named, *f.words, *numbers, *(f"@{f.script}:{p}" for p in pairs)]
         lookups: list[Key] = [
-            *_rarest(named, entity_df, seen, RARE_NAMES),
-            *_rarest(f.words, word_df, seen, RARE_WORDS),
+            *_rarest(named, entity_df.__getitem__, seen, RARE_NAMES),
+            *[words[i] for i in _rarest(range(len(words)), dfs.__getitem__, seen, RARE_WORDS)],
             *numbers,
             *(f"@{other}:{p}" for p in pairs),
         ]
@@ -638,10 +642,9 @@ def _unit_of(keys: Iterable[Key], weights: list[float]) -> dict[Key, float]:
     return dict(zip(keys, [w / norm for w in weights], strict=True)) if norm else {}
 
 
-def _rarest(keys: Iterable[K], df: Mapping[K, int], seen: int, limit: int) -> list[K]:
+def _rarest(keys: Iterable[K], count: Callable[[K], int], seen: int, limit: int) -> list[K]:
     """The `limit` keys counted least, of those counted more than `seen` times (ties in
     the order given)."""
-    count = df.__getitem__
     # (sorted()[:n] is heapq.nsmallest(n), ties in the same order, in C)
     return sorted([k for k in keys if count(k) > seen], key=count)[:limit]
 
