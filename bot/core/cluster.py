@@ -442,16 +442,19 @@ class StoryIndex:
         """The stories within the window that share something with the article, each with
         every part of the comparison."""
         candidates = []
+        mentions = self.entities.find(doc.source.title, doc.source.lead)
         for story_id in self._proposed(doc):
             story = self._stories.get(story_id)
             if story is None:
                 continue
             gap = story.first - doc.hours if doc.hours < story.first else doc.hours - story.last
             if gap <= self.window:
-                candidates.append(self._compare(doc, story, max(gap, 0.0)))
+                candidates.append(self._compare(doc, story, max(gap, 0.0), mentions))
         return candidates
 
-    def _compare(self, doc: _Doc, story: _Story, gap: float) -> Candidate:
+    def _compare(
+        self, doc: _Doc, story: _Story, gap: float, mentions: Sequence[Mention]
+    ) -> Candidate:
         f, model = doc.features, self.model
         if f.countries and story.countries and not f.countries & story.countries:
             conflict = (f.countries, frozenset(story.countries))
@@ -470,7 +473,6 @@ class StoryIndex:
         if parts.probability(model) >= self.threshold:
             far = self._farthest(doc, story)
             farthest = far if far[1] < math.inf else None
-        mentions = self.entities.find(doc.source.title, doc.source.lead)
         shared = tuple(m for m in mentions if m.entity.number in story.mentioned)
         return Candidate(story.id, parts, None, shared, frozenset(numbers), farthest)
 
@@ -598,8 +600,8 @@ class StoryIndex:
             story = self._stories.get(doc.story_id)
             if story is not None and story.last < cutoff:
                 del self._stories[story.id]
-                # proposers[key].discard(story.id) for each of its keys, in C
-                _consume(map(set.discard, map(proposers.__getitem__, story.keys), repeat(story.id)))
+                for key in story.keys:  # (emptied sets are swept below, now and then)
+                    proposers[key].discard(story.id)
         if len(proposers) > self._sweep_at:  # now and then, the keys no story has any more
             self._proposers = {key: owners for key, owners in proposers.items() if owners}
             self._sweep_at = max(100_000, 2 * len(self._proposers))
@@ -664,7 +666,6 @@ class _TermWeights(dict[int, float]):
 
 _TF = _TermWeights()
 _NO_STORIES: frozenset[int] = frozenset()
-_consume: Callable[[Iterable[object]], None] = deque[object](maxlen=0).extend  # runs it out
 
 
 def assign_stories(
