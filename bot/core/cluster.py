@@ -32,6 +32,19 @@ Before any score:
 IDF statistics are those of the articles in the index (the last HORIZON), counted as
 each article arrives, as ingestion sees them. A story's id is its first article's id,
 so "stories newer than a watermark" is a comparison of ids.
+
+Cost: filing (`assign`) computes only what its decisions need: the stories that reach
+the threshold, then the complete-link check of the most probable until one passes,
+stopping at the first member below FLOOR. `replay` and `compare` build every part of
+every comparison (fitting rows, explanations). Both reach the same floats, because the
+same operations run in the same order, with only additions of zero left out.
+`bench/same_results.py` checks that. On bench/stories.py's 5,000 articles, filing
+counts 0.85 million instructions an article under callgrind (1.36 million before;
+classifying the same articles: 0.66 million). Nearly a third goes to the headline and
+lead's features (normalizing, the entity automaton, words, numbers), over a quarter to
+weighting them and building the lookup keys, a fifth to the stories compared (about
+eleven an article, most turned down before their words are compared), and the rest to
+the complete-link check, adding the article to the index and forgetting old ones.
 """
 
 from __future__ import annotations
