@@ -20,6 +20,10 @@ same text.
 Each timing is the best of several rounds, interleaved, so a busy machine slows both
 alike. Targets: filing costs less than classifying, and at most 3 ms an article.
 `python bench/instructions.py stories` counts the same ratio in instructions.
+
+Measured here (December 2026, issue 11): file / classify 1.29 in instructions (0.85
+million an article to file, 0.66 million to classify), 2.07 before; in time, on a busy
+machine, about 1.4 (2.1 before, same runs), filing about 0.25 ms an article.
 """
 
 from __future__ import annotations

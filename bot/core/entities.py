@@ -98,7 +98,13 @@ class Entities:
         self._matcher: Matcher[tuple[int, bool]] = Matcher(
             (form, (number, epithet)) for (_, number, epithet), form in forms.items()
         )
+        self.countries: list[str | None] = [e.country for e in self.entities]  # by number
         self._acronyms = {a: self._by_id[e] for a, e in acronyms.items() if e in self._by_id}
+        # Any acronym in a text is one of these words: the lookbehind of the full pattern
+        # makes its regex try every position of the text, a plain alternation does not.
+        self._acronym_hint = (
+            re.compile("|".join(map(re.escape, self._acronyms))) if self._acronyms else None
+        )
         self._acronym_re = (
             re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, self._acronyms)) + r")(?![\w])")
             if self._acronyms
@@ -154,10 +160,33 @@ class Entities:
                             ),
                         )
                     )
-            if self._acronym_re is not None:
-                for match in self._acronym_re.finditer(text):
-                    mentions.append(Mention(self._acronyms[match[1]], match[1], False, in_title))
+            mentions += self._acronym_mentions(text, in_title)
         return mentions
+
+    def find_numbers(
+        self, title: str, title_bytes: bytes, lead: str = "", lead_bytes: bytes = b""
+    ) -> tuple[list[int], list[int]]:
+        """The entity numbers of `find_normalized`'s mentions, in its order, in the headline
+        and in the lead: what story filing counts, without building the mentions."""
+        found: list[list[int]] = []
+        for text, normalized in ((title, title_bytes), (lead, lead_bytes)):
+            numbers: list[int] = []
+            if text:
+                numbers = [value[0] for value, _, _ in self._matcher.scan(b" " + normalized + b" ")]
+                numbers += [m.entity.number for m in self._acronym_mentions(text, False)]
+            found.append(numbers)
+        return found[0], found[1]
+
+    def _acronym_mentions(self, text: str, in_title: bool) -> list[Mention]:
+        """The acronyms ("US", "UK") in the raw text, matched case-sensitively."""
+        if self._acronym_re is None or self._acronym_hint is None:
+            return []
+        if not self._acronym_hint.search(text):  # (most texts: a quick no)
+            return []
+        return [
+            Mention(self._acronyms[match[1]], match[1], False, in_title)
+            for match in self._acronym_re.finditer(text)
+        ]
 
 
 def as_written(text: str, mention: Mention) -> str:

@@ -17,11 +17,14 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import (  # type: ignore[attr-defined]
+    Counter,
+    _count_elements,  # Counter.update's loop, in C
+)
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.entities import Entities, Mention
+from bot.core.entities import Entities
 from bot.core.morphology import proclitics
 from bot.core.normalize import decode_normalized, normalize, normalize_bytes
 
@@ -36,6 +39,9 @@ _OTHER = b"\x00"  # a letter outside the matching alphabet, in normalized bytes
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
+_EASTERN = re.compile("[٠-٩۰-۹٫]")  # what _DIGITS translates
+_GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
+_NONE: frozenset[str] = frozenset()
 _NUMBER = re.compile(
     r"(\d+(?:[.,]\d+)*)\s*(ألف|آلاف|الف|مليون|ملايين|مليار|thousand|million|billion)?"
 )
@@ -46,39 +52,45 @@ _SCALE = {"ألف": 1e3, "آلاف": 1e3, "الف": 1e3, "thousand": 1e3, "مل�
 @dataclass(frozen=True, slots=True)
 class Features:
     script: str  # "ar" or "latin"
-    entities: Counter[int]  # entity number -> mentions (headline twice)
+    entities: Counter[int]  # entity number -> mentions (headline twice), first mention first
     countries: frozenset[str]
     words: Counter[str]
     numbers: frozenset[str]
-    mentions: tuple[Mention, ...]
 
 
 def features(title: str, lead: str, entities: Entities) -> Features:
-    # Each text is normalized once, for the entities and the words alike.
+    # Each text is normalized once, for the entities and the words alike. Only what a
+    # comparison reads is built: the mentions themselves (`Entities.find`) are found again
+    # when an explanation needs them.
     title_bytes = normalize_bytes(title) if title else b""
     lead_bytes = normalize_bytes(lead) if lead else b""
-    mentions = tuple(entities.find_normalized(title, title_bytes, lead, lead_bytes))
+    in_title, in_lead = entities.find_numbers(title, title_bytes, lead, lead_bytes)
     counts: Counter[int] = Counter()
-    for m in mentions:
-        counts[m.entity.number] += TITLE_WEIGHT if m.in_title else 1
-    countries = frozenset([m.entity.country for m in mentions if m.entity.country])
+    for _ in range(TITLE_WEIGHT):  # counted in C, in the order of the mentions
+        _count_elements(counts, in_title)
+    _count_elements(counts, in_lead)
+    countries = frozenset(filter(None, map(entities.countries.__getitem__, counts)))
     found = _words(lead, lead_bytes)
-    for word in _words(title, title_bytes):
-        found[word] += TITLE_WEIGHT
+    title_words = dict.fromkeys(map(_BARE.__getitem__, _folded(title, title_bytes).split()))
+    title_words.pop(None, None)  # the short words
+    for _ in range(TITLE_WEIGHT):  # each of the headline's words, once (as lead words, in C)
+        _count_elements(found, title_words)
     return Features(
         script(title or lead),
         counts,
         countries,
         found,
-        numbers(f"{title}\n{lead}"),
-        mentions,
+        numbers(f"{title}\n{lead}") if _DIGIT.search(title) or _DIGIT.search(lead) else _NONE,
     )
 
 
 def script(text: str) -> str:
     """ "ar" when at least a third of the letters are Arabic, else "latin"."""
     sample = text[:200]
-    return "ar" if len(_ARABIC.findall(sample)) * 3 > len(sample.replace(" ", "")) else "latin"
+    # U+0600..U+06FF are the two-byte UTF-8 sequences led by D8..DB: counted in C
+    lead = sample.encode("utf-8", "surrogatepass")
+    arabic = lead.count(b"\xd8") + lead.count(b"\xd9") + lead.count(b"\xda") + lead.count(b"\xdb")
+    return "ar" if arabic * 3 > len(sample) - sample.count(" ") else "latin"
 
 
 def words(text: str) -> Counter[str]:
@@ -102,12 +114,16 @@ _BARE = _Bare()
 
 def _words(text: str, normalized: bytes) -> Counter[str]:
     """`words(text)`, given its `normalize_bytes`."""
-    # The normalized text as letters: decoded, unless a letter outside the matching
-    # alphabet stands as a placeholder byte there; then normalized as text.
-    folded = normalize(text) if _OTHER in normalized else decode_normalized(normalized)
-    found: Counter[str | None] = Counter(map(_BARE.__getitem__, folded.split()))
+    found: Counter[str | None] = Counter()
+    _count_elements(found, map(_BARE.__getitem__, _folded(text, normalized).split()))
     found.pop(None, None)  # the short words
     return found  # type: ignore[return-value]
+
+
+def _folded(text: str, normalized: bytes) -> str:
+    """The normalized text as letters: decoded, unless a letter outside the matching
+    alphabet stands as a placeholder byte there; then normalized as text."""
+    return normalize(text) if _OTHER in normalized else decode_normalized(normalized)
 
 
 def _strip(word: str) -> str:
@@ -121,11 +137,13 @@ def _strip(word: str) -> str:
 def numbers(text: str) -> frozenset[str]:
     """The numbers a text states, in one notation; years and single digits left out."""
     if not _DIGIT.search(text):
-        return frozenset()
+        return _NONE
+    if _EASTERN.search(text):  # (str.translate is slow on Arabic text: only when it matters)
+        text = text.translate(_DIGITS)
     found: set[str] = set()
-    for match in _NUMBER.finditer(text.translate(_DIGITS)):
+    for match in _NUMBER.finditer(text):
         raw, scale = match.groups()
-        if re.fullmatch(r"\d{1,3}(,\d{3})+", raw):
+        if _GROUPED.fullmatch(raw):
             raw = raw.replace(",", "")
         raw = raw.replace(",", ".")
         try:
