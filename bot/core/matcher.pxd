@@ -4,15 +4,6 @@ from bot.core.spaces cimport space_after, space_before
 import cython
 
 @cython.locals(
-    size=Py_ssize_t, first="int[::1]", forms="int[::1]", affixes="int[::1]", ends="int[::1]",
-    pids="int[::1]", low=Py_ssize_t, high=Py_ssize_t, sid=Py_ssize_t, start=Py_ssize_t,
-    end=Py_ssize_t, k=Py_ssize_t, code=int, n_lead=Py_ssize_t, n_tail=Py_ssize_t,
-    lead=Py_ssize_t, lead_bytes=int, tail=Py_ssize_t, tail_bytes=int, at=Py_ssize_t,
-    stop=Py_ssize_t, ok=bint, i=Py_ssize_t, found=list, chars="const unsigned char*",
-)
-cpdef list _leftmost(object matcher, list raw, bytes text)
-
-@cython.locals(
     found=list, table="int[::1]", values=list, pid=Py_ssize_t, start=Py_ssize_t,
     end=Py_ssize_t, at=Py_ssize_t, offset=Py_ssize_t, tail=Py_ssize_t, whole=Py_ssize_t,
 )

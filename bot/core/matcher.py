@@ -43,8 +43,6 @@ def _encoded(*words: str) -> tuple[bytes, ...]:
 # The whole words a stem is also looked for as (where every form of the stem allows it).
 _LEADS = _encoded("ال", "و", "وال", "ب", "بال", "ل", "لل")
 _TAILS = _encoded("ه")
-if len(_LEADS) > 7 or len(_TAILS) > 1 or max(map(len, _LEADS + _TAILS)) > 3:
-    raise ValueError("_leftmost packs a lead in 3 bits, a tail in 1, an affix in 3 bytes")
 
 Rules = tuple[tuple[frozenset[bytes], frozenset[bytes], T], ...]
 
@@ -98,38 +96,17 @@ class Matcher(Generic[T]):
         # cache line a match rather than a tuple and its numbers spread over the heap.
         self._table = array("i", [n for entry in self._entries for n in entry])
         self._shorter: dict[int, tuple[int, ...]] = {}
-        # Per stem (patterns 0 to len(stems) - 1), the patterns that hold it, itself
-        # included, from `_forms[_first[stem]]` to `_forms[_first[stem + 1] - 1]`: each
-        # packed in one int (pattern * 16 + lead * 2 + tail, the numbers of its lead
-        # and tail in `_affixes`), so the table is small enough to stay in cache
-        # (see `_leftmost`).
-        first, forms_at = [0], []
-        leads, tails = (b"", *_LEADS), (b"", *_TAILS)
-        for pattern in list(by_pattern):
-            if not overlapping:
-                for n_lead, lead in enumerate(leads):
-                    for n_tail, tail in enumerate(tails):
-                        pid = self._index.get(lead + pattern + tail)
-                        if pid is not None:
-                            forms_at.append(pid * 16 + n_lead * 2 + n_tail)
-            first.append(len(forms_at))
-        self._first = array("i", first)
-        self._forms = array("i", forms_at)
-        # per lead, then per tail: its length and its bytes (the first in the lowest 8 bits)
-        self._affixes = array(
-            "i",
-            [n for a in (*leads, *tails) for n in (len(a), int.from_bytes(a or b"\0", "little"))],
-        )
         self._automaton: ahocorasick_rs.BytesAhoCorasick | None = None
         self._overlapping = overlapping
         self._size = sum(len(forms) for forms in stems)
         if self._patterns:
-            # The automaton holds the stems alone (a sixth of the patterns, so its tables
-            # stay in cache), and reports every occurrence; `_leftmost` finds the
-            # whole-word patterns around them and keeps the leftmost-longest, as one
-            # leftmost-longest automaton of every pattern would.
+            # The library picks the implementation: past a few thousand patterns its
+            # contiguous NFA scans faster here than a DFA, whose tables outgrow the cache.
             self._automaton = ahocorasick_rs.BytesAhoCorasick(
-                self._patterns[: len(by_pattern)], matchkind=ahocorasick_rs.MatchKind.Standard
+                self._patterns,
+                matchkind=ahocorasick_rs.MatchKind.Standard
+                if overlapping
+                else ahocorasick_rs.MatchKind.LeftmostLongest,
             )
 
     def __len__(self) -> int:
@@ -143,16 +120,15 @@ class Matcher(Generic[T]):
         """
         if self._automaton is None:
             return []
-        raw = self._automaton.find_matches_as_indexes(text, True)
-        return _scan(self, raw if self._overlapping else _leftmost(self, raw, text), text)
+        raw = self._automaton.find_matches_as_indexes(text, self._overlapping)
+        return _scan(self, raw, text)
 
     def matches(self, text: bytes) -> list[tuple[int, int, int]]:
         """The automaton's raw matches in `text`: (pattern, start, end), before any check
         (see `scan`; for a caller that runs `scan`'s loop itself, with `whole_words`)."""
         if self._automaton is None:
             return []
-        raw = self._automaton.find_matches_as_indexes(text, True)
-        return raw if self._overlapping else _leftmost(self, raw, text)
+        return self._automaton.find_matches_as_indexes(text, self._overlapping)
 
     @property
     def entries(self) -> list[tuple[int, int, int, int, int]]:
@@ -185,56 +161,6 @@ class Matcher(Generic[T]):
                 if pattern[:n] in index and entries[index[pattern[:n]]][:3] == (offset, edge, 0)
             )
         return shorter
-
-
-def _leftmost(
-    matcher: Matcher[T], raw: list[tuple[int, int, int]], text: bytes
-) -> list[tuple[int, int, int]]:
-    """The leftmost-longest matches of every pattern (stems and whole-word variants),
-    from every occurrence of the stems: (pattern, start, end), by start.
-
-    Each variant holds its stem, so the occurrences of the variants are those of the
-    stems with the variant's lead before and tail after; of all of them, the longest
-    starting leftmost is kept, then the same after its end (what a leftmost-longest
-    automaton reports, without the variants' tables in it)."""
-    size = len(text)
-    first, forms, affixes = matcher._first, matcher._forms, matcher._affixes
-    ends = array("i", [0]) * (size + 1)  # per start: the end of its longest pattern
-    pids = array("i", [0]) * (size + 1)
-    low, high = size, -1
-    chars = text  # compiled: its bytes, read without bounds checks (all in range)
-    for sid, start, end in raw:
-        for k in range(first[sid], first[sid + 1]):
-            code = forms[k]
-            n_lead, n_tail = 2 * ((code >> 1) & 7), 16 + 2 * (code & 1)
-            lead, lead_bytes = affixes[n_lead], affixes[n_lead + 1]
-            tail, tail_bytes = affixes[n_tail], affixes[n_tail + 1]
-            at, stop = start - lead, end + tail
-            if at < 0 or stop > size or ends[at] >= stop:
-                continue
-            ok = True
-            for i in range(lead):
-                if chars[at + i] != (lead_bytes >> (8 * i)) & 255:
-                    ok = False
-                    break
-            if ok:
-                for i in range(tail):
-                    if chars[end + i] != (tail_bytes >> (8 * i)) & 255:
-                        ok = False
-                        break
-            if ok:
-                ends[at], pids[at] = stop, code >> 4
-                low, high = min(low, at), max(high, at)
-    found: list[tuple[int, int, int]] = []
-    at = low
-    while at <= high:
-        stop = ends[at]
-        if stop:
-            found.append((pids[at], at, stop))
-            at = stop
-        else:
-            at += 1
-    return found
 
 
 def _scan(
