@@ -138,3 +138,40 @@ async def test_rows_one_transaction_picks_with_skip_locked_are_passed_over_by_an
     finally:
         await first.close()
         await second.close()
+
+
+async def test_executemany_inserts_many_rows_a_statement_counting_only_those_added(
+    empty_postgres: str,
+) -> None:
+    db = await PostgresDatabase.open(empty_postgres)
+    try:
+        insert = (
+            "INSERT INTO feeds (url, title, created_at) VALUES (?, ?, 'x') ON CONFLICT DO NOTHING"
+        )
+        rows = [(f"https://e/{n}", None if n % 2 else f"t{n}") for n in range(2500)]
+        async with db.transaction() as tx:
+            assert await tx.executemany(insert, rows[:10]) == 10
+        # beyond one statement's rows, with the first ten and a repeat inside it skipped
+        async with db.transaction() as tx:
+            assert await tx.executemany(insert, [*rows, rows[2000]]) == 2490
+        found = await db.fetchall("SELECT url, title FROM feeds ORDER BY id")
+        assert [(r["url"], r["title"]) for r in found] == rows
+    finally:
+        await db.close()
+
+
+async def test_executemany_with_do_update_or_returning_runs_each_parameter_set(
+    empty_postgres: str,
+) -> None:
+    db = await PostgresDatabase.open(empty_postgres)
+    try:
+        upsert = (
+            "INSERT INTO feeds (url, title, created_at) VALUES (?, ?, 'x')"
+            " ON CONFLICT (url) DO UPDATE SET title = excluded.title"
+        )
+        async with db.transaction() as tx:  # one url twice: a multi-row insert would fail
+            await tx.executemany(upsert, [("https://e/1", "a"), ("https://e/1", "b")])
+        row = await db.fetchone("SELECT title FROM feeds")
+        assert row is not None and row["title"] == "b"
+    finally:
+        await db.close()
