@@ -15,11 +15,9 @@ processes starting together migrate once.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,27 +97,9 @@ class Tx:
         return Result(cursor)
 
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
-        """Rows changed over all the parameter sets, in one round trip (pipeline mode).
-
-        A plain `INSERT … VALUES (…)` (ON CONFLICT DO NOTHING allowed) goes as multi-row
-        inserts instead, VALUES_PER_INSERT rows a statement: one statement per row cost the
-        server a parse-bind-execute each, which made claiming 100,000 digests 3x SQLite.
-        """
+        """Rows changed over all the parameter sets, in one round trip (pipeline mode)."""
         if not rows:
             return 0
-        batched = _multi_row_insert(sql)
-        if batched is not None:
-            head, values, tail = batched
-            width = len(rows[0])
-            per = max(1, min(VALUES_PER_INSERT, MAX_BINDS // max(width, 1)))
-            changed = 0
-            async with self.connection.cursor() as cursor:
-                for start in range(0, len(rows), per):
-                    chunk = rows[start : start + per]
-                    statement = head + ",".join([values] * len(chunk)) + tail
-                    await cursor.execute(to_pyformat(statement), [v for row in chunk for v in row])
-                    changed += max(cursor.rowcount, 0)
-            return changed
         async with self.connection.cursor() as cursor:
             await cursor.executemany(to_pyformat(sql), [tuple(r) for r in rows])
             return max(cursor.rowcount, 0)
@@ -143,28 +123,6 @@ class Tx:
                 if not cursor.nextset():
                     break
         return found
-
-
-VALUES_PER_INSERT = 1000  # rows in one multi-row INSERT from executemany
-MAX_BINDS = 65535  # parameters PostgreSQL's protocol allows in one statement
-_INSERT_VALUES = re.compile(
-    r"(?is)^(\s*INSERT\s+INTO\s+\w+\s*\([^()?]*\)\s*VALUES\s*)(\([^()]*\))(.*)$"
-)
-
-
-@lru_cache(maxsize=256)
-def _multi_row_insert(sql: str) -> tuple[str, str, str] | None:
-    """(head, one row's VALUES tuple, tail) of an INSERT that may take many rows a statement:
-    no RETURNING (its rows are read per parameter set), no DO UPDATE (a multi-row insert
-    cannot update one row twice) and no placeholder after the VALUES; else None."""
-    match = _INSERT_VALUES.match(sql)
-    if match is None:
-        return None
-    head, values, tail = match.groups()
-    words = tail.upper()
-    if "?" in tail or "RETURNING" in words or "UPDATE" in words or "SELECT" in words:
-        return None
-    return head, values, tail
 
 
 @asynccontextmanager
