@@ -8,24 +8,45 @@ second pass over the unchanged feeds (all 304) against the first.
 
 Targets: pipeline / feedparser ≤ 1.5; unchanged pass < 0.1 × first pass.
 The feed server runs in its own process so its work is not counted.
+
+    python bench/ingest.py --processes 2 [--database postgresql://… | --start-postgres]
+        [--feeds 200] [--items 10] [--passes 2] [--batch 20]
+
+Several ingest processes on one database (issue 14): each claims due feeds `--batch` at a
+time (storage/feed_claims.py, as `mujaz run --role ingest` does) until none is due. The
+feed server counts the requests for each feed; after each pass every feed is made due
+again. It prints, per backend and pass, "each feed fetched exactly once" or the feeds
+fetched twice or never, and how the processes split the feeds. SQLite always; PostgreSQL
+too with `--database postgresql://…` (a fresh database on that server) or
+`--start-postgres` (a throwaway server, as the tests start one).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
+import json
 import multiprocessing
 import random
 import sys
 import tempfile
 import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator, MutableMapping
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import feedparser
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 SENTENCES = [
     "بحث وزير الطاقة السعودي مع نظيره الأذربيجاني في باكو سبل توسيع التعاون في مجالي النفط والغاز.",
@@ -70,10 +91,18 @@ def make_feed(n: int, items: int) -> bytes:
 def serve(
     bodies: dict[str, bytes], ready: multiprocessing.synchronize.Event, port: list[int]
 ) -> None:  # type: ignore[name-defined]
-    """The publishers: every feed with an ETag, 304 when it matches."""
+    """The publishers: every feed with an ETag, 304 when it matches. `GET /_hits` answers
+    how many requests each feed had since the last `/_hits` (JSON), and starts again."""
     from aiohttp import web
 
+    hits: Counter[str] = Counter()
+
     async def handle(request: web.Request) -> web.Response:
+        if request.path == "/_hits":
+            counts = dict(hits)
+            hits.clear()
+            return web.json_response(counts)
+        hits[request.path] += 1
         body = bodies.get(request.path)
         if body is None:
             return web.Response(status=404)
@@ -134,11 +163,191 @@ async def pipeline(base: str, paths: list[str], database: Path) -> tuple[float, 
         await services.close()
 
 
+BARRIER_TIMEOUT_S = 900  # a pass on a busy two-core machine; a hung process ends the run
+
+
+def ingest_process(
+    settings: Settings,
+    index: int,
+    batch: int,
+    passes: int,
+    gate: Barrier,
+    taken: MutableMapping[tuple[int, int], int],
+) -> None:
+    """One ingest process: each pass, claim `batch` due feeds at a time and ingest them
+    until none is due (as `mujaz run --role ingest` ticks); `taken[index, pass]` counts
+    the feeds this process claimed, `taken[-1 - index, pass]` those that failed."""
+
+    async def run() -> None:
+        from bot.context import Services
+
+        services = await Services.create(settings)
+        try:
+            for number in range(passes):
+                gate.wait(BARRIER_TIMEOUT_S)  # start together
+                count = failed = 0
+                while reports := await services.ingestor.run_due(limit=batch):
+                    count += len(reports)
+                    failed += sum(r.failed for r in reports)
+                taken[index, number] = count
+                taken[-1 - index, number] = failed
+                gate.wait(BARRIER_TIMEOUT_S)  # pass done
+        finally:
+            await services.close()
+
+    asyncio.run(run())
+
+
+async def add_feeds(settings: Settings, urls: list[str]) -> None:
+    from bot.context import Services
+
+    services = await Services.create(settings)
+    try:
+        for url in urls:
+            await services.feeds.add(url)
+    finally:
+        await services.close()
+
+
+async def all_due_again(settings: Settings) -> None:
+    """The next pass: every feed due now (its validators kept, so it answers 304)."""
+    from storage.connect import open_database
+
+    db = await open_database(settings.database_path, settings.database_url)
+    try:
+        await db.execute("UPDATE feeds SET next_check_at = NULL")
+    finally:
+        await db.close()
+
+
+def exactly_once(
+    settings: Settings, label: str, base: str, paths: list[str], args: argparse.Namespace
+) -> bool:
+    """Run `args.processes` ingest processes for `args.passes` passes; print and judge."""
+    ctx = multiprocessing.get_context("fork")
+    asyncio.run(add_feeds(settings, [f"{base}{p}" for p in paths]))
+    gate = ctx.Barrier(args.processes + 1)
+    manager = ctx.Manager()
+    taken = manager.dict()
+    workers = [
+        ctx.Process(
+            target=ingest_process,
+            args=(settings, i, args.batch, args.passes, gate, taken),
+            daemon=False,  # each starts its own parser process
+        )
+        for i in range(args.processes)
+    ]
+    for worker in workers:
+        worker.start()
+    ok = True
+    try:
+        for number in range(args.passes):
+            urllib.request.urlopen(f"{base}/_hits").read()  # start counting afresh
+            started = time.perf_counter()
+            gate.wait(BARRIER_TIMEOUT_S)
+            gate.wait(BARRIER_TIMEOUT_S)
+            took = time.perf_counter() - started
+            hits: dict[str, int] = json.loads(urllib.request.urlopen(f"{base}/_hits").read())
+            twice = {p: n for p, n in hits.items() if n > 1}
+            never = [p for p in paths if p not in hits]
+            split = " + ".join(str(taken[i, number]) for i in range(args.processes))
+            print(f"[{label}] pass {number + 1}: {len(paths)} feeds, {sum(hits.values())}"
+                  f" fetches in {took:.1f} s; feeds claimed per process: {split}")  # fmt: skip
+            failed = sum(taken[-1 - i, number] for i in range(args.processes))
+            if failed:
+                ok = False
+                print(f"  {failed} feeds failed (see the log above)")
+            if twice or never:
+                ok = False
+                for path, n in sorted(twice.items()):
+                    print(f"  fetched {n} times: {path}")
+                for path in never:
+                    print(f"  never fetched: {path}")
+            else:
+                print("  each feed fetched exactly once")
+            if number + 1 < args.passes:
+                asyncio.run(all_due_again(settings))
+    finally:
+        for worker in workers:
+            worker.join(60)
+            if worker.is_alive():
+                worker.kill()
+                ok = False
+        manager.shutdown()
+    return ok
+
+
+@contextlib.contextmanager
+def fresh_postgres(url: str | None) -> Iterator[str]:
+    """A new, empty database on the server `url` names, else on a throwaway server started
+    as the tests start theirs; dropped (and the server stopped) at the end."""
+    from tests.pg import PostgresServer, find_bin_dir, running_server, scratch_database
+
+    if url is not None:
+        with scratch_database(PostgresServer(dsn=url, port=0, version=0)) as dsn:
+            yield dsn
+        return
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        raise SystemExit("no PostgreSQL server binaries (install postgresql-15, or MUJAZ_PG_BIN)")
+    with running_server(bin_dir) as server, scratch_database(server) as dsn:
+        yield dsn
+
+
+def shared(args: argparse.Namespace, url: str | None) -> int:
+    """The exactly-once run: several processes, on SQLite and (when asked) PostgreSQL."""
+    from bot.config import load_settings
+
+    items = 10 if args.items is None else args.items
+    bodies = {f"/feeds/{n}.xml": make_feed(n, items) for n in range(args.feeds)}
+    ctx = multiprocessing.get_context("fork")
+    manager = ctx.Manager()
+    port = manager.list()
+    ready = ctx.Event()
+    server = ctx.Process(target=serve, args=(bodies, ready, port), daemon=True)
+    server.start()
+    ok = True
+    try:
+        if not ready.wait(30):
+            print("the feed server did not start", file=sys.stderr)
+            return 1
+        base = f"http://127.0.0.1:{port[0]}"
+        print(f"{args.processes} ingest processes, {args.feeds} feeds × {items} items,"
+              f" {args.passes} passes, {args.batch} feeds claimed at a time")  # fmt: skip
+        common = {"bot_token": None, "allow_private_feeds": True}
+        with tempfile.TemporaryDirectory() as folder:
+            common["feeds_file"] = Path(folder) / "none.toml"
+            sqlite = load_settings(database_path=Path(folder) / "bench.db", **common)
+            ok = exactly_once(sqlite, "sqlite", base, list(bodies), args)
+            if url is not None or args.start_postgres:
+                with fresh_postgres(url) as dsn:
+                    postgres = load_settings(database_url=dsn, **common)
+                    ok = exactly_once(postgres, "postgresql", base, list(bodies), args) and ok
+    finally:
+        server.kill()
+        manager.shutdown()
+    print("PASS" if ok else "MISS")
+    return 0 if ok else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--feeds", type=int, default=200)
-    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--items", type=int, default=None, help="50; 10 with --processes")
+    parser.add_argument("--processes", type=int, default=1, help="2+: the exactly-once run")
+    parser.add_argument("--passes", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=20, help="feeds claimed at a time")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--database", default="sqlite", help="sqlite, or a postgresql:// URL")
+    where.add_argument("--start-postgres", action="store_true")
     args = parser.parse_args()
+    if args.processes > 1:
+        url = None if args.database == "sqlite" else args.database
+        if url is not None and not url.startswith(("postgresql://", "postgres://")):
+            parser.error("--database takes sqlite or a postgresql:// URL")
+        return shared(args, url)
+    if args.items is None:
+        args.items = 50
 
     bodies = {f"/feeds/{n}.xml": make_feed(n, args.items) for n in range(args.feeds)}
     size = sum(map(len, bodies.values()))

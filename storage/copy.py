@@ -85,6 +85,10 @@ async def copy_sqlite_to_postgres(
         async with await psycopg.AsyncConnection.connect(dsn) as dst:
             counts = await _copy(src, dst, replace=replace, on_table=on_table)
             await dst.commit()
+            # Planner statistics now, not at autovacuum's leisure: without them the first
+            # digest run scans subscriptions whole for every slice of chats (bench/digest.py).
+            await dst.execute("ANALYZE")
+            await dst.commit()
     return counts
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from storage.copy import copy_sqlite_to_postgres
 from storage.db import Database
 from tests.bot.harness import running
 from tests.delivery.scenario import ADMIN, press_send, report_of
@@ -169,3 +170,21 @@ async def test_a_missing_source_file_is_refused(empty_postgres: str, tmp_path: P
     done = await copy(tmp_path, tmp_path / "none.db", empty_postgres)
     assert done.code == 1 and "no such database file" in done.err
     assert not (tmp_path / "none.db").exists()
+
+
+async def test_the_copy_leaves_planner_statistics_for_the_first_run(
+    empty_postgres: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "small.db"
+    db = await Database.open(source)
+    await db.execute(
+        "INSERT INTO users (chat_id, timezone, created_at, updated_at) VALUES (1, 'UTC', 'x', 'x')"
+    )
+    await db.close()
+    await copy_sqlite_to_postgres(source, empty_postgres)
+    async with await psycopg.AsyncConnection.connect(empty_postgres) as conn:
+        cursor = await conn.execute(  # reltuples -1: never analysed
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples < 0"
+            " AND relnamespace = current_schema()::regnamespace"
+        )
+        assert await cursor.fetchall() == []

@@ -84,3 +84,23 @@ async def test_a_lower_numbered_migration_merged_late_is_still_applied(tmp_path:
         assert {"a", "b", "c"} <= tables
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize("version", [v for v, _, _ in migrations()[:-1]])
+async def test_a_database_at_every_earlier_version_comes_up_to_date_keeping_its_rows(
+    tmp_path: Path, version: int
+) -> None:
+    path = tmp_path / "old.db"
+    old = await Database.open(path, migrate_to=version)
+    assert await old.schema_version() == version
+    await old.execute("INSERT INTO feeds (url, created_at) VALUES ('https://e.com/rss', 'x')")
+    await old.close()
+
+    db = await Database.open(path)
+    try:
+        applied = await db.fetchall("SELECT version FROM schema_migrations ORDER BY version")
+        assert [r["version"] for r in applied] == [v for v, _, _ in migrations()]
+        row = await db.fetchone("SELECT url FROM feeds")
+        assert row is not None and row["url"] == "https://e.com/rss"
+    finally:
+        await db.close()
