@@ -314,5 +314,7 @@ class _Job:
         self.tallies[outcome.status] += 1
         if outcome.error and SOURCE_GONE in outcome.error.lower() and not self.cancelled:
             log.warning("broadcast #%d: its message was deleted; stopping", self.broadcast.id)
+            # First stop dispatching (every other copy would fail the same way), then record
+            # it: nothing more leaves while the database answers.
+            self.cancel()
             await self.repo.cancel(self.broadcast.id)
-            self.cancel()  # every other copy would fail the same way

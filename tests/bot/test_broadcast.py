@@ -287,6 +287,8 @@ async def test_deleting_the_copied_message_stops_the_broadcast(
             lambda: "تقرير الإعلان" in bot.api.messages_to(ADMIN)[-1]["text"], timeout=10
         )
         counts = await bot.services.broadcasts.repo.counts(1)
-        assert counts.get("failed", 0) <= 5 and counts["skipped"] > 50
+        # Only the copies already on their way when the first failure came back fail: at
+        # 50/s that is a few, more on a loaded machine; the rest are never sent.
+        assert counts.get("failed", 0) <= 12 and counts["skipped"] > 50
     finally:
         await bot.stop()
