@@ -3,8 +3,9 @@ HEALTHCHECK) asks of a running bot.
 
 `mujaz health` exits 0 while the bot is healthy, 1 otherwise, with one line saying why.
 With OPS_LISTEN it asks the bot's /healthz; without, it judges by the sender lease in
-the database: renewed within its stale limit, by a process that is alive (when that
-process is on this host, where its pid can be checked).
+the database (the SQLite file, or PostgreSQL's advisory lock and its row): renewed within
+its stale limit, by a process that is alive (when that process is on this host, where its
+pid can be checked).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from bot.errors import ConfigError
 
 if TYPE_CHECKING:
     from telegram import Bot
+
+    from bot.lease import Holder
 
 T = TypeVar("T")
 EXIT_UNHEALTHY = 1
@@ -75,21 +78,43 @@ def _ask_server(settings: Settings) -> tuple[bool, str]:
 def _judge_lease(settings: Settings) -> tuple[bool, str]:
     from bot.lease import STALE, _alive, this_process
     from storage.db import utc_now
-    from storage.ops import read_lease
 
-    try:
-        holder = read_lease(settings.database_path)
-    except sqlite3.Error as exc:
-        return False, f"cannot read {settings.database_path}: {exc}"
+    holder, where, unreadable = _read_lease(settings)
+    if unreadable:
+        return False, unreadable
     now = utc_now()
     if holder is None:
-        return False, f"no bot holds the sender lease of {settings.database_path}"
+        return False, f"no bot holds the sender lease of {where}"
     who = holder.describe(now)
     if now - holder.heartbeat_at >= STALE:
         return False, f"the sender lease is stale: {who}"
     if holder.host == this_process(now).host and not _alive(holder.pid):
         return False, f"the lease holder is gone: {who}"
     return True, f"the sender lease is fresh: {who}"
+
+
+def _read_lease(settings: Settings) -> tuple[Holder | None, str, str]:
+    """The lease's holder, where it was read (never the URL: it may hold a password) and,
+    when it could not be read, why. On PostgreSQL a holder is one whose session holds the
+    advisory lock: a killed bot's row alone does not count."""
+    if settings.database_url:
+        import psycopg
+
+        from storage.lease_pg import PostgresLeaseRepository
+
+        where = "the PostgreSQL database"
+        try:
+            holder = asyncio.run(PostgresLeaseRepository(settings.database_url).holder())
+        except psycopg.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            return None, where, f"cannot read {where}: {type(exc).__name__} {first}".strip()
+        return holder, where, ""
+    from storage.ops import read_lease
+
+    try:
+        return read_lease(settings.database_path), str(settings.database_path), ""
+    except sqlite3.Error as exc:
+        return None, str(settings.database_path), f"cannot read {settings.database_path}: {exc}"
 
 
 def cmd_webhook_info(args: argparse.Namespace) -> int:
