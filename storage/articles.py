@@ -23,7 +23,7 @@ from storage.db import from_db_time, to_db_time
 from storage.search import article_terms, write_terms
 
 _PRUNE_BATCH = 2000  # rows per delete, so no transaction holds the database for long
-ARTICLES_IN_ID_ORDER = 0x6D756A617A02  # PostgreSQL advisory lock key: "mujaz" + 2
+ARTICLES_IN_ID_ORDER = 0x6D756A617A03  # PostgreSQL advisory lock key: "mujaz" + 3 (lease: + 2)
 
 
 @dataclass(frozen=True)
