@@ -1,6 +1,7 @@
 """The hot standby takes over from a SIGKILLed bot (issue 14): on one PostgreSQL, an active
-`--role bot` process is sending a digest run and a broadcast while a second waits on the
-sender lease (an advisory lock). The active one is killed with SIGKILL; PostgreSQL ends its
+`--role bot` process is sending a broadcast and then, once the readers' digests fall due
+(digests go first), a digest run, while a second waits on the sender lease (an advisory
+lock). The active one is killed with SIGKILL; PostgreSQL ends its
 session, the standby takes the lock, settles the ledger, polls Telegram and finishes both.
 
 Checked through the fake Bot API: the standby polls within TAKEOVER of the kill; nobody
@@ -87,27 +88,27 @@ async def test_the_standby_takes_over_a_killed_bots_digest_run_and_broadcast_onc
     everyone = {*reachable, *blocked, *gone}
     known_to_telegram(api, reachable, blocked=blocked)
     await prepare(database, feed_server, sorted(everyone))
+    not_yet = "UPDATE users SET digest_times = ? RETURNING chat_id"
+    database.rows(not_yet, ("12:00",))  # the digests fall due once the broadcast is going
 
-    # The broadcast starts a few seconds before the readers' digest minute; digests take
-    # the outbox first when the minute comes, so at the kill both are part-way.
-    start = (MINUTE - timedelta(seconds=5)).isoformat()
+    # Both bots' clocks start just after the readers' digest minute (a digest still due).
+    start = (MINUTE + timedelta(seconds=2)).isoformat()
     active_env = env_for(database, tmp_path, ACTIVE, start)
     active_start = await launch(tmp_path, tmp_path / "active.log", active_env, api)
     standby_env = env_for(database, tmp_path, STANDBY, start)
     standby = await launch(tmp_path, tmp_path / "standby.log", standby_env, api)
     try:
         active = await release(api, active_start)
-        await press_send(api)
         standby.go.touch()
         standby_log = tmp_path / "standby.log"
         await until(lambda: "standby:" in standby_log.read_text(errors="replace"), 60, "waiting")
+        await press_send(api)
         await api.wait_for(
-            lambda: (
-                sum(broadcasts(api, everyone).values()) >= KILL_AFTER
-                and sum(digests(api).values()) >= KILL_AFTER
-            ),
-            timeout=TIMEOUT,
+            lambda: sum(broadcasts(api, everyone).values()) >= KILL_AFTER, timeout=TIMEOUT
         )
+        # The digests come due and take the outbox before the rest of the broadcast.
+        database.rows(not_yet, (MINUTE.strftime("%H:%M"),))
+        await api.wait_for(lambda: sum(digests(api).values()) >= KILL_AFTER, timeout=TIMEOUT)
         active.send_signal(signal.SIGKILL)
         killed_at = time.monotonic()
         await active.wait()
