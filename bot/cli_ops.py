@@ -2,6 +2,8 @@
 HEALTHCHECK) asks of a running bot.
 
 `mujaz health` exits 0 while the bot is healthy, 1 otherwise, with one line saying why.
+`mujaz health --role ingest` judges an ingest process by its database instead
+(bot/ops/ingest_health.py): it serves no OPS_LISTEN and holds no lease.
 With OPS_LISTEN it asks the bot's /healthz; without, it judges by the sender lease in
 the database (the SQLite file, or PostgreSQL's advisory lock and its row): renewed within
 its stale limit, by a process that is alive (when that process is on this host, where its
@@ -22,11 +24,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError
+from bot.roles import Role, parse_role
 
 if TYPE_CHECKING:
     from telegram import Bot
 
     from bot.lease import Holder
+    from storage.ops import IngestState
 
 T = TypeVar("T")
 EXIT_UNHEALTHY = 1
@@ -35,6 +39,14 @@ HEALTH_TIMEOUT = 5.0
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     health = sub.add_parser("health", help="exit 0 while the bot is healthy, 1 otherwise")
+    health.add_argument(
+        "--role",
+        type=parse_role,
+        default=Role.ALL,
+        metavar="all|bot|ingest",
+        help="the role of the process checked (as in `mujaz run --role`); ingest: the database"
+        " answers and no feed waits long past its check (no OPS_LISTEN, no lease to judge)",
+    )
     health.set_defaults(handler=cmd_health)
 
     webhook = sub.add_parser("webhook", help="the webhook Telegram has for this bot")
@@ -48,7 +60,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def cmd_health(args: argparse.Namespace) -> int:
     settings = load_settings()
-    healthy, why = _ask_server(settings) if settings.ops_listen else _judge_lease(settings)
+    if args.role is Role.INGEST:
+        healthy, why = _judge_ingest(settings)
+    elif settings.ops_listen:
+        healthy, why = _ask_server(settings)
+    else:
+        healthy, why = _judge_lease(settings)
     print(f"mujaz: {'healthy' if healthy else 'unhealthy'}: {why}")
     return 0 if healthy else EXIT_UNHEALTHY
 
@@ -73,6 +90,36 @@ def _ask_server(settings: Settings) -> tuple[bool, str]:
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         return False, f"no answer from {url}: {reason}"
+
+
+def _judge_ingest(settings: Settings) -> tuple[bool, str]:
+    """An ingest process: its database answers and feeds are checked on time."""
+    from bot.ops.ingest_health import judge_ingest
+    from storage.db import utc_now
+
+    if not settings.database_url and not settings.database_path.is_file():
+        return False, f"cannot read {settings.database_path}: no database there"
+    import psycopg
+
+    from bot.errors import MujazError
+
+    try:
+        state = asyncio.run(_ingest_state(settings))
+    except (MujazError, psycopg.Error, sqlite3.Error, OSError) as exc:
+        first = (str(exc).strip().splitlines() or [""])[0]
+        return False, f"the database does not answer: {type(exc).__name__} {first}".strip()
+    return judge_ingest(state, utc_now(), settings.ingest_interval_minutes)
+
+
+async def _ingest_state(settings: Settings) -> IngestState:
+    from storage.connect import open_database
+    from storage.ops import OpsRepository
+
+    db = await open_database(settings.database_path, settings.database_url)
+    try:
+        return await OpsRepository(db).ingest_state()
+    finally:
+        await db.close()
 
 
 def _judge_lease(settings: Settings) -> tuple[bool, str]:
