@@ -17,6 +17,7 @@ from bot.delivery.pacing import Limits
 from bot.delivery.planner_wake import wake_loop
 from bot.delivery.transport import AiohttpRequest
 from bot.errors import StorageError
+from bot.held_lease import HeldLease
 from bot.ingest.feedlist import load_feed_list
 from bot.jobs import DIGEST_TICK_SECONDS, plan_on_new_articles, schedule
 from bot.logs import tag
@@ -28,7 +29,6 @@ from bot.roles import Role
 from handlers import menu
 from storage.article_notify import ArticleListener
 from storage.db import utc_now
-from storage.lease import LeaseRepository
 from storage.ops import OpsRepository
 from storage.postgres_db import PostgresDatabase
 
@@ -41,12 +41,13 @@ def build_application(
     clock: Clock = utc_now,
     jobs: bool = True,
     digest_tick_seconds: float = DIGEST_TICK_SECONDS,
-    lease: str | None = None,
+    lease: HeldLease | None = None,
     ops: Ops | None = None,
     role: Role = Role.ALL,
 ) -> MujazApp:
-    """`lease`: the instance id that took the sender lease (`mujaz run`); it is renewed
-    while the bot runs, and losing it stops the bot. `ops`: health, metrics and alerts
+    """`lease`: the sender lease of `mujaz run` (bot/held_lease.py): on PostgreSQL taken
+    here, a standby waiting until the holder is gone; renewed while the bot runs, and
+    losing it stops the bot. `ops`: health, metrics and alerts
     (tests pass one with their own clock). `role`: `bot` leaves out ingestion."""
     assert settings.bot_token, "checked by the CLI before building"
     api = settings.telegram_api_url
@@ -56,6 +57,8 @@ def build_application(
     ops.health.webhook = settings.webhook_url is not None
 
     async def post_init(app: MujazApp) -> None:
+        if lease is not None:
+            await lease.take()  # the ledger is settled only by the process that holds it
         await start_services(app, settings, clock)
         if lease is not None:
             renewing.append(asyncio.create_task(_keep_lease(app, lease, settings, clock)))
@@ -74,9 +77,9 @@ def build_application(
         if ops.alerts is not None:
             await ops.alerts.close()
         services = app.bot_data.services
+        if lease is not None:
+            await lease.release(services.db if services is not None else None)
         if services is not None:
-            if lease is not None:
-                await LeaseRepository(services.db).release(lease)
             await services.close()
 
     app: MujazApp = (
@@ -197,15 +200,16 @@ async def start_delivery(app: MujazApp, services: Services) -> int:
     return uncertain
 
 
-async def _keep_lease(app: MujazApp, instance: str, settings: Settings, clock: Clock) -> None:
-    """Renew the sender lease; if another process took it (`mujaz takeover`), stop sending."""
+async def _keep_lease(app: MujazApp, lease: HeldLease, settings: Settings, clock: Clock) -> None:
+    """Renew the sender lease; if another process took it (`mujaz takeover`), or the lock's
+    session is gone (PostgreSQL), stop sending."""
     services = app.bot_data.services
     assert services is not None
-    leases = LeaseRepository(services.db)
+    leases = lease.repository(services.db)
     while True:
         await asyncio.sleep(settings.lease_heartbeat_seconds)
         try:
-            kept = await leases.beat(instance, clock())
+            kept = await leases.beat(lease.instance, clock())
         except StorageError as exc:
             log.error("sender lease not renewed: %s", exc)
             continue

@@ -24,6 +24,7 @@ from bot.errors import ConfigError, LeaseHeld, MujazError
 from bot.roles import Role, parse_role
 
 if TYPE_CHECKING:
+    from bot.held_lease import HeldLease
     from bot.ingest.pipeline import FeedReport
 
 EXIT_CONFIG = 2
@@ -157,11 +158,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     load_feed_list(settings.feeds_file)  # a broken feed list stops us here, not mid-start
     # So do an unusable database and another bot that sends from it.
     _logging(settings)
-    instance = asyncio.run(_take_sender_lease(settings))
+    lease = asyncio.run(_take_sender_lease(settings))
     from bot.app import build_application
     from bot.ops.webhook import ALLOWED_UPDATES, run_webhook
 
-    app = build_application(settings, lease=instance, role=role)
+    app = build_application(settings, lease=lease, role=role)
     if settings.webhook_url:
         run_webhook(app, settings)  # WEBHOOK_URL: Telegram posts to OPS_LISTEN
     else:
@@ -179,11 +180,13 @@ def _run_ingest_role(settings: Settings) -> int:
     return 0
 
 
-async def _take_sender_lease(settings: Settings) -> str:
-    """Open (and migrate) the database, then take the sender lease; returns our instance id.
+async def _take_sender_lease(settings: Settings) -> HeldLease:
+    """Open (and migrate) the database, then take the sender lease (SQLite) or say how the
+    application will (PostgreSQL: it waits as the standby while another bot holds it).
 
-    DatabaseUnusable is one line and exit 2; a live holder is LeaseHeld, exit 3.
+    DatabaseUnusable is one line and exit 2; on SQLite a live holder is LeaseHeld, exit 3.
     """
+    from bot.held_lease import HeldLease
     from bot.lease import this_process
     from storage.connect import open_database
     from storage.db import utc_now
@@ -192,6 +195,10 @@ async def _take_sender_lease(settings: Settings) -> str:
     db = await open_database(settings.database_path, settings.database_url)
     try:
         me = this_process(utc_now())
+        if settings.database_url:
+            from storage.lease_pg import PostgresLeaseRepository
+
+            return HeldLease(me, PostgresLeaseRepository(settings.database_url))
         holder = await LeaseRepository(db).acquire(me)
     finally:
         await db.close()
@@ -201,7 +208,7 @@ async def _take_sender_lease(settings: Settings) -> str:
             f"{holder.describe(me.heartbeat_at)}. Stop it first; if its host is gone for"
             " good, `mujaz takeover` hands the database to this host."
         )
-    return me.instance
+    return HeldLease(me)
 
 
 def _database_named(settings: Settings) -> str:
@@ -216,14 +223,20 @@ def cmd_takeover(args: argparse.Namespace) -> int:
 
 async def _takeover(settings: Settings) -> int:
     """Break the sender lease, then wait out one heartbeat so an old bot still running sees
-    it lost the lease and stops before this host starts sending."""
+    it lost the lease and stops before this host starts sending. On PostgreSQL the holder's
+    session is ended too, which frees the lock at once (a waiting standby takes it)."""
     from storage.connect import open_database
     from storage.db import utc_now
     from storage.lease import LeaseRepository
 
     db = await open_database(settings.database_path, settings.database_url)
     try:
-        held = await LeaseRepository(db).break_lease()
+        if settings.database_url:
+            from storage.lease_pg import PostgresLeaseRepository
+
+            held = await PostgresLeaseRepository(settings.database_url).break_lease()
+        else:
+            held = await LeaseRepository(db).break_lease()
     finally:
         await db.close()
     if held is None:

@@ -2,9 +2,12 @@
 HEALTHCHECK) asks of a running bot.
 
 `mujaz health` exits 0 while the bot is healthy, 1 otherwise, with one line saying why.
+`mujaz health --role ingest` judges an ingest process by its database instead
+(bot/ops/ingest_health.py): it serves no OPS_LISTEN and holds no lease.
 With OPS_LISTEN it asks the bot's /healthz; without, it judges by the sender lease in
-the database: renewed within its stale limit, by a process that is alive (when that
-process is on this host, where its pid can be checked).
+the database (the SQLite file, or PostgreSQL's advisory lock and its row): renewed within
+its stale limit, by a process that is alive (when that process is on this host, where its
+pid can be checked).
 """
 
 from __future__ import annotations
@@ -21,9 +24,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError
+from bot.roles import Role, parse_role
 
 if TYPE_CHECKING:
     from telegram import Bot
+
+    from bot.lease import Holder
+    from storage.ops import IngestState
 
 T = TypeVar("T")
 EXIT_UNHEALTHY = 1
@@ -32,6 +39,14 @@ HEALTH_TIMEOUT = 5.0
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     health = sub.add_parser("health", help="exit 0 while the bot is healthy, 1 otherwise")
+    health.add_argument(
+        "--role",
+        type=parse_role,
+        default=Role.ALL,
+        metavar="all|bot|ingest",
+        help="the role of the process checked (as in `mujaz run --role`); ingest: the database"
+        " answers and no feed waits long past its check (no OPS_LISTEN, no lease to judge)",
+    )
     health.set_defaults(handler=cmd_health)
 
     webhook = sub.add_parser("webhook", help="the webhook Telegram has for this bot")
@@ -45,7 +60,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def cmd_health(args: argparse.Namespace) -> int:
     settings = load_settings()
-    healthy, why = _ask_server(settings) if settings.ops_listen else _judge_lease(settings)
+    if args.role is Role.INGEST:
+        healthy, why = _judge_ingest(settings)
+    elif settings.ops_listen:
+        healthy, why = _ask_server(settings)
+    else:
+        healthy, why = _judge_lease(settings)
     print(f"mujaz: {'healthy' if healthy else 'unhealthy'}: {why}")
     return 0 if healthy else EXIT_UNHEALTHY
 
@@ -72,24 +92,76 @@ def _ask_server(settings: Settings) -> tuple[bool, str]:
         return False, f"no answer from {url}: {reason}"
 
 
+def _judge_ingest(settings: Settings) -> tuple[bool, str]:
+    """An ingest process: its database answers and feeds are checked on time."""
+    from bot.ops.ingest_health import judge_ingest
+    from storage.db import utc_now
+
+    if not settings.database_url and not settings.database_path.is_file():
+        return False, f"cannot read {settings.database_path}: no database there"
+    import psycopg
+
+    from bot.errors import MujazError
+
+    try:
+        state = asyncio.run(_ingest_state(settings))
+    except (MujazError, psycopg.Error, sqlite3.Error, OSError) as exc:
+        first = (str(exc).strip().splitlines() or [""])[0]
+        return False, f"the database does not answer: {type(exc).__name__} {first}".strip()
+    return judge_ingest(state, utc_now(), settings.ingest_interval_minutes)
+
+
+async def _ingest_state(settings: Settings) -> IngestState:
+    from storage.connect import open_database
+    from storage.ops import OpsRepository
+
+    db = await open_database(settings.database_path, settings.database_url)
+    try:
+        return await OpsRepository(db).ingest_state()
+    finally:
+        await db.close()
+
+
 def _judge_lease(settings: Settings) -> tuple[bool, str]:
     from bot.lease import STALE, _alive, this_process
     from storage.db import utc_now
-    from storage.ops import read_lease
 
-    try:
-        holder = read_lease(settings.database_path)
-    except sqlite3.Error as exc:
-        return False, f"cannot read {settings.database_path}: {exc}"
+    holder, where, unreadable = _read_lease(settings)
+    if unreadable:
+        return False, unreadable
     now = utc_now()
     if holder is None:
-        return False, f"no bot holds the sender lease of {settings.database_path}"
+        return False, f"no bot holds the sender lease of {where}"
     who = holder.describe(now)
     if now - holder.heartbeat_at >= STALE:
         return False, f"the sender lease is stale: {who}"
     if holder.host == this_process(now).host and not _alive(holder.pid):
         return False, f"the lease holder is gone: {who}"
     return True, f"the sender lease is fresh: {who}"
+
+
+def _read_lease(settings: Settings) -> tuple[Holder | None, str, str]:
+    """The lease's holder, where it was read (never the URL: it may hold a password) and,
+    when it could not be read, why. On PostgreSQL a holder is one whose session holds the
+    advisory lock: a killed bot's row alone does not count."""
+    if settings.database_url:
+        import psycopg
+
+        from storage.lease_pg import PostgresLeaseRepository
+
+        where = "the PostgreSQL database"
+        try:
+            holder = asyncio.run(PostgresLeaseRepository(settings.database_url).holder())
+        except psycopg.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            return None, where, f"cannot read {where}: {type(exc).__name__} {first}".strip()
+        return holder, where, ""
+    from storage.ops import read_lease
+
+    try:
+        return read_lease(settings.database_path), str(settings.database_path), ""
+    except sqlite3.Error as exc:
+        return None, str(settings.database_path), f"cannot read {settings.database_path}: {exc}"
 
 
 def cmd_webhook_info(args: argparse.Namespace) -> int:

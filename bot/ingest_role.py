@@ -1,9 +1,9 @@
 """`mujaz run --role ingest`: the feed pipeline alone, on its own tick, until SIGTERM.
 
 The same work the bot's ingest and prune jobs do (bot/jobs.py), without Telegram: no
-Application, no polling, no sender lease. On PostgreSQL a pass that stored articles
-NOTIFYs the bot's planner (storage/article_notify.py); on SQLite the bot's own digest tick
-finds them. A stop cancels the pass in progress; articles
+Application, no polling, no sender lease. On PostgreSQL each feed's article transaction
+NOTIFYs the bot's planner as it commits (storage/articles.py, storage/article_notify.py);
+on SQLite the bot's own digest tick finds them. A stop cancels the pass in progress; articles
 are stored per feed, so what was stored stays, and the next pass files what was not.
 """
 
@@ -21,8 +21,6 @@ from typing import Any
 from bot.config import Settings
 from bot.context import Services
 from bot.jobs import FEEDS_PER_TICK, INGEST_TICK_SECONDS, PRUNE_EVERY_SECONDS
-from storage.article_notify import notify_new_articles
-from storage.postgres_db import PostgresDatabase
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +59,6 @@ async def one_pass(services: Services) -> None:
     reports = await services.ingestor.run_due(limit=FEEDS_PER_TICK)
     if reports:
         new = sum(r.new for r in reports)
-        if new and isinstance(services.db, PostgresDatabase):
-            await notify_new_articles(services.db, new)  # the bot's planner, on any host
         failed = sum(r.failed for r in reports)
         log.info("ingest: %d feeds due, %d new articles, %d failed", len(reports), new, failed)
 

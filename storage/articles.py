@@ -17,12 +17,13 @@ from datetime import datetime
 
 from bot.ingest.decide import Known, KnownArticle
 from bot.models import NewArticle
+from storage.article_notify import notify_in
 from storage.backend import Backend, Row, Transaction
 from storage.db import from_db_time, to_db_time
 from storage.search import article_terms, write_terms
 
 _PRUNE_BATCH = 2000  # rows per delete, so no transaction holds the database for long
-ARTICLES_IN_ID_ORDER = 0x6D756A617A02  # PostgreSQL advisory lock key: "mujaz" + 2
+ARTICLES_IN_ID_ORDER = 0x6D756A617A03  # PostgreSQL advisory lock key: "mujaz" + 3 (lease: + 2)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,10 @@ class ArticleRepository:
                     "UPDATE tombstones SET seen_at = ? WHERE key = ?",
                     [(now, k) for k in tombstones_seen],
                 )
+            if added and tx.dialect.postgres:
+                # Bots on any host LISTEN: PostgreSQL delivers this when, and only if, the
+                # articles commit, so the planner it wakes can read them.
+                await notify_in(tx, added)
         return StoreResult(added, updated)
 
     async def prune(self, older_than: datetime) -> int:

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -113,6 +114,7 @@ class PostgresLeaseRepository:
         """A standby: try every `poll` until the holder's session ends, then hold it."""
         said = False
         while True:
+            me = replace(me, heartbeat_at=self.clock())  # the row says when we took it
             try:
                 current = await self.acquire(me)
             except psycopg.OperationalError as exc:  # the server restarting: try again

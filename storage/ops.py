@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from bot.lease import Holder
@@ -25,6 +26,15 @@ class Counts:
     digest_runs: dict[str, float] = field(default_factory=dict)  # DigestRunRepository.metrics
 
 
+@dataclass(frozen=True)
+class IngestState:
+    """What `mujaz health --role ingest` judges: is feed ingestion keeping up?"""
+
+    enabled_feeds: int
+    oldest_due_at: datetime | None  # the longest-waiting enabled feed's next check
+    last_checked_at: datetime | None  # the newest check of any feed, by any ingest process
+
+
 class OpsRepository:
     def __init__(self, db: Backend) -> None:
         self.db = db
@@ -32,6 +42,15 @@ class OpsRepository:
     async def ping(self) -> None:
         """A trivial query: raises StorageError when the database does not answer."""
         await self.db.fetchone("SELECT 1")
+
+    async def ingest_state(self) -> IngestState:
+        """A never-checked feed is due since it was added; a claimed one once its claim ends."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*), MIN(COALESCE(next_check_at, created_at)), MAX(last_checked_at)"
+            " FROM feeds WHERE enabled = 1"
+        )
+        assert row is not None
+        return IngestState(int(row[0]), _time_or_none(row[1]), _time_or_none(row[2]))
 
     async def counts(self) -> Counts:
         feeds = await self.db.fetchone(
@@ -66,3 +85,10 @@ def read_lease(path: Path) -> Holder | None:
     if row is None:
         return None
     return Holder(row[0], row[1], int(row[2]), from_db_time(row[3]))
+
+
+def _time_or_none(value: str | None) -> datetime | None:
+    try:
+        return from_db_time(value) if value else None
+    except ValueError:
+        return None

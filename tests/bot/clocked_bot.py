@@ -15,6 +15,8 @@ what it does as it does it.
   lines instead of sleeping, and checks a killed bot's ledger against them.
 
 - MUJAZ_TEST_GO: a file to wait for, modules imported, before building the bot.
+- MUJAZ_TEST_ROLE=bot: take the sender lease as `mujaz run --role bot` does on PostgreSQL
+  (bot/held_lease.py: a second one waits as the standby) and leave ingestion out.
 
 Tests `launch` it (it imports, then waits) and `release` it (it starts; `release`
 returns once it polls the fake Bot API). A test that restarts a killed bot launches
@@ -26,6 +28,7 @@ after the kill.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 import time
@@ -43,7 +46,11 @@ from bot.config import load_settings
 from bot.context import MujazContext
 from bot.delivery.lanes import Ticket
 from bot.delivery.outbox import Outbox, outbox_of
+from bot.held_lease import HeldLease
+from bot.lease import this_process
+from bot.roles import Role
 from storage.db import utc_now
+from storage.lease_pg import PostgresLeaseRepository
 from tests.paths import ROOT
 
 if TYPE_CHECKING:
@@ -117,7 +124,15 @@ def main() -> None:
     if record is not None:
         bot.jobs.digest_tick = _recording_ticks(bot.jobs.digest_tick, clock, record)
     tick = float(os.environ.get("MUJAZ_TEST_TICK", "0.5"))
-    app = build_application(load_settings(), clock=clock, digest_tick_seconds=tick)
+    settings = load_settings()
+    role, lease = Role.ALL, None
+    if os.environ.get("MUJAZ_TEST_ROLE") == "bot" and settings.database_url:
+        role = Role.BOT
+        logging.basicConfig(level=logging.WARNING)
+        for name in ("bot", "storage"):  # a test reads the standby's lines
+            logging.getLogger(name).setLevel(logging.INFO)
+        lease = HeldLease(this_process(utc_now()), PostgresLeaseRepository(settings.database_url))
+    app = build_application(settings, clock=clock, digest_tick_seconds=tick, lease=lease, role=role)
     outbox = outbox_of(app.bot)
     if record is not None and outbox is not None:
         _record_grants(outbox, record)

@@ -18,7 +18,9 @@ from bot.ingest.pipeline import FeedReport
 from bot.jobs import ingest_tick
 from bot.models import FeedStatus
 from storage.article_notify import ArticleListener, notify_in, notify_new_articles
+from storage.articles import ArticleRepository
 from storage.postgres_db import PostgresDatabase
+from tests.storage.test_search_index import new_article
 
 BOUND = 30  # seconds: a wait that should end at once; this only stops a hang
 
@@ -169,5 +171,24 @@ async def test_a_lost_listen_connection_is_reopened_and_the_planner_looks_anyway
         assert await listener.backend_pid() not in (None, pid)
         await notify_new_articles(pg, 4)
         assert await heard.next() == 4
+    finally:
+        await listener.close()
+
+
+async def test_storing_new_articles_notifies_in_their_own_transaction_and_duplicates_do_not(
+    pg: PostgresDatabase, empty_postgres: str
+) -> None:
+    heard = Heard()
+    listener = ArticleListener(empty_postgres, heard)
+    await listener.start()
+    try:
+        await pg.execute("INSERT INTO feeds (url, created_at) VALUES ('https://e/', 'x')")
+        articles = ArticleRepository(pg)
+        await articles.store(1, [new_article(1, "قمة في باكو"), new_article(2, "يريفان")])
+        assert await heard.next() == 2  # sent by the store itself: no pass-level NOTIFY
+        await articles.store(1, [new_article(1, "قمة في باكو")])  # known: nothing added
+        await articles.store(1, [new_article(3, "تبليسي")])
+        assert await heard.next() == 1
+        assert heard.counts == [2, 1]
     finally:
         await listener.close()

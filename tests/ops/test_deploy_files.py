@@ -86,6 +86,14 @@ def test_compose_runs_the_image_with_env_file_volume_and_restart_policy() -> Non
     assert {"mujaz-data", "mujaz-replica"} <= set(compose["volumes"])
 
 
+def test_compose_ingest_processes_are_judged_by_health_role_ingest() -> None:
+    ingest = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]["ingest"]
+    assert ingest["profiles"] == ["ingest"]  # PostgreSQL only: not in a plain `up`
+    assert ingest["command"] == ["run", "--role", "ingest"]
+    assert ingest["healthcheck"]["test"] == ["CMD", "mujaz", "health", "--role", "ingest"]
+    assert "volumes" not in ingest  # no SQLite file: its database is DATABASE_URL's
+
+
 def test_litestream_follows_the_database_to_a_file_replica() -> None:
     config = yaml.safe_load((ROOT / "litestream.yml").read_text())
     (database,) = config["dbs"]
