@@ -220,11 +220,9 @@ def load_settings(**overrides: object) -> Settings:
             message = f"{str(first['loc'][0]).upper()}: {message}"
         raise ConfigError(message) from None
     if settings.backend == "postgresql":
-        if "database_path" in settings.model_fields_set:
-            raise ConfigError(
-                "DATABASE_URL: set it or DATABASE_PATH, not both"
-                " (DATABASE_URL selects PostgreSQL, DATABASE_PATH SQLite)"
-            )
+        # DATABASE_URL wins over DATABASE_PATH, which is then unused: the container image
+        # sets DATABASE_PATH for SQLite on its volume, and an ingest or standby container
+        # on PostgreSQL gets DATABASE_URL beside it.
         if not POSTGRES_SUPPORTED:
             raise ConfigError(
                 "DATABASE_URL: PostgreSQL is not yet supported by this build;"

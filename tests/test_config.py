@@ -155,13 +155,14 @@ def test_sqlite_file_backups_are_refused_with_postgresql(
     assert "secret" not in str(caught.value)
 
 
-def test_database_url_and_database_path_together_are_refused(
+def test_database_url_wins_over_database_path(
     clean_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://mujaz@db.example/mujaz")
-    monkeypatch.setenv("DATABASE_PATH", str(clean_env / "mujaz.db"))
-    with pytest.raises(ConfigError, match=r"^DATABASE_URL: set it or DATABASE_PATH, not both"):
-        load_settings()
+    monkeypatch.setenv("DATABASE_PATH", str(clean_env / "mujaz.db"))  # as the image sets it
+    settings = load_settings()
+    assert settings.backend == "postgresql"
+    assert settings.database_url == "postgresql://mujaz@db.example/mujaz"
 
 
 @pytest.mark.parametrize(
