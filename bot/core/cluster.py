@@ -190,18 +190,7 @@ class _Vector:
     def add(self, unit: dict[Key, float]) -> None:
         if not unit:
             return
-        # the unit's dot product with the sum so far (the same as _dot_in_order), then
-        # weights[key] = weights.get(key, 0.0) + w: one pass for both
-        weights = self.weights
-        get, dot = weights.get, 0.0
-        for key, w in unit.items():
-            other = get(key)
-            if other is None:
-                weights[key] = w
-            else:
-                dot += w * other
-                weights[key] = other + w
-        self.norm2 += 1.0 + 2.0 * dot
+        self.norm2 += 1.0 + 2.0 * _add_into(self.weights, unit)
         self.norm = math.sqrt(self.norm2)
 
     def cosine(self, unit: dict[Key, float]) -> float:
@@ -643,8 +632,24 @@ def _dot_in_order(a: dict[Key, float], b: dict[Key, float]) -> float:
     for k, w in a.items():
         other = get(k)
         if other is not None:
-            total += w * other
+            value = other  # a C double where compiled (cluster.pxd)
+            total += w * value
     return total
+
+
+def _add_into(weights: dict[Key, float], unit: dict[Key, float]) -> float:
+    """weights[key] = weights.get(key, 0.0) + w for each of the unit's, and the unit's
+    dot product with the weights before (the same as _dot_in_order): one pass for both."""
+    get, dot = weights.get, 0.0
+    for key, w in unit.items():
+        other = get(key)
+        if other is None:
+            weights[key] = w
+        else:
+            value = other  # a C double where compiled (cluster.pxd)
+            dot += w * value
+            weights[key] = value + w
+    return dot
 
 
 def _unit(weights: dict[Key, float]) -> dict[Key, float]:
