@@ -29,7 +29,7 @@ $(VENV)/.installed-test: requirements/test.txt pyproject.toml setup.py | $(BIN)/
 	touch $@ $(VENV)/.installed-run
 
 # The compiled modules again whenever their source changed (a stale one would run old code).
-HOT_PATH := $(foreach m,folding spaces matcher rules topics,bot/core/$(m).py bot/core/$(m).pxd)
+HOT_PATH := $(foreach m,folding spaces matcher rules topics entities story_features cluster,bot/core/$(m).py $(wildcard bot/core/$(m).pxd))
 $(VENV)/.built: $(HOT_PATH) setup.py | $(VENV)/.installed-run
 	$(BIN)/python setup.py --quiet build_ext --inplace
 	touch $@

@@ -16,7 +16,16 @@ from typing import Any
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-COMPILED = ("folding", "spaces", "matcher", "rules", "topics")
+COMPILED = (
+    "folding",
+    "spaces",
+    "matcher",
+    "rules",
+    "topics",
+    "entities",
+    "story_features",
+    "cluster",
+)
 
 
 class OptionalBuildExt(build_ext):

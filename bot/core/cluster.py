@@ -39,12 +39,15 @@ stopping at the first member below FLOOR. `replay` and `compare` build every par
 every comparison (fitting rows, explanations). Both reach the same floats, because the
 same operations run in the same order, with only additions of zero left out.
 `bench/same_results.py` checks that. On bench/stories.py's 5,000 articles, filing
-counts 0.85 million instructions an article under callgrind (1.36 million before;
-classifying the same articles: 0.66 million). Nearly a third goes to the headline and
-lead's features (normalizing, the entity automaton, words, numbers), over a quarter to
-weighting them and building the lookup keys, a fifth to the stories compared (about
-eleven an article, most turned down before their words are compared), and the rest to
-the complete-link check, adding the article to the index and forgetting old ones.
+counts 0.70 million instructions an article under callgrind, compiled (setup.py: this
+module, story_features and entities; 0.85 million as plain Python, 1.36 million before
+that); classifying the same articles, compiled: 0.37 million. As plain Python, nearly a
+third went to the headline and lead's features (normalizing, the entity automaton, words,
+numbers), over a quarter to weighting them and building the lookup keys, a fifth to the
+stories compared (about eleven an article, most turned down before their words are
+compared), and the rest to the complete-link check, adding the article to the index and
+forgetting old ones. Compiled, only the sparse dot products and sums (cluster.pxd) run
+on C types; the methods (`_ranked`, `_prepare`, `_insert`) still handle Python objects.
 """
 
 from __future__ import annotations
@@ -190,18 +193,7 @@ class _Vector:
     def add(self, unit: dict[Key, float]) -> None:
         if not unit:
             return
-        # the unit's dot product with the sum so far (the same as _dot_in_order), then
-        # weights[key] = weights.get(key, 0.0) + w: one pass for both
-        weights = self.weights
-        get, dot = weights.get, 0.0
-        for key, w in unit.items():
-            other = get(key)
-            if other is None:
-                weights[key] = w
-            else:
-                dot += w * other
-                weights[key] = other + w
-        self.norm2 += 1.0 + 2.0 * dot
+        self.norm2 += 1.0 + 2.0 * _add_into(self.weights, unit)
         self.norm = math.sqrt(self.norm2)
 
     def cosine(self, unit: dict[Key, float]) -> float:
@@ -643,8 +635,24 @@ def _dot_in_order(a: dict[Key, float], b: dict[Key, float]) -> float:
     for k, w in a.items():
         other = get(k)
         if other is not None:
-            total += w * other
+            value = other  # a C double where compiled (cluster.pxd)
+            total += w * value
     return total
+
+
+def _add_into(weights: dict[Key, float], unit: dict[Key, float]) -> float:
+    """weights[key] = weights.get(key, 0.0) + w for each of the unit's, and the unit's
+    dot product with the weights before (the same as _dot_in_order): one pass for both."""
+    get, dot = weights.get, 0.0
+    for key, w in unit.items():
+        other = get(key)
+        if other is None:
+            weights[key] = w
+        else:
+            value = other  # a C double where compiled (cluster.pxd)
+            dot += w * value
+            weights[key] = value + w
+    return dot
 
 
 def _unit(weights: dict[Key, float]) -> dict[Key, float]:
