@@ -48,9 +48,12 @@ async def run_ingest_role(settings: Settings, *, tick_seconds: float = INGEST_TI
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), tick_seconds)
     finally:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(sig)
-        await services.close()
+        try:
+            await services.close()
+        finally:
+            # Only now: a second SIGTERM while the connections close must not kill it.
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
     log.info("role ingest: stopped")
 
 

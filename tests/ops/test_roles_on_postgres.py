@@ -6,6 +6,7 @@ API."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -95,8 +96,9 @@ async def test_two_ingest_processes_and_a_bot_fetch_each_feed_once_and_send_each
         for process in (first, second):
             if process is not None:
                 process.send_signal(signal.SIGTERM)
+        # Signalled once, as Docker and systemd do: a second SIGTERM would race its exit.
         statuses = [await terminate(bot)] + [
-            await terminate(p) for p in (first, second) if p is not None
+            await asyncio.wait_for(p.wait(), 30) for p in (first, second) if p is not None
         ]
     assert statuses == [0, 0, 0], (tmp_path / "bot.log").read_text()[-2000:]
     hits = {path: len(feed_server.hits(path)) for path in paths}
