@@ -147,6 +147,19 @@ Match = tuple[Keyword | Context, int, int]  # (what, start, end) in padded norma
 
 
 Seen = tuple[Context, bool, int, int]  # a phrase, in title, start, end
+
+# What `_tally` returns: per entry its best place and count; per topic its score, the
+# headline's topics, the actor lift; the hits rules may set aside; the phrases seen.
+Tally = tuple[
+    dict[int, float],
+    dict[int, int],
+    dict[str, float],
+    set[str],
+    dict[str, float],
+    list[tuple[Keyword, bool, int, int]],
+    list[Seen],
+]
+
 _NO_IGNORED: dict[tuple[bool, int], int] = {}
 _ACTOR_LIFT = ACTOR_WEIGHT - BODY_WEIGHT
 # What the n-th mention of an entry adds: REPEAT_BONUS each, up to REPEAT_BONUS_CAP in all.
@@ -409,17 +422,7 @@ class Classifier:
             for context, start, end in self._context.scan(part)
         ]
 
-    def _tally(
-        self, matches: tuple[list[Match], list[Match]]
-    ) -> tuple[
-        dict[int, float],
-        dict[int, int],
-        dict[str, float],
-        set[str],
-        dict[str, float],
-        list[tuple[Keyword, bool, int, int]],
-        list[tuple[Context, bool, int, int]],
-    ]:
+    def _tally(self, matches: tuple[list[Match], list[Match]]) -> Tally:
         """The hot loop of classification (see `_tally`)."""
         return _tally(matches, *self._per_keyword)
 
@@ -597,15 +600,7 @@ def _tally(
     weight_of: list[float],
     name_of: list[bool],
     held_of: list[bool],
-) -> tuple[
-    dict[int, float],
-    dict[int, int],
-    dict[str, float],
-    set[str],
-    dict[str, float],
-    list[tuple[Keyword, bool, int, int]],
-    list[tuple[Context, bool, int, int]],
-]:
+) -> Tally:
     """The hot loop of classification. Per entry: its best place and count; per topic:
     its score, whether the headline names it, what its names in the text would add as
     actors; the hits `when` and `alone` rules may set aside; the `when` and `near`
