@@ -28,8 +28,9 @@ $(VENV)/.installed-test: requirements/test.txt pyproject.toml setup.py | $(BIN)/
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed-run
 
-# The compiled modules again whenever their source changed (a stale one would run old code).
-HOT_PATH := $(foreach m,folding spaces matcher rules topics entities story_features cluster,bot/core/$(m).py $(wildcard bot/core/$(m).pxd))
+# The compiled modules again whenever their source changed (a stale one would run old code):
+# setup.py takes its list from bot/core/hot_path.py, and recompiles only what changed.
+HOT_PATH := $(wildcard bot/core/*.py bot/core/*.pxd)
 $(VENV)/.built: $(HOT_PATH) setup.py | $(VENV)/.installed-run
 	$(BIN)/python setup.py --quiet build_ext --inplace
 	touch $@

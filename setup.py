@@ -10,22 +10,16 @@ so a broken build does not pass CI unseen.
 
 from __future__ import annotations
 
+import runpy
 import sys
+from pathlib import Path
 from typing import Any
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-COMPILED = (
-    "folding",
-    "spaces",
-    "matcher",
-    "rules",
-    "topics",
-    "entities",
-    "story_features",
-    "cluster",
-)
+# The list lives with the code that reports on it (bot/core/hot_path.py).
+COMPILED = runpy.run_path(str(Path(__file__).parent / "bot/core/hot_path.py"))["MODULES"]
 
 
 class OptionalBuildExt(build_ext):

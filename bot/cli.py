@@ -158,6 +158,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     load_feed_list(settings.feeds_file)  # a broken feed list stops us here, not mid-start
     # So do an unusable database and another bot that sends from it.
     _logging(settings)
+    if role.ingests:
+        _warn_if_uncompiled()
     lease = asyncio.run(_take_sender_lease(settings))
     from bot.app import build_application
     from bot.ops.webhook import ALLOWED_UPDATES, run_webhook
@@ -176,8 +178,23 @@ def _run_ingest_role(settings: Settings) -> int:
 
     load_feed_list(settings.feeds_file)
     _logging(settings)
+    _warn_if_uncompiled()
     asyncio.run(run_ingest_role(settings))
     return 0
+
+
+def _warn_if_uncompiled() -> None:
+    """Ingestion runs several times slower where `make` (or the image) could not compile
+    the hot path: said once at the start, where an operator reads."""
+    from bot.core.hot_path import uncompiled
+
+    plain = uncompiled()
+    if plain:
+        logging.getLogger("bot.cli").warning(
+            "the hot path runs as plain Python, several times slower: %s not compiled "
+            "(a C compiler and `make`, or `python setup.py build_ext --inplace`, build them)",
+            ", ".join(plain),
+        )
 
 
 async def _take_sender_lease(settings: Settings) -> HeldLease:

