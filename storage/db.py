@@ -144,7 +144,35 @@ class SqliteTx:
             return list(await cursor.fetchall())
 
 
-class Database:
+class SharedBackend:
+    """What both backends do alike with one connection and one lock (see storage/backend.py)."""
+
+    clock: Callable[[], datetime]
+
+    def now(self) -> str:
+        """The injected clock's time as stored: every repository stamps rows with it."""
+        return to_db_time(self.clock())
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    async def fetch_in(
+        self, sql: str, values: Sequence[Any], *, before: Sequence[Any] = ()
+    ) -> list[Any]:
+        """Rows of `sql` whose `IN ({})` gets `values`, chunked under SQLite's parameter limit
+        (PostgreSQL's, 65535, is higher).
+
+        `before` binds the placeholders that stand ahead of the IN list.
+        """
+        rows: list[Any] = []
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = list(values[start : start + IN_CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows.extend(await self.fetchall(sql.format(marks), [*before, *chunk]))
+        return rows
+
+
+class Database(SharedBackend):
     """One aiosqlite connection shared by the repositories.
 
     aiosqlite runs every statement on one thread; the lock keeps the statements
@@ -165,10 +193,6 @@ class Database:
     @property
     def dialect(self) -> Dialect:
         return SQLITE
-
-    def now(self) -> str:
-        """The injected clock's time as stored: every repository stamps rows with it."""
-        return to_db_time(self.clock())
 
     @classmethod
     async def open(
@@ -222,20 +246,6 @@ class Database:
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
         async with self._lock, _named_errors(), self.connection.execute(sql, params) as cursor:
             return await cursor.fetchone()
-
-    async def fetch_in(
-        self, sql: str, values: Sequence[Any], *, before: Sequence[Any] = ()
-    ) -> list[aiosqlite.Row]:
-        """Rows of `sql` whose `IN ({})` gets `values`, chunked under SQLite's parameter limit.
-
-        `before` binds the placeholders that stand ahead of the IN list.
-        """
-        rows: list[aiosqlite.Row] = []
-        for start in range(0, len(values), IN_CHUNK):
-            chunk = list(values[start : start + IN_CHUNK])
-            marks = ",".join("?" * len(chunk))
-            rows.extend(await self.fetchall(sql.format(marks), [*before, *chunk]))
-        return rows
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement in its own transaction; returns the number of rows changed."""

@@ -19,7 +19,7 @@ from bot.models import Feed
 from storage.backend import Backend, Transaction
 from storage.db import to_db_time
 from storage.dialect import Dialect
-from storage.feeds import _feed as feed_of_row  # the one row → Feed mapping, shared
+from storage.feeds import feed_of_row  # the one row → Feed mapping, shared
 
 HOLD = timedelta(minutes=15)  # longer than a pass of FEEDS_PER_TICK feeds takes
 

@@ -50,16 +50,17 @@ class FeedRepository:
 
     async def by_url(self, url: str) -> Feed | None:
         row = await self.db.fetchone("SELECT * FROM feeds WHERE url = ?", (url,))
-        return _feed(row) if row else None
+        return feed_of_row(row) if row else None
 
     async def get(self, feed_id: int) -> Feed | None:
         row = await self.db.fetchone("SELECT * FROM feeds WHERE id = ?", (feed_id,))
-        return _feed(row) if row else None
+        return feed_of_row(row) if row else None
 
     async def all(self, *, enabled_only: bool = False) -> list[Feed]:
         where = "WHERE enabled = 1" if enabled_only else ""
         return [
-            _feed(r) for r in await self.db.fetchall(f"SELECT * FROM feeds {where} ORDER BY id")
+            feed_of_row(r)
+            for r in await self.db.fetchall(f"SELECT * FROM feeds {where} ORDER BY id")
         ]
 
     async def due(self, now: datetime, *, limit: int | None = None) -> list[Feed]:
@@ -71,7 +72,7 @@ class FeedRepository:
             + ("" if limit is None else " LIMIT ?"),
             (to_db_time(now),) if limit is None else (to_db_time(now), limit),
         )
-        return [_feed(r) for r in rows]
+        return [feed_of_row(r) for r in rows]
 
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM feeds")
@@ -189,7 +190,7 @@ class FeedRepository:
             " AND a.fetched_at >= ?) AS recent FROM feeds f ORDER BY f.id",
             (to_db_time(since),),
         )
-        return [FeedHealth(_feed(r), int(r["recent"])) for r in rows]
+        return [FeedHealth(feed_of_row(r), int(r["recent"])) for r in rows]
 
 
 def _time_or_none(moment: datetime | None) -> str | None:
@@ -201,7 +202,7 @@ def _time(row: Any, column: str) -> datetime | None:
     return from_db_time(value) if value else None
 
 
-def _feed(row: Any) -> Feed:
+def feed_of_row(row: Any) -> Feed:
     return Feed(
         id=row["id"],
         url=row["url"],

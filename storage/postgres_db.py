@@ -26,7 +26,7 @@ from psycopg.rows import RowMaker
 
 from bot.errors import ConstraintError, DatabaseUnusable, StorageError
 from storage.backend import Backend, Pending
-from storage.db import IN_CHUNK, MIGRATIONS_DIR, Database, migrations, to_db_time, utc_now
+from storage.db import MIGRATIONS_DIR, Database, SharedBackend, migrations, utc_now
 from storage.dialect import POSTGRES, Dialect, to_pyformat
 
 PG_MIGRATIONS_DIR = MIGRATIONS_DIR.parent / "migrations_pg"
@@ -137,7 +137,7 @@ async def _named_errors() -> AsyncIterator[None]:
         raise StorageError(f"database error: {exc}") from exc
 
 
-class PostgresDatabase:
+class PostgresDatabase(SharedBackend):
     """One psycopg connection shared by the repositories (a pool comes with the roles)."""
 
     def __init__(
@@ -150,9 +150,6 @@ class PostgresDatabase:
     @property
     def dialect(self) -> Dialect:
         return POSTGRES
-
-    def now(self) -> str:
-        return to_db_time(self.clock())
 
     @classmethod
     async def open(
@@ -196,18 +193,6 @@ class PostgresDatabase:
         async with self._lock, _named_errors(), self.connection.cursor() as cursor:
             await cursor.execute(to_pyformat(sql), tuple(params))
             return await cursor.fetchone()
-
-    async def fetch_in(
-        self, sql: str, values: Sequence[Any], *, before: Sequence[Any] = ()
-    ) -> list[Row]:
-        """As SQLite's: `IN ({})` gets `values`, in chunks (PostgreSQL allows 65535 binds)."""
-        rows: list[Row] = []
-        for start in range(0, len(values), IN_CHUNK):
-            chunk = list(values[start : start + IN_CHUNK])
-            rows.extend(
-                await self.fetchall(sql.format(",".join("?" * len(chunk))), [*before, *chunk])
-            )
-        return rows
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement in its own transaction; returns the number of rows changed."""
