@@ -53,16 +53,11 @@ on C types; the methods (`_ranked`, `_prepare`, `_insert`) still handle Python o
 from __future__ import annotations
 
 import math
-from collections import (  # type: ignore[attr-defined]
-    Counter,
-    _count_elements,  # Counter.update's loop, in C
-    deque,
-)
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import repeat
-from operator import sub
 from typing import TypeVar
 
 from bot.core.entities import Entities, Mention, load_entities
@@ -182,13 +177,13 @@ class Candidate:
         return self.probability(model) >= threshold and (far is None or far[1] >= FLOOR)
 
 
-@dataclass(slots=True)
 class _Vector:
     """A sparse vector and its squared norm: a story's is the sum of its members'."""
 
-    weights: dict[Key, float] = field(default_factory=dict)
-    norm2: float = 0.0
-    norm: float = 0.0  # its square root, taken once per article added
+    def __init__(self) -> None:
+        self.weights: dict[Key, float] = {}
+        self.norm2 = 0.0
+        self.norm = 0.0  # its square root, taken once per article added
 
     def add(self, unit: dict[Key, float]) -> None:
         if not unit:
@@ -202,35 +197,45 @@ class _Vector:
         return _dot_in_order(unit, self.weights) / self.norm
 
 
-@dataclass(slots=True)
 class _Doc:
+    """An article in the index: its unit vectors, and what finds its story's neighbours
+    (built by StoryIndex._prepare)."""
+
     id: int
     source: StoryDoc  # (its mentions are found again for an explanation)
     hours: float
     features: Features
-    concepts: dict[Key, float]
-    names: dict[Key, float]  # unit vector
-    name_weights: dict[Key, float]  # the same, before normalizing
-    name_items: list[tuple[Key, float, float]]  # (name, unit weight, weight)
+    script: str  # the features' script, numbers and countries, at hand
+    numbers: frozenset[str]
+    countries: frozenset[str]
+    concepts: dict[Key, float]  # unit vectors
+    names: dict[Key, float]
+    name_keys: tuple[Key, ...]  # the names' keys and unit weights, in order
+    name_units: tuple[float, ...]
+    name_weights: tuple[float, ...]  # and their weights before normalizing
     words: dict[Key, float]
-    keys: frozenset[Key]  # what it offers to propose its story to later articles
+    keys: list[Key]  # what it offers to propose its story to later articles
     lookups: list[Key]  # what it looks its candidate stories up by
-    story_id: int = 0
+    story_id: int
 
 
-@dataclass(slots=True)
 class _Story:
-    id: int
-    first: float
-    last: float
-    members: list[int] = field(default_factory=list)
-    concepts: _Vector = field(default_factory=_Vector)
-    names: _Vector = field(default_factory=_Vector)
-    words: dict[str, _Vector] = field(default_factory=dict)  # per script
-    numbers: set[str] = field(default_factory=set)
-    countries: set[str] = field(default_factory=set)
-    mentioned: set[int] = field(default_factory=set)  # entity numbers
-    keys: set[Key] = field(default_factory=set)
+    """A story's members and the sums of their vectors. Its sets of keys and entities
+    are dicts (keys to None): the garbage collector does not track a dict of numbers and
+    strings, while it walks every set at each full collection."""
+
+    def __init__(self, story_id: int, first: float, last: float) -> None:
+        self.id = story_id
+        self.first = first
+        self.last = last
+        self.members: list[int] = []
+        self.concepts = _Vector()
+        self.names = _Vector()
+        self.words: dict[str, _Vector] = {}  # per script
+        self.numbers: set[str] = set()
+        self.countries: set[str] = set()
+        self.mentioned: dict[int, None] = {}  # entity numbers
+        self.keys: dict[Key, None] = {}
 
 
 class StoryIndex:
@@ -253,17 +258,18 @@ class StoryIndex:
         self._logit_threshold = math.log(threshold / (1 - threshold))
         # Each part of an affinity adds to it: one part at FLOOR settles a member.
         self._parts_add_up = min(model.concepts, model.names, model.wording, model.numbers) >= 0
-        self._kinds = [e.kind for e in self.entities.entities]  # by entity number
+        # by entity number: what its weight goes to
+        self._kinds = bytes(_KIND_CODES.get(e.kind, _NAME) for e in self.entities.entities)
         self._docs: dict[int, _Doc] = {}
         self._order: deque[int] = deque()  # doc ids as added
         self._stories: dict[int, _Story] = {}
-        # key -> ids of the stories that have it; a key whose stories have all gone keeps
-        # its empty set until the next sweep (see _forget)
-        self._proposers: dict[Key, set[int]] = {}
+        # key -> the ids of the stories that have it (as a dict's keys); a key whose
+        # stories have all gone keeps its empty dict until the next sweep (see _forget)
+        self._proposers: dict[Key, dict[int, None]] = {}
         self._sweep_at = 100_000  # proposer keys
-        self._entity_df: Counter[int] = Counter()
-        self._word_df: Counter[str] = Counter()
-        self._newest = -math.inf
+        self._entity_df: dict[int, int] = {}
+        self._word_df: dict[str, int] = {}
+        self._newest = -_INF
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._docs
@@ -288,7 +294,7 @@ class StoryIndex:
             if known is not None:  # filed by an earlier call whose result was not stored
                 filed[doc.id] = known.story_id
                 continue
-            prepared = self._prepare(doc)
+            prepared = self._prepare(doc, True)
             story_id = doc.id
             for candidate in self._ranked(prepared):
                 # the most probable story it shares something with all of
@@ -303,12 +309,12 @@ class StoryIndex:
     def add(self, doc: StoryDoc, story_id: int) -> None:
         """Put an article filed before under `story_id`."""
         if doc.id not in self._docs:
-            self._insert(self._prepare(doc), story_id)
+            self._insert(self._prepare(doc, True), story_id)
 
     def replay(self, doc: StoryDoc, story_id: int) -> list[Candidate]:
         """Put an article under the story it belongs to, returning the stories it was
         compared with on the way (what fitting the model learns from)."""
-        prepared = self._prepare(doc)
+        prepared = self._prepare(doc, True)
         candidates = self._candidates(prepared)
         self._insert(prepared, story_id)
         self._forget()
@@ -317,7 +323,7 @@ class StoryIndex:
     def compare(self, doc: StoryDoc) -> list[Candidate]:
         """The stories an article would be compared with now, most probable first; the
         index is left as it was (for explanations)."""
-        found = self._candidates(self._prepare(doc, count=False))
+        found = self._candidates(self._prepare(doc, False))
         return sorted(found, key=lambda c: (-c.probability(self.model), c.story_id))
 
     def members(self, story_id: int) -> list[int]:
@@ -331,20 +337,25 @@ class StoryIndex:
     # those of `_compare` and `_farthest` below (the same operations in the same order, so
     # the same floats), which also say why: they serve `replay` and `compare`.
 
-    def _proposed(self, doc: _Doc) -> list[int]:
-        """The stories that have one of the article's lookup keys, by id."""
+    def _proposed(self, doc: _Doc) -> set[int]:
+        """The ids of the stories that have one of the article's lookup keys."""
         get, none = self._proposers.get, _NO_STORIES
-        return sorted(set().union(*map(get, doc.lookups, repeat(none))))
+        return set().union(*map(get, doc.lookups, repeat(none)))
 
     def _ranked(self, doc: _Doc) -> list[int]:
         """The stories within the window that reach the threshold, most probable first (by
         id among equals)."""
-        f, model, stories = doc.features, self.model, self._stories
+        model, stories = self.model, self._stories
         threshold, window, at = self._logit_threshold, self.window, doc.hours
-        countries, numbers, script = f.countries, f.numbers, f.script
+        countries, script = doc.countries, doc.script
+        numbers = doc.numbers if doc.numbers else None
         bias, by_concepts, by_names = model.bias, model.concepts, model.names
         by_wording, by_script, by_numbers = model.wording, model.same_script, model.numbers
         by_days, by_countries = model.days, model.countries
+        name_keys, name_units, name_weights = doc.name_keys, doc.name_units, doc.name_weights
+        named = len(name_keys)
+        concept_units = doc.concepts
+        size = len(countries)
         found: list[tuple[float, int]] = []
         for story_id in self._proposed(doc):
             story = stories.get(story_id)
@@ -355,35 +366,45 @@ class StoryIndex:
                 continue
             if gap < 0.0:  # max(gap, 0.0)
                 gap = 0.0
-            if countries and story.countries and countries.isdisjoint(story.countries):
-                continue  # other countries, another event
+            others = story.countries
+            jaccard = 0.0
+            if size and others:
+                common = 0  # len(countries & others), without building it
+                for country in countries:
+                    if country in others:
+                        common += 1
+                if not common:
+                    continue  # other countries, another event
+                jaccard = common / (size + len(others) - common)
             # The cosines over the things both name only (most stories share none of the
             # article's concepts, and one or two of its names): the same products, in the
             # same order, with only the zeros left out.
-            mentioned = story.mentioned
             names = concepts = 0.0
-            if doc.name_items and not mentioned.isdisjoint(doc.names):
-                get, dot, mass = story.names.weights.get, 0.0, 0.0
-                for e, w, weight in doc.name_items:
-                    other = get(e)
+            if named:
+                weights, dot, mass, hit = story.names.weights, 0.0, 0.0, False
+                for i in range(named):
+                    other = weights.get(name_keys[i])
                     if other is not None:
-                        dot += w * other
+                        value = other  # C doubles where compiled (cluster.pxd)
+                        unit, weight = name_units[i], name_weights[i]
+                        dot += unit * value
                         mass += weight
-                names = dot / story.names.norm
-                if names:
-                    names *= mass / (mass + NAME_MASS)
-            if doc.concepts and not mentioned.isdisjoint(doc.concepts):
-                get, dot = story.concepts.weights.get, 0.0
-                for e, w in doc.concepts.items():
-                    other = get(e)
+                        hit = True
+                if hit:
+                    names = dot / story.names.norm
+                    if names:
+                        names *= mass / (mass + NAME_MASS)
+            if concept_units:
+                weights, dot, hit = story.concepts.weights, 0.0, False
+                for e, unit in concept_units.items():
+                    other = weights.get(e)
                     if other is not None:
-                        dot += w * other
-                concepts = dot / story.concepts.norm
-            shared = len(numbers & story.numbers) if numbers else 0
-            others = story.countries
-            jaccard = (
-                len(countries & others) / len(countries | others) if others and countries else 0.0
-            )
+                        value = other
+                        dot += unit * value
+                        hit = True
+                if hit:
+                    concepts = dot / story.concepts.norm
+            shared = len(numbers & story.numbers) if numbers is not None else 0
             # the terms of Parts.logit, each computed once
             concepts_part, names_part = by_concepts * concepts, by_names * names
             numbers_part = by_numbers * (shared if shared < 2 else 2)
@@ -419,24 +440,26 @@ class StoryIndex:
         if not self._parts_add_up:
             return self._farthest(doc, story)[1] >= FLOOR
         model, docs, window = self.model, self._docs, self.window
-        hours, script, numbers = doc.hours, doc.features.script, doc.features.numbers
+        by_concepts, by_names = model.concepts, model.names
+        by_wording, by_numbers = model.wording, model.numbers
+        hours, script = doc.hours, doc.script
+        numbers = doc.numbers if doc.numbers else None
         concepts, names, words = doc.concepts, doc.names, doc.words
         for member_id in story.members:
             member = docs.get(member_id)
             if member is None or abs(member.hours - hours) > window:
                 continue
-            shared = model.numbers * min(len(numbers & member.features.numbers), 2)
+            common = len(numbers & member.numbers) if numbers is not None else 0
+            shared = by_numbers * (common if common < 2 else 2)
             if shared >= FLOOR:
                 continue
-            affinity = model.concepts * _dot(concepts, member.concepts)
+            affinity = by_concepts * _dot(concepts, member.concepts)
             if affinity >= FLOOR:
                 continue
-            affinity += model.names * _dot(names, member.names)
+            affinity += by_names * _dot(names, member.names)
             if affinity >= FLOOR:
                 continue
-            affinity += model.wording * (
-                _dot(words, member.words) if member.features.script == script else 0.0
-            )
+            affinity += by_wording * (_dot(words, member.words) if member.script == script else 0.0)
             if affinity + shared < FLOOR:
                 return False
         return True
@@ -448,7 +471,7 @@ class StoryIndex:
         every part of the comparison."""
         candidates = []
         mentions = self.entities.find(doc.source.title, doc.source.lead)
-        for story_id in self._proposed(doc):
+        for story_id in sorted(self._proposed(doc)):
             story = self._stories.get(story_id)
             if story is None:
                 continue
@@ -466,7 +489,9 @@ class StoryIndex:
             return Candidate(story.id, Parts(0, 0, 0, False, 0, gap, 0), conflict, (), frozenset())
         names = story.names.cosine(doc.names)
         if names:
-            mass = sum([w for e, w in doc.name_weights.items() if e in story.mentioned])
+            mentioned = story.mentioned
+            weights = zip(doc.name_keys, doc.name_weights, strict=True)
+            mass = sum([w for e, w in weights if e in mentioned])
             names *= mass / (mass + NAME_MASS)
         concepts = story.concepts.cosine(doc.concepts)
         numbers = f.numbers & story.numbers if f.numbers else frozenset()
@@ -477,16 +502,16 @@ class StoryIndex:
         farthest = None
         if parts.probability(model) >= self.threshold:
             far = self._farthest(doc, story)
-            farthest = far if far[1] < math.inf else None
+            farthest = far if far[1] < _INF else None
         shared = tuple(m for m in mentions if m.entity.number in story.mentioned)
         return Candidate(story.id, parts, None, shared, frozenset(numbers), farthest)
 
     def _farthest(self, doc: _Doc, story: _Story) -> tuple[int, float]:
         """The story's article within the window the new one has least in common with,
         and their affinity."""
-        farthest = (story.id, math.inf)
+        farthest = (story.id, _INF)
         model, docs, window = self.model, self._docs, self.window
-        hours, script, numbers = doc.hours, doc.features.script, doc.features.numbers
+        hours, script, numbers = doc.hours, doc.script, doc.numbers
         concepts, names, words = doc.concepts, doc.names, doc.words
         for member_id in story.members:
             member = docs.get(member_id)
@@ -496,9 +521,8 @@ class StoryIndex:
             affinity = (
                 model.concepts * _dot(concepts, member.concepts)
                 + model.names * _dot(names, member.names)
-                + model.wording
-                * (_dot(words, member.words) if member.features.script == script else 0.0)
-                + model.numbers * min(len(numbers & member.features.numbers), 2)
+                + model.wording * (_dot(words, member.words) if member.script == script else 0.0)
+                + model.numbers * min(len(numbers & member.numbers), 2)
             )
             if affinity < farthest[1]:
                 farthest = (member_id, affinity)
@@ -506,117 +530,174 @@ class StoryIndex:
 
     # --- the index -----------------------------------------------------------------------
 
-    def _prepare(self, doc: StoryDoc, *, count: bool = True) -> _Doc:
+    def _prepare(self, doc: StoryDoc, count: bool = True) -> _Doc:
         """The article's vectors, weighted by the IDF of the index with it counted."""
         f = features(doc.title, doc.lead, self.entities)
         entity_df, word_df = self._entity_df, self._word_df
-        if count:
-            _count_elements(entity_df, f.entities)
-            _count_elements(word_df, f.words)
         extra = 0 if count else 1  # an article not counted still counts for its own IDF
-        n = len(self._docs) + 1
-        log, tf = math.log, _TF  # tf[c] is 1 + log(c)
+        n = float(len(self._docs) + 1)
         kinds = self._kinds
         names: dict[Key, float] = {}
         concepts: dict[Key, float] = {}
-        named: list[int] = []
+        named: list[Key] = []
+        named_dfs: list[int] = []
+        name_weights: list[float] = []
+        norm2 = 0.0
         for e, c in f.entities.items():
-            weight = tf[c] * log(1 + n / (entity_df[e] + extra))
-            kind = kinds[e]
-            if kind == "concept":
+            df = entity_df.get(e, 0)
+            if count:  # (each of its things once: its document frequency)
+                df += 1
+                entity_df[e] = df
+            # 1 + log(c): the term weight of a thing named c times
+            weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
+            number = e
+            kind = kinds[number]
+            if kind == _CONCEPT:
                 concepts[e] = weight
-            elif kind != "country":
+            elif kind == _NAME:
                 names[e] = weight
                 named.append(e)
-        words = list(f.words)
-        dfs = list(map(word_df.__getitem__, words))  # looked up once, for weights and rarity
-        weights = [
-            tf[c] * log(1 + n / (df + extra)) for c, df in zip(f.words.values(), dfs, strict=True)
-        ]
+                named_dfs.append(df)
+                name_weights.append(weight)
+                norm2 += weight * weight
+        if norm2:  # _unit(names)
+            norm = math.sqrt(norm2)
+            for key, weight in names.items():
+                names[key] = weight / norm
         # A story is found by any of its names (countries aside), words and numbers; an
         # article looks it up by its rarest names and words among those seen before (one no
         # other article has finds nothing) and its numbers. Across scripts, which have no
         # words in common, a country named with a concept finds it too (Türkiye, earthquake).
         seen = 1 - extra
-        numbers = ["#" + x for x in f.numbers]
-        pairs = [f"{c}:{e}" for c in f.countries for e in concepts]
-        other = "latin" if f.script == "ar" else "ar"
-        keys: list[Key] = [*named, *f.words, *numbers, *(f"@{f.script}:{p}" for p in pairs)]
-        lookups: list[Key] = [
-            *_rarest(named, entity_df.__getitem__, seen, RARE_NAMES),
-            *[words[i] for i in _rarest(range(len(words)), dfs.__getitem__, seen, RARE_WORDS)],
-            *numbers,
-            *(f"@{other}:{p}" for p in pairs),
-        ]
-        unit_names = _unit(names)
-        return _Doc(
-            doc.id,
-            doc,
-            hours(doc.published_at),
-            f,
-            _unit(concepts),
-            unit_names,
-            names,
-            list(zip(unit_names, unit_names.values(), names.values(), strict=True)),
-            _unit_of(f.words, weights),
-            frozenset(keys),
-            lookups,
-        )
+        lookups: list[Key] = _rarest(named, named_dfs, seen, RARE_NAMES)
+        # The words' unit vector: a copy of their counts (sized once), its values replaced.
+        unit_words: dict[Key, float] = {}
+        unit_words.update(f.words)
+        words: list[Key] = []
+        weights: list[float] = []
+        rare: list[int] = []  # _rarest(words, their dfs, seen, RARE_WORDS), the same order
+        size = len(unit_words)
+        norm2 = 0.0
+        for i, (word, c) in enumerate(f.words.items()):
+            df = word_df.get(word, 0)
+            if count:
+                df += 1
+                word_df[word] = df
+            weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
+            words.append(word)
+            weights.append(weight)
+            norm2 += weight * weight
+            if df > seen:
+                rare.append(df * size + i)
+        if norm2:  # _unit_of(words, weights)
+            norm = math.sqrt(norm2)
+            for i in range(size):
+                weight = weights[i]
+                unit_words[words[i]] = weight / norm
+        rare.sort()
+        for at in rare[:RARE_WORDS]:
+            lookups.append(words[at % size])
+        keys: list[Key] = named + words
+        if f.numbers:
+            numbers = ["#" + x for x in f.numbers]
+            keys += numbers
+            lookups += numbers
+        if f.countries and concepts:
+            pairs = _PAIRS.setdefault(f.script, {})
+            for country in f.countries:
+                for concept in concepts:
+                    pair = pairs.get((country, concept))
+                    if pair is None:
+                        pair = pairs[(country, concept)] = _pair_keys(f.script, country, concept)
+                    keys.append(pair[0])
+                    lookups.append(pair[1])
+        prepared = _Doc.__new__(_Doc)  # (no __init__ to call: cheaper where compiled)
+        prepared.id = doc.id
+        prepared.source = doc
+        prepared.hours = hours(doc.published_at)
+        prepared.features = f
+        prepared.script = f.script
+        prepared.numbers = f.numbers
+        prepared.countries = f.countries
+        prepared.concepts = _unit(concepts)
+        prepared.names = names
+        prepared.name_keys = tuple(named)
+        prepared.name_units = tuple(names.values())
+        prepared.name_weights = tuple(name_weights)
+        prepared.words = unit_words
+        prepared.keys = keys
+        prepared.lookups = lookups
+        prepared.story_id = 0
+        return prepared
 
     def _insert(self, doc: _Doc, story_id: int) -> None:
         doc.story_id = story_id
         story = self._stories.get(story_id)
+        at = doc.hours
         if story is None:
-            story = self._stories[story_id] = _Story(story_id, doc.hours, doc.hours)
-        story.first, story.last = min(story.first, doc.hours), max(story.last, doc.hours)
+            story = self._stories[story_id] = _Story(story_id, at, at)
+        if at < story.first:  # min(story.first, at)
+            story.first = at
+        if at > story.last:  # max(story.last, at)
+            story.last = at
         story.members.append(doc.id)
         story.concepts.add(doc.concepts)
         story.names.add(doc.names)
-        script = doc.features.script
+        script = doc.script
         words = story.words.get(script)
         if words is None:
             words = story.words[script] = _Vector()
         words.add(doc.words)
-        story.numbers |= doc.features.numbers
-        story.countries |= doc.features.countries
-        story.mentioned.update(doc.features.entities)
-        new = doc.keys - story.keys
-        if new:
-            proposers = self._proposers
-            for key in new:
+        if doc.numbers:
+            story.numbers.update(doc.numbers)
+        if doc.countries:
+            story.countries.update(doc.countries)
+        mentioned = story.mentioned
+        for e in doc.features.entities:
+            mentioned[e] = None
+        known, proposers = story.keys, self._proposers
+        for key in doc.keys:
+            if key not in known:
+                known[key] = None
                 owners = proposers.get(key)
                 if owners is None:
-                    proposers[key] = {story_id}
+                    proposers[key] = {story_id: None}
                 else:
-                    owners.add(story_id)
-            story.keys |= new
+                    owners[story_id] = None
+        doc.keys = doc.lookups = _NO_KEYS  # needed no more
         self._docs[doc.id] = doc
         self._order.append(doc.id)
-        self._newest = max(self._newest, doc.hours)
+        if at > self._newest:  # max(self._newest, at)
+            self._newest = at
 
     def _forget(self) -> None:
         """Drop the articles older than the horizon, and the stories that ended before it."""
         cutoff = self._newest - self.horizon
-        proposers = self._proposers
-        while self._order and self._docs[self._order[0]].hours < cutoff:
-            doc = self._docs.pop(self._order.popleft())
+        docs, order, stories, proposers = self._docs, self._order, self._stories, self._proposers
+        while order:
+            doc = docs[order[0]]
+            if doc.hours >= cutoff:
+                break
+            del docs[order.popleft()]
             _uncount(self._entity_df, doc.features.entities)
             _uncount(self._word_df, doc.features.words)
-            story = self._stories.get(doc.story_id)
+            story = stories.get(doc.story_id)
             if story is not None and story.last < cutoff:
-                del self._stories[story.id]
-                for key in story.keys:  # (emptied sets are swept below, now and then)
-                    proposers[key].discard(story.id)
+                del stories[story.id]
+                for key in story.keys:  # (emptied dicts are swept below, now and then)
+                    proposers[key].pop(story.id, None)
         if len(proposers) > self._sweep_at:  # now and then, the keys no story has any more
             self._proposers = {key: owners for key, owners in proposers.items() if owners}
             self._sweep_at = max(100_000, 2 * len(self._proposers))
-        if len(self._word_df) > 100 * (len(self._docs) + 100):
-            self._word_df = +self._word_df  # now and then, drop the words counted to zero
-            self._entity_df = +self._entity_df
 
 
 def _sigmoid(z: float) -> float:
-    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+    # max(-30.0, min(30.0, z)), written out
+    if z > 30.0:
+        z = 30.0
+    if z < -30.0:
+        z = -30.0
+    return 1 / (1 + math.exp(-z))
 
 
 def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
@@ -656,37 +737,53 @@ def _add_into(weights: dict[Key, float], unit: dict[Key, float]) -> float:
 
 
 def _unit(weights: dict[Key, float]) -> dict[Key, float]:
-    return _unit_of(weights, list(weights.values()))
+    """The unit vector of `weights` (the squares added in order, as sum() adds them)."""
+    norm2 = 0.0
+    for w in weights.values():
+        norm2 += w * w
+    if not norm2:
+        return {}
+    norm = math.sqrt(norm2)
+    return {key: w / norm for key, w in weights.items()}
 
 
-def _unit_of(keys: Iterable[Key], weights: list[float]) -> dict[Key, float]:
-    """The unit vector of `weights`, one for each key."""
-    norm = math.sqrt(sum([w * w for w in weights]))
-    return dict(zip(keys, [w / norm for w in weights], strict=True)) if norm else {}
-
-
-def _rarest(keys: Iterable[K], count: Callable[[K], int], seen: int, limit: int) -> list[K]:
+def _rarest(keys: list[K], counts: list[int], seen: int, limit: int) -> list[K]:
     """The `limit` keys counted least, of those counted more than `seen` times (ties in
-    the order given)."""
-    # (sorted()[:n] is heapq.nsmallest(n), ties in the same order, in C)
-    return sorted([k for k in keys if count(k) > seen], key=count)[:limit]
+    the order given): each key's count and place, as one number, sorted."""
+    size = len(keys)
+    order: list[int] = []
+    for i in range(size):
+        count = counts[i]
+        if count > seen:
+            order.append(count * size + i)
+    order.sort()
+    return [keys[at % size] for at in order[:limit]]
 
 
-def _uncount(counts: Counter[K], keys: Iterable[K]) -> None:
-    """Counter.subtract(keys), in C: each key (counted before) once less."""
-    dict.update(counts, zip(keys, map(sub, map(counts.__getitem__, keys), repeat(1)), strict=True))
+def _uncount(counts: dict[K, int], keys: Iterable[K]) -> None:
+    """Each key (counted before) once less; a key counted down to zero goes."""
+    for key in keys:
+        count = counts[key] - 1
+        if count:
+            counts[key] = count
+        else:
+            del counts[key]
 
 
-class _TermWeights(dict[int, float]):
-    """count -> 1 + log(count), the term weight of a word said `count` times."""
+def _pair_keys(script: str, country: str, concept: Key) -> tuple[str, str]:
+    """What a country named with a concept offers in its script, and looks up in the
+    other (made once per pair: see _PAIRS)."""
+    other = "latin" if script == "ar" else "ar"
+    return f"@{script}:{country}:{concept}", f"@{other}:{country}:{concept}"
 
-    def __missing__(self, count: int) -> float:
-        weight = self[count] = 1 + math.log(count)
-        return weight
 
-
-_TF = _TermWeights()
+_INF = float("inf")
+_NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
+_KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
 _NO_STORIES: frozenset[int] = frozenset()
+_NO_KEYS: list[Key] = []
+# script -> (country, concept) -> _pair_keys(script, country, concept)
+_PAIRS: dict[str, dict[tuple[str, Key], tuple[str, str]]] = {}
 
 
 def assign_stories(
