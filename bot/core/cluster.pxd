@@ -6,6 +6,7 @@ import cython
 from libc cimport math
 
 
+@cython.final
 cdef class _Vector:
     cdef public dict weights
     cdef public double norm2, norm
@@ -14,20 +15,29 @@ cdef class _Vector:
     cpdef double cosine(self, dict unit) except? -1.0
 
 
+@cython.final
 cdef class _Doc:
     cdef public object id, source, features, script, numbers, countries, story_id
     cdef public double hours
     cdef public dict concepts, names, words
     cdef public tuple name_keys, name_units, name_weights
-    cdef public list keys, lookups
+    cdef public list terms, keys, lookups
 
 
+@cython.final
+cdef class _Term:
+    cdef public Py_ssize_t df
+    cdef public dict owners
+
+
+@cython.final
 cdef class _Story:
     cdef public object id
     cdef public double first, last
     cdef public list members
     cdef public _Vector concepts, names
-    cdef public dict words, mentioned, keys
+    cdef public dict words, mentioned
+    cdef public list terms
     cdef public set numbers, countries
 
 
@@ -37,10 +47,11 @@ cdef class StoryIndex:
     cdef double _logit_threshold, _newest
     cdef bint _parts_add_up
     cdef bytes _kinds
-    cdef dict _docs, _stories, _proposers, _entity_df, _word_df
+    cdef dict _docs, _stories, _terms
     cdef object _order
     cdef Py_ssize_t _sweep_at
 
+    @cython.locals(found=set, term=_Term, owners=dict)
     cpdef set _proposed(self, _Doc doc)
 
     @cython.locals(
@@ -65,7 +76,8 @@ cdef class StoryIndex:
     cpdef bint _close_to_all(self, _Doc doc, _Story story) except -1
 
     @cython.locals(
-        entity_df=dict, word_df=dict, extra=Py_ssize_t, n=double, kinds=bytes, names=dict,
+        terms=dict, term=_Term, counted=list, named_terms=list, word_terms=list,
+        extra=Py_ssize_t, n=double, kinds=bytes, names=dict,
         concepts=dict, named=list, named_dfs=list, name_weights=list, norm2=double,
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
         kind=int, seen=Py_ssize_t, lookups=list, unit_words=dict, words=list, weights=list,
@@ -74,12 +86,12 @@ cdef class StoryIndex:
     )
     cpdef _Doc _prepare(self, object doc, bint count=*)
 
-    @cython.locals(story=_Story, at=double, words=_Vector, mentioned=dict, known=dict,
-                   proposers=dict, owners=dict)
+    @cython.locals(story=_Story, at=double, words=_Vector, mentioned=dict, held=list,
+                   term=_Term, owners=dict)
     cpdef void _insert(self, _Doc doc, object story_id)
 
-    @cython.locals(cutoff=double, docs=dict, stories=dict, proposers=dict, doc=_Doc,
-                   story=_Story)
+    @cython.locals(cutoff=double, docs=dict, stories=dict, doc=_Doc, story=_Story,
+                   term=_Term)
     cpdef void _forget(self)
 
 
@@ -99,5 +111,4 @@ cpdef dict _unit(dict weights)
 @cython.locals(size=Py_ssize_t, order=list, i=Py_ssize_t, count=Py_ssize_t, at=Py_ssize_t)
 cpdef list _rarest(list keys, list counts, Py_ssize_t seen, Py_ssize_t limit)
 
-@cython.locals(count=Py_ssize_t)
-cpdef void _uncount(dict counts, object keys)
+cpdef _Term _new_term()

@@ -57,7 +57,6 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import repeat
 from typing import TypeVar
 
 from bot.core.entities import Entities, Mention, load_entities
@@ -72,7 +71,7 @@ RARE_NAMES = 4
 NAME_MASS = 4.0  # the IDF of the shared names at which their cosine counts half
 
 Key = int | str  # what proposes a story: an entity number, "#" + a number, a word…
-K = TypeVar("K", bound=Key)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -214,15 +213,32 @@ class _Doc:
     name_units: tuple[float, ...]
     name_weights: tuple[float, ...]  # and their weights before normalizing
     words: dict[Key, float]
-    keys: list[Key]  # what it offers to propose its story to later articles
-    lookups: list[Key]  # what it looks its candidate stories up by
+    terms: list[_Term]  # the entities and words it counts for (its document frequencies)
+    keys: list[_Term]  # what it offers to propose its story to later articles
+    lookups: list[_Term]  # what it looks its candidate stories up by
     story_id: int
 
 
+class _Term:
+    """A key of the index (an entity's number, a word, "#" + a number…): how many of the
+    index's articles have it, and the ids of the stories that do (a dict's keys). One
+    look-up per key and article finds both."""
+
+    df: int
+    owners: dict[int, None]
+
+
+def _new_term() -> _Term:
+    term = _Term.__new__(_Term)  # (no __init__ to call: cheaper where compiled)
+    term.df = 0
+    term.owners = {}
+    return term
+
+
 class _Story:
-    """A story's members and the sums of their vectors. Its sets of keys and entities
-    are dicts (keys to None): the garbage collector does not track a dict of numbers and
-    strings, while it walks every set at each full collection."""
+    """A story's members and the sums of their vectors. Its entities are a dict's keys:
+    the garbage collector does not track a dict of numbers, while it walks every set at
+    each full collection."""
 
     def __init__(self, story_id: int, first: float, last: float) -> None:
         self.id = story_id
@@ -235,7 +251,7 @@ class _Story:
         self.numbers: set[str] = set()
         self.countries: set[str] = set()
         self.mentioned: dict[int, None] = {}  # entity numbers
-        self.keys: dict[Key, None] = {}
+        self.terms: list[_Term] = []  # the keys that propose it (see _Term.owners)
 
 
 class StoryIndex:
@@ -259,16 +275,14 @@ class StoryIndex:
         # Each part of an affinity adds to it: one part at FLOOR settles a member.
         self._parts_add_up = min(model.concepts, model.names, model.wording, model.numbers) >= 0
         # by entity number: what its weight goes to
-        self._kinds = bytes(_KIND_CODES.get(e.kind, _NAME) for e in self.entities.entities)
+        self._kinds = bytes([_KIND_CODES.get(e.kind, _NAME) for e in self.entities.entities])
         self._docs: dict[int, _Doc] = {}
         self._order: deque[int] = deque()  # doc ids as added
         self._stories: dict[int, _Story] = {}
-        # key -> the ids of the stories that have it (as a dict's keys); a key whose
-        # stories have all gone keeps its empty dict until the next sweep (see _forget)
-        self._proposers: dict[Key, dict[int, None]] = {}
-        self._sweep_at = 100_000  # proposer keys
-        self._entity_df: dict[int, int] = {}
-        self._word_df: dict[str, int] = {}
+        # key -> its document frequency and stories; a key no article and no story has
+        # any more stays until the next sweep (see _forget)
+        self._terms: dict[Key, _Term] = {}
+        self._sweep_at = 100_000  # terms
         self._newest = -_INF
 
     def __contains__(self, doc_id: object) -> bool:
@@ -339,8 +353,12 @@ class StoryIndex:
 
     def _proposed(self, doc: _Doc) -> set[int]:
         """The ids of the stories that have one of the article's lookup keys."""
-        get, none = self._proposers.get, _NO_STORIES
-        return set().union(*map(get, doc.lookups, repeat(none)))
+        found: set[int] = set()
+        for term in doc.lookups:
+            owners = term.owners
+            if owners:
+                found.update(owners)
+        return found
 
     def _ranked(self, doc: _Doc) -> list[int]:
         """The stories within the window that reach the threshold, most probable first (by
@@ -533,21 +551,26 @@ class StoryIndex:
     def _prepare(self, doc: StoryDoc, count: bool = True) -> _Doc:
         """The article's vectors, weighted by the IDF of the index with it counted."""
         f = features(doc.title, doc.lead, self.entities)
-        entity_df, word_df = self._entity_df, self._word_df
+        terms = self._terms
         extra = 0 if count else 1  # an article not counted still counts for its own IDF
         n = float(len(self._docs) + 1)
         kinds = self._kinds
+        counted: list[_Term] = []  # (each of its entities and words once)
         names: dict[Key, float] = {}
         concepts: dict[Key, float] = {}
         named: list[Key] = []
+        named_terms: list[_Term] = []
         named_dfs: list[int] = []
         name_weights: list[float] = []
         norm2 = 0.0
         for e, c in f.entities.items():
-            df = entity_df.get(e, 0)
-            if count:  # (each of its things once: its document frequency)
-                df += 1
-                entity_df[e] = df
+            term = terms.get(e, _ABSENT)
+            if count:
+                if term is _ABSENT:
+                    term = terms[e] = _new_term()
+                term.df += 1
+                counted.append(term)
+            df = term.df
             # 1 + log(c): the term weight of a thing named c times
             weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
             number = e
@@ -557,6 +580,7 @@ class StoryIndex:
             elif kind == _NAME:
                 names[e] = weight
                 named.append(e)
+                named_terms.append(term)
                 named_dfs.append(df)
                 name_weights.append(weight)
                 norm2 += weight * weight
@@ -569,22 +593,27 @@ class StoryIndex:
         # other article has finds nothing) and its numbers. Across scripts, which have no
         # words in common, a country named with a concept finds it too (Türkiye, earthquake).
         seen = 1 - extra
-        lookups: list[Key] = _rarest(named, named_dfs, seen, RARE_NAMES)
+        lookups: list[_Term] = _rarest(named_terms, named_dfs, seen, RARE_NAMES)
         # The words' unit vector: a copy of their counts (sized once), its values replaced.
         unit_words: dict[Key, float] = {}
         unit_words.update(f.words)
         words: list[Key] = []
+        word_terms: list[_Term] = []
         weights: list[float] = []
         rare: list[int] = []  # _rarest(words, their dfs, seen, RARE_WORDS), the same order
         size = len(unit_words)
         norm2 = 0.0
         for i, (word, c) in enumerate(f.words.items()):
-            df = word_df.get(word, 0)
+            term = terms.get(word, _ABSENT)
             if count:
-                df += 1
-                word_df[word] = df
+                if term is _ABSENT:
+                    term = terms[word] = _new_term()
+                term.df += 1
+                counted.append(term)
+            df = term.df
             weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
             words.append(word)
+            word_terms.append(term)
             weights.append(weight)
             norm2 += weight * weight
             if df > seen:
@@ -596,12 +625,18 @@ class StoryIndex:
                 unit_words[words[i]] = weight / norm
         rare.sort()
         for at in rare[:RARE_WORDS]:
-            lookups.append(words[at % size])
-        keys: list[Key] = named + words
+            lookups.append(word_terms[at % size])
+        # (an article not counted is not added either: it offers no keys)
+        keys: list[_Term] = named_terms + word_terms if count else []
         if f.numbers:
-            numbers = ["#" + x for x in f.numbers]
-            keys += numbers
-            lookups += numbers
+            for x in f.numbers:
+                key = "#" + x
+                term = terms.get(key, _ABSENT)
+                if count:
+                    if term is _ABSENT:
+                        term = terms[key] = _new_term()
+                    keys.append(term)
+                lookups.append(term)
         if f.countries and concepts:
             pairs = _PAIRS.setdefault(f.script, {})
             for country in f.countries:
@@ -609,8 +644,12 @@ class StoryIndex:
                     pair = pairs.get((country, concept))
                     if pair is None:
                         pair = pairs[(country, concept)] = _pair_keys(f.script, country, concept)
-                    keys.append(pair[0])
-                    lookups.append(pair[1])
+                    if count:
+                        term = terms.get(pair[0], _ABSENT)
+                        if term is _ABSENT:
+                            term = terms[pair[0]] = _new_term()
+                        keys.append(term)
+                    lookups.append(terms.get(pair[1], _ABSENT))
         prepared = _Doc.__new__(_Doc)  # (no __init__ to call: cheaper where compiled)
         prepared.id = doc.id
         prepared.source = doc
@@ -625,6 +664,7 @@ class StoryIndex:
         prepared.name_units = tuple(names.values())
         prepared.name_weights = tuple(name_weights)
         prepared.words = unit_words
+        prepared.terms = counted
         prepared.keys = keys
         prepared.lookups = lookups
         prepared.story_id = 0
@@ -655,16 +695,13 @@ class StoryIndex:
         mentioned = story.mentioned
         for e in doc.features.entities:
             mentioned[e] = None
-        known, proposers = story.keys, self._proposers
-        for key in doc.keys:
-            if key not in known:
-                known[key] = None
-                owners = proposers.get(key)
-                if owners is None:
-                    proposers[key] = {story_id: None}
-                else:
-                    owners[story_id] = None
-        doc.keys = doc.lookups = _NO_KEYS  # needed no more
+        held = story.terms
+        for term in doc.keys:
+            owners = term.owners
+            if story_id not in owners:
+                owners[story_id] = None
+                held.append(term)
+        doc.keys = doc.lookups = _NO_TERMS  # needed no more
         self._docs[doc.id] = doc
         self._order.append(doc.id)
         if at > self._newest:  # max(self._newest, at)
@@ -673,22 +710,22 @@ class StoryIndex:
     def _forget(self) -> None:
         """Drop the articles older than the horizon, and the stories that ended before it."""
         cutoff = self._newest - self.horizon
-        docs, order, stories, proposers = self._docs, self._order, self._stories, self._proposers
+        docs, order, stories = self._docs, self._order, self._stories
         while order:
             doc = docs[order[0]]
             if doc.hours >= cutoff:
                 break
             del docs[order.popleft()]
-            _uncount(self._entity_df, doc.features.entities)
-            _uncount(self._word_df, doc.features.words)
+            for term in doc.terms:
+                term.df -= 1
             story = stories.get(doc.story_id)
             if story is not None and story.last < cutoff:
                 del stories[story.id]
-                for key in story.keys:  # (emptied dicts are swept below, now and then)
-                    proposers[key].pop(story.id, None)
-        if len(proposers) > self._sweep_at:  # now and then, the keys no story has any more
-            self._proposers = {key: owners for key, owners in proposers.items() if owners}
-            self._sweep_at = max(100_000, 2 * len(self._proposers))
+                for term in story.terms:
+                    del term.owners[story.id]
+        if len(self._terms) > self._sweep_at:  # now and then, the keys nothing has any more
+            self._terms = {key: t for key, t in self._terms.items() if t.df or t.owners}
+            self._sweep_at = max(100_000, 2 * len(self._terms))
 
 
 def _sigmoid(z: float) -> float:
@@ -747,7 +784,7 @@ def _unit(weights: dict[Key, float]) -> dict[Key, float]:
     return {key: w / norm for key, w in weights.items()}
 
 
-def _rarest(keys: list[K], counts: list[int], seen: int, limit: int) -> list[K]:
+def _rarest(keys: list[T], counts: list[int], seen: int, limit: int) -> list[T]:
     """The `limit` keys counted least, of those counted more than `seen` times (ties in
     the order given): each key's count and place, as one number, sorted."""
     size = len(keys)
@@ -760,16 +797,6 @@ def _rarest(keys: list[K], counts: list[int], seen: int, limit: int) -> list[K]:
     return [keys[at % size] for at in order[:limit]]
 
 
-def _uncount(counts: dict[K, int], keys: Iterable[K]) -> None:
-    """Each key (counted before) once less; a key counted down to zero goes."""
-    for key in keys:
-        count = counts[key] - 1
-        if count:
-            counts[key] = count
-        else:
-            del counts[key]
-
-
 def _pair_keys(script: str, country: str, concept: Key) -> tuple[str, str]:
     """What a country named with a concept offers in its script, and looks up in the
     other (made once per pair: see _PAIRS)."""
@@ -780,8 +807,8 @@ def _pair_keys(script: str, country: str, concept: Key) -> tuple[str, str]:
 _INF = float("inf")
 _NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
 _KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
-_NO_STORIES: frozenset[int] = frozenset()
-_NO_KEYS: list[Key] = []
+_NO_TERMS: list[_Term] = []
+_ABSENT = _new_term()  # a key the index has not seen (never changed: see _prepare)
 # script -> (country, concept) -> _pair_keys(script, country, concept)
 _PAIRS: dict[str, dict[tuple[str, Key], tuple[str, str]]] = {}
 
