@@ -111,4 +111,11 @@ cpdef dict _unit(dict weights)
 @cython.locals(size=Py_ssize_t, order=list, i=Py_ssize_t, count=Py_ssize_t, at=Py_ssize_t)
 cpdef list _rarest(list keys, list counts, Py_ssize_t seen, Py_ssize_t limit)
 
+@cython.locals(term=_Term)
 cpdef _Term _new_term()
+
+@cython.locals(vector=_Vector)
+cpdef _Vector _new_vector()
+
+@cython.locals(story=_Story)
+cpdef _Story _new_story(object story_id, double at)

@@ -179,10 +179,9 @@ class Candidate:
 class _Vector:
     """A sparse vector and its squared norm: a story's is the sum of its members'."""
 
-    def __init__(self) -> None:
-        self.weights: dict[Key, float] = {}
-        self.norm2 = 0.0
-        self.norm = 0.0  # its square root, taken once per article added
+    weights: dict[Key, float]
+    norm2: float
+    norm: float  # its square root, taken once per article added
 
     def add(self, unit: dict[Key, float]) -> None:
         if not unit:
@@ -229,7 +228,7 @@ class _Term:
 
 
 def _new_term() -> _Term:
-    term = _Term.__new__(_Term)  # (no __init__ to call: cheaper where compiled)
+    term = _Term.__new__(_Term)
     term.df = 0
     term.owners = {}
     return term
@@ -240,18 +239,43 @@ class _Story:
     the garbage collector does not track a dict of numbers, while it walks every set at
     each full collection."""
 
-    def __init__(self, story_id: int, first: float, last: float) -> None:
-        self.id = story_id
-        self.first = first
-        self.last = last
-        self.members: list[int] = []
-        self.concepts = _Vector()
-        self.names = _Vector()
-        self.words: dict[str, _Vector] = {}  # per script
-        self.numbers: set[str] = set()
-        self.countries: set[str] = set()
-        self.mentioned: dict[int, None] = {}  # entity numbers
-        self.terms: list[_Term] = []  # the keys that propose it (see _Term.owners)
+    id: int
+    first: float
+    last: float
+    members: list[int]
+    concepts: _Vector
+    names: _Vector
+    words: dict[str, _Vector]  # per script
+    numbers: set[str]
+    countries: set[str]
+    mentioned: dict[int, None]  # entity numbers
+    terms: list[_Term]  # the keys that propose it (see _Term.owners)
+
+
+# The records are made by these functions rather than __init__: compiled, a call of the
+# class goes through Python's calling convention, and __new__ does not.
+
+
+def _new_vector() -> _Vector:
+    vector = _Vector.__new__(_Vector)
+    vector.weights = {}
+    vector.norm2 = vector.norm = 0.0
+    return vector
+
+
+def _new_story(story_id: int, at: float) -> _Story:
+    story = _Story.__new__(_Story)
+    story.id = story_id
+    story.first = story.last = at
+    story.members = []
+    story.concepts = _new_vector()
+    story.names = _new_vector()
+    story.words = {}
+    story.numbers = set()
+    story.countries = set()
+    story.mentioned = {}
+    story.terms = []
+    return story
 
 
 class StoryIndex:
@@ -594,14 +618,12 @@ class StoryIndex:
         # words in common, a country named with a concept finds it too (Türkiye, earthquake).
         seen = 1 - extra
         lookups: list[_Term] = _rarest(named_terms, named_dfs, seen, RARE_NAMES)
-        # The words' unit vector: a copy of their counts (sized once), its values replaced.
         unit_words: dict[Key, float] = {}
-        unit_words.update(f.words)
         words: list[Key] = []
         word_terms: list[_Term] = []
         weights: list[float] = []
         rare: list[int] = []  # _rarest(words, their dfs, seen, RARE_WORDS), the same order
-        size = len(unit_words)
+        size = len(f.words)
         norm2 = 0.0
         for i, (word, c) in enumerate(f.words.items()):
             term = terms.get(word, _ABSENT)
@@ -650,7 +672,7 @@ class StoryIndex:
                             term = terms[pair[0]] = _new_term()
                         keys.append(term)
                     lookups.append(terms.get(pair[1], _ABSENT))
-        prepared = _Doc.__new__(_Doc)  # (no __init__ to call: cheaper where compiled)
+        prepared = _Doc.__new__(_Doc)  # (see _new_story)
         prepared.id = doc.id
         prepared.source = doc
         prepared.hours = hours(doc.published_at)
@@ -675,7 +697,7 @@ class StoryIndex:
         story = self._stories.get(story_id)
         at = doc.hours
         if story is None:
-            story = self._stories[story_id] = _Story(story_id, at, at)
+            story = self._stories[story_id] = _new_story(story_id, at)
         if at < story.first:  # min(story.first, at)
             story.first = at
         if at > story.last:  # max(story.last, at)
@@ -686,7 +708,7 @@ class StoryIndex:
         script = doc.script
         words = story.words.get(script)
         if words is None:
-            words = story.words[script] = _Vector()
+            words = story.words[script] = _new_vector()
         words.add(doc.words)
         if doc.numbers:
             story.numbers.update(doc.numbers)
