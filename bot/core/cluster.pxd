@@ -7,6 +7,11 @@ from libc cimport math
 
 
 @cython.final
+cdef class _Weight:
+    cdef public double value
+
+
+@cython.final
 cdef class _Vector:
     cdef public dict weights
     cdef public double norm2, norm
@@ -42,8 +47,11 @@ cdef class _Story:
 
 
 cdef class StoryIndex:
-    cdef public object entities, model
+    cdef public object entities
+    cdef readonly object model
     cdef public double threshold, window, horizon
+    cdef double _bias, _by_concepts, _by_names, _by_wording, _by_script, _by_numbers
+    cdef double _by_days, _by_countries
     cdef double _logit_threshold, _newest
     cdef bint _parts_add_up
     cdef bytes _kinds
@@ -61,7 +69,8 @@ cdef class StoryIndex:
         name_keys=tuple, name_units=tuple, name_weights=tuple, named=Py_ssize_t,
         concept_units=dict, size=Py_ssize_t, found=list, story=_Story, gap=double,
         others=set, jaccard=double, common=Py_ssize_t, names=double, concepts=double,
-        weights=dict, dot=double, mass=double, hit=bint, i=Py_ssize_t, value=double,
+        weights=dict, dot=double, mass=double, hit=bint, i=Py_ssize_t, cell=_Weight,
+        value=double,
         unit=double, weight=double, shared=Py_ssize_t, concepts_part=double,
         names_part=double, numbers_part=double, days_part=double, countries_part=double,
         partial=double, words=_Vector, wording=double, logit=double,
@@ -102,7 +111,10 @@ cpdef double _dot_in_order(dict a, dict b) except? -1.0
 
 cpdef double _dot(dict a, dict b) except? -1.0
 
-@cython.locals(dot=double, w=double, value=double)
+@cython.locals(total=double, w=double, cell=_Weight, value=double)
+cpdef double _dot_weights(dict unit, dict weights) except? -1.0
+
+@cython.locals(dot=double, w=double, cell=_Weight, value=double)
 cpdef double _add_into(dict weights, dict unit) except? -1.0
 
 @cython.locals(norm2=double, w=double, norm=double)

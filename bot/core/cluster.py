@@ -176,10 +176,18 @@ class Candidate:
         return self.probability(model) >= threshold and (far is None or far[1] >= FLOOR)
 
 
+class _Weight:
+    """One weight of a story's vector, added to in place as articles join (a dict's value
+    replaced costs a second look-up and a new float). Compiled, it holds a C double and
+    is no work for the garbage collector."""
+
+    value: float
+
+
 class _Vector:
     """A sparse vector and its squared norm: a story's is the sum of its members'."""
 
-    weights: dict[Key, float]
+    weights: dict[Key, _Weight]
     norm2: float
     norm: float  # its square root, taken once per article added
 
@@ -192,7 +200,7 @@ class _Vector:
     def cosine(self, unit: dict[Key, float]) -> float:
         if self.norm2 <= 0.0 or not unit:
             return 0.0
-        return _dot_in_order(unit, self.weights) / self.norm
+        return _dot_weights(unit, self.weights) / self.norm
 
 
 class _Doc:
@@ -294,7 +302,11 @@ class StoryIndex:
         self.threshold = threshold
         self.window = window.total_seconds() / 3600
         self.horizon = horizon.total_seconds() / 3600
-        self.model = model
+        self.model = model  # (read once: the weights below are its own)
+        self._bias, self._by_concepts, self._by_names = model.bias, model.concepts, model.names
+        self._by_wording, self._by_script = model.wording, model.same_script
+        self._by_numbers, self._by_days = model.numbers, model.days
+        self._by_countries = model.countries
         self._logit_threshold = math.log(threshold / (1 - threshold))
         # Each part of an affinity adds to it: one part at FLOOR settles a member.
         self._parts_add_up = min(model.concepts, model.names, model.wording, model.numbers) >= 0
@@ -387,13 +399,13 @@ class StoryIndex:
     def _ranked(self, doc: _Doc) -> list[int]:
         """The stories within the window that reach the threshold, most probable first (by
         id among equals)."""
-        model, stories = self.model, self._stories
+        stories = self._stories
         threshold, window, at = self._logit_threshold, self.window, doc.hours
         countries, script = doc.countries, doc.script
         numbers = doc.numbers if doc.numbers else None
-        bias, by_concepts, by_names = model.bias, model.concepts, model.names
-        by_wording, by_script, by_numbers = model.wording, model.same_script, model.numbers
-        by_days, by_countries = model.days, model.countries
+        bias, by_concepts, by_names = self._bias, self._by_concepts, self._by_names
+        by_wording, by_script, by_numbers = self._by_wording, self._by_script, self._by_numbers
+        by_days, by_countries = self._by_days, self._by_countries
         name_keys, name_units, name_weights = doc.name_keys, doc.name_units, doc.name_weights
         named = len(name_keys)
         concept_units = doc.concepts
@@ -425,9 +437,9 @@ class StoryIndex:
             if named:
                 weights, dot, mass, hit = story.names.weights, 0.0, 0.0, False
                 for i in range(named):
-                    other = weights.get(name_keys[i])
-                    if other is not None:
-                        value = other  # C doubles where compiled (cluster.pxd)
+                    cell = weights.get(name_keys[i])
+                    if cell is not None:
+                        value = cell.value  # C doubles where compiled (cluster.pxd)
                         unit, weight = name_units[i], name_weights[i]
                         dot += unit * value
                         mass += weight
@@ -439,9 +451,9 @@ class StoryIndex:
             if concept_units:
                 weights, dot, hit = story.concepts.weights, 0.0, False
                 for e, unit in concept_units.items():
-                    other = weights.get(e)
-                    if other is not None:
-                        value = other
+                    cell = weights.get(e)
+                    if cell is not None:
+                        value = cell.value
                         dot += unit * value
                         hit = True
                 if hit:
@@ -481,9 +493,9 @@ class StoryIndex:
         already at FLOOR settles a member, and the first member below it settles all."""
         if not self._parts_add_up:
             return self._farthest(doc, story)[1] >= FLOOR
-        model, docs, window = self.model, self._docs, self.window
-        by_concepts, by_names = model.concepts, model.names
-        by_wording, by_numbers = model.wording, model.numbers
+        docs, window = self._docs, self.window
+        by_concepts, by_names = self._by_concepts, self._by_names
+        by_wording, by_numbers = self._by_wording, self._by_numbers
         hours, script = doc.hours, doc.script
         numbers = doc.numbers if doc.numbers else None
         concepts, names, words = doc.concepts, doc.names, doc.words
@@ -780,18 +792,31 @@ def _dot_in_order(a: dict[Key, float], b: dict[Key, float]) -> float:
     return total
 
 
-def _add_into(weights: dict[Key, float], unit: dict[Key, float]) -> float:
-    """weights[key] = weights.get(key, 0.0) + w for each of the unit's, and the unit's
-    dot product with the weights before (the same as _dot_in_order): one pass for both."""
-    get, dot = weights.get, 0.0
+def _dot_weights(unit: dict[Key, float], weights: dict[Key, _Weight]) -> float:
+    """_dot_in_order(unit, a story's weights)."""
+    total = 0.0
     for key, w in unit.items():
-        other = get(key)
-        if other is None:
-            weights[key] = w
+        cell = weights.get(key)
+        if cell is not None:
+            value = cell.value  # a C double where compiled (cluster.pxd)
+            total += w * value
+    return total
+
+
+def _add_into(weights: dict[Key, _Weight], unit: dict[Key, float]) -> float:
+    """weights[key] += w for each of the unit's (from 0.0), and the unit's dot product with
+    the weights before (the same as _dot_weights): one pass for both."""
+    dot = 0.0
+    for key, w in unit.items():
+        cell = weights.get(key)
+        if cell is None:
+            cell = _Weight.__new__(_Weight)
+            cell.value = w
+            weights[key] = cell
         else:
-            value = other  # a C double where compiled (cluster.pxd)
+            value = cell.value  # a C double where compiled (cluster.pxd)
             dot += w * value
-            weights[key] = value + w
+            cell.value = value + w
     return dot
 
 
