@@ -587,6 +587,7 @@ class StoryIndex:
     def _prepare(self, doc: StoryDoc, count: bool = True) -> _Doc:
         """The article's vectors, weighted by the IDF of the index with it counted."""
         f = features(doc.title, doc.lead, self.entities)
+        script, numbers, countries, counts = f.script, f.numbers, f.countries, f.words
         terms = self._terms
         extra = 0 if count else 1  # an article not counted still counts for its own IDF
         n = float(len(self._docs) + 1)
@@ -635,15 +636,14 @@ class StoryIndex:
         word_terms: list[_Term] = []
         weights: list[float] = []
         rare: list[int] = []  # _rarest(words, their dfs, seen, RARE_WORDS), the same order
-        size = len(f.words)
+        size = len(counts)
         norm2 = 0.0
-        for i, (word, c) in enumerate(f.words.items()):
+        for i, (word, c) in enumerate(counts.items()):
             term = terms.get(word, _ABSENT)
             if count:
                 if term is _ABSENT:
                     term = terms[word] = _new_term()
                 term.df += 1
-                counted.append(term)
             df = term.df
             weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
             words.append(word)
@@ -661,9 +661,12 @@ class StoryIndex:
         for at in rare[:RARE_WORDS]:
             lookups.append(word_terms[at % size])
         # (an article not counted is not added either: it offers no keys)
-        keys: list[_Term] = named_terms + word_terms if count else []
-        if f.numbers:
-            for x in f.numbers:
+        keys: list[_Term] = []
+        if count:
+            counted += word_terms
+            keys = named_terms + word_terms
+        if numbers:
+            for x in numbers:
                 key = "#" + x
                 term = terms.get(key, _ABSENT)
                 if count:
@@ -671,13 +674,13 @@ class StoryIndex:
                         term = terms[key] = _new_term()
                     keys.append(term)
                 lookups.append(term)
-        if f.countries and concepts:
-            pairs = _PAIRS.setdefault(f.script, {})
-            for country in f.countries:
+        if countries and concepts:
+            pairs = _PAIRS.setdefault(script, {})
+            for country in countries:
                 for concept in concepts:
                     pair = pairs.get((country, concept))
                     if pair is None:
-                        pair = pairs[(country, concept)] = _pair_keys(f.script, country, concept)
+                        pair = pairs[(country, concept)] = _pair_keys(script, country, concept)
                     if count:
                         term = terms.get(pair[0], _ABSENT)
                         if term is _ABSENT:
@@ -689,9 +692,9 @@ class StoryIndex:
         prepared.source = doc
         prepared.hours = hours(doc.published_at)
         prepared.features = f
-        prepared.script = f.script
-        prepared.numbers = f.numbers
-        prepared.countries = f.countries
+        prepared.script = script
+        prepared.numbers = numbers
+        prepared.countries = countries
         prepared.concepts = _unit(concepts)
         prepared.names = names
         prepared.name_keys = tuple(named)
