@@ -18,6 +18,8 @@ cdef class _Vector:
 
     cpdef void add(self, dict unit)
     cpdef double cosine(self, dict unit) except? -1.0
+    cpdef void add_words(self, _Doc doc)
+    cpdef double cosine_words(self, _Doc doc) except? -1.0
 
 
 @cython.final
@@ -25,7 +27,7 @@ cdef class _Doc:
     cdef public object id, source, features, script, numbers, countries, story_id
     cdef public double hours
     cdef public dict concepts, names, words
-    cdef public tuple name_keys, name_units, name_weights
+    cdef public tuple name_keys, name_units, name_weights, word_keys, word_units
     cdef public list terms, keys, lookups
 
 
@@ -91,6 +93,7 @@ cdef class StoryIndex:
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
         kind=int, seen=Py_ssize_t, lookups=list, unit_words=dict, words=list, weights=list,
         rare=list, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
+        units=list,
         pair=tuple, prepared=_Doc,
     )
     cpdef _Doc _prepare(self, object doc, bint count=*)
@@ -113,6 +116,20 @@ cpdef double _dot(dict a, dict b) except? -1.0
 
 @cython.locals(total=double, w=double, cell=_Weight, value=double)
 cpdef double _dot_weights(dict unit, dict weights) except? -1.0
+
+@cython.locals(words=dict)
+cpdef dict words_of(_Doc doc)
+
+cpdef double _dot_words(_Doc a, _Doc b) except? -1.0
+
+@cython.locals(total=double, i=Py_ssize_t, w=double, value=double)
+cpdef double _dot_items(tuple keys, tuple units, dict b) except? -1.0
+
+@cython.locals(total=double, i=Py_ssize_t, cell=_Weight, w=double, value=double)
+cpdef double _dot_items_weights(tuple keys, tuple units, dict weights) except? -1.0
+
+@cython.locals(dot=double, i=Py_ssize_t, w=double, cell=_Weight, value=double)
+cpdef double _add_items(dict weights, tuple keys, tuple units) except? -1.0
 
 @cython.locals(dot=double, w=double, cell=_Weight, value=double)
 cpdef double _add_into(dict weights, dict unit) except? -1.0

@@ -202,6 +202,19 @@ class _Vector:
             return 0.0
         return _dot_weights(unit, self.weights) / self.norm
 
+    def add_words(self, doc: _Doc) -> None:
+        """add(words_of(doc)), from the article's tuples."""
+        if not doc.word_keys:
+            return
+        self.norm2 += 1.0 + 2.0 * _add_items(self.weights, doc.word_keys, doc.word_units)
+        self.norm = math.sqrt(self.norm2)
+
+    def cosine_words(self, doc: _Doc) -> float:
+        """cosine(words_of(doc)), from the article's tuples."""
+        if self.norm2 <= 0.0 or not doc.word_keys:
+            return 0.0
+        return _dot_items_weights(doc.word_keys, doc.word_units, self.weights) / self.norm
+
 
 class _Doc:
     """An article in the index: its unit vectors, and what finds its story's neighbours
@@ -219,7 +232,9 @@ class _Doc:
     name_keys: tuple[Key, ...]  # the names' keys and unit weights, in order
     name_units: tuple[float, ...]
     name_weights: tuple[float, ...]  # and their weights before normalizing
-    words: dict[Key, float]
+    word_keys: tuple[Key, ...]  # the words' unit vector, in order
+    word_units: tuple[float, ...]
+    words: dict[Key, float] | None  # the same as a dict, made when first needed (words_of)
     terms: list[_Term]  # the entities and words it counts for (its document frequencies)
     keys: list[_Term]  # what it offers to propose its story to later articles
     lookups: list[_Term]  # what it looks its candidate stories up by
@@ -470,7 +485,7 @@ class StoryIndex:
                 partial += by_script
                 if partial + by_wording < threshold:
                     continue  # not even the same words would do
-                wording = words.cosine(doc.words)
+                wording = words.cosine_words(doc)
             if partial + by_wording * wording < threshold:
                 continue
             # Parts(...).probability(model), without building the Parts: the same sum
@@ -498,7 +513,7 @@ class StoryIndex:
         by_wording, by_numbers = self._by_wording, self._by_numbers
         hours, script = doc.hours, doc.script
         numbers = doc.numbers if doc.numbers else None
-        concepts, names, words = doc.concepts, doc.names, doc.words
+        concepts, names = doc.concepts, doc.names
         for member_id in story.members:
             member = docs.get(member_id)
             if member is None or abs(member.hours - hours) > window:
@@ -513,7 +528,7 @@ class StoryIndex:
             affinity += by_names * _dot(names, member.names)
             if affinity >= FLOOR:
                 continue
-            affinity += by_wording * (_dot(words, member.words) if member.script == script else 0.0)
+            affinity += by_wording * (_dot_words(doc, member) if member.script == script else 0.0)
             if affinity + shared < FLOOR:
                 return False
         return True
@@ -551,7 +566,7 @@ class StoryIndex:
         numbers = f.numbers & story.numbers if f.numbers else frozenset()
         countries = _jaccard(f.countries, story.countries)
         words = story.words.get(f.script)
-        wording = 0.0 if words is None else words.cosine(doc.words)
+        wording = 0.0 if words is None else words.cosine_words(doc)
         parts = Parts(concepts, names, wording, words is not None, len(numbers), gap, countries)
         farthest = None
         if parts.probability(model) >= self.threshold:
@@ -566,7 +581,7 @@ class StoryIndex:
         farthest = (story.id, _INF)
         model, docs, window = self.model, self._docs, self.window
         hours, script, numbers = doc.hours, doc.script, doc.numbers
-        concepts, names, words = doc.concepts, doc.names, doc.words
+        concepts, names = doc.concepts, doc.names
         for member_id in story.members:
             member = docs.get(member_id)
             if member is None or abs(member.hours - hours) > window:
@@ -575,7 +590,7 @@ class StoryIndex:
             affinity = (
                 model.concepts * _dot(concepts, member.concepts)
                 + model.names * _dot(names, member.names)
-                + model.wording * (_dot(words, member.words) if member.script == script else 0.0)
+                + model.wording * (_dot_words(doc, member) if member.script == script else 0.0)
                 + model.numbers * min(len(numbers & member.numbers), 2)
             )
             if affinity < farthest[1]:
@@ -631,7 +646,6 @@ class StoryIndex:
         # words in common, a country named with a concept finds it too (Türkiye, earthquake).
         seen = 1 - extra
         lookups: list[_Term] = _rarest(named_terms, named_dfs, seen, RARE_NAMES)
-        unit_words: dict[Key, float] = {}
         words: list[Key] = []
         word_terms: list[_Term] = []
         weights: list[float] = []
@@ -652,11 +666,12 @@ class StoryIndex:
             norm2 += weight * weight
             if df > seen:
                 rare.append(df * size + i)
+        units: list[float] = []
         if norm2:  # _unit_of(words, weights)
             norm = math.sqrt(norm2)
             for i in range(size):
                 weight = weights[i]
-                unit_words[words[i]] = weight / norm
+                units.append(weight / norm)
         rare.sort()
         for at in rare[:RARE_WORDS]:
             lookups.append(word_terms[at % size])
@@ -700,7 +715,9 @@ class StoryIndex:
         prepared.name_keys = tuple(named)
         prepared.name_units = tuple(names.values())
         prepared.name_weights = tuple(name_weights)
-        prepared.words = unit_words
+        prepared.word_keys = tuple(words) if units else ()
+        prepared.word_units = tuple(units)
+        prepared.words = None
         prepared.terms = counted
         prepared.keys = keys
         prepared.lookups = lookups
@@ -724,7 +741,7 @@ class StoryIndex:
         words = story.words.get(script)
         if words is None:
             words = story.words[script] = _new_vector()
-        words.add(doc.words)
+        words.add_words(doc)
         if doc.numbers:
             story.numbers.update(doc.numbers)
         if doc.countries:
@@ -793,6 +810,64 @@ def _dot_in_order(a: dict[Key, float], b: dict[Key, float]) -> float:
             value = other  # a C double where compiled (cluster.pxd)
             total += w * value
     return total
+
+
+def words_of(doc: _Doc) -> dict[Key, float]:
+    """The article's words' unit vector as a dict (made once, when first looked up in)."""
+    words = doc.words
+    if words is None:
+        words = doc.words = dict(zip(doc.word_keys, doc.word_units, strict=True))
+    return words
+
+
+def _dot_words(a: _Doc, b: _Doc) -> float:
+    """_dot(words_of(a), words_of(b)): over the smaller of the two, looked up in the other."""
+    if len(a.word_keys) <= len(b.word_keys):
+        return _dot_items(a.word_keys, a.word_units, words_of(b))
+    return _dot_items(b.word_keys, b.word_units, words_of(a))
+
+
+def _dot_items(keys: tuple[Key, ...], units: tuple[float, ...], b: dict[Key, float]) -> float:
+    """_dot_in_order(dict(zip(keys, units)), b)."""
+    total = 0.0
+    for i in range(len(keys)):
+        other = b.get(keys[i])
+        if other is not None:
+            w, value = units[i], other  # C doubles where compiled (cluster.pxd)
+            total += w * value
+    return total
+
+
+def _dot_items_weights(
+    keys: tuple[Key, ...], units: tuple[float, ...], weights: dict[Key, _Weight]
+) -> float:
+    """_dot_weights(dict(zip(keys, units)), weights)."""
+    total = 0.0
+    for i in range(len(keys)):
+        cell = weights.get(keys[i])
+        if cell is not None:
+            w, value = units[i], cell.value  # C doubles where compiled (cluster.pxd)
+            total += w * value
+    return total
+
+
+def _add_items(
+    weights: dict[Key, _Weight], keys: tuple[Key, ...], units: tuple[float, ...]
+) -> float:
+    """_add_into(weights, dict(zip(keys, units)))."""
+    dot = 0.0
+    for i in range(len(keys)):
+        key, w = keys[i], units[i]
+        cell = weights.get(key)
+        if cell is None:
+            cell = _Weight.__new__(_Weight)
+            cell.value = w
+            weights[key] = cell
+        else:
+            value = cell.value  # a C double where compiled (cluster.pxd)
+            dot += w * value
+            cell.value = value + w
+    return dot
 
 
 def _dot_weights(unit: dict[Key, float], weights: dict[Key, _Weight]) -> float:
