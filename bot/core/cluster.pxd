@@ -1,7 +1,7 @@
 # C types for Cython's compilation of cluster.py (pure-Python mode, see setup.py): the
 # index's records are C structs, and the weights, dot products and sums run on C doubles,
 # the same IEEE operations in the same order. `math` is C's libm here: the log, exp and
-# sqrt Python's math module calls.
+# sqrt that Python's math module calls (so math.inf is not there: cluster.py has _INF).
 import cython
 from libc cimport math
 
@@ -118,7 +118,7 @@ cpdef double _dot(dict a, dict b) except? -1.0
 cpdef double _dot_weights(dict unit, dict weights) except? -1.0
 
 @cython.locals(words=dict)
-cpdef dict words_of(_Doc doc)
+cpdef dict _words_of(_Doc doc)
 
 cpdef double _dot_words(_Doc a, _Doc b) except? -1.0
 

@@ -38,16 +38,21 @@ the threshold, then the complete-link check of the most probable until one passe
 stopping at the first member below FLOOR. `replay` and `compare` build every part of
 every comparison (fitting rows, explanations). Both reach the same floats, because the
 same operations run in the same order, with only additions of zero left out.
-`bench/same_results.py` checks that. On bench/stories.py's 5,000 articles, filing
-counts 0.70 million instructions an article under callgrind, compiled (setup.py: this
-module, story_features and entities; 0.85 million as plain Python, 1.36 million before
-that); classifying the same articles, compiled: 0.37 million. As plain Python, nearly a
-third went to the headline and lead's features (normalizing, the entity automaton, words,
-numbers), over a quarter to weighting them and building the lookup keys, a fifth to the
-stories compared (about eleven an article, most turned down before their words are
-compared), and the rest to the complete-link check, adding the article to the index and
-forgetting old ones. Compiled, only the sparse dot products and sums (cluster.pxd) run
-on C types; the methods (`_ranked`, `_prepare`, `_insert`) still handle Python objects.
+`bench/same_results.py` checks that.
+
+Compiled (setup.py, with the C types of cluster.pxd), the index is made of C records: an
+article (`_Doc`), a story (`_Story`), a vector (`_Vector`), a key (`_Term`: its document
+frequency and the stories it proposes, both found with one look-up) and a story's weight
+(`_Weight`, added to in place). The weights, cosines and affinities are C doubles, and
+the sets of ids and entities are dicts of numbers, which the garbage collector does not
+walk. On bench/stories.py's first 1,000 articles (`python bench/instructions.py stories
+--articles 1000`, callgrind), filing counts 0.44 million instructions an article (0.66
+million before this layout; classifying them: 0.38 million). The headline and lead's
+features (story_features, entities) take 0.30 million of it; of the 0.14 million left
+(0.37 before), weighting the features and making the keys take 70,000, ranking the
+stories proposed 24,000 (finding them 7,000), adding the article to the index 25,000, the
+complete-link check and forgetting old articles 3,000 each, and the garbage collector
+about 17,000, spread over them.
 """
 
 from __future__ import annotations
@@ -203,14 +208,14 @@ class _Vector:
         return _dot_weights(unit, self.weights) / self.norm
 
     def add_words(self, doc: _Doc) -> None:
-        """add(words_of(doc)), from the article's tuples."""
+        """add(_words_of(doc)), from the article's tuples."""
         if not doc.word_keys:
             return
         self.norm2 += 1.0 + 2.0 * _add_items(self.weights, doc.word_keys, doc.word_units)
         self.norm = math.sqrt(self.norm2)
 
     def cosine_words(self, doc: _Doc) -> float:
-        """cosine(words_of(doc)), from the article's tuples."""
+        """cosine(_words_of(doc)), from the article's tuples."""
         if self.norm2 <= 0.0 or not doc.word_keys:
             return 0.0
         return _dot_items_weights(doc.word_keys, doc.word_units, self.weights) / self.norm
@@ -234,7 +239,7 @@ class _Doc:
     name_weights: tuple[float, ...]  # and their weights before normalizing
     word_keys: tuple[Key, ...]  # the words' unit vector, in order
     word_units: tuple[float, ...]
-    words: dict[Key, float] | None  # the same as a dict, made when first needed (words_of)
+    words: dict[Key, float] | None  # the same as a dict, made when first needed (_words_of)
     terms: list[_Term]  # the entities and words it counts for (its document frequencies)
     keys: list[_Term]  # what it offers to propose its story to later articles
     lookups: list[_Term]  # what it looks its candidate stories up by
@@ -248,13 +253,6 @@ class _Term:
 
     df: int
     owners: dict[int, None]
-
-
-def _new_term() -> _Term:
-    term = _Term.__new__(_Term)
-    term.df = 0
-    term.owners = {}
-    return term
 
 
 class _Story:
@@ -277,6 +275,13 @@ class _Story:
 
 # The records are made by these functions rather than __init__: compiled, a call of the
 # class goes through Python's calling convention, and __new__ does not.
+
+
+def _new_term() -> _Term:
+    term = _Term.__new__(_Term)
+    term.df = 0
+    term.owners = {}
+    return term
 
 
 def _new_vector() -> _Vector:
@@ -812,7 +817,7 @@ def _dot_in_order(a: dict[Key, float], b: dict[Key, float]) -> float:
     return total
 
 
-def words_of(doc: _Doc) -> dict[Key, float]:
+def _words_of(doc: _Doc) -> dict[Key, float]:
     """The article's words' unit vector as a dict (made once, when first looked up in)."""
     words = doc.words
     if words is None:
@@ -821,10 +826,10 @@ def words_of(doc: _Doc) -> dict[Key, float]:
 
 
 def _dot_words(a: _Doc, b: _Doc) -> float:
-    """_dot(words_of(a), words_of(b)): over the smaller of the two, looked up in the other."""
+    """_dot(_words_of(a), _words_of(b)): over the smaller of the two, looked up in the other."""
     if len(a.word_keys) <= len(b.word_keys):
-        return _dot_items(a.word_keys, a.word_units, words_of(b))
-    return _dot_items(b.word_keys, b.word_units, words_of(a))
+        return _dot_items(a.word_keys, a.word_units, _words_of(b))
+    return _dot_items(b.word_keys, b.word_units, _words_of(a))
 
 
 def _dot_items(keys: tuple[Key, ...], units: tuple[float, ...], b: dict[Key, float]) -> float:
