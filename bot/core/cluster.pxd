@@ -93,7 +93,7 @@ cdef class StoryIndex:
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
         kind=int, seen=Py_ssize_t, lookups=list, unit_words=dict, words=list, weights=list,
         rare=list, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
-        units=list,
+        name_units=list, unit=double,
         pair=tuple, prepared=_Doc,
     )
     cpdef _Doc _prepare(self, object doc, bint count=*)

@@ -641,21 +641,24 @@ class StoryIndex:
                 named_dfs.append(df)
                 name_weights.append(weight)
                 norm2 += weight * weight
+        name_units: list[float] = []
         if norm2:  # _unit(names)
             norm = math.sqrt(norm2)
             for key, weight in names.items():
-                names[key] = weight / norm
+                unit = weight / norm
+                names[key] = unit
+                name_units.append(unit)
         # A story is found by any of its names (countries aside), words and numbers; an
         # article looks it up by its rarest names and words among those seen before (one no
         # other article has finds nothing) and its numbers. Across scripts, which have no
         # words in common, a country named with a concept finds it too (Türkiye, earthquake).
         seen = 1 - extra
         lookups: list[_Term] = _rarest(named_terms, named_dfs, seen, RARE_NAMES)
-        words: list[Key] = []
-        word_terms: list[_Term] = []
-        weights: list[float] = []
-        rare: list[int] = []  # _rarest(words, their dfs, seen, RARE_WORDS), the same order
         size = len(counts)
+        words: list[Key] = [""] * size  # (filled in place: cheaper than appending)
+        word_terms: list[_Term] = [_ABSENT] * size
+        weights: list[float] = [0.0] * size  # and then their unit weights
+        rare: list[int] = []  # _rarest(words, their dfs, seen, RARE_WORDS), the same order
         norm2 = 0.0
         for i, (word, c) in enumerate(counts.items()):
             term = terms.get(word, _ABSENT)
@@ -665,18 +668,17 @@ class StoryIndex:
                 term.df += 1
             df = term.df
             weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
-            words.append(word)
-            word_terms.append(term)
-            weights.append(weight)
+            words[i] = word
+            word_terms[i] = term
+            weights[i] = weight
             norm2 += weight * weight
             if df > seen:
                 rare.append(df * size + i)
-        units: list[float] = []
         if norm2:  # _unit_of(words, weights)
             norm = math.sqrt(norm2)
             for i in range(size):
                 weight = weights[i]
-                units.append(weight / norm)
+                weights[i] = weight / norm
         rare.sort()
         for at in rare[:RARE_WORDS]:
             lookups.append(word_terms[at % size])
@@ -718,10 +720,10 @@ class StoryIndex:
         prepared.concepts = _unit(concepts)
         prepared.names = names
         prepared.name_keys = tuple(named)
-        prepared.name_units = tuple(names.values())
+        prepared.name_units = tuple(name_units)
         prepared.name_weights = tuple(name_weights)
-        prepared.word_keys = tuple(words) if units else ()
-        prepared.word_units = tuple(units)
+        prepared.word_keys = tuple(words)
+        prepared.word_units = tuple(weights)
         prepared.words = None
         prepared.terms = counted
         prepared.keys = keys
