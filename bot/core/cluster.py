@@ -411,9 +411,8 @@ class StoryIndex:
         """The ids of the stories that have one of the article's lookup keys."""
         found: set[int] = set()
         for term in doc.lookups:
-            owners = term.owners
-            if owners:
-                found.update(owners)
+            for story_id in term.owners:  # (set.update would take an argument tuple)
+                found.add(story_id)
         return found
 
     def _ranked(self, doc: _Doc) -> list[int]:
