@@ -66,6 +66,7 @@ cdef class StoryIndex:
 
     @cython.locals(
         stories=dict, threshold=double, window=double, at=double, numbers=object,
+        countries=frozenset, country=object,
         bias=double, by_concepts=double, by_names=double, by_wording=double,
         by_script=double, by_numbers=double, by_days=double, by_countries=double,
         name_keys=tuple, name_units=tuple, name_weights=tuple, named=Py_ssize_t,
