@@ -46,13 +46,13 @@ frequency and the stories it proposes, both found with one look-up) and a story'
 (`_Weight`, added to in place). The weights, cosines and affinities are C doubles, and
 the sets of ids and entities are dicts of numbers, which the garbage collector does not
 walk. On bench/stories.py's first 1,000 articles (`python bench/instructions.py stories
---articles 1000`, callgrind), filing counts 0.44 million instructions an article (0.66
+--articles 1000`, callgrind), filing counts 0.43 million instructions an article (0.66
 million before this layout; classifying them: 0.38 million). The headline and lead's
-features (story_features, entities) take 0.30 million of it; of the 0.14 million left
-(0.37 before), weighting the features and making the keys take 70,000, ranking the
-stories proposed 24,000 (finding them 7,000), adding the article to the index 25,000, the
-complete-link check and forgetting old articles 3,000 each, and the garbage collector
-about 17,000, spread over them.
+features (story_features, entities) take 0.30 million of it; of the 0.135 million left
+(0.37 before), weighting the features and making the keys take 68,000, ranking the
+stories proposed 21,000 (finding them 5,000), adding the article to the index 25,000,
+the complete-link check 3,000, forgetting old articles 4,000, and the garbage collector
+about 17,000, spread over them (a _Term is one of the objects it walks: 70% of them).
 """
 
 from __future__ import annotations
