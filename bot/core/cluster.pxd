@@ -1,9 +1,151 @@
 # C types for Cython's compilation of cluster.py (pure-Python mode, see setup.py): the
-# sparse dot products and sums run on C doubles, the same IEEE operations in the same order.
+# index's records are C structs, and the weights, dot products and sums run on C doubles,
+# the same IEEE operations in the same order. `math` is C's libm here: the log, exp and
+# sqrt that Python's math module calls (so math.inf is not there: cluster.py has _INF).
 import cython
+from libc cimport math
+
+
+@cython.final
+cdef class _Weight:
+    cdef public double value
+
+
+@cython.final
+cdef class _Vector:
+    cdef public dict weights
+    cdef public double norm2, norm
+
+    cpdef void add(self, dict unit)
+    cpdef double cosine(self, dict unit) except? -1.0
+    cpdef void add_words(self, _Doc doc)
+    cpdef double cosine_words(self, _Doc doc) except? -1.0
+
+
+@cython.final
+cdef class _Doc:
+    cdef public object id, source, features, script, numbers, countries, story_id
+    cdef public double hours
+    cdef public dict concepts, names, words
+    cdef public tuple name_keys, name_units, name_weights, word_keys, word_units
+    cdef public list terms, keys, lookups
+
+
+@cython.final
+cdef class _Term:
+    cdef public Py_ssize_t df
+    cdef public dict owners
+
+
+@cython.final
+cdef class _Story:
+    cdef public object id
+    cdef public double first, last
+    cdef public list members
+    cdef public _Vector concepts, names
+    cdef public dict words, mentioned
+    cdef public list terms
+    cdef public set numbers, countries
+
+
+cdef class StoryIndex:
+    cdef public object entities
+    cdef readonly object model
+    cdef public double threshold, window, horizon
+    cdef double _bias, _by_concepts, _by_names, _by_wording, _by_script, _by_numbers
+    cdef double _by_days, _by_countries
+    cdef double _logit_threshold, _newest
+    cdef bint _parts_add_up
+    cdef bytes _kinds
+    cdef dict _docs, _stories, _terms
+    cdef object _order
+    cdef Py_ssize_t _sweep_at
+
+    @cython.locals(found=set, term=_Term, owners=dict)
+    cpdef set _proposed(self, _Doc doc)
+
+    @cython.locals(
+        stories=dict, threshold=double, window=double, at=double, numbers=object,
+        countries=frozenset, country=object,
+        bias=double, by_concepts=double, by_names=double, by_wording=double,
+        by_script=double, by_numbers=double, by_days=double, by_countries=double,
+        name_keys=tuple, name_units=tuple, name_weights=tuple, named=Py_ssize_t,
+        concept_units=dict, size=Py_ssize_t, found=list, story=_Story, gap=double,
+        others=set, jaccard=double, common=Py_ssize_t, names=double, concepts=double,
+        weights=dict, dot=double, mass=double, hit=bint, i=Py_ssize_t, cell=_Weight,
+        value=double,
+        unit=double, weight=double, shared=Py_ssize_t, concepts_part=double,
+        names_part=double, numbers_part=double, days_part=double, countries_part=double,
+        partial=double, words=_Vector, wording=double, logit=double,
+    )
+    cpdef list _ranked(self, _Doc doc)
+
+    @cython.locals(
+        docs=dict, window=double, by_concepts=double, by_names=double, by_wording=double,
+        by_numbers=double, hours=double, numbers=object, concepts=dict, names=dict,
+        words=dict, member=_Doc, common=Py_ssize_t, shared=double, affinity=double,
+    )
+    cpdef bint _close_to_all(self, _Doc doc, _Story story) except -1
+
+    @cython.locals(
+        terms=dict, term=_Term, counted=list, named_terms=list, word_terms=list,
+        extra=Py_ssize_t, n=double, kinds=bytes, names=dict,
+        concepts=dict, named=list, named_dfs=list, name_weights=list, norm2=double,
+        norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
+        kind=int, seen=Py_ssize_t, lookups=list, unit_words=dict, words=list, weights=list,
+        rare=list, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
+        name_units=list, unit=double,
+        pair=tuple, prepared=_Doc,
+    )
+    cpdef _Doc _prepare(self, object doc, bint count=*)
+
+    @cython.locals(story=_Story, at=double, words=_Vector, mentioned=dict, held=list,
+                   term=_Term, owners=dict)
+    cpdef void _insert(self, _Doc doc, object story_id)
+
+    @cython.locals(cutoff=double, docs=dict, stories=dict, doc=_Doc, story=_Story,
+                   term=_Term)
+    cpdef void _forget(self)
+
+
+cpdef double _sigmoid(double z)
 
 @cython.locals(total=double, w=double, value=double)
 cpdef double _dot_in_order(dict a, dict b) except? -1.0
 
-@cython.locals(dot=double, w=double, value=double)
+cpdef double _dot(dict a, dict b) except? -1.0
+
+@cython.locals(total=double, w=double, cell=_Weight, value=double)
+cpdef double _dot_weights(dict unit, dict weights) except? -1.0
+
+@cython.locals(words=dict)
+cpdef dict _words_of(_Doc doc)
+
+cpdef double _dot_words(_Doc a, _Doc b) except? -1.0
+
+@cython.locals(total=double, i=Py_ssize_t, w=double, value=double)
+cpdef double _dot_items(tuple keys, tuple units, dict b) except? -1.0
+
+@cython.locals(total=double, i=Py_ssize_t, cell=_Weight, w=double, value=double)
+cpdef double _dot_items_weights(tuple keys, tuple units, dict weights) except? -1.0
+
+@cython.locals(dot=double, i=Py_ssize_t, w=double, cell=_Weight, value=double)
+cpdef double _add_items(dict weights, tuple keys, tuple units) except? -1.0
+
+@cython.locals(dot=double, w=double, cell=_Weight, value=double)
 cpdef double _add_into(dict weights, dict unit) except? -1.0
+
+@cython.locals(norm2=double, w=double, norm=double)
+cpdef dict _unit(dict weights)
+
+@cython.locals(size=Py_ssize_t, order=list, i=Py_ssize_t, count=Py_ssize_t, at=Py_ssize_t)
+cpdef list _rarest(list keys, list counts, Py_ssize_t seen, Py_ssize_t limit)
+
+@cython.locals(term=_Term)
+cpdef _Term _new_term()
+
+@cython.locals(vector=_Vector)
+cpdef _Vector _new_vector()
+
+@cython.locals(story=_Story)
+cpdef _Story _new_story(object story_id, double at)

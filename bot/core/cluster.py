@@ -38,31 +38,30 @@ the threshold, then the complete-link check of the most probable until one passe
 stopping at the first member below FLOOR. `replay` and `compare` build every part of
 every comparison (fitting rows, explanations). Both reach the same floats, because the
 same operations run in the same order, with only additions of zero left out.
-`bench/same_results.py` checks that. On bench/stories.py's 5,000 articles, filing
-counts 0.70 million instructions an article under callgrind, compiled (setup.py: this
-module, story_features and entities; 0.85 million as plain Python, 1.36 million before
-that); classifying the same articles, compiled: 0.37 million. As plain Python, nearly a
-third went to the headline and lead's features (normalizing, the entity automaton, words,
-numbers), over a quarter to weighting them and building the lookup keys, a fifth to the
-stories compared (about eleven an article, most turned down before their words are
-compared), and the rest to the complete-link check, adding the article to the index and
-forgetting old ones. Compiled, only the sparse dot products and sums (cluster.pxd) run
-on C types; the methods (`_ranked`, `_prepare`, `_insert`) still handle Python objects.
+`bench/same_results.py` checks that.
+
+Compiled (setup.py, with the C types of cluster.pxd), the index is made of C records: an
+article (`_Doc`), a story (`_Story`), a vector (`_Vector`), a key (`_Term`: its document
+frequency and the stories it proposes, both found with one look-up) and a story's weight
+(`_Weight`, added to in place). The weights, cosines and affinities are C doubles, and
+the sets of ids and entities are dicts of numbers, which the garbage collector does not
+walk. On bench/stories.py's first 1,000 articles (`python bench/instructions.py stories
+--articles 1000`, callgrind), filing counts 0.43 million instructions an article (0.66
+million before this layout; classifying them: 0.38 million). The headline and lead's
+features (story_features, entities) take 0.30 million of it; of the 0.135 million left
+(0.37 before), weighting the features and making the keys take 68,000, ranking the
+stories proposed 21,000 (finding them 5,000), adding the article to the index 25,000,
+the complete-link check 3,000, forgetting old articles 4,000, and the garbage collector
+about 17,000, spread over them (a _Term is one of the objects it walks: 70% of them).
 """
 
 from __future__ import annotations
 
 import math
-from collections import (  # type: ignore[attr-defined]
-    Counter,
-    _count_elements,  # Counter.update's loop, in C
-    deque,
-)
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import repeat
-from operator import sub
 from typing import TypeVar
 
 from bot.core.entities import Entities, Mention, load_entities
@@ -77,7 +76,7 @@ RARE_NAMES = 4
 NAME_MASS = 4.0  # the IDF of the shared names at which their cosine counts half
 
 Key = int | str  # what proposes a story: an entity number, "#" + a number, a word…
-K = TypeVar("K", bound=Key)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -182,13 +181,20 @@ class Candidate:
         return self.probability(model) >= threshold and (far is None or far[1] >= FLOOR)
 
 
-@dataclass(slots=True)
+class _Weight:
+    """One weight of a story's vector, added to in place as articles join (a dict's value
+    replaced costs a second look-up and a new float). Compiled, it holds a C double and
+    is no work for the garbage collector."""
+
+    value: float
+
+
 class _Vector:
     """A sparse vector and its squared norm: a story's is the sum of its members'."""
 
-    weights: dict[Key, float] = field(default_factory=dict)
-    norm2: float = 0.0
-    norm: float = 0.0  # its square root, taken once per article added
+    weights: dict[Key, _Weight]
+    norm2: float
+    norm: float  # its square root, taken once per article added
 
     def add(self, unit: dict[Key, float]) -> None:
         if not unit:
@@ -199,38 +205,105 @@ class _Vector:
     def cosine(self, unit: dict[Key, float]) -> float:
         if self.norm2 <= 0.0 or not unit:
             return 0.0
-        return _dot_in_order(unit, self.weights) / self.norm
+        return _dot_weights(unit, self.weights) / self.norm
+
+    def add_words(self, doc: _Doc) -> None:
+        """add(_words_of(doc)), from the article's tuples."""
+        if not doc.word_keys:
+            return
+        self.norm2 += 1.0 + 2.0 * _add_items(self.weights, doc.word_keys, doc.word_units)
+        self.norm = math.sqrt(self.norm2)
+
+    def cosine_words(self, doc: _Doc) -> float:
+        """cosine(_words_of(doc)), from the article's tuples."""
+        if self.norm2 <= 0.0 or not doc.word_keys:
+            return 0.0
+        return _dot_items_weights(doc.word_keys, doc.word_units, self.weights) / self.norm
 
 
-@dataclass(slots=True)
 class _Doc:
+    """An article in the index: its unit vectors, and what finds its story's neighbours
+    (built by StoryIndex._prepare)."""
+
     id: int
     source: StoryDoc  # (its mentions are found again for an explanation)
     hours: float
     features: Features
-    concepts: dict[Key, float]
-    names: dict[Key, float]  # unit vector
-    name_weights: dict[Key, float]  # the same, before normalizing
-    name_items: list[tuple[Key, float, float]]  # (name, unit weight, weight)
-    words: dict[Key, float]
-    keys: frozenset[Key]  # what it offers to propose its story to later articles
-    lookups: list[Key]  # what it looks its candidate stories up by
-    story_id: int = 0
+    script: str  # the features' script, numbers and countries, at hand
+    numbers: frozenset[str]
+    countries: frozenset[str]
+    concepts: dict[Key, float]  # unit vectors
+    names: dict[Key, float]
+    name_keys: tuple[Key, ...]  # the names' keys and unit weights, in order
+    name_units: tuple[float, ...]
+    name_weights: tuple[float, ...]  # and their weights before normalizing
+    word_keys: tuple[Key, ...]  # the words' unit vector, in order
+    word_units: tuple[float, ...]
+    words: dict[Key, float] | None  # the same as a dict, made when first needed (_words_of)
+    terms: list[_Term]  # the entities and words it counts for (its document frequencies)
+    keys: list[_Term]  # what it offers to propose its story to later articles
+    lookups: list[_Term]  # what it looks its candidate stories up by
+    story_id: int
 
 
-@dataclass(slots=True)
+class _Term:
+    """A key of the index (an entity's number, a word, "#" + a number…): how many of the
+    index's articles have it, and the ids of the stories that do (a dict's keys). One
+    look-up per key and article finds both."""
+
+    df: int
+    owners: dict[int, None]
+
+
 class _Story:
+    """A story's members and the sums of their vectors. Its entities are a dict's keys:
+    the garbage collector does not track a dict of numbers, while it walks every set at
+    each full collection."""
+
     id: int
     first: float
     last: float
-    members: list[int] = field(default_factory=list)
-    concepts: _Vector = field(default_factory=_Vector)
-    names: _Vector = field(default_factory=_Vector)
-    words: dict[str, _Vector] = field(default_factory=dict)  # per script
-    numbers: set[str] = field(default_factory=set)
-    countries: set[str] = field(default_factory=set)
-    mentioned: set[int] = field(default_factory=set)  # entity numbers
-    keys: set[Key] = field(default_factory=set)
+    members: list[int]
+    concepts: _Vector
+    names: _Vector
+    words: dict[str, _Vector]  # per script
+    numbers: set[str]
+    countries: set[str]
+    mentioned: dict[int, None]  # entity numbers
+    terms: list[_Term]  # the keys that propose it (see _Term.owners)
+
+
+# The records are made by these functions rather than __init__: compiled, a call of the
+# class goes through Python's calling convention, and __new__ does not.
+
+
+def _new_term() -> _Term:
+    term = _Term.__new__(_Term)
+    term.df = 0
+    term.owners = {}
+    return term
+
+
+def _new_vector() -> _Vector:
+    vector = _Vector.__new__(_Vector)
+    vector.weights = {}
+    vector.norm2 = vector.norm = 0.0
+    return vector
+
+
+def _new_story(story_id: int, at: float) -> _Story:
+    story = _Story.__new__(_Story)
+    story.id = story_id
+    story.first = story.last = at
+    story.members = []
+    story.concepts = _new_vector()
+    story.names = _new_vector()
+    story.words = {}
+    story.numbers = set()
+    story.countries = set()
+    story.mentioned = {}
+    story.terms = []
+    return story
 
 
 class StoryIndex:
@@ -249,21 +322,24 @@ class StoryIndex:
         self.threshold = threshold
         self.window = window.total_seconds() / 3600
         self.horizon = horizon.total_seconds() / 3600
-        self.model = model
+        self.model = model  # (read once: the weights below are its own)
+        self._bias, self._by_concepts, self._by_names = model.bias, model.concepts, model.names
+        self._by_wording, self._by_script = model.wording, model.same_script
+        self._by_numbers, self._by_days = model.numbers, model.days
+        self._by_countries = model.countries
         self._logit_threshold = math.log(threshold / (1 - threshold))
         # Each part of an affinity adds to it: one part at FLOOR settles a member.
         self._parts_add_up = min(model.concepts, model.names, model.wording, model.numbers) >= 0
-        self._kinds = [e.kind for e in self.entities.entities]  # by entity number
+        # by entity number: what its weight goes to
+        self._kinds = bytes([_KIND_CODES.get(e.kind, _NAME) for e in self.entities.entities])
         self._docs: dict[int, _Doc] = {}
         self._order: deque[int] = deque()  # doc ids as added
         self._stories: dict[int, _Story] = {}
-        # key -> ids of the stories that have it; a key whose stories have all gone keeps
-        # its empty set until the next sweep (see _forget)
-        self._proposers: dict[Key, set[int]] = {}
-        self._sweep_at = 100_000  # proposer keys
-        self._entity_df: Counter[int] = Counter()
-        self._word_df: Counter[str] = Counter()
-        self._newest = -math.inf
+        # key -> its document frequency and stories; a key no article and no story has
+        # any more stays until the next sweep (see _forget)
+        self._terms: dict[Key, _Term] = {}
+        self._sweep_at = 100_000  # terms
+        self._newest = -_INF
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._docs
@@ -288,7 +364,7 @@ class StoryIndex:
             if known is not None:  # filed by an earlier call whose result was not stored
                 filed[doc.id] = known.story_id
                 continue
-            prepared = self._prepare(doc)
+            prepared = self._prepare(doc, True)
             story_id = doc.id
             for candidate in self._ranked(prepared):
                 # the most probable story it shares something with all of
@@ -303,12 +379,12 @@ class StoryIndex:
     def add(self, doc: StoryDoc, story_id: int) -> None:
         """Put an article filed before under `story_id`."""
         if doc.id not in self._docs:
-            self._insert(self._prepare(doc), story_id)
+            self._insert(self._prepare(doc, True), story_id)
 
     def replay(self, doc: StoryDoc, story_id: int) -> list[Candidate]:
         """Put an article under the story it belongs to, returning the stories it was
         compared with on the way (what fitting the model learns from)."""
-        prepared = self._prepare(doc)
+        prepared = self._prepare(doc, True)
         candidates = self._candidates(prepared)
         self._insert(prepared, story_id)
         self._forget()
@@ -317,7 +393,7 @@ class StoryIndex:
     def compare(self, doc: StoryDoc) -> list[Candidate]:
         """The stories an article would be compared with now, most probable first; the
         index is left as it was (for explanations)."""
-        found = self._candidates(self._prepare(doc, count=False))
+        found = self._candidates(self._prepare(doc, False))
         return sorted(found, key=lambda c: (-c.probability(self.model), c.story_id))
 
     def members(self, story_id: int) -> list[int]:
@@ -331,20 +407,28 @@ class StoryIndex:
     # those of `_compare` and `_farthest` below (the same operations in the same order, so
     # the same floats), which also say why: they serve `replay` and `compare`.
 
-    def _proposed(self, doc: _Doc) -> list[int]:
-        """The stories that have one of the article's lookup keys, by id."""
-        get, none = self._proposers.get, _NO_STORIES
-        return sorted(set().union(*map(get, doc.lookups, repeat(none))))
+    def _proposed(self, doc: _Doc) -> set[int]:
+        """The ids of the stories that have one of the article's lookup keys."""
+        found: set[int] = set()
+        for term in doc.lookups:
+            for story_id in term.owners:  # (set.update would take an argument tuple)
+                found.add(story_id)
+        return found
 
     def _ranked(self, doc: _Doc) -> list[int]:
         """The stories within the window that reach the threshold, most probable first (by
         id among equals)."""
-        f, model, stories = doc.features, self.model, self._stories
+        stories = self._stories
         threshold, window, at = self._logit_threshold, self.window, doc.hours
-        countries, numbers, script = f.countries, f.numbers, f.script
-        bias, by_concepts, by_names = model.bias, model.concepts, model.names
-        by_wording, by_script, by_numbers = model.wording, model.same_script, model.numbers
-        by_days, by_countries = model.days, model.countries
+        countries, script = doc.countries, doc.script
+        numbers = doc.numbers if doc.numbers else None
+        bias, by_concepts, by_names = self._bias, self._by_concepts, self._by_names
+        by_wording, by_script, by_numbers = self._by_wording, self._by_script, self._by_numbers
+        by_days, by_countries = self._by_days, self._by_countries
+        name_keys, name_units, name_weights = doc.name_keys, doc.name_units, doc.name_weights
+        named = len(name_keys)
+        concept_units = doc.concepts
+        size = len(countries)
         found: list[tuple[float, int]] = []
         for story_id in self._proposed(doc):
             story = stories.get(story_id)
@@ -355,35 +439,45 @@ class StoryIndex:
                 continue
             if gap < 0.0:  # max(gap, 0.0)
                 gap = 0.0
-            if countries and story.countries and countries.isdisjoint(story.countries):
-                continue  # other countries, another event
+            others = story.countries
+            jaccard = 0.0
+            if size and others:
+                common = 0  # len(countries & others), without building it
+                for country in countries:
+                    if country in others:
+                        common += 1
+                if not common:
+                    continue  # other countries, another event
+                jaccard = common / (size + len(others) - common)
             # The cosines over the things both name only (most stories share none of the
             # article's concepts, and one or two of its names): the same products, in the
             # same order, with only the zeros left out.
-            mentioned = story.mentioned
             names = concepts = 0.0
-            if doc.name_items and not mentioned.isdisjoint(doc.names):
-                get, dot, mass = story.names.weights.get, 0.0, 0.0
-                for e, w, weight in doc.name_items:
-                    other = get(e)
-                    if other is not None:
-                        dot += w * other
+            if named:
+                weights, dot, mass, hit = story.names.weights, 0.0, 0.0, False
+                for i in range(named):
+                    cell = weights.get(name_keys[i])
+                    if cell is not None:
+                        value = cell.value  # C doubles where compiled (cluster.pxd)
+                        unit, weight = name_units[i], name_weights[i]
+                        dot += unit * value
                         mass += weight
-                names = dot / story.names.norm
-                if names:
-                    names *= mass / (mass + NAME_MASS)
-            if doc.concepts and not mentioned.isdisjoint(doc.concepts):
-                get, dot = story.concepts.weights.get, 0.0
-                for e, w in doc.concepts.items():
-                    other = get(e)
-                    if other is not None:
-                        dot += w * other
-                concepts = dot / story.concepts.norm
-            shared = len(numbers & story.numbers) if numbers else 0
-            others = story.countries
-            jaccard = (
-                len(countries & others) / len(countries | others) if others and countries else 0.0
-            )
+                        hit = True
+                if hit:
+                    names = dot / story.names.norm
+                    if names:
+                        names *= mass / (mass + NAME_MASS)
+            if concept_units:
+                weights, dot, hit = story.concepts.weights, 0.0, False
+                for e, unit in concept_units.items():
+                    cell = weights.get(e)
+                    if cell is not None:
+                        value = cell.value
+                        dot += unit * value
+                        hit = True
+                if hit:
+                    concepts = dot / story.concepts.norm
+            shared = len(numbers & story.numbers) if numbers is not None else 0
             # the terms of Parts.logit, each computed once
             concepts_part, names_part = by_concepts * concepts, by_names * names
             numbers_part = by_numbers * (shared if shared < 2 else 2)
@@ -395,7 +489,7 @@ class StoryIndex:
                 partial += by_script
                 if partial + by_wording < threshold:
                     continue  # not even the same words would do
-                wording = words.cosine(doc.words)
+                wording = words.cosine_words(doc)
             if partial + by_wording * wording < threshold:
                 continue
             # Parts(...).probability(model), without building the Parts: the same sum
@@ -418,25 +512,27 @@ class StoryIndex:
         already at FLOOR settles a member, and the first member below it settles all."""
         if not self._parts_add_up:
             return self._farthest(doc, story)[1] >= FLOOR
-        model, docs, window = self.model, self._docs, self.window
-        hours, script, numbers = doc.hours, doc.features.script, doc.features.numbers
-        concepts, names, words = doc.concepts, doc.names, doc.words
+        docs, window = self._docs, self.window
+        by_concepts, by_names = self._by_concepts, self._by_names
+        by_wording, by_numbers = self._by_wording, self._by_numbers
+        hours, script = doc.hours, doc.script
+        numbers = doc.numbers if doc.numbers else None
+        concepts, names = doc.concepts, doc.names
         for member_id in story.members:
             member = docs.get(member_id)
             if member is None or abs(member.hours - hours) > window:
                 continue
-            shared = model.numbers * min(len(numbers & member.features.numbers), 2)
+            common = len(numbers & member.numbers) if numbers is not None else 0
+            shared = by_numbers * (common if common < 2 else 2)
             if shared >= FLOOR:
                 continue
-            affinity = model.concepts * _dot(concepts, member.concepts)
+            affinity = by_concepts * _dot(concepts, member.concepts)
             if affinity >= FLOOR:
                 continue
-            affinity += model.names * _dot(names, member.names)
+            affinity += by_names * _dot(names, member.names)
             if affinity >= FLOOR:
                 continue
-            affinity += model.wording * (
-                _dot(words, member.words) if member.features.script == script else 0.0
-            )
+            affinity += by_wording * (_dot_words(doc, member) if member.script == script else 0.0)
             if affinity + shared < FLOOR:
                 return False
         return True
@@ -448,7 +544,7 @@ class StoryIndex:
         every part of the comparison."""
         candidates = []
         mentions = self.entities.find(doc.source.title, doc.source.lead)
-        for story_id in self._proposed(doc):
+        for story_id in sorted(self._proposed(doc)):
             story = self._stories.get(story_id)
             if story is None:
                 continue
@@ -466,28 +562,30 @@ class StoryIndex:
             return Candidate(story.id, Parts(0, 0, 0, False, 0, gap, 0), conflict, (), frozenset())
         names = story.names.cosine(doc.names)
         if names:
-            mass = sum([w for e, w in doc.name_weights.items() if e in story.mentioned])
+            mentioned = story.mentioned
+            weights = zip(doc.name_keys, doc.name_weights, strict=True)
+            mass = sum([w for e, w in weights if e in mentioned])
             names *= mass / (mass + NAME_MASS)
         concepts = story.concepts.cosine(doc.concepts)
         numbers = f.numbers & story.numbers if f.numbers else frozenset()
         countries = _jaccard(f.countries, story.countries)
         words = story.words.get(f.script)
-        wording = 0.0 if words is None else words.cosine(doc.words)
+        wording = 0.0 if words is None else words.cosine_words(doc)
         parts = Parts(concepts, names, wording, words is not None, len(numbers), gap, countries)
         farthest = None
         if parts.probability(model) >= self.threshold:
             far = self._farthest(doc, story)
-            farthest = far if far[1] < math.inf else None
+            farthest = far if far[1] < _INF else None
         shared = tuple(m for m in mentions if m.entity.number in story.mentioned)
         return Candidate(story.id, parts, None, shared, frozenset(numbers), farthest)
 
     def _farthest(self, doc: _Doc, story: _Story) -> tuple[int, float]:
         """The story's article within the window the new one has least in common with,
         and their affinity."""
-        farthest = (story.id, math.inf)
+        farthest = (story.id, _INF)
         model, docs, window = self.model, self._docs, self.window
-        hours, script, numbers = doc.hours, doc.features.script, doc.features.numbers
-        concepts, names, words = doc.concepts, doc.names, doc.words
+        hours, script, numbers = doc.hours, doc.script, doc.numbers
+        concepts, names = doc.concepts, doc.names
         for member_id in story.members:
             member = docs.get(member_id)
             if member is None or abs(member.hours - hours) > window:
@@ -496,9 +594,8 @@ class StoryIndex:
             affinity = (
                 model.concepts * _dot(concepts, member.concepts)
                 + model.names * _dot(names, member.names)
-                + model.wording
-                * (_dot(words, member.words) if member.features.script == script else 0.0)
-                + model.numbers * min(len(numbers & member.features.numbers), 2)
+                + model.wording * (_dot_words(doc, member) if member.script == script else 0.0)
+                + model.numbers * min(len(numbers & member.numbers), 2)
             )
             if affinity < farthest[1]:
                 farthest = (member_id, affinity)
@@ -506,117 +603,198 @@ class StoryIndex:
 
     # --- the index -----------------------------------------------------------------------
 
-    def _prepare(self, doc: StoryDoc, *, count: bool = True) -> _Doc:
+    def _prepare(self, doc: StoryDoc, count: bool = True) -> _Doc:
         """The article's vectors, weighted by the IDF of the index with it counted."""
         f = features(doc.title, doc.lead, self.entities)
-        entity_df, word_df = self._entity_df, self._word_df
-        if count:
-            _count_elements(entity_df, f.entities)
-            _count_elements(word_df, f.words)
+        script, numbers, countries, counts = f.script, f.numbers, f.countries, f.words
+        terms = self._terms
         extra = 0 if count else 1  # an article not counted still counts for its own IDF
-        n = len(self._docs) + 1
-        log, tf = math.log, _TF  # tf[c] is 1 + log(c)
+        n = float(len(self._docs) + 1)
         kinds = self._kinds
+        counted: list[_Term] = []  # (each of its entities and words once)
         names: dict[Key, float] = {}
         concepts: dict[Key, float] = {}
-        named: list[int] = []
+        named: list[Key] = []
+        named_terms: list[_Term] = []
+        named_dfs: list[int] = []
+        name_weights: list[float] = []
+        norm2 = 0.0
         for e, c in f.entities.items():
-            weight = tf[c] * log(1 + n / (entity_df[e] + extra))
-            kind = kinds[e]
-            if kind == "concept":
+            term = terms.get(e, _ABSENT)
+            if count:
+                if term is _ABSENT:
+                    term = terms[e] = _new_term()
+                term.df += 1
+                counted.append(term)
+            df = term.df
+            # 1 + log(c): the term weight of a thing named c times
+            weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
+            number = e
+            kind = kinds[number]
+            if kind == _CONCEPT:
                 concepts[e] = weight
-            elif kind != "country":
+            elif kind == _NAME:
                 names[e] = weight
                 named.append(e)
-        words = list(f.words)
-        dfs = list(map(word_df.__getitem__, words))  # looked up once, for weights and rarity
-        weights = [
-            tf[c] * log(1 + n / (df + extra)) for c, df in zip(f.words.values(), dfs, strict=True)
-        ]
+                named_terms.append(term)
+                named_dfs.append(df)
+                name_weights.append(weight)
+                norm2 += weight * weight
+        name_units: list[float] = []
+        if norm2:  # _unit(names)
+            norm = math.sqrt(norm2)
+            for key, weight in names.items():
+                unit = weight / norm
+                names[key] = unit
+                name_units.append(unit)
         # A story is found by any of its names (countries aside), words and numbers; an
         # article looks it up by its rarest names and words among those seen before (one no
         # other article has finds nothing) and its numbers. Across scripts, which have no
         # words in common, a country named with a concept finds it too (Türkiye, earthquake).
         seen = 1 - extra
-        numbers = ["#" + x for x in f.numbers]
-        pairs = [f"{c}:{e}" for c in f.countries for e in concepts]
-        other = "latin" if f.script == "ar" else "ar"
-        keys: list[Key] = [*named, *f.words, *numbers, *(f"@{f.script}:{p}" for p in pairs)]
-        lookups: list[Key] = [
-            *_rarest(named, entity_df.__getitem__, seen, RARE_NAMES),
-            *[words[i] for i in _rarest(range(len(words)), dfs.__getitem__, seen, RARE_WORDS)],
-            *numbers,
-            *(f"@{other}:{p}" for p in pairs),
-        ]
-        unit_names = _unit(names)
-        return _Doc(
-            doc.id,
-            doc,
-            hours(doc.published_at),
-            f,
-            _unit(concepts),
-            unit_names,
-            names,
-            list(zip(unit_names, unit_names.values(), names.values(), strict=True)),
-            _unit_of(f.words, weights),
-            frozenset(keys),
-            lookups,
-        )
+        lookups: list[_Term] = _rarest(named_terms, named_dfs, seen, RARE_NAMES)
+        size = len(counts)
+        words: list[Key] = [""] * size  # (filled in place: cheaper than appending)
+        word_terms: list[_Term] = [_ABSENT] * size
+        weights: list[float] = [0.0] * size  # and then their unit weights
+        rare: list[int] = []  # _rarest(words, their dfs, seen, RARE_WORDS), the same order
+        norm2 = 0.0
+        for i, (word, c) in enumerate(counts.items()):
+            term = terms.get(word, _ABSENT)
+            if count:
+                if term is _ABSENT:
+                    term = terms[word] = _new_term()
+                term.df += 1
+            df = term.df
+            weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
+            words[i] = word
+            word_terms[i] = term
+            weights[i] = weight
+            norm2 += weight * weight
+            if df > seen:
+                rare.append(df * size + i)
+        if norm2:  # _unit_of(words, weights)
+            norm = math.sqrt(norm2)
+            for i in range(size):
+                weight = weights[i]
+                weights[i] = weight / norm
+        rare.sort()
+        for at in rare[:RARE_WORDS]:
+            lookups.append(word_terms[at % size])
+        # (an article not counted is not added either: it offers no keys)
+        keys: list[_Term] = []
+        if count:
+            counted += word_terms
+            keys = named_terms + word_terms
+        if numbers:
+            for x in numbers:
+                key = "#" + x
+                term = terms.get(key, _ABSENT)
+                if count:
+                    if term is _ABSENT:
+                        term = terms[key] = _new_term()
+                    keys.append(term)
+                lookups.append(term)
+        if countries and concepts:
+            pairs = _PAIRS.setdefault(script, {})
+            for country in countries:
+                for concept in concepts:
+                    pair = pairs.get((country, concept))
+                    if pair is None:
+                        pair = pairs[(country, concept)] = _pair_keys(script, country, concept)
+                    if count:
+                        term = terms.get(pair[0], _ABSENT)
+                        if term is _ABSENT:
+                            term = terms[pair[0]] = _new_term()
+                        keys.append(term)
+                    lookups.append(terms.get(pair[1], _ABSENT))
+        prepared = _Doc.__new__(_Doc)  # (see _new_story)
+        prepared.id = doc.id
+        prepared.source = doc
+        prepared.hours = hours(doc.published_at)
+        prepared.features = f
+        prepared.script = script
+        prepared.numbers = numbers
+        prepared.countries = countries
+        prepared.concepts = _unit(concepts)
+        prepared.names = names
+        prepared.name_keys = tuple(named)
+        prepared.name_units = tuple(name_units)
+        prepared.name_weights = tuple(name_weights)
+        prepared.word_keys = tuple(words)
+        prepared.word_units = tuple(weights)
+        prepared.words = None
+        prepared.terms = counted
+        prepared.keys = keys
+        prepared.lookups = lookups
+        prepared.story_id = 0
+        return prepared
 
     def _insert(self, doc: _Doc, story_id: int) -> None:
         doc.story_id = story_id
         story = self._stories.get(story_id)
+        at = doc.hours
         if story is None:
-            story = self._stories[story_id] = _Story(story_id, doc.hours, doc.hours)
-        story.first, story.last = min(story.first, doc.hours), max(story.last, doc.hours)
+            story = self._stories[story_id] = _new_story(story_id, at)
+        if at < story.first:  # min(story.first, at)
+            story.first = at
+        if at > story.last:  # max(story.last, at)
+            story.last = at
         story.members.append(doc.id)
         story.concepts.add(doc.concepts)
         story.names.add(doc.names)
-        script = doc.features.script
+        script = doc.script
         words = story.words.get(script)
         if words is None:
-            words = story.words[script] = _Vector()
-        words.add(doc.words)
-        story.numbers |= doc.features.numbers
-        story.countries |= doc.features.countries
-        story.mentioned.update(doc.features.entities)
-        new = doc.keys - story.keys
-        if new:
-            proposers = self._proposers
-            for key in new:
-                owners = proposers.get(key)
-                if owners is None:
-                    proposers[key] = {story_id}
-                else:
-                    owners.add(story_id)
-            story.keys |= new
+            words = story.words[script] = _new_vector()
+        words.add_words(doc)
+        if doc.numbers:
+            story.numbers.update(doc.numbers)
+        if doc.countries:
+            story.countries.update(doc.countries)
+        mentioned = story.mentioned
+        for e in doc.features.entities:
+            mentioned[e] = None
+        held = story.terms
+        for term in doc.keys:
+            owners = term.owners
+            if story_id not in owners:
+                owners[story_id] = None
+                held.append(term)
+        doc.keys = doc.lookups = _NO_TERMS  # needed no more
         self._docs[doc.id] = doc
         self._order.append(doc.id)
-        self._newest = max(self._newest, doc.hours)
+        if at > self._newest:  # max(self._newest, at)
+            self._newest = at
 
     def _forget(self) -> None:
         """Drop the articles older than the horizon, and the stories that ended before it."""
         cutoff = self._newest - self.horizon
-        proposers = self._proposers
-        while self._order and self._docs[self._order[0]].hours < cutoff:
-            doc = self._docs.pop(self._order.popleft())
-            _uncount(self._entity_df, doc.features.entities)
-            _uncount(self._word_df, doc.features.words)
-            story = self._stories.get(doc.story_id)
+        docs, order, stories = self._docs, self._order, self._stories
+        while order:
+            doc = docs[order[0]]
+            if doc.hours >= cutoff:
+                break
+            del docs[order.popleft()]
+            for term in doc.terms:
+                term.df -= 1
+            story = stories.get(doc.story_id)
             if story is not None and story.last < cutoff:
-                del self._stories[story.id]
-                for key in story.keys:  # (emptied sets are swept below, now and then)
-                    proposers[key].discard(story.id)
-        if len(proposers) > self._sweep_at:  # now and then, the keys no story has any more
-            self._proposers = {key: owners for key, owners in proposers.items() if owners}
-            self._sweep_at = max(100_000, 2 * len(self._proposers))
-        if len(self._word_df) > 100 * (len(self._docs) + 100):
-            self._word_df = +self._word_df  # now and then, drop the words counted to zero
-            self._entity_df = +self._entity_df
+                del stories[story.id]
+                for term in story.terms:
+                    del term.owners[story.id]
+        if len(self._terms) > self._sweep_at:  # now and then, the keys nothing has any more
+            self._terms = {key: t for key, t in self._terms.items() if t.df or t.owners}
+            self._sweep_at = max(100_000, 2 * len(self._terms))
 
 
 def _sigmoid(z: float) -> float:
-    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+    # max(-30.0, min(30.0, z)), written out
+    if z > 30.0:
+        z = 30.0
+    if z < -30.0:
+        z = -30.0
+    return 1 / (1 + math.exp(-z))
 
 
 def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
@@ -640,53 +818,130 @@ def _dot_in_order(a: dict[Key, float], b: dict[Key, float]) -> float:
     return total
 
 
-def _add_into(weights: dict[Key, float], unit: dict[Key, float]) -> float:
-    """weights[key] = weights.get(key, 0.0) + w for each of the unit's, and the unit's
-    dot product with the weights before (the same as _dot_in_order): one pass for both."""
-    get, dot = weights.get, 0.0
-    for key, w in unit.items():
-        other = get(key)
-        if other is None:
-            weights[key] = w
+def _words_of(doc: _Doc) -> dict[Key, float]:
+    """The article's words' unit vector as a dict (made once, when first looked up in)."""
+    words = doc.words
+    if words is None:
+        words = doc.words = dict(zip(doc.word_keys, doc.word_units, strict=True))
+    return words
+
+
+def _dot_words(a: _Doc, b: _Doc) -> float:
+    """_dot(_words_of(a), _words_of(b)): over the smaller of the two, looked up in the other."""
+    if len(a.word_keys) <= len(b.word_keys):
+        return _dot_items(a.word_keys, a.word_units, _words_of(b))
+    return _dot_items(b.word_keys, b.word_units, _words_of(a))
+
+
+def _dot_items(keys: tuple[Key, ...], units: tuple[float, ...], b: dict[Key, float]) -> float:
+    """_dot_in_order(dict(zip(keys, units)), b)."""
+    total = 0.0
+    for i in range(len(keys)):
+        other = b.get(keys[i])
+        if other is not None:
+            w, value = units[i], other  # C doubles where compiled (cluster.pxd)
+            total += w * value
+    return total
+
+
+def _dot_items_weights(
+    keys: tuple[Key, ...], units: tuple[float, ...], weights: dict[Key, _Weight]
+) -> float:
+    """_dot_weights(dict(zip(keys, units)), weights)."""
+    total = 0.0
+    for i in range(len(keys)):
+        cell = weights.get(keys[i])
+        if cell is not None:
+            w, value = units[i], cell.value  # C doubles where compiled (cluster.pxd)
+            total += w * value
+    return total
+
+
+def _add_items(
+    weights: dict[Key, _Weight], keys: tuple[Key, ...], units: tuple[float, ...]
+) -> float:
+    """_add_into(weights, dict(zip(keys, units)))."""
+    dot = 0.0
+    for i in range(len(keys)):
+        key, w = keys[i], units[i]
+        cell = weights.get(key)
+        if cell is None:
+            cell = _Weight.__new__(_Weight)
+            cell.value = w
+            weights[key] = cell
         else:
-            value = other  # a C double where compiled (cluster.pxd)
+            value = cell.value  # a C double where compiled (cluster.pxd)
             dot += w * value
-            weights[key] = value + w
+            cell.value = value + w
+    return dot
+
+
+def _dot_weights(unit: dict[Key, float], weights: dict[Key, _Weight]) -> float:
+    """_dot_in_order(unit, a story's weights)."""
+    total = 0.0
+    for key, w in unit.items():
+        cell = weights.get(key)
+        if cell is not None:
+            value = cell.value  # a C double where compiled (cluster.pxd)
+            total += w * value
+    return total
+
+
+def _add_into(weights: dict[Key, _Weight], unit: dict[Key, float]) -> float:
+    """weights[key] += w for each of the unit's (from 0.0), and the unit's dot product with
+    the weights before (the same as _dot_weights): one pass for both."""
+    dot = 0.0
+    for key, w in unit.items():
+        cell = weights.get(key)
+        if cell is None:
+            cell = _Weight.__new__(_Weight)
+            cell.value = w
+            weights[key] = cell
+        else:
+            value = cell.value  # a C double where compiled (cluster.pxd)
+            dot += w * value
+            cell.value = value + w
     return dot
 
 
 def _unit(weights: dict[Key, float]) -> dict[Key, float]:
-    return _unit_of(weights, list(weights.values()))
+    """The unit vector of `weights` (the squares added in order, as sum() adds them)."""
+    norm2 = 0.0
+    for w in weights.values():
+        norm2 += w * w
+    if not norm2:
+        return {}
+    norm = math.sqrt(norm2)
+    return {key: w / norm for key, w in weights.items()}
 
 
-def _unit_of(keys: Iterable[Key], weights: list[float]) -> dict[Key, float]:
-    """The unit vector of `weights`, one for each key."""
-    norm = math.sqrt(sum([w * w for w in weights]))
-    return dict(zip(keys, [w / norm for w in weights], strict=True)) if norm else {}
-
-
-def _rarest(keys: Iterable[K], count: Callable[[K], int], seen: int, limit: int) -> list[K]:
+def _rarest(keys: list[T], counts: list[int], seen: int, limit: int) -> list[T]:
     """The `limit` keys counted least, of those counted more than `seen` times (ties in
-    the order given)."""
-    # (sorted()[:n] is heapq.nsmallest(n), ties in the same order, in C)
-    return sorted([k for k in keys if count(k) > seen], key=count)[:limit]
+    the order given): each key's count and place, as one number, sorted."""
+    size = len(keys)
+    order: list[int] = []
+    for i in range(size):
+        count = counts[i]
+        if count > seen:
+            order.append(count * size + i)
+    order.sort()
+    return [keys[at % size] for at in order[:limit]]
 
 
-def _uncount(counts: Counter[K], keys: Iterable[K]) -> None:
-    """Counter.subtract(keys), in C: each key (counted before) once less."""
-    dict.update(counts, zip(keys, map(sub, map(counts.__getitem__, keys), repeat(1)), strict=True))
+def _pair_keys(script: str, country: str, concept: Key) -> tuple[str, str]:
+    """What a country named with a concept offers in its script, and looks up in the
+    other (made once per pair: see _PAIRS)."""
+    other = "latin" if script == "ar" else "ar"
+    return f"@{script}:{country}:{concept}", f"@{other}:{country}:{concept}"
 
 
-class _TermWeights(dict[int, float]):
-    """count -> 1 + log(count), the term weight of a word said `count` times."""
-
-    def __missing__(self, count: int) -> float:
-        weight = self[count] = 1 + math.log(count)
-        return weight
-
-
-_TF = _TermWeights()
-_NO_STORIES: frozenset[int] = frozenset()
+_INF = float("inf")
+_NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
+_KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
+_NO_TERMS: list[_Term] = []
+_ABSENT = _new_term()  # a key the index has not seen (never changed: see _prepare)
+# script -> (country, concept) -> _pair_keys(script, country, concept)
+_PAIRS: dict[str, dict[tuple[str, Key], tuple[str, str]]] = {}
 
 
 def assign_stories(
