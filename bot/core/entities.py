@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +32,7 @@ from bot.core.normalize import decode_normalized, normalize, normalize_bytes
 
 KINDS = ("country", "place", "person", "org", "concept")
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "templates" / "entities.toml"
+_OTHER = b"\x00"  # a letter outside the matching alphabet in normalized bytes: in no spelling
 
 
 class EntityError(ValueError):
@@ -99,9 +101,14 @@ class Entities:
             (form, (number, epithet)) for (_, number, epithet), form in forms.items()
         )
         self.countries: list[str | None] = [e.country for e in self.entities]  # by number
+        self._numbers = _number_table(self._matcher)
         self._acronyms = {a: self._by_id[e] for a, e in acronyms.items() if e in self._by_id}
-        # Any acronym in a text is one of these words: the lookbehind of the full pattern
+        # Any acronym in a text starts with one of these letters (most texts have none:
+        # a quick no, in C), and is one of these words: the lookbehind of the full pattern
         # makes its regex try every position of the text, a plain alternation does not.
+        self._acronym_letters = bytes(
+            any(a.startswith(chr(code)) for a in self._acronyms) for code in range(128)
+        )
         self._acronym_hint = (
             re.compile("|".join(map(re.escape, self._acronyms))) if self._acronyms else None
         )
@@ -168,14 +175,36 @@ class Entities:
     ) -> tuple[list[int], list[int]]:
         """The entity numbers of `find_normalized`'s mentions, in its order, in the headline
         and in the lead: what story filing counts, without building the mentions."""
-        found: list[list[int]] = []
-        for text, normalized in ((title, title_bytes), (lead, lead_bytes)):
-            numbers: list[int] = []
-            if text:
-                numbers = [value[0] for value, _, _ in self._matcher.scan(b" " + normalized + b" ")]
-                numbers += [m.entity.number for m in self._acronym_mentions(text, False)]
-            found.append(numbers)
-        return found[0], found[1]
+        return self.find_numbers_padded(
+            title, b" " + title_bytes + b" ", lead, b" " + lead_bytes + b" "
+        )
+
+    def find_numbers_padded(
+        self, title: str, title_padded: bytes, lead: str = "", lead_padded: bytes = b""
+    ) -> tuple[list[int], list[int]]:
+        """`find_numbers`, given each text's `normalize_padded`: both texts in one scan of
+        the automaton, its raw matches read in C (`_entity_numbers`), no match built."""
+        in_title: list[int] = []
+        in_lead: list[int] = []
+        if title and lead:
+            # No spelling holds the placeholder byte, so no match spans it; the offsets
+            # before it are the headline's.
+            text = title_padded + _OTHER + lead_padded
+            boundary = len(title_padded)
+        elif title or lead:
+            text = title_padded if title else lead_padded
+            boundary = len(text) if title else 0
+        else:
+            return in_title, in_lead
+        raw = self._matcher.matches(text)
+        if raw:
+            _entity_numbers(self._matcher, self._numbers, raw, text, boundary, in_title, in_lead)
+        if self._acronym_re is not None:
+            if title and _any_of(title, self._acronym_letters):
+                in_title += [m.entity.number for m in self._acronym_mentions(title, True)]
+            if lead and _any_of(lead, self._acronym_letters):
+                in_lead += [m.entity.number for m in self._acronym_mentions(lead, False)]
+        return in_title, in_lead
 
     def _acronym_mentions(self, text: str, in_title: bool) -> list[Mention]:
         """The acronyms ("US", "UK") in the raw text, matched case-sensitively."""
@@ -187,6 +216,64 @@ class Entities:
             Mention(self._acronyms[match[1]], match[1], False, in_title)
             for match in self._acronym_re.finditer(text)
         ]
+
+
+def _number_table(matcher: Matcher[tuple[int, bool]]) -> array[int]:
+    """Per pattern of the matcher, two ints: where the space before its word is from the
+    match's start, and what a whole-word match names: its one entity's number, -1 when
+    the match must be checked (`Matcher.accept`), or -2 - i for several entities
+    (`Matcher.whole_words[i]`). One flat C array, as the matcher's own table."""
+    table = array("i")
+    values = matcher.whole_words
+    for _offset, edge, _tail, _stem, whole in matcher.entries:
+        if whole < 0:
+            code = -1
+        elif len(values[whole]) == 1:
+            code = values[whole][0][0]
+        else:
+            code = -2 - whole
+        table.append(edge)
+        table.append(code)
+    return table
+
+
+def _entity_numbers(
+    matcher: Matcher[tuple[int, bool]],
+    table: array[int],
+    raw: list[tuple[int, int, int]],
+    text: bytes,
+    boundary: int,
+    in_title: list[int],
+    in_lead: list[int],
+) -> None:
+    """`Matcher.scan`'s loop over the automaton's raw matches, keeping only the entity
+    numbers: appended to `in_title` for a match before `boundary`, else to `in_lead`
+    (typed for Cython in entities.pxd)."""
+    for pid, start, end in raw:
+        found = in_title if start < boundary else in_lead
+        at = pid * 2
+        code = table[at + 1]
+        # Most matches are a whole word that names one entity.
+        if code != -1 and text[start + table[at]] == 32 and text[end] == 32:  # 32: a space
+            if code >= 0:
+                found.append(code)
+            else:
+                for number, _epithet in matcher.whole_words[-2 - code]:
+                    found.append(number)
+        else:
+            accepted: list[tuple[tuple[int, bool], int, int]] = []
+            matcher.accept(text, pid, start, end, accepted)
+            for value, _start, _end in accepted:
+                found.append(value[0])
+
+
+def _any_of(text: str, letters: bytes) -> bool:
+    """Whether `text` holds an ASCII character whose code is set in `letters` (128 bytes)."""
+    # (not any(): compiled, a loop over C characters without a generator)
+    for ch in text:  # noqa: SIM110
+        if ord(ch) < 128 and letters[ord(ch)]:
+            return True
+    return False
 
 
 def as_written(text: str, mention: Mention) -> str:

@@ -17,16 +17,15 @@
 from __future__ import annotations
 
 import re
-from collections import (  # type: ignore[attr-defined]
-    Counter,
-    _count_elements,  # Counter.update's loop, in C
-)
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from bot.core.entities import Entities
 from bot.core.morphology import proclitics
-from bot.core.normalize import decode_normalized, normalize, normalize_bytes
+from bot.core.normalize import decode_normalized, normalize, normalize_padded
 
 TITLE_WEIGHT = 2
 # The proclitics that end in the article (ال، وال، بال، لل…): a word that has one is a noun
@@ -36,10 +35,11 @@ _PROCLITICS = sorted(
 )
 _CACHE_SIZE = 200_000
 _OTHER = b"\x00"  # a letter outside the matching alphabet, in normalized bytes
+_BLANK = b"  "  # `normalize_padded` of an empty text
+_T = TypeVar("_T")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
-_DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
+_DIGIT = re.compile(r"[0-9٠-٩۰-۹]")  # what `_digits` looks for
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
-_EASTERN = re.compile("[٠-٩۰-۹٫]")  # what _DIGITS translates
 _GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
 _NONE: frozenset[str] = frozenset()
 _NUMBER = re.compile(
@@ -59,43 +59,148 @@ class Features:
 
 
 def features(title: str, lead: str, entities: Entities) -> Features:
-    # Each text is normalized once, for the entities and the words alike. Only what a
-    # comparison reads is built: the mentions themselves (`Entities.find`) are found again
-    # when an explanation needs them.
-    title_bytes = normalize_bytes(title) if title else b""
-    lead_bytes = normalize_bytes(lead) if lead else b""
-    in_title, in_lead = entities.find_numbers(title, title_bytes, lead, lead_bytes)
-    counts: Counter[int] = Counter()
-    for _ in range(TITLE_WEIGHT):  # counted in C, in the order of the mentions
-        _count_elements(counts, in_title)
-    _count_elements(counts, in_lead)
-    countries = frozenset(filter(None, map(entities.countries.__getitem__, counts)))
-    found = _words(lead, lead_bytes)
-    title_words = dict.fromkeys(map(_BARE.__getitem__, _folded(title, title_bytes).split()))
-    title_words.pop(None, None)  # the short words
-    for _ in range(TITLE_WEIGHT):  # each of the headline's words, once (as lead words, in C)
-        _count_elements(found, title_words)
-    return Features(
+    # Each text is normalized once, padded as the matcher scans it, for the entities and
+    # the words alike; the words, their counts and whether a digit is there come from one
+    # compiled pass over those bytes. Only what a comparison reads is built: the mentions
+    # themselves (`Entities.find`) are found again when an explanation needs them.
+    title_padded = normalize_padded(title) if title else _BLANK
+    lead_padded = normalize_padded(lead) if lead else _BLANK
+    in_title, in_lead = entities.find_numbers_padded(title, title_padded, lead, lead_padded)
+    counts = _entity_counts(in_title, in_lead)
+    country_of = entities.countries
+    countries = frozenset([c for n in counts if (c := country_of[n])])  # in mention order
+    found: dict[str, int] = {}
+    digits = _add_words(lead, lead_padded, found, False)
+    digits = _add_words(title, title_padded, found, True) or digits
+    return _features(
         script(title or lead),
-        counts,
+        _counter(counts),
         countries,
-        found,
-        numbers(f"{title}\n{lead}") if _DIGIT.search(title) or _DIGIT.search(lead) else _NONE,
+        _counter(found),
+        numbers(f"{title}\n{lead}") if digits else _NONE,
     )
+
+
+def _slot(name: str) -> Callable[[Features, object], None]:
+    """What sets a field of Features: its slot's descriptor, called directly."""
+    setter: Callable[[Features, object], None] = getattr(Features, name).__set__
+    return setter
+
+
+# What the frozen dataclass's __init__ does through five object.__setattr__ calls at
+# Python level, which cost more than the rest of `_features`.
+_SET_SCRIPT, _SET_ENTITIES, _SET_COUNTRIES, _SET_WORDS, _SET_NUMBERS = map(
+    _slot, ("script", "entities", "countries", "words", "numbers")
+)
+
+
+def _features(
+    script: str,
+    entities: Counter[int],
+    countries: frozenset[str],
+    words: Counter[str],
+    numbers: frozenset[str],
+) -> Features:
+    """`Features(script, entities, countries, words, numbers)`, built without its __init__
+    (tests/core/test_story_features.py checks that they are equal, field for field)."""
+    made: Features = object.__new__(Features)
+    _SET_SCRIPT(made, script)
+    _SET_ENTITIES(made, entities)
+    _SET_COUNTRIES(made, countries)
+    _SET_WORDS(made, words)
+    _SET_NUMBERS(made, numbers)
+    return made
 
 
 def script(text: str) -> str:
     """ "ar" when at least a third of the letters are Arabic, else "latin"."""
-    sample = text[:200]
-    # U+0600..U+06FF are the two-byte UTF-8 sequences led by D8..DB: counted in C
-    lead = sample.encode("utf-8", "surrogatepass")
-    arabic = lead.count(b"\xd8") + lead.count(b"\xd9") + lead.count(b"\xda") + lead.count(b"\xdb")
-    return "ar" if arabic * 3 > len(sample) - sample.count(" ") else "latin"
+    size = min(len(text), 200)  # the first 200 characters
+    arabic = spaces = 0
+    for index in range(size):  # (compiled, a loop over C characters)
+        code = ord(text[index])
+        if code == 32:
+            spaces += 1
+        elif 0x600 <= code <= 0x6FF:
+            arabic += 1
+    return "ar" if arabic * 3 > size - spaces else "latin"
 
 
 def words(text: str) -> Counter[str]:
     """The words of three letters or more, normalized, without their proclitics."""
-    return _words(text, normalize_bytes(text))
+    found: dict[str, int] = {}
+    _add_words(text, normalize_padded(text) if text else _BLANK, found, False)
+    return _counter(found)
+
+
+def _entity_counts(in_title: list[int], in_lead: list[int]) -> dict[int, int]:
+    """Entity number -> mentions, a headline's counted TITLE_WEIGHT times, in the order of
+    first mention (as `Counter.update` with the headline's twice, then the lead's)."""
+    counts: dict[int, int] = {}
+    for number in in_title:
+        counts[number] = counts.get(number, 0) + TITLE_WEIGHT
+    for number in in_lead:
+        counts[number] = counts.get(number, 0) + 1
+    return counts
+
+
+def _counter(counts: dict[_T, int]) -> Counter[_T]:
+    """A Counter of `counts`, in its order, without Counter's Python-level constructor."""
+    counter: Counter[_T] = Counter.__new__(Counter)
+    dict.update(counter, counts)
+    return counter
+
+
+def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> bool:
+    """Count the words of three letters or more of `text`, given its `normalize_padded`,
+    into `found`, each without its proclitic: each time it occurs, or for a headline
+    TITLE_WEIGHT times each word once. Whether the text has a digit.
+
+    Compiled (story_features.pxd), one pass over the bytes: a word is a slice of them,
+    looked up in `_BARE_BYTES`; a short word costs nothing. A text with a letter outside
+    the matching alphabet takes the general way, as text."""
+    if _OTHER in padded:
+        words = [_BARE[w] for w in normalize(text).split()]
+        _add(found, [w for w in words if w is not None], title)
+        return _DIGIT.search(text) is not None
+    cache = _BARE_BYTES
+    bare: str | None
+    seen: set[str] = set()
+    digit = False
+    start = 0
+    data = padded  # compiled, the bytes' C buffer: sliced and read without a method call
+    for at in range(len(padded)):
+        byte = data[at]
+        if byte == 32:  # a space: the end of a word (the text starts and ends with one)
+            if at - start >= 3:
+                word = data[start:at]
+                bare = cache.get(word)
+                if bare is None:
+                    bare = _bare_bytes(word)
+                if not title:
+                    found[bare] = found.get(bare, 0) + 1
+                elif bare not in seen:
+                    seen.add(bare)
+                    found[bare] = found.get(bare, 0) + TITLE_WEIGHT
+            start = at + 1
+        elif 48 <= byte <= 57:  # 0-9
+            digit = True
+    return digit
+
+
+def _add(found: dict[str, int], words: list[str], title: bool) -> None:
+    """`_add_words`' counting, of words already stripped."""
+    if title:
+        words = list(dict.fromkeys(words))
+    for word in words:
+        found[word] = found.get(word, 0) + (TITLE_WEIGHT if title else 1)
+
+
+def _bare_bytes(word: bytes) -> str:
+    """The word (normalized bytes, three letters or more) without its proclitic, cached."""
+    if len(_BARE_BYTES) >= _CACHE_SIZE:
+        _BARE_BYTES.clear()
+    stripped = _BARE_BYTES[word] = _strip(decode_normalized(word))
+    return stripped
 
 
 class _Bare(dict[str, str | None]):
@@ -109,21 +214,8 @@ class _Bare(dict[str, str | None]):
         return stripped
 
 
-_BARE = _Bare()
-
-
-def _words(text: str, normalized: bytes) -> Counter[str]:
-    """`words(text)`, given its `normalize_bytes`."""
-    found: Counter[str | None] = Counter()
-    _count_elements(found, map(_BARE.__getitem__, _folded(text, normalized).split()))
-    found.pop(None, None)  # the short words
-    return found  # type: ignore[return-value]
-
-
-def _folded(text: str, normalized: bytes) -> str:
-    """The normalized text as letters: decoded, unless a letter outside the matching
-    alphabet stands as a placeholder byte there; then normalized as text."""
-    return normalize(text) if _OTHER in normalized else decode_normalized(normalized)
+_BARE = _Bare()  # for text with letters outside the alphabet
+_BARE_BYTES: dict[bytes, str] = {}  # the same, by normalized bytes: for the rest
 
 
 def _strip(word: str) -> str:
@@ -136,12 +228,20 @@ def _strip(word: str) -> str:
 
 def numbers(text: str) -> frozenset[str]:
     """The numbers a text states, in one notation; years and single digits left out."""
-    if not _DIGIT.search(text):
+    digits = _digits(text)
+    if not digits:
         return _NONE
-    if _EASTERN.search(text):  # (str.translate is slow on Arabic text: only when it matters)
+    if digits == 2:  # (str.translate is slow on Arabic text: only when it matters)
         text = text.translate(_DIGITS)
     found: set[str] = set()
-    for match in _NUMBER.finditer(text):
+    # `_NUMBER.finditer(text)`: each match starts at the first decimal digit from where
+    # the last one ended (compiled, the digits are found by a loop over C characters).
+    at = _next_decimal(text, 0)
+    while at >= 0:
+        match = _NUMBER.match(text, at)
+        if match is None:  # (never: a decimal digit starts a number)
+            break
+        at = _next_decimal(text, match.end())
         raw, scale = match.groups()
         if _GROUPED.fullmatch(raw):
             raw = raw.replace(",", "")
@@ -156,6 +256,38 @@ def numbers(text: str) -> frozenset[str]:
             continue
         found.add(f"{value:g}")
     return frozenset(found)
+
+
+def _digits(text: str) -> int:
+    """0 if `text` has none of the digits 0-9, ٠-٩ and ۰-۹ (`_DIGIT`); else 2 if it has a
+    character `_DIGITS` translates (٫ too), else 1. One pass, in C when compiled."""
+    digit = eastern = False
+    for ch in text:
+        code = ord(ch)
+        if 48 <= code <= 57:
+            digit = True
+        elif 0x660 <= code <= 0x669 or 0x6F0 <= code <= 0x6F9:
+            digit = eastern = True
+        elif code == 0x66B:  # ٫
+            eastern = True
+    return 0 if not digit else 2 if eastern else 1
+
+
+def _next_decimal(text: str, at: int) -> int:
+    """Where the first decimal digit (a regex's `\\d`: `str.isdecimal`) from `at` on is, or
+    -1. ASCII and the Arabic block are told apart without a table lookup."""
+    for index in range(at, len(text)):
+        ch = text[index]
+        code = ord(ch)
+        if code < 128:
+            if 48 <= code <= 57:
+                return index
+        elif 0x600 <= code <= 0x6FF:
+            if 0x660 <= code <= 0x669 or 0x6F0 <= code <= 0x6F9:
+                return index
+        elif ch.isdecimal():
+            return index
+    return -1
 
 
 def hours(moment: datetime) -> float:

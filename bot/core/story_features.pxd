@@ -1,0 +1,21 @@
+# C types for Cython's compilation of story_features.py (pure-Python mode, see setup.py):
+# the pass over a text's normalized bytes runs on C integers; the .py stays the one source.
+import cython
+
+@cython.locals(counts=dict, number=object)
+cpdef dict _entity_counts(list in_title, list in_lead)
+
+@cython.locals(
+    words=list, cache=dict, bare=object, seen=set, digit=bint, start=Py_ssize_t,
+    at=Py_ssize_t, byte=int, word=bytes, data="const char *",
+)
+cpdef bint _add_words(str text, bytes padded, dict found, bint title) except -1
+
+@cython.locals(size=Py_ssize_t, arabic=Py_ssize_t, spaces=Py_ssize_t, index=Py_ssize_t, code=Py_UCS4)
+cpdef str script(str text)
+
+@cython.locals(digit=bint, eastern=bint, ch=Py_UCS4, code=Py_UCS4)
+cpdef int _digits(str text) except -1
+
+@cython.locals(index=Py_ssize_t, ch=Py_UCS4, code=Py_UCS4)
+cpdef Py_ssize_t _next_decimal(str text, Py_ssize_t at) except -2
