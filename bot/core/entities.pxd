@@ -11,5 +11,7 @@ cpdef void _entity_numbers(
     list in_lead,
 ) except *
 
-@cython.locals(ch=Py_UCS4)
-cpdef bint _any_of(str text, bytes letters) except -1
+@cython.locals(
+    size=Py_ssize_t, at=Py_ssize_t, ch=Py_UCS4, code=Py_ssize_t, before=Py_UCS4, acronym=str, end=Py_ssize_t,
+)
+cpdef bint _any_acronym(str text, bytes letters, tuple acronyms) except -1

@@ -103,15 +103,13 @@ class Entities:
         self.countries: list[str | None] = [e.country for e in self.entities]  # by number
         self._numbers = _number_table(self._matcher)
         self._acronyms = {a: self._by_id[e] for a, e in acronyms.items() if e in self._by_id}
-        # Any acronym in a text starts with one of these letters (most texts have none:
-        # a quick no, in C), and is one of these words: the lookbehind of the full pattern
-        # makes its regex try every position of the text, a plain alternation does not.
-        self._acronym_letters = bytes(
+        # Most texts name no acronym: `_any_acronym` says so in one pass in C, where the
+        # lookbehind of the pattern makes its regex try every position of the text.
+        self._acronym_words = tuple(self._acronyms)  # in the pattern's order
+        self._acronym_letters = bytes(  # their first letters, by ASCII code
             any(a.startswith(chr(code)) for a in self._acronyms) for code in range(128)
         )
-        self._acronym_hint = (
-            re.compile("|".join(map(re.escape, self._acronyms))) if self._acronyms else None
-        )
+        self._acronym_ascii = all(a[:1].isascii() and a for a in self._acronyms)
         self._acronym_re = (
             re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, self._acronyms)) + r")(?![\w])")
             if self._acronyms
@@ -200,17 +198,37 @@ class Entities:
         if raw:
             _entity_numbers(self._matcher, self._numbers, raw, text, boundary, in_title, in_lead)
         if self._acronym_re is not None:
-            if title and _any_of(title, self._acronym_letters):
-                in_title += [m.entity.number for m in self._acronym_mentions(title, True)]
-            if lead and _any_of(lead, self._acronym_letters):
-                in_lead += [m.entity.number for m in self._acronym_mentions(lead, False)]
+            if self._acronym_ascii:  # (the usual case: no method call)
+                letters, words = self._acronym_letters, self._acronym_words
+                if title and _any_acronym(title, letters, words):
+                    in_title += self._acronym_numbers(title)
+                if lead and _any_acronym(lead, letters, words):
+                    in_lead += self._acronym_numbers(lead)
+            else:
+                if title and self._has_acronym(title):
+                    in_title += self._acronym_numbers(title)
+                if lead and self._has_acronym(lead):
+                    in_lead += self._acronym_numbers(lead)
         return in_title, in_lead
+
+    def _has_acronym(self, text: str) -> bool:
+        """Whether `_acronym_re` matches somewhere in `text`."""
+        if self._acronym_re is None:
+            return False
+        if self._acronym_ascii:
+            return _any_acronym(text, self._acronym_letters, self._acronym_words)
+        return self._acronym_re.search(text) is not None
+
+    def _acronym_numbers(self, text: str) -> list[int]:
+        """The entity numbers of `_acronym_mentions`, without building them."""
+        if self._acronym_re is None:
+            return []
+        acronyms = self._acronyms
+        return [acronyms[match[1]].number for match in self._acronym_re.finditer(text)]
 
     def _acronym_mentions(self, text: str, in_title: bool) -> list[Mention]:
         """The acronyms ("US", "UK") in the raw text, matched case-sensitively."""
-        if self._acronym_re is None or self._acronym_hint is None:
-            return []
-        if not self._acronym_hint.search(text):  # (most texts: a quick no)
+        if self._acronym_re is None or not self._has_acronym(text):  # (most texts: a quick no)
             return []
         return [
             Mention(self._acronyms[match[1]], match[1], False, in_title)
@@ -267,12 +285,28 @@ def _entity_numbers(
                 found.append(value[0])
 
 
-def _any_of(text: str, letters: bytes) -> bool:
-    """Whether `text` holds an ASCII character whose code is set in `letters` (128 bytes)."""
-    # (not any(): compiled, a loop over C characters without a generator)
-    for ch in text:  # noqa: SIM110
-        if ord(ch) < 128 and letters[ord(ch)]:
-            return True
+def _any_acronym(text: str, letters: bytes, acronyms: tuple[str, ...]) -> bool:
+    """Whether `(?<![\\w.])(acronym|…)(?![\\w])` matches in `text`: at a character whose
+    ASCII code is set in `letters` (128 bytes: the acronyms' first letters), after no word
+    character (`\\w`: alphanumeric or _) nor dot, an acronym followed by no word character.
+    Compiled (entities.pxd), a loop over C characters; most texts: no such letter."""
+    size = len(text)
+    at = -1
+    for ch in text:  # (compiled, iterating is cheaper than indexing)
+        at += 1
+        code = ord(ch)
+        if code >= 128 or not letters[code]:
+            continue
+        if at > 0:
+            before = text[at - 1]
+            if before.isalnum() or before == "_" or before == ".":
+                continue
+        for acronym in acronyms:
+            end = at + len(acronym)
+            if text.startswith(acronym, at) and (
+                end >= size or not (text[end].isalnum() or text[end] == "_")
+            ):
+                return True
     return False
 
 

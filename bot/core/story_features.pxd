@@ -2,12 +2,17 @@
 # the pass over a text's normalized bytes runs on C integers; the .py stays the one source.
 import cython
 
-@cython.locals(counts=dict, number=object)
+@cython.locals(counts=dict, number=object, weight=object)
 cpdef dict _entity_counts(list in_title, list in_lead)
 
+cpdef object _counter(dict counts)
+
+@cython.locals(made=object)
+cpdef object _features(str script, object entities, frozenset countries, object words, frozenset numbers)
+
 @cython.locals(
-    words=list, cache=dict, bare=object, seen=set, digit=bint, start=Py_ssize_t,
-    at=Py_ssize_t, byte=int, word=bytes, data="const char *",
+    words=list, cache=dict, bare=object, seen=set, digit=bint, weight=object, size=Py_ssize_t,
+    start=Py_ssize_t, at=Py_ssize_t, byte=int, word=bytes, data="const char *",
 )
 cpdef bint _add_words(str text, bytes padded, dict found, bint title) except -1
 
@@ -19,3 +24,6 @@ cpdef int _digits(str text) except -1
 
 @cython.locals(index=Py_ssize_t, ch=Py_UCS4, code=Py_UCS4)
 cpdef Py_ssize_t _next_decimal(str text, Py_ssize_t at) except -2
+
+@cython.locals(digits=int, found=set, at=Py_ssize_t)
+cpdef frozenset numbers(str text)

@@ -136,8 +136,9 @@ def _entity_counts(in_title: list[int], in_lead: list[int]) -> dict[int, int]:
     """Entity number -> mentions, a headline's counted TITLE_WEIGHT times, in the order of
     first mention (as `Counter.update` with the headline's twice, then the lead's)."""
     counts: dict[int, int] = {}
+    weight = TITLE_WEIGHT
     for number in in_title:
-        counts[number] = counts.get(number, 0) + TITLE_WEIGHT
+        counts[number] = counts.get(number, 0) + weight
     for number in in_lead:
         counts[number] = counts.get(number, 0) + 1
     return counts
@@ -158,17 +159,20 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     Compiled (story_features.pxd), one pass over the bytes: a word is a slice of them,
     looked up in `_BARE_BYTES`; a short word costs nothing. A text with a letter outside
     the matching alphabet takes the general way, as text."""
-    if _OTHER in padded:
-        words = [_BARE[w] for w in normalize(text).split()]
-        _add(found, [w for w in words if w is not None], title)
-        return _DIGIT.search(text) is not None
+    size = len(padded)
+    data = padded  # compiled, the bytes' C buffer: sliced and read without a method call
+    for at in range(size):
+        if data[at] == 0:  # _OTHER (compiled, a loop in C costs less than `in`)
+            words = [_BARE[w] for w in normalize(text).split()]
+            _add(found, [w for w in words if w is not None], title)
+            return _DIGIT.search(text) is not None
     cache = _BARE_BYTES
     bare: str | None
     seen: set[str] = set()
     digit = False
+    weight = TITLE_WEIGHT
     start = 0
-    data = padded  # compiled, the bytes' C buffer: sliced and read without a method call
-    for at in range(len(padded)):
+    for at in range(size):
         byte = data[at]
         if byte == 32:  # a space: the end of a word (the text starts and ends with one)
             if at - start >= 3:
@@ -180,7 +184,7 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
                     found[bare] = found.get(bare, 0) + 1
                 elif bare not in seen:
                     seen.add(bare)
-                    found[bare] = found.get(bare, 0) + TITLE_WEIGHT
+                    found[bare] = found.get(bare, 0) + weight
             start = at + 1
         elif 48 <= byte <= 57:  # 0-9
             digit = True

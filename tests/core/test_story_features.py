@@ -172,3 +172,14 @@ def test_features_built_without_init_equal_the_dataclass(title: str) -> None:
     )
     with pytest.raises(AttributeError):  # still frozen
         built.script = "latin"  # type: ignore[misc]
+
+
+def test_the_quick_acronym_check_agrees_with_the_acronym_pattern() -> None:
+    entities = load_entities()
+    pattern = entities._acronym_re
+    assert pattern is not None
+    texts = [title for title, _ in _texts()] + [lead for _, lead in _texts()]
+    texts += ["US", "USA", "xUS", ".US", "_US", "US_", "US2", "ÉUS", "UK's", "(UN)", "U.S."]
+    texts += ["the U.S.-led", "EU.", "EUR", "٣US", "US٣", "DRC-Congo", "KSA\u0301", "au UN"]
+    for text in texts:
+        assert entities._has_acronym(text) == (pattern.search(text) is not None), text
