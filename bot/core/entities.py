@@ -33,6 +33,7 @@ from bot.core.normalize import decode_normalized, normalize, normalize_bytes
 KINDS = ("country", "place", "person", "org", "concept")
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "templates" / "entities.toml"
 _OTHER = b"\x00"  # a letter outside the matching alphabet in normalized bytes: in no spelling
+_COMPILED = not __file__.endswith(".py")  # (setup.py)
 
 
 class EntityError(ValueError):
@@ -198,7 +199,7 @@ class Entities:
         if raw:
             _entity_numbers(self._matcher, self._numbers, raw, text, boundary, in_title, in_lead)
         if self._acronym_re is not None:
-            if self._acronym_ascii:  # (the usual case: no method call)
+            if self._acronym_ascii and _COMPILED:  # (the usual case: no method call)
                 letters, words = self._acronym_letters, self._acronym_words
                 if title and _any_acronym(title, letters, words):
                     in_title += self._acronym_numbers(title)
@@ -215,7 +216,7 @@ class Entities:
         """Whether `_acronym_re` matches somewhere in `text`."""
         if self._acronym_re is None:
             return False
-        if self._acronym_ascii:
+        if self._acronym_ascii and _COMPILED:  # (plain Python: the regex runs faster)
             return _any_acronym(text, self._acronym_letters, self._acronym_words)
         return self._acronym_re.search(text) is not None
 

@@ -37,8 +37,13 @@ _CACHE_SIZE = 200_000
 _OTHER = b"\x00"  # a letter outside the matching alphabet, in normalized bytes
 _BLANK = b"  "  # `normalize_padded` of an empty text
 _T = TypeVar("_T")
+# Compiled (setup.py), the loops over characters and bytes below run in C; as plain
+# Python each takes the way through str, bytes and re methods instead, as fast there.
+_COMPILED = not __file__.endswith(".py")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _DIGIT = re.compile(r"[0-9٠-٩۰-۹]")  # what `_digits` looks for
+_EASTERN = re.compile("[٠-٩۰-۹٫]")  # what _DIGITS translates
+_DECIMAL = re.compile(r"\d")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
 _GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
 _NONE: frozenset[str] = frozenset()
@@ -114,6 +119,12 @@ def _features(
 
 def script(text: str) -> str:
     """ "ar" when at least a third of the letters are Arabic, else "latin"."""
+    if not _COMPILED:
+        sample = text[:200]
+        # U+0600..U+06FF are the two-byte UTF-8 sequences led by D8..DB: counted in C
+        utf8 = sample.encode("utf-8", "surrogatepass")
+        arabic = sum(map(utf8.count, (b"\xd8", b"\xd9", b"\xda", b"\xdb")))
+        return "ar" if arabic * 3 > len(sample) - sample.count(" ") else "latin"
     size = min(len(text), 200)  # the first 200 characters
     arabic = spaces = 0
     for index in range(size):  # (compiled, a loop over C characters)
@@ -161,11 +172,13 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     the matching alphabet takes the general way, as text."""
     size = len(padded)
     data = padded  # compiled, the bytes' C buffer: sliced and read without a method call
+    if not _COMPILED:
+        if _OTHER in padded:
+            return _add_text(found, normalize(text), title, text)
+        return _add_text(found, decode_normalized(padded), title, text)
     for at in range(size):
         if data[at] == 0:  # _OTHER (compiled, a loop in C costs less than `in`)
-            words = [_BARE[w] for w in normalize(text).split()]
-            _add(found, [w for w in words if w is not None], title)
-            return _DIGIT.search(text) is not None
+            return _add_text(found, normalize(text), title, text)
     cache = _BARE_BYTES
     bare: str | None
     seen: set[str] = set()
@@ -191,12 +204,14 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     return digit
 
 
-def _add(found: dict[str, int], words: list[str], title: bool) -> None:
-    """`_add_words`' counting, of words already stripped."""
+def _add_text(found: dict[str, int], normalized: str, title: bool, text: str) -> bool:
+    """`_add_words` the general way, given the normalized text as a string."""
+    words = [w for w in map(_BARE.__getitem__, normalized.split()) if w is not None]
     if title:
         words = list(dict.fromkeys(words))
     for word in words:
         found[word] = found.get(word, 0) + (TITLE_WEIGHT if title else 1)
+    return _DIGIT.search(text) is not None
 
 
 def _bare_bytes(word: bytes) -> str:
@@ -218,7 +233,7 @@ class _Bare(dict[str, str | None]):
         return stripped
 
 
-_BARE = _Bare()  # for text with letters outside the alphabet
+_BARE = _Bare()  # for text with letters outside the alphabet, or uncompiled
 _BARE_BYTES: dict[bytes, str] = {}  # the same, by normalized bytes: for the rest
 
 
@@ -265,6 +280,8 @@ def numbers(text: str) -> frozenset[str]:
 def _digits(text: str) -> int:
     """0 if `text` has none of the digits 0-9, ٠-٩ and ۰-۹ (`_DIGIT`); else 2 if it has a
     character `_DIGITS` translates (٫ too), else 1. One pass, in C when compiled."""
+    if not _COMPILED:
+        return 0 if not _DIGIT.search(text) else 2 if _EASTERN.search(text) else 1
     digit = eastern = False
     for ch in text:
         code = ord(ch)
@@ -280,6 +297,9 @@ def _digits(text: str) -> int:
 def _next_decimal(text: str, at: int) -> int:
     """Where the first decimal digit (a regex's `\\d`: `str.isdecimal`) from `at` on is, or
     -1. ASCII and the Arabic block are told apart without a table lookup."""
+    if not _COMPILED:
+        match = _DECIMAL.search(text, at)
+        return -1 if match is None else match.start()
     for index in range(at, len(text)):
         ch = text[index]
         code = ord(ch)
