@@ -19,11 +19,17 @@ cpdef bint _add_words(str text, bytes padded, dict found, bint title) except -1
 @cython.locals(size=Py_ssize_t, arabic=Py_ssize_t, spaces=Py_ssize_t, index=Py_ssize_t, code=Py_UCS4)
 cpdef str script(str text)
 
-@cython.locals(digit=bint, eastern=bint, ch=Py_UCS4, code=Py_UCS4)
-cpdef int _digits(str text) except -1
+@cython.locals(ch=Py_UCS4, code=Py_UCS4)
+cpdef bint _has_digit(str text) except -1
 
-@cython.locals(index=Py_ssize_t, ch=Py_UCS4, code=Py_UCS4)
+@cython.locals(index=Py_ssize_t)
 cpdef Py_ssize_t _next_decimal(str text, Py_ssize_t at) except -2
 
-@cython.locals(digits=int, found=set, at=Py_ssize_t)
+@cython.locals(code=Py_UCS4)
+cdef bint _is_decimal(Py_UCS4 ch) noexcept
+
+@cython.locals(size=Py_ssize_t, end=Py_ssize_t, stop=Py_ssize_t, scale=str)
+cpdef tuple _number_at(str text, Py_ssize_t at)
+
+@cython.locals(found=set, at=Py_ssize_t, end=Py_ssize_t, stop=Py_ssize_t, raw=str)
 cpdef frozenset numbers(str text)

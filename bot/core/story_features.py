@@ -41,15 +41,14 @@ _T = TypeVar("_T")
 # Python each takes the way through str, bytes and re methods instead, as fast there.
 _COMPILED = not __file__.endswith(".py")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
-_DIGIT = re.compile(r"[0-9٠-٩۰-۹]")  # what `_digits` looks for
+_DIGIT = re.compile(r"[0-9٠-٩۰-۹]")  # what `_has_digit` looks for
 _EASTERN = re.compile("[٠-٩۰-۹٫]")  # what _DIGITS translates
 _DECIMAL = re.compile(r"\d")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
 _GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
 _NONE: frozenset[str] = frozenset()
-_NUMBER = re.compile(
-    r"(\d+(?:[.,]\d+)*)\s*(ألف|آلاف|الف|مليون|ملايين|مليار|thousand|million|billion)?"
-)
+_SCALES = ("ألف", "آلاف", "الف", "مليون", "ملايين", "مليار", "thousand", "million", "billion")
+_NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)\s*(" + "|".join(_SCALES) + ")?")
 _SCALE = {"ألف": 1e3, "آلاف": 1e3, "الف": 1e3, "thousand": 1e3, "مليون": 1e6, "ملايين": 1e6,
           "million": 1e6, "مليار": 1e9, "billion": 1e9}  # fmt: skip
 
@@ -247,69 +246,93 @@ def _strip(word: str) -> str:
 
 def numbers(text: str) -> frozenset[str]:
     """The numbers a text states, in one notation; years and single digits left out."""
-    digits = _digits(text)
-    if not digits:
+    if not _has_digit(text):
         return _NONE
-    if digits == 2:  # (str.translate is slow on Arabic text: only when it matters)
-        text = text.translate(_DIGITS)
     found: set[str] = set()
-    # `_NUMBER.finditer(text)`: each match starts at the first decimal digit from where
-    # the last one ended (compiled, the digits are found by a loop over C characters).
+    if not _COMPILED:  # plain Python: the regex, which runs in C
+        if _EASTERN.search(text):  # (str.translate is slow on Arabic text: only when it matters)
+            text = text.translate(_DIGITS)
+        for match in _NUMBER.finditer(text):
+            _add_number(found, match[1], match[2])
+        return frozenset(found)
+    # `_NUMBER.finditer(text.translate(_DIGITS))`, each match read in C: it starts at the
+    # first decimal digit from where the last one ended.
     at = _next_decimal(text, 0)
     while at >= 0:
-        match = _NUMBER.match(text, at)
-        if match is None:  # (never: a decimal digit starts a number)
-            break
-        at = _next_decimal(text, match.end())
-        raw, scale = match.groups()
-        if _GROUPED.fullmatch(raw):
-            raw = raw.replace(",", "")
-        raw = raw.replace(",", ".")
-        try:
-            value = float(raw)
-        except ValueError:
-            continue
-        if scale:
-            value *= _SCALE[scale]
-        if (value < 10 and value == int(value)) or (1900 <= value <= 2100 and not scale):
-            continue
-        found.add(f"{value:g}")
+        end, stop, scale = _number_at(text, at)
+        raw = text[at:end]
+        _add_number(found, raw if raw.isascii() else raw.translate(_DIGITS), scale)
+        at = _next_decimal(text, stop)
     return frozenset(found)
 
 
-def _digits(text: str) -> int:
-    """0 if `text` has none of the digits 0-9, ٠-٩ and ۰-۹ (`_DIGIT`); else 2 if it has a
-    character `_DIGITS` translates (٫ too), else 1. One pass, in C when compiled."""
+def _add_number(found: set[str], raw: str, scale: str | None) -> None:
+    """Add the number a match of `_NUMBER` states (its digits ASCII, ٫ a point), unless it
+    is a year or a single digit."""
+    if "," in raw and _GROUPED.fullmatch(raw):
+        raw = raw.replace(",", "")
+    raw = raw.replace(",", ".")
+    try:
+        value = float(raw)
+    except ValueError:
+        return
+    if scale:
+        value *= _SCALE[scale]
+    if (value < 10 and value == int(value)) or (1900 <= value <= 2100 and not scale):
+        return
+    found.add(f"{value:g}")
+
+
+def _number_at(text: str, at: int) -> tuple[int, int, str | None]:
+    """`_NUMBER.match(text.translate(_DIGITS), at)`, a decimal digit at `at`: where its
+    number ends, where the match ends, and its scale word or None. The translation turns
+    digits into digits and ٫ into a point: read as one here, nothing is translated."""
+    size = len(text)
+    end = at + 1
+    while end < size and _is_decimal(text[end]):  # \d+
+        end += 1
+    while end + 1 < size and text[end] in ".,٫" and _is_decimal(text[end + 1]):  # [.,]\d+
+        end += 2
+        while end < size and _is_decimal(text[end]):
+            end += 1
+    stop = end
+    while stop < size and text[stop].isspace():  # \s*
+        stop += 1
+    for scale in _SCALES:  # the first that matches, as the regex's alternation
+        if text.startswith(scale, stop):
+            return end, stop + len(scale), scale
+    return end, stop, None
+
+
+def _has_digit(text: str) -> bool:
+    """Whether `text` has one of the digits 0-9, ٠-٩ and ۰-۹ (`_DIGIT`); in C when
+    compiled."""
     if not _COMPILED:
-        return 0 if not _DIGIT.search(text) else 2 if _EASTERN.search(text) else 1
-    digit = eastern = False
+        return _DIGIT.search(text) is not None
     for ch in text:
         code = ord(ch)
-        if 48 <= code <= 57:
-            digit = True
-        elif 0x660 <= code <= 0x669 or 0x6F0 <= code <= 0x6F9:
-            digit = eastern = True
-        elif code == 0x66B:  # ٫
-            eastern = True
-    return 0 if not digit else 2 if eastern else 1
+        if 48 <= code <= 57 or 0x660 <= code <= 0x669 or 0x6F0 <= code <= 0x6F9:
+            return True
+    return False
+
+
+def _is_decimal(ch: str) -> bool:
+    """A regex's `\\d`: `str.isdecimal`, ASCII and the Arabic block without a table."""
+    code = ord(ch)
+    if code < 128:
+        return 48 <= code <= 57
+    if 0x600 <= code <= 0x6FF:
+        return 0x660 <= code <= 0x669 or 0x6F0 <= code <= 0x6F9
+    return ch.isdecimal()
 
 
 def _next_decimal(text: str, at: int) -> int:
-    """Where the first decimal digit (a regex's `\\d`: `str.isdecimal`) from `at` on is, or
-    -1. ASCII and the Arabic block are told apart without a table lookup."""
+    """Where the first decimal digit (`_is_decimal`) from `at` on is, or -1."""
     if not _COMPILED:
         match = _DECIMAL.search(text, at)
         return -1 if match is None else match.start()
     for index in range(at, len(text)):
-        ch = text[index]
-        code = ord(ch)
-        if code < 128:
-            if 48 <= code <= 57:
-                return index
-        elif 0x600 <= code <= 0x6FF:
-            if 0x660 <= code <= 0x669 or 0x6F0 <= code <= 0x6F9:
-                return index
-        elif ch.isdecimal():
+        if _is_decimal(text[index]):
             return index
     return -1
 

@@ -139,8 +139,17 @@ def test_a_headline_and_lead_scanned_together_name_what_each_names_alone() -> No
     assert entities["russia/president"].number not in in_title + in_lead
 
 
+NUMBERS = [
+    "1.2. 1,,2 1., ,1 12,345.67 1,234,56 ١٬٢٣٤٫٥ ٣٫ 1.٣ ٣.1 1٫5 5 ٫5 12٫",
+    "5 \u00a0مليون 5\tmillion 5millionaire 6\u2003ألف 7\n\nآلاف 8 ملايينx 9billion",
+    "١٢ الف ١٣ألفا 14 thousands 15 Million १२३ thousand ४५.६ ５５ and 55 ５.５",
+    "2024 2,024 1900.5 2100 2101 1899 9.0 10 09 007 0.5 5e3 ⁵ ½ 12½",
+    "رقم 33 ثم 44.",
+]
+
+
 def test_numbers_are_every_match_of_the_number_pattern() -> None:
-    for text in [*EDGES, *(f"{t}\n{lead}" for t, lead in _texts())]:
+    for text in [*NUMBERS, *EDGES, *(f"{t}\n{lead}" for t, lead in _texts())]:
         assert numbers(text) == _numbers(text), text
     assert numbers("400\nألف شخص") == {"400000"}  # the scale on the next line counts
     assert numbers("٣٫٥ و۲۸٫۵ و١٬٢٣٤") == {"3.5", "28.5", "234"}  # ٫ is a decimal point, ٬ not
