@@ -15,3 +15,6 @@ cpdef void _entity_numbers(
     size=Py_ssize_t, at=Py_ssize_t, ch=Py_UCS4, code=Py_ssize_t, before=Py_UCS4, acronym=str, end=Py_ssize_t,
 )
 cpdef bint _any_acronym(str text, bytes letters, tuple acronyms) except -1
+
+@cython.locals(byte="unsigned char")
+cpdef bint _any_byte(bytes data, bytes mask) except -1

@@ -110,7 +110,12 @@ class Entities:
         self._acronym_letters = bytes(  # their first letters, by ASCII code
             any(a.startswith(chr(code)) for a in self._acronyms) for code in range(128)
         )
-        self._acronym_ascii = all(a[:1].isascii() and a for a in self._acronyms)
+        self._acronym_ascii = all(a[:1].isascii() and a[:1].isalpha() for a in self._acronyms)
+        # The same letters in normalized bytes (lowercase): a text without them in its
+        # normalization has none in it either.
+        self._acronym_bytes = bytes(
+            any(a[:1].lower() == chr(code) for a in self._acronyms) for code in range(256)
+        )
         self._acronym_re = (
             re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, self._acronyms)) + r")(?![\w])")
             if self._acronyms
@@ -200,6 +205,8 @@ class Entities:
             _entity_numbers(self._matcher, self._numbers, raw, text, boundary, in_title, in_lead)
         if self._acronym_re is not None:
             if self._acronym_ascii and _COMPILED:  # (the usual case: no method call)
+                if not _any_byte(text, self._acronym_bytes):  # (most: no Latin letter at all)
+                    return in_title, in_lead
                 letters, words = self._acronym_letters, self._acronym_words
                 if title and _any_acronym(title, letters, words):
                     in_title += self._acronym_numbers(title)
@@ -284,6 +291,14 @@ def _entity_numbers(
             matcher.accept(text, pid, start, end, accepted)
             for value, _start, _end in accepted:
                 found.append(value[0])
+
+
+def _any_byte(data: bytes, mask: bytes) -> bool:
+    """Whether a byte of `data` is set in `mask` (256 bytes); a loop in C when compiled."""
+    for byte in data:  # noqa: SIM110 (not any(): compiled, no generator)
+        if mask[byte]:
+            return True
+    return False
 
 
 def _any_acronym(text: str, letters: bytes, acronyms: tuple[str, ...]) -> bool:

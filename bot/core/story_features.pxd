@@ -22,8 +22,11 @@ cpdef str script(str text)
 @cython.locals(ch=Py_UCS4, code=Py_UCS4)
 cpdef bint _has_digit(str text) except -1
 
-@cython.locals(index=Py_ssize_t)
+@cython.locals(index=Py_ssize_t, ch=Py_UCS4)
 cpdef Py_ssize_t _next_decimal(str text, Py_ssize_t at) except -2
+
+@cython.locals(value=double)
+cpdef void _add_number(set found, str raw, object scale) except *
 
 @cython.locals(code=Py_UCS4)
 cdef bint _is_decimal(Py_UCS4 ch) noexcept

@@ -48,6 +48,7 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "012345678
 _GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
 _NONE: frozenset[str] = frozenset()
 _SCALES = ("ألف", "آلاف", "الف", "مليون", "ملايين", "مليار", "thousand", "million", "billion")
+assert {s[0] for s in _SCALES} == set("أآامtmb")  # (what `_number_at` looks for first)
 _NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)\s*(" + "|".join(_SCALES) + ")?")
 _SCALE = {"ألف": 1e3, "آلاف": 1e3, "الف": 1e3, "thousand": 1e3, "مليون": 1e6, "ملايين": 1e6,
           "million": 1e6, "مليار": 1e9, "billion": 1e9}  # fmt: skip
@@ -298,6 +299,8 @@ def _number_at(text: str, at: int) -> tuple[int, int, str | None]:
     stop = end
     while stop < size and text[stop].isspace():  # \s*
         stop += 1
+    if stop == size or text[stop] not in "أآامtmb":  # no scale starts otherwise
+        return end, stop, None
     for scale in _SCALES:  # the first that matches, as the regex's alternation
         if text.startswith(scale, stop):
             return end, stop + len(scale), scale
@@ -331,9 +334,11 @@ def _next_decimal(text: str, at: int) -> int:
     if not _COMPILED:
         match = _DECIMAL.search(text, at)
         return -1 if match is None else match.start()
-    for index in range(at, len(text)):
-        if _is_decimal(text[index]):
+    index = at
+    for ch in text[at:]:  # (compiled, a loop over the characters: no copy, no indexing)
+        if _is_decimal(ch):
             return index
+        index += 1
     return -1
 
 
