@@ -26,6 +26,11 @@ compiled (0.70 million an article to file, 0.37 million to classify); 2.31 with 
 still plain Python (0.85 million), against classification compiled. Before classification
 was compiled: 1.29 (0.85 / 0.66 million), 2.07 before that. In time, on a busy machine,
 both compiled, 2.54 (0.27 ms an article to file, 0.107 ms to classify, one busy run).
+Then the headline and lead's features were made cheaper (bot.core.story_features: 0.10
+million instructions an article instead of 0.23): on 1,000 articles (`--articles 1000`),
+filing counts 0.553 million instructions an article instead of 0.663, 1.46× classifying
+(0.378 million) instead of 1.75; in time, old and new side by side on a busy machine,
+0.148 ms against 0.193 ms an article to file.
 """
 
 from __future__ import annotations

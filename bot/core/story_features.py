@@ -12,6 +12,18 @@
   the cost.);
 - numbers: 5.4, 28.5, 4800, 400000 («400 ألف» and "400,000" alike), whatever the
   digits; years and lone digits are too common to count.
+
+Cost: `features` runs once per article filed, on ~190 characters of headline and lead.
+Compiled (setup.py; C types in story_features.pxd and entities.pxd), each text is
+normalized once, padded as the entity automaton scans it; headline and lead go through
+the automaton in one call, its raw matches read in C; one pass over each text's bytes
+splits the words, strips them (cached by their bytes) and notes a digit; numbers are
+scanned only where a digit is, and acronyms only where their letters are. On
+bench/stories.py's articles: 0.10 million instructions an article under callgrind (0.23
+million before this, issue 11) and 16 µs (30 µs before, best runs side by side on a busy
+machine). What is left is mostly the entity automaton's scan (Rust), normalizing, and
+the dictionary operations of counting words. Uncompiled, the loops over characters and
+bytes give way to str, bytes and re methods that run in C: 0.28 million (0.26 before).
 """
 
 from __future__ import annotations
