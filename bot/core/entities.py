@@ -121,6 +121,10 @@ class Entities:
             if self._acronyms
             else None
         )
+        # Without `_any_acronym` (uncompiled): a plain alternation says no sooner.
+        self._acronym_hint = (
+            re.compile("|".join(map(re.escape, self._acronyms))) if self._acronyms else None
+        )
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -221,11 +225,11 @@ class Entities:
 
     def _has_acronym(self, text: str) -> bool:
         """Whether `_acronym_re` matches somewhere in `text`."""
-        if self._acronym_re is None:
+        if self._acronym_re is None or self._acronym_hint is None:
             return False
-        if self._acronym_ascii and _COMPILED:  # (plain Python: the regex runs faster)
+        if self._acronym_ascii and _COMPILED:  # (plain Python: the regexes run faster)
             return _any_acronym(text, self._acronym_letters, self._acronym_words)
-        return self._acronym_re.search(text) is not None
+        return bool(self._acronym_hint.search(text) and self._acronym_re.search(text))
 
     def _acronym_numbers(self, text: str) -> list[int]:
         """The entity numbers of `_acronym_mentions`, without building them."""
