@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +32,8 @@ from bot.core.normalize import decode_normalized, normalize, normalize_bytes
 
 KINDS = ("country", "place", "person", "org", "concept")
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "templates" / "entities.toml"
+_OTHER = b"\x00"  # a letter outside the matching alphabet in normalized bytes: in no spelling
+_COMPILED = not __file__.endswith(".py")  # (setup.py)
 
 
 class EntityError(ValueError):
@@ -99,16 +102,28 @@ class Entities:
             (form, (number, epithet)) for (_, number, epithet), form in forms.items()
         )
         self.countries: list[str | None] = [e.country for e in self.entities]  # by number
+        self._numbers = _number_table(self._matcher)
         self._acronyms = {a: self._by_id[e] for a, e in acronyms.items() if e in self._by_id}
-        # Any acronym in a text is one of these words: the lookbehind of the full pattern
-        # makes its regex try every position of the text, a plain alternation does not.
-        self._acronym_hint = (
-            re.compile("|".join(map(re.escape, self._acronyms))) if self._acronyms else None
+        # Most texts name no acronym: `_any_acronym` says so in one pass in C, where the
+        # lookbehind of the pattern makes its regex try every position of the text.
+        self._acronym_words = tuple(self._acronyms)  # in the pattern's order
+        self._acronym_letters = bytes(  # their first letters, by ASCII code
+            any(a.startswith(chr(code)) for a in self._acronyms) for code in range(128)
+        )
+        self._acronym_ascii = all(a[:1].isascii() and a[:1].isalpha() for a in self._acronyms)
+        # The same letters in normalized bytes (lowercase): a text without them in its
+        # normalization has none in it either.
+        self._acronym_bytes = bytes(
+            any(a[:1].lower() == chr(code) for a in self._acronyms) for code in range(256)
         )
         self._acronym_re = (
             re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, self._acronyms)) + r")(?![\w])")
             if self._acronyms
             else None
+        )
+        # Without `_any_acronym` (uncompiled): a plain alternation says no sooner.
+        self._acronym_hint = (
+            re.compile("|".join(map(re.escape, self._acronyms))) if self._acronyms else None
         )
 
     def __len__(self) -> int:
@@ -168,25 +183,151 @@ class Entities:
     ) -> tuple[list[int], list[int]]:
         """The entity numbers of `find_normalized`'s mentions, in its order, in the headline
         and in the lead: what story filing counts, without building the mentions."""
-        found: list[list[int]] = []
-        for text, normalized in ((title, title_bytes), (lead, lead_bytes)):
-            numbers: list[int] = []
-            if text:
-                numbers = [value[0] for value, _, _ in self._matcher.scan(b" " + normalized + b" ")]
-                numbers += [m.entity.number for m in self._acronym_mentions(text, False)]
-            found.append(numbers)
-        return found[0], found[1]
+        return self.find_numbers_padded(
+            title, b" " + title_bytes + b" ", lead, b" " + lead_bytes + b" "
+        )
+
+    def find_numbers_padded(
+        self, title: str, title_padded: bytes, lead: str = "", lead_padded: bytes = b""
+    ) -> tuple[list[int], list[int]]:
+        """`find_numbers`, given each text's `normalize_padded`: both texts in one scan of
+        the automaton, its raw matches read in C (`_entity_numbers`), no match built."""
+        in_title: list[int] = []
+        in_lead: list[int] = []
+        if title and lead:
+            # No spelling holds the placeholder byte, so no match spans it; the offsets
+            # before it are the headline's.
+            text = title_padded + _OTHER + lead_padded
+            boundary = len(title_padded)
+        elif title or lead:
+            text = title_padded if title else lead_padded
+            boundary = len(text) if title else 0
+        else:
+            return in_title, in_lead
+        raw = self._matcher.matches(text)
+        if raw:
+            _entity_numbers(self._matcher, self._numbers, raw, text, boundary, in_title, in_lead)
+        if self._acronym_re is not None:
+            if self._acronym_ascii and _COMPILED:  # (the usual case: no method call)
+                if not _any_byte(text, self._acronym_bytes):  # (most: no Latin letter at all)
+                    return in_title, in_lead
+                letters, words = self._acronym_letters, self._acronym_words
+                if title and _any_acronym(title, letters, words):
+                    in_title += self._acronym_numbers(title)
+                if lead and _any_acronym(lead, letters, words):
+                    in_lead += self._acronym_numbers(lead)
+            else:
+                if title and self._has_acronym(title):
+                    in_title += self._acronym_numbers(title)
+                if lead and self._has_acronym(lead):
+                    in_lead += self._acronym_numbers(lead)
+        return in_title, in_lead
+
+    def _has_acronym(self, text: str) -> bool:
+        """Whether `_acronym_re` matches somewhere in `text`."""
+        if self._acronym_re is None or self._acronym_hint is None:
+            return False
+        if self._acronym_ascii and _COMPILED:  # (plain Python: the regexes run faster)
+            return _any_acronym(text, self._acronym_letters, self._acronym_words)
+        return bool(self._acronym_hint.search(text) and self._acronym_re.search(text))
+
+    def _acronym_numbers(self, text: str) -> list[int]:
+        """The entity numbers of `_acronym_mentions`, without building them."""
+        if self._acronym_re is None:
+            return []
+        acronyms = self._acronyms
+        return [acronyms[match[1]].number for match in self._acronym_re.finditer(text)]
 
     def _acronym_mentions(self, text: str, in_title: bool) -> list[Mention]:
         """The acronyms ("US", "UK") in the raw text, matched case-sensitively."""
-        if self._acronym_re is None or self._acronym_hint is None:
-            return []
-        if not self._acronym_hint.search(text):  # (most texts: a quick no)
+        if self._acronym_re is None or not self._has_acronym(text):  # (most texts: a quick no)
             return []
         return [
             Mention(self._acronyms[match[1]], match[1], False, in_title)
             for match in self._acronym_re.finditer(text)
         ]
+
+
+def _number_table(matcher: Matcher[tuple[int, bool]]) -> array[int]:
+    """Per pattern of the matcher, two ints: where the space before its word is from the
+    match's start, and what a whole-word match names: its one entity's number, -1 when
+    the match must be checked (`Matcher.accept`), or -2 - i for several entities
+    (`Matcher.whole_words[i]`). One flat C array, as the matcher's own table."""
+    table = array("i")
+    values = matcher.whole_words
+    for _offset, edge, _tail, _stem, whole in matcher.entries:
+        if whole < 0:
+            code = -1
+        elif len(values[whole]) == 1:
+            code = values[whole][0][0]
+        else:
+            code = -2 - whole
+        table.append(edge)
+        table.append(code)
+    return table
+
+
+def _entity_numbers(
+    matcher: Matcher[tuple[int, bool]],
+    table: array[int],
+    raw: list[tuple[int, int, int]],
+    text: bytes,
+    boundary: int,
+    in_title: list[int],
+    in_lead: list[int],
+) -> None:
+    """`Matcher.scan`'s loop over the automaton's raw matches, keeping only the entity
+    numbers: appended to `in_title` for a match before `boundary`, else to `in_lead`
+    (typed for Cython in entities.pxd)."""
+    for pid, start, end in raw:
+        found = in_title if start < boundary else in_lead
+        at = pid * 2
+        code = table[at + 1]
+        # Most matches are a whole word that names one entity.
+        if code != -1 and text[start + table[at]] == 32 and text[end] == 32:  # 32: a space
+            if code >= 0:
+                found.append(code)
+            else:
+                for number, _epithet in matcher.whole_words[-2 - code]:
+                    found.append(number)
+        else:
+            accepted: list[tuple[tuple[int, bool], int, int]] = []
+            matcher.accept(text, pid, start, end, accepted)
+            for value, _start, _end in accepted:
+                found.append(value[0])
+
+
+def _any_byte(data: bytes, mask: bytes) -> bool:
+    """Whether a byte of `data` is set in `mask` (256 bytes); a loop in C when compiled."""
+    for byte in data:  # noqa: SIM110 (not any(): compiled, no generator)
+        if mask[byte]:
+            return True
+    return False
+
+
+def _any_acronym(text: str, letters: bytes, acronyms: tuple[str, ...]) -> bool:
+    """Whether `(?<![\\w.])(acronym|…)(?![\\w])` matches in `text`: at a character whose
+    ASCII code is set in `letters` (128 bytes: the acronyms' first letters), after no word
+    character (`\\w`: alphanumeric or _) nor dot, an acronym followed by no word character.
+    Compiled (entities.pxd), a loop over C characters; most texts: no such letter."""
+    size = len(text)
+    at = -1
+    for ch in text:  # (compiled, iterating is cheaper than indexing)
+        at += 1
+        code = ord(ch)
+        if code >= 128 or not letters[code]:
+            continue
+        if at > 0:
+            before = text[at - 1]
+            if before.isalnum() or before == "_" or before == ".":
+                continue
+        for acronym in acronyms:
+            end = at + len(acronym)
+            if text.startswith(acronym, at) and (
+                end >= size or not (text[end].isalnum() or text[end] == "_")
+            ):
+                return True
+    return False
 
 
 def as_written(text: str, mention: Mention) -> str:

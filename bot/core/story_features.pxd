@@ -1,0 +1,38 @@
+# C types for Cython's compilation of story_features.py (pure-Python mode, see setup.py):
+# the pass over a text's normalized bytes runs on C integers; the .py stays the one source.
+import cython
+
+@cython.locals(counts=dict, number=object, weight=object)
+cpdef dict _entity_counts(list in_title, list in_lead)
+
+cpdef object _counter(dict counts)
+
+@cython.locals(made=object)
+cpdef object _features(str script, object entities, frozenset countries, object words, frozenset numbers)
+
+@cython.locals(
+    cache=dict, bare=object, seen=set, digit=bint, weight=object, size=Py_ssize_t,
+    start=Py_ssize_t, at=Py_ssize_t, byte=int, word=bytes, data="const char *",
+)
+cpdef bint _add_words(str text, bytes padded, dict found, bint title) except -1
+
+@cython.locals(size=Py_ssize_t, arabic=Py_ssize_t, spaces=Py_ssize_t, index=Py_ssize_t, code=Py_UCS4)
+cpdef str script(str text)
+
+@cython.locals(ch=Py_UCS4, code=Py_UCS4)
+cpdef bint _has_digit(str text) except -1
+
+@cython.locals(index=Py_ssize_t, ch=Py_UCS4)
+cpdef Py_ssize_t _next_decimal(str text, Py_ssize_t at) except -2
+
+@cython.locals(value=double)
+cpdef void _add_number(set found, str raw, object scale) except *
+
+@cython.locals(code=Py_UCS4)
+cdef bint _is_decimal(Py_UCS4 ch) noexcept
+
+@cython.locals(size=Py_ssize_t, end=Py_ssize_t, stop=Py_ssize_t, scale=str)
+cpdef tuple _number_at(str text, Py_ssize_t at)
+
+@cython.locals(found=set, at=Py_ssize_t, end=Py_ssize_t, stop=Py_ssize_t, raw=str)
+cpdef frozenset numbers(str text)

@@ -1,0 +1,197 @@
+"""An article's story features are what their definition says, built however fast: the
+compiled pass over the normalized bytes, the one automaton scan of headline and lead and
+the number scanner give the values, counts and orders of the plain definitions below."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+import pytest
+
+from bot.core import story_features
+from bot.core.entities import Entities, _any_acronym, load_entities
+from bot.core.normalize import normalize, normalize_bytes, normalize_padded
+from bot.core.story_features import TITLE_WEIGHT, Features, features, numbers, script, words
+from tests.corpus import evaluate, stories
+
+EDGES = [
+    "",
+    " ",
+    "\u200b",
+    "x",
+    "\x00a\tb\n",
+    "ﺑﺎﻛﻮ ﻷن",  # presentation forms
+    "Москва и Баку",  # letters outside the matching alphabet
+    "Жизнь 😀 ٣٫٥ باكو",
+    "Zürich  RUSSIA's US-led",
+    "٢٠٢٤ و۱۲ «باكو»، ٥٠٪ ٣٫٥ ۴٬۵۰۰",
+    "US and UK back the UN plan; the U.S. and the EU, us too",
+    "بوتين يصل إلى باكو",
+    "وصل الرئيس الروسي إلى العاصمة الأذربيجانية باكو اليوم.",
+    "Putin met Aliyev in Baku, the US said: 5.4 million, 400,000 and 28.5%",
+    "وبالنفط النفط للنفط والنفط الأمن",
+    "الرئيس",  # a headline whose last word starts a lead's entity: «الرئيس» + «الروسي»
+    "الروسي يصل",
+    "باكو 400 ألف و400,000 و3 ملايين 1999 2024 ٧",
+    "400",  # a headline ending in a number, a lead starting with its scale
+    "ألف شخص",
+    "fullwidth ５５５ and superscript ²³ and Devanagari ४५६",
+    "1,2 1.2.3 12,345,678 ,5 5, 0.5 1e5 ١٬٢٣٤",
+]
+
+
+@cache
+def _texts() -> list[tuple[str, str]]:
+    pairs = [(title, lead) for title in EDGES for lead in EDGES]
+    pairs += [(item.title, item.text) for item in stories.load(stories.DEV)]
+    for name, path in evaluate.SETS.items():
+        if name not in evaluate.BLIND:
+            pairs += [(a.title, a.text.split("\n")[0][:400]) for a in evaluate.load(path)]
+    return pairs
+
+
+def _bare_words(text: str) -> list[str]:
+    return [story_features._strip(w) for w in normalize(text).split() if len(w) >= 3]
+
+
+_NUMBER = re.compile(
+    r"(\d+(?:[.,]\d+)*)\s*(ألف|آلاف|الف|مليون|ملايين|مليار|thousand|million|billion)?"
+)
+
+
+def _numbers(text: str) -> frozenset[str]:
+    """The definition: every match of the number pattern, digits translated to ASCII."""
+    if not re.search("[0-9٠-٩۰-۹]", text):
+        return frozenset()
+    text = text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789."))
+    found = set()
+    for match in _NUMBER.finditer(text):
+        raw, scale = match.groups()
+        raw = raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw
+        try:
+            value = float(raw.replace(",", "."))
+        except ValueError:
+            continue
+        value *= story_features._SCALE[scale] if scale else 1
+        if not ((value < 10 and value == int(value)) or (1900 <= value <= 2100 and not scale)):
+            found.add(f"{value:g}")
+    return frozenset(found)
+
+
+def _defined(title: str, lead: str, entities: Entities) -> Features:
+    """Features as defined, from the mentions `Entities.find` builds and the words of
+    `normalize`: what `features` must equal."""
+    mentioned: Counter[int] = Counter()
+    for mention in entities.find(title, lead):
+        mentioned[mention.entity.number] += TITLE_WEIGHT if mention.in_title else 1
+    found: Counter[str] = Counter(_bare_words(lead))
+    for word in dict.fromkeys(_bare_words(title)):
+        found[word] += TITLE_WEIGHT
+    sample = (title or lead)[:200]
+    arabic = sum("\u0600" <= ch <= "\u06ff" for ch in sample)
+    return Features(
+        "ar" if arabic * 3 > len(sample) - sample.count(" ") else "latin",
+        mentioned,
+        frozenset(c for n in mentioned if (c := entities.countries[n])),
+        found,
+        _numbers(f"{title}\n{lead}"),
+    )
+
+
+def _fields(f: Features) -> tuple[object, ...]:
+    """Every field, with the order of its counts and sets (cluster.py iterates them)."""
+    return (
+        f.script,
+        type(f.entities),
+        list(f.entities.items()),
+        list(f.countries),
+        type(f.words),
+        list(f.words.items()),
+        sorted(f.numbers),
+    )
+
+
+def test_features_are_their_definition_with_counts_in_first_mention_order() -> None:
+    entities = load_entities()
+    for title, lead in _texts():
+        got, expected = features(title, lead, entities), _defined(title, lead, entities)
+        assert got == expected, (title, lead)
+        assert _fields(got) == _fields(expected), (title, lead)
+
+
+def test_a_headline_and_lead_scanned_together_name_what_each_names_alone() -> None:
+    entities = load_entities()
+    for title, lead in _texts()[: len(EDGES) ** 2]:
+        alone = (
+            entities.find_numbers(title, normalize_bytes(title))[0],
+            entities.find_numbers("", b"", lead, normalize_bytes(lead))[1],
+        )
+        together = entities.find_numbers_padded(
+            title, normalize_padded(title), lead, normalize_padded(lead)
+        )
+        assert together == alone, (title, lead)
+    # «الرئيس» ending the headline and «الروسي» starting the lead are not Russia's president
+    in_title, in_lead = entities.find_numbers_padded(
+        "الرئيس", normalize_padded("الرئيس"), "الروسي يصل", normalize_padded("الروسي يصل")
+    )
+    assert entities["russia/president"].number not in in_title + in_lead
+
+
+NUMBERS = [
+    "1.2. 1,,2 1., ,1 12,345.67 1,234,56 ١٬٢٣٤٫٥ ٣٫ 1.٣ ٣.1 1٫5 5 ٫5 12٫",
+    "5 \u00a0مليون 5\tmillion 5millionaire 6\u2003ألف 7\n\nآلاف 8 ملايينx 9billion",
+    "١٢ الف ١٣ألفا 14 thousands 15 Million १२३ thousand ४५.६ ５５ and 55 ５.５",
+    "2024 2,024 1900.5 2100 2101 1899 9.0 10 09 007 0.5 5e3 ⁵ ½ 12½",
+    "رقم 33 ثم 44.",
+]
+
+
+def test_numbers_are_every_match_of_the_number_pattern() -> None:
+    for text in [*NUMBERS, *EDGES, *(f"{t}\n{lead}" for t, lead in _texts())]:
+        assert numbers(text) == _numbers(text), text
+    assert numbers("400\nألف شخص") == {"400000"}  # the scale on the next line counts
+    assert numbers("٣٫٥ و۲۸٫۵ و١٬٢٣٤") == {"3.5", "28.5", "234"}  # ٫ is a decimal point, ٬ not
+    assert numbers("fullwidth ５５") == frozenset()  # none of the digits it looks for
+    assert numbers("٥٥ and ５５") == {"55"}  # then any decimal digit, as the pattern's \d
+
+
+def test_script_is_arabic_when_a_third_of_the_first_200_letters_are() -> None:
+    assert script("بوتين يصل إلى باكو") == "ar"
+    assert script("Putin arrives in Baku") == "latin"
+    assert script("Putin said in باكو") == "latin"  # 4 Arabic letters of 15
+    assert script("Putin in باكو") == "ar"  # 4 of 11
+    assert script("x" * 200 + "باكو" * 100) == "latin"  # only the first 200 characters
+    assert script("") == "latin"
+
+
+def test_words_count_each_word_once_a_mention_without_its_proclitic() -> None:
+    assert words("وبالنفط النفط للنفط في الأمن") == Counter({"نفط": 3, "امن": 1})
+    assert words("Москва и Баку Баку") == Counter({"москва": 1, "баку": 2})  # the general way
+    assert words("") == Counter()
+    assert type(words("نفط")) is Counter
+
+
+@pytest.mark.parametrize("title", ["", "بوتين يصل إلى باكو", "Москва و باكو"])
+def test_features_built_without_init_equal_the_dataclass(title: str) -> None:
+    built = features(title, "الرئيس الروسي في باكو ٥٫٤ مليار", load_entities())
+    assert built == Features(
+        built.script, built.entities, built.countries, built.words, built.numbers
+    )
+    with pytest.raises(AttributeError):  # still frozen
+        built.script = "latin"  # type: ignore[misc]
+
+
+def test_the_quick_acronym_check_agrees_with_the_acronym_pattern() -> None:
+    entities = load_entities()
+    pattern = entities._acronym_re
+    assert pattern is not None
+    texts = [title for title, _ in _texts()] + [lead for _, lead in _texts()]
+    texts += ["US", "USA", "xUS", ".US", "_US", "US_", "US2", "ÉUS", "UK's", "(UN)", "U.S."]
+    texts += ["the U.S.-led", "EU.", "EUR", "٣US", "US٣", "DRC-Congo", "KSA\u0301", "au UN"]
+    letters, acronyms = entities._acronym_letters, entities._acronym_words
+    for text in texts:
+        expected = pattern.search(text) is not None
+        assert _any_acronym(text, letters, acronyms) == expected, text
+        assert entities._has_acronym(text) == expected, text
