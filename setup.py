@@ -21,6 +21,7 @@ COMPILED = (
     "spaces",
     "matcher",
     "rules",
+    "tally",
     "topics",
     "entities",
     "story_features",

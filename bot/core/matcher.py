@@ -24,8 +24,8 @@ the same source runs as plain Python.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import ahocorasick_rs
 
@@ -45,6 +45,15 @@ _LEADS = _encoded("ال", "و", "وال", "ب", "بال", "ل", "لل")
 _TAILS = _encoded("ه")
 
 Rules = tuple[tuple[frozenset[bytes], frozenset[bytes], T], ...]
+
+
+class Coded(NamedTuple):
+    """`Matcher.codes`: the values of a matcher as numbers."""
+
+    at: array[int]  # per whole-word values index: where its codes start in `codes`
+    codes: array[int]
+    rules: list[Rules[int]]  # per stem: its forms' (prefixes, suffixes, code)
+    most: int  # the most (value, start, end) one raw match can yield
 
 
 class Matcher(Generic[T]):
@@ -145,7 +154,21 @@ class Matcher(Generic[T]):
         self, text: bytes, pid: int, start: int, end: int, found: list[tuple[T, int, int]]
     ) -> None:
         """Check one raw match that is not a plain whole word: append what it accepts."""
-        _accept(self, text, pid, start, end, found)
+        _accept(self, self._rules, text, pid, start, end, found)
+
+    def codes(self, code_of: Callable[[T], int]) -> Coded:
+        """The matcher's values as numbers (`code_of(value)`), for a caller that runs
+        `scan`'s loop itself over C integers (bot.core.topics): per whole-word values index
+        `i`, their codes are `codes[at[i] : at[i + 1]]`; per stem, its forms' (prefixes,
+        suffixes, code) for `_accept`; and the most values one raw match can yield."""
+        at = array("i", [0])
+        flat: list[int] = []
+        for values in self._values:
+            flat += [code_of(v) for v in values]
+            at.append(len(flat))
+        rules = [tuple((p, s, code_of(v)) for p, s, v in stem) for stem in self._rules]
+        most = max([len(v) for v in self._values] + [len(r) for r in rules] + [1])
+        return Coded(at, array("i", flat), rules, most)
 
     def shorter(self, pid: int) -> tuple[int, ...]:
         """The patterns of the shorter stems pattern `pid` begins with (same offset and
@@ -179,35 +202,39 @@ def _scan(
             for value in values[whole]:
                 found.append((value, start + offset, end - tail))
         else:
-            _accept(matcher, text, pid, start, end, found)
+            _accept(matcher, matcher._rules, text, pid, start, end, found)
     return found
 
 
 def _accept(
-    matcher: Matcher[T],
+    matcher: Matcher[Any],
+    stems: list[Rules[T]],
     text: bytes,
     pid: int,
     start: int,
     end: int,
     found: list[tuple[T, int, int]],
-) -> None:
+) -> int:
     """Check one raw match that is not a plain whole word: append what it accepts; when
-    the longest match is rejected, accept the longest shorter stem it begins with."""
+    the longest match is rejected, accept the longest shorter stem it begins with.
+    `stems`: per stem its forms' rules, with the matcher's values or their codes.
+    Whether any was accepted."""
     entries = matcher._entries
     offset, _edge, tail, stem, _whole = entries[pid]
     start += offset
     end -= tail
     prefix = b"" if text[start - 1] == 32 else text[space_before(text, start) + 1 : start]
-    if _accept_stem(matcher._rules[stem], text, prefix, start, end, found):
-        return
+    if _accept_stem(stems[stem], text, prefix, start, end, found):
+        return 1
     if matcher._overlapping:
-        return
+        return 0
     shorter = matcher._shorter.get(pid)
     for sid in matcher.shorter(pid) if shorter is None else shorter:
         s_offset, _edge, _tail, s_stem, _whole = entries[sid]
         s_end = start + len(matcher._patterns[sid]) - s_offset
-        if _accept_stem(matcher._rules[s_stem], text, prefix, start, s_end, found):
-            return
+        if _accept_stem(stems[s_stem], text, prefix, start, s_end, found):
+            return 1
+    return 0
 
 
 def _accept_stem(

@@ -119,6 +119,11 @@ class RuleBook:
                 self._standing.add(number)
         return number
 
+    @property
+    def held_rules(self) -> dict[int, list[int]]:
+        """Per held keyword id, its `when` and `alone` rules (`rules_of`, as one dict)."""
+        return self._of
+
     def rules_of(self, keyword_id: int) -> list[int]:
         """The `when` and `alone` rules that name a keyword."""
         return self._of.get(keyword_id, [])

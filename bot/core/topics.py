@@ -40,10 +40,11 @@ rules read. Uncompiled, the same source runs as plain Python, several times slow
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from bot.core.catalog import ANY_NAME, THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
 from bot.core.matcher import Matcher
@@ -59,8 +60,10 @@ from bot.core.rules import (
     RuleBook,
     RuleHit,
     word_forms,
-    words_around,
 )
+from bot.core.tally import HELD, NAME, PHRASE, USED, Codes, Tally
+
+T = TypeVar("T")
 
 __all__ = [
     "ACTOR_WEIGHT",
@@ -148,28 +151,8 @@ Match = tuple[Keyword | Context, int, int]  # (what, start, end) in padded norma
 
 Seen = tuple[Context, bool, int, int]  # a phrase, in title, start, end
 
-# What `_tally` returns: per entry its best place and count; per topic its score, the
-# headline's topics, the actor lift; the hits rules may set aside; the phrases seen.
-Tally = tuple[
-    dict[int, float],
-    dict[int, int],
-    dict[str, float],
-    set[str],
-    dict[str, float],
-    list[tuple[Keyword, bool, int, int]],
-    list[Seen],
-]
-
 _NO_IGNORED: dict[tuple[bool, int], int] = {}
 _ACTOR_LIFT = ACTOR_WEIGHT - BODY_WEIGHT
-# What the n-th mention of an entry adds: REPEAT_BONUS each, up to REPEAT_BONUS_CAP in all.
-_REPEAT_LIMIT = 2 + int(REPEAT_BONUS_CAP / REPEAT_BONUS)  # the first mention adding nothing
-_REPEAT_STEPS = tuple(
-    min(REPEAT_BONUS * (n - 1), REPEAT_BONUS_CAP) - min(REPEAT_BONUS * (n - 2), REPEAT_BONUS_CAP)
-    if n >= 2
-    else 0.0
-    for n in range(_REPEAT_LIMIT)
-)
 
 
 @dataclass(slots=True)
@@ -179,11 +162,25 @@ class Classification:
     scores: dict[str, float]  # topics assigned
     raw: dict[str, float]  # every topic with a counted hit (feed bonus included)
     headline: set[str]  # topics with a counted hit in the title
-    matches: tuple[list[Match], list[Match]]  # title, text
+    # the accepted matches, three numbers each (code, start, end), title first; `matches`
+    # reads them with `values` (code -> keyword or phrase)
+    found: array[int] = field(repr=False)
+    n_title: int  # how many of them are in the title
+    values: list[Keyword | Context] = field(repr=False, compare=False)
     ignored_hits: dict[tuple[bool, int], int]  # (in title, start) -> the rule that set it aside
     feed: dict[str, float] = field(default_factory=dict)  # topic -> bonus from feed evidence
     seen: list[tuple[Context, bool, int, int]] = field(default_factory=list)  # other phrases
     actors: set[int] = field(default_factory=set)  # entries that weigh as actors
+
+    @property
+    def matches(self) -> tuple[list[Match], list[Match]]:
+        """(value, start, end) of every accepted match in the padded normalized title, and
+        in the text."""
+        size = len(self.found) // 3
+        return (
+            _decoded(self.found, 0, self.n_title, self.values),
+            _decoded(self.found, self.n_title, size, self.values),
+        )
 
     @property
     def topics(self) -> list[str]:
@@ -296,14 +293,26 @@ class Classifier:
             (bool(c.rule.when), bool(c.rule.near), c.rule.alone, c.ignore_entities)
             for c in self.rulebook.rules
         ]
-        # per keyword id, for `_tally`: entry, topic, weight, a name?, rules hold its hits?
-        self._per_keyword = (
-            [k.entity for k in self.keywords],
-            [k.topic_id for k in self.keywords],
-            [k.weight for k in self.keywords],
-            [not k.theme for k in self.keywords],
-            [k.id in self.rulebook.held for k in self.keywords],
+        # Every value of the main matcher as a number (a code: a keyword's id, then the
+        # phrases), and per code what the tally needs (bot.core.tally).
+        contexts = [v for _, v in items if isinstance(v, Context)]
+        self._values: list[Keyword | Context] = [*self.keywords, *contexts]
+        code_of = {id(v): n for n, v in enumerate(self._values)}
+        self._topic_ids = [t.id for t in catalog.topics]
+        topic_number = {t: n for n, t in enumerate(self._topic_ids)}
+        held = self.rulebook.held
+        self._codes = Codes(
+            self._matcher,
+            self._matcher.codes(lambda v: code_of[id(v)]),
+            [k.entity for k in self.keywords] + [0] * len(contexts),
+            [topic_number[k.topic_id] for k in self.keywords] + [0] * len(contexts),
+            [k.weight for k in self.keywords] + [0.0] * len(contexts),
+            [(0 if k.theme else NAME) | (HELD if k.id in held else 0) for k in self.keywords]
+            + [PHRASE | (USED if c.uses else 0) for c in contexts],
+            entities=len(self._entities),
+            topics=len(self._topic_ids),
         )
+        self._tallies: list[Tally] = []  # one per thread classifying at the same time
 
     def _compile_entry(self, topic_id: str, entry: str, *, theme: bool) -> list[Keyword]:
         spellings, weight = split_entry(entry)
@@ -347,10 +356,15 @@ class Classifier:
         self, title: bytes, text: bytes, evidence: FeedEvidence | None = None
     ) -> Classification:
         """Classify title and text already normalized by `normalize_bytes`, padded with a space."""
-        scan = self._matcher.scan
-        matches = (scan(title), scan(text))
-        best, count, raw, headline, lift, held, seen = self._tally(matches)
+        matcher = self._matcher
+        try:
+            tally = self._tallies.pop()
+        except IndexError:
+            tally = Tally(self._codes)
+        marks = tally.run(matcher.matches(title), title, matcher.matches(text), text)
+        raw, headline, lift = tally.scores(self._topic_ids)
         thresholds = self._threshold
+        values = self._values
         lazy: list[list[Seen]] = []  # the second automaton's finds, once looked for
 
         def later() -> list[Seen]:
@@ -359,29 +373,44 @@ class Classifier:
             return lazy[0]
 
         ignored = _NO_IGNORED
-        near_hits: list[tuple[int, RuleHit]] = []
-        armed = self._armed(raw, count, held, seen) if held or seen else None
-        if armed:
-            held = [h for h in held if not armed.isdisjoint(self.rulebook.rules_of(h[0].id))]
-            if seen:
-                near_hits = self.rulebook.near_hits(matches, seen, (title, text), armed)
-        else:
-            held = []
-        if held or near_hits:
-            ignored = self._apply_rules(
-                matches, held, near_hits, seen, later, (title, text), best, count
-            )
-            if ignored:
-                self._take_off(
-                    ignored, held, near_hits, matches[0], best, count, raw, headline, lift
+        entries: tuple[dict[int, float], dict[int, int]] | None = None
+        seen = tally.phrases(values) if marks & USED else []
+        if marks & HELD or seen:
+            entries = best, count = tally.entries()
+            armed = self._armed(raw, count, seen)
+            if armed:
+                held = tally.held(values, armed, self.rulebook.held_rules)
+                near_hits = (
+                    tally.near_hits(values, self.rules, seen, (title, text), armed) if seen else []
                 )
+                if held or near_hits:
+                    ignored = self._apply_rules(
+                        held, near_hits, seen, later, (title, text), best, count
+                    )
+                    if ignored:
+                        found = tally.kept()
+                        self._take_off(
+                            ignored,
+                            held,
+                            near_hits,
+                            _decoded(found, 0, tally.n_title, values),
+                            best,
+                            count,
+                            raw,
+                            headline,
+                            lift,
+                        )
         # A name by an actor word weighs more: looked for where that could pass a threshold.
         candidates = {t for t, gain in lift.items() if raw[t] < thresholds[t] <= raw[t] + gain}
-        actors = (
-            self._boost_actors(matches[1], text, best, count, raw, candidates, ignored)
-            if candidates
-            else set()
-        )
+        actors: set[int] = set()
+        if candidates:
+            best = (entries or tally.entries())[0]
+            actors = tally.boost_actors(
+                text, best, raw, candidates, ignored, self._actors, self._topic_ids
+            )
+        found, n_title = tally.kept(), tally.n_title
+        tally.reset()
+        self._tallies.append(tally)
         feed = self._feed_bonus(evidence, raw) if evidence else {}
         scores: dict[str, float] = {}
         floor = RELATIVE_SHARE * max(raw.values(), default=0.0)
@@ -392,14 +421,22 @@ class Classifier:
             ):
                 scores[topic_id] = score
         return Classification(
-            scores, raw, headline, matches, ignored, feed, lazy[0] if lazy else [], actors
+            scores,
+            raw,
+            headline,
+            found,
+            n_title,
+            values,
+            ignored,
+            feed,
+            lazy[0] if lazy else [],
+            actors,
         )
 
     def _armed(
         self,
         raw: dict[str, float],
         count: dict[int, int],
-        held: list[tuple[Keyword, bool, int, int]],
         seen: list[tuple[Context, bool, int, int]],
     ) -> set[int]:
         """The rules that may set something aside here. A rule only takes evidence away,
@@ -410,10 +447,6 @@ class Classifier:
             raw, count, seen, self._threshold, self._rules_of, self._terms, self._entities
         )
 
-    def _names_in(self, topic_id: str, count: dict[int, int]) -> list[int]:
-        entities = self._entities
-        return [e for e in count if entities[e][0] == topic_id and entities[e][2]]
-
     def _later(self, title: bytes, text: bytes) -> list[Seen]:
         """The rules' `unless` phrases, found on demand."""
         return [
@@ -422,13 +455,8 @@ class Classifier:
             for context, start, end in self._context.scan(part)
         ]
 
-    def _tally(self, matches: tuple[list[Match], list[Match]]) -> Tally:
-        """The hot loop of classification (see `_tally`)."""
-        return _tally(matches, *self._per_keyword)
-
     def _apply_rules(
         self,
-        matches: tuple[list[Match], list[Match]],
         held: list[tuple[Keyword, bool, int, int]],
         near_hits: list[tuple[int, RuleHit]],
         seen: list[tuple[Context, bool, int, int]],
@@ -521,37 +549,6 @@ class Classifier:
             1
         ]
 
-    def _boost_actors(
-        self,
-        matches: list[Match],
-        text: bytes,
-        best: dict[int, float],
-        count: dict[int, int],
-        raw: dict[str, float],
-        candidates: set[str],
-        ignored: Mapping[tuple[bool, int], int],
-    ) -> set[int]:
-        """Names of the candidate topics in the text with an actor word among the
-        ACTOR_WITHIN words around them weigh ACTOR_WEIGHT; which were lifted."""
-        entity_of, topic_of, weight_of, name_of, _ = self._per_keyword
-        return _boost_actors(
-            matches,
-            text,
-            best,
-            raw,
-            candidates,
-            ignored,
-            self._actors,
-            entity_of,
-            topic_of,
-            weight_of,
-            name_of,
-        )
-
-    def _by_actor(self, text: bytes, start: int, end: int) -> bool:
-        """An actor word among the words around [start, end)."""
-        return not self._actors.isdisjoint(words_around(text, start, end, ACTOR_WITHIN))
-
     def _feed_bonus(self, evidence: FeedEvidence, raw: dict[str, float]) -> dict[str, float]:
         """Bonus per topic the feed names and the text already supports."""
         bonus = dict.fromkeys(evidence.topics & raw.keys(), SECTION_BONUS)
@@ -591,61 +588,6 @@ class Classifier:
             e: (p + min(REPEAT_BONUS * (count[e] - 1), REPEAT_BONUS_CAP)) * self._entities[e][1]
             for e, p in best.items()
         }
-
-
-def _tally(
-    matches: tuple[list[Match], list[Match]],
-    entity_of: list[int],
-    topic_of: list[str],
-    weight_of: list[float],
-    name_of: list[bool],
-    held_of: list[bool],
-) -> Tally:
-    """The hot loop of classification. Per entry: its best place and count; per topic:
-    its score, whether the headline names it, what its names in the text would add as
-    actors; the hits `when` and `alone` rules may set aside; the `when` and `near`
-    phrases seen. The title comes first, so an entry's first hit is its best place.
-
-    A keyword's entry, topic, weight, whether it is a name and whether rules hold its
-    hits come from lists by its id (`Classifier._per_keyword`): one attribute read per
-    match, and C types where Cython compiles it (topics.pxd)."""
-    best: dict[int, float] = {}
-    count: dict[int, int] = {}
-    raw: dict[str, float] = {}
-    headline: set[str] = set()
-    lift: dict[str, float] = {}
-    held: list[tuple[Keyword, bool, int, int]] = []
-    seen: list[tuple[Context, bool, int, int]] = []
-    steps = _REPEAT_STEPS
-    for in_title in (True, False):
-        place = TITLE_WEIGHT if in_title else BODY_WEIGHT
-        for match in matches[0] if in_title else matches[1]:
-            value = match[0]
-            kid = value.id
-            if kid < 0:  # a Context
-                if value.uses:  # type: ignore[union-attr]
-                    seen.append((value, in_title, match[1], match[2]))  # type: ignore[arg-type]
-                continue
-            if held_of[kid]:
-                held.append((value, in_title, match[1], match[2]))  # type: ignore[arg-type]
-            entity = entity_of[kid]
-            topic_id = topic_of[kid]
-            n = count.get(entity, 0)
-            if n:
-                n += 1
-                count[entity] = n
-                if n < _REPEAT_LIMIT:
-                    raw[topic_id] += steps[n] * weight_of[kid]
-                continue
-            count[entity] = 1
-            best[entity] = place
-            weight = weight_of[kid]
-            raw[topic_id] = raw.get(topic_id, 0.0) + place * weight
-            if in_title:
-                headline.add(topic_id)
-            elif name_of[kid]:
-                lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
-    return best, count, raw, headline, lift, held, seen
 
 
 def _armed(
@@ -695,39 +637,10 @@ def _armed(
     return armed
 
 
-def _boost_actors(
-    matches: list[Match],
-    text: bytes,
-    best: dict[int, float],
-    raw: dict[str, float],
-    candidates: set[str],
-    ignored: Mapping[tuple[bool, int], int],
-    actors: frozenset[bytes],
-    entity_of: list[int],
-    topic_of: list[str],
-    weight_of: list[float],
-    name_of: list[bool],
-) -> set[int]:
-    """`Classifier._boost_actors`, from the per-keyword tables (typed in topics.pxd)."""
-    lifted = set()
-    for match in matches:
-        kid = match[0].id
-        if kid < 0 or not name_of[kid]:  # a Context, or a theme word
-            continue
-        topic_id = topic_of[kid]
-        if topic_id not in candidates:
-            continue
-        entity = entity_of[kid]
-        start = match[1]
-        if (
-            best.get(entity, ACTOR_WEIGHT) < ACTOR_WEIGHT
-            and (False, start) not in ignored
-            and not actors.isdisjoint(words_around(text, start, match[2], ACTOR_WITHIN))
-        ):
-            raw[topic_id] += (ACTOR_WEIGHT - best[entity]) * weight_of[kid]
-            best[entity] = ACTOR_WEIGHT
-            lifted.add(entity)
-    return lifted
+def _decoded(found: array[int], first: int, last: int, values: list[T]) -> list[tuple[T, int, int]]:
+    """The matches `first` to `last` of `found` (three numbers each: code, start, end) as
+    (value, start, end)."""
+    return [(values[found[3 * i]], found[3 * i + 1], found[3 * i + 2]) for i in range(first, last)]
 
 
 def _compile(topic_id: str, spelling: str) -> Form:

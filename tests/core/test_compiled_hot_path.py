@@ -10,11 +10,21 @@ from types import ModuleType
 
 import pytest
 
-from bot.core import cluster, entities, folding, matcher, rules, spaces, story_features, topics
+from bot.core import (
+    cluster,
+    entities,
+    folding,
+    matcher,
+    rules,
+    spaces,
+    story_features,
+    tally,
+    topics,
+)
 from bot.core.normalize import _FOLDING, _REMOVED_MARK, normalize_bytes, normalize_padded
 from tests.corpus.evaluate import BLIND, SETS, load
 
-HOT_PATH = (folding, spaces, matcher, rules, topics, entities, story_features, cluster)
+HOT_PATH = (folding, spaces, matcher, rules, tally, topics, entities, story_features, cluster)
 EDGES = [
     "",
     " ",

@@ -1,0 +1,329 @@
+"""One pass from the automaton's raw matches to the scores, with no Python object per match.
+
+Classification's hot loop (bot.core.topics): each raw match of the automaton is
+checked as `Matcher.scan` checks it, and what it accepts is tallied at once. Every
+value of the matcher is a number (a code: a keyword's id, or a phrase's number after
+the keywords), and what scoring needs per code (its entry, topic, weight and kind)
+sits in flat arrays; per article, the entries' counts and best places and the topics'
+scores sit in arrays too, reset through the list of what was touched. An article's
+accepted matches are kept as three numbers each (code, start, end) in one array:
+`Classification.matches` and the rules build Python tuples from it only when they
+need them. Only a match that is not a plain whole word (one in eight here) goes
+through the matcher's affix checks (`bot.core.matcher._accept`), which build a few
+objects.
+
+Compiled by Cython (setup.py; C types in tally.pxd), the loop costs a few nanoseconds
+a match; uncompiled, the same source runs as plain Python and gives the same results.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Container, Mapping, Sequence
+from typing import Any
+
+from bot.core.matcher import Coded, Matcher, _accept
+from bot.core.rules import NEAR, CompiledRule, Context, window, words_around
+
+# Per code, `flags`: the kind of value it is.
+NAME = 1  # a keyword of a name (not a theme word)
+HELD = 2  # a keyword whose hits `when`/`alone` rules may set aside
+PHRASE = 4  # a Context, not a keyword
+USED = 8  # a Context that rules use (`when`, `near`)
+
+TITLE_PLACE = 3.0  # bot.core.topics.TITLE_WEIGHT (a test checks they agree)
+BODY_PLACE = 1.0  # bot.core.topics.BODY_WEIGHT
+ACTOR_PLACE = 2.0  # bot.core.topics.ACTOR_WEIGHT
+ACTOR_LIFT = ACTOR_PLACE - BODY_PLACE
+ACTOR_WITHIN = 2  # bot.core.topics.ACTOR_WITHIN
+REPEAT_LIMIT = 4  # bot.core.topics._REPEAT_LIMIT
+# What the n-th mention of an entry adds (bot.core.topics._REPEAT_STEPS)
+REPEAT_STEPS = (0.0, 0.0, 0.5, 0.5)
+# (Tally._add writes these numbers out; tests/core/test_classification_tally.py checks
+# that they are bot.core.topics' own.)
+
+
+class Codes:
+    """What a classifier's matcher and catalog say per code, in flat arrays."""
+
+    def __init__(
+        self,
+        matcher: Matcher[Any],
+        coded: Coded,
+        entity_of: Sequence[int],
+        topic_of: Sequence[int],
+        weight_of: Sequence[float],
+        flags_of: Sequence[int],
+        entities: int,
+        topics: int,
+    ) -> None:
+        self.matcher = matcher
+        self.table = matcher._table
+        self.whole_at = coded.at
+        self.whole_codes = coded.codes
+        self.stems = coded.rules
+        self.most = coded.most
+        self.entity_of = array("i", entity_of)
+        self.topic_of = array("i", topic_of)
+        self.weight_of = array("d", weight_of)
+        self.flags_of = array("i", flags_of)
+        self.keywords = len(entity_of)
+        self.entities = entities
+        self.topics = topics
+
+
+class Tally:
+    """One article's tally, on arrays reused article after article (a classifier keeps
+    a pool of them: a thread takes one for itself, so two never share one).
+
+    After `run`: per entry hit (`hit_entities`, in the order first hit) its count and
+    best place; per topic hit (`hit_topics`, in the order first hit) its score, whether
+    the headline named it, what its names in the text would add as actors; the
+    accepted matches (`matches`, title first: `size` of them, `n_title` in the title);
+    `marks`: HELD if a held keyword was hit, USED if a phrase rules use was seen."""
+
+    def __init__(self, codes: Codes) -> None:
+        self.codes = codes
+        self.table = codes.table
+        self.whole_at = codes.whole_at
+        self.whole_codes = codes.whole_codes
+        self.stems = codes.stems
+        self.matcher = codes.matcher
+        self.entity_of = codes.entity_of
+        self.topic_of = codes.topic_of
+        self.weight_of = codes.weight_of
+        self.flags_of = codes.flags_of
+        self.keywords = codes.keywords
+        self.count = array("i", bytes(4 * codes.entities))
+        self.best = array("d", bytes(8 * codes.entities))
+        self.raw = array("d", bytes(8 * codes.topics))
+        self.lift = array("d", bytes(8 * codes.topics))
+        self.head = array("i", bytes(4 * codes.topics))
+        self.touched = array("i", bytes(4 * codes.topics))
+        self.order = array("i", bytes(4 * codes.topics))
+        self.accepted: list[tuple[int, int, int]] = []
+        self.capacity = 0
+        self.found_array = array("i")
+        self.found = self.found_array
+        self.entities_array = array("i")
+        self.entities = self.entities_array
+        self.size = self.n_title = self.n_entities = self.n_topics = self.marks = 0
+
+    def run(self, raw_title: list[Any], title: bytes, raw_text: list[Any], text: bytes) -> int:
+        """Tally an article from the automaton's raw matches in its padded title and text;
+        the marks (see the class)."""
+        need = (len(raw_title) + len(raw_text)) * self.codes.most
+        if need > self.capacity:
+            self.capacity = max(need, 2 * self.capacity, 64)
+            self.found_array = array("i", bytes(12 * self.capacity))
+            self.found = self.found_array
+            self.entities_array = array("i", bytes(4 * self.capacity))
+            self.entities = self.entities_array
+        self._part(raw_title, title, True)
+        self.n_title = self.size
+        self._part(raw_text, text, False)
+        return self.marks
+
+    def _part(self, raw: list[Any], text: bytes, in_title: bool) -> int:
+        """`Matcher.scan`'s loop (bot.core.matcher._scan), each accepted match tallied."""
+        table, whole_at, whole_codes = self.table, self.whole_at, self.whole_codes
+        accepted = self.accepted
+        for pid, start, end in raw:
+            at = pid * 5  # offset, edge, tail, stem, whole
+            whole = table[at + 4]
+            if whole >= 0 and text[start + table[at + 1]] == 32 and text[end] == 32:
+                first = start + table[at]
+                last = end - table[at + 2]
+                for i in range(whole_at[whole], whole_at[whole + 1]):
+                    self._add(whole_codes[i], first, last, in_title)
+            else:
+                _accept(self.matcher, self.stems, text, pid, start, end, accepted)
+                if accepted:
+                    for code, first, last in accepted:
+                        self._add(code, first, last, in_title)
+                    accepted.clear()
+        return 0
+
+    def _add(self, code: int, start: int, end: int, in_title: bool) -> int:
+        """Record one accepted match and count it as bot.core.topics scores it. (Numbers
+        written out: compiled, a module constant would be a Python lookup. Flags: 1 NAME,
+        2 HELD, 4 PHRASE, 8 USED; places: 3.0 TITLE_PLACE, 1.0 BODY_PLACE; a repeat
+        adds REPEAT_STEPS[n], 0.5, below REPEAT_LIMIT, 4; ACTOR_LIFT is 1.0.)"""
+        at = self.size * 3
+        self.found[at] = code
+        self.found[at + 1] = start
+        self.found[at + 2] = end
+        self.size += 1
+        flags = self.flags_of[code]
+        if flags & 4:  # PHRASE
+            if flags & 8:  # USED
+                self.marks |= 8
+            return 0
+        if flags & 2:  # HELD
+            self.marks |= 2
+        entity = self.entity_of[code]
+        topic = self.topic_of[code]
+        weight = self.weight_of[code]
+        n = self.count[entity]
+        if n:
+            n += 1
+            self.count[entity] = n
+            if n < 4:  # REPEAT_LIMIT
+                self.raw[topic] += 0.5 * weight
+            return 0
+        self.count[entity] = 1
+        place = 3.0 if in_title else 1.0
+        self.best[entity] = place
+        self.entities[self.n_entities] = entity
+        self.n_entities += 1
+        if not self.touched[topic]:
+            self.touched[topic] = 1
+            self.order[self.n_topics] = topic
+            self.n_topics += 1
+        self.raw[topic] += place * weight
+        if in_title:
+            self.head[topic] = 1
+        elif flags & 1:  # NAME
+            self.lift[topic] += 1.0 * weight
+        return 0
+
+    def reset(self) -> None:
+        """Zero what the last article touched."""
+        for i in range(self.n_entities):
+            entity = self.entities[i]
+            self.count[entity] = 0
+            self.best[entity] = 0.0
+        for i in range(self.n_topics):
+            topic = self.order[i]
+            self.raw[topic] = 0.0
+            self.lift[topic] = 0.0
+            self.head[topic] = 0
+            self.touched[topic] = 0
+        self.size = self.n_title = self.n_entities = self.n_topics = self.marks = 0
+
+    def scores(self, topic_ids: list[str]) -> tuple[dict[str, float], set[str], dict[str, float]]:
+        """Per topic hit, in the order first hit: its score; the headline's topics; per
+        topic whose names were hit in the text, the actor lift."""
+        raw: dict[str, float] = {}
+        headline: set[str] = set()
+        lift: dict[str, float] = {}
+        for i in range(self.n_topics):
+            topic = self.order[i]
+            topic_id = topic_ids[topic]
+            raw[topic_id] = self.raw[topic]
+            if self.head[topic]:
+                headline.add(topic_id)
+            if self.lift[topic] != 0.0:
+                lift[topic_id] = self.lift[topic]
+        return raw, headline, lift
+
+    def entries(self) -> tuple[dict[int, float], dict[int, int]]:
+        """Per entry hit, in the order first hit: its best place; its count."""
+        best: dict[int, float] = {}
+        count: dict[int, int] = {}
+        for i in range(self.n_entities):
+            entity = self.entities[i]
+            best[entity] = self.best[entity]
+            count[entity] = self.count[entity]
+        return best, count
+
+    def kept(self) -> array[int]:
+        """The accepted matches, three numbers each (code, start, end), title first."""
+        return self.found_array[: 3 * self.size]
+
+    def phrases(self, values: list[Any]) -> list[tuple[Context, bool, int, int]]:
+        """The phrases rules use that were seen: (phrase, in title, start, end)."""
+        seen = []
+        for i in range(self.size):
+            code = self.found[3 * i]
+            if self.flags_of[code] & 8:  # USED
+                at = 3 * i
+                start, end = self.found[at + 1], self.found[at + 2]
+                seen.append((values[code], i < self.n_title, start, end))
+        return seen
+
+    def held(
+        self, values: list[Any], armed: set[int], rules_of: Mapping[int, list[int]]
+    ) -> list[tuple[Any, bool, int, int]]:
+        """The hits of held keywords that an armed rule names: (keyword, in title, start,
+        end)."""
+        held = []
+        for i in range(self.size):
+            code = self.found[3 * i]
+            if self.flags_of[code] & 2 and not armed.isdisjoint(rules_of[code]):
+                held.append(
+                    (values[code], i < self.n_title, self.found[3 * i + 1], self.found[3 * i + 2])
+                )
+        return held
+
+    def near_hits(
+        self,
+        values: list[Any],
+        rules: list[CompiledRule],
+        seen: list[tuple[Context, bool, int, int]],
+        parts: tuple[bytes, bytes],
+        armed: Container[int],
+    ) -> list[tuple[int, tuple[Any, bool, int, int]]]:
+        """`RuleBook.near_hits` over the kept matches: (rule, hit) for each hit of a `near`
+        rule's spellings by one of its phrases, for the rules in `armed`."""
+        found: list[tuple[int, tuple[Any, bool, int, int]]] = []
+        for context, in_title, p_start, p_end in seen:
+            for number, role in context.uses:
+                if role != NEAR or number not in armed:
+                    continue
+                compiled = rules[number]
+                text = parts[0] if in_title else parts[1]
+                lo, hi = window(text, p_start, p_end, compiled.rule.within)
+                first = 0 if in_title else self.n_title
+                last = self.n_title if in_title else self.size
+                ignore = compiled.ignore
+                i = first
+                if lo >= 0:  # the first match ending after `lo` (ends only grow)
+                    while i < last and self.found[3 * i + 2] <= lo:
+                        i += 1
+                while i < last:
+                    start = self.found[3 * i + 1]
+                    if start > hi:
+                        break
+                    code = self.found[3 * i]
+                    if code < self.keywords and code in ignore:
+                        end = self.found[3 * i + 2]
+                        found.append((number, (values[code], in_title, start, end)))
+                    i += 1
+        return found
+
+    def boost_actors(
+        self,
+        text: bytes,
+        best: dict[int, float],
+        raw: dict[str, float],
+        candidates: set[str],
+        ignored: Mapping[tuple[bool, int], int],
+        actors: frozenset[bytes],
+        topic_ids: list[str],
+    ) -> set[int]:
+        """`Classifier._boost_actors` over the kept matches of the text: names of the
+        candidate topics with an actor word among the ACTOR_WITHIN words around them
+        weigh ACTOR_WEIGHT; which entries were lifted."""
+        lifted = set()
+        for i in range(self.n_title, self.size):
+            code = self.found[3 * i]
+            if not self.flags_of[code] & 1:  # NAME
+                continue
+            topic_id = topic_ids[self.topic_of[code]]
+            if topic_id not in candidates:
+                continue
+            entity = self.entity_of[code]
+            start = self.found[3 * i + 1]
+            place = best.get(entity, ACTOR_PLACE)
+            if (
+                place < ACTOR_PLACE
+                and (not ignored or (False, start) not in ignored)
+                and not actors.isdisjoint(
+                    words_around(text, start, self.found[3 * i + 2], ACTOR_WITHIN)
+                )
+            ):
+                raw[topic_id] += (ACTOR_PLACE - place) * self.weight_of[code]
+                best[entity] = ACTOR_PLACE
+                lifted.add(entity)
+        return lifted
