@@ -14,7 +14,7 @@ cpdef list _scan(object matcher, list raw, bytes text)
     _whole=Py_ssize_t, prefix=bytes, sid=Py_ssize_t, s_offset=Py_ssize_t, _tail=Py_ssize_t,
     s_stem=Py_ssize_t, s_end=Py_ssize_t, shorter=tuple,
 )
-cpdef int _accept(object matcher, list stems, bytes text, Py_ssize_t pid, Py_ssize_t start, Py_ssize_t end, list found) except -1
+cdef void _accept(object matcher, bytes text, Py_ssize_t pid, Py_ssize_t start, Py_ssize_t end, list found) except *
 
 @cython.locals(suffix=bytes, accepted=bint)
 cdef bint _accept_stem(tuple rules, bytes text, bytes prefix, Py_ssize_t start, Py_ssize_t end, list found) except -1

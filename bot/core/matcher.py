@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import ahocorasick_rs
 
@@ -154,7 +154,7 @@ class Matcher(Generic[T]):
         self, text: bytes, pid: int, start: int, end: int, found: list[tuple[T, int, int]]
     ) -> None:
         """Check one raw match that is not a plain whole word: append what it accepts."""
-        _accept(self, self._rules, text, pid, start, end, found)
+        _accept(self, text, pid, start, end, found)
 
     def codes(self, code_of: Callable[[T], int]) -> Coded:
         """The matcher's values as numbers (`code_of(value)`), for a caller that runs
@@ -202,39 +202,35 @@ def _scan(
             for value in values[whole]:
                 found.append((value, start + offset, end - tail))
         else:
-            _accept(matcher, matcher._rules, text, pid, start, end, found)
+            _accept(matcher, text, pid, start, end, found)
     return found
 
 
 def _accept(
-    matcher: Matcher[Any],
-    stems: list[Rules[T]],
+    matcher: Matcher[T],
     text: bytes,
     pid: int,
     start: int,
     end: int,
     found: list[tuple[T, int, int]],
-) -> int:
+) -> None:
     """Check one raw match that is not a plain whole word: append what it accepts; when
-    the longest match is rejected, accept the longest shorter stem it begins with.
-    `stems`: per stem its forms' rules, with the matcher's values or their codes.
-    Whether any was accepted."""
+    the longest match is rejected, accept the longest shorter stem it begins with."""
     entries = matcher._entries
     offset, _edge, tail, stem, _whole = entries[pid]
     start += offset
     end -= tail
     prefix = b"" if text[start - 1] == 32 else text[space_before(text, start) + 1 : start]
-    if _accept_stem(stems[stem], text, prefix, start, end, found):
-        return 1
+    if _accept_stem(matcher._rules[stem], text, prefix, start, end, found):
+        return
     if matcher._overlapping:
-        return 0
+        return
     shorter = matcher._shorter.get(pid)
     for sid in matcher.shorter(pid) if shorter is None else shorter:
         s_offset, _edge, _tail, s_stem, _whole = entries[sid]
         s_end = start + len(matcher._patterns[sid]) - s_offset
-        if _accept_stem(stems[s_stem], text, prefix, start, s_end, found):
-            return 1
-    return 0
+        if _accept_stem(matcher._rules[s_stem], text, prefix, start, s_end, found):
+            return
 
 
 def _accept_stem(

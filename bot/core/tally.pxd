@@ -1,24 +1,29 @@
 # C types for Cython's compilation of tally.py (pure-Python mode, see setup.py).
 import cython
-from bot.core.matcher cimport _accept
 from bot.core.rules cimport window, words_around
+from bot.core.spaces cimport space_after, space_before
 
 cdef class Codes:
     cdef public object matcher, table, whole_at, whole_codes, entity_of, topic_of
-    cdef public object weight_of, flags_of
-    cdef public list stems
-    cdef public Py_ssize_t most, keywords, entities, topics
+    cdef public object weight_of, flags_of, entity_topic, entity_name, thresholds
+    cdef public object rules_at, rule_numbers, rule_flags, ignores, uses_at, use_rule
+    cdef public object use_role
+    cdef public list stems, patterns
+    cdef public Py_ssize_t most, keywords, entities, topics, rules
 
 cdef class Tally:
     cdef public Codes codes
     cdef int[::1] table, whole_at, whole_codes, entity_of, topic_of, flags_of
     cdef double[::1] weight_of
-    cdef list stems
+    cdef list stems, patterns
     cdef object matcher
-    cdef Py_ssize_t keywords
+    cdef Py_ssize_t keywords, n_all_entities
+    cdef int[::1] entity_topic, entity_name, rules_at, rule_numbers, rule_flags, uses_at
+    cdef int[::1] use_rule, use_role, roles
+    cdef signed char[::1] ignores
+    cdef double[::1] thresholds
     cdef int[::1] count, head, touched, order, found, entities
     cdef double[::1] best, raw, lift
-    cdef list accepted
     cdef Py_ssize_t capacity
     cdef object found_array, entities_array
     cdef public Py_ssize_t size, n_title, n_entities, n_topics, marks
@@ -27,10 +32,31 @@ cdef class Tally:
     cpdef int run(self, list raw_title, bytes title, list raw_text, bytes text) except -1
 
     @cython.locals(
-        accepted=list, pid=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t, at=Py_ssize_t,
-        whole=Py_ssize_t, first=Py_ssize_t, last=Py_ssize_t, i=Py_ssize_t, code=Py_ssize_t,
+        pid=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t, at=Py_ssize_t,
+        whole=Py_ssize_t, first=Py_ssize_t, last=Py_ssize_t, i=Py_ssize_t,
     )
     cdef int _part(self, list raw, bytes text, bint in_title) except -1
+
+    @cython.locals(at=Py_ssize_t, prefix=bytes, sid=Py_ssize_t, s_end=Py_ssize_t, stem=tuple)
+    cdef int _accept(
+        self, bytes text, Py_ssize_t pid, Py_ssize_t start, Py_ssize_t end, bint in_title
+    ) except -1
+
+    @cython.locals(
+        suffix=bytes, accepted=bint, code=Py_ssize_t
+    )
+    cdef bint _accept_stem(
+        self, tuple forms, bytes text, bytes prefix, Py_ssize_t start, Py_ssize_t end,
+        bint in_title
+    ) except -1
+
+    @cython.locals(
+        armed=set, i=Py_ssize_t, j=Py_ssize_t, k=Py_ssize_t, r=Py_ssize_t, u=Py_ssize_t,
+        code=Py_ssize_t, topic=Py_ssize_t, number=Py_ssize_t, flags=int, base=Py_ssize_t,
+        hit=bint, other=bint, entity=Py_ssize_t, size=Py_ssize_t, keywords=Py_ssize_t,
+        roles="int[::1]", phrase=Py_ssize_t,
+    )
+    cpdef set armed(self)
 
     @cython.locals(
         at=Py_ssize_t, flags=int, entity=Py_ssize_t, topic=Py_ssize_t, weight=double,
@@ -66,10 +92,10 @@ cdef class Tally:
     cpdef list near_hits(self, list values, list rules, list seen, tuple parts, object armed)
 
     @cython.locals(
-        lifted=set, i=Py_ssize_t, code=Py_ssize_t, entity=Py_ssize_t, start=Py_ssize_t,
-        place=double,
+        lifted=set, i=Py_ssize_t, k=Py_ssize_t, code=Py_ssize_t, entity=Py_ssize_t,
+        start=Py_ssize_t, place=double,
     )
     cpdef set boost_actors(
-        self, bytes text, dict best, dict raw, set candidates, object ignored,
+        self, bytes text, object best, dict raw, set candidates, object ignored,
         frozenset actors, list topic_ids
     )

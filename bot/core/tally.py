@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Container, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from bot.core.matcher import Coded, Matcher, _accept
+from bot.core.matcher import Coded, Matcher
 from bot.core.rules import NEAR, CompiledRule, Context, window, words_around
+from bot.core.spaces import space_after, space_before
 
 # Per code, `flags`: the kind of value it is.
 NAME = 1  # a keyword of a name (not a theme word)
@@ -44,20 +45,31 @@ REPEAT_STEPS = (0.0, 0.0, 0.5, 0.5)
 
 
 class Codes:
-    """What a classifier's matcher and catalog say per code, in flat arrays."""
+    """What a classifier's matcher and catalog say per code, per entry, per topic and per
+    rule, in flat arrays."""
 
     def __init__(
         self,
         matcher: Matcher[Any],
         coded: Coded,
+        *,
         entity_of: Sequence[int],
         topic_of: Sequence[int],
         weight_of: Sequence[float],
         flags_of: Sequence[int],
-        entities: int,
-        topics: int,
+        entities: Sequence[tuple[int, bool]],
+        thresholds: Sequence[float],
+        rules: Sequence[RuleTerms],
+        uses: Sequence[Sequence[tuple[int, int]]],
     ) -> None:
+        """Per code: its entry, topic number, weight and flags; per entry: its topic
+        number and whether it is a name; per topic: its threshold; per rule its terms;
+        per code of a phrase (the codes after the keywords), its (rule, WHEN_ROLE or
+        NEAR_ROLE) uses."""
+        if matcher._overlapping:
+            raise ValueError("the tally reads a matcher of leftmost-longest matches")
         self.matcher = matcher
+        self.patterns = matcher._patterns
         self.table = matcher._table
         self.whole_at = coded.at
         self.whole_codes = coded.codes
@@ -67,9 +79,56 @@ class Codes:
         self.topic_of = array("i", topic_of)
         self.weight_of = array("d", weight_of)
         self.flags_of = array("i", flags_of)
-        self.keywords = len(entity_of)
-        self.entities = entities
-        self.topics = topics
+        self.keywords = len(entity_of) - len(uses)
+        self.entities = len(entities)
+        self.entity_topic = array("i", [t for t, _ in entities])
+        self.entity_name = array("i", [int(name) for _, name in entities])
+        self.topics = len(thresholds)
+        self.thresholds = array("d", thresholds)
+        # per topic, its rules' numbers: rule_numbers[rules_at[t] : rules_at[t + 1]]
+        by_topic: list[list[int]] = [[] for _ in thresholds]
+        for number, terms in enumerate(rules):
+            by_topic[terms.topic].append(number)
+        self.rules_at = array("i", [0])
+        self.rule_numbers = array("i")
+        for numbers in by_topic:
+            self.rule_numbers.extend(numbers)
+            self.rules_at.append(len(self.rule_numbers))
+        self.rules = len(rules)
+        # per rule: 1 needs a `when` phrase, 2 needs a `near` phrase, 4 `alone`; and the
+        # entries it may set aside, as one byte per (rule, entry)
+        self.rule_flags = array(
+            "i",
+            [(1 if r.when else 0) | (2 if r.near else 0) | (4 if r.alone else 0) for r in rules],
+        )
+        ignores = bytearray(len(rules) * len(entities))
+        for number, terms in enumerate(rules):
+            for entity in terms.ignore:
+                ignores[number * len(entities) + entity] = 1
+        self.ignores = array("b", bytes(ignores))
+        # per phrase (code - keywords): its uses, use_rule[uses_at[p] : uses_at[p + 1]]
+        self.uses_at = array("i", [0])
+        self.use_rule = array("i")
+        self.use_role = array("i")
+        for phrase_uses in uses:
+            for number, role in phrase_uses:
+                self.use_rule.append(number)
+                self.use_role.append(role)
+            self.uses_at.append(len(self.use_rule))
+
+
+class RuleTerms(NamedTuple):
+    """What decides whether a rule may apply to an article (`Tally.armed`)."""
+
+    topic: int  # its topic's number
+    when: bool  # needs one of its `when` phrases
+    near: bool  # needs one of its `near` phrases
+    alone: bool  # only where the topic has no other name
+    ignore: frozenset[int]  # the entries it may set aside
+
+
+WHEN_ROLE = 1
+NEAR_ROLE = 2
 
 
 class Tally:
@@ -94,6 +153,19 @@ class Tally:
         self.weight_of = codes.weight_of
         self.flags_of = codes.flags_of
         self.keywords = codes.keywords
+        self.patterns = codes.patterns
+        self.entity_topic = codes.entity_topic
+        self.entity_name = codes.entity_name
+        self.n_all_entities = codes.entities
+        self.thresholds = codes.thresholds
+        self.rules_at = codes.rules_at
+        self.rule_numbers = codes.rule_numbers
+        self.rule_flags = codes.rule_flags
+        self.ignores = codes.ignores
+        self.uses_at = codes.uses_at
+        self.use_rule = codes.use_rule
+        self.use_role = codes.use_role
+        self.roles = array("i", bytes(4 * codes.rules))  # per rule: its phrases seen
         self.count = array("i", bytes(4 * codes.entities))
         self.best = array("d", bytes(8 * codes.entities))
         self.raw = array("d", bytes(8 * codes.topics))
@@ -101,7 +173,6 @@ class Tally:
         self.head = array("i", bytes(4 * codes.topics))
         self.touched = array("i", bytes(4 * codes.topics))
         self.order = array("i", bytes(4 * codes.topics))
-        self.accepted: list[tuple[int, int, int]] = []
         self.capacity = 0
         self.found_array = array("i")
         self.found = self.found_array
@@ -127,7 +198,6 @@ class Tally:
     def _part(self, raw: list[Any], text: bytes, in_title: bool) -> int:
         """`Matcher.scan`'s loop (bot.core.matcher._scan), each accepted match tallied."""
         table, whole_at, whole_codes = self.table, self.whole_at, self.whole_codes
-        accepted = self.accepted
         for pid, start, end in raw:
             at = pid * 5  # offset, edge, tail, stem, whole
             whole = table[at + 4]
@@ -137,12 +207,45 @@ class Tally:
                 for i in range(whole_at[whole], whole_at[whole + 1]):
                     self._add(whole_codes[i], first, last, in_title)
             else:
-                _accept(self.matcher, self.stems, text, pid, start, end, accepted)
-                if accepted:
-                    for code, first, last in accepted:
-                        self._add(code, first, last, in_title)
-                    accepted.clear()
+                self._accept(text, pid, start, end, in_title)
         return 0
+
+    def _accept(self, text: bytes, pid: int, start: int, end: int, in_title: bool) -> int:
+        """`bot.core.matcher._accept` for one raw match that is not a plain whole word:
+        tally what its affixes allow; when the longest match is rejected, the longest
+        shorter stem it begins with that is accepted."""
+        at = pid * 5
+        start += self.table[at]
+        end -= self.table[at + 2]
+        prefix = b"" if text[start - 1] == 32 else text[space_before(text, start) + 1 : start]
+        if self._accept_stem(self.stems[self.table[at + 3]], text, prefix, start, end, in_title):
+            return 0
+        for sid in self.matcher.shorter(pid):
+            s_end = start + len(self.patterns[sid]) - self.table[sid * 5]
+            stem = self.stems[self.table[sid * 5 + 3]]
+            if self._accept_stem(stem, text, prefix, start, s_end, in_title):
+                return 0
+        return 0
+
+    def _accept_stem(
+        self,
+        forms: tuple[tuple[frozenset[bytes], frozenset[bytes], int], ...],
+        text: bytes,
+        prefix: bytes,
+        start: int,
+        end: int,
+        in_title: bool,
+    ) -> bool:
+        """`bot.core.matcher._accept_stem`: tally the codes of the forms of one stem at
+        [start, end) that accept its word's `prefix` and the rest of the word as suffix;
+        whether any did."""
+        suffix = b"" if text[end] == 32 else text[end : space_after(text, end)]
+        accepted = False
+        for prefixes, suffixes, code in forms:
+            if prefix in prefixes and suffix in suffixes:
+                self._add(code, start, end, in_title)
+                accepted = True
+        return accepted
 
     def _add(self, code: int, start: int, end: int, in_title: bool) -> int:
         """Record one accepted match and count it as bot.core.topics scores it. (Numbers
@@ -231,6 +334,60 @@ class Tally:
         """The accepted matches, three numbers each (code, start, end), title first."""
         return self.found_array[: 3 * self.size]
 
+    def armed(self) -> set[int]:
+        """The rules that may set something aside here (`Classifier._armed`, on the arrays:
+        a rule only takes evidence away, so it matters for a topic that would be assigned,
+        where its spellings and its `when` or `near` phrases are, and an `alone` rule where
+        the topic has no other name)."""
+        armed: set[int] = set()
+        if not self.marks:
+            return armed
+        roles, keywords = self.roles, self.keywords
+        if self.marks & 8:  # USED: the rules whose phrases were seen
+            for i in range(self.size):
+                code = self.found[3 * i]
+                if self.flags_of[code] & 8:
+                    for u in range(
+                        self.uses_at[code - keywords], self.uses_at[code - keywords + 1]
+                    ):
+                        roles[self.use_rule[u]] |= self.use_role[u]
+        size = self.n_all_entities
+        for j in range(self.n_topics):
+            topic = self.order[j]
+            if self.raw[topic] < self.thresholds[topic]:
+                continue
+            for r in range(self.rules_at[topic], self.rules_at[topic + 1]):
+                number = self.rule_numbers[r]
+                flags = self.rule_flags[number]
+                if (flags & 1 and not roles[number] & 1) or (flags & 2 and not roles[number] & 2):
+                    continue
+                base = number * size
+                hit = False
+                for k in range(self.n_entities):
+                    if self.ignores[base + self.entities[k]]:
+                        hit = True
+                        break
+                if not hit:
+                    continue
+                if flags & 4:  # alone: not where the topic has another name
+                    other = False
+                    for k in range(self.n_entities):
+                        entity = self.entities[k]
+                        if (
+                            self.entity_topic[entity] == topic
+                            and self.entity_name[entity]
+                            and not self.ignores[base + entity]
+                        ):
+                            other = True
+                            break
+                    if other:
+                        continue
+                armed.add(number)
+        if self.marks & 8:
+            for i in range(len(roles)):
+                roles[i] = 0
+        return armed
+
     def phrases(self, values: list[Any]) -> list[tuple[Context, bool, int, int]]:
         """The phrases rules use that were seen: (phrase, in title, start, end)."""
         seen = []
@@ -295,7 +452,7 @@ class Tally:
     def boost_actors(
         self,
         text: bytes,
-        best: dict[int, float],
+        best: dict[int, float] | None,
         raw: dict[str, float],
         candidates: set[str],
         ignored: Mapping[tuple[bool, int], int],
@@ -304,7 +461,12 @@ class Tally:
     ) -> set[int]:
         """`Classifier._boost_actors` over the kept matches of the text: names of the
         candidate topics with an actor word among the ACTOR_WITHIN words around them
-        weigh ACTOR_WEIGHT; which entries were lifted."""
+        weigh ACTOR_WEIGHT; which entries were lifted. `best`: the entries' best places
+        where the rules changed them (an entry gone from it no longer counts)."""
+        if best is not None:
+            for k in range(self.n_entities):
+                entity = self.entities[k]
+                self.best[entity] = best.get(entity, 2.0)  # ACTOR_PLACE: not lifted
         lifted = set()
         for i in range(self.n_title, self.size):
             code = self.found[3 * i]
@@ -315,15 +477,15 @@ class Tally:
                 continue
             entity = self.entity_of[code]
             start = self.found[3 * i + 1]
-            place = best.get(entity, ACTOR_PLACE)
+            place = self.best[entity]
             if (
-                place < ACTOR_PLACE
+                place < 2.0  # ACTOR_PLACE
                 and (not ignored or (False, start) not in ignored)
                 and not actors.isdisjoint(
                     words_around(text, start, self.found[3 * i + 2], ACTOR_WITHIN)
                 )
             ):
-                raw[topic_id] += (ACTOR_PLACE - place) * self.weight_of[code]
-                best[entity] = ACTOR_PLACE
+                raw[topic_id] += (2.0 - place) * self.weight_of[code]
+                self.best[entity] = 2.0
                 lifted.add(entity)
         return lifted

@@ -41,8 +41,7 @@ rules read. Uncompiled, the same source runs as plain Python, several times slow
 from __future__ import annotations
 
 from array import array
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
@@ -61,7 +60,17 @@ from bot.core.rules import (
     RuleHit,
     word_forms,
 )
-from bot.core.tally import HELD, NAME, PHRASE, USED, Codes, Tally
+from bot.core.tally import (
+    HELD,
+    NAME,
+    NEAR_ROLE,
+    PHRASE,
+    USED,
+    WHEN_ROLE,
+    Codes,
+    RuleTerms,
+    Tally,
+)
 
 T = TypeVar("T")
 
@@ -283,16 +292,7 @@ class Classifier:
             for phrase, uses in lazy.items()
         )
         self._actors = word_forms(catalog.actors)
-        self._rules_of: dict[str, list[int]] = {}
-        for number, compiled in enumerate(self.rulebook.rules):
-            self._rules_of.setdefault(compiled.topic_id, []).append(number)
         self._sections: Matcher[str] = Matcher(sections, overlapping=True)
-        # per rule number, for `_armed`: needs a `when` phrase, a `near` phrase, `alone`,
-        # the entries it may set aside
-        self._terms = [
-            (bool(c.rule.when), bool(c.rule.near), c.rule.alone, c.ignore_entities)
-            for c in self.rulebook.rules
-        ]
         # Every value of the main matcher as a number (a code: a keyword's id, then the
         # phrases), and per code what the tally needs (bot.core.tally).
         contexts = [v for _, v in items if isinstance(v, Context)]
@@ -301,16 +301,30 @@ class Classifier:
         self._topic_ids = [t.id for t in catalog.topics]
         topic_number = {t: n for n, t in enumerate(self._topic_ids)}
         held = self.rulebook.held
+        role_of = {WHEN: WHEN_ROLE, NEAR: NEAR_ROLE}
         self._codes = Codes(
             self._matcher,
             self._matcher.codes(lambda v: code_of[id(v)]),
-            [k.entity for k in self.keywords] + [0] * len(contexts),
-            [topic_number[k.topic_id] for k in self.keywords] + [0] * len(contexts),
-            [k.weight for k in self.keywords] + [0.0] * len(contexts),
-            [(0 if k.theme else NAME) | (HELD if k.id in held else 0) for k in self.keywords]
+            entity_of=[k.entity for k in self.keywords] + [0] * len(contexts),
+            topic_of=[topic_number[k.topic_id] for k in self.keywords] + [0] * len(contexts),
+            weight_of=[k.weight for k in self.keywords] + [0.0] * len(contexts),
+            flags_of=[
+                (0 if k.theme else NAME) | (HELD if k.id in held else 0) for k in self.keywords
+            ]
             + [PHRASE | (USED if c.uses else 0) for c in contexts],
-            entities=len(self._entities),
-            topics=len(self._topic_ids),
+            entities=[(topic_number[t], name) for t, _, name in self._entities],
+            thresholds=[self._threshold[t] for t in self._topic_ids],
+            rules=[
+                RuleTerms(
+                    topic_number[c.topic_id],
+                    bool(c.rule.when),
+                    bool(c.rule.near),
+                    c.rule.alone,
+                    c.ignore_entities,
+                )
+                for c in self.rulebook.rules
+            ],
+            uses=[[(n, role_of[role]) for n, role in c.uses if role in role_of] for c in contexts],
         )
         self._tallies: list[Tally] = []  # one per thread classifying at the same time
 
@@ -364,7 +378,6 @@ class Classifier:
         marks = tally.run(matcher.matches(title), title, matcher.matches(text), text)
         raw, headline, lift = tally.scores(self._topic_ids)
         thresholds = self._threshold
-        values = self._values
         lazy: list[list[Seen]] = []  # the second automaton's finds, once looked for
 
         def later() -> list[Seen]:
@@ -373,38 +386,42 @@ class Classifier:
             return lazy[0]
 
         ignored = _NO_IGNORED
-        entries: tuple[dict[int, float], dict[int, int]] | None = None
-        seen = tally.phrases(values) if marks & USED else []
-        if marks & HELD or seen:
-            entries = best, count = tally.entries()
-            armed = self._armed(raw, count, seen)
-            if armed:
-                held = tally.held(values, armed, self.rulebook.held_rules)
-                near_hits = (
-                    tally.near_hits(values, self.rules, seen, (title, text), armed) if seen else []
+        best: dict[int, float] | None = None
+        armed = tally.armed() if marks else None
+        if armed:
+            values = self._values
+            held = tally.held(values, armed, self.rulebook.held_rules) if marks & HELD else []
+            seen = tally.phrases(values) if marks & USED else []
+            near_hits = (
+                tally.near_hits(values, self.rules, seen, (title, text), armed) if seen else []
+            )
+            if held or near_hits:
+                best, count = tally.entries()
+                ignored = self.rulebook.decide(
+                    held,
+                    near_hits,
+                    seen,
+                    (title, text),
+                    _Others(self._entities, held, near_hits, best, count),
+                    later,
                 )
-                if held or near_hits:
-                    ignored = self._apply_rules(
-                        held, near_hits, seen, later, (title, text), best, count
+                if ignored:
+                    _take_off(
+                        ignored,
+                        held,
+                        near_hits,
+                        _decoded(tally.kept(), 0, tally.n_title, self._values),
+                        best,
+                        count,
+                        raw,
+                        headline,
+                        lift,
+                        self._entities,
                     )
-                    if ignored:
-                        found = tally.kept()
-                        self._take_off(
-                            ignored,
-                            held,
-                            near_hits,
-                            _decoded(found, 0, tally.n_title, values),
-                            best,
-                            count,
-                            raw,
-                            headline,
-                            lift,
-                        )
         # A name by an actor word weighs more: looked for where that could pass a threshold.
         candidates = {t for t, gain in lift.items() if raw[t] < thresholds[t] <= raw[t] + gain}
         actors: set[int] = set()
         if candidates:
-            best = (entries or tally.entries())[0]
             actors = tally.boost_actors(
                 text, best, raw, candidates, ignored, self._actors, self._topic_ids
             )
@@ -415,7 +432,7 @@ class Classifier:
         scores: dict[str, float] = {}
         floor = RELATIVE_SHARE * max(raw.values(), default=0.0)
         for topic_id, score in raw.items():
-            raw[topic_id] = score = round(score, 2)
+            raw[topic_id] = score = _round2(score)
             if score >= thresholds[topic_id] and (
                 topic_id in headline or topic_id in feed or score >= floor
             ):
@@ -426,25 +443,11 @@ class Classifier:
             headline,
             found,
             n_title,
-            values,
+            self._values,
             ignored,
             feed,
             lazy[0] if lazy else [],
             actors,
-        )
-
-    def _armed(
-        self,
-        raw: dict[str, float],
-        count: dict[int, int],
-        seen: list[tuple[Context, bool, int, int]],
-    ) -> set[int]:
-        """The rules that may set something aside here. A rule only takes evidence away,
-        so it matters for a topic that would be assigned, where its spellings and its
-        `when` or `near` phrases are — and an `alone` rule where the topic has no other
-        name."""
-        return _armed(
-            raw, count, seen, self._threshold, self._rules_of, self._terms, self._entities
         )
 
     def _later(self, title: bytes, text: bytes) -> list[Seen]:
@@ -453,100 +456,6 @@ class Classifier:
             (context, in_title, start, end)
             for in_title, part in ((True, title), (False, text))
             for context, start, end in self._context.scan(part)
-        ]
-
-    def _apply_rules(
-        self,
-        held: list[tuple[Keyword, bool, int, int]],
-        near_hits: list[tuple[int, RuleHit]],
-        seen: list[tuple[Context, bool, int, int]],
-        later: Callable[[], list[Seen]],
-        parts: tuple[bytes, bytes],
-        best: dict[int, float],
-        count: dict[int, int],
-    ) -> dict[tuple[bool, int], int]:
-        """Set aside what the rules say; `best` and `count` then hold only what counts."""
-
-        # Only these hits can be set aside: where each one's entry is.
-        entity_at = {
-            (in_title, start): keyword.entity
-            for keyword, in_title, start, _ in (*held, *(hit for _, hit in near_hits))
-        }
-
-        def gone(ignored: Mapping[tuple[bool, int], int]) -> Counter[int]:
-            """Per entry, how many of its hits `ignored` sets aside."""
-            return Counter(entity_at[key] for key in ignored)
-
-        by_topic: dict[str, list[int]] = {}
-        lost: list[Counter[int]] = []
-
-        def others(
-            topic_id: str, ignore: frozenset[int], decided: Mapping[tuple[bool, int], int]
-        ) -> bool:
-            """Whether a name of the topic outside `ignore` keeps a hit besides `decided`."""
-            names = by_topic.get(topic_id)
-            if names is None:
-                entities = self._entities
-                names = by_topic[topic_id] = [
-                    e for e in best if entities[e][0] == topic_id and entities[e][2]
-                ]
-            if decided and not lost:
-                lost.append(gone(decided))
-            less = lost[0] if decided else None
-            return any(
-                e not in ignore and (less is None or count[e] > less.get(e, 0)) for e in names
-            )
-
-        return self.rulebook.decide(held, near_hits, seen, parts, others, later)
-
-    def _take_off(
-        self,
-        ignored: Mapping[tuple[bool, int], int],
-        held: list[tuple[Keyword, bool, int, int]],
-        near_hits: list[tuple[int, RuleHit]],
-        title: list[Match],
-        best: dict[int, float],
-        count: dict[int, int],
-        raw: dict[str, float],
-        headline: set[str],
-        lift: dict[str, float],
-    ) -> None:
-        """Take the hits set aside off their entries' counts and places, and the scores."""
-        entity_at = {
-            (in_title, start): keyword.entity
-            for keyword, in_title, start, _ in (*held, *(hit for _, hit in near_hits))
-        }
-        for entity, n in Counter(entity_at[key] for key in ignored).items():
-            topic_id, weight, name = self._entities[entity]
-            place = best[entity]
-            raw[topic_id] -= self._worth(entity, place, count[entity])
-            if name and place == BODY_WEIGHT:
-                lift[topic_id] -= _ACTOR_LIFT * weight
-            count[entity] -= n
-            if not count[entity]:
-                del count[entity], best[entity]
-                if not any(self._entities[e][0] == topic_id for e in best):
-                    del raw[topic_id]
-                    lift.pop(topic_id, None)
-                    headline.discard(topic_id)
-                    continue
-            else:
-                if place == TITLE_WEIGHT and not any(
-                    v.entity == entity and (True, s) not in ignored for v, s, _ in title
-                ):
-                    best[entity] = place = BODY_WEIGHT
-                raw[topic_id] += self._worth(entity, place, count[entity])
-                if name and place == BODY_WEIGHT:
-                    lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
-            if topic_id in headline and not any(
-                p == TITLE_WEIGHT and self._entities[e][0] == topic_id for e, p in best.items()
-            ):
-                headline.discard(topic_id)
-
-    def _worth(self, entity: int, place: float, count: int) -> float:
-        """What one entry adds to its topic: its place and repeats, times its weight."""
-        return (place + min(REPEAT_BONUS * (count - 1), REPEAT_BONUS_CAP)) * self._entities[entity][
-            1
         ]
 
     def _feed_bonus(self, evidence: FeedEvidence, raw: dict[str, float]) -> dict[str, float]:
@@ -590,51 +499,126 @@ class Classifier:
         }
 
 
-def _armed(
-    raw: dict[str, float],
+class _Others:
+    """For `RuleBook.decide`: whether a name of a topic outside a rule's entries keeps a
+    hit besides the hits already set aside (an `alone` rule applies only where none does).
+    (A class, not a closure: the closure's cycle would be left to the garbage collector.)"""
+
+    def __init__(
+        self,
+        entities: list[tuple[str, float, bool]],
+        held: list[tuple[Keyword, bool, int, int]],
+        near_hits: list[tuple[int, RuleHit]],
+        best: dict[int, float],
+        count: dict[int, int],
+    ) -> None:
+        self.entities = entities
+        self.held = held
+        self.near_hits = near_hits
+        self.best = best
+        self.count = count
+        self.by_topic: dict[str, list[int]] = {}
+        self.lost: dict[int, int] | None = None
+
+    def __call__(
+        self, topic_id: str, ignore: frozenset[int], decided: Mapping[tuple[bool, int], int]
+    ) -> bool:
+        names = self.by_topic.get(topic_id)
+        if names is None:
+            entities = self.entities
+            names = self.by_topic[topic_id] = [
+                e for e in self.best if entities[e][0] == topic_id and entities[e][2]
+            ]
+        if decided and self.lost is None:
+            self.lost = _lost(decided, self.held, self.near_hits)
+        less = self.lost if decided else None
+        count = self.count
+        return any(e not in ignore and (less is None or count[e] > less.get(e, 0)) for e in names)
+
+
+def _lost(
+    ignored: Mapping[tuple[bool, int], int],
+    held: list[tuple[Keyword, bool, int, int]],
+    near_hits: list[tuple[int, RuleHit]],
+) -> dict[int, int]:
+    """Per entry, how many of its hits `ignored` sets aside (only held hits and near hits
+    can be), in the order `ignored` first names it."""
+    entity_at: dict[tuple[bool, int], int] = {}
+    for keyword, in_title, start, _ in held:
+        entity_at[(in_title, start)] = keyword.entity
+    for _, hit in near_hits:
+        entity_at[(hit[1], hit[2])] = hit[0].entity
+    lost: dict[int, int] = {}
+    for key in ignored:
+        entity = entity_at[key]
+        lost[entity] = lost.get(entity, 0) + 1
+    return lost
+
+
+def _take_off(
+    ignored: Mapping[tuple[bool, int], int],
+    held: list[tuple[Keyword, bool, int, int]],
+    near_hits: list[tuple[int, RuleHit]],
+    title: list[Match],
+    best: dict[int, float],
     count: dict[int, int],
-    seen: list[tuple[Context, bool, int, int]],
-    thresholds: dict[str, float],
-    rules_of: dict[str, list[int]],
-    terms: list[tuple[bool, bool, bool, frozenset[int]]],
+    raw: dict[str, float],
+    headline: set[str],
+    lift: dict[str, float],
     entities: list[tuple[str, float, bool]],
-) -> set[int]:
-    """`Classifier._armed`, from the rules' terms by number (typed in topics.pxd)."""
-    when: set[int] = set()
-    near: set[int] = set()
-    for context, _, _, _ in seen:
-        for number, role in context.uses:
-            if role == WHEN:
-                when.add(number)
-            elif role == NEAR:
-                near.add(number)
-    armed = set()
-    entries = count.keys()  # (a keys view's isdisjoint walks the smaller side)
-    for topic_id, score in raw.items():
-        numbers = rules_of.get(topic_id)
-        if not numbers or score < thresholds[topic_id]:
-            continue
-        names: list[int] | None = None
-        for number in numbers:
-            needs_when, needs_near, alone, ignore = terms[number]
-            if (
-                (needs_when and number not in when)
-                or (needs_near and number not in near)
-                or entries.isdisjoint(ignore)
-            ):
+) -> None:
+    """Take the hits set aside off their entries' counts and places, and the scores
+    (typed in topics.pxd)."""
+    for entity, n in _lost(ignored, held, near_hits).items():
+        topic_id, weight, name = entities[entity]
+        place = best[entity]
+        mentions = count[entity]
+        raw[topic_id] -= (place + min(REPEAT_BONUS * (mentions - 1), REPEAT_BONUS_CAP)) * weight
+        if name and place == BODY_WEIGHT:
+            lift[topic_id] -= _ACTOR_LIFT * weight
+        mentions -= n
+        count[entity] = mentions
+        if not mentions:
+            del count[entity], best[entity]
+            left = False
+            for e in best:
+                if entities[e][0] == topic_id:
+                    left = True
+                    break
+            if not left:
+                del raw[topic_id]
+                lift.pop(topic_id, None)
+                headline.discard(topic_id)
                 continue
-            if alone:
-                if names is None:
-                    names = [e for e in count if entities[e][0] == topic_id and entities[e][2]]
-                other = False
-                for entity in names:
-                    if entity not in ignore:
-                        other = True  # the topic has other names
+        else:
+            if place == TITLE_WEIGHT:
+                still = False
+                for value, start, _ in title:
+                    if value.entity == entity and (True, start) not in ignored:
+                        still = True
                         break
-                if other:
-                    continue
-            armed.add(number)
-    return armed
+                if not still:
+                    best[entity] = place = BODY_WEIGHT
+            raw[topic_id] += (place + min(REPEAT_BONUS * (mentions - 1), REPEAT_BONUS_CAP)) * weight
+            if name and place == BODY_WEIGHT:
+                lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
+        if topic_id in headline:
+            named = False
+            for e, p in best.items():
+                if p == TITLE_WEIGHT and entities[e][0] == topic_id:
+                    named = True
+                    break
+            if not named:
+                headline.discard(topic_id)
+
+
+def _round2(score: float) -> float:
+    """`round(score, 2)`; a multiple of 0.25 (every weight, place and bonus of the catalog
+    is one, so nearly every score is) is already that, and skips the decimal conversion."""
+    quarters = score * 4.0
+    if -1e15 < quarters < 1e15 and quarters % 1.0 == 0.0:
+        return score
+    return round(score, 2)
 
 
 def _decoded(found: array[int], first: int, last: int, values: list[T]) -> list[tuple[T, int, int]]:
