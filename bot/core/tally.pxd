@@ -7,7 +7,7 @@ cdef class Codes:
     cdef public object matcher, table, whole_at, whole_codes, entity_of, topic_of
     cdef public object weight_of, flags_of, entity_topic, entity_name, thresholds
     cdef public object rules_at, rule_numbers, rule_flags, ignores, uses_at, use_rule
-    cdef public object use_role
+    cdef public object use_role, entity_weight
     cdef public list stems, patterns
     cdef public Py_ssize_t most, keywords, entities, topics, rules
 
@@ -16,12 +16,13 @@ cdef class Tally:
     cdef int[::1] table, whole_at, whole_codes, entity_of, topic_of, flags_of
     cdef double[::1] weight_of
     cdef list stems, patterns
+    cdef dict shorter
     cdef object matcher
     cdef Py_ssize_t keywords, n_all_entities
     cdef int[::1] entity_topic, entity_name, rules_at, rule_numbers, rule_flags, uses_at
     cdef int[::1] use_rule, use_role, roles
     cdef signed char[::1] ignores
-    cdef double[::1] thresholds
+    cdef double[::1] thresholds, entity_weight
     cdef int[::1] count, head, touched, order, found, entities
     cdef double[::1] best, raw, lift
     cdef Py_ssize_t capacity
@@ -37,7 +38,9 @@ cdef class Tally:
     )
     cdef int _part(self, list raw, bytes text, bint in_title) except -1
 
-    @cython.locals(at=Py_ssize_t, prefix=bytes, sid=Py_ssize_t, s_end=Py_ssize_t, stem=tuple)
+    @cython.locals(
+        at=Py_ssize_t, prefix=bytes, sid=Py_ssize_t, s_end=Py_ssize_t, stem=tuple, shorter=tuple
+    )
     cdef int _accept(
         self, bytes text, Py_ssize_t pid, Py_ssize_t start, Py_ssize_t end, bint in_title
     ) except -1
@@ -70,8 +73,17 @@ cdef class Tally:
     @cython.locals(raw=dict, headline=set, lift=dict, i=Py_ssize_t, topic=Py_ssize_t)
     cpdef tuple scores(self, list topic_ids)
 
-    @cython.locals(best=dict, count=dict, i=Py_ssize_t, entity=Py_ssize_t)
-    cpdef tuple entries(self)
+    @cython.locals(k=Py_ssize_t, entity=Py_ssize_t)
+    cpdef bint names_left(self, Py_ssize_t topic, frozenset ignore, dict less) except -1
+
+    @cython.locals(
+        entity=Py_ssize_t, n=Py_ssize_t, topic=Py_ssize_t, weight=double, name=bint,
+        place=double, mentions=Py_ssize_t, left=bint, k=Py_ssize_t, other=Py_ssize_t,
+        still=bint, i=Py_ssize_t, code=Py_ssize_t, named=bint,
+    )
+    cpdef void take_off(
+        self, object ignored, dict lost, dict raw, set headline, dict lift, list topic_ids
+    ) except *
 
     cpdef object kept(self)
 
@@ -92,10 +104,10 @@ cdef class Tally:
     cpdef list near_hits(self, list values, list rules, list seen, tuple parts, object armed)
 
     @cython.locals(
-        lifted=set, i=Py_ssize_t, k=Py_ssize_t, code=Py_ssize_t, entity=Py_ssize_t,
-        start=Py_ssize_t, place=double,
+        lifted=set, i=Py_ssize_t, j=Py_ssize_t, topic=Py_ssize_t, code=Py_ssize_t,
+        entity=Py_ssize_t, start=Py_ssize_t, place=double,
     )
     cpdef set boost_actors(
-        self, bytes text, object best, dict raw, set candidates, object ignored,
-        frozenset actors, list topic_ids
+        self, bytes text, dict raw, set candidates, object ignored, frozenset actors,
+        list topic_ids
     )

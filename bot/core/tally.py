@@ -57,13 +57,13 @@ class Codes:
         topic_of: Sequence[int],
         weight_of: Sequence[float],
         flags_of: Sequence[int],
-        entities: Sequence[tuple[int, bool]],
+        entities: Sequence[tuple[int, float, bool]],
         thresholds: Sequence[float],
         rules: Sequence[RuleTerms],
         uses: Sequence[Sequence[tuple[int, int]]],
     ) -> None:
         """Per code: its entry, topic number, weight and flags; per entry: its topic
-        number and whether it is a name; per topic: its threshold; per rule its terms;
+        number, weight and whether it is a name; per topic: its threshold; per rule its terms;
         per code of a phrase (the codes after the keywords), its (rule, WHEN_ROLE or
         NEAR_ROLE) uses."""
         if matcher._overlapping:
@@ -81,8 +81,9 @@ class Codes:
         self.flags_of = array("i", flags_of)
         self.keywords = len(entity_of) - len(uses)
         self.entities = len(entities)
-        self.entity_topic = array("i", [t for t, _ in entities])
-        self.entity_name = array("i", [int(name) for _, name in entities])
+        self.entity_topic = array("i", [t for t, _, _ in entities])
+        self.entity_weight = array("d", [w for _, w, _ in entities])
+        self.entity_name = array("i", [int(name) for _, _, name in entities])
         self.topics = len(thresholds)
         self.thresholds = array("d", thresholds)
         # per topic, its rules' numbers: rule_numbers[rules_at[t] : rules_at[t + 1]]
@@ -154,8 +155,10 @@ class Tally:
         self.flags_of = codes.flags_of
         self.keywords = codes.keywords
         self.patterns = codes.patterns
+        self.shorter = codes.matcher._shorter  # the matcher's cache of `Matcher.shorter`
         self.entity_topic = codes.entity_topic
         self.entity_name = codes.entity_name
+        self.entity_weight = codes.entity_weight
         self.n_all_entities = codes.entities
         self.thresholds = codes.thresholds
         self.rules_at = codes.rules_at
@@ -220,7 +223,8 @@ class Tally:
         prefix = b"" if text[start - 1] == 32 else text[space_before(text, start) + 1 : start]
         if self._accept_stem(self.stems[self.table[at + 3]], text, prefix, start, end, in_title):
             return 0
-        for sid in self.matcher.shorter(pid):
+        shorter = self.shorter.get(pid)
+        for sid in self.matcher.shorter(pid) if shorter is None else shorter:
             s_end = start + len(self.patterns[sid]) - self.table[sid * 5]
             stem = self.stems[self.table[sid * 5 + 3]]
             if self._accept_stem(stem, text, prefix, start, s_end, in_title):
@@ -320,15 +324,89 @@ class Tally:
                 lift[topic_id] = self.lift[topic]
         return raw, headline, lift
 
-    def entries(self) -> tuple[dict[int, float], dict[int, int]]:
-        """Per entry hit, in the order first hit: its best place; its count."""
-        best: dict[int, float] = {}
-        count: dict[int, int] = {}
-        for i in range(self.n_entities):
-            entity = self.entities[i]
-            best[entity] = self.best[entity]
-            count[entity] = self.count[entity]
-        return best, count
+    def names_left(self, topic: int, ignore: frozenset[int], less: dict[int, int] | None) -> bool:
+        """Whether a name of `topic` outside the entries `ignore` keeps a hit, once `less`
+        (per entry, the hits set aside) is taken off."""
+        for k in range(self.n_entities):
+            entity = self.entities[k]
+            if (
+                self.entity_topic[entity] == topic
+                and self.entity_name[entity]
+                and self.count[entity] > 0
+                and entity not in ignore
+                and (less is None or self.count[entity] > less.get(entity, 0))
+            ):
+                return True
+        return False
+
+    def take_off(
+        self,
+        ignored: Mapping[tuple[bool, int], int],
+        lost: dict[int, int],
+        raw: dict[str, float],
+        headline: set[str],
+        lift: dict[str, float],
+        topic_ids: list[str],
+    ) -> None:
+        """Take the hits set aside (`lost`: per entry, how many) off their entries' counts
+        and places, and the topics' scores, as if they had not been counted. (Numbers
+        written out as in `_add`; REPEAT_BONUS 0.5, REPEAT_BONUS_CAP 1.0.)"""
+        for entity, n in lost.items():
+            topic = self.entity_topic[entity]
+            topic_id = topic_ids[topic]
+            weight = self.entity_weight[entity]
+            name = self.entity_name[entity]
+            place = self.best[entity]
+            mentions = self.count[entity]
+            raw[topic_id] -= (place + min(0.5 * (mentions - 1), 1.0)) * weight
+            if name and place == 1.0:
+                lift[topic_id] -= 1.0 * weight
+            mentions -= n
+            self.count[entity] = mentions
+            if not mentions:  # the entry no longer counts
+                self.best[entity] = 0.0
+                left = False
+                for k in range(self.n_entities):
+                    other = self.entities[k]
+                    if self.count[other] > 0 and self.entity_topic[other] == topic:
+                        left = True
+                        break
+                if not left:
+                    del raw[topic_id]
+                    lift.pop(topic_id, None)
+                    headline.discard(topic_id)
+                    continue
+            else:
+                if place == 3.0:  # still in the headline?
+                    still = False
+                    for i in range(self.n_title):
+                        code = self.found[3 * i]
+                        if (
+                            code < self.keywords
+                            and self.entity_of[code] == entity
+                            and (True, self.found[3 * i + 1]) not in ignored
+                        ):
+                            still = True
+                            break
+                    if not still:
+                        place = 1.0
+                        self.best[entity] = place
+                raw[topic_id] += (place + min(0.5 * (mentions - 1), 1.0)) * weight
+                if name and place == 1.0:
+                    lift[topic_id] = lift.get(topic_id, 0.0) + 1.0 * weight
+            if topic_id in headline:
+                named = False
+                for k in range(self.n_entities):
+                    other = self.entities[k]
+                    if (
+                        self.count[other] > 0
+                        and self.best[other] == 3.0
+                        and self.entity_topic[other] == topic
+                    ):
+                        named = True
+                        break
+                if not named:
+                    headline.discard(topic_id)
 
     def kept(self) -> array[int]:
         """The accepted matches, three numbers each (code, start, end), title first."""
@@ -452,7 +530,6 @@ class Tally:
     def boost_actors(
         self,
         text: bytes,
-        best: dict[int, float] | None,
         raw: dict[str, float],
         candidates: set[str],
         ignored: Mapping[tuple[bool, int], int],
@@ -461,31 +538,27 @@ class Tally:
     ) -> set[int]:
         """`Classifier._boost_actors` over the kept matches of the text: names of the
         candidate topics with an actor word among the ACTOR_WITHIN words around them
-        weigh ACTOR_WEIGHT; which entries were lifted. `best`: the entries' best places
-        where the rules changed them (an entry gone from it no longer counts)."""
-        if best is not None:
-            for k in range(self.n_entities):
-                entity = self.entities[k]
-                self.best[entity] = best.get(entity, 2.0)  # ACTOR_PLACE: not lifted
+        weigh ACTOR_WEIGHT; which entries were lifted. (Numbers written out: 2.0 is
+        ACTOR_PLACE.)"""
+        for j in range(self.n_topics):
+            topic = self.order[j]
+            if topic_ids[topic] in candidates:
+                self.touched[topic] = 2  # a candidate (`reset` zeroes it)
         lifted = set()
         for i in range(self.n_title, self.size):
             code = self.found[3 * i]
-            if not self.flags_of[code] & 1:  # NAME
-                continue
-            topic_id = topic_ids[self.topic_of[code]]
-            if topic_id not in candidates:
-                continue
+            if not self.flags_of[code] & 1 or self.touched[self.topic_of[code]] != 2:
+                continue  # not a name of a candidate topic
             entity = self.entity_of[code]
             start = self.found[3 * i + 1]
             place = self.best[entity]
             if (
-                place < 2.0  # ACTOR_PLACE
+                self.count[entity] > 0
+                and place < 2.0
                 and (not ignored or (False, start) not in ignored)
-                and not actors.isdisjoint(
-                    words_around(text, start, self.found[3 * i + 2], ACTOR_WITHIN)
-                )
+                and not actors.isdisjoint(words_around(text, start, self.found[3 * i + 2], 2))
             ):
-                raw[topic_id] += (2.0 - place) * self.weight_of[code]
+                raw[topic_ids[self.topic_of[code]]] += (2.0 - place) * self.weight_of[code]
                 self.best[entity] = 2.0
                 lifted.add(entity)
         return lifted

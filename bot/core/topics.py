@@ -161,7 +161,6 @@ Match = tuple[Keyword | Context, int, int]  # (what, start, end) in padded norma
 Seen = tuple[Context, bool, int, int]  # a phrase, in title, start, end
 
 _NO_IGNORED: dict[tuple[bool, int], int] = {}
-_ACTOR_LIFT = ACTOR_WEIGHT - BODY_WEIGHT
 
 
 @dataclass(slots=True)
@@ -299,7 +298,7 @@ class Classifier:
         self._values: list[Keyword | Context] = [*self.keywords, *contexts]
         code_of = {id(v): n for n, v in enumerate(self._values)}
         self._topic_ids = [t.id for t in catalog.topics]
-        topic_number = {t: n for n, t in enumerate(self._topic_ids)}
+        self._topic_number = topic_number = {t: n for n, t in enumerate(self._topic_ids)}
         held = self.rulebook.held
         role_of = {WHEN: WHEN_ROLE, NEAR: NEAR_ROLE}
         self._codes = Codes(
@@ -312,7 +311,7 @@ class Classifier:
                 (0 if k.theme else NAME) | (HELD if k.id in held else 0) for k in self.keywords
             ]
             + [PHRASE | (USED if c.uses else 0) for c in contexts],
-            entities=[(topic_number[t], name) for t, _, name in self._entities],
+            entities=[(topic_number[t], w, name) for t, w, name in self._entities],
             thresholds=[self._threshold[t] for t in self._topic_ids],
             rules=[
                 RuleTerms(
@@ -386,7 +385,6 @@ class Classifier:
             return lazy[0]
 
         ignored = _NO_IGNORED
-        best: dict[int, float] | None = None
         armed = tally.armed() if marks else None
         if armed:
             values = self._values
@@ -396,34 +394,23 @@ class Classifier:
                 tally.near_hits(values, self.rules, seen, (title, text), armed) if seen else []
             )
             if held or near_hits:
-                best, count = tally.entries()
                 ignored = self.rulebook.decide(
                     held,
                     near_hits,
                     seen,
                     (title, text),
-                    _Others(self._entities, held, near_hits, best, count),
+                    _Others(tally, self._topic_number, held, near_hits),
                     later,
                 )
                 if ignored:
-                    _take_off(
-                        ignored,
-                        held,
-                        near_hits,
-                        _decoded(tally.kept(), 0, tally.n_title, self._values),
-                        best,
-                        count,
-                        raw,
-                        headline,
-                        lift,
-                        self._entities,
-                    )
+                    lost = _lost(ignored, held, near_hits)
+                    tally.take_off(ignored, lost, raw, headline, lift, self._topic_ids)
         # A name by an actor word weighs more: looked for where that could pass a threshold.
         candidates = {t for t, gain in lift.items() if raw[t] < thresholds[t] <= raw[t] + gain}
         actors: set[int] = set()
         if candidates:
             actors = tally.boost_actors(
-                text, best, raw, candidates, ignored, self._actors, self._topic_ids
+                text, raw, candidates, ignored, self._actors, self._topic_ids
             )
         found, n_title = tally.kept(), tally.n_title
         tally.reset()
@@ -506,34 +493,24 @@ class _Others:
 
     def __init__(
         self,
-        entities: list[tuple[str, float, bool]],
+        tally: Tally,
+        topic_number: dict[str, int],
         held: list[tuple[Keyword, bool, int, int]],
         near_hits: list[tuple[int, RuleHit]],
-        best: dict[int, float],
-        count: dict[int, int],
     ) -> None:
-        self.entities = entities
+        self.tally = tally
+        self.topic_number = topic_number
         self.held = held
         self.near_hits = near_hits
-        self.best = best
-        self.count = count
-        self.by_topic: dict[str, list[int]] = {}
         self.lost: dict[int, int] | None = None
 
     def __call__(
         self, topic_id: str, ignore: frozenset[int], decided: Mapping[tuple[bool, int], int]
     ) -> bool:
-        names = self.by_topic.get(topic_id)
-        if names is None:
-            entities = self.entities
-            names = self.by_topic[topic_id] = [
-                e for e in self.best if entities[e][0] == topic_id and entities[e][2]
-            ]
         if decided and self.lost is None:
             self.lost = _lost(decided, self.held, self.near_hits)
         less = self.lost if decided else None
-        count = self.count
-        return any(e not in ignore and (less is None or count[e] > less.get(e, 0)) for e in names)
+        return self.tally.names_left(self.topic_number[topic_id], ignore, less)
 
 
 def _lost(
@@ -553,63 +530,6 @@ def _lost(
         entity = entity_at[key]
         lost[entity] = lost.get(entity, 0) + 1
     return lost
-
-
-def _take_off(
-    ignored: Mapping[tuple[bool, int], int],
-    held: list[tuple[Keyword, bool, int, int]],
-    near_hits: list[tuple[int, RuleHit]],
-    title: list[Match],
-    best: dict[int, float],
-    count: dict[int, int],
-    raw: dict[str, float],
-    headline: set[str],
-    lift: dict[str, float],
-    entities: list[tuple[str, float, bool]],
-) -> None:
-    """Take the hits set aside off their entries' counts and places, and the scores
-    (typed in topics.pxd)."""
-    for entity, n in _lost(ignored, held, near_hits).items():
-        topic_id, weight, name = entities[entity]
-        place = best[entity]
-        mentions = count[entity]
-        raw[topic_id] -= (place + min(REPEAT_BONUS * (mentions - 1), REPEAT_BONUS_CAP)) * weight
-        if name and place == BODY_WEIGHT:
-            lift[topic_id] -= _ACTOR_LIFT * weight
-        mentions -= n
-        count[entity] = mentions
-        if not mentions:
-            del count[entity], best[entity]
-            left = False
-            for e in best:
-                if entities[e][0] == topic_id:
-                    left = True
-                    break
-            if not left:
-                del raw[topic_id]
-                lift.pop(topic_id, None)
-                headline.discard(topic_id)
-                continue
-        else:
-            if place == TITLE_WEIGHT:
-                still = False
-                for value, start, _ in title:
-                    if value.entity == entity and (True, start) not in ignored:
-                        still = True
-                        break
-                if not still:
-                    best[entity] = place = BODY_WEIGHT
-            raw[topic_id] += (place + min(REPEAT_BONUS * (mentions - 1), REPEAT_BONUS_CAP)) * weight
-            if name and place == BODY_WEIGHT:
-                lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
-        if topic_id in headline:
-            named = False
-            for e, p in best.items():
-                if p == TITLE_WEIGHT and entities[e][0] == topic_id:
-                    named = True
-                    break
-            if not named:
-                headline.discard(topic_id)
 
 
 def _round2(score: float) -> float:
