@@ -7,7 +7,7 @@ cdef class Codes:
     cdef public object matcher, table, whole_at, whole_codes, entity_of, topic_of
     cdef public object weight_of, flags_of, entity_topic, entity_name, thresholds
     cdef public object rules_at, rule_numbers, rule_flags, ignores, uses_at, use_rule
-    cdef public object use_role, entity_weight
+    cdef public object use_role, entity_weight, longest_prefix, longest_suffix
     cdef public list stems, patterns
     cdef public Py_ssize_t most, keywords, entities, topics, rules
 
@@ -20,7 +20,7 @@ cdef class Tally:
     cdef object matcher
     cdef Py_ssize_t keywords, n_all_entities
     cdef int[::1] entity_topic, entity_name, rules_at, rule_numbers, rule_flags, uses_at
-    cdef int[::1] use_rule, use_role, roles
+    cdef int[::1] use_rule, use_role, roles, longest_prefix, longest_suffix
     cdef signed char[::1] ignores
     cdef double[::1] thresholds, entity_weight
     cdef int[::1] count, head, touched, order, found, entities
@@ -38,19 +38,17 @@ cdef class Tally:
     )
     cdef int _part(self, list raw, bytes text, bint in_title) except -1
 
-    @cython.locals(
-        at=Py_ssize_t, prefix=bytes, sid=Py_ssize_t, s_end=Py_ssize_t, stem=tuple, shorter=tuple
-    )
+    @cython.locals(at=Py_ssize_t, word=Py_ssize_t, sid=Py_ssize_t, s_end=Py_ssize_t, shorter=tuple)
     cdef int _accept(
         self, bytes text, Py_ssize_t pid, Py_ssize_t start, Py_ssize_t end, bint in_title
     ) except -1
 
     @cython.locals(
-        suffix=bytes, accepted=bint, code=Py_ssize_t
+        last=Py_ssize_t, suffix=bytes, prefix=bytes, accepted=bint, code=Py_ssize_t
     )
     cdef bint _accept_stem(
-        self, tuple forms, bytes text, bytes prefix, Py_ssize_t start, Py_ssize_t end,
-        bint in_title
+        self, Py_ssize_t stem, bytes text, Py_ssize_t word, Py_ssize_t start,
+        Py_ssize_t end, bint in_title
     ) except -1
 
     @cython.locals(

@@ -19,7 +19,7 @@ a match; uncompiled, the same source runs as plain Python and gives the same res
 from __future__ import annotations
 
 from array import array
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from bot.core.matcher import Coded, Matcher
@@ -75,6 +75,9 @@ class Codes:
         self.whole_codes = coded.codes
         self.stems = coded.rules
         self.most = coded.most
+        # per stem, the longest prefix and suffix any of its forms allows
+        self.longest_prefix = array("i", [_longest(p for p, _, _ in f) for f in coded.rules])
+        self.longest_suffix = array("i", [_longest(s for _, s, _ in f) for f in coded.rules])
         self.entity_of = array("i", entity_of)
         self.topic_of = array("i", topic_of)
         self.weight_of = array("d", weight_of)
@@ -118,6 +121,16 @@ class Codes:
             self.uses_at.append(len(self.use_rule))
 
 
+def _longest(affixes: Iterable[frozenset[bytes]]) -> int:
+    """The longest affix in these sets (one that allows anything: no limit)."""
+    longest = 0
+    for allowed in affixes:
+        if type(allowed) is not frozenset:  # bot.core.morphology.ANYTHING
+            return 1 << 30
+        longest = max(longest, max(map(len, allowed), default=0))
+    return longest
+
+
 class RuleTerms(NamedTuple):
     """What decides whether a rule may apply to an article (`Tally.armed`)."""
 
@@ -148,6 +161,8 @@ class Tally:
         self.whole_at = codes.whole_at
         self.whole_codes = codes.whole_codes
         self.stems = codes.stems
+        self.longest_prefix = codes.longest_prefix
+        self.longest_suffix = codes.longest_suffix
         self.matcher = codes.matcher
         self.entity_of = codes.entity_of
         self.topic_of = codes.topic_of
@@ -220,32 +235,35 @@ class Tally:
         at = pid * 5
         start += self.table[at]
         end -= self.table[at + 2]
-        prefix = b"" if text[start - 1] == 32 else text[space_before(text, start) + 1 : start]
-        if self._accept_stem(self.stems[self.table[at + 3]], text, prefix, start, end, in_title):
+        word = start if text[start - 1] == 32 else space_before(text, start) + 1
+        if self._accept_stem(self.table[at + 3], text, word, start, end, in_title):
             return 0
         shorter = self.shorter.get(pid)
         for sid in self.matcher.shorter(pid) if shorter is None else shorter:
             s_end = start + len(self.patterns[sid]) - self.table[sid * 5]
-            stem = self.stems[self.table[sid * 5 + 3]]
-            if self._accept_stem(stem, text, prefix, start, s_end, in_title):
+            if self._accept_stem(self.table[sid * 5 + 3], text, word, start, s_end, in_title):
                 return 0
         return 0
 
     def _accept_stem(
-        self,
-        forms: tuple[tuple[frozenset[bytes], frozenset[bytes], int], ...],
-        text: bytes,
-        prefix: bytes,
-        start: int,
-        end: int,
-        in_title: bool,
+        self, stem: int, text: bytes, word: int, start: int, end: int, in_title: bool
     ) -> bool:
         """`bot.core.matcher._accept_stem`: tally the codes of the forms of one stem at
-        [start, end) that accept its word's `prefix` and the rest of the word as suffix;
-        whether any did."""
-        suffix = b"" if text[end] == 32 else text[end : space_after(text, end)]
+        [start, end) that accept the prefix of its word (which begins at `word`) and the
+        rest of the word as suffix; whether any did. A prefix or suffix longer than every
+        form of the stem allows (two rejections in five) is not even sliced."""
+        if start - word > self.longest_prefix[stem]:
+            return False
+        if text[end] == 32:
+            suffix = b""
+        else:
+            last = space_after(text, end)
+            if last - end > self.longest_suffix[stem]:
+                return False
+            suffix = text[end:last]
+        prefix = b"" if word == start else text[word:start]
         accepted = False
-        for prefixes, suffixes, code in forms:
+        for prefixes, suffixes, code in self.stems[stem]:
             if prefix in prefixes and suffix in suffixes:
                 self._add(code, start, end, in_title)
                 accepted = True
