@@ -1,3 +1,6 @@
+# cython: boundscheck=False, wraparound=False
+# (compiled, indices go unchecked: codes, entries and topics index arrays sized for them,
+# matches stay inside the padded texts `run` checks, the kept matches inside `capacity`)
 """One pass from the automaton's raw matches to the scores, with no Python object per match.
 
 Classification's hot loop (bot.core.topics): each raw match of the automaton is
@@ -201,6 +204,13 @@ class Tally:
     def run(self, raw_title: list[Any], title: bytes, raw_text: list[Any], text: bytes) -> int:
         """Tally an article from the automaton's raw matches in its padded title and text;
         the marks (see the class)."""
+        if not (
+            title.startswith(b" ")
+            and title.endswith(b" ")
+            and text.startswith(b" ")
+            and text.endswith(b" ")
+        ):
+            raise ValueError("title and text must be padded with a space at each end")
         need = (len(raw_title) + len(raw_text)) * self.codes.most
         if need > self.capacity:
             self.capacity = max(need, 2 * self.capacity, 64)

@@ -41,7 +41,7 @@ rules read. Uncompiled, the same source runs as plain Python, several times slow
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
@@ -163,9 +163,12 @@ Seen = tuple[Context, bool, int, int]  # a phrase, in title, start, end
 _NO_IGNORED: dict[tuple[bool, int], int] = {}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Classification:
-    """Topics and scores, with the matches they came from (detail is computed on demand)."""
+    """Topics and scores, with the matches they came from (detail is computed on demand).
+
+    (Its `__init__` is written out: compiled, it runs as C; the one dataclass would
+    generate is Python bytecode, interpreted once an article.)"""
 
     scores: dict[str, float]  # topics assigned
     raw: dict[str, float]  # every topic with a counted hit (feed bonus included)
@@ -179,6 +182,30 @@ class Classification:
     feed: dict[str, float] = field(default_factory=dict)  # topic -> bonus from feed evidence
     seen: list[tuple[Context, bool, int, int]] = field(default_factory=list)  # other phrases
     actors: set[int] = field(default_factory=set)  # entries that weigh as actors
+
+    def __init__(
+        self,
+        scores: dict[str, float],
+        raw: dict[str, float],
+        headline: set[str],
+        found: array[int],
+        n_title: int,
+        values: list[Keyword | Context],
+        ignored_hits: dict[tuple[bool, int], int],
+        feed: dict[str, float] | None = None,
+        seen: list[tuple[Context, bool, int, int]] | None = None,
+        actors: set[int] | None = None,
+    ) -> None:
+        self.scores = scores
+        self.raw = raw
+        self.headline = headline
+        self.found = found
+        self.n_title = n_title
+        self.values = values
+        self.ignored_hits = ignored_hits
+        self.feed = {} if feed is None else feed
+        self.seen = [] if seen is None else seen
+        self.actors = set() if actors is None else actors
 
     @property
     def matches(self) -> tuple[list[Match], list[Match]]:
@@ -378,12 +405,6 @@ class Classifier:
         raw, headline, lift = tally.scores(self._topic_ids)
         thresholds = self._threshold
         lazy: list[list[Seen]] = []  # the second automaton's finds, once looked for
-
-        def later() -> list[Seen]:
-            if not lazy:
-                lazy.append(self._later(title, text))
-            return lazy[0]
-
         ignored = _NO_IGNORED
         armed = tally.armed() if marks else None
         if armed:
@@ -400,7 +421,7 @@ class Classifier:
                     seen,
                     (title, text),
                     _Others(tally, self._topic_number, held, near_hits),
-                    later,
+                    _Later(self._later, title, text, lazy),
                 )
                 if ignored:
                     lost = _lost(ignored, held, near_hits)
@@ -484,6 +505,28 @@ class Classifier:
             e: (p + min(REPEAT_BONUS * (count[e] - 1), REPEAT_BONUS_CAP)) * self._entities[e][1]
             for e, p in best.items()
         }
+
+
+class _Later:
+    """For `RuleBook.decide`: the rules' `unless` phrases in the article, looked for once
+    and only if asked (kept in `found` for the classification)."""
+
+    def __init__(
+        self,
+        look: Callable[[bytes, bytes], list[Seen]],
+        title: bytes,
+        text: bytes,
+        found: list[list[Seen]],
+    ) -> None:
+        self.look = look
+        self.title = title
+        self.text = text
+        self.found = found
+
+    def __call__(self) -> list[Seen]:
+        if not self.found:
+            self.found.append(self.look(self.title, self.text))
+        return self.found[0]
 
 
 class _Others:

@@ -87,3 +87,12 @@ def test_threads_classifying_at_once_get_their_own_results(classifier: Classifie
     for thread in threads:
         thread.join()
     assert not failures
+
+
+def test_unpadded_normalized_text_is_refused(classifier: Classifier) -> None:
+    """Offsets count from the padding space: the compiled pass reads no byte outside."""
+    padded = normalize_padded("باكو")
+    for title, text in ((b"", padded), (padded, padded.strip()), (padded[1:], padded)):
+        with pytest.raises(ValueError):
+            classifier.classify_normalized(title, text)
+    assert classifier.classify_normalized(padded, padded).raw
