@@ -1,6 +1,6 @@
 # C types for Cython's compilation of tally.py (pure-Python mode, see setup.py).
 import cython
-from bot.core.rules cimport window, words_around
+from bot.core.rules cimport window
 from bot.core.spaces cimport space_after, space_before
 
 cdef class Codes:
@@ -28,6 +28,8 @@ cdef class Tally:
     cdef Py_ssize_t capacity
     cdef object found_array, entities_array
     cdef public Py_ssize_t size, n_title, n_entities, n_topics, marks
+    cdef object actor_lengths
+    cdef Py_ssize_t shortest_actor, longest_actor
 
     @cython.locals(need=Py_ssize_t)
     cpdef int run(self, list raw_title, bytes title, list raw_text, bytes text) except -1
@@ -109,3 +111,13 @@ cdef class Tally:
         self, bytes text, dict raw, set candidates, object ignored, frozenset actors,
         list topic_ids
     )
+
+    @cython.locals(
+        shortest=Py_ssize_t, longest=Py_ssize_t, left=Py_ssize_t, before=Py_ssize_t,
+        right=Py_ssize_t, after=Py_ssize_t, last=Py_ssize_t, _=Py_ssize_t,
+    )
+    cdef bint _by_actor(
+        self, bytes text, Py_ssize_t start, Py_ssize_t end, frozenset actors
+    ) except -1
+
+    cdef void _measure(self, frozenset actors)

@@ -26,7 +26,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from bot.core.matcher import Coded, Matcher
-from bot.core.rules import NEAR, CompiledRule, Context, window, words_around
+from bot.core.rules import NEAR, CompiledRule, Context, window
 from bot.core.spaces import space_after, space_before
 
 # Per code, `flags`: the kind of value it is.
@@ -187,6 +187,9 @@ class Tally:
         self.use_rule = codes.use_rule
         self.use_role = codes.use_role
         self.roles = array("i", bytes(4 * codes.rules))  # per rule: its phrases seen
+        self.actor_lengths: frozenset[bytes] | None = None  # the actor words measured
+        self.shortest_actor = 1
+        self.longest_actor = 0
         self.count = array("i", bytes(4 * codes.entities))
         self.best = array("d", bytes(8 * codes.entities))
         self.raw = array("d", bytes(8 * codes.topics))
@@ -584,9 +587,41 @@ class Tally:
                 self.count[entity] > 0
                 and place < 2.0
                 and (not ignored or (False, start) not in ignored)
-                and not actors.isdisjoint(words_around(text, start, self.found[3 * i + 2], 2))
+                and self._by_actor(text, start, self.found[3 * i + 2], actors)
             ):
                 raw[topic_ids[self.topic_of[code]]] += (2.0 - place) * self.weight_of[code]
                 self.best[entity] = 2.0
                 lifted.add(entity)
         return lifted
+
+    def _by_actor(self, text: bytes, start: int, end: int, actors: frozenset[bytes]) -> bool:
+        """An actor word among the ACTOR_WITHIN (2) words before the word holding
+        [start, end) and the 2 after it (`bot.core.rules.words_around`): a word is sliced
+        and looked up only if some actor word is as long."""
+        if self.actor_lengths is not actors:
+            self._measure(actors)
+        shortest, longest = self.shortest_actor, self.longest_actor
+        left = space_before(text, start)
+        for _ in range(2):
+            if left <= 0:
+                break
+            before = space_before(text, left)
+            if shortest <= left - before - 1 <= longest and text[before + 1 : left] in actors:
+                return True
+            left = before
+        right = space_after(text, end)
+        last = len(text) - 1
+        for _ in range(2):
+            if right < 0 or right >= last:
+                break
+            after = space_after(text, right + 1)
+            if shortest <= after - right - 1 <= longest and text[right + 1 : after] in actors:
+                return True
+            right = after
+        return False
+
+    def _measure(self, actors: frozenset[bytes]) -> None:
+        """The shortest and longest actor word (once per set of actor words)."""
+        self.actor_lengths = actors
+        self.shortest_actor = min(map(len, actors), default=1)
+        self.longest_actor = max(map(len, actors), default=0)
