@@ -8,6 +8,7 @@ cdef class Codes:
     cdef public object weight_of, flags_of, entity_topic, entity_name, thresholds
     cdef public object rules_at, rule_numbers, rule_flags, ignores, uses_at, use_rule
     cdef public object use_role, entity_weight, longest_prefix, longest_suffix
+    cdef public object held_at, held_rules
     cdef public list stems, patterns
     cdef public Py_ssize_t most, keywords, entities, topics, rules
 
@@ -21,6 +22,7 @@ cdef class Tally:
     cdef Py_ssize_t keywords, n_all_entities
     cdef int[::1] entity_topic, entity_name, rules_at, rule_numbers, rule_flags, uses_at
     cdef int[::1] use_rule, use_role, roles, longest_prefix, longest_suffix
+    cdef int[::1] is_armed, held_at, held_rules
     cdef signed char[::1] ignores
     cdef double[::1] thresholds, entity_weight
     cdef int[::1] count, head, touched, order, found, entities
@@ -93,15 +95,19 @@ cdef class Tally:
     )
     cpdef list phrases(self, list values)
 
-    @cython.locals(held=list, i=Py_ssize_t, code=Py_ssize_t)
-    cpdef list held(self, list values, set armed, dict rules_of)
+    @cython.locals(
+        held=list, i=Py_ssize_t, code=Py_ssize_t, r=Py_ssize_t, at=Py_ssize_t,
+        start=Py_ssize_t, end=Py_ssize_t,
+    )
+    cpdef list held(self, list values)
 
     @cython.locals(
-        found=list, number=Py_ssize_t, lo=Py_ssize_t, hi=Py_ssize_t, first=Py_ssize_t,
-        last=Py_ssize_t, i=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t, code=Py_ssize_t, in_title=bint,
-        p_start=Py_ssize_t, p_end=Py_ssize_t, ignore=frozenset, text=bytes,
+        found=list, p=Py_ssize_t, phrase=Py_ssize_t, u=Py_ssize_t, number=Py_ssize_t,
+        lo=Py_ssize_t, hi=Py_ssize_t, first=Py_ssize_t, last=Py_ssize_t, i=Py_ssize_t,
+        start=Py_ssize_t, end=Py_ssize_t, code=Py_ssize_t, in_title=bint, ignore=frozenset,
+        text=bytes,
     )
-    cpdef list near_hits(self, list values, list rules, list seen, tuple parts, object armed)
+    cpdef list near_hits(self, list values, list rules, tuple parts)
 
     @cython.locals(
         lifted=set, i=Py_ssize_t, j=Py_ssize_t, topic=Py_ssize_t, code=Py_ssize_t,

@@ -22,11 +22,11 @@ a match; uncompiled, the same source runs as plain Python and gives the same res
 from __future__ import annotations
 
 from array import array
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from bot.core.matcher import Coded, Matcher
-from bot.core.rules import NEAR, CompiledRule, Context, window
+from bot.core.rules import CompiledRule, Context, window
 from bot.core.spaces import space_after, space_before
 
 # Per code, `flags`: the kind of value it is.
@@ -64,11 +64,12 @@ class Codes:
         thresholds: Sequence[float],
         rules: Sequence[RuleTerms],
         uses: Sequence[Sequence[tuple[int, int]]],
+        held_rules: Mapping[int, Sequence[int]],
     ) -> None:
         """Per code: its entry, topic number, weight and flags; per entry: its topic
         number, weight and whether it is a name; per topic: its threshold; per rule its terms;
         per code of a phrase (the codes after the keywords), its (rule, WHEN_ROLE or
-        NEAR_ROLE) uses."""
+        NEAR_ROLE) uses; per held keyword's code, its `when` and `alone` rules."""
         if matcher._overlapping:
             raise ValueError("the tally reads a matcher of leftmost-longest matches")
         self.matcher = matcher
@@ -113,6 +114,12 @@ class Codes:
             for entity in terms.ignore:
                 ignores[number * len(entities) + entity] = 1
         self.ignores = array("b", bytes(ignores))
+        # per keyword's code, the rules holding its hits: held_rules[held_at[c] : ...[c + 1]]
+        self.held_at = array("i", [0])
+        self.held_rules = array("i")
+        for code in range(self.keywords):
+            self.held_rules.extend(held_rules.get(code, ()))
+            self.held_at.append(len(self.held_rules))
         # per phrase (code - keywords): its uses, use_rule[uses_at[p] : uses_at[p + 1]]
         self.uses_at = array("i", [0])
         self.use_rule = array("i")
@@ -187,6 +194,9 @@ class Tally:
         self.use_rule = codes.use_rule
         self.use_role = codes.use_role
         self.roles = array("i", bytes(4 * codes.rules))  # per rule: its phrases seen
+        self.is_armed = array("i", bytes(4 * codes.rules))  # per rule: `armed` returned it
+        self.held_at = codes.held_at
+        self.held_rules = codes.held_rules
         self.actor_lengths: frozenset[bytes] | None = None  # the actor words measured
         self.shortest_actor = 1
         self.longest_actor = 0
@@ -337,6 +347,9 @@ class Tally:
             self.lift[topic] = 0.0
             self.head[topic] = 0
             self.touched[topic] = 0
+        if self.marks:
+            for i in range(len(self.is_armed)):
+                self.is_armed[i] = 0
         self.size = self.n_title = self.n_entities = self.n_topics = self.marks = 0
 
     def scores(self, topic_ids: list[str]) -> tuple[dict[str, float], set[str], dict[str, float]]:
@@ -492,6 +505,7 @@ class Tally:
                     if other:
                         continue
                 armed.add(number)
+                self.is_armed[number] = 1
         if self.marks & 8:
             for i in range(len(roles)):
                 roles[i] = 0
@@ -508,38 +522,45 @@ class Tally:
                 seen.append((values[code], i < self.n_title, start, end))
         return seen
 
-    def held(
-        self, values: list[Any], armed: set[int], rules_of: Mapping[int, list[int]]
-    ) -> list[tuple[Any, bool, int, int]]:
-        """The hits of held keywords that an armed rule names: (keyword, in title, start,
-        end)."""
+    def held(self, values: list[Any]) -> list[tuple[Any, bool, int, int]]:
+        """The hits of held keywords that a rule `armed` returned names: (keyword, in
+        title, start, end)."""
         held = []
         for i in range(self.size):
             code = self.found[3 * i]
-            if self.flags_of[code] & 2 and not armed.isdisjoint(rules_of[code]):
-                held.append(
-                    (values[code], i < self.n_title, self.found[3 * i + 1], self.found[3 * i + 2])
-                )
+            if self.flags_of[code] & 2:  # HELD
+                for r in range(self.held_at[code], self.held_at[code + 1]):
+                    if self.is_armed[self.held_rules[r]]:
+                        at = 3 * i
+                        start, end = self.found[at + 1], self.found[at + 2]
+                        held.append((values[code], i < self.n_title, start, end))
+                        break
         return held
 
     def near_hits(
         self,
         values: list[Any],
         rules: list[CompiledRule],
-        seen: list[tuple[Context, bool, int, int]],
         parts: tuple[bytes, bytes],
-        armed: Container[int],
     ) -> list[tuple[int, tuple[Any, bool, int, int]]]:
         """`RuleBook.near_hits` over the kept matches: (rule, hit) for each hit of a `near`
-        rule's spellings by one of its phrases, for the rules in `armed`."""
+        rule's spellings by one of its phrases, for the rules `armed` returned."""
         found: list[tuple[int, tuple[Any, bool, int, int]]] = []
-        for context, in_title, p_start, p_end in seen:
-            for number, role in context.uses:
-                if role != NEAR or number not in armed:
+        for p in range(self.size):
+            code = self.found[3 * p]
+            if not self.flags_of[code] & 8:  # USED
+                continue
+            phrase = code - self.keywords
+            in_title = p < self.n_title
+            for u in range(self.uses_at[phrase], self.uses_at[phrase + 1]):
+                number = self.use_rule[u]
+                if self.use_role[u] != 2 or not self.is_armed[number]:  # NEAR_ROLE
                     continue
                 compiled = rules[number]
                 text = parts[0] if in_title else parts[1]
-                lo, hi = window(text, p_start, p_end, compiled.rule.within)
+                lo, hi = window(
+                    text, self.found[3 * p + 1], self.found[3 * p + 2], compiled.rule.within
+                )
                 first = 0 if in_title else self.n_title
                 last = self.n_title if in_title else self.size
                 ignore = compiled.ignore

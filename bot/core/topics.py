@@ -351,6 +351,7 @@ class Classifier:
                 for c in self.rulebook.rules
             ],
             uses=[[(n, role_of[role]) for n, role in c.uses if role in role_of] for c in contexts],
+            held_rules=self.rulebook.held_rules,
         )
         self._tallies: list[Tally] = []  # one per thread classifying at the same time
 
@@ -409,12 +410,10 @@ class Classifier:
         armed = tally.armed() if marks else None
         if armed:
             values = self._values
-            held = tally.held(values, armed, self.rulebook.held_rules) if marks & HELD else []
-            seen = tally.phrases(values) if marks & USED else []
-            near_hits = (
-                tally.near_hits(values, self.rules, seen, (title, text), armed) if seen else []
-            )
+            held = tally.held(values) if marks & HELD else []
+            near_hits = tally.near_hits(values, self.rules, (title, text)) if marks & USED else []
             if held or near_hits:
+                seen = tally.phrases(values) if marks & USED else []
                 ignored = self.rulebook.decide(
                     held,
                     near_hits,
@@ -576,11 +575,17 @@ def _lost(
 
 
 def _round2(score: float) -> float:
-    """`round(score, 2)`; a multiple of 0.25 (every weight, place and bonus of the catalog
-    is one, so nearly every score is) is already that, and skips the decimal conversion."""
-    quarters = score * 4.0
-    if -1e15 < quarters < 1e15 and quarters % 1.0 == 0.0:
-        return score
+    """`round(score, 2)`, without its decimal conversion where the score is a whole number
+    of 1/256 below 2**40 (every place, weight, repeat and bonus of the catalog is a sum of
+    powers of two, so nearly every score is): `score * 100` is then exact, and rounding it
+    half to even and dividing by 100 gives the double `round` gives."""
+    if 0.0 <= score < 1099511627776.0 and (score * 256.0) % 1.0 == 0.0:
+        hundredths = score * 100.0
+        whole = hundredths - hundredths % 1.0
+        rest = hundredths - whole
+        if rest > 0.5 or (rest == 0.5 and whole % 2.0 == 1.0):
+            whole += 1.0
+        return whole / 100.0
     return round(score, 2)
 
 

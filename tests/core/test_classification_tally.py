@@ -96,3 +96,11 @@ def test_unpadded_normalized_text_is_refused(classifier: Classifier) -> None:
         with pytest.raises(ValueError):
             classifier.classify_normalized(title, text)
     assert classifier.classify_normalized(padded, padded).raw
+
+
+def test_scores_are_rounded_as_round_rounds_them() -> None:
+    values = [k / 256 for k in range(0, 20_000)] + [k / 8 + 1e6 for k in range(100)]
+    values += [0.1 * k for k in range(500)] + [-0.0, -0.125, 1 / 3, 2.675, 1e12 + 0.125]
+    for value in values:
+        got = topics._round2(value)
+        assert repr(got) == repr(round(value, 2)), value
