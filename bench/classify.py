@@ -81,15 +81,24 @@ def extra_keywords(count: int, rng: random.Random, *, occurring: float = 0.01) -
 
 
 def best_of(
-    rounds: int, jobs: dict[str, Callable[[], None]], clock: Callable[[], float] = time.perf_counter
+    rounds: int,
+    jobs: dict[str, Callable[[list[Article]], None]],
+    texts: list[Article],
+    clock: Callable[[], float] = time.perf_counter,
+    chunk: int = 0,
 ) -> dict[str, float]:
-    best = dict.fromkeys(jobs, float("inf"))
+    """Per job, the best of `rounds` timings over `texts`; with `chunk`, the sum over
+    chunks of that many articles of each chunk's best, the jobs taking turns chunk by
+    chunk (so a few milliseconds apart, the load alike for all)."""
+    parts = [texts[at : at + chunk] for at in range(0, len(texts), chunk)] if chunk else [texts]
+    best = {name: [float("inf")] * len(parts) for name in jobs}
     for _ in range(rounds):
-        for name, job in jobs.items():
-            start = clock()
-            job()
-            best[name] = min(best[name], clock() - start)
-    return best
+        for n, part in enumerate(parts):
+            for name, job in jobs.items():
+                start = clock()
+                job(part)
+                best[name][n] = min(best[name][n], clock() - start)
+    return {name: sum(times) for name, times in best.items()}
 
 
 def main() -> int:
@@ -97,6 +106,13 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--extra", type=int, default=5000, help="extra keywords")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--chunk",
+        type=int,
+        default=0,
+        help="take turns every this many articles and add up each chunk's best time "
+        "(a shared machine's load then weighs on the three jobs alike); 0: whole runs",
+    )
     parser.add_argument(
         "--cpu",
         action="store_true",
@@ -119,14 +135,14 @@ def main() -> int:
     bigger = Classifier(Catalog([*catalog.topics, extra]))
     build_bigger = time.perf_counter() - start
 
-    def normalize_all() -> None:
-        for title, text in texts:
+    def normalize_all(part: list[Article]) -> None:
+        for title, text in part:
             normalize(title)
             normalize(text)
 
-    def classify_with(classifier: Classifier) -> Callable[[], None]:
-        def run() -> None:
-            for title, text in texts:
+    def classify_with(classifier: Classifier) -> Callable[[list[Article]], None]:
+        def run(part: list[Article]) -> None:
+            for title, text in part:
                 classifier.classify(title, text)
 
         return run
@@ -138,7 +154,9 @@ def main() -> int:
             "classify": classify_with(real),
             "classify+extra": classify_with(bigger),
         },
+        texts,
         time.process_time if args.cpu else time.perf_counter,
+        args.chunk,
     )
     chars = sum(len(t) + len(x) for t, x in texts)
     n = len(texts)
@@ -146,6 +164,7 @@ def main() -> int:
     print(f"classification: {'compiled (Cython)' if compiled else 'plain Python (not built)'}")
     print(
         f"{n} articles, {chars / n:,.0f} characters each on average; best of {args.rounds}"
+        f"{f' per chunk of {args.chunk}' if args.chunk else ''}"
         f" ({'CPU time' if args.cpu else 'wall-clock'})"
     )
     print(

@@ -18,7 +18,9 @@ The loop over the automaton's matches (`_scan`, `_accept`) is compiled by Cython
 (setup.py; C types in matcher.pxd): it reads each pattern's entry from one flat C
 array and builds only the (value, start, end) tuples it returns, so an article's ~50
 matches cost about as much as the Rust scan again, not several times it. Uncompiled,
-the same source runs as plain Python.
+the same source runs as plain Python. Classification runs the same loop itself, fused
+with its tally (bot.core.tally), on the matcher's values as numbers (`Matcher.codes`),
+and builds no tuple at all.
 """
 
 from __future__ import annotations
