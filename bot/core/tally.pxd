@@ -4,8 +4,8 @@ from bot.core.rules cimport window
 from bot.core.spaces cimport space_after, space_before
 
 cdef class Codes:
-    cdef public object matcher, table, whole_at, whole_codes, entity_of, topic_of
-    cdef public object weight_of, flags_of, entity_topic, entity_name, thresholds
+    cdef public object matcher, rows, info, whole_at, whole_codes
+    cdef public object entity_topic, entity_name, thresholds
     cdef public object rules_at, rule_numbers, rule_flags, ignores, uses_at, use_rule
     cdef public object use_role, entity_weight, longest_prefix, longest_suffix
     cdef public object held_at, held_rules
@@ -14,8 +14,7 @@ cdef class Codes:
 
 cdef class Tally:
     cdef public Codes codes
-    cdef int[::1] table, whole_at, whole_codes, entity_of, topic_of, flags_of
-    cdef double[::1] weight_of
+    cdef int[::1] rows, info, whole_at, whole_codes
     cdef list stems, patterns
     cdef dict shorter
     cdef object matcher
@@ -37,6 +36,7 @@ cdef class Tally:
     cpdef int run(self, list raw_title, bytes title, list raw_text, bytes text) except -1
 
     @cython.locals(
+        rows="int[::1]", whole_at="int[::1]", whole_codes="int[::1]",
         pid=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t, at=Py_ssize_t,
         whole=Py_ssize_t, first=Py_ssize_t, last=Py_ssize_t, i=Py_ssize_t,
     )
@@ -111,7 +111,7 @@ cdef class Tally:
 
     @cython.locals(
         lifted=set, i=Py_ssize_t, j=Py_ssize_t, topic=Py_ssize_t, code=Py_ssize_t,
-        entity=Py_ssize_t, start=Py_ssize_t, place=double,
+        entity=Py_ssize_t, start=Py_ssize_t, place=double, weight=double,
     )
     cpdef set boost_actors(
         self, bytes text, dict raw, set candidates, object ignored, frozenset actors,

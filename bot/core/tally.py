@@ -58,7 +58,6 @@ class Codes:
         *,
         entity_of: Sequence[int],
         topic_of: Sequence[int],
-        weight_of: Sequence[float],
         flags_of: Sequence[int],
         entities: Sequence[tuple[int, float, bool]],
         thresholds: Sequence[float],
@@ -66,15 +65,15 @@ class Codes:
         uses: Sequence[Sequence[tuple[int, int]]],
         held_rules: Mapping[int, Sequence[int]],
     ) -> None:
-        """Per code: its entry, topic number, weight and flags; per entry: its topic
-        number, weight and whether it is a name; per topic: its threshold; per rule its terms;
-        per code of a phrase (the codes after the keywords), its (rule, WHEN_ROLE or
-        NEAR_ROLE) uses; per held keyword's code, its `when` and `alone` rules."""
+        """Per code: its entry, topic number and flags; per entry: its topic number,
+        weight (every spelling of an entry has its weight) and whether it is a name; per
+        topic: its threshold; per rule its terms; per code of a phrase (the codes after
+        the keywords), its (rule, WHEN_ROLE or NEAR_ROLE) uses; per held keyword's code,
+        its `when` and `alone` rules."""
         if matcher._overlapping:
             raise ValueError("the tally reads a matcher of leftmost-longest matches")
         self.matcher = matcher
         self.patterns = matcher._patterns
-        self.table = matcher._table
         self.whole_at = coded.at
         self.whole_codes = coded.codes
         self.stems = coded.rules
@@ -82,10 +81,18 @@ class Codes:
         # per stem, the longest prefix and suffix any of its forms allows
         self.longest_prefix = array("i", [_longest(p for p, _, _ in f) for f in coded.rules])
         self.longest_suffix = array("i", [_longest(s for _, s, _ in f) for f in coded.rules])
-        self.entity_of = array("i", entity_of)
-        self.topic_of = array("i", topic_of)
-        self.weight_of = array("d", weight_of)
-        self.flags_of = array("i", flags_of)
+        # What a raw match and an accepted one read, each in one row (one cache line,
+        # where the automaton's tables leave few): per pattern, the matcher's five numbers
+        # (bot.core.matcher.Matcher.entries) and its code when it is a whole word of one
+        # value (else -1); per code, its entry, topic number and flags.
+        self.rows = array("i")
+        for offset, edge, tail, stem, whole in matcher.entries:
+            one = whole >= 0 and coded.at[whole + 1] - coded.at[whole] == 1
+            single = coded.codes[coded.at[whole]] if one else -1
+            self.rows.extend((offset, edge, tail, stem, whole, single, 0, 0))
+        self.info = array("i")
+        for entity, topic, flags in zip(entity_of, topic_of, flags_of, strict=True):
+            self.info.extend((entity, topic, flags, 0))
         self.keywords = len(entity_of) - len(uses)
         self.entities = len(entities)
         self.entity_topic = array("i", [t for t, _, _ in entities])
@@ -167,17 +174,14 @@ class Tally:
 
     def __init__(self, codes: Codes) -> None:
         self.codes = codes
-        self.table = codes.table
+        self.rows = codes.rows
         self.whole_at = codes.whole_at
         self.whole_codes = codes.whole_codes
         self.stems = codes.stems
         self.longest_prefix = codes.longest_prefix
         self.longest_suffix = codes.longest_suffix
         self.matcher = codes.matcher
-        self.entity_of = codes.entity_of
-        self.topic_of = codes.topic_of
-        self.weight_of = codes.weight_of
-        self.flags_of = codes.flags_of
+        self.info = codes.info
         self.keywords = codes.keywords
         self.patterns = codes.patterns
         self.shorter = codes.matcher._shorter  # the matcher's cache of `Matcher.shorter`
@@ -238,13 +242,16 @@ class Tally:
 
     def _part(self, raw: list[Any], text: bytes, in_title: bool) -> int:
         """`Matcher.scan`'s loop (bot.core.matcher._scan), each accepted match tallied."""
-        table, whole_at, whole_codes = self.table, self.whole_at, self.whole_codes
+        rows, whole_at, whole_codes = self.rows, self.whole_at, self.whole_codes
         for pid, start, end in raw:
-            at = pid * 5  # offset, edge, tail, stem, whole
-            whole = table[at + 4]
-            if whole >= 0 and text[start + table[at + 1]] == 32 and text[end] == 32:
-                first = start + table[at]
-                last = end - table[at + 2]
+            at = pid * 8  # offset, edge, tail, stem, whole, single
+            whole = rows[at + 4]
+            if whole >= 0 and text[start + rows[at + 1]] == 32 and text[end] == 32:
+                first = start + rows[at]
+                last = end - rows[at + 2]
+                if rows[at + 5] >= 0:
+                    self._add(rows[at + 5], first, last, in_title)
+                    continue
                 for i in range(whole_at[whole], whole_at[whole + 1]):
                     self._add(whole_codes[i], first, last, in_title)
             else:
@@ -255,16 +262,16 @@ class Tally:
         """`bot.core.matcher._accept` for one raw match that is not a plain whole word:
         tally what its affixes allow; when the longest match is rejected, the longest
         shorter stem it begins with that is accepted."""
-        at = pid * 5
-        start += self.table[at]
-        end -= self.table[at + 2]
+        at = pid * 8
+        start += self.rows[at]
+        end -= self.rows[at + 2]
         word = start if text[start - 1] == 32 else space_before(text, start) + 1
-        if self._accept_stem(self.table[at + 3], text, word, start, end, in_title):
+        if self._accept_stem(self.rows[at + 3], text, word, start, end, in_title):
             return 0
         shorter = self.shorter.get(pid)
         for sid in self.matcher.shorter(pid) if shorter is None else shorter:
-            s_end = start + len(self.patterns[sid]) - self.table[sid * 5]
-            if self._accept_stem(self.table[sid * 5 + 3], text, word, start, s_end, in_title):
+            s_end = start + len(self.patterns[sid]) - self.rows[sid * 8]
+            if self._accept_stem(self.rows[sid * 8 + 3], text, word, start, s_end, in_title):
                 return 0
         return 0
 
@@ -302,16 +309,16 @@ class Tally:
         self.found[at + 1] = start
         self.found[at + 2] = end
         self.size += 1
-        flags = self.flags_of[code]
+        flags = self.info[4 * code + 2]
         if flags & 4:  # PHRASE
             if flags & 8:  # USED
                 self.marks |= 8
             return 0
         if flags & 2:  # HELD
             self.marks |= 2
-        entity = self.entity_of[code]
-        topic = self.topic_of[code]
-        weight = self.weight_of[code]
+        entity = self.info[4 * code]
+        topic = self.info[4 * code + 1]
+        weight = self.entity_weight[entity]
         n = self.count[entity]
         if n:
             n += 1
@@ -427,7 +434,7 @@ class Tally:
                         code = self.found[3 * i]
                         if (
                             code < self.keywords
-                            and self.entity_of[code] == entity
+                            and self.info[4 * code] == entity
                             and (True, self.found[3 * i + 1]) not in ignored
                         ):
                             still = True
@@ -468,7 +475,7 @@ class Tally:
         if self.marks & 8:  # USED: the rules whose phrases were seen
             for i in range(self.size):
                 code = self.found[3 * i]
-                if self.flags_of[code] & 8:
+                if self.info[4 * code + 2] & 8:
                     for u in range(
                         self.uses_at[code - keywords], self.uses_at[code - keywords + 1]
                     ):
@@ -516,7 +523,7 @@ class Tally:
         seen = []
         for i in range(self.size):
             code = self.found[3 * i]
-            if self.flags_of[code] & 8:  # USED
+            if self.info[4 * code + 2] & 8:  # USED
                 at = 3 * i
                 start, end = self.found[at + 1], self.found[at + 2]
                 seen.append((values[code], i < self.n_title, start, end))
@@ -528,7 +535,7 @@ class Tally:
         held = []
         for i in range(self.size):
             code = self.found[3 * i]
-            if self.flags_of[code] & 2:  # HELD
+            if self.info[4 * code + 2] & 2:  # HELD
                 for r in range(self.held_at[code], self.held_at[code + 1]):
                     if self.is_armed[self.held_rules[r]]:
                         at = 3 * i
@@ -548,7 +555,7 @@ class Tally:
         found: list[tuple[int, tuple[Any, bool, int, int]]] = []
         for p in range(self.size):
             code = self.found[3 * p]
-            if not self.flags_of[code] & 8:  # USED
+            if not self.info[4 * code + 2] & 8:  # USED
                 continue
             phrase = code - self.keywords
             in_title = p < self.n_title
@@ -599,9 +606,9 @@ class Tally:
         lifted = set()
         for i in range(self.n_title, self.size):
             code = self.found[3 * i]
-            if not self.flags_of[code] & 1 or self.touched[self.topic_of[code]] != 2:
+            if not self.info[4 * code + 2] & 1 or self.touched[self.info[4 * code + 1]] != 2:
                 continue  # not a name of a candidate topic
-            entity = self.entity_of[code]
+            entity = self.info[4 * code]
             start = self.found[3 * i + 1]
             place = self.best[entity]
             if (
@@ -610,7 +617,8 @@ class Tally:
                 and (not ignored or (False, start) not in ignored)
                 and self._by_actor(text, start, self.found[3 * i + 2], actors)
             ):
-                raw[topic_ids[self.topic_of[code]]] += (2.0 - place) * self.weight_of[code]
+                weight = self.entity_weight[entity]
+                raw[topic_ids[self.info[4 * code + 1]]] += (2.0 - place) * weight
                 self.best[entity] = 2.0
                 lifted.add(entity)
         return lifted

@@ -335,7 +335,6 @@ class Classifier:
             self._matcher.codes(lambda v: code_of[id(v)]),
             entity_of=[k.entity for k in self.keywords] + [0] * len(contexts),
             topic_of=[topic_number[k.topic_id] for k in self.keywords] + [0] * len(contexts),
-            weight_of=[k.weight for k in self.keywords] + [0.0] * len(contexts),
             flags_of=[
                 (0 if k.theme else NAME) | (HELD if k.id in held else 0) for k in self.keywords
             ]
