@@ -8,7 +8,8 @@ cdef class Codes:
     cdef public object entity_topic, entity_name, thresholds
     cdef public object rules_at, rule_numbers, rule_flags, ignores, uses_at, use_rule
     cdef public object use_role, entity_weight, longest_prefix, longest_suffix
-    cdef public object held_at, held_rules
+    cdef public object held_at, held_rules, form_at, form_code, form_affixes, affix_keys
+    cdef public object numbered
     cdef public list stems, patterns
     cdef public Py_ssize_t most, keywords, entities, topics, rules
 
@@ -21,7 +22,8 @@ cdef class Tally:
     cdef Py_ssize_t keywords, n_all_entities
     cdef int[::1] entity_topic, entity_name, rules_at, rule_numbers, rule_flags, uses_at
     cdef int[::1] use_rule, use_role, roles, longest_prefix, longest_suffix
-    cdef int[::1] is_armed, held_at, held_rules
+    cdef int[::1] is_armed, held_at, held_rules, form_at, form_code, form_affixes, numbered
+    cdef long long[::1] affix_keys
     cdef signed char[::1] ignores
     cdef double[::1] thresholds, entity_weight
     cdef int[::1] count, head, touched, order, found, entities
@@ -48,7 +50,8 @@ cdef class Tally:
     ) except -1
 
     @cython.locals(
-        last=Py_ssize_t, suffix=bytes, prefix=bytes, accepted=bint, code=Py_ssize_t
+        last=Py_ssize_t, suffix=bytes, prefix=bytes, accepted=bint, code=Py_ssize_t,
+        prefix_key="long long", suffix_key="long long", k=Py_ssize_t, f=Py_ssize_t,
     )
     cdef bint _accept_stem(
         self, Py_ssize_t stem, bytes text, Py_ssize_t word, Py_ssize_t start,
@@ -62,6 +65,9 @@ cdef class Tally:
         roles="int[::1]", phrase=Py_ssize_t,
     )
     cpdef set armed(self)
+
+    @cython.locals(lo=Py_ssize_t, hi=Py_ssize_t, mid=Py_ssize_t)
+    cdef bint _among(self, Py_ssize_t at, long long key) noexcept
 
     @cython.locals(
         at=Py_ssize_t, flags=int, entity=Py_ssize_t, topic=Py_ssize_t, weight=double,

@@ -81,6 +81,34 @@ class Codes:
         # per stem, the longest prefix and suffix any of its forms allows
         self.longest_prefix = array("i", [_longest(p for p, _, _ in f) for f in coded.rules])
         self.longest_suffix = array("i", [_longest(s for _, s, _ in f) for f in coded.rules])
+        # The same forms as numbers, for a stem whose affixes are all short (`numbered`):
+        # per stem its forms form_*[form_at[s] : form_at[s + 1]], each with its code and
+        # its prefixes and suffixes as ranges of `affix_keys` (sorted; -1: any affix).
+        self.form_at = array("i", [0])
+        self.form_code = array("i")
+        self.form_affixes = array("i")  # per form: prefix lo, hi, suffix lo, hi
+        self.affix_keys = array("q")
+        self.numbered = array("i")
+        ranges: dict[int, tuple[int, int]] = {}
+        for forms in coded.rules:
+            short = True
+            for prefixes, suffixes, code in forms:
+                self.form_code.append(code)
+                for allowed in (prefixes, suffixes):
+                    if type(allowed) is not frozenset:  # bot.core.morphology.ANYTHING
+                        self.form_affixes.extend((-1, -1))
+                        continue
+                    if any(len(affix) > 7 for affix in allowed):
+                        short = False
+                    if id(allowed) not in ranges:
+                        lo = len(self.affix_keys)
+                        self.affix_keys.extend(
+                            sorted(_affix_key(a) for a in allowed if len(a) <= 7)
+                        )
+                        ranges[id(allowed)] = (lo, len(self.affix_keys))
+                    self.form_affixes.extend(ranges[id(allowed)])
+            self.form_at.append(len(self.form_code))
+            self.numbered.append(int(short))
         # What a raw match and an accepted one read, each in one row (one cache line,
         # where the automaton's tables leave few): per pattern, the matcher's five numbers
         # (bot.core.matcher.Matcher.entries) and its code when it is a whole word of one
@@ -138,6 +166,14 @@ class Codes:
             self.uses_at.append(len(self.use_rule))
 
 
+def _affix_key(affix: bytes) -> int:
+    """An affix of up to 7 bytes as one number: 1, then its bytes, in base 256."""
+    key = 1
+    for byte in affix:
+        key = key * 256 + byte
+    return key
+
+
 def _longest(affixes: Iterable[frozenset[bytes]]) -> int:
     """The longest affix in these sets (one that allows anything: no limit)."""
     longest = 0
@@ -180,6 +216,11 @@ class Tally:
         self.stems = codes.stems
         self.longest_prefix = codes.longest_prefix
         self.longest_suffix = codes.longest_suffix
+        self.form_at = codes.form_at
+        self.form_code = codes.form_code
+        self.form_affixes = codes.form_affixes
+        self.affix_keys = codes.affix_keys
+        self.numbered = codes.numbered
         self.matcher = codes.matcher
         self.info = codes.info
         self.keywords = codes.keywords
@@ -284,20 +325,45 @@ class Tally:
         form of the stem allows (two rejections in five) is not even sliced."""
         if start - word > self.longest_prefix[stem]:
             return False
-        if text[end] == 32:
-            suffix = b""
-        else:
+        last = end
+        if text[end] != 32:
             last = space_after(text, end)
             if last - end > self.longest_suffix[stem]:
                 return False
-            suffix = text[end:last]
-        prefix = b"" if word == start else text[word:start]
         accepted = False
+        if self.numbered[stem]:  # the affixes as numbers: no bytes object, no hashing
+            prefix_key = 1
+            for k in range(word, start):
+                prefix_key = prefix_key * 256 + text[k]
+            suffix_key = 1
+            for k in range(end, last):
+                suffix_key = suffix_key * 256 + text[k]
+            for f in range(self.form_at[stem], self.form_at[stem + 1]):
+                if self._among(4 * f, prefix_key) and self._among(4 * f + 2, suffix_key):
+                    self._add(self.form_code[f], start, end, in_title)
+                    accepted = True
+            return accepted
+        prefix = b"" if word == start else text[word:start]
+        suffix = b"" if last == end else text[end:last]
         for prefixes, suffixes, code in self.stems[stem]:
             if prefix in prefixes and suffix in suffixes:
                 self._add(code, start, end, in_title)
                 accepted = True
         return accepted
+
+    def _among(self, at: int, key: int) -> bool:
+        """Whether `key` is in the affix range at `form_affixes[at]` (a binary search)."""
+        lo = self.form_affixes[at]
+        if lo < 0:
+            return True  # any affix
+        hi = self.form_affixes[at + 1]
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.affix_keys[mid] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo < self.form_affixes[at + 1] and self.affix_keys[lo] == key
 
     def _add(self, code: int, start: int, end: int, in_title: bool) -> int:
         """Record one accepted match and count it as bot.core.topics scores it. (Numbers
