@@ -3,18 +3,8 @@ import cython
 from bot.core.rules cimport window
 from bot.core.spaces cimport space_after, space_before
 
-cdef class Codes:
-    cdef public object matcher, rows, info, whole_at, whole_codes
-    cdef public object entity_topic, entity_name, thresholds
-    cdef public object rules_at, rule_numbers, rule_flags, ignores, uses_at, use_rule
-    cdef public object use_role, entity_weight, longest_prefix, longest_suffix
-    cdef public object held_at, held_rules, form_at, form_code, form_affixes, affix_keys
-    cdef public object numbered
-    cdef public list stems, patterns
-    cdef public Py_ssize_t most, keywords, entities, topics, rules
-
 cdef class Tally:
-    cdef public Codes codes
+    cdef Py_ssize_t most
     cdef int[::1] rows, info, whole_at, whole_codes
     cdef list stems, patterns
     cdef dict shorter

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
 from bot.core.catalog import ANY_NAME, THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
+from bot.core.codes import HELD, NAME, NEAR_ROLE, PHRASE, USED, WHEN_ROLE, Codes, RuleTerms
 from bot.core.matcher import Matcher
 from bot.core.morphology import Form, SpellingError, compile_form, theme_forms
 from bot.core.normalize import normalize_padded
@@ -62,17 +63,7 @@ from bot.core.rules import (
     RuleHit,
     word_forms,
 )
-from bot.core.tally import (
-    HELD,
-    NAME,
-    NEAR_ROLE,
-    PHRASE,
-    USED,
-    WHEN_ROLE,
-    Codes,
-    RuleTerms,
-    Tally,
-)
+from bot.core.tally import Tally
 
 T = TypeVar("T")
 
