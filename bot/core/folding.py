@@ -25,7 +25,11 @@ def fold_padded(text: str, table: bytes, removed: int) -> bytes | None:
     the general path). `table[ord(ch)]`: the folded byte, `removed` (dropped) or
     OUTSIDE."""
     size = len(table)
-    out = bytearray(len(text) + 2)
+    buffer = bytearray(len(text) + 2)
+    # Compiled, `folded` and `out` are C views of `table` and `buffer` (folding.pxd):
+    # reading and writing a byte is a load and a store, not a call.
+    folded = table
+    out = buffer
     out[0] = 32  # SPACE (literals here: compiled, a module name is a Python lookup)
     n = 1
     space = True  # the last byte written is a space: drop spaces after it
@@ -33,7 +37,7 @@ def fold_padded(text: str, table: bytes, removed: int) -> bytes | None:
         code = ord(ch)
         if code >= size:
             return None
-        byte = table[code]
+        byte = folded[code]
         if byte == removed:
             continue
         if byte == 32:
@@ -51,4 +55,4 @@ def fold_padded(text: str, table: bytes, removed: int) -> bytes | None:
     if not space:
         out[n] = 32
         n += 1
-    return bytes(out[:n])
+    return bytes(buffer[:n])

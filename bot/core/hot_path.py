@@ -14,6 +14,7 @@ MODULES = (
     "spaces",
     "matcher",
     "rules",
+    "tally",
     "topics",
     "entities",
     "story_features",

@@ -18,14 +18,16 @@ The loop over the automaton's matches (`_scan`, `_accept`) is compiled by Cython
 (setup.py; C types in matcher.pxd): it reads each pattern's entry from one flat C
 array and builds only the (value, start, end) tuples it returns, so an article's ~50
 matches cost about as much as the Rust scan again, not several times it. Uncompiled,
-the same source runs as plain Python.
+the same source runs as plain Python. Classification runs the same loop itself, fused
+with its tally (bot.core.tally), on the matcher's values as numbers (`Matcher.codes`),
+and builds no tuple at all.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Generic, NamedTuple, TypeVar
 
 import ahocorasick_rs
 
@@ -45,6 +47,17 @@ _LEADS = _encoded("ال", "و", "وال", "ب", "بال", "ل", "لل")
 _TAILS = _encoded("ه")
 
 Rules = tuple[tuple[frozenset[bytes], frozenset[bytes], T], ...]
+
+SMALL = 1000  # patterns: up to this many, a leftmost-longest automaton is a DFA
+
+
+class Coded(NamedTuple):
+    """`Matcher.codes`: the values of a matcher as numbers."""
+
+    at: array[int]  # per whole-word values index: where its codes start in `codes`
+    codes: array[int]
+    rules: list[Rules[int]]  # per stem: its forms' (prefixes, suffixes, code)
+    most: int  # the most (value, start, end) one raw match can yield
 
 
 class Matcher(Generic[T]):
@@ -102,11 +115,16 @@ class Matcher(Generic[T]):
         if self._patterns:
             # The library picks the implementation: past a few thousand patterns its
             # contiguous NFA scans faster here than a DFA, whose tables outgrow the cache.
+            # Below SMALL patterns it would still pick an NFA, which scans an article
+            # twice as slowly as the DFA it then takes a millisecond to build (the rules'
+            # `unless` phrases: 4 µs an article instead of 9).
+            small = len(self._patterns) <= SMALL and not overlapping
             self._automaton = ahocorasick_rs.BytesAhoCorasick(
                 self._patterns,
                 matchkind=ahocorasick_rs.MatchKind.Standard
                 if overlapping
                 else ahocorasick_rs.MatchKind.LeftmostLongest,
+                implementation=ahocorasick_rs.Implementation.DFA if small else None,
             )
 
     def __len__(self) -> int:
@@ -146,6 +164,20 @@ class Matcher(Generic[T]):
     ) -> None:
         """Check one raw match that is not a plain whole word: append what it accepts."""
         _accept(self, text, pid, start, end, found)
+
+    def codes(self, code_of: Callable[[T], int]) -> Coded:
+        """The matcher's values as numbers (`code_of(value)`), for a caller that runs
+        `scan`'s loop itself over C integers (bot.core.topics): per whole-word values index
+        `i`, their codes are `codes[at[i] : at[i + 1]]`; per stem, its forms' (prefixes,
+        suffixes, code) for `_accept`; and the most values one raw match can yield."""
+        at = array("i", [0])
+        flat: list[int] = []
+        for values in self._values:
+            flat += [code_of(v) for v in values]
+            at.append(len(flat))
+        rules = [tuple((p, s, code_of(v)) for p, s, v in stem) for stem in self._rules]
+        most = max([len(v) for v in self._values] + [len(r) for r in rules] + [1])
+        return Coded(at, array("i", flat), rules, most)
 
     def shorter(self, pid: int) -> tuple[int, ...]:
         """The patterns of the shorter stems pattern `pid` begins with (same offset and

@@ -96,6 +96,9 @@ class RuleBook:
         self._of: dict[int, list[int]] = {}  # keyword id -> its `when`/`alone` rules
         self.held: frozenset[int] = frozenset()  # keyword ids to keep aside for those
         self._standing: set[int] = set()  # rules that need no phrase to apply
+        # per rule, for `decide`: alone, needs a `when` phrase, within, its `unless_near`
+        # words, has `unless` phrases
+        self._terms: list[tuple[bool, bool, int, frozenset[bytes], bool]] = []
 
     def add(
         self,
@@ -108,8 +111,10 @@ class RuleBook:
         number = len(self.rules)
         ignore = frozenset(i for spelling in rule.ignore for i in by_spelling.get(spelling, ()))
         entities = frozenset(entity_of[i] for i in ignore)
-        self.rules.append(
-            CompiledRule(topic_id, rule, ignore, entities, word_forms(rule.unless_near))
+        compiled = CompiledRule(topic_id, rule, ignore, entities, word_forms(rule.unless_near))
+        self.rules.append(compiled)
+        self._terms.append(
+            (rule.alone, bool(rule.when), rule.within, compiled.rescue, bool(rule.unless))
         )
         if not rule.near:  # decided hit by hit, from the held hits
             for keyword_id in ignore:
@@ -118,6 +123,11 @@ class RuleBook:
             if not rule.when and not rule.near:
                 self._standing.add(number)
         return number
+
+    @property
+    def held_rules(self) -> dict[int, list[int]]:
+        """Per held keyword id, its `when` and `alone` rules (`rules_of`, as one dict)."""
+        return self._of
 
     def rules_of(self, keyword_id: int) -> list[int]:
         """The `when` and `alone` rules that name a keyword."""
@@ -168,35 +178,20 @@ class RuleBook:
         the topic other than `entities` still counts once `ignored` hits are set aside;
         `later()`: the `unless` phrases, looked for only once a rule would otherwise apply.
         """
-        when = {n for context, _, _, _ in seen for n, role in context.uses if role == WHEN}
+        when: set[int] = set()
+        for context, _, _, _ in seen:
+            for n, role in context.uses:
+                if role == WHEN:
+                    when.add(n)
         live = self._standing | when
         if not near_hits and not (held and live):
             return {}
-        unless: set[int] | None = None
-
-        def stopped(number: int, hit: Hit) -> bool:
-            """An `unless` phrase in the article, or an `unless_near` word by the hit."""
-            nonlocal unless
-            compiled = self.rules[number]
-            rule = compiled.rule
-            if compiled.rescue:
-                _, in_title, start, end = hit
-                text = parts[0] if in_title else parts[1]
-                if not compiled.rescue.isdisjoint(words_around(text, start, end, rule.within)):
-                    return True
-            if not rule.unless:
-                return False
-            if unless is None:
-                unless = {
-                    n for context, _, _, _ in later() for n, role in context.uses if role == UNLESS
-                }
-            return number in unless
-
+        terms = self._terms
+        stop = _Stop(terms, parts, later)
         ignored: dict[tuple[bool, int], int] = {}
-        for number, hit in sorted(near_hits, key=lambda n: n[0]):
+        for number, hit in sorted(near_hits, key=_rule_of) if len(near_hits) > 1 else near_hits:
             key = (hit[1], hit[2])
-            rule = self.rules[number].rule
-            if key in ignored or (rule.when and number not in when) or stopped(number, hit):
+            if key in ignored or (terms[number][1] and number not in when) or stop(number, hit):
                 continue
             ignored[key] = number
         lonely: list[tuple[Hit, list[int]]] = []
@@ -210,14 +205,16 @@ class RuleBook:
             for number in numbers:
                 if number not in live:
                     continue
-                if self.rules[number].rule.alone:
+                if terms[number][0]:  # alone
                     waiting.append(number)
-                elif not stopped(number, hit):
+                elif not stop(number, hit):
                     ignored[(in_title, start)] = number
                     break
             else:
                 if waiting:
                     lonely.append((hit, waiting))
+        if not lonely:
+            return ignored
         decided = dict(ignored)  # `alone` looks at what the other rules left
         # An entry one of whose hits an `unless` word rescues is rescued everywhere in the
         # article: «جندي أرميني» in the headline is the country when the lead says «وزارة
@@ -230,7 +227,7 @@ class RuleBook:
                 compiled = self.rules[number]
                 if others(compiled.topic_id, compiled.ignore_entities, decided):
                     continue
-                if stopped(number, hit):
+                if stop(number, hit):
                     rescued.add((number, hit[0].entity))
                 else:
                     numbers.append(number)
@@ -243,6 +240,41 @@ class RuleBook:
                     ignored[(in_title, start)] = number
                     break
         return ignored
+
+
+class _Stop:
+    """Whether an `unless` phrase is in the article, or an `unless_near` word is by the
+    hit (the `unless` phrases looked for once, and only if a rule asks)."""
+
+    def __init__(
+        self,
+        terms: list[tuple[bool, bool, int, frozenset[bytes], bool]],
+        parts: tuple[bytes, bytes],
+        later: Callable[[], Sequence[Seen]],
+    ) -> None:
+        self.terms = terms
+        self.parts = parts
+        self.later = later
+        self.unless: set[int] | None = None
+
+    def __call__(self, number: int, hit: Hit) -> bool:
+        _, _, within, rescue, has_unless = self.terms[number]
+        if rescue:
+            _, in_title, start, end = hit
+            text = self.parts[0] if in_title else self.parts[1]
+            if not rescue.isdisjoint(words_around(text, start, end, within)):
+                return True
+        if not has_unless:
+            return False
+        if self.unless is None:
+            self.unless = {
+                n for context, _, _, _ in self.later() for n, role in context.uses if role == UNLESS
+            }
+        return number in self.unless
+
+
+def _rule_of(near_hit: tuple[int, Hit]) -> int:
+    return near_hit[0]
 
 
 def _end(match: Match) -> int:

@@ -29,23 +29,26 @@ several topics. A topic's rules set some of its hits aside (bot.core.rules), and
 a longer phrase shadows a keyword inside it.
 
 Cost (bench/classify.py, bench/instructions.py classify): the hot path is compiled by
-Cython (setup.py; C types in topics.pxd, matcher.pxd, rules.pxd, folding.pxd): title
-and text are folded to padded bytes in one pass (bot.core.folding), the matcher's
-loop and the tally run on C integers, and a match's keyword is looked up in lists by
-its id (`_per_keyword`), a rule's terms by its number (`_terms`), instead of reading
-the objects' attributes. What is left is mostly the Rust automaton's scan, the
-Python objects `Classification` returns (its matches lists) and the dicts the
-rules read. Uncompiled, the same source runs as plain Python, several times slower.
+Cython (setup.py; C types in topics.pxd, tally.pxd, rules.pxd, folding.pxd): title and
+text are folded to padded bytes in one pass (bot.core.folding), scanned by the Rust
+automaton, and its raw matches go straight into one compiled tally (bot.core.tally) with
+no Python object per match: what each keyword and phrase counts for sits in flat arrays
+by its code, each article's counts in arrays reset after it. Only what is left to say
+is built as Python objects: the few topics' scores, the rules' hits where a rule is armed,
+and `Classification.matches`, decoded on demand from the numbers kept. The automaton's
+scan is now over half the time. Uncompiled, the same source runs as plain Python, several
+times slower.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from bot.core.catalog import ANY_NAME, THRESHOLD, Catalog, CatalogError, Rule, Topic, split_entry
+from bot.core.codes import HELD, NAME, NEAR_ROLE, PHRASE, USED, WHEN_ROLE, Codes, RuleTerms
 from bot.core.matcher import Matcher
 from bot.core.morphology import Form, SpellingError, compile_form, theme_forms
 from bot.core.normalize import normalize_padded
@@ -59,8 +62,10 @@ from bot.core.rules import (
     RuleBook,
     RuleHit,
     word_forms,
-    words_around,
 )
+from bot.core.tally import Tally
+
+T = TypeVar("T")
 
 __all__ = [
     "ACTOR_WEIGHT",
@@ -148,42 +153,62 @@ Match = tuple[Keyword | Context, int, int]  # (what, start, end) in padded norma
 
 Seen = tuple[Context, bool, int, int]  # a phrase, in title, start, end
 
-# What `_tally` returns: per entry its best place and count; per topic its score, the
-# headline's topics, the actor lift; the hits rules may set aside; the phrases seen.
-Tally = tuple[
-    dict[int, float],
-    dict[int, int],
-    dict[str, float],
-    set[str],
-    dict[str, float],
-    list[tuple[Keyword, bool, int, int]],
-    list[Seen],
-]
-
 _NO_IGNORED: dict[tuple[bool, int], int] = {}
-_ACTOR_LIFT = ACTOR_WEIGHT - BODY_WEIGHT
-# What the n-th mention of an entry adds: REPEAT_BONUS each, up to REPEAT_BONUS_CAP in all.
-_REPEAT_LIMIT = 2 + int(REPEAT_BONUS_CAP / REPEAT_BONUS)  # the first mention adding nothing
-_REPEAT_STEPS = tuple(
-    min(REPEAT_BONUS * (n - 1), REPEAT_BONUS_CAP) - min(REPEAT_BONUS * (n - 2), REPEAT_BONUS_CAP)
-    if n >= 2
-    else 0.0
-    for n in range(_REPEAT_LIMIT)
-)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Classification:
-    """Topics and scores, with the matches they came from (detail is computed on demand)."""
+    """Topics and scores, with the matches they came from (detail is computed on demand).
+
+    (Its `__init__` is written out: compiled, it runs as C; the one dataclass would
+    generate is Python bytecode, interpreted once an article.)"""
 
     scores: dict[str, float]  # topics assigned
     raw: dict[str, float]  # every topic with a counted hit (feed bonus included)
     headline: set[str]  # topics with a counted hit in the title
-    matches: tuple[list[Match], list[Match]]  # title, text
+    # the accepted matches, three numbers each (code, start, end), title first; `matches`
+    # reads them with `values` (code -> keyword or phrase)
+    found: array[int] = field(repr=False)
+    n_title: int  # how many of them are in the title
+    values: list[Keyword | Context] = field(repr=False, compare=False)
     ignored_hits: dict[tuple[bool, int], int]  # (in title, start) -> the rule that set it aside
     feed: dict[str, float] = field(default_factory=dict)  # topic -> bonus from feed evidence
     seen: list[tuple[Context, bool, int, int]] = field(default_factory=list)  # other phrases
     actors: set[int] = field(default_factory=set)  # entries that weigh as actors
+
+    def __init__(
+        self,
+        scores: dict[str, float],
+        raw: dict[str, float],
+        headline: set[str],
+        found: array[int],
+        n_title: int,
+        values: list[Keyword | Context],
+        ignored_hits: dict[tuple[bool, int], int],
+        feed: dict[str, float] | None = None,
+        seen: list[tuple[Context, bool, int, int]] | None = None,
+        actors: set[int] | None = None,
+    ) -> None:
+        self.scores = scores
+        self.raw = raw
+        self.headline = headline
+        self.found = found
+        self.n_title = n_title
+        self.values = values
+        self.ignored_hits = ignored_hits
+        self.feed = {} if feed is None else feed
+        self.seen = [] if seen is None else seen
+        self.actors = set() if actors is None else actors
+
+    @property
+    def matches(self) -> tuple[list[Match], list[Match]]:
+        """(value, start, end) of every accepted match in the padded normalized title, and
+        in the text."""
+        size = len(self.found) // 3
+        return (
+            _decoded(self.found, 0, self.n_title, self.values),
+            _decoded(self.found, self.n_title, size, self.values),
+        )
 
     @property
     def topics(self) -> list[str]:
@@ -286,24 +311,41 @@ class Classifier:
             for phrase, uses in lazy.items()
         )
         self._actors = word_forms(catalog.actors)
-        self._rules_of: dict[str, list[int]] = {}
-        for number, compiled in enumerate(self.rulebook.rules):
-            self._rules_of.setdefault(compiled.topic_id, []).append(number)
         self._sections: Matcher[str] = Matcher(sections, overlapping=True)
-        # per rule number, for `_armed`: needs a `when` phrase, a `near` phrase, `alone`,
-        # the entries it may set aside
-        self._terms = [
-            (bool(c.rule.when), bool(c.rule.near), c.rule.alone, c.ignore_entities)
-            for c in self.rulebook.rules
-        ]
-        # per keyword id, for `_tally`: entry, topic, weight, a name?, rules hold its hits?
-        self._per_keyword = (
-            [k.entity for k in self.keywords],
-            [k.topic_id for k in self.keywords],
-            [k.weight for k in self.keywords],
-            [not k.theme for k in self.keywords],
-            [k.id in self.rulebook.held for k in self.keywords],
+        # Every value of the main matcher as a number (a code: a keyword's id, then the
+        # phrases), and per code what the tally needs (bot.core.tally).
+        contexts = [v for _, v in items if isinstance(v, Context)]
+        self._values: list[Keyword | Context] = [*self.keywords, *contexts]
+        code_of = {id(v): n for n, v in enumerate(self._values)}
+        self._topic_ids = [t.id for t in catalog.topics]
+        self._topic_number = topic_number = {t: n for n, t in enumerate(self._topic_ids)}
+        held = self.rulebook.held
+        role_of = {WHEN: WHEN_ROLE, NEAR: NEAR_ROLE}
+        self._codes = Codes(
+            self._matcher,
+            self._matcher.codes(lambda v: code_of[id(v)]),
+            entity_of=[k.entity for k in self.keywords] + [0] * len(contexts),
+            topic_of=[topic_number[k.topic_id] for k in self.keywords] + [0] * len(contexts),
+            flags_of=[
+                (0 if k.theme else NAME) | (HELD if k.id in held else 0) for k in self.keywords
+            ]
+            + [PHRASE | (USED if c.uses else 0) for c in contexts],
+            entities=[(topic_number[t], w, name) for t, w, name in self._entities],
+            thresholds=[self._threshold[t] for t in self._topic_ids],
+            rules=[
+                RuleTerms(
+                    topic_number[c.topic_id],
+                    bool(c.rule.when),
+                    bool(c.rule.near),
+                    c.rule.alone,
+                    c.ignore_entities,
+                )
+                for c in self.rulebook.rules
+            ],
+            uses=[[(n, role_of[role]) for n, role in c.uses if role in role_of] for c in contexts],
+            held_rules=self.rulebook.held_rules,
         )
+        self._tallies: list[Tally] = []  # one per thread classifying at the same time
 
     def _compile_entry(self, topic_id: str, entry: str, *, theme: bool) -> list[Keyword]:
         spellings, weight = split_entry(entry)
@@ -347,72 +389,65 @@ class Classifier:
         self, title: bytes, text: bytes, evidence: FeedEvidence | None = None
     ) -> Classification:
         """Classify title and text already normalized by `normalize_bytes`, padded with a space."""
-        scan = self._matcher.scan
-        matches = (scan(title), scan(text))
-        best, count, raw, headline, lift, held, seen = self._tally(matches)
+        matcher = self._matcher
+        try:
+            tally = self._tallies.pop()
+        except IndexError:
+            tally = Tally(self._codes)
+        marks = tally.run(matcher.matches(title), title, matcher.matches(text), text)
+        raw, headline, lift = tally.scores(self._topic_ids)
         thresholds = self._threshold
         lazy: list[list[Seen]] = []  # the second automaton's finds, once looked for
-
-        def later() -> list[Seen]:
-            if not lazy:
-                lazy.append(self._later(title, text))
-            return lazy[0]
-
         ignored = _NO_IGNORED
-        near_hits: list[tuple[int, RuleHit]] = []
-        armed = self._armed(raw, count, held, seen) if held or seen else None
+        armed = tally.armed() if marks else None
         if armed:
-            held = [h for h in held if not armed.isdisjoint(self.rulebook.rules_of(h[0].id))]
-            if seen:
-                near_hits = self.rulebook.near_hits(matches, seen, (title, text), armed)
-        else:
-            held = []
-        if held or near_hits:
-            ignored = self._apply_rules(
-                matches, held, near_hits, seen, later, (title, text), best, count
-            )
-            if ignored:
-                self._take_off(
-                    ignored, held, near_hits, matches[0], best, count, raw, headline, lift
+            values = self._values
+            held = tally.held(values) if marks & HELD else []
+            near_hits = tally.near_hits(values, self.rules, (title, text)) if marks & USED else []
+            if held or near_hits:
+                seen = tally.phrases(values) if marks & USED else []
+                ignored = self.rulebook.decide(
+                    held,
+                    near_hits,
+                    seen,
+                    (title, text),
+                    _Others(tally, self._topic_number, held, near_hits),
+                    _Later(self._later, title, text, lazy),
                 )
+                if ignored:
+                    lost = _lost(ignored, held, near_hits)
+                    tally.take_off(ignored, lost, raw, headline, lift, self._topic_ids)
         # A name by an actor word weighs more: looked for where that could pass a threshold.
         candidates = {t for t, gain in lift.items() if raw[t] < thresholds[t] <= raw[t] + gain}
-        actors = (
-            self._boost_actors(matches[1], text, best, count, raw, candidates, ignored)
-            if candidates
-            else set()
-        )
+        actors: set[int] = set()
+        if candidates:
+            actors = tally.boost_actors(
+                text, raw, candidates, ignored, self._actors, self._topic_ids
+            )
+        found, n_title = tally.kept(), tally.n_title
+        tally.reset()
+        self._tallies.append(tally)
         feed = self._feed_bonus(evidence, raw) if evidence else {}
         scores: dict[str, float] = {}
         floor = RELATIVE_SHARE * max(raw.values(), default=0.0)
         for topic_id, score in raw.items():
-            raw[topic_id] = score = round(score, 2)
+            raw[topic_id] = score = _round2(score)
             if score >= thresholds[topic_id] and (
                 topic_id in headline or topic_id in feed or score >= floor
             ):
                 scores[topic_id] = score
         return Classification(
-            scores, raw, headline, matches, ignored, feed, lazy[0] if lazy else [], actors
+            scores,
+            raw,
+            headline,
+            found,
+            n_title,
+            self._values,
+            ignored,
+            feed,
+            lazy[0] if lazy else [],
+            actors,
         )
-
-    def _armed(
-        self,
-        raw: dict[str, float],
-        count: dict[int, int],
-        held: list[tuple[Keyword, bool, int, int]],
-        seen: list[tuple[Context, bool, int, int]],
-    ) -> set[int]:
-        """The rules that may set something aside here. A rule only takes evidence away,
-        so it matters for a topic that would be assigned, where its spellings and its
-        `when` or `near` phrases are — and an `alone` rule where the topic has no other
-        name."""
-        return _armed(
-            raw, count, seen, self._threshold, self._rules_of, self._terms, self._entities
-        )
-
-    def _names_in(self, topic_id: str, count: dict[int, int]) -> list[int]:
-        entities = self._entities
-        return [e for e in count if entities[e][0] == topic_id and entities[e][2]]
 
     def _later(self, title: bytes, text: bytes) -> list[Seen]:
         """The rules' `unless` phrases, found on demand."""
@@ -421,136 +456,6 @@ class Classifier:
             for in_title, part in ((True, title), (False, text))
             for context, start, end in self._context.scan(part)
         ]
-
-    def _tally(self, matches: tuple[list[Match], list[Match]]) -> Tally:
-        """The hot loop of classification (see `_tally`)."""
-        return _tally(matches, *self._per_keyword)
-
-    def _apply_rules(
-        self,
-        matches: tuple[list[Match], list[Match]],
-        held: list[tuple[Keyword, bool, int, int]],
-        near_hits: list[tuple[int, RuleHit]],
-        seen: list[tuple[Context, bool, int, int]],
-        later: Callable[[], list[Seen]],
-        parts: tuple[bytes, bytes],
-        best: dict[int, float],
-        count: dict[int, int],
-    ) -> dict[tuple[bool, int], int]:
-        """Set aside what the rules say; `best` and `count` then hold only what counts."""
-
-        # Only these hits can be set aside: where each one's entry is.
-        entity_at = {
-            (in_title, start): keyword.entity
-            for keyword, in_title, start, _ in (*held, *(hit for _, hit in near_hits))
-        }
-
-        def gone(ignored: Mapping[tuple[bool, int], int]) -> Counter[int]:
-            """Per entry, how many of its hits `ignored` sets aside."""
-            return Counter(entity_at[key] for key in ignored)
-
-        by_topic: dict[str, list[int]] = {}
-        lost: list[Counter[int]] = []
-
-        def others(
-            topic_id: str, ignore: frozenset[int], decided: Mapping[tuple[bool, int], int]
-        ) -> bool:
-            """Whether a name of the topic outside `ignore` keeps a hit besides `decided`."""
-            names = by_topic.get(topic_id)
-            if names is None:
-                entities = self._entities
-                names = by_topic[topic_id] = [
-                    e for e in best if entities[e][0] == topic_id and entities[e][2]
-                ]
-            if decided and not lost:
-                lost.append(gone(decided))
-            less = lost[0] if decided else None
-            return any(
-                e not in ignore and (less is None or count[e] > less.get(e, 0)) for e in names
-            )
-
-        return self.rulebook.decide(held, near_hits, seen, parts, others, later)
-
-    def _take_off(
-        self,
-        ignored: Mapping[tuple[bool, int], int],
-        held: list[tuple[Keyword, bool, int, int]],
-        near_hits: list[tuple[int, RuleHit]],
-        title: list[Match],
-        best: dict[int, float],
-        count: dict[int, int],
-        raw: dict[str, float],
-        headline: set[str],
-        lift: dict[str, float],
-    ) -> None:
-        """Take the hits set aside off their entries' counts and places, and the scores."""
-        entity_at = {
-            (in_title, start): keyword.entity
-            for keyword, in_title, start, _ in (*held, *(hit for _, hit in near_hits))
-        }
-        for entity, n in Counter(entity_at[key] for key in ignored).items():
-            topic_id, weight, name = self._entities[entity]
-            place = best[entity]
-            raw[topic_id] -= self._worth(entity, place, count[entity])
-            if name and place == BODY_WEIGHT:
-                lift[topic_id] -= _ACTOR_LIFT * weight
-            count[entity] -= n
-            if not count[entity]:
-                del count[entity], best[entity]
-                if not any(self._entities[e][0] == topic_id for e in best):
-                    del raw[topic_id]
-                    lift.pop(topic_id, None)
-                    headline.discard(topic_id)
-                    continue
-            else:
-                if place == TITLE_WEIGHT and not any(
-                    v.entity == entity and (True, s) not in ignored for v, s, _ in title
-                ):
-                    best[entity] = place = BODY_WEIGHT
-                raw[topic_id] += self._worth(entity, place, count[entity])
-                if name and place == BODY_WEIGHT:
-                    lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
-            if topic_id in headline and not any(
-                p == TITLE_WEIGHT and self._entities[e][0] == topic_id for e, p in best.items()
-            ):
-                headline.discard(topic_id)
-
-    def _worth(self, entity: int, place: float, count: int) -> float:
-        """What one entry adds to its topic: its place and repeats, times its weight."""
-        return (place + min(REPEAT_BONUS * (count - 1), REPEAT_BONUS_CAP)) * self._entities[entity][
-            1
-        ]
-
-    def _boost_actors(
-        self,
-        matches: list[Match],
-        text: bytes,
-        best: dict[int, float],
-        count: dict[int, int],
-        raw: dict[str, float],
-        candidates: set[str],
-        ignored: Mapping[tuple[bool, int], int],
-    ) -> set[int]:
-        """Names of the candidate topics in the text with an actor word among the
-        ACTOR_WITHIN words around them weigh ACTOR_WEIGHT; which were lifted."""
-        entity_of, topic_of, weight_of, name_of, _ = self._per_keyword
-        return _boost_actors(
-            matches,
-            text,
-            best,
-            raw,
-            candidates,
-            ignored,
-            self._actors,
-            entity_of,
-            topic_of,
-            weight_of,
-            name_of,
-        )
-
-    def _by_actor(self, text: bytes, start: int, end: int) -> bool:
-        """An actor word among the words around [start, end)."""
-        return not self._actors.isdisjoint(words_around(text, start, end, ACTOR_WITHIN))
 
     def _feed_bonus(self, evidence: FeedEvidence, raw: dict[str, float]) -> dict[str, float]:
         """Bonus per topic the feed names and the text already supports."""
@@ -593,141 +498,93 @@ class Classifier:
         }
 
 
-def _tally(
-    matches: tuple[list[Match], list[Match]],
-    entity_of: list[int],
-    topic_of: list[str],
-    weight_of: list[float],
-    name_of: list[bool],
-    held_of: list[bool],
-) -> Tally:
-    """The hot loop of classification. Per entry: its best place and count; per topic:
-    its score, whether the headline names it, what its names in the text would add as
-    actors; the hits `when` and `alone` rules may set aside; the `when` and `near`
-    phrases seen. The title comes first, so an entry's first hit is its best place.
+class _Later:
+    """For `RuleBook.decide`: the rules' `unless` phrases in the article, looked for once
+    and only if asked (kept in `found` for the classification)."""
 
-    A keyword's entry, topic, weight, whether it is a name and whether rules hold its
-    hits come from lists by its id (`Classifier._per_keyword`): one attribute read per
-    match, and C types where Cython compiles it (topics.pxd)."""
-    best: dict[int, float] = {}
-    count: dict[int, int] = {}
-    raw: dict[str, float] = {}
-    headline: set[str] = set()
-    lift: dict[str, float] = {}
-    held: list[tuple[Keyword, bool, int, int]] = []
-    seen: list[tuple[Context, bool, int, int]] = []
-    steps = _REPEAT_STEPS
-    for in_title in (True, False):
-        place = TITLE_WEIGHT if in_title else BODY_WEIGHT
-        for match in matches[0] if in_title else matches[1]:
-            value = match[0]
-            kid = value.id
-            if kid < 0:  # a Context
-                if value.uses:  # type: ignore[union-attr]
-                    seen.append((value, in_title, match[1], match[2]))  # type: ignore[arg-type]
-                continue
-            if held_of[kid]:
-                held.append((value, in_title, match[1], match[2]))  # type: ignore[arg-type]
-            entity = entity_of[kid]
-            topic_id = topic_of[kid]
-            n = count.get(entity, 0)
-            if n:
-                n += 1
-                count[entity] = n
-                if n < _REPEAT_LIMIT:
-                    raw[topic_id] += steps[n] * weight_of[kid]
-                continue
-            count[entity] = 1
-            best[entity] = place
-            weight = weight_of[kid]
-            raw[topic_id] = raw.get(topic_id, 0.0) + place * weight
-            if in_title:
-                headline.add(topic_id)
-            elif name_of[kid]:
-                lift[topic_id] = lift.get(topic_id, 0.0) + _ACTOR_LIFT * weight
-    return best, count, raw, headline, lift, held, seen
+    def __init__(
+        self,
+        look: Callable[[bytes, bytes], list[Seen]],
+        title: bytes,
+        text: bytes,
+        found: list[list[Seen]],
+    ) -> None:
+        self.look = look
+        self.title = title
+        self.text = text
+        self.found = found
+
+    def __call__(self) -> list[Seen]:
+        if not self.found:
+            self.found.append(self.look(self.title, self.text))
+        return self.found[0]
 
 
-def _armed(
-    raw: dict[str, float],
-    count: dict[int, int],
-    seen: list[tuple[Context, bool, int, int]],
-    thresholds: dict[str, float],
-    rules_of: dict[str, list[int]],
-    terms: list[tuple[bool, bool, bool, frozenset[int]]],
-    entities: list[tuple[str, float, bool]],
-) -> set[int]:
-    """`Classifier._armed`, from the rules' terms by number (typed in topics.pxd)."""
-    when: set[int] = set()
-    near: set[int] = set()
-    for context, _, _, _ in seen:
-        for number, role in context.uses:
-            if role == WHEN:
-                when.add(number)
-            elif role == NEAR:
-                near.add(number)
-    armed = set()
-    entries = count.keys()  # (a keys view's isdisjoint walks the smaller side)
-    for topic_id, score in raw.items():
-        numbers = rules_of.get(topic_id)
-        if not numbers or score < thresholds[topic_id]:
-            continue
-        names: list[int] | None = None
-        for number in numbers:
-            needs_when, needs_near, alone, ignore = terms[number]
-            if (
-                (needs_when and number not in when)
-                or (needs_near and number not in near)
-                or entries.isdisjoint(ignore)
-            ):
-                continue
-            if alone:
-                if names is None:
-                    names = [e for e in count if entities[e][0] == topic_id and entities[e][2]]
-                other = False
-                for entity in names:
-                    if entity not in ignore:
-                        other = True  # the topic has other names
-                        break
-                if other:
-                    continue
-            armed.add(number)
-    return armed
+class _Others:
+    """For `RuleBook.decide`: whether a name of a topic outside a rule's entries keeps a
+    hit besides the hits already set aside (an `alone` rule applies only where none does).
+    (A class, not a closure: the closure's cycle would be left to the garbage collector.)"""
+
+    def __init__(
+        self,
+        tally: Tally,
+        topic_number: dict[str, int],
+        held: list[tuple[Keyword, bool, int, int]],
+        near_hits: list[tuple[int, RuleHit]],
+    ) -> None:
+        self.tally = tally
+        self.topic_number = topic_number
+        self.held = held
+        self.near_hits = near_hits
+        self.lost: dict[int, int] | None = None
+
+    def __call__(
+        self, topic_id: str, ignore: frozenset[int], decided: Mapping[tuple[bool, int], int]
+    ) -> bool:
+        if decided and self.lost is None:
+            self.lost = _lost(decided, self.held, self.near_hits)
+        less = self.lost if decided else None
+        return self.tally.names_left(self.topic_number[topic_id], ignore, less)
 
 
-def _boost_actors(
-    matches: list[Match],
-    text: bytes,
-    best: dict[int, float],
-    raw: dict[str, float],
-    candidates: set[str],
+def _lost(
     ignored: Mapping[tuple[bool, int], int],
-    actors: frozenset[bytes],
-    entity_of: list[int],
-    topic_of: list[str],
-    weight_of: list[float],
-    name_of: list[bool],
-) -> set[int]:
-    """`Classifier._boost_actors`, from the per-keyword tables (typed in topics.pxd)."""
-    lifted = set()
-    for match in matches:
-        kid = match[0].id
-        if kid < 0 or not name_of[kid]:  # a Context, or a theme word
-            continue
-        topic_id = topic_of[kid]
-        if topic_id not in candidates:
-            continue
-        entity = entity_of[kid]
-        start = match[1]
-        if (
-            best.get(entity, ACTOR_WEIGHT) < ACTOR_WEIGHT
-            and (False, start) not in ignored
-            and not actors.isdisjoint(words_around(text, start, match[2], ACTOR_WITHIN))
-        ):
-            raw[topic_id] += (ACTOR_WEIGHT - best[entity]) * weight_of[kid]
-            best[entity] = ACTOR_WEIGHT
-            lifted.add(entity)
-    return lifted
+    held: list[tuple[Keyword, bool, int, int]],
+    near_hits: list[tuple[int, RuleHit]],
+) -> dict[int, int]:
+    """Per entry, how many of its hits `ignored` sets aside (only held hits and near hits
+    can be), in the order `ignored` first names it."""
+    entity_at: dict[tuple[bool, int], int] = {}
+    for keyword, in_title, start, _ in held:
+        entity_at[(in_title, start)] = keyword.entity
+    for _, hit in near_hits:
+        entity_at[(hit[1], hit[2])] = hit[0].entity
+    lost: dict[int, int] = {}
+    for key in ignored:
+        entity = entity_at[key]
+        lost[entity] = lost.get(entity, 0) + 1
+    return lost
+
+
+def _round2(score: float) -> float:
+    """`round(score, 2)`, without its decimal conversion where the score is a whole number
+    of 1/256 below 2**40 (every place, weight, repeat and bonus of the catalog is a sum of
+    powers of two, so nearly every score is): `score * 100` is then exact, and rounding it
+    half to even and dividing by 100 gives the double `round` gives."""
+    if 0.0 <= score < 1099511627776.0 and (score * 256.0) % 1.0 == 0.0:
+        hundredths = score * 100.0
+        whole = hundredths - hundredths % 1.0
+        rest = hundredths - whole
+        if rest > 0.5 or (rest == 0.5 and whole % 2.0 == 1.0):
+            whole += 1.0
+        return whole / 100.0
+    return round(score, 2)
+
+
+def _decoded(found: array[int], first: int, last: int, values: list[T]) -> list[tuple[T, int, int]]:
+    """The matches `first` to `last` of `found` (three numbers each: code, start, end) as
+    (value, start, end)."""
+    return [(values[found[3 * i]], found[3 * i + 1], found[3 * i + 2]) for i in range(first, last)]
 
 
 def _compile(topic_id: str, spelling: str) -> Form:
