@@ -24,8 +24,7 @@ in catalog order; the first that applies is the one an explanation shows.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -85,7 +84,6 @@ Hit = tuple[RuledKeyword, bool, int, int]  # keyword, in title, start, end
 RuleHit = Hit
 Seen = tuple[Context, bool, int, int]
 Span = tuple[bool, int, int]  # in title, start, end
-Match = tuple[object, int, int]  # a matcher's value, start, end
 
 
 class RuleBook:
@@ -133,34 +131,6 @@ class RuleBook:
         """The `when` and `alone` rules that name a keyword."""
         return self._of.get(keyword_id, [])
 
-    def near_hits(
-        self,
-        matches: tuple[Sequence[Match], Sequence[Match]],
-        seen: Sequence[Seen],
-        parts: tuple[bytes, bytes],
-        armed: Container[int],
-    ) -> list[tuple[int, Hit]]:
-        """(rule, hit) for each hit of a `near` rule's spellings by one of its phrases, for
-        the rules in `armed` — the rule's other conditions are for `decide`."""
-        found: list[tuple[int, Hit]] = []
-        for context, in_title, p_start, p_end in seen:
-            for number, role in context.uses:
-                if role != NEAR:
-                    continue
-                if number not in armed:
-                    continue
-                compiled = self.rules[number]
-                part = matches[0] if in_title else matches[1]
-                text = parts[0] if in_title else parts[1]
-                lo, hi = window(text, p_start, p_end, compiled.rule.within)
-                first = bisect_right(part, lo, key=_end) if lo >= 0 else 0
-                for value, start, end in part[first:]:
-                    if start > hi:
-                        break
-                    if getattr(value, "id", -1) in compiled.ignore:
-                        found.append((number, (value, in_title, start, end)))  # type: ignore[arg-type]
-        return found
-
     def decide(
         self,
         held: Sequence[Hit],
@@ -172,10 +142,11 @@ class RuleBook:
     ) -> dict[tuple[bool, int], int]:
         """(in title, start) -> rule, for the hits a rule sets aside.
 
-        `held`: hits of spellings a `when` or `alone` rule names; `near_hits`: from
-        `near_hits`; `seen`: the `when` and `near` phrases found; `parts`: the padded
-        normalized title and text; `others(topic, entities, ignored)`: whether a name of
-        the topic other than `entities` still counts once `ignored` hits are set aside;
+        `held`: hits of spellings a `when` or `alone` rule names; `near_hits`: hits of a
+        `near` rule's spellings by one of its phrases (the tally's `near_hits`); `seen`: the
+        `when` and `near` phrases found; `parts`: the padded normalized title and text;
+        `others(topic, entities, ignored)`: whether a name of the topic other than
+        `entities` still counts once `ignored` hits are set aside;
         `later()`: the `unless` phrases, looked for only once a rule would otherwise apply.
         """
         when: set[int] = set()
@@ -275,10 +246,6 @@ class _Stop:
 
 def _rule_of(near_hit: tuple[int, Hit]) -> int:
     return near_hit[0]
-
-
-def _end(match: Match) -> int:
-    return match[2]
 
 
 def word_forms(words: Iterable[str]) -> frozenset[bytes]:
