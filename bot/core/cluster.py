@@ -45,14 +45,15 @@ article (`_Doc`), a story (`_Story`), a vector (`_Vector`), a key (`_Term`: its 
 frequency and the stories it proposes, both found with one look-up) and a story's weight
 (`_Weight`, added to in place). The weights, cosines and affinities are C doubles, and
 the sets of ids and entities are dicts of numbers, which the garbage collector does not
-walk. On bench/stories.py's first 1,000 articles (`python bench/instructions.py stories
---articles 1000`, callgrind), filing counts 0.43 million instructions an article (0.66
-million before this layout; classifying them: 0.38 million). The headline and lead's
-features (story_features, entities) take 0.30 million of it; of the 0.135 million left
-(0.37 before), weighting the features and making the keys take 68,000, ranking the
-stories proposed 21,000 (finding them 5,000), adding the article to the index 25,000,
-the complete-link check 3,000, forgetting old articles 4,000, and the garbage collector
-about 17,000, spread over them (a _Term is one of the objects it walks: 70% of them).
+walk; nor does it walk the records (cython.no_gc: see _Vector). On bench/stories.py's
+first 1,000 articles (`python bench/instructions.py stories --articles 1000`, callgrind),
+filing counts 0.31 million instructions an article (0.66 million before this layout).
+The headline and lead's features (story_features, entities) take 0.17-0.18 million of
+it; of the rest (0.37 million before the layout, 0.142 million before no_gc, 0.136
+now), weighting the features and making the keys take 68,000, ranking the stories
+proposed 22,000 (finding them 5,000), adding the article to the index 25,000, the
+complete-link check 3,000, forgetting old articles 4,000, and the garbage collector
+about 12,000 (18,000 before no_gc), spread over them and features().
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
+
+import cython  # type: ignore[import-untyped]  # (its decorators: see _Doc)
 
 from bot.core.entities import Entities, Mention, load_entities
 from bot.core.story_features import Features, features, hours
@@ -189,6 +192,16 @@ class _Weight:
     value: float
 
 
+# Compiled, the records below are no work for the garbage collector (cython.no_gc, which
+# applies only from here, not from cluster.pxd): none can be part of a reference cycle.
+# A record holds numbers, strings, an article's features and containers of those, and
+# records of the kinds below it (a story its vectors and keys, a key ids), never one that
+# leads back to it, so reference counting frees them all. Uncompiled, the decorators do
+# nothing.
+
+
+@cython.no_gc
+@cython.cclass
 class _Vector:
     """A sparse vector and its squared norm: a story's is the sum of its members'."""
 
@@ -221,6 +234,8 @@ class _Vector:
         return _dot_items_weights(doc.word_keys, doc.word_units, self.weights) / self.norm
 
 
+@cython.no_gc
+@cython.cclass
 class _Doc:
     """An article in the index: its unit vectors, and what finds its story's neighbours
     (built by StoryIndex._prepare)."""
@@ -246,6 +261,8 @@ class _Doc:
     story_id: int
 
 
+@cython.no_gc
+@cython.cclass
 class _Term:
     """A key of the index (an entity's number, a word, "#" + a number…): how many of the
     index's articles have it, and the ids of the stories that do (a dict's keys). One
@@ -255,6 +272,8 @@ class _Term:
     owners: dict[int, None]
 
 
+@cython.no_gc
+@cython.cclass
 class _Story:
     """A story's members and the sums of their vectors. Its entities are a dict's keys:
     the garbage collector does not track a dict of numbers, while it walks every set at
