@@ -45,21 +45,22 @@ article (`_Doc`), a story (`_Story`), a vector (`_Vector`), a key (`_Term`: its 
 frequency and the stories it proposes, both found with one look-up) and a story's weight
 (`_Weight`, added to in place). The weights, cosines and affinities are C doubles, and
 the sets of ids and entities are dicts of numbers, which the garbage collector does not
-walk; nor does it walk the records (cython.no_gc: see _Vector). On bench/stories.py's
-first 1,000 articles (`python bench/instructions.py stories --articles 1000`, callgrind),
-filing counts 0.31 million instructions an article (0.66 million before this layout).
-The headline and lead's features (story_features, entities) take 0.17-0.18 million of
-it; of the rest (0.37 million before the layout, 0.142 million before no_gc, 0.136
-now), weighting the features and making the keys take 68,000, ranking the stories
+walk; nor does it walk the records (cython.no_gc: see _Vector), nor a filed article's
+features (dropped once filed). On bench/stories.py's first 1,000 articles (`python
+bench/instructions.py stories --articles 1000`, callgrind), filing counts 0.31 million
+instructions an article (0.66 million before this layout). The headline and lead's
+features (story_features, entities) take 0.17-0.18 million of it; of the rest (0.37
+million before the layout, 0.142 million before no_gc and dropping the features, 0.136
+now), weighting the features and making the keys take 67,000, ranking the stories
 proposed 22,000 (finding them 5,000), adding the article to the index 25,000, the
 complete-link check 3,000, forgetting old articles 4,000, and the garbage collector
-about 12,000 (18,000 before no_gc), spread over them and features().
+about 7,000 (18,000 before), spread over them and features().
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -243,7 +244,7 @@ class _Doc:
     id: int
     source: StoryDoc  # (its mentions are found again for an explanation)
     hours: float
-    features: Features
+    features: Features  # (until it is filed: then _FILED)
     script: str  # the features' script, numbers and countries, at hand
     numbers: frozenset[str]
     countries: frozenset[str]
@@ -678,7 +679,8 @@ class StoryIndex:
         weights: list[float] = [0.0] * size  # and then their unit weights
         rare: list[int] = []  # _rarest(words, their dfs, seen, RARE_WORDS), the same order
         norm2 = 0.0
-        for i, (word, c) in enumerate(counts.items()):
+        i = 0
+        for word, c in counts.items():
             term = terms.get(word, _ABSENT)
             if count:
                 if term is _ABSENT:
@@ -692,6 +694,7 @@ class StoryIndex:
             norm2 += weight * weight
             if df > seen:
                 rare.append(df * size + i)
+            i += 1  # noqa: SIM113 (compiled, enumerate() makes a tuple per word)
         if norm2:  # _unit_of(words, weights)
             norm = math.sqrt(norm2)
             for i in range(size):
@@ -781,6 +784,7 @@ class StoryIndex:
                 owners[story_id] = None
                 held.append(term)
         doc.keys = doc.lookups = _NO_TERMS  # needed no more
+        doc.features = _FILED  # nor these: fewer objects for the garbage collector to walk
         self._docs[doc.id] = doc
         self._order.append(doc.id)
         if at > self._newest:  # max(self._newest, at)
@@ -959,6 +963,8 @@ _NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
 _KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
 _NO_TERMS: list[_Term] = []
 _ABSENT = _new_term()  # a key the index has not seen (never changed: see _prepare)
+# A filed article's features: what comparing with it needs is on its record (_Doc)
+_FILED = Features("", Counter(), frozenset(), Counter(), frozenset())
 # script -> (country, concept) -> _pair_keys(script, country, concept)
 _PAIRS: dict[str, dict[tuple[str, Key], tuple[str, str]]] = {}
 
