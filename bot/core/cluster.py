@@ -638,7 +638,7 @@ class StoryIndex:
         named_terms: list[_Term] = []
         named_dfs: list[int] = []
         name_weights: list[float] = []
-        norm2 = 0.0
+        norm2 = concept_norm2 = 0.0  # (the squares added in order)
         for e, c in f.entities.items():
             term = terms.get(e, _ABSENT)
             if count:
@@ -653,6 +653,7 @@ class StoryIndex:
             kind = kinds[number]
             if kind == _CONCEPT:
                 concepts[e] = weight
+                concept_norm2 += weight * weight
             elif kind == _NAME:
                 names[e] = weight
                 named.append(e)
@@ -661,7 +662,7 @@ class StoryIndex:
                 name_weights.append(weight)
                 norm2 += weight * weight
         name_units: list[float] = []
-        if norm2:  # _unit(names)
+        if norm2:  # the unit vector, in place
             norm = math.sqrt(norm2)
             for key, weight in names.items():
                 unit = weight / norm
@@ -695,7 +696,7 @@ class StoryIndex:
             if df > seen:
                 rare.append(df * size + i)
             i += 1  # noqa: SIM113 (compiled, enumerate() makes a tuple per word)
-        if norm2:  # _unit_of(words, weights)
+        if norm2:  # their unit vector, in place
             norm = math.sqrt(norm2)
             for i in range(size):
                 weight = weights[i]
@@ -730,6 +731,12 @@ class StoryIndex:
                             term = terms[pair[0]] = _new_term()
                         keys.append(term)
                     lookups.append(terms.get(pair[1], _ABSENT))
+        if concept_norm2:  # the concepts' unit vector, in place
+            norm = math.sqrt(concept_norm2)
+            for key, weight in concepts.items():
+                concepts[key] = weight / norm
+        else:
+            concepts = {}
         prepared = _Doc.__new__(_Doc)  # (see _new_story)
         prepared.id = doc.id
         prepared.source = doc
@@ -738,7 +745,7 @@ class StoryIndex:
         prepared.script = script
         prepared.numbers = numbers
         prepared.countries = countries
-        prepared.concepts = _unit(concepts)
+        prepared.concepts = concepts
         prepared.names = names
         prepared.name_keys = tuple(named)
         prepared.name_units = tuple(name_units)
@@ -925,17 +932,6 @@ def _add_into(weights: dict[Key, _Weight], unit: dict[Key, float]) -> float:
             dot += w * value
             cell.value = value + w
     return dot
-
-
-def _unit(weights: dict[Key, float]) -> dict[Key, float]:
-    """The unit vector of `weights` (the squares added in order, as sum() adds them)."""
-    norm2 = 0.0
-    for w in weights.values():
-        norm2 += w * w
-    if not norm2:
-        return {}
-    norm = math.sqrt(norm2)
-    return {key: w / norm for key, w in weights.items()}
 
 
 def _rarest(keys: list[T], counts: list[int], seen: int, limit: int) -> list[T]:
