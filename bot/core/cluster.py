@@ -48,13 +48,13 @@ the sets of ids and entities are dicts of numbers, which the garbage collector d
 walk; nor does it walk the records (cython.no_gc: see _Vector), nor a filed article's
 features (dropped once filed). On bench/stories.py's first 1,000 articles (`python
 bench/instructions.py stories --articles 1000`, callgrind), filing counts 0.31 million
-instructions an article (0.66 million before this layout). The headline and lead's
-features (story_features, entities) take 0.17-0.18 million of it; of the rest (0.37
-million before the layout, 0.142 million before no_gc and dropping the features, 0.136
-now), weighting the features and making the keys take 67,000, ranking the stories
-proposed 22,000 (finding them 5,000), adding the article to the index 25,000, the
-complete-link check 3,000, forgetting old articles 4,000, and the garbage collector
-about 7,000 (18,000 before), spread over them and features().
+instructions an article (0.320 million before no_gc and dropping the features, 0.66
+million before this layout). The headline and lead's features (story_features,
+entities) take 0.17 million of it; of the 0.135 million left (0.142 before no_gc, 0.37
+before the layout), weighting the features and making the keys take 68,000, ranking
+the stories proposed 21,000 (finding them 5,000), adding the article to the index
+27,000, the complete-link check 3,000, forgetting old articles 4,000, and the garbage
+collector about 7,000 (18,000 before no_gc), spread over them and features().
 """
 
 from __future__ import annotations
