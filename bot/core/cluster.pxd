@@ -94,7 +94,7 @@ cdef class StoryIndex:
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
         kind=int, seen=Py_ssize_t, lookups=list, unit_words=dict, words=list, weights=list,
         rare=list, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
-        name_units=list, unit=double,
+        name_units=list, unit=double, concept_norm2=double,
         pair=tuple, prepared=_Doc,
     )
     cpdef _Doc _prepare(self, object doc, bint count=*)
@@ -134,9 +134,6 @@ cpdef double _add_items(dict weights, tuple keys, tuple units) except? -1.0
 
 @cython.locals(dot=double, w=double, cell=_Weight, value=double)
 cpdef double _add_into(dict weights, dict unit) except? -1.0
-
-@cython.locals(norm2=double, w=double, norm=double)
-cpdef dict _unit(dict weights)
 
 @cython.locals(size=Py_ssize_t, order=list, i=Py_ssize_t, count=Py_ssize_t, at=Py_ssize_t)
 cpdef list _rarest(list keys, list counts, Py_ssize_t seen, Py_ssize_t limit)

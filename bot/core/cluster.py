@@ -45,24 +45,28 @@ article (`_Doc`), a story (`_Story`), a vector (`_Vector`), a key (`_Term`: its 
 frequency and the stories it proposes, both found with one look-up) and a story's weight
 (`_Weight`, added to in place). The weights, cosines and affinities are C doubles, and
 the sets of ids and entities are dicts of numbers, which the garbage collector does not
-walk. On bench/stories.py's first 1,000 articles (`python bench/instructions.py stories
---articles 1000`, callgrind), filing counts 0.43 million instructions an article (0.66
-million before this layout; classifying them: 0.38 million). The headline and lead's
-features (story_features, entities) take 0.30 million of it; of the 0.135 million left
-(0.37 before), weighting the features and making the keys take 68,000, ranking the
-stories proposed 21,000 (finding them 5,000), adding the article to the index 25,000,
-the complete-link check 3,000, forgetting old articles 4,000, and the garbage collector
-about 17,000, spread over them (a _Term is one of the objects it walks: 70% of them).
+walk; nor does it walk the records (cython.no_gc: see _Vector), nor a filed article's
+features (dropped once filed). On bench/stories.py's first 1,000 articles (`python
+bench/instructions.py stories --articles 1000`, callgrind), filing counts 0.31 million
+instructions an article (0.320 million before no_gc and dropping the features, 0.66
+million before this layout). The headline and lead's features (story_features,
+entities) take 0.17 million of it; of the 0.135 million left (0.142 before no_gc, 0.37
+before the layout), weighting the features and making the keys take 68,000, ranking
+the stories proposed 21,000 (finding them 5,000), adding the article to the index
+27,000, the complete-link check 3,000, forgetting old articles 4,000, and the garbage
+collector about 7,000 (18,000 before no_gc), spread over them and features().
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
+
+import cython  # type: ignore[import-untyped]  # (its decorators: see _Doc)
 
 from bot.core.entities import Entities, Mention, load_entities
 from bot.core.story_features import Features, features, hours
@@ -189,6 +193,16 @@ class _Weight:
     value: float
 
 
+# Compiled, the records below are no work for the garbage collector (cython.no_gc, which
+# applies only from here, not from cluster.pxd): none can be part of a reference cycle.
+# A record holds numbers, strings, an article's features and containers of those, and
+# records of the kinds below it (a story its vectors and keys, a key ids), never one that
+# leads back to it, so reference counting frees them all. Uncompiled, the decorators do
+# nothing.
+
+
+@cython.no_gc
+@cython.cclass
 class _Vector:
     """A sparse vector and its squared norm: a story's is the sum of its members'."""
 
@@ -221,6 +235,8 @@ class _Vector:
         return _dot_items_weights(doc.word_keys, doc.word_units, self.weights) / self.norm
 
 
+@cython.no_gc
+@cython.cclass
 class _Doc:
     """An article in the index: its unit vectors, and what finds its story's neighbours
     (built by StoryIndex._prepare)."""
@@ -228,7 +244,7 @@ class _Doc:
     id: int
     source: StoryDoc  # (its mentions are found again for an explanation)
     hours: float
-    features: Features
+    features: Features  # (until it is filed: then _FILED)
     script: str  # the features' script, numbers and countries, at hand
     numbers: frozenset[str]
     countries: frozenset[str]
@@ -246,6 +262,8 @@ class _Doc:
     story_id: int
 
 
+@cython.no_gc
+@cython.cclass
 class _Term:
     """A key of the index (an entity's number, a word, "#" + a number…): how many of the
     index's articles have it, and the ids of the stories that do (a dict's keys). One
@@ -255,6 +273,8 @@ class _Term:
     owners: dict[int, None]
 
 
+@cython.no_gc
+@cython.cclass
 class _Story:
     """A story's members and the sums of their vectors. Its entities are a dict's keys:
     the garbage collector does not track a dict of numbers, while it walks every set at
@@ -618,7 +638,7 @@ class StoryIndex:
         named_terms: list[_Term] = []
         named_dfs: list[int] = []
         name_weights: list[float] = []
-        norm2 = 0.0
+        norm2 = concept_norm2 = 0.0  # (the squares added in order)
         for e, c in f.entities.items():
             term = terms.get(e, _ABSENT)
             if count:
@@ -633,6 +653,7 @@ class StoryIndex:
             kind = kinds[number]
             if kind == _CONCEPT:
                 concepts[e] = weight
+                concept_norm2 += weight * weight
             elif kind == _NAME:
                 names[e] = weight
                 named.append(e)
@@ -641,7 +662,7 @@ class StoryIndex:
                 name_weights.append(weight)
                 norm2 += weight * weight
         name_units: list[float] = []
-        if norm2:  # _unit(names)
+        if norm2:  # the unit vector, in place
             norm = math.sqrt(norm2)
             for key, weight in names.items():
                 unit = weight / norm
@@ -659,7 +680,8 @@ class StoryIndex:
         weights: list[float] = [0.0] * size  # and then their unit weights
         rare: list[int] = []  # _rarest(words, their dfs, seen, RARE_WORDS), the same order
         norm2 = 0.0
-        for i, (word, c) in enumerate(counts.items()):
+        i = 0
+        for word, c in counts.items():
             term = terms.get(word, _ABSENT)
             if count:
                 if term is _ABSENT:
@@ -673,7 +695,8 @@ class StoryIndex:
             norm2 += weight * weight
             if df > seen:
                 rare.append(df * size + i)
-        if norm2:  # _unit_of(words, weights)
+            i += 1  # noqa: SIM113 (compiled, enumerate() makes a tuple per word)
+        if norm2:  # their unit vector, in place
             norm = math.sqrt(norm2)
             for i in range(size):
                 weight = weights[i]
@@ -708,6 +731,12 @@ class StoryIndex:
                             term = terms[pair[0]] = _new_term()
                         keys.append(term)
                     lookups.append(terms.get(pair[1], _ABSENT))
+        if concept_norm2:  # the concepts' unit vector, in place
+            norm = math.sqrt(concept_norm2)
+            for key, weight in concepts.items():
+                concepts[key] = weight / norm
+        else:
+            concepts = {}
         prepared = _Doc.__new__(_Doc)  # (see _new_story)
         prepared.id = doc.id
         prepared.source = doc
@@ -716,7 +745,7 @@ class StoryIndex:
         prepared.script = script
         prepared.numbers = numbers
         prepared.countries = countries
-        prepared.concepts = _unit(concepts)
+        prepared.concepts = concepts
         prepared.names = names
         prepared.name_keys = tuple(named)
         prepared.name_units = tuple(name_units)
@@ -762,6 +791,7 @@ class StoryIndex:
                 owners[story_id] = None
                 held.append(term)
         doc.keys = doc.lookups = _NO_TERMS  # needed no more
+        doc.features = _FILED  # nor these: fewer objects for the garbage collector to walk
         self._docs[doc.id] = doc
         self._order.append(doc.id)
         if at > self._newest:  # max(self._newest, at)
@@ -904,17 +934,6 @@ def _add_into(weights: dict[Key, _Weight], unit: dict[Key, float]) -> float:
     return dot
 
 
-def _unit(weights: dict[Key, float]) -> dict[Key, float]:
-    """The unit vector of `weights` (the squares added in order, as sum() adds them)."""
-    norm2 = 0.0
-    for w in weights.values():
-        norm2 += w * w
-    if not norm2:
-        return {}
-    norm = math.sqrt(norm2)
-    return {key: w / norm for key, w in weights.items()}
-
-
 def _rarest(keys: list[T], counts: list[int], seen: int, limit: int) -> list[T]:
     """The `limit` keys counted least, of those counted more than `seen` times (ties in
     the order given): each key's count and place, as one number, sorted."""
@@ -940,6 +959,8 @@ _NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
 _KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
 _NO_TERMS: list[_Term] = []
 _ABSENT = _new_term()  # a key the index has not seen (never changed: see _prepare)
+# A filed article's features: what comparing with it needs is on its record (_Doc)
+_FILED = Features("", Counter(), frozenset(), Counter(), frozenset())
 # script -> (country, concept) -> _pair_keys(script, country, concept)
 _PAIRS: dict[str, dict[tuple[str, Key], tuple[str, str]]] = {}
 
