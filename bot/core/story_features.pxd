@@ -36,3 +36,9 @@ cpdef tuple _number_at(str text, Py_ssize_t at)
 
 @cython.locals(found=set, at=Py_ssize_t, end=Py_ssize_t, stop=Py_ssize_t, raw=str)
 cpdef frozenset numbers(str text)
+
+@cython.locals(
+    size=Py_ssize_t, data="const char *", skip=Py_ssize_t, proclitic=bytes,
+    length=Py_ssize_t, head="const char *", at=Py_ssize_t, stripped=str,
+)
+cdef str _bare_bytes(bytes word)
