@@ -11,7 +11,7 @@ cpdef object _counter(dict counts)
 cpdef object _features(str script, object entities, frozenset countries, object words, frozenset numbers)
 
 @cython.locals(
-    cache=dict, bare=object, seen=set, digit=bint, weight=object, size=Py_ssize_t,
+    cache=dict, bare=object, seen=set, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,
     start=Py_ssize_t, at=Py_ssize_t, byte=int, word=bytes, data="const char *",
 )
 cpdef bint _add_words(str text, bytes padded, dict found, bint title) except -1

@@ -204,7 +204,7 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     bare: str | None
     seen: set[str] = set()
     digit = False
-    weight = TITLE_WEIGHT
+    weight = TITLE_WEIGHT if title else 1
     start = 0
     for at in range(size):
         byte = data[at]
@@ -214,11 +214,17 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
                 bare = cache.get(word)
                 if bare is None:
                     bare = _bare_bytes(word)
-                if not title:
-                    found[bare] = found.get(bare, 0) + 1
-                elif bare not in seen:
+                if title:
+                    if bare in seen:
+                        start = at + 1
+                        continue
                     seen.add(bare)
-                    found[bare] = found.get(bare, 0) + weight
+                # One lookup for a word new to `found` (most): setdefault inserts it
+                # counted; a second only when it was there (`found` did not grow).
+                known = len(found)
+                count = found.setdefault(bare, weight)
+                if len(found) == known:
+                    found[bare] = count + weight
             start = at + 1
         elif 48 <= byte <= 57:  # 0-9
             digit = True
