@@ -2,7 +2,7 @@
 # the pass over a text's normalized bytes runs on C integers; the .py stays the one source.
 import cython
 
-@cython.locals(counts=dict, number=object, weight=object)
+@cython.locals(counts=dict, number=object, weight=object, known=Py_ssize_t, count=object)
 cpdef dict _entity_counts(list in_title, list in_lead)
 
 cpdef object _counter(dict counts)

@@ -169,10 +169,16 @@ def _entity_counts(in_title: list[int], in_lead: list[int]) -> dict[int, int]:
         _count_elements(counts, in_lead)
         return counts
     weight = TITLE_WEIGHT
-    for number in in_title:
-        counts[number] = counts.get(number, 0) + weight
+    for number in in_title:  # (as `_add_words`: a second lookup only for a repeat)
+        known = len(counts)
+        count = counts.setdefault(number, weight)
+        if len(counts) == known:
+            counts[number] = count + weight
     for number in in_lead:
-        counts[number] = counts.get(number, 0) + 1
+        known = len(counts)
+        count = counts.setdefault(number, 1)
+        if len(counts) == known:
+            counts[number] = count + 1
     return counts
 
 
