@@ -11,7 +11,7 @@ cpdef object _counter(dict counts)
 cpdef object _features(str script, object entities, frozenset countries, object words, frozenset numbers)
 
 @cython.locals(
-    cache=dict, bare=object, seen=set, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,
+    cache=dict, bare=object, seen=set, decoded=str, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,
     start=Py_ssize_t, at=Py_ssize_t, byte=int, word=bytes, data="const char *",
 )
 cpdef bint _add_words(str text, bytes padded, dict found, bint title) except -1
@@ -38,7 +38,8 @@ cpdef tuple _number_at(str text, Py_ssize_t at)
 cpdef frozenset numbers(str text)
 
 @cython.locals(
-    size=Py_ssize_t, data="const char *", skip=Py_ssize_t, proclitic=bytes,
-    length=Py_ssize_t, head="const char *", at=Py_ssize_t, stripped=str,
+    size=Py_ssize_t, data="const unsigned char *", skip=Py_ssize_t, proclitic=bytes,
+    length=Py_ssize_t, head="const unsigned char *", index=Py_ssize_t, stripped=str,
+    table=bytes, first="const unsigned char *",
 )
-cdef str _bare_bytes(bytes word)
+cdef str _bare_bytes(bytes word, str decoded, Py_ssize_t at)

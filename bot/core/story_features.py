@@ -209,6 +209,7 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     cache = _BARE_BYTES
     bare: str | None
     seen: set[str] = set()
+    decoded: str | None = None  # the text, decoded at its first word new to the cache
     digit = False
     weight = TITLE_WEIGHT if title else 1
     start = 0
@@ -219,7 +220,9 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
                 word = data[start:at]
                 bare = cache.get(word)
                 if bare is None:
-                    bare = _bare_bytes(word)
+                    if decoded is None:
+                        decoded = _decode(padded, "strict", _LETTERS)[0]
+                    bare = _bare_bytes(word, decoded, start)
                 if title:
                     if bare in seen:
                         start = at + 1
@@ -250,26 +253,31 @@ def _add_text(found: dict[str, int], normalized: str, title: bool, text: str) ->
     return _DIGIT.search(text) is not None
 
 
-def _bare_bytes(word: bytes) -> str:
+def _bare_bytes(word: bytes, decoded: str, at: int) -> str:
     """The word (normalized bytes, three letters or more, none of them `_OTHER`) without
     its proclitic, cached: `_strip(decode_normalized(word))`, the proclitic found among
-    the bytes (one byte a letter) and only the rest decoded."""
+    the bytes (one byte a letter) and the rest sliced from `decoded`, its text decoded,
+    where the word is at `at`."""
     if len(_BARE_BYTES) >= _CACHE_SIZE:
         _BARE_BYTES.clear()
     size = len(word)
     data = word  # compiled, the bytes' C buffer
     skip = 0
+    table = _FIRST_BYTES
+    first = table  # compiled, its C buffer
+    if not first[data[0]]:  # (many words: no proclitic starts with their first letter)
+        size = 0
     for proclitic in _PROCLITIC_BYTES:  # the longest first, as `_strip`
         length = len(proclitic)
         if size - length >= 3:
             head = proclitic  # compiled, its C buffer
-            at = 0
-            while at < length and data[at] == head[at]:
-                at += 1
-            if at == length:
+            index = 0
+            while index < length and data[index] == head[index]:
+                index += 1
+            if index == length:
                 skip = length
                 break
-    stripped = _BARE_BYTES[word] = _decode(word[skip:] if skip else word, "strict", _LETTERS)[0]
+    stripped = _BARE_BYTES[word] = decoded[at + skip : at + len(word)]
     return stripped
 
 
@@ -288,6 +296,7 @@ class _Bare(dict[str, str | None]):
 # placeholder `_OTHER`, which `_bare_bytes` never sees, as U+FFFD).
 _PROCLITIC_BYTES = tuple(map(normalize_bytes, _PROCLITICS))
 _LETTERS = decode_normalized(bytes(range(256)))
+_FIRST_BYTES = bytes(b in {p[0] for p in _PROCLITIC_BYTES} for b in range(256))  # byte -> 1/0
 assert [decode_normalized(p) for p in _PROCLITIC_BYTES] == _PROCLITICS
 assert all(len(p) == len(s) for p, s in zip(_PROCLITIC_BYTES, _PROCLITICS, strict=True))
 _decode = codecs.charmap_decode
