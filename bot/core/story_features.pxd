@@ -2,6 +2,8 @@
 # the pass over a text's normalized bytes runs on C integers; the .py stays the one source.
 import cython
 
+cdef Py_ssize_t _CACHE_SIZE  # (a C constant: no int object made to compare with)
+
 @cython.locals(counts=dict, number=object, weight=object, known=Py_ssize_t, count=object)
 cpdef dict _entity_counts(list in_title, list in_lead)
 
