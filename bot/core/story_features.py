@@ -113,6 +113,10 @@ def _slot(name: str) -> Callable[[Features, object], None]:
     return setter
 
 
+# The functions `_features` and `_counter` call, looked up once instead of each call.
+_NEW_OBJECT = object.__new__
+_NEW_DICT = Counter.__new__
+_UPDATE = dict.update
 # What the frozen dataclass's __init__ does through five object.__setattr__ calls at
 # Python level, which cost more than the rest of `_features`.
 _SET_SCRIPT, _SET_ENTITIES, _SET_COUNTRIES, _SET_WORDS, _SET_NUMBERS = map(
@@ -129,7 +133,7 @@ def _features(
 ) -> Features:
     """`Features(script, entities, countries, words, numbers)`, built without its __init__
     (tests/core/test_story_features.py checks that they are equal, field for field)."""
-    made: Features = object.__new__(Features)
+    made: Features = _NEW_OBJECT(Features)
     _SET_SCRIPT(made, script)
     _SET_ENTITIES(made, entities)
     _SET_COUNTRIES(made, countries)
@@ -189,8 +193,8 @@ def _entity_counts(in_title: list[int], in_lead: list[int]) -> dict[int, int]:
 
 def _counter(counts: dict[_T, int]) -> Counter[_T]:
     """A Counter of `counts`, in its order, without Counter's Python-level constructor."""
-    counter: Counter[_T] = Counter.__new__(Counter)
-    dict.update(counter, counts)
+    counter: Counter[_T] = _NEW_DICT(Counter)
+    _UPDATE(counter, counts)
     return counter
 
 
