@@ -25,7 +25,7 @@ machine). A word new to the cache (news brings new words: 5 an article over the 
 1,000, when filing starts) loses its proclitic among its bytes and is sliced from its
 text decoded once, and a word is counted with one dict lookup: features() alone over
 bench/stories.py's first 1,000 articles in a fresh process, as filing meets them, counts
-0.106 million instructions an article instead of 0.170 (issue 11, second round). What
+0.104 million instructions an article instead of 0.170 (issue 11, second round). What
 is left is mostly the entity automaton's scan (Rust), normalizing, and the dictionary
 operations of counting words. Uncompiled, the loops over characters and bytes give way
 to str, bytes and re methods that run in C: 0.25 million (0.26 before).
