@@ -2,7 +2,9 @@
 # the pass over a text's normalized bytes runs on C integers; the .py stays the one source.
 import cython
 
-@cython.locals(counts=dict, number=object, weight=object)
+cdef Py_ssize_t _CACHE_SIZE  # (a C constant: no int object made to compare with)
+
+@cython.locals(counts=dict, number=object, weight=object, known=Py_ssize_t, count=object)
 cpdef dict _entity_counts(list in_title, list in_lead)
 
 cpdef object _counter(dict counts)
@@ -11,7 +13,7 @@ cpdef object _counter(dict counts)
 cpdef object _features(str script, object entities, frozenset countries, object words, frozenset numbers)
 
 @cython.locals(
-    cache=dict, bare=object, seen=set, digit=bint, weight=object, size=Py_ssize_t,
+    cache=dict, bare=object, seen=set, decoded=str, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,
     start=Py_ssize_t, at=Py_ssize_t, byte=int, word=bytes, data="const char *",
 )
 cpdef bint _add_words(str text, bytes padded, dict found, bint title) except -1
@@ -36,3 +38,10 @@ cpdef tuple _number_at(str text, Py_ssize_t at)
 
 @cython.locals(found=set, at=Py_ssize_t, end=Py_ssize_t, stop=Py_ssize_t, raw=str)
 cpdef frozenset numbers(str text)
+
+@cython.locals(
+    size=Py_ssize_t, data="const unsigned char *", skip=Py_ssize_t, proclitic=bytes,
+    length=Py_ssize_t, head="const unsigned char *", index=Py_ssize_t, stripped=str,
+    table=bytes, first="const unsigned char *",
+)
+cdef str _bare_bytes(bytes word, str decoded, Py_ssize_t at)

@@ -21,13 +21,19 @@ splits the words, strips them (cached by their bytes) and notes a digit; numbers
 scanned only where a digit is, and acronyms only where their letters are. On
 bench/stories.py's articles: 0.10 million instructions an article under callgrind (0.23
 million before this, issue 11) and 16 µs (30 µs before, best runs side by side on a busy
-machine). What is left is mostly the entity automaton's scan (Rust), normalizing, and
-the dictionary operations of counting words. Uncompiled, the loops over characters and
-bytes give way to str, bytes and re methods that run in C: 0.25 million (0.26 before).
+machine). A word new to the cache (news brings new words: 5 an article over the first
+1,000, when filing starts) loses its proclitic among its bytes and is sliced from its
+text decoded once, and a word is counted with one dict lookup: features() alone over
+bench/stories.py's first 1,000 articles in a fresh process, as filing meets them, counts
+0.104 million instructions an article instead of 0.170 (issue 11, second round). What
+is left is mostly the entity automaton's scan (Rust), normalizing, and the dictionary
+operations of counting words. Uncompiled, the loops over characters and bytes give way
+to str, bytes and re methods that run in C: 0.25 million (0.26 before).
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections import (  # type: ignore[attr-defined]
     Counter,
@@ -40,7 +46,7 @@ from typing import TypeVar
 
 from bot.core.entities import Entities
 from bot.core.morphology import proclitics
-from bot.core.normalize import decode_normalized, normalize, normalize_padded
+from bot.core.normalize import decode_normalized, normalize, normalize_bytes, normalize_padded
 
 TITLE_WEIGHT = 2
 # The proclitics that end in the article (ال، وال، بال، لل…): a word that has one is a noun
@@ -107,6 +113,10 @@ def _slot(name: str) -> Callable[[Features, object], None]:
     return setter
 
 
+# The functions `_features` and `_counter` call, looked up once instead of each call.
+_NEW_OBJECT = object.__new__
+_NEW_DICT = Counter.__new__
+_UPDATE = dict.update
 # What the frozen dataclass's __init__ does through five object.__setattr__ calls at
 # Python level, which cost more than the rest of `_features`.
 _SET_SCRIPT, _SET_ENTITIES, _SET_COUNTRIES, _SET_WORDS, _SET_NUMBERS = map(
@@ -123,7 +133,7 @@ def _features(
 ) -> Features:
     """`Features(script, entities, countries, words, numbers)`, built without its __init__
     (tests/core/test_story_features.py checks that they are equal, field for field)."""
-    made: Features = object.__new__(Features)
+    made: Features = _NEW_OBJECT(Features)
     _SET_SCRIPT(made, script)
     _SET_ENTITIES(made, entities)
     _SET_COUNTRIES(made, countries)
@@ -168,17 +178,23 @@ def _entity_counts(in_title: list[int], in_lead: list[int]) -> dict[int, int]:
         _count_elements(counts, in_lead)
         return counts
     weight = TITLE_WEIGHT
-    for number in in_title:
-        counts[number] = counts.get(number, 0) + weight
+    for number in in_title:  # (as `_add_words`: a second lookup only for a repeat)
+        known = len(counts)
+        count = counts.setdefault(number, weight)
+        if len(counts) == known:
+            counts[number] = count + weight
     for number in in_lead:
-        counts[number] = counts.get(number, 0) + 1
+        known = len(counts)
+        count = counts.setdefault(number, 1)
+        if len(counts) == known:
+            counts[number] = count + 1
     return counts
 
 
 def _counter(counts: dict[_T, int]) -> Counter[_T]:
     """A Counter of `counts`, in its order, without Counter's Python-level constructor."""
-    counter: Counter[_T] = Counter.__new__(Counter)
-    dict.update(counter, counts)
+    counter: Counter[_T] = _NEW_DICT(Counter)
+    _UPDATE(counter, counts)
     return counter
 
 
@@ -202,8 +218,9 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     cache = _BARE_BYTES
     bare: str | None
     seen: set[str] = set()
+    decoded: str | None = None  # the text, decoded at its first word new to the cache
     digit = False
-    weight = TITLE_WEIGHT
+    weight = TITLE_WEIGHT if title else 1
     start = 0
     for at in range(size):
         byte = data[at]
@@ -212,12 +229,20 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
                 word = data[start:at]
                 bare = cache.get(word)
                 if bare is None:
-                    bare = _bare_bytes(word)
-                if not title:
-                    found[bare] = found.get(bare, 0) + 1
-                elif bare not in seen:
+                    if decoded is None:
+                        decoded = _decode(padded, "strict", _LETTERS)[0]
+                    bare = _bare_bytes(word, decoded, start)
+                if title:
+                    if bare in seen:
+                        start = at + 1
+                        continue
                     seen.add(bare)
-                    found[bare] = found.get(bare, 0) + weight
+                # One lookup for a word new to `found` (most): setdefault inserts it
+                # counted; a second only when it was there (`found` did not grow).
+                known = len(found)
+                count = found.setdefault(bare, weight)
+                if len(found) == known:
+                    found[bare] = count + weight
             start = at + 1
         elif 48 <= byte <= 57:  # 0-9
             digit = True
@@ -237,11 +262,31 @@ def _add_text(found: dict[str, int], normalized: str, title: bool, text: str) ->
     return _DIGIT.search(text) is not None
 
 
-def _bare_bytes(word: bytes) -> str:
-    """The word (normalized bytes, three letters or more) without its proclitic, cached."""
+def _bare_bytes(word: bytes, decoded: str, at: int) -> str:
+    """The word (normalized bytes, three letters or more, none of them `_OTHER`) without
+    its proclitic, cached: `_strip(decode_normalized(word))`, the proclitic found among
+    the bytes (one byte a letter) and the rest sliced from `decoded`, its text decoded,
+    where the word is at `at`."""
     if len(_BARE_BYTES) >= _CACHE_SIZE:
         _BARE_BYTES.clear()
-    stripped = _BARE_BYTES[word] = _strip(decode_normalized(word))
+    size = len(word)
+    data = word  # compiled, the bytes' C buffer
+    skip = 0
+    table = _FIRST_BYTES
+    first = table  # compiled, its C buffer
+    if not first[data[0]]:  # (many words: no proclitic starts with their first letter)
+        size = 0
+    for proclitic in _PROCLITIC_BYTES:  # the longest first, as `_strip`
+        length = len(proclitic)
+        if size - length >= 3:
+            head = proclitic  # compiled, its C buffer
+            index = 0
+            while index < length and data[index] == head[index]:
+                index += 1
+            if index == length:
+                skip = length
+                break
+    stripped = _BARE_BYTES[word] = decoded[at + skip : at + len(word)]
     return stripped
 
 
@@ -256,6 +301,14 @@ class _Bare(dict[str, str | None]):
         return stripped
 
 
+# `_PROCLITICS` in normalized bytes, and the table that decodes those bytes (the
+# placeholder `_OTHER`, which `_bare_bytes` never sees, as U+FFFD).
+_PROCLITIC_BYTES = tuple(map(normalize_bytes, _PROCLITICS))
+_LETTERS = decode_normalized(bytes(range(256)))
+_FIRST_BYTES = bytes(b in {p[0] for p in _PROCLITIC_BYTES} for b in range(256))  # byte -> 1/0
+assert [decode_normalized(p) for p in _PROCLITIC_BYTES] == _PROCLITICS
+assert all(len(p) == len(s) for p, s in zip(_PROCLITIC_BYTES, _PROCLITICS, strict=True))
+_decode = codecs.charmap_decode
 _BARE = _Bare()  # for text with letters outside the alphabet, or uncompiled
 _BARE_BYTES: dict[bytes, str] = {}  # the same, by normalized bytes: for the rest
 
