@@ -21,18 +21,14 @@ Each timing is the best of several rounds, interleaved, so a busy machine slows 
 alike. Targets: filing costs less than classifying, and at most 3 ms an article.
 `python bench/instructions.py stories` counts the same ratio in instructions.
 
-Measured here (December 2026, issue 11): file / classify 1.12 in instructions, both
-compiled, since filing's index is made of C records (cluster.pxd): 0.41 million an
-article to file, 0.37 million to classify; 0.30 million of the 0.41 go to the headline
-and lead's features (story_features, entities). On the first 1,000 articles
-(`--articles 1000`): 1.14 (0.43 / 0.38 million), 1.75 before (0.66 million). In time,
-four runs alternating with the code before on a machine at load 2 to 3 on its 2 cores:
-0.76 to 1.15 against 1.66 to 2.39 (0.17 to 0.36 ms an article to file, 0.34 to 0.61
-before). Before that: 1.90 in instructions (0.70 million an article to file); 2.31
-with filing still plain Python (0.85 million), against classification compiled. Before
-classification was compiled: 1.29 (0.85 / 0.66 million), 2.07 before that. In time, on a
-busy machine, both compiled, 2.54 (0.27 ms an article to file, 0.107 ms to classify, one
-busy run).
+Measured here (December 2026, issue 11), both compiled, at the end of the session's cost
+work: file / classify 1.11 in instructions on the first 1,000 articles (`--articles 1000`:
+241,000 an article to file, 218,000 to classify), 1.75 at the session's start (663,000 /
+378,000). In time on a quiet machine, three runs: 1.42 to 1.91 (0.078 to 0.090 ms an
+article to file, 0.047 to 0.057 ms to classify; 1.74 at the start, 0.150 / 0.086 ms).
+Earlier: 1.90 in instructions (0.70 million an article to file, 0.37 million to classify);
+2.31 with filing still plain Python (0.85 million), against classification compiled;
+before classification was compiled, 1.29 (0.85 / 0.66 million), 2.07 before that.
 """
 
 from __future__ import annotations
