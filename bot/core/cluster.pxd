@@ -129,11 +129,14 @@ cpdef double _dot_items(tuple keys, tuple units, dict b) except? -1.0
 @cython.locals(total=double, i=Py_ssize_t, cell=_Weight, w=double, value=double)
 cpdef double _dot_items_weights(tuple keys, tuple units, dict weights) except? -1.0
 
-@cython.locals(dot=double, i=Py_ssize_t, w=double, cell=_Weight, value=double)
+@cython.locals(dot=double, i=Py_ssize_t)
 cpdef double _add_items(dict weights, tuple keys, tuple units) except? -1.0
 
-@cython.locals(dot=double, w=double, cell=_Weight, value=double)
+@cython.locals(dot=double, w=double)
 cpdef double _add_into(dict weights, dict unit) except? -1.0
+
+@cython.locals(cell=_Weight, value=double)
+cdef double _add_one(dict weights, object key, double w) except? -1.0
 
 @cython.locals(size=Py_ssize_t, order=list, i=Py_ssize_t, count=Py_ssize_t, at=Py_ssize_t)
 cpdef list _rarest(list keys, list counts, Py_ssize_t seen, Py_ssize_t limit)

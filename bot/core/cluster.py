@@ -893,16 +893,7 @@ def _add_items(
     """_add_into(weights, dict(zip(keys, units)))."""
     dot = 0.0
     for i in range(len(keys)):
-        key, w = keys[i], units[i]
-        cell = weights.get(key)
-        if cell is None:
-            cell = _Weight.__new__(_Weight)
-            cell.value = w
-            weights[key] = cell
-        else:
-            value = cell.value  # a C double where compiled (cluster.pxd)
-            dot += w * value
-            cell.value = value + w
+        dot += _add_one(weights, keys[i], units[i])
     return dot
 
 
@@ -922,16 +913,21 @@ def _add_into(weights: dict[Key, _Weight], unit: dict[Key, float]) -> float:
     the weights before (the same as _dot_weights): one pass for both."""
     dot = 0.0
     for key, w in unit.items():
-        cell = weights.get(key)
-        if cell is None:
-            cell = _Weight.__new__(_Weight)
-            cell.value = w
-            weights[key] = cell
-        else:
-            value = cell.value  # a C double where compiled (cluster.pxd)
-            dot += w * value
-            cell.value = value + w
+        dot += _add_one(weights, key, w)
     return dot
+
+
+def _add_one(weights: dict[Key, _Weight], key: Key, w: float) -> float:
+    """weights[key] += w (from 0.0); the weight before, times w (0.0 for a new key)."""
+    cell = weights.get(key)
+    if cell is None:
+        cell = _Weight.__new__(_Weight)
+        cell.value = w
+        weights[key] = cell
+        return 0.0
+    value = cell.value  # a C double where compiled (cluster.pxd)
+    cell.value = value + w
+    return w * value
 
 
 def _rarest(keys: list[T], counts: list[int], seen: int, limit: int) -> list[T]:
