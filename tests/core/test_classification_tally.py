@@ -104,3 +104,14 @@ def test_scores_are_rounded_as_round_rounds_them() -> None:
     for value in values:
         got = topics._round2(value)
         assert repr(got) == repr(round(value, 2)), value
+
+
+def test_bytes_without_their_padding_are_refused_not_read_past(classifier: Classifier) -> None:
+    """The compiled pass reads a match's neighbours without bounds checks: a text not
+    padded with a space at each end, a keyword at its very edge, must not reach it."""
+    edge = normalize_padded("باكو")[1:-1]  # a keyword with nothing around it
+    padded = normalize_padded("باكو")
+    for title, text in ((edge, padded), (padded, edge), (b"", padded), (padded, b"")):
+        with pytest.raises(ValueError, match="padded"):
+            classifier.classify_normalized(title, text)
+    assert classifier.classify_normalized(padded, padded).scores  # padded, it counts
