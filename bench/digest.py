@@ -26,14 +26,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import gc
 import random
 import resource
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -231,25 +229,6 @@ def report(f: Figures, page_size: int, articles: int) -> None:
     print(f"RSS before / after build   {f.before_mb:>6.0f} / {f.after_mb:.0f} MB")
 
 
-@contextlib.contextmanager
-def fresh_postgres(url: str | None) -> Iterator[str]:
-    """A new, empty database: on the server `url` names, else on a throwaway server started
-    here as the tests start theirs; dropped (and the server stopped) at the end."""
-    from tests.pg import PostgresServer, find_bin_dir, running_server, scratch_database
-
-    if url is not None:
-        with scratch_database(PostgresServer(dsn=url, port=0, version=0)) as dsn:
-            yield dsn
-        return
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        raise SystemExit(
-            "no PostgreSQL server binaries (install postgresql-15, or set MUJAZ_PG_BIN)"
-        )
-    with running_server(bin_dir) as server, scratch_database(server) as dsn:
-        yield dsn
-
-
 async def main(
     users: int, articles: int, page_size: int, postgres: str | None, start_postgres: bool
 ) -> int:
@@ -258,7 +237,9 @@ async def main(
         settings = load_settings(database_path=Path(tmp) / "bench.db", bot_token=None)
         runs.append(await measure(settings, "sqlite", users, articles, page_size))
     if postgres is not None or start_postgres:
-        with fresh_postgres(postgres) as dsn:
+        from tests.pg import fresh_database  # (pytest and psycopg: only here)
+
+        with fresh_database(postgres) as dsn:
             settings = load_settings(database_url=dsn, bot_token=None)
             runs.append(await measure(settings, "postgresql", users, articles, page_size))
     for figures in runs:

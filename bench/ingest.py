@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import io
 import json
 import multiprocessing
@@ -35,7 +34,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator, MutableMapping
+from collections.abc import MutableMapping
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -277,23 +276,6 @@ def exactly_once(
     return ok
 
 
-@contextlib.contextmanager
-def fresh_postgres(url: str | None) -> Iterator[str]:
-    """A new, empty database on the server `url` names, else on a throwaway server started
-    as the tests start theirs; dropped (and the server stopped) at the end."""
-    from tests.pg import PostgresServer, find_bin_dir, running_server, scratch_database
-
-    if url is not None:
-        with scratch_database(PostgresServer(dsn=url, port=0, version=0)) as dsn:
-            yield dsn
-        return
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        raise SystemExit("no PostgreSQL server binaries (install postgresql-15, or MUJAZ_PG_BIN)")
-    with running_server(bin_dir) as server, scratch_database(server) as dsn:
-        yield dsn
-
-
 def shared(args: argparse.Namespace, url: str | None) -> int:
     """The exactly-once run: several processes, on SQLite and (when asked) PostgreSQL."""
     from bot.config import load_settings
@@ -320,7 +302,9 @@ def shared(args: argparse.Namespace, url: str | None) -> int:
             sqlite = load_settings(database_path=Path(folder) / "bench.db", **common)
             ok = exactly_once(sqlite, "sqlite", base, list(bodies), args)
             if url is not None or args.start_postgres:
-                with fresh_postgres(url) as dsn:
+                from tests.pg import fresh_database  # (pytest and psycopg: only here)
+
+                with fresh_database(url) as dsn:
                     postgres = load_settings(database_url=dsn, **common)
                     ok = exactly_once(postgres, "postgresql", base, list(bodies), args) and ok
     finally:

@@ -175,6 +175,22 @@ def scratch_database(server: PostgresServer) -> Iterator[str]:
             connection.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
+@contextlib.contextmanager
+def fresh_database(url: str | None) -> Iterator[str]:
+    """For a benchmark: a new, empty database on the server `url` names, else on a
+    throwaway server started as the tests start theirs; dropped (and the server stopped)
+    at the end."""
+    if url is not None:
+        with scratch_database(PostgresServer(dsn=url, port=0, version=0)) as dsn:
+            yield dsn
+        return
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        raise SystemExit("no PostgreSQL server binaries (install postgresql-15, or MUJAZ_PG_BIN)")
+    with running_server(bin_dir) as server, scratch_database(server) as dsn:
+        yield dsn
+
+
 @pytest.fixture
 def empty_postgres(postgres_server: PostgresServer) -> Iterator[str]:
     """The DSN of a new, empty database on the test server, dropped after the test."""
