@@ -14,6 +14,10 @@ what it does as it does it.
   unbuffered write, so a SIGKILL loses none that was written: a test waits on these
   lines instead of sleeping, and checks a killed bot's ledger against them.
 
+- MUJAZ_TEST_READ_TIMEOUT: seconds the bot waits for Telegram's answer to a message
+  (the bot's own is 5). A test that holds answers back sets it past its own waits: a
+  held request is then still in flight at the kill, not timed out (and closed
+  'uncertain' by the bot) while a loaded machine made the test wait.
 - MUJAZ_TEST_GO: a file to wait for, modules imported, before building the bot.
 - MUJAZ_TEST_ROLE=bot: take the sender lease as `mujaz run --role bot` does on PostgreSQL
   (bot/held_lease.py: a second one waits as the standby) and leave ingestion out.
@@ -40,12 +44,14 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 
+import bot.app
 import bot.jobs
 from bot.app import build_application
 from bot.config import load_settings
 from bot.context import MujazContext
 from bot.delivery.lanes import Ticket
 from bot.delivery.outbox import Outbox, outbox_of
+from bot.delivery.transport import AiohttpRequest
 from bot.held_lease import HeldLease
 from bot.lease import this_process
 from bot.roles import Role
@@ -115,6 +121,16 @@ async def spawn(
     return await release(api, await launch(workdir, log, env, api))
 
 
+def _patient(read_timeout: float) -> type[AiohttpRequest]:
+    """The bot's transport, waiting `read_timeout` seconds for an answer."""
+
+    class Patient(AiohttpRequest):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**{**kwargs, "read_timeout": read_timeout})
+
+    return Patient
+
+
 def main() -> None:
     go = os.environ.get("MUJAZ_TEST_GO")
     while go and not os.path.exists(go):  # imported: wait for the test's go-ahead
@@ -132,6 +148,9 @@ def main() -> None:
         for name in ("bot", "storage"):  # a test reads the standby's lines
             logging.getLogger(name).setLevel(logging.INFO)
         lease = HeldLease(this_process(utc_now()), PostgresLeaseRepository(settings.database_url))
+    read_timeout = os.environ.get("MUJAZ_TEST_READ_TIMEOUT")
+    if read_timeout:
+        bot.app.AiohttpRequest = _patient(float(read_timeout))  # type: ignore[misc]
     app = build_application(settings, clock=clock, digest_tick_seconds=tick, lease=lease, role=role)
     outbox = outbox_of(app.bot)
     if record is not None and outbox is not None:

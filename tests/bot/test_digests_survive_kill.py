@@ -11,7 +11,8 @@ moment the fake keeps its answers to digests back (each is delivered, its answer
 waits, as when Telegram's answers stall). The outbox holds a slot from a request's
 departure until a second after it, and until its answer if that comes later, so it
 stops sending once all its slots wait on answers: at the kill, the digests in flight
-are exactly those the fake holds, all delivered, and nothing is on its way. A ledger
+are exactly those the fake holds, all delivered, and nothing is on its way (the bot
+waits for answers longer than the test waits for anything, so none times out). A ledger
 that marks a row `sending` while its digest merely waits in the outbox leaves those
 waiting rows `uncertain` too, readers who then never get that digest: the bug this
 test is for.
@@ -105,6 +106,10 @@ async def start(
         "MUJAZ_TEST_CLOCK_START": clock_start.isoformat(),
         "MUJAZ_TEST_TICK": str(TICK),
         "MUJAZ_TEST_RECORD": str(record_file(tmp_path, run)),
+        # Held answers must not time out before the kill, however long a loaded machine
+        # makes the waits: a digest timed out is closed 'uncertain' by the bot itself and
+        # its slot goes to the next, which the kill would then find on its way.
+        "MUJAZ_TEST_READ_TIMEOUT": str(4 * TIMEOUT),
     }
     return await spawn(api, tmp_path, tmp_path / f"bot-{run}.log", env)
 
