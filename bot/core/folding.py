@@ -12,6 +12,8 @@ bot.core.normalize uses it only where it is compiled (`COMPILED`); types in fold
 
 from __future__ import annotations
 
+import cython  # type: ignore[import-untyped]  # (cython.compiled: see fold_padded)
+
 # Compiled, the module is a shared library: its file does not end in .py.
 COMPILED = not __file__.endswith(".py")
 
@@ -25,11 +27,15 @@ def fold_padded(text: str, table: bytes, removed: int) -> bytes | None:
     the general path). `table[ord(ch)]`: the folded byte, `removed` (dropped) or
     OUTSIDE."""
     size = len(table)
-    buffer = bytearray(len(text) + 2)
-    # Compiled, `folded` and `out` are C views of `table` and `buffer` (folding.pxd):
-    # reading and writing a byte is a load and a store, not a call.
+    need = len(text) + 2
+    if len(_SCRATCH) < need:
+        _SCRATCH.extend(bytes(max(need, 2 * len(_SCRATCH)) - len(_SCRATCH)))
+    # Compiled, `folded` and `out` are C pointers into `table` and the scratch buffer
+    # (folding.pxd): reading and writing a byte is a load and a store, not a call, and
+    # neither needs a buffer view acquired. The result is copied out of the scratch
+    # buffer once: no buffer of the text's size is allocated, zeroed and copied twice.
     folded = table
-    out = buffer
+    out = _SCRATCH
     out[0] = 32  # SPACE (literals here: compiled, a module name is a Python lookup)
     n = 1
     space = True  # the last byte written is a space: drop spaces after it
@@ -55,4 +61,11 @@ def fold_padded(text: str, table: bytes, removed: int) -> bytes | None:
     if not space:
         out[n] = 32
         n += 1
-    return bytes(buffer[:n])
+    # Compiled, `out` is a C pointer: its slice is bytes, copied once (plain, a bytearray).
+    folded_text: bytes = out[:n]  # type: ignore[assignment]
+    return folded_text if cython.compiled else bytes(folded_text)
+
+
+# Where `fold_padded` writes before it copies its result out; grown for a longer text.
+# (The loop holds the GIL and calls nothing, so no other call can write here meanwhile.)
+_SCRATCH = bytearray(4096)

@@ -1,6 +1,14 @@
 # C types for Cython's compilation of story_features.py (pure-Python mode, see setup.py):
 # the pass over a text's normalized bytes runs on C integers; the .py stays the one source.
 import cython
+from bot.core.folding cimport fold_padded
+
+cdef bint _FOLD_IN_C
+cdef bytes _FOLDING_TABLE
+cdef int _REMOVED_MARK
+
+@cython.locals(data=object)
+cdef bytes _padded(str text)
 
 cdef Py_ssize_t _CACHE_SIZE  # (a C constant: no int object made to compare with)
 

@@ -44,9 +44,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from bot.core import folding
 from bot.core.entities import Entities
+from bot.core.folding import fold_padded
 from bot.core.morphology import proclitics
-from bot.core.normalize import decode_normalized, normalize, normalize_bytes, normalize_padded
+from bot.core.normalize import (
+    FOLDING_TABLE,
+    REMOVED_MARK,
+    decode_normalized,
+    normalize,
+    normalize_bytes,
+    normalize_padded,
+)
 
 TITLE_WEIGHT = 2
 # The proclitics that end in the article (ال، وال، بال، لل…): a word that has one is a noun
@@ -61,6 +70,9 @@ _T = TypeVar("_T")
 # Compiled (setup.py), the loops over characters and bytes below run in C; as plain
 # Python each takes the way through str, bytes and re methods instead, as fast there.
 _COMPILED = not __file__.endswith(".py")
+_FOLD_IN_C = _COMPILED and folding.COMPILED  # (else normalize_padded's own choice)
+_FOLDING_TABLE = FOLDING_TABLE
+_REMOVED_MARK = REMOVED_MARK
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _DIGIT = re.compile(r"[0-9٠-٩۰-۹]")  # what `_has_digit` looks for
 _EASTERN = re.compile("[٠-٩۰-۹٫]")  # what _DIGITS translates
@@ -89,8 +101,8 @@ def features(title: str, lead: str, entities: Entities) -> Features:
     # the words alike; the words, their counts and whether a digit is there come from one
     # compiled pass over those bytes. Only what a comparison reads is built: the mentions
     # themselves (`Entities.find`) are found again when an explanation needs them.
-    title_padded = normalize_padded(title) if title else _BLANK
-    lead_padded = normalize_padded(lead) if lead else _BLANK
+    title_padded = _padded(title) if title else _BLANK
+    lead_padded = _padded(lead) if lead else _BLANK
     in_title, in_lead = entities.find_numbers_padded(title, title_padded, lead, lead_padded)
     counts = _entity_counts(in_title, in_lead)
     country_of = entities.countries
@@ -105,6 +117,16 @@ def features(title: str, lead: str, entities: Entities) -> Features:
         _counter(found),
         numbers(f"{title}\n{lead}") if digits else _NONE,
     )
+
+
+def _padded(text: str) -> bytes:
+    """`normalize_padded(text)`. Compiled, the one pass of folding.fold_padded is called
+    in C, without normalize_padded's Python frame around it."""
+    if _FOLD_IN_C:
+        data = fold_padded(text, _FOLDING_TABLE, _REMOVED_MARK)
+        if data is not None:
+            return data
+    return normalize_padded(text)
 
 
 def _slot(name: str) -> Callable[[Features, object], None]:
