@@ -225,11 +225,11 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     into `found`, each without its proclitic: each time it occurs, or for a headline
     TITLE_WEIGHT times each word once. Whether the text has a digit.
 
-    Compiled (story_features.pxd), one pass over the bytes: a word is a slice of them,
-    looked up in `_BARE_BYTES`; a short word costs nothing. A text with a letter outside
-    the matching alphabet takes the general way, as text."""
+    Compiled (story_features.pxd), one pass over the bytes: a word is looked up by its
+    bytes where they are (`_find`), not made an object; a short word costs nothing. A
+    text with a letter outside the matching alphabet takes the general way, as text."""
     size = len(padded)
-    data = padded  # compiled, the bytes' C buffer: sliced and read without a method call
+    data = padded  # compiled, the bytes' C buffer: read without a method call
     if not _COMPILED:
         if _OTHER in padded:
             return _add_text(found, normalize(text), title, text)
@@ -237,7 +237,6 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     for at in range(size):
         if data[at] == 0:  # _OTHER (compiled, a loop in C costs less than `in`)
             return _add_text(found, normalize(text), title, text)
-    cache = _BARE_BYTES
     bare: str | None
     seen: set[str] = set()
     decoded: str | None = None  # the text, decoded at its first word new to the cache
@@ -248,12 +247,21 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
         byte = data[at]
         if byte == 32:  # a space: the end of a word (the text starts and ends with one)
             if at - start >= 3:
-                word = data[start:at]
-                bare = cache.get(word)
-                if bare is None:
-                    if decoded is None:
-                        decoded = _decode(padded, "strict", _LETTERS)[0]
-                    bare = _bare_bytes(word, decoded, start)
+                if at - start <= _LONGEST:  # (all but a very long word)
+                    slot = _find(data, start, at)
+                    if slot >= 0:
+                        bare = _VALUES[slot]
+                    else:
+                        if decoded is None:
+                            decoded = _decode(padded, "strict", _LETTERS)[0]
+                        bare = _remember(data, start, at, decoded, -1 - slot)
+                else:
+                    word = padded[start:at]
+                    bare = _BARE_LONG.get(word)
+                    if bare is None:
+                        if decoded is None:
+                            decoded = _decode(padded, "strict", _LETTERS)[0]
+                        bare = _BARE_LONG[word] = _bare_bytes(data, start, at, decoded)
                 if title:
                     if bare in seen:
                         start = at + 1
@@ -284,32 +292,119 @@ def _add_text(found: dict[str, int], normalized: str, title: bool, text: str) ->
     return _DIGIT.search(text) is not None
 
 
-def _bare_bytes(word: bytes, decoded: str, at: int) -> str:
-    """The word (normalized bytes, three letters or more, none of them `_OTHER`) without
-    its proclitic, cached: `_strip(decode_normalized(word))`, the proclitic found among
-    the bytes (one byte a letter) and the rest sliced from `decoded`, its text decoded,
-    where the word is at `at`."""
-    if len(_BARE_BYTES) >= _CACHE_SIZE:
-        _BARE_BYTES.clear()
-    size = len(word)
-    data = word  # compiled, the bytes' C buffer
+def _bare_bytes(data: bytes, start: int, end: int, decoded: str) -> str:
+    """The word at `data[start:end]` (normalized bytes, three letters or more, none of
+    them `_OTHER`) without its proclitic: `_strip(decode_normalized(word))`, the proclitic
+    found among the bytes (one byte a letter) and the rest sliced from `decoded`, the
+    text of `data` decoded."""
+    size = end - start
     skip = 0
     table = _FIRST_BYTES
     first = table  # compiled, its C buffer
-    if not first[data[0]]:  # (many words: no proclitic starts with their first letter)
+    if not first[data[start]]:  # (many words: no proclitic starts with their first letter)
         size = 0
     for proclitic in _PROCLITIC_BYTES:  # the longest first, as `_strip`
         length = len(proclitic)
         if size - length >= 3:
             head = proclitic  # compiled, its C buffer
             index = 0
-            while index < length and data[index] == head[index]:
+            while index < length and data[start + index] == head[index]:
                 index += 1
             if index == length:
                 skip = length
                 break
-    stripped = _BARE_BYTES[word] = decoded[at + skip : at + len(word)]
-    return stripped
+    return decoded[start + skip : end]
+
+
+# The cache of the words' bare forms, by their normalized bytes (compiled only): an
+# open-addressing table of `_WIDTH`-byte slots, each a word's length and its bytes
+# (words of 3 to `_LONGEST` bytes: all but a very long one, which `_BARE_LONG` holds),
+# and beside it, in `_VALUES`, the bare form. A word is found where it lies in the text,
+# hashed in C: no bytes object is made of it, and no key object elsewhere in memory is
+# compared with it; the slots of 8,000 words (5,000 articles' worth) take 256 KB, where
+# a dict of bytes keys and its keys took about a megabyte.
+_WIDTH = 16
+_LONGEST = _WIDTH - 1
+_FIRST_SIZE = 4096  # slots, a power of two; twice as many once half of them are used
+_SLOTS = bytearray(_FIRST_SIZE * _WIDTH)
+_VALUES: list[str] = [""] * _FIRST_SIZE
+_MASK = _FIRST_SIZE - 1
+_USED = 0
+_BARE_LONG: dict[bytes, str] = {}  # a word longer than _LONGEST bytes -> its bare form
+
+
+def _find(data: bytes | bytearray, start: int, end: int) -> int:
+    """Where the word `data[start:end]` (3 to `_LONGEST` bytes) is in `_SLOTS`, or, if it
+    is not there, -1 - the empty slot where it goes."""
+    word_hash = 2166136261  # FNV-1a (compiled, a C unsigned int: 32 bits, wrapping)
+    for at in range(start, end):
+        word_hash = (word_hash ^ data[at]) * 16777619
+    slots = _SLOTS  # compiled, its C buffer
+    length = end - start
+    mask = _MASK
+    index = word_hash & mask
+    while True:
+        at = index * _WIDTH
+        held = slots[at]
+        if held == 0:
+            return -1 - index
+        if held == length:
+            same = 0
+            while same < length and slots[at + 1 + same] == data[start + same]:
+                same += 1
+            if same == length:
+                return index
+        index = (index + 1) & mask
+
+
+def _remember(data: bytes, start: int, end: int, decoded: str, index: int) -> str:
+    """The bare form of the word `data[start:end]`, which `_find` did not find, put at
+    the empty slot `index` (grown or emptied past `_CACHE_SIZE` words)."""
+    global _USED
+    bare = _bare_bytes(data, start, end, decoded)
+    if _USED >= _CACHE_SIZE:
+        _forget_words()
+        index = -1 - _find(data, start, end)
+    slots = _SLOTS  # compiled, its C buffer
+    at = index * _WIDTH
+    slots[at] = end - start
+    for offset in range(end - start):
+        slots[at + 1 + offset] = data[start + offset]
+    _VALUES[index] = bare
+    _USED += 1
+    if len(_VALUES) < 2 * _USED:  # (half full: grown)
+        _grow()
+    return bare
+
+
+def _grow() -> None:
+    """Twice as many slots, the words moved into them."""
+    global _SLOTS, _VALUES, _MASK
+    old_slots, old_values = _SLOTS, _VALUES
+    size = 2 * len(old_values)
+    _SLOTS, _VALUES, _MASK = bytearray(size * _WIDTH), [""] * size, size - 1
+    old = old_slots  # compiled, its C buffer
+    slots = _SLOTS
+    for slot in range(len(old_values)):
+        at = slot * _WIDTH
+        if old[at]:
+            index = -1 - _find(old_slots, at + 1, at + 1 + old[at])
+            for offset in range(_WIDTH):
+                slots[index * _WIDTH + offset] = old[at + offset]
+            _VALUES[index] = old_values[slot]
+
+
+def _forget_words() -> None:
+    """Empty the caches of bare words (kept to `_CACHE_SIZE` words)."""
+    global _SLOTS, _VALUES, _MASK, _USED
+    _SLOTS, _VALUES, _MASK, _USED = (
+        bytearray(_FIRST_SIZE * _WIDTH),
+        [""] * _FIRST_SIZE,
+        _FIRST_SIZE - 1,
+        0,
+    )
+    _BARE_LONG.clear()
+    _BARE.clear()
 
 
 class _Bare(dict[str, str | None]):
@@ -332,7 +427,6 @@ assert [decode_normalized(p) for p in _PROCLITIC_BYTES] == _PROCLITICS
 assert all(len(p) == len(s) for p, s in zip(_PROCLITIC_BYTES, _PROCLITICS, strict=True))
 _decode = codecs.charmap_decode
 _BARE = _Bare()  # for text with letters outside the alphabet, or uncompiled
-_BARE_BYTES: dict[bytes, str] = {}  # the same, by normalized bytes: for the rest
 
 
 def _strip(word: str) -> str:
