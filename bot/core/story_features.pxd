@@ -23,6 +23,8 @@ cpdef object _features(str script, object entities, frozenset countries, object 
 @cython.locals(
     bare=object, seen=set, decoded=str, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,
     start=Py_ssize_t, at=Py_ssize_t, byte=int, word=bytes, data="const unsigned char *", slot=Py_ssize_t,
+    slots="const unsigned char *", mask=Py_ssize_t, pending=Py_ssize_t, word_hash="unsigned int",
+    index=Py_ssize_t, word_start=Py_ssize_t, word_end=Py_ssize_t,
 )
 cpdef bint _add_words(str text, bytes padded, dict found, bint title) except -1
 
@@ -59,11 +61,19 @@ cdef bytearray _SLOTS
 cdef list _VALUES
 cdef dict _BARE_LONG
 
-@cython.locals(
-    word_hash="unsigned int", at=Py_ssize_t, slots="const unsigned char *", length=Py_ssize_t,
-    mask=Py_ssize_t, index=Py_ssize_t, held=Py_ssize_t, same=Py_ssize_t,
-)
+cdef extern from *:
+    void _prefetch "__builtin_prefetch"(const void *address) noexcept nogil
+
 cdef Py_ssize_t _find(const unsigned char *data, Py_ssize_t start, Py_ssize_t end) noexcept
+
+@cython.locals(word_hash="unsigned int", at=Py_ssize_t)
+cdef unsigned int _hash(const unsigned char *data, Py_ssize_t start, Py_ssize_t end) noexcept
+
+@cython.locals(
+    at=Py_ssize_t, slots="const unsigned char *", length=Py_ssize_t, mask=Py_ssize_t,
+    index=Py_ssize_t, held=Py_ssize_t, same=Py_ssize_t,
+)
+cdef Py_ssize_t _probe(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, unsigned int word_hash) noexcept
 
 @cython.locals(bare=str, slots="unsigned char *", at=Py_ssize_t, offset=Py_ssize_t)
 cdef str _remember(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, str decoded, Py_ssize_t index)
