@@ -2,6 +2,7 @@
 # loop over the automaton's raw matches runs on C integers; the .py stays the one source.
 import cython
 from cpython cimport array
+from bot.core.matcher cimport _accept
 
 @cython.locals(
     pid=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t, at=Py_ssize_t, code=Py_ssize_t,

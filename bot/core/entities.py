@@ -250,6 +250,10 @@ class Entities:
         ]
 
 
+if not cython.compiled:  # (compiled, `_accept` is matcher's C function: entities.pxd)
+    from bot.core.matcher import _accept
+
+
 def _number_table(matcher: Matcher[tuple[int, bool]]) -> array[int]:
     """Per pattern of the matcher, two ints: where the space before its word is from the
     match's start, and what a whole-word match names: its one entity's number, -1 when
@@ -297,7 +301,7 @@ def _entity_numbers(
                     found.append(number)
         else:
             accepted: list[tuple[tuple[int, bool], int, int]] = []
-            matcher.accept(text, pid, start, end, accepted)
+            _accept(matcher, text, pid, start, end, accepted)  # (`Matcher.accept`, in C)
             for value, _start, _end in accepted:
                 found.append(value[0])
 

@@ -355,7 +355,7 @@ def _bare_bytes(data: bytes, start: int, end: int, decoded: str) -> str:
 # a dict of bytes keys and its keys took about a megabyte.
 _WIDTH = 16
 _LONGEST = _WIDTH - 1
-_FIRST_SIZE = 4096  # slots, a power of two; twice as many once half of them are used
+_FIRST_SIZE = 16384  # slots (256 KB), a power of two; twice as many once half are used
 _SLOTS = bytearray(_FIRST_SIZE * _WIDTH)
 _VALUES: list[str] = [""] * _FIRST_SIZE
 _MASK = _FIRST_SIZE - 1

@@ -216,7 +216,7 @@ def test_words_new_to_the_cache_many_or_long_are_stripped_as_the_text_says() -> 
     # longer than its slots hold, give what `_strip` gives; then each again, from it.
     story_features._forget_words()
     letters = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
-    made = [a + b + c + "ات" for a in letters for b in letters for c in letters[:9]]
+    made = [a + b + c + "ات" for a in letters for b in letters for c in letters[:12]]
     made += ["وبال" + w for w in made[::7]] + ["للمستشفيات" * 3, "والاستراتيجيات" * 2]
     for _ in range(2):
         for at in range(0, len(made), 500):
