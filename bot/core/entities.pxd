@@ -4,9 +4,12 @@ import cython
 from cpython cimport array
 from bot.core.matcher cimport _accept
 
+cdef extern from *:
+    void _prefetch "__builtin_prefetch"(const void *address) noexcept nogil
+
 @cython.locals(
     pid=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t, at=Py_ssize_t, code=Py_ssize_t,
-    found=list, accepted=list, number=object, _epithet=object, codes="int *",
+    found=list, accepted=list, number=object, _epithet=object, codes="int *", match=tuple,
 )
 cpdef void _entity_numbers(
     object matcher, array.array table, list raw, bytes text, Py_ssize_t boundary, list in_title,

@@ -253,6 +253,9 @@ class Entities:
 if not cython.compiled:  # (compiled, `_accept` is matcher's C function: entities.pxd)
     from bot.core.matcher import _accept
 
+    def _prefetch(address: object) -> None:
+        """Compiled, the C compiler's prefetch (entities.pxd); plain, nothing."""
+
 
 def _number_table(matcher: Matcher[tuple[int, bool]]) -> array[int]:
     """Per pattern of the matcher, two ints: where the space before its word is from the
@@ -288,6 +291,9 @@ def _entity_numbers(
     # Compiled, the table's C ints are read through a pointer: a typed buffer view would
     # be acquired and checked on each call, which costs more than the loop.
     codes = table.data.as_ints if cython.compiled else table  # type: ignore[attr-defined]
+    if cython.compiled:  # each match's entry asked for ahead (a prefetch, in C)
+        for match in raw:
+            _prefetch(cython.address(codes[match[0] * 2]))
     for pid, start, end in raw:
         found = in_title if start < boundary else in_lead
         at = pid * 2

@@ -24,7 +24,7 @@ cpdef object _features(str script, object entities, frozenset countries, object 
     bare=object, seen=set, decoded=str, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,
     start=Py_ssize_t, at=Py_ssize_t, byte=int, word=bytes, data="const unsigned char *", slot=Py_ssize_t,
     slots="const unsigned char *", mask=Py_ssize_t, pending=Py_ssize_t, word_hash="unsigned int",
-    index=Py_ssize_t, word_start=Py_ssize_t, word_end=Py_ssize_t,
+    index=Py_ssize_t, word_start=Py_ssize_t, word_end=Py_ssize_t, generation=Py_ssize_t,
 )
 cpdef bint _add_words(str text, bytes padded, dict found, bint title) except -1
 
@@ -56,7 +56,10 @@ cpdef frozenset numbers(str text)
 cdef str _bare_bytes(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, str decoded)
 
 # The table of bare words: C globals, read without a module dict lookup.
-cdef Py_ssize_t _WIDTH, _LONGEST, _FIRST_SIZE, _MASK, _USED
+cdef Py_ssize_t _WIDTH, _LONGEST, _FIRST_SIZE, _MASK, _USED, _GENERATION
+
+@cython.locals(cells="void **")
+cdef void *_bare_in(const unsigned char *slots, Py_ssize_t slot) noexcept
 cdef bytearray _SLOTS
 cdef list _VALUES
 cdef dict _BARE_LONG
@@ -75,7 +78,7 @@ cdef unsigned int _hash(const unsigned char *data, Py_ssize_t start, Py_ssize_t 
 )
 cdef Py_ssize_t _probe(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, unsigned int word_hash) noexcept
 
-@cython.locals(bare=str, slots="unsigned char *", at=Py_ssize_t, offset=Py_ssize_t)
+@cython.locals(bare=str, slots="unsigned char *", at=Py_ssize_t, offset=Py_ssize_t, cells="void **")
 cdef str _remember(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, str decoded, Py_ssize_t index)
 
 @cython.locals(

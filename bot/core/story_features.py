@@ -250,13 +250,16 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     decoded: str | None = None  # the text, decoded at its first word new to the cache
     digit = False
     weight = TITLE_WEIGHT if title else 1
-    # A chunk of words at a time: first where each is and its hash, its slot's cache line
-    # asked for ahead (a prefetch, in C), then each looked up and counted, in order. Filing
-    # evicts the table from the caches between articles: the lines then arrive together,
-    # not one word's wait after another's.
+    # A chunk of words at a time, in three passes, each asking ahead (a prefetch, in C)
+    # for the memory the next one reads: where each word is and its hash (its slot's
+    # cache line asked for), then its slot (its bare form's object asked for), then each
+    # word counted, in order. Filing evicts the table and the words from the caches
+    # between articles: their lines then arrive together, not one word's wait after
+    # another's.
     starts = cython.declare(cython.Py_ssize_t[64])  # (64: a chunk's words)
     ends = cython.declare(cython.Py_ssize_t[64])
     hashes = cython.declare(cython.uint[64])
+    found_slots = cython.declare(cython.Py_ssize_t[64])
     start = 0
     at = 0
     while at < size:
@@ -278,12 +281,22 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
             elif 48 <= byte <= 57:  # 0-9
                 digit = True
             at += 1
+        generation = _GENERATION
         for index in range(pending):
             word_start, word_end = starts[index], ends[index]
             if word_end - word_start <= _LONGEST:
                 slot = _probe(data, word_start, word_end, hashes[index])
+                found_slots[index] = slot
                 if slot >= 0:
-                    bare = _VALUES[slot]
+                    _prefetch(_bare_in(slots, slot))
+        for index in range(pending):
+            word_start, word_end = starts[index], ends[index]
+            if word_end - word_start <= _LONGEST:
+                slot = found_slots[index]
+                if slot < 0 or generation != _GENERATION:  # (a word remembered since)
+                    slot = _probe(data, word_start, word_end, hashes[index])
+                if slot >= 0:
+                    bare = cython.cast(object, _bare_in(_SLOTS, slot))
                 else:
                     if decoded is None:
                         decoded = _decode(padded, "strict", _LETTERS)[0]
@@ -347,20 +360,28 @@ def _bare_bytes(data: bytes, start: int, end: int, decoded: str) -> str:
 
 
 # The cache of the words' bare forms, by their normalized bytes (compiled only): an
-# open-addressing table of `_WIDTH`-byte slots, each a word's length and its bytes
-# (words of 3 to `_LONGEST` bytes: all but a very long one, which `_BARE_LONG` holds),
-# and beside it, in `_VALUES`, the bare form. A word is found where it lies in the text,
-# hashed in C: no bytes object is made of it, and no key object elsewhere in memory is
-# compared with it; the slots of 8,000 words (5,000 articles' worth) take 256 KB, where
-# a dict of bytes keys and its keys took about a megabyte.
-_WIDTH = 16
-_LONGEST = _WIDTH - 1
-_FIRST_SIZE = 16384  # slots (256 KB), a power of two; twice as many once half are used
+# open-addressing table of `_WIDTH`-byte slots, each a word's length, its bytes (words of
+# 3 to `_LONGEST` bytes: all but a very long one, which `_BARE_LONG` holds) and its bare
+# form (a pointer to the str object, which `_VALUES` holds a reference to). A word is
+# found where it lies in the text, hashed in C: no bytes object is made of it, no key
+# object elsewhere in memory is compared with it, and its bare form is in its slot's
+# cache line. The slots of 8,000 words (5,000 articles' worth) take 512 KB, where a dict
+# of bytes keys, its keys and the list of values took about a megabyte.
+_WIDTH = 32
+_LONGEST = 15  # (the bare form's pointer is at 16)
+_FIRST_SIZE = 16384  # slots, a power of two; twice as many once half are used
 _SLOTS = bytearray(_FIRST_SIZE * _WIDTH)
 _VALUES: list[str] = [""] * _FIRST_SIZE
 _MASK = _FIRST_SIZE - 1
 _USED = 0
+_GENERATION = 0  # how many times the table was rebuilt (grown or emptied)
 _BARE_LONG: dict[bytes, str] = {}  # a word longer than _LONGEST bytes -> its bare form
+
+
+def _bare_in(slots: bytes | bytearray, slot: int) -> object:
+    """Compiled, the pointer to the bare form held in `slot` of `slots` (`_SLOTS`)."""
+    cells = cython.cast(cython.pointer(cython.p_void), cython.address(slots[slot * _WIDTH + 16]))
+    return cells[0]
 
 
 def _find(data: bytes | bytearray, start: int, end: int) -> int:
@@ -410,6 +431,8 @@ def _remember(data: bytes, start: int, end: int, decoded: str, index: int) -> st
     slots[at] = end - start
     for offset in range(end - start):
         slots[at + 1 + offset] = data[start + offset]
+    cells = cython.cast(cython.pointer(cython.p_void), cython.address(slots[at + 16]))
+    cells[0] = cython.cast(cython.p_void, bare)  # (a reference kept in _VALUES)
     _VALUES[index] = bare
     _USED += 1
     if len(_VALUES) < 2 * _USED:  # (half full: grown)
@@ -419,7 +442,8 @@ def _remember(data: bytes, start: int, end: int, decoded: str, index: int) -> st
 
 def _grow() -> None:
     """Twice as many slots, the words moved into them."""
-    global _SLOTS, _VALUES, _MASK
+    global _SLOTS, _VALUES, _MASK, _GENERATION
+    _GENERATION += 1
     old_slots, old_values = _SLOTS, _VALUES
     size = 2 * len(old_values)
     _SLOTS, _VALUES, _MASK = bytearray(size * _WIDTH), [""] * size, size - 1
@@ -436,7 +460,8 @@ def _grow() -> None:
 
 def _forget_words() -> None:
     """Empty the caches of bare words (kept to `_CACHE_SIZE` words)."""
-    global _SLOTS, _VALUES, _MASK, _USED
+    global _SLOTS, _VALUES, _MASK, _USED, _GENERATION
+    _GENERATION += 1
     _SLOTS, _VALUES, _MASK, _USED = (
         bytearray(_FIRST_SIZE * _WIDTH),
         [""] * _FIRST_SIZE,
