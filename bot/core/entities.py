@@ -123,6 +123,9 @@ class Entities:
             if self._acronyms
             else None
         )
+        # What `find_numbers_padded` reads for each article, fetched at once: one
+        # attribute lookup, the rest side by side in a tuple.
+        self._scan = (self._matcher.matches, self._matcher, self._numbers, self._acronym_bytes)
         # Without `_any_acronym` (uncompiled): a plain alternation says no sooner.
         self._acronym_hint = (
             re.compile("|".join(map(re.escape, self._acronyms))) if self._acronyms else None
@@ -206,12 +209,13 @@ class Entities:
             boundary = len(text) if title else 0
         else:
             return in_title, in_lead
-        raw = self._matcher.matches(text)
+        matches, matcher, table, acronym_bytes = self._scan
+        raw = matches(text)
         if raw:
-            _entity_numbers(self._matcher, self._numbers, raw, text, boundary, in_title, in_lead)
+            _entity_numbers(matcher, table, raw, text, boundary, in_title, in_lead)
         if self._acronym_re is not None:
             if self._acronym_ascii and _COMPILED:  # (the usual case: no method call)
-                if not _any_byte(text, self._acronym_bytes):  # (most: no Latin letter at all)
+                if not _any_byte(text, acronym_bytes):  # (most: no Latin letter at all)
                     return in_title, in_lead
                 letters, words = self._acronym_letters, self._acronym_words
                 if title and _any_acronym(title, letters, words):
