@@ -1,13 +1,16 @@
 # cython: boundscheck=False, wraparound=False
-# (compiled, indices go unchecked: `code` is below len(table), `n` below len(out))
+# (compiled, indices go unchecked: `code` is below len(table), `n` below len(_SCRATCH))
 """Normalization's fast path in one pass: a loop over the characters, compiled by Cython.
 
 `normalize_bytes` folds a text with three C passes (a charmap encode, a translate, the
 removal of doubled spaces) and the padding spaces classification adds cost a fourth
 copy. `fold_padded` does all of it in one pass over the text with one table, built by
 bot.core.normalize from its own alphabet, so its results are those of `normalize_bytes`
-(tests/core/test_normalize_folding.py compares them). As plain Python the loop is slow:
-bot.core.normalize uses it only where it is compiled (`COMPILED`); types in folding.pxd.
+(tests/core/test_normalize_folding.py compares them). Compiled, it reads the table and
+writes a reused buffer through C pointers and copies its result out once: no buffer view
+acquired, no buffer allocated, zeroed and copied twice a call. As plain Python the loop
+is slow: bot.core.normalize uses it only where it is compiled (`COMPILED`); types in
+folding.pxd.
 """
 
 from __future__ import annotations

@@ -15,20 +15,24 @@
 
 Cost: `features` runs once per article filed, on ~190 characters of headline and lead.
 Compiled (setup.py; C types in story_features.pxd and entities.pxd), each text is
-normalized once, padded as the entity automaton scans it; headline and lead go through
-the automaton in one call, its raw matches read in C; one pass over each text's bytes
-splits the words, strips them (cached by their bytes) and notes a digit; numbers are
-scanned only where a digit is, and acronyms only where their letters are. On
-bench/stories.py's articles: 0.10 million instructions an article under callgrind (0.23
-million before this, issue 11) and 16 µs (30 µs before, best runs side by side on a busy
-machine). A word new to the cache (news brings new words: 5 an article over the first
-1,000, when filing starts) loses its proclitic among its bytes and is sliced from its
-text decoded once, and a word is counted with one dict lookup: features() alone over
-bench/stories.py's first 1,000 articles in a fresh process, as filing meets them, counts
-0.104 million instructions an article instead of 0.170 (issue 11, second round). What
-is left is mostly the entity automaton's scan (Rust), normalizing, and the dictionary
-operations of counting words. Uncompiled, the loops over characters and bytes give way
-to str, bytes and re methods that run in C: 0.25 million (0.26 before).
+normalized once (folding.fold_padded, called in C), padded as the entity automaton
+scans it; headline and lead go through the automaton in one call, its raw matches read
+in C; one pass over each text's bytes splits the words and notes a digit, and each word
+is looked up by its bytes in a table of its own (`_SLOTS`: the word and its bare form
+in one 32-byte slot), its proclitic stripped only when it is new; numbers are scanned
+only where a digit is, and acronyms only where their letters are. Filing runs features()
+between the index's own work, which evicts features' tables from the caches: the cost
+there is memory more than instructions, so the words' slots and their bare forms, and
+the entity table's entries of a scan's matches, are prefetched a chunk at a time before
+they are read. On bench/stories.py's articles (issue 11, third round; side by side with
+the second round's build on a busy machine, best runs): 11 µs an article alone (15 µs
+before), 20 µs inside filing (29 µs before); in instructions, inside filing of the first
+1,000 articles, 0.082 million an article (0.105 before), with a fifth fewer L1 data
+misses and a third fewer write misses past a 1 MB cache (callgrind's simulation). Most
+of what is left inside filing is the entity automaton's scan (Rust, ~200 of its cache
+lines an article, its own layout) and the dictionary operations of counting words.
+Uncompiled, the loops over characters and bytes give way to str, bytes and re methods
+that run in C.
 """
 
 from __future__ import annotations
