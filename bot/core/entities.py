@@ -26,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+import cython  # type: ignore[import-untyped]  # (cython.compiled: see _entity_numbers)
+
 from bot.core.matcher import Matcher
 from bot.core.morphology import ARTICLE, Form, SpellingError, compile_form
 from bot.core.normalize import decode_normalized, normalize, normalize_bytes
@@ -121,6 +123,9 @@ class Entities:
             if self._acronyms
             else None
         )
+        # What `find_numbers_padded` reads for each article, fetched at once: one
+        # attribute lookup, the rest side by side in a tuple.
+        self._scan = (self._matcher.matches, self._matcher, self._numbers, self._acronym_bytes)
         # Without `_any_acronym` (uncompiled): a plain alternation says no sooner.
         self._acronym_hint = (
             re.compile("|".join(map(re.escape, self._acronyms))) if self._acronyms else None
@@ -204,12 +209,13 @@ class Entities:
             boundary = len(text) if title else 0
         else:
             return in_title, in_lead
-        raw = self._matcher.matches(text)
+        matches, matcher, table, acronym_bytes = self._scan
+        raw = matches(text)
         if raw:
-            _entity_numbers(self._matcher, self._numbers, raw, text, boundary, in_title, in_lead)
+            _entity_numbers(matcher, table, raw, text, boundary, in_title, in_lead)
         if self._acronym_re is not None:
             if self._acronym_ascii and _COMPILED:  # (the usual case: no method call)
-                if not _any_byte(text, self._acronym_bytes):  # (most: no Latin letter at all)
+                if not _any_byte(text, acronym_bytes):  # (most: no Latin letter at all)
                     return in_title, in_lead
                 letters, words = self._acronym_letters, self._acronym_words
                 if title and _any_acronym(title, letters, words):
@@ -248,6 +254,13 @@ class Entities:
         ]
 
 
+if not cython.compiled:  # (compiled, `_accept` is matcher's C function: entities.pxd)
+    from bot.core.matcher import _accept
+
+    def _prefetch(address: object) -> None:
+        """Compiled, the C compiler's prefetch (entities.pxd); plain, nothing."""
+
+
 def _number_table(matcher: Matcher[tuple[int, bool]]) -> array[int]:
     """Per pattern of the matcher, two ints: where the space before its word is from the
     match's start, and what a whole-word match names: its one entity's number, -1 when
@@ -279,12 +292,18 @@ def _entity_numbers(
     """`Matcher.scan`'s loop over the automaton's raw matches, keeping only the entity
     numbers: appended to `in_title` for a match before `boundary`, else to `in_lead`
     (typed for Cython in entities.pxd)."""
+    # Compiled, the table's C ints are read through a pointer: a typed buffer view would
+    # be acquired and checked on each call, which costs more than the loop.
+    codes = table.data.as_ints if cython.compiled else table  # type: ignore[attr-defined]
+    if cython.compiled:  # each match's entry asked for ahead (a prefetch, in C)
+        for match in raw:
+            _prefetch(cython.address(codes[match[0] * 2]))
     for pid, start, end in raw:
         found = in_title if start < boundary else in_lead
         at = pid * 2
-        code = table[at + 1]
+        code = codes[at + 1]
         # Most matches are a whole word that names one entity.
-        if code != -1 and text[start + table[at]] == 32 and text[end] == 32:  # 32: a space
+        if code != -1 and text[start + codes[at]] == 32 and text[end] == 32:  # 32: a space
             if code >= 0:
                 found.append(code)
             else:
@@ -292,7 +311,7 @@ def _entity_numbers(
                     found.append(number)
         else:
             accepted: list[tuple[tuple[int, bool], int, int]] = []
-            matcher.accept(text, pid, start, end, accepted)
+            _accept(matcher, text, pid, start, end, accepted)  # (`Matcher.accept`, in C)
             for value, _start, _end in accepted:
                 found.append(value[0])
 

@@ -1,16 +1,21 @@
 # cython: boundscheck=False, wraparound=False
-# (compiled, indices go unchecked: `code` is below len(table), `n` below len(out))
+# (compiled, indices go unchecked: `code` is below len(table), `n` below len(_SCRATCH))
 """Normalization's fast path in one pass: a loop over the characters, compiled by Cython.
 
 `normalize_bytes` folds a text with three C passes (a charmap encode, a translate, the
 removal of doubled spaces) and the padding spaces classification adds cost a fourth
 copy. `fold_padded` does all of it in one pass over the text with one table, built by
 bot.core.normalize from its own alphabet, so its results are those of `normalize_bytes`
-(tests/core/test_normalize_folding.py compares them). As plain Python the loop is slow:
-bot.core.normalize uses it only where it is compiled (`COMPILED`); types in folding.pxd.
+(tests/core/test_normalize_folding.py compares them). Compiled, it reads the table and
+writes a reused buffer through C pointers and copies its result out once: no buffer view
+acquired, no buffer allocated, zeroed and copied twice a call. As plain Python the loop
+is slow: bot.core.normalize uses it only where it is compiled (`COMPILED`); types in
+folding.pxd.
 """
 
 from __future__ import annotations
+
+import cython  # type: ignore[import-untyped]  # (cython.compiled: see fold_padded)
 
 # Compiled, the module is a shared library: its file does not end in .py.
 COMPILED = not __file__.endswith(".py")
@@ -25,11 +30,15 @@ def fold_padded(text: str, table: bytes, removed: int) -> bytes | None:
     the general path). `table[ord(ch)]`: the folded byte, `removed` (dropped) or
     OUTSIDE."""
     size = len(table)
-    buffer = bytearray(len(text) + 2)
-    # Compiled, `folded` and `out` are C views of `table` and `buffer` (folding.pxd):
-    # reading and writing a byte is a load and a store, not a call.
+    need = len(text) + 2
+    if len(_SCRATCH) < need:
+        _SCRATCH.extend(bytes(max(need, 2 * len(_SCRATCH)) - len(_SCRATCH)))
+    # Compiled, `folded` and `out` are C pointers into `table` and the scratch buffer
+    # (folding.pxd): reading and writing a byte is a load and a store, not a call, and
+    # neither needs a buffer view acquired. The result is copied out of the scratch
+    # buffer once: no buffer of the text's size is allocated, zeroed and copied twice.
     folded = table
-    out = buffer
+    out = _SCRATCH
     out[0] = 32  # SPACE (literals here: compiled, a module name is a Python lookup)
     n = 1
     space = True  # the last byte written is a space: drop spaces after it
@@ -55,4 +64,11 @@ def fold_padded(text: str, table: bytes, removed: int) -> bytes | None:
     if not space:
         out[n] = 32
         n += 1
-    return bytes(buffer[:n])
+    # Compiled, `out` is a C pointer: its slice is bytes, copied once (plain, a bytearray).
+    folded_text: bytes = out[:n]  # type: ignore[assignment]
+    return folded_text if cython.compiled else bytes(folded_text)
+
+
+# Where `fold_padded` writes before it copies its result out; grown for a longer text.
+# (The loop holds the GIL and calls nothing, so no other call can write here meanwhile.)
+_SCRATCH = bytearray(4096)

@@ -167,6 +167,9 @@ def _folding_table() -> tuple[bytes, int]:
 
 
 _FOLDING, _REMOVED_MARK = _folding_table()
+# For a compiled caller that folds as `normalize_padded` does, calling folding.fold_padded
+# in C rather than this module's Python function (bot.core.story_features).
+FOLDING_TABLE, REMOVED_MARK = _FOLDING, _REMOVED_MARK
 
 
 class _OutsideAlphabet(Exception):

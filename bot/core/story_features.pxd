@@ -1,6 +1,14 @@
 # C types for Cython's compilation of story_features.py (pure-Python mode, see setup.py):
 # the pass over a text's normalized bytes runs on C integers; the .py stays the one source.
 import cython
+from bot.core.folding cimport fold_padded
+
+cdef bint _FOLD_IN_C
+cdef bytes _FOLDING_TABLE
+cdef int _REMOVED_MARK
+
+@cython.locals(data=object)
+cdef bytes _padded(str text)
 
 cdef Py_ssize_t _CACHE_SIZE  # (a C constant: no int object made to compare with)
 
@@ -13,8 +21,10 @@ cpdef object _counter(dict counts)
 cpdef object _features(str script, object entities, frozenset countries, object words, frozenset numbers)
 
 @cython.locals(
-    cache=dict, bare=object, seen=set, decoded=str, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,
-    start=Py_ssize_t, at=Py_ssize_t, byte=int, word=bytes, data="const char *",
+    bare=object, seen=set, decoded=str, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,
+    start=Py_ssize_t, at=Py_ssize_t, byte=int, word=bytes, data="const unsigned char *", slot=Py_ssize_t,
+    slots="const unsigned char *", mask=Py_ssize_t, pending=Py_ssize_t, word_hash="unsigned int",
+    index=Py_ssize_t, word_start=Py_ssize_t, word_end=Py_ssize_t, generation=Py_ssize_t,
 )
 cpdef bint _add_words(str text, bytes padded, dict found, bint title) except -1
 
@@ -40,8 +50,39 @@ cpdef tuple _number_at(str text, Py_ssize_t at)
 cpdef frozenset numbers(str text)
 
 @cython.locals(
-    size=Py_ssize_t, data="const unsigned char *", skip=Py_ssize_t, proclitic=bytes,
-    length=Py_ssize_t, head="const unsigned char *", index=Py_ssize_t, stripped=str,
-    table=bytes, first="const unsigned char *",
+    size=Py_ssize_t, skip=Py_ssize_t, proclitic=bytes, length=Py_ssize_t,
+    head="const unsigned char *", index=Py_ssize_t, table=bytes, first="const unsigned char *",
 )
-cdef str _bare_bytes(bytes word, str decoded, Py_ssize_t at)
+cdef str _bare_bytes(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, str decoded)
+
+# The table of bare words: C globals, read without a module dict lookup.
+cdef Py_ssize_t _WIDTH, _LONGEST, _FIRST_SIZE, _MASK, _USED, _GENERATION
+
+@cython.locals(cells="void **")
+cdef void *_bare_in(const unsigned char *slots, Py_ssize_t slot) noexcept
+cdef bytearray _SLOTS
+cdef list _VALUES
+cdef dict _BARE_LONG
+
+cdef extern from *:
+    void _prefetch "__builtin_prefetch"(const void *address) noexcept nogil
+
+cdef Py_ssize_t _find(const unsigned char *data, Py_ssize_t start, Py_ssize_t end) noexcept
+
+@cython.locals(word_hash="unsigned int", at=Py_ssize_t)
+cdef unsigned int _hash(const unsigned char *data, Py_ssize_t start, Py_ssize_t end) noexcept
+
+@cython.locals(
+    at=Py_ssize_t, slots="const unsigned char *", length=Py_ssize_t, mask=Py_ssize_t,
+    index=Py_ssize_t, held=Py_ssize_t, same=Py_ssize_t,
+)
+cdef Py_ssize_t _probe(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, unsigned int word_hash) noexcept
+
+@cython.locals(bare=str, slots="unsigned char *", at=Py_ssize_t, offset=Py_ssize_t, cells="void **")
+cdef str _remember(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, str decoded, Py_ssize_t index)
+
+@cython.locals(
+    old_slots=bytearray, old_values=list, size=Py_ssize_t, old="const unsigned char *",
+    slots="unsigned char *", slot=Py_ssize_t, at=Py_ssize_t, index=Py_ssize_t, offset=Py_ssize_t,
+)
+cdef void _grow() except *

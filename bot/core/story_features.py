@@ -15,20 +15,24 @@
 
 Cost: `features` runs once per article filed, on ~190 characters of headline and lead.
 Compiled (setup.py; C types in story_features.pxd and entities.pxd), each text is
-normalized once, padded as the entity automaton scans it; headline and lead go through
-the automaton in one call, its raw matches read in C; one pass over each text's bytes
-splits the words, strips them (cached by their bytes) and notes a digit; numbers are
-scanned only where a digit is, and acronyms only where their letters are. On
-bench/stories.py's articles: 0.10 million instructions an article under callgrind (0.23
-million before this, issue 11) and 16 µs (30 µs before, best runs side by side on a busy
-machine). A word new to the cache (news brings new words: 5 an article over the first
-1,000, when filing starts) loses its proclitic among its bytes and is sliced from its
-text decoded once, and a word is counted with one dict lookup: features() alone over
-bench/stories.py's first 1,000 articles in a fresh process, as filing meets them, counts
-0.104 million instructions an article instead of 0.170 (issue 11, second round). What
-is left is mostly the entity automaton's scan (Rust), normalizing, and the dictionary
-operations of counting words. Uncompiled, the loops over characters and bytes give way
-to str, bytes and re methods that run in C: 0.25 million (0.26 before).
+normalized once (folding.fold_padded, called in C), padded as the entity automaton
+scans it; headline and lead go through the automaton in one call, its raw matches read
+in C; one pass over each text's bytes splits the words and notes a digit, and each word
+is looked up by its bytes in a table of its own (`_SLOTS`: the word and its bare form
+in one 32-byte slot), its proclitic stripped only when it is new; numbers are scanned
+only where a digit is, and acronyms only where their letters are. Filing runs features()
+between the index's own work, which evicts features' tables from the caches: the cost
+there is memory more than instructions, so the words' slots and their bare forms, and
+the entity table's entries of a scan's matches, are prefetched a chunk at a time before
+they are read. On bench/stories.py's articles (issue 11, third round; side by side with
+the second round's build on a busy machine, best runs): 11 µs an article alone (15 µs
+before), 20 µs inside filing (29 µs before); in instructions, inside filing of the first
+1,000 articles, 0.082 million an article (0.105 before), with a fifth fewer L1 data
+misses and a third fewer write misses past a 1 MB cache (callgrind's simulation). Most
+of what is left inside filing is the entity automaton's scan (Rust, ~200 of its cache
+lines an article, its own layout) and the dictionary operations of counting words.
+Uncompiled, the loops over characters and bytes give way to str, bytes and re methods
+that run in C.
 """
 
 from __future__ import annotations
@@ -44,9 +48,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+import cython  # type: ignore[import-untyped]  # (its C arrays and prefetch: `_add_words`)
+
+from bot.core import folding
 from bot.core.entities import Entities
+from bot.core.folding import fold_padded
 from bot.core.morphology import proclitics
-from bot.core.normalize import decode_normalized, normalize, normalize_bytes, normalize_padded
+from bot.core.normalize import (
+    FOLDING_TABLE,
+    REMOVED_MARK,
+    decode_normalized,
+    normalize,
+    normalize_bytes,
+    normalize_padded,
+)
 
 TITLE_WEIGHT = 2
 # The proclitics that end in the article (ال، وال، بال، لل…): a word that has one is a noun
@@ -61,6 +76,9 @@ _T = TypeVar("_T")
 # Compiled (setup.py), the loops over characters and bytes below run in C; as plain
 # Python each takes the way through str, bytes and re methods instead, as fast there.
 _COMPILED = not __file__.endswith(".py")
+_FOLD_IN_C = _COMPILED and folding.COMPILED  # (else normalize_padded's own choice)
+_FOLDING_TABLE = FOLDING_TABLE
+_REMOVED_MARK = REMOVED_MARK
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _DIGIT = re.compile(r"[0-9٠-٩۰-۹]")  # what `_has_digit` looks for
 _EASTERN = re.compile("[٠-٩۰-۹٫]")  # what _DIGITS translates
@@ -89,8 +107,8 @@ def features(title: str, lead: str, entities: Entities) -> Features:
     # the words alike; the words, their counts and whether a digit is there come from one
     # compiled pass over those bytes. Only what a comparison reads is built: the mentions
     # themselves (`Entities.find`) are found again when an explanation needs them.
-    title_padded = normalize_padded(title) if title else _BLANK
-    lead_padded = normalize_padded(lead) if lead else _BLANK
+    title_padded = _padded(title) if title else _BLANK
+    lead_padded = _padded(lead) if lead else _BLANK
     in_title, in_lead = entities.find_numbers_padded(title, title_padded, lead, lead_padded)
     counts = _entity_counts(in_title, in_lead)
     country_of = entities.countries
@@ -105,6 +123,22 @@ def features(title: str, lead: str, entities: Entities) -> Features:
         _counter(found),
         numbers(f"{title}\n{lead}") if digits else _NONE,
     )
+
+
+def _padded(text: str) -> bytes:
+    """`normalize_padded(text)`. Compiled, the one pass of folding.fold_padded is called
+    in C, without normalize_padded's Python frame around it."""
+    if _FOLD_IN_C:
+        data = fold_padded(text, _FOLDING_TABLE, _REMOVED_MARK)
+        if data is not None:
+            return data
+    return normalize_padded(text)
+
+
+if not cython.compiled:
+
+    def _prefetch(address: object) -> None:
+        """Compiled, the C compiler's prefetch (story_features.pxd); plain, nothing."""
 
 
 def _slot(name: str) -> Callable[[Features, object], None]:
@@ -203,11 +237,11 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     into `found`, each without its proclitic: each time it occurs, or for a headline
     TITLE_WEIGHT times each word once. Whether the text has a digit.
 
-    Compiled (story_features.pxd), one pass over the bytes: a word is a slice of them,
-    looked up in `_BARE_BYTES`; a short word costs nothing. A text with a letter outside
-    the matching alphabet takes the general way, as text."""
+    Compiled (story_features.pxd), one pass over the bytes: a word is looked up by its
+    bytes where they are (`_find`), not made an object; a short word costs nothing. A
+    text with a letter outside the matching alphabet takes the general way, as text."""
     size = len(padded)
-    data = padded  # compiled, the bytes' C buffer: sliced and read without a method call
+    data = padded  # compiled, the bytes' C buffer: read without a method call
     if not _COMPILED:
         if _OTHER in padded:
             return _add_text(found, normalize(text), title, text)
@@ -215,37 +249,80 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     for at in range(size):
         if data[at] == 0:  # _OTHER (compiled, a loop in C costs less than `in`)
             return _add_text(found, normalize(text), title, text)
-    cache = _BARE_BYTES
     bare: str | None
     seen: set[str] = set()
     decoded: str | None = None  # the text, decoded at its first word new to the cache
     digit = False
     weight = TITLE_WEIGHT if title else 1
+    # A chunk of words at a time, in three passes, each asking ahead (a prefetch, in C)
+    # for the memory the next one reads: where each word is and its hash (its slot's
+    # cache line asked for), then its slot (its bare form's object asked for), then each
+    # word counted, in order. Filing evicts the table and the words from the caches
+    # between articles: their lines then arrive together, not one word's wait after
+    # another's.
+    starts = cython.declare(cython.Py_ssize_t[64])  # (64: a chunk's words)
+    ends = cython.declare(cython.Py_ssize_t[64])
+    hashes = cython.declare(cython.uint[64])
+    found_slots = cython.declare(cython.Py_ssize_t[64])
     start = 0
-    for at in range(size):
-        byte = data[at]
-        if byte == 32:  # a space: the end of a word (the text starts and ends with one)
-            if at - start >= 3:
-                word = data[start:at]
-                bare = cache.get(word)
+    at = 0
+    while at < size:
+        slots = _SLOTS  # compiled, its C buffer (a new one once the table has grown)
+        mask = _MASK
+        pending = 0
+        while at < size and pending < 64:
+            byte = data[at]
+            if byte == 32:  # a space: the end of a word (the text starts and ends with one)
+                if at - start >= 3:
+                    starts[pending] = start
+                    ends[pending] = at
+                    if at - start <= _LONGEST:  # (all but a very long word)
+                        word_hash = _hash(data, start, at)
+                        hashes[pending] = word_hash
+                        _prefetch(cython.address(slots[(word_hash & mask) * _WIDTH]))
+                    pending += 1
+                start = at + 1
+            elif 48 <= byte <= 57:  # 0-9
+                digit = True
+            at += 1
+        generation = _GENERATION
+        for index in range(pending):
+            word_start, word_end = starts[index], ends[index]
+            if word_end - word_start <= _LONGEST:
+                slot = _probe(data, word_start, word_end, hashes[index])
+                found_slots[index] = slot
+                if slot >= 0:
+                    _prefetch(_bare_in(slots, slot))
+        for index in range(pending):
+            word_start, word_end = starts[index], ends[index]
+            if word_end - word_start <= _LONGEST:
+                slot = found_slots[index]
+                if slot < 0 or generation != _GENERATION:  # (a word remembered since)
+                    slot = _probe(data, word_start, word_end, hashes[index])
+                if slot >= 0:
+                    bare = cython.cast(object, _bare_in(_SLOTS, slot))
+                else:
+                    if decoded is None:
+                        decoded = _decode(padded, "strict", _LETTERS)[0]
+                    bare = _remember(data, word_start, word_end, decoded, -1 - slot)
+            else:
+                word = padded[word_start:word_end]
+                bare = _BARE_LONG.get(word)
                 if bare is None:
                     if decoded is None:
                         decoded = _decode(padded, "strict", _LETTERS)[0]
-                    bare = _bare_bytes(word, decoded, start)
-                if title:
-                    if bare in seen:
-                        start = at + 1
-                        continue
-                    seen.add(bare)
-                # One lookup for a word new to `found` (most): setdefault inserts it
-                # counted; a second only when it was there (`found` did not grow).
-                known = len(found)
-                count = found.setdefault(bare, weight)
-                if len(found) == known:
-                    found[bare] = count + weight
-            start = at + 1
-        elif 48 <= byte <= 57:  # 0-9
-            digit = True
+                    bare = _bare_bytes(data, word_start, word_end, decoded)
+                    _BARE_LONG[word] = bare
+            if title:
+                if bare in seen:
+                    continue
+                seen.add(bare)
+            # One lookup for a word new to `found` (most): setdefault inserts it counted;
+            # a second only when it was there (`found` did not grow).
+            known = len(found)
+            count = found.setdefault(bare, weight)
+            if len(found) == known:
+                found[bare] = count + weight
     return digit
 
 
@@ -262,32 +339,141 @@ def _add_text(found: dict[str, int], normalized: str, title: bool, text: str) ->
     return _DIGIT.search(text) is not None
 
 
-def _bare_bytes(word: bytes, decoded: str, at: int) -> str:
-    """The word (normalized bytes, three letters or more, none of them `_OTHER`) without
-    its proclitic, cached: `_strip(decode_normalized(word))`, the proclitic found among
-    the bytes (one byte a letter) and the rest sliced from `decoded`, its text decoded,
-    where the word is at `at`."""
-    if len(_BARE_BYTES) >= _CACHE_SIZE:
-        _BARE_BYTES.clear()
-    size = len(word)
-    data = word  # compiled, the bytes' C buffer
+def _bare_bytes(data: bytes, start: int, end: int, decoded: str) -> str:
+    """The word at `data[start:end]` (normalized bytes, three letters or more, none of
+    them `_OTHER`) without its proclitic: `_strip(decode_normalized(word))`, the proclitic
+    found among the bytes (one byte a letter) and the rest sliced from `decoded`, the
+    text of `data` decoded."""
+    size = end - start
     skip = 0
     table = _FIRST_BYTES
     first = table  # compiled, its C buffer
-    if not first[data[0]]:  # (many words: no proclitic starts with their first letter)
+    if not first[data[start]]:  # (many words: no proclitic starts with their first letter)
         size = 0
     for proclitic in _PROCLITIC_BYTES:  # the longest first, as `_strip`
         length = len(proclitic)
         if size - length >= 3:
             head = proclitic  # compiled, its C buffer
             index = 0
-            while index < length and data[index] == head[index]:
+            while index < length and data[start + index] == head[index]:
                 index += 1
             if index == length:
                 skip = length
                 break
-    stripped = _BARE_BYTES[word] = decoded[at + skip : at + len(word)]
-    return stripped
+    return decoded[start + skip : end]
+
+
+# The cache of the words' bare forms, by their normalized bytes (compiled only): an
+# open-addressing table of `_WIDTH`-byte slots, each a word's length, its bytes (words of
+# 3 to `_LONGEST` bytes: all but a very long one, which `_BARE_LONG` holds) and its bare
+# form (a pointer to the str object, which `_VALUES` holds a reference to). A word is
+# found where it lies in the text, hashed in C: no bytes object is made of it, no key
+# object elsewhere in memory is compared with it, and its bare form is in its slot's
+# cache line. The slots of 8,000 words (5,000 articles' worth) take 512 KB, where a dict
+# of bytes keys, its keys and the list of values took about a megabyte.
+_WIDTH = 32
+_LONGEST = 15  # (the bare form's pointer is at 16)
+_FIRST_SIZE = 16384  # slots, a power of two; twice as many once half are used
+_SLOTS = bytearray(_FIRST_SIZE * _WIDTH)
+_VALUES: list[str] = [""] * _FIRST_SIZE
+_MASK = _FIRST_SIZE - 1
+_USED = 0
+_GENERATION = 0  # how many times the table was rebuilt (grown or emptied)
+_BARE_LONG: dict[bytes, str] = {}  # a word longer than _LONGEST bytes -> its bare form
+
+
+def _bare_in(slots: bytes | bytearray, slot: int) -> object:
+    """Compiled, the pointer to the bare form held in `slot` of `slots` (`_SLOTS`)."""
+    cells = cython.cast(cython.pointer(cython.p_void), cython.address(slots[slot * _WIDTH + 16]))
+    return cells[0]
+
+
+def _find(data: bytes | bytearray, start: int, end: int) -> int:
+    """Where the word `data[start:end]` (3 to `_LONGEST` bytes) is in `_SLOTS`, or, if it
+    is not there, -1 - the empty slot where it goes."""
+    return _probe(data, start, end, _hash(data, start, end))
+
+
+def _hash(data: bytes | bytearray, start: int, end: int) -> int:
+    """FNV-1a of `data[start:end]` (compiled, a C unsigned int: 32 bits, wrapping)."""
+    word_hash = 2166136261
+    for at in range(start, end):
+        word_hash = (word_hash ^ data[at]) * 16777619
+    return word_hash
+
+
+def _probe(data: bytes | bytearray, start: int, end: int, word_hash: int) -> int:
+    """`_find`, given the word's `_hash`."""
+    slots = _SLOTS  # compiled, its C buffer
+    length = end - start
+    mask = _MASK
+    index = word_hash & mask
+    while True:
+        at = index * _WIDTH
+        held = slots[at]
+        if held == 0:
+            return -1 - index
+        if held == length:
+            same = 0
+            while same < length and slots[at + 1 + same] == data[start + same]:
+                same += 1
+            if same == length:
+                return index
+        index = (index + 1) & mask
+
+
+def _remember(data: bytes, start: int, end: int, decoded: str, index: int) -> str:
+    """The bare form of the word `data[start:end]`, which `_find` did not find, put at
+    the empty slot `index` (grown or emptied past `_CACHE_SIZE` words)."""
+    global _USED
+    bare = _bare_bytes(data, start, end, decoded)
+    if _USED >= _CACHE_SIZE:
+        _forget_words()
+        index = -1 - _find(data, start, end)
+    slots = _SLOTS  # compiled, its C buffer
+    at = index * _WIDTH
+    slots[at] = end - start
+    for offset in range(end - start):
+        slots[at + 1 + offset] = data[start + offset]
+    cells = cython.cast(cython.pointer(cython.p_void), cython.address(slots[at + 16]))
+    cells[0] = cython.cast(cython.p_void, bare)  # (a reference kept in _VALUES)
+    _VALUES[index] = bare
+    _USED += 1
+    if len(_VALUES) < 2 * _USED:  # (half full: grown)
+        _grow()
+    return bare
+
+
+def _grow() -> None:
+    """Twice as many slots, the words moved into them."""
+    global _SLOTS, _VALUES, _MASK, _GENERATION
+    _GENERATION += 1
+    old_slots, old_values = _SLOTS, _VALUES
+    size = 2 * len(old_values)
+    _SLOTS, _VALUES, _MASK = bytearray(size * _WIDTH), [""] * size, size - 1
+    old = old_slots  # compiled, its C buffer
+    slots = _SLOTS
+    for slot in range(len(old_values)):
+        at = slot * _WIDTH
+        if old[at]:
+            index = -1 - _find(old_slots, at + 1, at + 1 + old[at])
+            for offset in range(_WIDTH):
+                slots[index * _WIDTH + offset] = old[at + offset]
+            _VALUES[index] = old_values[slot]
+
+
+def _forget_words() -> None:
+    """Empty the caches of bare words (kept to `_CACHE_SIZE` words)."""
+    global _SLOTS, _VALUES, _MASK, _USED, _GENERATION
+    _GENERATION += 1
+    _SLOTS, _VALUES, _MASK, _USED = (
+        bytearray(_FIRST_SIZE * _WIDTH),
+        [""] * _FIRST_SIZE,
+        _FIRST_SIZE - 1,
+        0,
+    )
+    _BARE_LONG.clear()
+    _BARE.clear()
 
 
 class _Bare(dict[str, str | None]):
@@ -310,7 +496,6 @@ assert [decode_normalized(p) for p in _PROCLITIC_BYTES] == _PROCLITICS
 assert all(len(p) == len(s) for p, s in zip(_PROCLITIC_BYTES, _PROCLITICS, strict=True))
 _decode = codecs.charmap_decode
 _BARE = _Bare()  # for text with letters outside the alphabet, or uncompiled
-_BARE_BYTES: dict[bytes, str] = {}  # the same, by normalized bytes: for the rest
 
 
 def _strip(word: str) -> str:

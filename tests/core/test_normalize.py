@@ -1,7 +1,13 @@
 import pytest
 
 from bot.core import normalize as module
-from bot.core.normalize import decode_normalized, encode_normalized, normalize, normalize_bytes
+from bot.core.normalize import (
+    decode_normalized,
+    encode_normalized,
+    normalize,
+    normalize_bytes,
+    normalize_padded,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +72,10 @@ def test_letters_outside_the_alphabet_become_placeholders_that_match_nothing() -
     data = normalize_bytes("Курск كورسك")
     assert decode_normalized(data) == "\ufffd" * 5 + " كورسك"
     assert encode_normalized("курск") is None
+
+
+def test_padded_folding_of_a_long_text_then_short_ones_keeps_nothing_of_the_earlier() -> None:
+    # The one-pass fold writes into a buffer it reuses, grown for a long text.
+    texts = ["وصل الرئيس إلى باكو " * 900, "باكو", "", " x ", "ﻷن", "يريفان  اليوم"]
+    for text in [*texts, *reversed(texts)]:
+        assert normalize_padded(text) == b" " + normalize_bytes(text) + b" ", text[:20]

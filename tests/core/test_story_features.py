@@ -201,7 +201,7 @@ def test_a_word_loses_the_longest_proclitic_that_leaves_three_letters() -> None:
     # Every proclitic before stems of one to four letters, and stacked twice: the bytes'
     # way (a word new to the cache, its proclitic found among the normalized bytes) gives
     # what `_strip` gives the normalized text.
-    story_features._BARE_BYTES.clear()
+    story_features._forget_words()
     stems = ["ظ", "ظغ", "ظغث", "ظغثخ", "الظغ", "للظغث"]
     prefixes = ["", *story_features._PROCLITICS, "و", "ب", "ف", "ك", "وو"]
     found = [p + s for p in prefixes for s in stems] + story_features._PROCLITICS
@@ -209,3 +209,17 @@ def test_a_word_loses_the_longest_proclitic_that_leaves_three_letters() -> None:
     text = " ".join(found)
     assert words(text) == Counter(_bare_words(text))
     assert list(words(text)) == list(Counter(_bare_words(text)))
+
+
+def test_words_new_to_the_cache_many_or_long_are_stripped_as_the_text_says() -> None:
+    # Thousands of words new to the cache (its table grows, the words move), and words
+    # longer than its slots hold, give what `_strip` gives; then each again, from it.
+    story_features._forget_words()
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    made = [a + b + c + "ات" for a in letters for b in letters for c in letters[:12]]
+    made += ["وبال" + w for w in made[::7]] + ["للمستشفيات" * 3, "والاستراتيجيات" * 2]
+    for _ in range(2):
+        for at in range(0, len(made), 500):
+            text = " ".join(made[at : at + 500])
+            assert words(text) == Counter(_bare_words(text))
+            assert list(words(text)) == list(Counter(_bare_words(text)))
