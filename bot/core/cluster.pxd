@@ -24,11 +24,11 @@ cdef class _Vector:
 
 @cython.final
 cdef class _Doc:
-    cdef public object id, source, features, script, numbers, countries, story_id
+    cdef public object id, source, script, numbers, countries, story_id
     cdef public double hours
     cdef public dict concepts, names, words
     cdef public tuple name_keys, name_units, name_weights, word_keys, word_units
-    cdef public list terms, keys, lookups
+    cdef public list terms, keys, lookups, entities
 
 
 @cython.final
@@ -58,6 +58,7 @@ cdef class StoryIndex:
     cdef bint _parts_add_up
     cdef bytes _kinds
     cdef dict _docs, _stories, _terms
+    cdef list _entity_terms, _canon
     cdef object _order
     cdef Py_ssize_t _sweep_at
 
@@ -95,7 +96,8 @@ cdef class StoryIndex:
         kind=int, seen=Py_ssize_t, lookups=list, unit_words=dict, words=list, weights=list,
         rare=list, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
         name_units=list, unit=double, concept_norm2=double,
-        pair=tuple, prepared=_Doc,
+        pair=tuple, prepared=_Doc, entity_terms=list, canon=list, entities=list,
+        by_country=dict, entity=object, tag=str,
     )
     cpdef _Doc _prepare(self, object doc, bint count=*)
 

@@ -60,7 +60,7 @@ collector about 7,000 (18,000 before no_gc), spread over them and features().
 from __future__ import annotations
 
 import math
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -69,7 +69,7 @@ from typing import TypeVar
 import cython  # type: ignore[import-untyped]  # (its decorators: see _Doc)
 
 from bot.core.entities import Entities, Mention, load_entities
-from bot.core.story_features import Features, features, hours
+from bot.core.story_features import features, hours
 
 THRESHOLD = 0.5
 FLOOR = 0.5  # the least affinity with each of a story's articles (see Parts.affinity)
@@ -242,9 +242,8 @@ class _Doc:
     (built by StoryIndex._prepare)."""
 
     id: int
-    source: StoryDoc  # (its mentions are found again for an explanation)
+    source: StoryDoc | None  # (its mentions are found again for an explanation; not kept)
     hours: float
-    features: Features  # (until it is filed: then _FILED)
     script: str  # the features' script, numbers and countries, at hand
     numbers: frozenset[str]
     countries: frozenset[str]
@@ -256,6 +255,7 @@ class _Doc:
     word_keys: tuple[Key, ...]  # the words' unit vector, in order
     word_units: tuple[float, ...]
     words: dict[Key, float] | None  # the same as a dict, made when first needed (_words_of)
+    entities: list[int]  # the numbers of the entities it names (the index's own int objects)
     terms: list[_Term]  # the entities and words it counts for (its document frequencies)
     keys: list[_Term]  # what it offers to propose its story to later articles
     lookups: list[_Term]  # what it looks its candidate stories up by
@@ -356,8 +356,13 @@ class StoryIndex:
         self._order: deque[int] = deque()  # doc ids as added
         self._stories: dict[int, _Story] = {}
         # key -> its document frequency and stories; a key no article and no story has
-        # any more stays until the next sweep (see _forget)
-        self._terms: dict[Key, _Term] = {}
+        # any more stays until the next sweep (see _forget). An entity's is found by its
+        # number, and the rest (words, numbers, pairs: all strings) in a dict of strings,
+        # which Python searches faster than one of mixed keys.
+        count = len(self.entities.entities)
+        self._entity_terms: list[_Term] = [_new_term() for _ in range(count)]
+        self._canon: list[int] = list(range(count))  # each number's one int object
+        self._terms: dict[str, _Term] = {}
         self._sweep_at = 100_000  # terms
         self._newest = -_INF
 
@@ -563,7 +568,9 @@ class StoryIndex:
         """The stories within the window that share something with the article, each with
         every part of the comparison."""
         candidates = []
-        mentions = self.entities.find(doc.source.title, doc.source.lead)
+        source = doc.source
+        assert source is not None  # (a prepared article, not yet filed)
+        mentions = self.entities.find(source.title, source.lead)
         for story_id in sorted(self._proposed(doc)):
             story = self._stories.get(story_id)
             if story is None:
@@ -576,9 +583,9 @@ class StoryIndex:
     def _compare(
         self, doc: _Doc, story: _Story, gap: float, mentions: Sequence[Mention]
     ) -> Candidate:
-        f, model = doc.features, self.model
-        if f.countries and story.countries and not f.countries & story.countries:
-            conflict = (f.countries, frozenset(story.countries))
+        model = self.model
+        if doc.countries and story.countries and not doc.countries & story.countries:
+            conflict = (doc.countries, frozenset(story.countries))
             return Candidate(story.id, Parts(0, 0, 0, False, 0, gap, 0), conflict, (), frozenset())
         names = story.names.cosine(doc.names)
         if names:
@@ -587,9 +594,9 @@ class StoryIndex:
             mass = sum([w for e, w in weights if e in mentioned])
             names *= mass / (mass + NAME_MASS)
         concepts = story.concepts.cosine(doc.concepts)
-        numbers = f.numbers & story.numbers if f.numbers else frozenset()
-        countries = _jaccard(f.countries, story.countries)
-        words = story.words.get(f.script)
+        numbers = doc.numbers & story.numbers if doc.numbers else frozenset()
+        countries = _jaccard(doc.countries, story.countries)
+        words = story.words.get(doc.script)
         wording = 0.0 if words is None else words.cosine_words(doc)
         parts = Parts(concepts, names, wording, words is not None, len(numbers), gap, countries)
         farthest = None
@@ -628,6 +635,8 @@ class StoryIndex:
         f = features(doc.title, doc.lead, self.entities)
         script, numbers, countries, counts = f.script, f.numbers, f.countries, f.words
         terms = self._terms
+        entity_terms, canon = self._entity_terms, self._canon
+        entities: list[int] = []
         extra = 0 if count else 1  # an article not counted still counts for its own IDF
         n = float(len(self._docs) + 1)
         kinds = self._kinds
@@ -640,23 +649,24 @@ class StoryIndex:
         name_weights: list[float] = []
         norm2 = concept_norm2 = 0.0  # (the squares added in order)
         for e, c in f.entities.items():
-            term = terms.get(e, _ABSENT)
+            number = e
+            # (the index's int object of the number: its dicts find it by identity)
+            entity = canon[number]
+            entities.append(entity)
+            term = entity_terms[number]
             if count:
-                if term is _ABSENT:
-                    term = terms[e] = _new_term()
                 term.df += 1
                 counted.append(term)
             df = term.df
             # 1 + log(c): the term weight of a thing named c times
             weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
-            number = e
             kind = kinds[number]
             if kind == _CONCEPT:
-                concepts[e] = weight
+                concepts[entity] = weight
                 concept_norm2 += weight * weight
             elif kind == _NAME:
-                names[e] = weight
-                named.append(e)
+                names[entity] = weight
+                named.append(entity)
                 named_terms.append(term)
                 named_dfs.append(df)
                 name_weights.append(weight)
@@ -711,20 +721,23 @@ class StoryIndex:
             keys = named_terms + word_terms
         if numbers:
             for x in numbers:
-                key = "#" + x
-                term = terms.get(key, _ABSENT)
+                tag = "#" + x
+                term = terms.get(tag, _ABSENT)
                 if count:
                     if term is _ABSENT:
-                        term = terms[key] = _new_term()
+                        term = terms[tag] = _new_term()
                     keys.append(term)
                 lookups.append(term)
         if countries and concepts:
-            pairs = _PAIRS.setdefault(script, {})
+            by_country = _PAIRS.setdefault(script, {})
             for country in countries:
+                pairs = by_country.get(country)
+                if pairs is None:
+                    pairs = by_country[country] = {}
                 for concept in concepts:
-                    pair = pairs.get((country, concept))
+                    pair = pairs.get(concept)
                     if pair is None:
-                        pair = pairs[(country, concept)] = _pair_keys(script, country, concept)
+                        pair = pairs[concept] = _pair_keys(script, country, concept)
                     if count:
                         term = terms.get(pair[0], _ABSENT)
                         if term is _ABSENT:
@@ -741,7 +754,6 @@ class StoryIndex:
         prepared.id = doc.id
         prepared.source = doc
         prepared.hours = hours(doc.published_at)
-        prepared.features = f
         prepared.script = script
         prepared.numbers = numbers
         prepared.countries = countries
@@ -753,6 +765,7 @@ class StoryIndex:
         prepared.word_keys = tuple(words)
         prepared.word_units = tuple(weights)
         prepared.words = None
+        prepared.entities = entities
         prepared.terms = counted
         prepared.keys = keys
         prepared.lookups = lookups
@@ -782,7 +795,7 @@ class StoryIndex:
         if doc.countries:
             story.countries.update(doc.countries)
         mentioned = story.mentioned
-        for e in doc.features.entities:
+        for e in doc.entities:
             mentioned[e] = None
         held = story.terms
         for term in doc.keys:
@@ -791,7 +804,8 @@ class StoryIndex:
                 owners[story_id] = None
                 held.append(term)
         doc.keys = doc.lookups = _NO_TERMS  # needed no more
-        doc.features = _FILED  # nor these: fewer objects for the garbage collector to walk
+        doc.entities = _NO_NUMBERS
+        doc.source = None
         self._docs[doc.id] = doc
         self._order.append(doc.id)
         if at > self._newest:  # max(self._newest, at)
@@ -954,11 +968,10 @@ _INF = float("inf")
 _NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
 _KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
 _NO_TERMS: list[_Term] = []
+_NO_NUMBERS: list[int] = []
 _ABSENT = _new_term()  # a key the index has not seen (never changed: see _prepare)
-# A filed article's features: what comparing with it needs is on its record (_Doc)
-_FILED = Features("", Counter(), frozenset(), Counter(), frozenset())
-# script -> (country, concept) -> _pair_keys(script, country, concept)
-_PAIRS: dict[str, dict[tuple[str, Key], tuple[str, str]]] = {}
+# script -> country -> concept -> _pair_keys(script, country, concept)
+_PAIRS: dict[str, dict[str, dict[Key, tuple[str, str]]]] = {}
 
 
 def assign_stories(
