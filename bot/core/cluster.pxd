@@ -27,8 +27,8 @@ cdef class _Doc:
     cdef public object id, source, script, numbers, countries, story_id
     cdef public double hours
     cdef public dict concepts, names, words
-    cdef public tuple name_keys, name_units, name_weights, word_keys, word_units
-    cdef public list terms, keys, lookups, entities
+    cdef public tuple name_keys, name_units, name_weights, word_keys, word_units, terms
+    cdef public list keys, lookups, entities
 
 
 @cython.final
@@ -43,8 +43,7 @@ cdef class _Story:
     cdef public double first, last
     cdef public list members
     cdef public _Vector concepts, names
-    cdef public dict words, mentioned
-    cdef public list terms
+    cdef public dict words, mentioned, terms
     cdef public set numbers, countries
 
 
@@ -62,11 +61,11 @@ cdef class StoryIndex:
     cdef object _order
     cdef Py_ssize_t _sweep_at
 
-    @cython.locals(found=set, term=_Term, owners=dict)
-    cpdef set _proposed(self, _Doc doc)
+    @cython.locals(found=dict, term=_Term, owners=dict)
+    cpdef dict _proposed(self, _Doc doc)
 
     @cython.locals(
-        stories=dict, threshold=double, window=double, at=double, numbers=object,
+        threshold=double, window=double, at=double, numbers=object,
         countries=frozenset, country=object,
         bias=double, by_concepts=double, by_names=double, by_wording=double,
         by_script=double, by_numbers=double, by_days=double, by_countries=double,
@@ -101,8 +100,8 @@ cdef class StoryIndex:
     )
     cpdef _Doc _prepare(self, object doc, bint count=*)
 
-    @cython.locals(story=_Story, at=double, words=_Vector, mentioned=dict, held=list,
-                   term=_Term, owners=dict)
+    @cython.locals(story=_Story, at=double, words=_Vector, mentioned=dict, held=dict,
+                   term=_Term)
     cpdef void _insert(self, _Doc doc, object story_id)
 
     @cython.locals(cutoff=double, docs=dict, stories=dict, doc=_Doc, story=_Story,

@@ -256,7 +256,7 @@ class _Doc:
     word_units: tuple[float, ...]
     words: dict[Key, float] | None  # the same as a dict, made when first needed (_words_of)
     entities: list[int]  # the numbers of the entities it names (the index's own int objects)
-    terms: list[_Term]  # the entities and words it counts for (its document frequencies)
+    terms: tuple[_Term, ...]  # the entities and words it counts for (their document frequencies)
     keys: list[_Term]  # what it offers to propose its story to later articles
     lookups: list[_Term]  # what it looks its candidate stories up by
     story_id: int
@@ -266,11 +266,11 @@ class _Doc:
 @cython.cclass
 class _Term:
     """A key of the index (an entity's number, a word, "#" + a number…): how many of the
-    index's articles have it, and the ids of the stories that do (a dict's keys). One
-    look-up per key and article finds both."""
+    index's articles have it, and the stories that do, by id. One look-up per key and
+    article finds both."""
 
     df: int
-    owners: dict[int, None]
+    owners: dict[int, _Story]
 
 
 @cython.no_gc
@@ -290,7 +290,9 @@ class _Story:
     numbers: set[str]
     countries: set[str]
     mentioned: dict[int, None]  # entity numbers
-    terms: list[_Term]  # the keys that propose it (see _Term.owners)
+    # the keys that propose it (see _Term.owners), as a dict's keys: whether an article's
+    # key is one already is a look-up in this one dict, not in each key's owners
+    terms: dict[_Term, None]
 
 
 # The records are made by these functions rather than __init__: compiled, a call of the
@@ -322,7 +324,7 @@ def _new_story(story_id: int, at: float) -> _Story:
     story.numbers = set()
     story.countries = set()
     story.mentioned = {}
-    story.terms = []
+    story.terms = {}
     return story
 
 
@@ -432,18 +434,18 @@ class StoryIndex:
     # those of `_compare` and `_farthest` below (the same operations in the same order, so
     # the same floats), which also say why: they serve `replay` and `compare`.
 
-    def _proposed(self, doc: _Doc) -> set[int]:
-        """The ids of the stories that have one of the article's lookup keys."""
-        found: set[int] = set()
+    def _proposed(self, doc: _Doc) -> dict[int, _Story]:
+        """The stories that have one of the article's lookup keys, by id."""
+        found: dict[int, _Story] = {}
         for term in doc.lookups:
-            for story_id in term.owners:  # (set.update would take an argument tuple)
-                found.add(story_id)
+            owners = term.owners
+            if owners:
+                found.update(owners)
         return found
 
     def _ranked(self, doc: _Doc) -> list[int]:
         """The stories within the window that reach the threshold, most probable first (by
         id among equals)."""
-        stories = self._stories
         threshold, window, at = self._logit_threshold, self.window, doc.hours
         countries, script = doc.countries, doc.script
         numbers = doc.numbers if doc.numbers else None
@@ -455,10 +457,7 @@ class StoryIndex:
         concept_units = doc.concepts
         size = len(countries)
         found: list[tuple[float, int]] = []
-        for story_id in self._proposed(doc):
-            story = stories.get(story_id)
-            if story is None:
-                continue
+        for story in self._proposed(doc).values():
             gap = story.first - at if at < story.first else at - story.last
             if gap > window:
                 continue
@@ -528,7 +527,7 @@ class StoryIndex:
                 + days_part
                 + countries_part
             )
-            found.append((-_sigmoid(logit), story_id))
+            found.append((-_sigmoid(logit), story.id))
         found.sort()
         return [story_id for _, story_id in found]
 
@@ -766,7 +765,7 @@ class StoryIndex:
         prepared.word_units = tuple(weights)
         prepared.words = None
         prepared.entities = entities
-        prepared.terms = counted
+        prepared.terms = tuple(counted)  # (a tuple of records: the garbage collector drops it)
         prepared.keys = keys
         prepared.lookups = lookups
         prepared.story_id = 0
@@ -799,10 +798,9 @@ class StoryIndex:
             mentioned[e] = None
         held = story.terms
         for term in doc.keys:
-            owners = term.owners
-            if story_id not in owners:
-                owners[story_id] = None
-                held.append(term)
+            if term not in held:
+                held[term] = None
+                term.owners[story_id] = story
         doc.keys = doc.lookups = _NO_TERMS  # needed no more
         doc.entities = _NO_NUMBERS
         doc.source = None
