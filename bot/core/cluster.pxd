@@ -90,11 +90,11 @@ cdef class StoryIndex:
     @cython.locals(
         terms=dict, term=_Term, counted=list, named_terms=list, word_terms=list,
         extra=Py_ssize_t, n=double, kinds=bytes, names=dict,
-        concepts=dict, named=list, named_dfs=list, name_weights=list, norm2=double,
+        concepts=dict, named_dfs=list, name_weights=list, norm2=double,
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
-        kind=int, seen=Py_ssize_t, lookups=list, unit_words=dict, words=list, weights=list,
+        kind=int, seen=Py_ssize_t, lookups=list, weights=list, tf=double,
         rare=list, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
-        name_units=list, unit=double, concept_norm2=double,
+        concept_norm2=double,
         pair=tuple, prepared=_Doc, entity_terms=list, canon=list, entities=list,
         by_country=dict, entity=object, tag=str,
     )
@@ -108,6 +108,9 @@ cdef class StoryIndex:
                    term=_Term)
     cpdef void _forget(self)
 
+
+cdef list _TF
+cdef Py_ssize_t _TF_SIZE
 
 cpdef double _sigmoid(double z)
 

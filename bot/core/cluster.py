@@ -640,9 +640,8 @@ class StoryIndex:
         n = float(len(self._docs) + 1)
         kinds = self._kinds
         counted: list[_Term] = []  # (each of its entities and words once)
-        names: dict[Key, float] = {}
+        names: dict[Key, float] = {}  # (its keys and values, in order: name_keys, name_units)
         concepts: dict[Key, float] = {}
-        named: list[Key] = []
         named_terms: list[_Term] = []
         named_dfs: list[int] = []
         name_weights: list[float] = []
@@ -658,25 +657,22 @@ class StoryIndex:
                 counted.append(term)
             df = term.df
             # 1 + log(c): the term weight of a thing named c times
-            weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
+            tf = _TF[c] if c < _TF_SIZE else 1 + math.log(c)
+            weight = tf * math.log(1 + n / (df + extra))
             kind = kinds[number]
             if kind == _CONCEPT:
                 concepts[entity] = weight
                 concept_norm2 += weight * weight
             elif kind == _NAME:
                 names[entity] = weight
-                named.append(entity)
                 named_terms.append(term)
                 named_dfs.append(df)
                 name_weights.append(weight)
                 norm2 += weight * weight
-        name_units: list[float] = []
         if norm2:  # the unit vector, in place
             norm = math.sqrt(norm2)
             for key, weight in names.items():
-                unit = weight / norm
-                names[key] = unit
-                name_units.append(unit)
+                names[key] = weight / norm
         # A story is found by any of its names (countries aside), words and numbers; an
         # article looks it up by its rarest names and words among those seen before (one no
         # other article has finds nothing) and its numbers. Across scripts, which have no
@@ -684,8 +680,7 @@ class StoryIndex:
         seen = 1 - extra
         lookups: list[_Term] = _rarest(named_terms, named_dfs, seen, RARE_NAMES)
         size = len(counts)
-        words: list[Key] = [""] * size  # (filled in place: cheaper than appending)
-        word_terms: list[_Term] = [_ABSENT] * size
+        word_terms: list[_Term] = [_ABSENT] * size  # (filled in place: cheaper than appending)
         weights: list[float] = [0.0] * size  # and then their unit weights
         rare: list[int] = []  # _rarest(words, their dfs, seen, RARE_WORDS), the same order
         norm2 = 0.0
@@ -697,8 +692,8 @@ class StoryIndex:
                     term = terms[word] = _new_term()
                 term.df += 1
             df = term.df
-            weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
-            words[i] = word
+            tf = _TF[c] if c < _TF_SIZE else 1 + math.log(c)
+            weight = tf * math.log(1 + n / (df + extra))
             word_terms[i] = term
             weights[i] = weight
             norm2 += weight * weight
@@ -714,10 +709,11 @@ class StoryIndex:
         for at in rare[:RARE_WORDS]:
             lookups.append(word_terms[at % size])
         # (an article not counted is not added either: it offers no keys)
-        keys: list[_Term] = []
+        keys: list[_Term] = _NO_TERMS
         if count:
             counted += word_terms
-            keys = named_terms + word_terms
+            keys = named_terms  # (no longer needed as such: _rarest has read it)
+            keys += word_terms
         if numbers:
             for x in numbers:
                 tag = "#" + x
@@ -758,10 +754,10 @@ class StoryIndex:
         prepared.countries = countries
         prepared.concepts = concepts
         prepared.names = names
-        prepared.name_keys = tuple(named)
-        prepared.name_units = tuple(name_units)
+        prepared.name_keys = tuple(names)
+        prepared.name_units = tuple(names.values())
         prepared.name_weights = tuple(name_weights)
-        prepared.word_keys = tuple(words)
+        prepared.word_keys = tuple(counts)
         prepared.word_units = tuple(weights)
         prepared.words = None
         prepared.entities = entities
@@ -967,6 +963,9 @@ def _pair_keys(script: str, country: str, concept: Key) -> tuple[str, str]:
 
 
 _INF = float("inf")
+# 1 + log(c) for the small counts (the same float as computed each time)
+_TF_SIZE = 16
+_TF = [0.0] + [1 + math.log(c) for c in range(1, _TF_SIZE)]
 _NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
 _KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
 _NO_TERMS: list[_Term] = []
