@@ -44,6 +44,7 @@ cdef class _Story:
     cdef public list members
     cdef public _Vector concepts, names
     cdef public dict words, mentioned, terms
+    cdef public Py_ssize_t mark
     cdef public set numbers, countries
 
 
@@ -59,10 +60,10 @@ cdef class StoryIndex:
     cdef dict _docs, _stories, _terms
     cdef list _entity_terms, _canon
     cdef object _order
-    cdef Py_ssize_t _sweep_at
+    cdef Py_ssize_t _sweep_at, _searches
 
-    @cython.locals(found=dict, term=_Term, owners=dict)
-    cpdef dict _proposed(self, _Doc doc)
+    @cython.locals(found=list, term=_Term, owners=dict, story=_Story, mark=Py_ssize_t)
+    cpdef list _proposed(self, _Doc doc)
 
     @cython.locals(
         threshold=double, window=double, at=double, numbers=object,
@@ -93,7 +94,7 @@ cdef class StoryIndex:
         concepts=dict, named_dfs=list, name_weights=list, norm2=double,
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
         kind=int, seen=Py_ssize_t, lookups=list, weights=list, tf=double,
-        rare=list, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
+        found=Py_ssize_t, packed=Py_ssize_t, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
         concept_norm2=double,
         pair=tuple, prepared=_Doc, entity_terms=list, canon=list, entities=list,
         by_country=dict, entity=object, tag=str,
@@ -101,7 +102,7 @@ cdef class StoryIndex:
     cpdef _Doc _prepare(self, object doc, bint count=*)
 
     @cython.locals(story=_Story, at=double, words=_Vector, mentioned=dict, held=dict,
-                   term=_Term)
+                   term=_Term, size=Py_ssize_t)
     cpdef void _insert(self, _Doc doc, object story_id)
 
     @cython.locals(cutoff=double, docs=dict, stories=dict, doc=_Doc, story=_Story,
@@ -110,7 +111,7 @@ cdef class StoryIndex:
 
 
 cdef list _TF
-cdef Py_ssize_t _TF_SIZE
+cdef Py_ssize_t _TF_SIZE, _RARE_WORDS
 
 cpdef double _sigmoid(double z)
 

@@ -64,6 +64,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import TypeVar
 
 import cython  # type: ignore[import-untyped]  # (its decorators: see _Doc)
@@ -76,6 +77,7 @@ FLOOR = 0.5  # the least affinity with each of a story's articles (see Parts.aff
 WINDOW = timedelta(hours=36)
 HORIZON = timedelta(days=3)
 RARE_WORDS = 8  # an article's rarest words and names propose the stories to compare with
+assert RARE_WORDS <= 8  # (the size of the array that StoryIndex._prepare keeps them in)
 RARE_NAMES = 4
 NAME_MASS = 4.0  # the IDF of the shared names at which their cosine counts half
 
@@ -293,6 +295,7 @@ class _Story:
     # the keys that propose it (see _Term.owners), as a dict's keys: whether an article's
     # key is one already is a look-up in this one dict, not in each key's owners
     terms: dict[_Term, None]
+    mark: int  # the last search that found it (see StoryIndex._proposed)
 
 
 # The records are made by these functions rather than __init__: compiled, a call of the
@@ -325,6 +328,7 @@ def _new_story(story_id: int, at: float) -> _Story:
     story.countries = set()
     story.mentioned = {}
     story.terms = {}
+    story.mark = 0
     return story
 
 
@@ -366,6 +370,7 @@ class StoryIndex:
         self._canon: list[int] = list(range(count))  # each number's one int object
         self._terms: dict[str, _Term] = {}
         self._sweep_at = 100_000  # terms
+        self._searches = 0  # (see _proposed)
         self._newest = -_INF
 
     def __contains__(self, doc_id: object) -> bool:
@@ -379,14 +384,14 @@ class StoryIndex:
     def sync(self, earlier: Iterable[StoryDoc]) -> None:
         """Add the filed articles the index lacks (after a restart, or filed elsewhere)."""
         missing = [d for d in earlier if d.id not in self._docs and d.story_id is not None]
-        for doc in sorted(missing, key=lambda d: (d.published_at, d.id)):
+        for doc in sorted(missing, key=_BY_PUBLICATION):
             self.add(doc, doc.story_id or doc.id)
         self._forget()
 
     def assign(self, pending: Sequence[StoryDoc]) -> dict[int, int]:
         """File each article, in order of publication, against the stories before it."""
         filed: dict[int, int] = {}
-        for doc in sorted(pending, key=lambda d: (d.published_at, d.id)):
+        for doc in sorted(pending, key=_BY_PUBLICATION):
             known = self._docs.get(doc.id)
             if known is not None:  # filed by an earlier call whose result was not stored
                 filed[doc.id] = known.story_id
@@ -434,13 +439,19 @@ class StoryIndex:
     # those of `_compare` and `_farthest` below (the same operations in the same order, so
     # the same floats), which also say why: they serve `replay` and `compare`.
 
-    def _proposed(self, doc: _Doc) -> dict[int, _Story]:
-        """The stories that have one of the article's lookup keys, by id."""
-        found: dict[int, _Story] = {}
+    def _proposed(self, doc: _Doc) -> list[_Story]:
+        """The stories that have one of the article's lookup keys, each once (marked with
+        the number of this search: cheaper than gathering them in a dict)."""
+        self._searches += 1
+        mark = self._searches
+        found: list[_Story] = []
         for term in doc.lookups:
             owners = term.owners
             if owners:
-                found.update(owners)
+                for story in owners.values():
+                    if story.mark != mark:
+                        story.mark = mark
+                        found.append(story)
         return found
 
     def _ranked(self, doc: _Doc) -> list[int]:
@@ -457,7 +468,7 @@ class StoryIndex:
         concept_units = doc.concepts
         size = len(countries)
         found: list[tuple[float, int]] = []
-        for story in self._proposed(doc).values():
+        for story in self._proposed(doc):
             gap = story.first - at if at < story.first else at - story.last
             if gap > window:
                 continue
@@ -570,10 +581,7 @@ class StoryIndex:
         source = doc.source
         assert source is not None  # (a prepared article, not yet filed)
         mentions = self.entities.find(source.title, source.lead)
-        for story_id in sorted(self._proposed(doc)):
-            story = self._stories.get(story_id)
-            if story is None:
-                continue
+        for story in sorted(self._proposed(doc), key=_story_id):
             gap = story.first - doc.hours if doc.hours < story.first else doc.hours - story.last
             if gap <= self.window:
                 candidates.append(self._compare(doc, story, max(gap, 0.0), mentions))
@@ -682,7 +690,10 @@ class StoryIndex:
         size = len(counts)
         word_terms: list[_Term] = [_ABSENT] * size  # (filled in place: cheaper than appending)
         weights: list[float] = [0.0] * size  # and then their unit weights
-        rare: list[int] = []  # _rarest(words, their dfs, seen, RARE_WORDS), the same order
+        # _rarest(words, their dfs, seen, RARE_WORDS), the same order: the least of each
+        # word's df and place as one number, kept in order as they come (no list to sort)
+        rare = cython.declare(cython.longlong[8])
+        found = 0
         norm2 = 0.0
         i = 0
         for word, c in counts.items():
@@ -698,16 +709,23 @@ class StoryIndex:
             weights[i] = weight
             norm2 += weight * weight
             if df > seen:
-                rare.append(df * size + i)
+                packed = df * size + i
+                if found < _RARE_WORDS or packed < rare[found - 1]:
+                    at = found if found < _RARE_WORDS else _RARE_WORDS - 1
+                    while at > 0 and rare[at - 1] > packed:
+                        rare[at] = rare[at - 1]
+                        at -= 1
+                    rare[at] = packed
+                    if found < _RARE_WORDS:
+                        found += 1
             i += 1  # noqa: SIM113 (compiled, enumerate() makes a tuple per word)
         if norm2:  # their unit vector, in place
             norm = math.sqrt(norm2)
             for i in range(size):
                 weight = weights[i]
                 weights[i] = weight / norm
-        rare.sort()
-        for at in rare[:RARE_WORDS]:
-            lookups.append(word_terms[at % size])
+        for at in range(found):
+            lookups.append(word_terms[rare[at] % size])
         # (an article not counted is not added either: it offers no keys)
         keys: list[_Term] = _NO_TERMS
         if count:
@@ -793,9 +811,11 @@ class StoryIndex:
         for e in doc.entities:
             mentioned[e] = None
         held = story.terms
+        size = len(held)
         for term in doc.keys:
-            if term not in held:
-                held[term] = None
+            held.setdefault(term)  # (one look-up, whether or not the story has it)
+            if len(held) != size:
+                size += 1
                 term.owners[story_id] = story
         # What comparing a later article with this one does not read, let go: fewer
         # objects, less memory between the ones it does read
@@ -828,6 +848,10 @@ class StoryIndex:
         if len(self._terms) > self._sweep_at:  # now and then, the keys nothing has any more
             self._terms = {key: t for key, t in self._terms.items() if t.df or t.owners}
             self._sweep_at = max(100_000, 2 * len(self._terms))
+
+
+def _story_id(story: _Story) -> int:
+    return story.id
 
 
 def _sigmoid(z: float) -> float:
@@ -963,8 +987,10 @@ def _pair_keys(script: str, country: str, concept: Key) -> tuple[str, str]:
 
 
 _INF = float("inf")
+_BY_PUBLICATION = attrgetter("published_at", "id")  # (what a lambda would give, in C)
 # 1 + log(c) for the small counts (the same float as computed each time)
 _TF_SIZE = 16
+_RARE_WORDS = RARE_WORDS  # (a C number where compiled)
 _TF = [0.0] + [1 + math.log(c) for c in range(1, _TF_SIZE)]
 _NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
 _KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
