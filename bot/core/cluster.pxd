@@ -57,10 +57,10 @@ cdef class StoryIndex:
     cdef double _logit_threshold, _newest
     cdef bint _parts_add_up
     cdef bytes _kinds
-    cdef dict _docs, _stories, _terms
+    cdef dict _docs, _stories, _terms, _pairs
     cdef list _entity_terms, _canon
     cdef object _order
-    cdef Py_ssize_t _sweep_at, _searches
+    cdef Py_ssize_t _sweep_at, _searches, _pair_count
 
     @cython.locals(found=list, term=_Term, owners=dict, story=_Story, mark=Py_ssize_t)
     cpdef list _proposed(self, _Doc doc)
@@ -93,11 +93,11 @@ cdef class StoryIndex:
         extra=Py_ssize_t, n=double, kinds=bytes, names=dict,
         concepts=dict, named_dfs=list, name_weights=list, norm2=double,
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
-        kind=int, seen=Py_ssize_t, lookups=list, weights=list, tf=double,
+        kind=int, seen=Py_ssize_t, lookups=list, words=list, weights=list, tf=double,
         found=Py_ssize_t, packed=Py_ssize_t, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
         concept_norm2=double,
-        pair=tuple, prepared=_Doc, entity_terms=list, canon=list, entities=list,
-        by_country=dict, entity=object, tag=str,
+        prepared=_Doc, entity_terms=list, canon=list, entities=list,
+        own=dict, theirs=dict, mine=dict, other=dict, entity=object, tag=str,
     )
     cpdef _Doc _prepare(self, object doc, bint count=*)
 

@@ -80,6 +80,7 @@ RARE_WORDS = 8  # an article's rarest words and names propose the stories to com
 assert RARE_WORDS <= 8  # (the size of the array that StoryIndex._prepare keeps them in)
 RARE_NAMES = 4
 NAME_MASS = 4.0  # the IDF of the shared names at which their cosine counts half
+SWEEP_AT = 100_000  # keys in the index before it drops those nothing has any more
 
 Key = int | str  # what proposes a story: an entity number, "#" + a number, a word…
 T = TypeVar("T")
@@ -369,7 +370,11 @@ class StoryIndex:
         self._entity_terms: list[_Term] = [_new_term() for _ in range(count)]
         self._canon: list[int] = list(range(count))  # each number's one int object
         self._terms: dict[str, _Term] = {}
-        self._sweep_at = 100_000  # terms
+        # A country named with a concept, in an article's script: script -> country ->
+        # concept -> its key (what finds the story from an article in the other script)
+        self._pairs: dict[str, dict[str, dict[Key, _Term]]] = {}
+        self._pair_count = 0
+        self._sweep_at = SWEEP_AT  # keys
         self._searches = 0  # (see _proposed)
         self._newest = -_INF
 
@@ -654,7 +659,9 @@ class StoryIndex:
         named_dfs: list[int] = []
         name_weights: list[float] = []
         norm2 = concept_norm2 = 0.0  # (the squares added in order)
-        for e, c in f.entities.items():
+        entity_counts = f.entities
+        for e in entity_counts:  # (and its count looked up, as for the words below)
+            c = entity_counts[e]
             number = e
             # (the index's int object of the number: its dicts find it by identity)
             entity = canon[number]
@@ -688,7 +695,8 @@ class StoryIndex:
         seen = 1 - extra
         lookups: list[_Term] = _rarest(named_terms, named_dfs, seen, RARE_NAMES)
         size = len(counts)
-        word_terms: list[_Term] = [_ABSENT] * size  # (filled in place: cheaper than appending)
+        words: list[str] = [""] * size  # (filled in place: cheaper than appending)
+        word_terms: list[_Term] = [_ABSENT] * size
         weights: list[float] = [0.0] * size  # and then their unit weights
         # _rarest(words, their dfs, seen, RARE_WORDS), the same order: the least of each
         # word's df and place as one number, kept in order as they come (no list to sort)
@@ -696,7 +704,8 @@ class StoryIndex:
         found = 0
         norm2 = 0.0
         i = 0
-        for word, c in counts.items():
+        for word in counts:  # (compiled, a Counter's items() would make a tuple a word)
+            c = counts[word]
             term = terms.get(word, _ABSENT)
             if count:
                 if term is _ABSENT:
@@ -705,6 +714,7 @@ class StoryIndex:
             df = term.df
             tf = _TF[c] if c < _TF_SIZE else 1 + math.log(c)
             weight = tf * math.log(1 + n / (df + extra))
+            words[i] = word
             word_terms[i] = term
             weights[i] = weight
             norm2 += weight * weight
@@ -742,21 +752,25 @@ class StoryIndex:
                     keys.append(term)
                 lookups.append(term)
         if countries and concepts:
-            by_country = _PAIRS.setdefault(script, {})
+            # the pair's key in the article's script, and the same pair's in the other
+            pairs = self._pairs
+            own = pairs.get(script)
+            if own is None:
+                own = pairs[script] = {}
+            theirs = pairs.get("latin" if script == "ar" else "ar", _NO_PAIRS)
             for country in countries:
-                pairs = by_country.get(country)
-                if pairs is None:
-                    pairs = by_country[country] = {}
+                mine = own.get(country)
+                if mine is None:
+                    mine = own[country] = {}
+                other = theirs.get(country, _NO_PAIR_TERMS)
                 for concept in concepts:
-                    pair = pairs.get(concept)
-                    if pair is None:
-                        pair = pairs[concept] = _pair_keys(script, country, concept)
                     if count:
-                        term = terms.get(pair[0], _ABSENT)
+                        term = mine.get(concept, _ABSENT)
                         if term is _ABSENT:
-                            term = terms[pair[0]] = _new_term()
+                            term = mine[concept] = _new_term()
+                            self._pair_count += 1
                         keys.append(term)
-                    lookups.append(terms.get(pair[1], _ABSENT))
+                    lookups.append(other.get(concept, _ABSENT))
         if concept_norm2:  # the concepts' unit vector, in place
             norm = math.sqrt(concept_norm2)
             for key, weight in concepts.items():
@@ -775,7 +789,7 @@ class StoryIndex:
         prepared.name_keys = tuple(names)
         prepared.name_units = tuple(names.values())
         prepared.name_weights = tuple(name_weights)
-        prepared.word_keys = tuple(counts)
+        prepared.word_keys = tuple(words)
         prepared.word_units = tuple(weights)
         prepared.words = None
         prepared.entities = entities
@@ -845,9 +859,16 @@ class StoryIndex:
                 del stories[story.id]
                 for term in story.terms:
                     del term.owners[story.id]
-        if len(self._terms) > self._sweep_at:  # now and then, the keys nothing has any more
+        if len(self._terms) + self._pair_count > self._sweep_at:
+            # now and then, the keys nothing has any more (a pair's counts for no article)
             self._terms = {key: t for key, t in self._terms.items() if t.df or t.owners}
-            self._sweep_at = max(100_000, 2 * len(self._terms))
+            self._pair_count = 0
+            for own in self._pairs.values():
+                for country, mine in own.items():
+                    kept = {concept: t for concept, t in mine.items() if t.owners}
+                    own[country] = kept
+                    self._pair_count += len(kept)
+            self._sweep_at = max(SWEEP_AT, 2 * (len(self._terms) + self._pair_count))
 
 
 def _story_id(story: _Story) -> int:
@@ -979,13 +1000,6 @@ def _rarest(keys: list[T], counts: list[int], seen: int, limit: int) -> list[T]:
     return [keys[at % size] for at in order[:limit]]
 
 
-def _pair_keys(script: str, country: str, concept: Key) -> tuple[str, str]:
-    """What a country named with a concept offers in its script, and looks up in the
-    other (made once per pair: see _PAIRS)."""
-    other = "latin" if script == "ar" else "ar"
-    return f"@{script}:{country}:{concept}", f"@{other}:{country}:{concept}"
-
-
 _INF = float("inf")
 _BY_PUBLICATION = attrgetter("published_at", "id")  # (what a lambda would give, in C)
 # 1 + log(c) for the small counts (the same float as computed each time)
@@ -998,8 +1012,8 @@ _NO_TERMS: list[_Term] = []
 _NO_NUMBERS: list[int] = []
 _NO_COUNTRIES: frozenset[str] = frozenset()
 _ABSENT = _new_term()  # a key the index has not seen (never changed: see _prepare)
-# script -> country -> concept -> _pair_keys(script, country, concept)
-_PAIRS: dict[str, dict[str, dict[Key, tuple[str, str]]]] = {}
+_NO_PAIR_TERMS: dict[Key, _Term] = {}
+_NO_PAIRS: dict[str, dict[Key, _Term]] = {}
 
 
 def assign_stories(
