@@ -112,6 +112,9 @@ cdef class StoryIndex:
 
 cdef list _TF
 cdef Py_ssize_t _TF_SIZE, _RARE_WORDS
+cdef double _FLOOR, _NAME_MASS
+cdef int _NAME, _CONCEPT, _COUNTRY
+cdef _Term _ABSENT
 
 cpdef double _sigmoid(double z)
 

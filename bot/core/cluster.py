@@ -506,7 +506,7 @@ class StoryIndex:
                 if hit:
                     names = dot / story.names.norm
                     if names:
-                        names *= mass / (mass + NAME_MASS)
+                        names *= mass / (mass + _NAME_MASS)
             if concept_units:
                 weights, dot, hit = story.concepts.weights, 0.0, False
                 for e, unit in concept_units.items():
@@ -564,16 +564,16 @@ class StoryIndex:
                 continue
             common = len(numbers & member.numbers) if numbers is not None else 0
             shared = by_numbers * (common if common < 2 else 2)
-            if shared >= FLOOR:
+            if shared >= _FLOOR:
                 continue
             affinity = by_concepts * _dot(concepts, member.concepts)
-            if affinity >= FLOOR:
+            if affinity >= _FLOOR:
                 continue
             affinity += by_names * _dot(names, member.names)
-            if affinity >= FLOOR:
+            if affinity >= _FLOOR:
                 continue
             affinity += by_wording * (_dot_words(doc, member) if member.script == script else 0.0)
-            if affinity + shared < FLOOR:
+            if affinity + shared < _FLOOR:
                 return False
         return True
 
@@ -659,9 +659,7 @@ class StoryIndex:
         named_dfs: list[int] = []
         name_weights: list[float] = []
         norm2 = concept_norm2 = 0.0  # (the squares added in order)
-        entity_counts = f.entities
-        for e in entity_counts:  # (and its count looked up, as for the words below)
-            c = entity_counts[e]
+        for e, c in f.entities.items():
             number = e
             # (the index's int object of the number: its dicts find it by identity)
             entity = canon[number]
@@ -704,8 +702,7 @@ class StoryIndex:
         found = 0
         norm2 = 0.0
         i = 0
-        for word in counts:  # (compiled, a Counter's items() would make a tuple a word)
-            c = counts[word]
+        for word, c in counts.items():
             term = terms.get(word, _ABSENT)
             if count:
                 if term is _ABSENT:
@@ -1004,7 +1001,10 @@ _INF = float("inf")
 _BY_PUBLICATION = attrgetter("published_at", "id")  # (what a lambda would give, in C)
 # 1 + log(c) for the small counts (the same float as computed each time)
 _TF_SIZE = 16
-_RARE_WORDS = RARE_WORDS  # (a C number where compiled)
+# (C numbers where compiled: the same values)
+_RARE_WORDS = RARE_WORDS
+_FLOOR = FLOOR
+_NAME_MASS = NAME_MASS
 _TF = [0.0] + [1 + math.log(c) for c in range(1, _TF_SIZE)]
 _NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
 _KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
