@@ -67,7 +67,7 @@ cdef class StoryIndex:
 
     @cython.locals(
         threshold=double, window=double, at=double, numbers=object,
-        countries=frozenset, country=object,
+        countries=frozenset, country=object, country_list=tuple,
         bias=double, by_concepts=double, by_names=double, by_wording=double,
         by_script=double, by_numbers=double, by_days=double, by_countries=double,
         name_keys=tuple, name_units=tuple, name_weights=tuple, named=Py_ssize_t,
@@ -91,7 +91,8 @@ cdef class StoryIndex:
     @cython.locals(
         terms=dict, term=_Term, counted=list, named_terms=list, word_terms=list,
         extra=Py_ssize_t, n=double, kinds=bytes, names=dict,
-        concepts=dict, named_dfs=list, name_weights=list, norm2=double,
+        concepts=dict, named=list, named_dfs=list, name_weights=list, name_units=list,
+        unit=double, norm2=double,
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
         kind=int, seen=Py_ssize_t, lookups=list, words=list, weights=list, tf=double,
         found=Py_ssize_t, packed=Py_ssize_t, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,

@@ -472,6 +472,7 @@ class StoryIndex:
         named = len(name_keys)
         concept_units = doc.concepts
         size = len(countries)
+        country_list = tuple(countries)  # (a tuple is quicker to go over, story after story)
         found: list[tuple[float, int]] = []
         for story in self._proposed(doc):
             gap = story.first - at if at < story.first else at - story.last
@@ -483,7 +484,7 @@ class StoryIndex:
             jaccard = 0.0
             if size and others:
                 common = 0  # len(countries & others), without building it
-                for country in countries:
+                for country in country_list:
                     if country in others:
                         common += 1
                 if not common:
@@ -653,8 +654,9 @@ class StoryIndex:
         n = float(len(self._docs) + 1)
         kinds = self._kinds
         counted: list[_Term] = []  # (each of its entities and words once)
-        names: dict[Key, float] = {}  # (its keys and values, in order: name_keys, name_units)
+        names: dict[Key, float] = {}
         concepts: dict[Key, float] = {}
+        named: list[Key] = []
         named_terms: list[_Term] = []
         named_dfs: list[int] = []
         name_weights: list[float] = []
@@ -678,14 +680,18 @@ class StoryIndex:
                 concept_norm2 += weight * weight
             elif kind == _NAME:
                 names[entity] = weight
+                named.append(entity)
                 named_terms.append(term)
                 named_dfs.append(df)
                 name_weights.append(weight)
                 norm2 += weight * weight
+        name_units: list[float] = []
         if norm2:  # the unit vector, in place
             norm = math.sqrt(norm2)
             for key, weight in names.items():
-                names[key] = weight / norm
+                unit = weight / norm
+                names[key] = unit
+                name_units.append(unit)
         # A story is found by any of its names (countries aside), words and numbers; an
         # article looks it up by its rarest names and words among those seen before (one no
         # other article has finds nothing) and its numbers. Across scripts, which have no
@@ -783,8 +789,8 @@ class StoryIndex:
         prepared.countries = countries
         prepared.concepts = concepts
         prepared.names = names
-        prepared.name_keys = tuple(names)
-        prepared.name_units = tuple(names.values())
+        prepared.name_keys = tuple(named)
+        prepared.name_units = tuple(name_units)
         prepared.name_weights = tuple(name_weights)
         prepared.word_keys = tuple(words)
         prepared.word_units = tuple(weights)
