@@ -45,16 +45,31 @@ article (`_Doc`), a story (`_Story`), a vector (`_Vector`), a key (`_Term`: its 
 frequency and the stories it proposes, both found with one look-up) and a story's weight
 (`_Weight`, added to in place). The weights, cosines and affinities are C doubles, and
 the sets of ids and entities are dicts of numbers, which the garbage collector does not
-walk; nor does it walk the records (cython.no_gc: see _Vector), nor a filed article's
-features (dropped once filed). On bench/stories.py's first 1,000 articles (`python
-bench/instructions.py stories --articles 1000`, callgrind), filing counts 0.31 million
-instructions an article (0.320 million before no_gc and dropping the features, 0.66
-million before this layout). The headline and lead's features (story_features,
-entities) take 0.17 million of it; of the 0.135 million left (0.142 before no_gc, 0.37
-before the layout), weighting the features and making the keys take 68,000, ranking
-the stories proposed 21,000 (finding them 5,000), adding the article to the index
-27,000, the complete-link check 3,000, forgetting old articles 4,000, and the garbage
-collector about 7,000 (18,000 before no_gc), spread over them and features().
+walk; nor does it walk the records (cython.no_gc: see _Vector). Filing is bound by
+memory more than by instructions, so the index is looked up as little and as densely as
+it can be: an entity's key is found by its number in a list, the other keys (words,
+numbers) in a dict of strings only (Python searches it faster than one of mixed keys),
+a country named with a concept through the index's own script/country/concept dicts
+(no string made per pair); entity numbers are the index's own int objects, which the
+stories' dicts find by identity. A key's owners are the stories themselves, gathered
+for an article in a list (each story marked once per search, not merged into a dict);
+a story's keys are a dict, so it takes an article's key with one look-up. A filed
+article keeps only what later comparisons read (not its features, source, names'
+tuples or countries). An article's rarest words are kept in order in a C array as they
+come, and the constants of the loops are C values.
+
+On bench/stories.py's first 1,000 articles (`python bench/instructions.py stories
+--articles 1000`, callgrind), filing counts 0.220 million instructions an article
+(0.241 million before this round, 0.31 before no_gc, 0.66 before the C records); the
+headline and lead's features (story_features, entities) take about 0.10 million of it,
+the index 0.12 million (0.14 before this round). On 2,000 articles with callgrind's
+cache model (2 MB last level), the misses fall more than the instructions: first-level
+data misses 3,380 an article (3,820 before this round), last-level 330 (420). In time,
+on a busy machine, the build before and this one loaded side by side in one process,
+filing bench/stories.py's 5,000 articles in alternate rounds: 15-20% less (best of 30,
+0.056-0.063 ms an article against 0.070-0.074; medians 19-23% less); bench/stories.py,
+three runs of each alternated: 0.063 against 0.072 ms at best, file / classify 1.12 to
+1.38 against 1.43 to 1.98 (issue 11, third round).
 """
 
 from __future__ import annotations
