@@ -716,7 +716,10 @@ class StoryIndex:
         size = len(counts)
         words: list[str] = [""] * size  # (filled in place: cheaper than appending)
         word_terms: list[_Term] = [_ABSENT] * size
-        weights: list[float] = [0.0] * size  # and then their unit weights
+        weights: list[float] = [0.0] * size  # their unit weights
+        # their weights before, as C doubles (past the array's end, in a list)
+        raw = cython.declare(cython.double[64])
+        more: list[float] = []
         # _rarest(words, their dfs, seen, RARE_WORDS), the same order: the least of each
         # word's df and place as one number, kept in order as they come (no list to sort)
         rare = cython.declare(cython.longlong[8])
@@ -734,7 +737,10 @@ class StoryIndex:
             weight = tf * math.log(1 + n / (df + extra))
             words[i] = word
             word_terms[i] = term
-            weights[i] = weight
+            if i < _RAW_SIZE:
+                raw[i] = weight
+            else:
+                more.append(weight)
             norm2 += weight * weight
             if df > seen:
                 packed = df * size + i
@@ -747,11 +753,10 @@ class StoryIndex:
                     if found < _RARE_WORDS:
                         found += 1
             i += 1  # noqa: SIM113 (compiled, enumerate() makes a tuple per word)
-        if norm2:  # their unit vector, in place
-            norm = math.sqrt(norm2)
-            for i in range(size):
-                weight = weights[i]
-                weights[i] = weight / norm
+        norm = math.sqrt(norm2) if norm2 else 1.0  # (their unit vector, or them as they are)
+        for i in range(size):
+            weight = raw[i] if i < _RAW_SIZE else more[i - _RAW_SIZE]
+            weights[i] = weight / norm if norm2 else weight
         for at in range(found):
             lookups.append(word_terms[rare[at] % size])
         # (an article not counted is not added either: it offers no keys)
@@ -1024,6 +1029,7 @@ _BY_PUBLICATION = attrgetter("published_at", "id")  # (what a lambda would give,
 _TF_SIZE = 16
 # (C numbers where compiled: the same values)
 _RARE_WORDS = RARE_WORDS
+_RAW_SIZE = 64  # (the size of the array of words' weights in StoryIndex._prepare)
 _FLOOR = FLOOR
 _NAME_MASS = NAME_MASS
 _TF = [0.0] + [1 + math.log(c) for c in range(1, _TF_SIZE)]
