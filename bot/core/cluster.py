@@ -56,20 +56,21 @@ for an article in a list (each story marked once per search, not merged into a d
 a story's keys are a dict, so it takes an article's key with one look-up. A filed
 article keeps only what later comparisons read (not its features, source, names'
 tuples or countries). An article's rarest words are kept in order in a C array as they
-come, and the constants of the loops are C values.
+come, its words' weights before normalizing are C doubles, and the constants of the
+loops are C values.
 
 On bench/stories.py's first 1,000 articles (`python bench/instructions.py stories
---articles 1000`, callgrind), filing counts 0.220 million instructions an article
-(0.241 million before this round, 0.31 before no_gc, 0.66 before the C records); the
-headline and lead's features (story_features, entities) take about 0.10 million of it,
-the index 0.12 million (0.14 before this round). On 2,000 articles with callgrind's
-cache model (2 MB last level), the misses fall more than the instructions: first-level
-data misses 3,380 an article (3,820 before this round), last-level 330 (420). In time,
-on a busy machine, the build before and this one loaded side by side in one process,
-filing bench/stories.py's 5,000 articles in alternate rounds: 15-20% less (best of 30,
-0.056-0.063 ms an article against 0.070-0.074; medians 19-23% less); bench/stories.py,
-three runs of each alternated: 0.063 against 0.072 ms at best, file / classify 1.12 to
-1.38 against 1.43 to 1.98 (issue 11, third round).
+--articles 1000`, callgrind), filing counts 0.217 million instructions an article
+(0.241 million before this round, 0.31 before no_gc, 0.66 before the C records): file /
+classify 1.00 (1.11). The headline and lead's features (story_features, entities) take
+about 0.10 million of it, the index 0.116 million (0.14 before this round). On 2,000
+articles with callgrind's cache model (2 MB last level), first-level data misses fall
+from 3,820 an article to 3,380 and last-level ones from 420 to 320. In time, on a busy
+machine (issue 11, third round): the build before and this one loaded side by side in
+one process, filing bench/stories.py's 5,000 articles in alternate rounds, 5-20% less
+at best of 30 and 10-23% less in the median over four runs; bench/stories.py, three
+runs of each alternated: 0.047-0.066 ms an article to file against 0.065-0.076, file /
+classify 1.23-1.29 against 1.49-1.57.
 """
 
 from __future__ import annotations
