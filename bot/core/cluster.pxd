@@ -24,11 +24,11 @@ cdef class _Vector:
 
 @cython.final
 cdef class _Doc:
-    cdef public object id, source, features, script, numbers, countries, story_id
+    cdef public object id, source, script, numbers, countries, story_id
     cdef public double hours
     cdef public dict concepts, names, words
-    cdef public tuple name_keys, name_units, name_weights, word_keys, word_units
-    cdef public list terms, keys, lookups
+    cdef public tuple name_keys, name_units, name_weights, word_keys, word_units, terms
+    cdef public list keys, lookups, entities
 
 
 @cython.final
@@ -43,8 +43,8 @@ cdef class _Story:
     cdef public double first, last
     cdef public list members
     cdef public _Vector concepts, names
-    cdef public dict words, mentioned
-    cdef public list terms
+    cdef public dict words, mentioned, terms
+    cdef public Py_ssize_t mark
     cdef public set numbers, countries
 
 
@@ -57,16 +57,17 @@ cdef class StoryIndex:
     cdef double _logit_threshold, _newest
     cdef bint _parts_add_up
     cdef bytes _kinds
-    cdef dict _docs, _stories, _terms
+    cdef dict _docs, _stories, _terms, _pairs
+    cdef list _entity_terms, _canon
     cdef object _order
-    cdef Py_ssize_t _sweep_at
+    cdef Py_ssize_t _sweep_at, _searches, _pair_count
 
-    @cython.locals(found=set, term=_Term, owners=dict)
-    cpdef set _proposed(self, _Doc doc)
+    @cython.locals(found=list, term=_Term, owners=dict, story=_Story, mark=Py_ssize_t)
+    cpdef list _proposed(self, _Doc doc)
 
     @cython.locals(
-        stories=dict, threshold=double, window=double, at=double, numbers=object,
-        countries=frozenset, country=object,
+        threshold=double, window=double, at=double, numbers=object,
+        countries=frozenset, country=object, country_list=tuple,
         bias=double, by_concepts=double, by_names=double, by_wording=double,
         by_script=double, by_numbers=double, by_days=double, by_countries=double,
         name_keys=tuple, name_units=tuple, name_weights=tuple, named=Py_ssize_t,
@@ -90,23 +91,31 @@ cdef class StoryIndex:
     @cython.locals(
         terms=dict, term=_Term, counted=list, named_terms=list, word_terms=list,
         extra=Py_ssize_t, n=double, kinds=bytes, names=dict,
-        concepts=dict, named=list, named_dfs=list, name_weights=list, norm2=double,
+        concepts=dict, named=list, named_dfs=list, name_weights=list, name_units=list,
+        unit=double, norm2=double,
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
-        kind=int, seen=Py_ssize_t, lookups=list, unit_words=dict, words=list, weights=list,
-        rare=list, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
-        name_units=list, unit=double, concept_norm2=double,
-        pair=tuple, prepared=_Doc,
+        kind=int, seen=Py_ssize_t, lookups=list, words=list, weights=list, more=list, tf=double,
+        found=Py_ssize_t, packed=Py_ssize_t, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
+        concept_norm2=double,
+        prepared=_Doc, entity_terms=list, canon=list, entities=list,
+        own=dict, theirs=dict, mine=dict, other=dict, entity=object, tag=str,
     )
     cpdef _Doc _prepare(self, object doc, bint count=*)
 
-    @cython.locals(story=_Story, at=double, words=_Vector, mentioned=dict, held=list,
-                   term=_Term, owners=dict)
+    @cython.locals(story=_Story, at=double, words=_Vector, mentioned=dict, held=dict,
+                   term=_Term, size=Py_ssize_t)
     cpdef void _insert(self, _Doc doc, object story_id)
 
     @cython.locals(cutoff=double, docs=dict, stories=dict, doc=_Doc, story=_Story,
                    term=_Term)
     cpdef void _forget(self)
 
+
+cdef list _TF
+cdef Py_ssize_t _TF_SIZE, _RARE_WORDS, _RAW_SIZE
+cdef double _FLOOR, _NAME_MASS
+cdef int _NAME, _CONCEPT, _COUNTRY
+cdef _Term _ABSENT
 
 cpdef double _sigmoid(double z)
 

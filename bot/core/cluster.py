@@ -45,39 +45,58 @@ article (`_Doc`), a story (`_Story`), a vector (`_Vector`), a key (`_Term`: its 
 frequency and the stories it proposes, both found with one look-up) and a story's weight
 (`_Weight`, added to in place). The weights, cosines and affinities are C doubles, and
 the sets of ids and entities are dicts of numbers, which the garbage collector does not
-walk; nor does it walk the records (cython.no_gc: see _Vector), nor a filed article's
-features (dropped once filed). On bench/stories.py's first 1,000 articles (`python
-bench/instructions.py stories --articles 1000`, callgrind), filing counts 0.31 million
-instructions an article (0.320 million before no_gc and dropping the features, 0.66
-million before this layout). The headline and lead's features (story_features,
-entities) take 0.17 million of it; of the 0.135 million left (0.142 before no_gc, 0.37
-before the layout), weighting the features and making the keys take 68,000, ranking
-the stories proposed 21,000 (finding them 5,000), adding the article to the index
-27,000, the complete-link check 3,000, forgetting old articles 4,000, and the garbage
-collector about 7,000 (18,000 before no_gc), spread over them and features().
+walk; nor does it walk the records (cython.no_gc: see _Vector). Filing is bound by
+memory more than by instructions, so the index is looked up as little and as densely as
+it can be: an entity's key is found by its number in a list, the other keys (words,
+numbers) in a dict of strings only (Python searches it faster than one of mixed keys),
+a country named with a concept through the index's own script/country/concept dicts
+(no string made per pair); entity numbers are the index's own int objects, which the
+stories' dicts find by identity. A key's owners are the stories themselves, gathered
+for an article in a list (each story marked once per search, not merged into a dict);
+a story's keys are a dict, so it takes an article's key with one look-up. A filed
+article keeps only what later comparisons read (not its features, source, names'
+tuples or countries). An article's rarest words are kept in order in a C array as they
+come, its words' weights before normalizing are C doubles, and the constants of the
+loops are C values.
+
+On bench/stories.py's first 1,000 articles (`python bench/instructions.py stories
+--articles 1000`, callgrind), filing counts 0.217 million instructions an article
+(0.241 million before this round, 0.31 before no_gc, 0.66 before the C records): file /
+classify 1.00 (1.11). The headline and lead's features (story_features, entities) take
+about 0.10 million of it, the index 0.116 million (0.14 before this round). On 2,000
+articles with callgrind's cache model (2 MB last level), first-level data misses fall
+from 3,820 an article to 3,380 and last-level ones from 420 to 320. In time, on a busy
+machine (issue 11, third round): the build before and this one loaded side by side in
+one process, filing bench/stories.py's 5,000 articles in alternate rounds, 5-20% less
+at best of 30 and 10-23% less in the median over four runs; bench/stories.py, three
+runs of each alternated: 0.047-0.066 ms an article to file against 0.065-0.076, file /
+classify 1.23-1.29 against 1.49-1.57.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import TypeVar
 
 import cython  # type: ignore[import-untyped]  # (its decorators: see _Doc)
 
 from bot.core.entities import Entities, Mention, load_entities
-from bot.core.story_features import Features, features, hours
+from bot.core.story_features import features, hours
 
 THRESHOLD = 0.5
 FLOOR = 0.5  # the least affinity with each of a story's articles (see Parts.affinity)
 WINDOW = timedelta(hours=36)
 HORIZON = timedelta(days=3)
 RARE_WORDS = 8  # an article's rarest words and names propose the stories to compare with
+assert RARE_WORDS <= 8  # (the size of the array that StoryIndex._prepare keeps them in)
 RARE_NAMES = 4
 NAME_MASS = 4.0  # the IDF of the shared names at which their cosine counts half
+SWEEP_AT = 100_000  # keys in the index before it drops those nothing has any more
 
 Key = int | str  # what proposes a story: an entity number, "#" + a number, a word…
 T = TypeVar("T")
@@ -242,9 +261,8 @@ class _Doc:
     (built by StoryIndex._prepare)."""
 
     id: int
-    source: StoryDoc  # (its mentions are found again for an explanation)
+    source: StoryDoc | None  # (its mentions are found again for an explanation; not kept)
     hours: float
-    features: Features  # (until it is filed: then _FILED)
     script: str  # the features' script, numbers and countries, at hand
     numbers: frozenset[str]
     countries: frozenset[str]
@@ -256,7 +274,8 @@ class _Doc:
     word_keys: tuple[Key, ...]  # the words' unit vector, in order
     word_units: tuple[float, ...]
     words: dict[Key, float] | None  # the same as a dict, made when first needed (_words_of)
-    terms: list[_Term]  # the entities and words it counts for (its document frequencies)
+    entities: list[int]  # the numbers of the entities it names (the index's own int objects)
+    terms: tuple[_Term, ...]  # the entities and words it counts for (their document frequencies)
     keys: list[_Term]  # what it offers to propose its story to later articles
     lookups: list[_Term]  # what it looks its candidate stories up by
     story_id: int
@@ -266,11 +285,11 @@ class _Doc:
 @cython.cclass
 class _Term:
     """A key of the index (an entity's number, a word, "#" + a number…): how many of the
-    index's articles have it, and the ids of the stories that do (a dict's keys). One
-    look-up per key and article finds both."""
+    index's articles have it, and the stories that do, by id. One look-up per key and
+    article finds both."""
 
     df: int
-    owners: dict[int, None]
+    owners: dict[int, _Story]
 
 
 @cython.no_gc
@@ -290,7 +309,10 @@ class _Story:
     numbers: set[str]
     countries: set[str]
     mentioned: dict[int, None]  # entity numbers
-    terms: list[_Term]  # the keys that propose it (see _Term.owners)
+    # the keys that propose it (see _Term.owners), as a dict's keys: whether an article's
+    # key is one already is a look-up in this one dict, not in each key's owners
+    terms: dict[_Term, None]
+    mark: int  # the last search that found it (see StoryIndex._proposed)
 
 
 # The records are made by these functions rather than __init__: compiled, a call of the
@@ -322,7 +344,8 @@ def _new_story(story_id: int, at: float) -> _Story:
     story.numbers = set()
     story.countries = set()
     story.mentioned = {}
-    story.terms = []
+    story.terms = {}
+    story.mark = 0
     return story
 
 
@@ -356,9 +379,19 @@ class StoryIndex:
         self._order: deque[int] = deque()  # doc ids as added
         self._stories: dict[int, _Story] = {}
         # key -> its document frequency and stories; a key no article and no story has
-        # any more stays until the next sweep (see _forget)
-        self._terms: dict[Key, _Term] = {}
-        self._sweep_at = 100_000  # terms
+        # any more stays until the next sweep (see _forget). An entity's is found by its
+        # number, and the rest (words, numbers, pairs: all strings) in a dict of strings,
+        # which Python searches faster than one of mixed keys.
+        count = len(self.entities.entities)
+        self._entity_terms: list[_Term] = [_new_term() for _ in range(count)]
+        self._canon: list[int] = list(range(count))  # each number's one int object
+        self._terms: dict[str, _Term] = {}
+        # A country named with a concept, in an article's script: script -> country ->
+        # concept -> its key (what finds the story from an article in the other script)
+        self._pairs: dict[str, dict[str, dict[Key, _Term]]] = {}
+        self._pair_count = 0
+        self._sweep_at = SWEEP_AT  # keys
+        self._searches = 0  # (see _proposed)
         self._newest = -_INF
 
     def __contains__(self, doc_id: object) -> bool:
@@ -372,14 +405,14 @@ class StoryIndex:
     def sync(self, earlier: Iterable[StoryDoc]) -> None:
         """Add the filed articles the index lacks (after a restart, or filed elsewhere)."""
         missing = [d for d in earlier if d.id not in self._docs and d.story_id is not None]
-        for doc in sorted(missing, key=lambda d: (d.published_at, d.id)):
+        for doc in sorted(missing, key=_BY_PUBLICATION):
             self.add(doc, doc.story_id or doc.id)
         self._forget()
 
     def assign(self, pending: Sequence[StoryDoc]) -> dict[int, int]:
         """File each article, in order of publication, against the stories before it."""
         filed: dict[int, int] = {}
-        for doc in sorted(pending, key=lambda d: (d.published_at, d.id)):
+        for doc in sorted(pending, key=_BY_PUBLICATION):
             known = self._docs.get(doc.id)
             if known is not None:  # filed by an earlier call whose result was not stored
                 filed[doc.id] = known.story_id
@@ -427,18 +460,24 @@ class StoryIndex:
     # those of `_compare` and `_farthest` below (the same operations in the same order, so
     # the same floats), which also say why: they serve `replay` and `compare`.
 
-    def _proposed(self, doc: _Doc) -> set[int]:
-        """The ids of the stories that have one of the article's lookup keys."""
-        found: set[int] = set()
+    def _proposed(self, doc: _Doc) -> list[_Story]:
+        """The stories that have one of the article's lookup keys, each once (marked with
+        the number of this search: cheaper than gathering them in a dict)."""
+        self._searches += 1
+        mark = self._searches
+        found: list[_Story] = []
         for term in doc.lookups:
-            for story_id in term.owners:  # (set.update would take an argument tuple)
-                found.add(story_id)
+            owners = term.owners
+            if owners:
+                for story in owners.values():
+                    if story.mark != mark:
+                        story.mark = mark
+                        found.append(story)
         return found
 
     def _ranked(self, doc: _Doc) -> list[int]:
         """The stories within the window that reach the threshold, most probable first (by
         id among equals)."""
-        stories = self._stories
         threshold, window, at = self._logit_threshold, self.window, doc.hours
         countries, script = doc.countries, doc.script
         numbers = doc.numbers if doc.numbers else None
@@ -449,11 +488,9 @@ class StoryIndex:
         named = len(name_keys)
         concept_units = doc.concepts
         size = len(countries)
+        country_list = tuple(countries)  # (a tuple is quicker to go over, story after story)
         found: list[tuple[float, int]] = []
-        for story_id in self._proposed(doc):
-            story = stories.get(story_id)
-            if story is None:
-                continue
+        for story in self._proposed(doc):
             gap = story.first - at if at < story.first else at - story.last
             if gap > window:
                 continue
@@ -463,7 +500,7 @@ class StoryIndex:
             jaccard = 0.0
             if size and others:
                 common = 0  # len(countries & others), without building it
-                for country in countries:
+                for country in country_list:
                     if country in others:
                         common += 1
                 if not common:
@@ -486,7 +523,7 @@ class StoryIndex:
                 if hit:
                     names = dot / story.names.norm
                     if names:
-                        names *= mass / (mass + NAME_MASS)
+                        names *= mass / (mass + _NAME_MASS)
             if concept_units:
                 weights, dot, hit = story.concepts.weights, 0.0, False
                 for e, unit in concept_units.items():
@@ -523,7 +560,7 @@ class StoryIndex:
                 + days_part
                 + countries_part
             )
-            found.append((-_sigmoid(logit), story_id))
+            found.append((-_sigmoid(logit), story.id))
         found.sort()
         return [story_id for _, story_id in found]
 
@@ -544,16 +581,16 @@ class StoryIndex:
                 continue
             common = len(numbers & member.numbers) if numbers is not None else 0
             shared = by_numbers * (common if common < 2 else 2)
-            if shared >= FLOOR:
+            if shared >= _FLOOR:
                 continue
             affinity = by_concepts * _dot(concepts, member.concepts)
-            if affinity >= FLOOR:
+            if affinity >= _FLOOR:
                 continue
             affinity += by_names * _dot(names, member.names)
-            if affinity >= FLOOR:
+            if affinity >= _FLOOR:
                 continue
             affinity += by_wording * (_dot_words(doc, member) if member.script == script else 0.0)
-            if affinity + shared < FLOOR:
+            if affinity + shared < _FLOOR:
                 return False
         return True
 
@@ -563,11 +600,10 @@ class StoryIndex:
         """The stories within the window that share something with the article, each with
         every part of the comparison."""
         candidates = []
-        mentions = self.entities.find(doc.source.title, doc.source.lead)
-        for story_id in sorted(self._proposed(doc)):
-            story = self._stories.get(story_id)
-            if story is None:
-                continue
+        source = doc.source
+        assert source is not None  # (a prepared article, not yet filed)
+        mentions = self.entities.find(source.title, source.lead)
+        for story in sorted(self._proposed(doc), key=_story_id):
             gap = story.first - doc.hours if doc.hours < story.first else doc.hours - story.last
             if gap <= self.window:
                 candidates.append(self._compare(doc, story, max(gap, 0.0), mentions))
@@ -576,9 +612,9 @@ class StoryIndex:
     def _compare(
         self, doc: _Doc, story: _Story, gap: float, mentions: Sequence[Mention]
     ) -> Candidate:
-        f, model = doc.features, self.model
-        if f.countries and story.countries and not f.countries & story.countries:
-            conflict = (f.countries, frozenset(story.countries))
+        model = self.model
+        if doc.countries and story.countries and not doc.countries & story.countries:
+            conflict = (doc.countries, frozenset(story.countries))
             return Candidate(story.id, Parts(0, 0, 0, False, 0, gap, 0), conflict, (), frozenset())
         names = story.names.cosine(doc.names)
         if names:
@@ -587,9 +623,9 @@ class StoryIndex:
             mass = sum([w for e, w in weights if e in mentioned])
             names *= mass / (mass + NAME_MASS)
         concepts = story.concepts.cosine(doc.concepts)
-        numbers = f.numbers & story.numbers if f.numbers else frozenset()
-        countries = _jaccard(f.countries, story.countries)
-        words = story.words.get(f.script)
+        numbers = doc.numbers & story.numbers if doc.numbers else frozenset()
+        countries = _jaccard(doc.countries, story.countries)
+        words = story.words.get(doc.script)
         wording = 0.0 if words is None else words.cosine_words(doc)
         parts = Parts(concepts, names, wording, words is not None, len(numbers), gap, countries)
         farthest = None
@@ -628,6 +664,8 @@ class StoryIndex:
         f = features(doc.title, doc.lead, self.entities)
         script, numbers, countries, counts = f.script, f.numbers, f.countries, f.words
         terms = self._terms
+        entity_terms, canon = self._entity_terms, self._canon
+        entities: list[int] = []
         extra = 0 if count else 1  # an article not counted still counts for its own IDF
         n = float(len(self._docs) + 1)
         kinds = self._kinds
@@ -640,23 +678,25 @@ class StoryIndex:
         name_weights: list[float] = []
         norm2 = concept_norm2 = 0.0  # (the squares added in order)
         for e, c in f.entities.items():
-            term = terms.get(e, _ABSENT)
+            number = e
+            # (the index's int object of the number: its dicts find it by identity)
+            entity = canon[number]
+            entities.append(entity)
+            term = entity_terms[number]
             if count:
-                if term is _ABSENT:
-                    term = terms[e] = _new_term()
                 term.df += 1
                 counted.append(term)
             df = term.df
             # 1 + log(c): the term weight of a thing named c times
-            weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
-            number = e
+            tf = _TF[c] if c < _TF_SIZE else 1 + math.log(c)
+            weight = tf * math.log(1 + n / (df + extra))
             kind = kinds[number]
             if kind == _CONCEPT:
-                concepts[e] = weight
+                concepts[entity] = weight
                 concept_norm2 += weight * weight
             elif kind == _NAME:
-                names[e] = weight
-                named.append(e)
+                names[entity] = weight
+                named.append(entity)
                 named_terms.append(term)
                 named_dfs.append(df)
                 name_weights.append(weight)
@@ -675,10 +715,16 @@ class StoryIndex:
         seen = 1 - extra
         lookups: list[_Term] = _rarest(named_terms, named_dfs, seen, RARE_NAMES)
         size = len(counts)
-        words: list[Key] = [""] * size  # (filled in place: cheaper than appending)
+        words: list[str] = [""] * size  # (filled in place: cheaper than appending)
         word_terms: list[_Term] = [_ABSENT] * size
-        weights: list[float] = [0.0] * size  # and then their unit weights
-        rare: list[int] = []  # _rarest(words, their dfs, seen, RARE_WORDS), the same order
+        weights: list[float] = [0.0] * size  # their unit weights
+        # their weights before, as C doubles (past the array's end, in a list)
+        raw = cython.declare(cython.double[64])
+        more: list[float] = []
+        # _rarest(words, their dfs, seen, RARE_WORDS), the same order: the least of each
+        # word's df and place as one number, kept in order as they come (no list to sort)
+        rare = cython.declare(cython.longlong[8])
+        found = 0
         norm2 = 0.0
         i = 0
         for word, c in counts.items():
@@ -688,49 +734,67 @@ class StoryIndex:
                     term = terms[word] = _new_term()
                 term.df += 1
             df = term.df
-            weight = (1 + math.log(c)) * math.log(1 + n / (df + extra))
+            tf = _TF[c] if c < _TF_SIZE else 1 + math.log(c)
+            weight = tf * math.log(1 + n / (df + extra))
             words[i] = word
             word_terms[i] = term
-            weights[i] = weight
+            if i < _RAW_SIZE:
+                raw[i] = weight
+            else:
+                more.append(weight)
             norm2 += weight * weight
             if df > seen:
-                rare.append(df * size + i)
+                packed = df * size + i
+                if found < _RARE_WORDS or packed < rare[found - 1]:
+                    at = found if found < _RARE_WORDS else _RARE_WORDS - 1
+                    while at > 0 and rare[at - 1] > packed:
+                        rare[at] = rare[at - 1]
+                        at -= 1
+                    rare[at] = packed
+                    if found < _RARE_WORDS:
+                        found += 1
             i += 1  # noqa: SIM113 (compiled, enumerate() makes a tuple per word)
-        if norm2:  # their unit vector, in place
-            norm = math.sqrt(norm2)
-            for i in range(size):
-                weight = weights[i]
-                weights[i] = weight / norm
-        rare.sort()
-        for at in rare[:RARE_WORDS]:
-            lookups.append(word_terms[at % size])
+        norm = math.sqrt(norm2) if norm2 else 1.0  # (their unit vector, or them as they are)
+        for i in range(size):
+            weight = raw[i] if i < _RAW_SIZE else more[i - _RAW_SIZE]
+            weights[i] = weight / norm if norm2 else weight
+        for at in range(found):
+            lookups.append(word_terms[rare[at] % size])
         # (an article not counted is not added either: it offers no keys)
-        keys: list[_Term] = []
+        keys: list[_Term] = _NO_TERMS
         if count:
             counted += word_terms
-            keys = named_terms + word_terms
+            keys = named_terms  # (no longer needed as such: _rarest has read it)
+            keys += word_terms
         if numbers:
             for x in numbers:
-                key = "#" + x
-                term = terms.get(key, _ABSENT)
+                tag = "#" + x
+                term = terms.get(tag, _ABSENT)
                 if count:
                     if term is _ABSENT:
-                        term = terms[key] = _new_term()
+                        term = terms[tag] = _new_term()
                     keys.append(term)
                 lookups.append(term)
         if countries and concepts:
-            pairs = _PAIRS.setdefault(script, {})
+            # the pair's key in the article's script, and the same pair's in the other
+            pairs = self._pairs
+            own = pairs.get(script)
+            if own is None:
+                own = pairs[script] = {}
+            theirs = pairs.get("latin" if script == "ar" else "ar", _NO_PAIRS)
             for country in countries:
+                mine = own.get(country)
+                if mine is None:
+                    mine = own[country] = {}
+                other = theirs.get(country, _NO_PAIR_TERMS)
                 for concept in concepts:
-                    pair = pairs.get((country, concept))
-                    if pair is None:
-                        pair = pairs[(country, concept)] = _pair_keys(script, country, concept)
                     if count:
-                        term = terms.get(pair[0], _ABSENT)
+                        term = mine.get(concept, _ABSENT)
                         if term is _ABSENT:
-                            term = terms[pair[0]] = _new_term()
+                            term = mine[concept] = _new_term()
+                            self._pair_count += 1
                         keys.append(term)
-                    lookups.append(terms.get(pair[1], _ABSENT))
+                    lookups.append(other.get(concept, _ABSENT))
         if concept_norm2:  # the concepts' unit vector, in place
             norm = math.sqrt(concept_norm2)
             for key, weight in concepts.items():
@@ -741,7 +805,6 @@ class StoryIndex:
         prepared.id = doc.id
         prepared.source = doc
         prepared.hours = hours(doc.published_at)
-        prepared.features = f
         prepared.script = script
         prepared.numbers = numbers
         prepared.countries = countries
@@ -753,7 +816,8 @@ class StoryIndex:
         prepared.word_keys = tuple(words)
         prepared.word_units = tuple(weights)
         prepared.words = None
-        prepared.terms = counted
+        prepared.entities = entities
+        prepared.terms = tuple(counted)  # (a tuple of records: the garbage collector drops it)
         prepared.keys = keys
         prepared.lookups = lookups
         prepared.story_id = 0
@@ -782,16 +846,22 @@ class StoryIndex:
         if doc.countries:
             story.countries.update(doc.countries)
         mentioned = story.mentioned
-        for e in doc.features.entities:
+        for e in doc.entities:
             mentioned[e] = None
         held = story.terms
+        size = len(held)
         for term in doc.keys:
-            owners = term.owners
-            if story_id not in owners:
-                owners[story_id] = None
-                held.append(term)
-        doc.keys = doc.lookups = _NO_TERMS  # needed no more
-        doc.features = _FILED  # nor these: fewer objects for the garbage collector to walk
+            held.setdefault(term)  # (one look-up, whether or not the story has it)
+            if len(held) != size:
+                size += 1
+                term.owners[story_id] = story
+        # What comparing a later article with this one does not read, let go: fewer
+        # objects, less memory between the ones it does read
+        doc.keys = doc.lookups = _NO_TERMS
+        doc.entities = _NO_NUMBERS
+        doc.name_keys = doc.name_units = doc.name_weights = ()
+        doc.countries = _NO_COUNTRIES
+        doc.source = None
         self._docs[doc.id] = doc
         self._order.append(doc.id)
         if at > self._newest:  # max(self._newest, at)
@@ -813,9 +883,20 @@ class StoryIndex:
                 del stories[story.id]
                 for term in story.terms:
                     del term.owners[story.id]
-        if len(self._terms) > self._sweep_at:  # now and then, the keys nothing has any more
+        if len(self._terms) + self._pair_count > self._sweep_at:
+            # now and then, the keys nothing has any more (a pair's counts for no article)
             self._terms = {key: t for key, t in self._terms.items() if t.df or t.owners}
-            self._sweep_at = max(100_000, 2 * len(self._terms))
+            self._pair_count = 0
+            for own in self._pairs.values():
+                for country, mine in own.items():
+                    kept = {concept: t for concept, t in mine.items() if t.owners}
+                    own[country] = kept
+                    self._pair_count += len(kept)
+            self._sweep_at = max(SWEEP_AT, 2 * (len(self._terms) + self._pair_count))
+
+
+def _story_id(story: _Story) -> int:
+    return story.id
 
 
 def _sigmoid(z: float) -> float:
@@ -943,22 +1024,24 @@ def _rarest(keys: list[T], counts: list[int], seen: int, limit: int) -> list[T]:
     return [keys[at % size] for at in order[:limit]]
 
 
-def _pair_keys(script: str, country: str, concept: Key) -> tuple[str, str]:
-    """What a country named with a concept offers in its script, and looks up in the
-    other (made once per pair: see _PAIRS)."""
-    other = "latin" if script == "ar" else "ar"
-    return f"@{script}:{country}:{concept}", f"@{other}:{country}:{concept}"
-
-
 _INF = float("inf")
+_BY_PUBLICATION = attrgetter("published_at", "id")  # (what a lambda would give, in C)
+# 1 + log(c) for the small counts (the same float as computed each time)
+_TF_SIZE = 16
+# (C numbers where compiled: the same values)
+_RARE_WORDS = RARE_WORDS
+_RAW_SIZE = 64  # (the size of the array of words' weights in StoryIndex._prepare)
+_FLOOR = FLOOR
+_NAME_MASS = NAME_MASS
+_TF = [0.0] + [1 + math.log(c) for c in range(1, _TF_SIZE)]
 _NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
 _KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
 _NO_TERMS: list[_Term] = []
+_NO_NUMBERS: list[int] = []
+_NO_COUNTRIES: frozenset[str] = frozenset()
 _ABSENT = _new_term()  # a key the index has not seen (never changed: see _prepare)
-# A filed article's features: what comparing with it needs is on its record (_Doc)
-_FILED = Features("", Counter(), frozenset(), Counter(), frozenset())
-# script -> (country, concept) -> _pair_keys(script, country, concept)
-_PAIRS: dict[str, dict[tuple[str, Key], tuple[str, str]]] = {}
+_NO_PAIR_TERMS: dict[Key, _Term] = {}
+_NO_PAIRS: dict[str, dict[Key, _Term]] = {}
 
 
 def assign_stories(

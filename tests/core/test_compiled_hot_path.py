@@ -9,7 +9,7 @@ import logging
 import os
 import random
 import sys
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -20,6 +20,7 @@ from bench.stories import articles
 from bot import cli
 from bot.core import cluster, entities, folding, hot_path, spaces
 from bot.core.normalize import _FOLDING, _REMOVED_MARK, normalize_bytes, normalize_padded
+from bot.core.story_features import features
 from tests.corpus.evaluate import BLIND, SETS, load
 
 HOT_PATH = tuple(importlib.import_module(f"bot.core.{name}") for name in hot_path.MODULES)
@@ -154,6 +155,11 @@ def test_compiled_story_filing_files_and_scores_like_its_plain_source() -> None:
         plain_filed.update(plain_index.assign(batch))
     assert compiled_filed == plain_filed
     assert len(set(compiled_filed.values())) < len(docs) * 0.8  # stories were joined
+    # an article of more words than the array that weighs them holds (the rest: a list)
+    long = replace(docs[-1], id=len(docs) + 1, lead=" ".join(d.lead for d in docs[-12:]))
+    assert len(features(long.title, long.lead, shared).words) > 64
+    assert _explained(compiled_index, long) == _explained(plain_index, long)
+    assert compiled_index.assign([long]) == plain_index.assign([long])
 
 
 def _explained(index: Any, article: Any) -> list[tuple[Any, ...]]:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from bench.stories import articles
+from bot.core import cluster
 from bot.core.cluster import THRESHOLD, StoryDoc, StoryIndex
 from bot.core.entities import load_entities
 from bot.core.normalize import normalize_bytes
@@ -43,6 +44,26 @@ def test_filing_takes_the_story_the_explanation_ranks_first_among_those_it_joins
         held_apart += any(c.probability() >= THRESHOLD and not c.joins() for c in candidates)
     # stories do get joined (and turned down by the complete link): not a vacuous check
     assert joined > 100 and held_apart >= turned_down, (joined, held_apart)
+
+
+def test_dropping_the_keys_nothing_has_any_more_files_the_same_stories(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The index drops now and then the keys (words, numbers, a country named with a
+    concept) that no article in it counts and no story has: what is dropped finds nothing,
+    and a key met again starts afresh. (Five days of articles: the first are forgotten.)"""
+    docs = sorted((d for d, _ in articles(5000, random.Random(2026))), key=lambda d: d.id)
+
+    def filed() -> dict[int, int]:
+        index, out = StoryIndex(), {}
+        for at in range(0, len(docs), 50):
+            out.update(index.assign(docs[at : at + 50]))
+        return out
+
+    kept = filed()
+    monkeypatch.setattr(cluster, "SWEEP_AT", 300)  # (as soon as the keys double)
+    assert filed() == kept
+    assert len(set(kept.values())) < len(kept) - 100  # stories joined: not a vacuous check
 
 
 def test_entity_numbers_follow_the_mentions_in_order() -> None:
