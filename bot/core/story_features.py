@@ -312,6 +312,8 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
                     if decoded is None:
                         decoded = _decode(padded, "strict", _LETTERS)[0]
                     bare = _bare_bytes(data, word_start, word_end, decoded)
+                    if len(_BARE_LONG) >= _CACHE_SIZE:  # bounded, as the slots are
+                        _BARE_LONG.clear()
                     _BARE_LONG[word] = bare
             if title:
                 if bare in seen:
@@ -460,6 +462,12 @@ def _grow() -> None:
             for offset in range(_WIDTH):
                 slots[index * _WIDTH + offset] = old[at + offset]
             _VALUES[index] = old_values[slot]
+
+
+def cached_words() -> tuple[int, int, int]:
+    """(words in the slots, long words in `_BARE_LONG`, the bound of each): made-up
+    words by the million, from a hostile feed or years of news, must not grow them."""
+    return _USED, len(_BARE_LONG), _CACHE_SIZE
 
 
 def _forget_words() -> None:

@@ -223,3 +223,28 @@ def test_words_new_to_the_cache_many_or_long_are_stripped_as_the_text_says() -> 
             text = " ".join(made[at : at + 500])
             assert words(text) == Counter(_bare_words(text))
             assert list(words(text)) == list(Counter(_bare_words(text)))
+
+
+def test_made_up_words_by_the_hundred_thousand_do_not_grow_the_word_caches_past_their_bound() -> (
+    None
+):
+    # A hostile feed can send any number of words never seen before, short and long;
+    # each cache of bare words is emptied at its bound rather than growing with them.
+    story_features._forget_words()
+    *_, bound = story_features.cached_words()
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+    def made_up(n: int, length: int) -> str:
+        word = []
+        for _ in range(length):
+            n, digit = divmod(n, len(letters))
+            word.append(letters[digit])
+        return "".join(word)
+
+    for long in (False, True):
+        most = 0
+        for start in range(0, bound + 1_000, 2_000):
+            text = " ".join(made_up(n, 17 if long else 5) for n in range(start, start + 2_000))
+            features("", text, load_entities())
+            most = max(most, story_features.cached_words()[1 if long else 0])
+        assert most <= bound
