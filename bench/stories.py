@@ -21,14 +21,18 @@ Each timing is the best of several rounds, interleaved, so a busy machine slows 
 alike. Targets: filing costs less than classifying, and at most 3 ms an article.
 `python bench/instructions.py stories` counts the same ratio in instructions.
 
-Measured here (December 2026, issue 11), both compiled, at the end of the session's cost
-work: file / classify 1.11 in instructions on the first 1,000 articles (`--articles 1000`:
-241,000 an article to file, 218,000 to classify), 1.75 at the session's start (663,000 /
-378,000). In time on a quiet machine, three runs: 1.42 to 1.91 (0.078 to 0.090 ms an
-article to file, 0.047 to 0.057 ms to classify; 1.74 at the start, 0.150 / 0.086 ms).
-Earlier: 1.90 in instructions (0.70 million an article to file, 0.37 million to classify);
-2.31 with filing still plain Python (0.85 million), against classification compiled;
-before classification was compiled, 1.29 (0.85 / 0.66 million), 2.07 before that.
+Measured here (December 2026, issue 11), both compiled. Fifth session: file / classify
+0.93 in instructions on the first 1,000 articles (`--articles 1000`: 192,900 an article to
+file, 207,600 to classify); in time, nine runs alternated with the build before at load
+0.7-1, 1.11 to 1.44, median 1.16 (0.041 to 0.074 ms an article to file, 0.036 to 0.065 ms
+to classify), where the build before gave 1.44 to 1.99, median 1.79 (0.065 to 0.108 ms to
+file). Filing is bound by memory: its instructions fell below classification's while its
+time did not. Fourth session's end: 1.11 in instructions (241,000 / 218,000), 1.42 to
+1.91 in time (0.078 to 0.090 ms / 0.047 to 0.057 ms); its start: 1.75 (663,000 /
+378,000) and 1.74 in time (0.150 / 0.086 ms). Earlier: 1.90 in instructions (0.70
+million an article to file, 0.37 million to classify); 2.31 with filing still plain
+Python (0.85 million), against classification compiled; before classification was
+compiled, 1.29 (0.85 / 0.66 million), 2.07 before that.
 """
 
 from __future__ import annotations
