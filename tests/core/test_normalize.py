@@ -1,3 +1,5 @@
+import tracemalloc
+
 import pytest
 
 from bot.core import normalize as module
@@ -75,7 +77,31 @@ def test_letters_outside_the_alphabet_become_placeholders_that_match_nothing() -
 
 
 def test_padded_folding_of_a_long_text_then_short_ones_keeps_nothing_of_the_earlier() -> None:
-    # The one-pass fold writes into a buffer it reuses, grown for a long text.
-    texts = ["وصل الرئيس إلى باكو " * 900, "باكو", "", " x ", "ﻷن", "يريفان  اليوم"]
+    # The one-pass fold writes into a buffer it reuses (a text longer than it: its own).
+    texts = [
+        "وصل الرئيس إلى باكو " * 900,
+        "وصل الرئيس إلى باكو " * 5_000,
+        "باكو",
+        "",
+        " x ",
+        "ﻷن",
+        "يريفان  اليوم",
+    ]
     for text in [*texts, *reversed(texts)]:
         assert normalize_padded(text) == b" " + normalize_bytes(text) + b" ", text[:20]
+
+
+def test_folding_a_text_of_megabytes_keeps_no_buffer_of_its_size_afterwards() -> None:
+    # A hostile feed's item of megabytes is folded like any text, and the memory it took
+    # is given back: the reused buffer does not grow to its size for the process's life.
+    huge = "وصل الرئيس إلى باكو " * 250_000  # 5 million characters
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        folded = normalize_padded(huge)
+        assert len(folded) == len(huge) + 1  # (one leading space added, a trailing one kept)
+        del folded
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 100_000, kept
