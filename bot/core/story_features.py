@@ -79,7 +79,6 @@ _COMPILED = not __file__.endswith(".py")
 _FOLD_IN_C = _COMPILED and folding.COMPILED  # (else normalize_padded's own choice)
 _FOLDING_TABLE = FOLDING_TABLE
 _REMOVED_MARK = REMOVED_MARK
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
 _DIGIT = re.compile(r"[0-9٠-٩۰-۹]")  # what `_has_digit` looks for
 _EASTERN = re.compile("[٠-٩۰-۹٫]")  # what _DIGITS translates
 _DECIMAL = re.compile(r"\d")
@@ -238,7 +237,7 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     TITLE_WEIGHT times each word once. Whether the text has a digit.
 
     Compiled (story_features.pxd), one pass over the bytes: a word is looked up by its
-    bytes where they are (`_find`), not made an object; a short word costs nothing. A
+    bytes where they are (`_probe`), not made an object; a short word costs nothing. A
     text with a letter outside the matching alphabet takes the general way, as text."""
     size = len(padded)
     data = padded  # compiled, the bytes' C buffer: read without a method call
