@@ -139,7 +139,6 @@ def test_a_headline_and_lead_scanned_together_name_what_each_names_alone() -> No
     assert entities["russia/president"].number not in in_title + in_lead
 
 
-
 def test_a_word_with_a_proclitic_is_matched_whole_before_a_longer_spelling_inside_it() -> None:
     """«لمنتخب الفلسطينيين»: the entity layer's whole-word variants (ل + منتخب) start at the
     proclitic, so they win leftmost-longest over the team's own two-word spelling, which
@@ -152,6 +151,7 @@ def test_a_word_with_a_proclitic_is_matched_whole_before_a_longer_spelling_insid
     ):
         found = {m.entity.id for m in entities.find(text)}
         assert {"concept:national_team_word", *named} <= found, text
+
 
 NUMBERS = [
     "1.2. 1,,2 1., ,1 12,345.67 1,234,56 ١٬٢٣٤٫٥ ٣٫ 1.٣ ٣.1 1٫5 5 ٫5 12٫",
