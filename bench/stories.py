@@ -27,12 +27,16 @@ file, 207,600 to classify); in time, nine runs alternated with the build before 
 0.7-1, 1.11 to 1.44, median 1.16 (0.041 to 0.074 ms an article to file, 0.036 to 0.065 ms
 to classify), where the build before gave 1.44 to 1.99, median 1.79 (0.065 to 0.108 ms to
 file). Filing is bound by memory: its instructions fell below classification's while its
-time did not. Fourth session's end: 1.11 in instructions (241,000 / 218,000), 1.42 to
-1.91 in time (0.078 to 0.090 ms / 0.047 to 0.057 ms); its start: 1.75 (663,000 /
-378,000) and 1.74 in time (0.150 / 0.086 ms). Earlier: 1.90 in instructions (0.70
-million an article to file, 0.37 million to classify); 2.31 with filing still plain
-Python (0.85 million), against classification compiled; before classification was
-compiled, 1.29 (0.85 / 0.66 million), 2.07 before that.
+time did not. Sixth session, unchanged code, load 0.5: 1.05 to 1.33 in time (eight runs,
+median 1.21); with Debian's python3.11 (built with PGO and LTO, as the production image's
+CPython is; this machine's pyenv build has neither) alternated with those runs, 1.04 to 1.31,
+median 1.17: the interpreter speeds both alike. Huge pages for the automaton and the heap
+made both faster too, the ratio no lower. Fourth session's end: 1.11 in instructions
+(241,000 / 218,000), 1.42 to 1.91 in time (0.078 to 0.090 ms / 0.047 to 0.057 ms); its
+start: 1.75 (663,000 / 378,000) and 1.74 in time (0.150 / 0.086 ms). Earlier: 1.90 in
+instructions (0.70 million an article to file, 0.37 million to classify); 2.31 with filing
+still plain Python (0.85 million), against classification compiled; before classification
+was compiled, 1.29 (0.85 / 0.66 million), 2.07 before that.
 """
 
 from __future__ import annotations
