@@ -166,10 +166,10 @@ def _folding_table() -> tuple[bytes, int]:
     return bytes(table), removed
 
 
-_FOLDING, _REMOVED_MARK = _folding_table()
-# For a compiled caller that folds as `normalize_padded` does, calling folding.fold_padded
-# in C rather than this module's Python function (bot.core.story_features).
-FOLDING_TABLE, REMOVED_MARK = _FOLDING, _REMOVED_MARK
+# folding.fold_padded's table and mark; public for a compiled caller that folds as
+# `normalize_padded` does, calling it in C rather than this module's Python function
+# (bot.core.story_features).
+FOLDING_TABLE, REMOVED_MARK = _folding_table()
 
 
 class _OutsideAlphabet(Exception):
@@ -217,7 +217,7 @@ def normalize_padded(text: str) -> bytes:
     (bot.core.folding), one pass over the text; else, or for a character outside the
     alphabet, the same result the general way."""
     if folding.COMPILED:
-        data = folding.fold_padded(text, _FOLDING, _REMOVED_MARK)
+        data = folding.fold_padded(text, FOLDING_TABLE, REMOVED_MARK)
         if data is not None:
             return data
     return b" " + normalize_bytes(text) + b" "

@@ -375,9 +375,14 @@ def _bare_bytes(data: bytes, start: int, end: int, decoded: str) -> str:
 _WIDTH = 32
 _LONGEST = 15  # (the bare form's pointer is at 16)
 _FIRST_SIZE = 16384  # slots, a power of two; twice as many once half are used
-_SLOTS = bytearray(_FIRST_SIZE * _WIDTH)
-_VALUES: list[str] = [""] * _FIRST_SIZE
-_MASK = _FIRST_SIZE - 1
+
+
+def _empty_table() -> tuple[bytearray, list[str], int]:
+    """The slots, the references to their bare forms, and the mask of a first table."""
+    return bytearray(_FIRST_SIZE * _WIDTH), [""] * _FIRST_SIZE, _FIRST_SIZE - 1
+
+
+_SLOTS, _VALUES, _MASK = _empty_table()
 _USED = 0
 _GENERATION = 0  # how many times the table was rebuilt (grown or emptied)
 _BARE_LONG: dict[bytes, str] = {}  # a word longer than _LONGEST bytes -> its bare form
@@ -473,12 +478,8 @@ def _forget_words() -> None:
     """Empty the caches of bare words (kept to `_CACHE_SIZE` words)."""
     global _SLOTS, _VALUES, _MASK, _USED, _GENERATION
     _GENERATION += 1
-    _SLOTS, _VALUES, _MASK, _USED = (
-        bytearray(_FIRST_SIZE * _WIDTH),
-        [""] * _FIRST_SIZE,
-        _FIRST_SIZE - 1,
-        0,
-    )
+    _SLOTS, _VALUES, _MASK = _empty_table()
+    _USED = 0
     _BARE_LONG.clear()
     _BARE.clear()
 

@@ -19,7 +19,7 @@ import pytest
 from bench.stories import articles
 from bot import cli
 from bot.core import cluster, entities, folding, hot_path, spaces
-from bot.core.normalize import _FOLDING, _REMOVED_MARK, normalize_bytes, normalize_padded
+from bot.core.normalize import FOLDING_TABLE, REMOVED_MARK, normalize_bytes, normalize_padded
 from bot.core.story_features import features
 from tests.corpus.evaluate import BLIND, SETS, load
 
@@ -105,15 +105,15 @@ def test_padded_normalization_is_normalize_bytes_with_a_space_each_side() -> Non
 def test_one_pass_folding_as_plain_python_folds_like_normalize_bytes() -> None:
     fold = _plain(folding).fold_padded
     for text in _texts()[:400]:
-        folded = fold(text, _FOLDING, _REMOVED_MARK)
+        folded = fold(text, FOLDING_TABLE, REMOVED_MARK)
         if folded is None:  # a character outside the table: normalize_padded's other path
-            assert any(ord(ch) >= len(_FOLDING) or _FOLDING[ord(ch)] == 0 for ch in text)
+            assert any(ord(ch) >= len(FOLDING_TABLE) or FOLDING_TABLE[ord(ch)] == 0 for ch in text)
         else:
             assert folded == b" " + normalize_bytes(text) + b" ", text
 
 
 def test_one_pass_folding_leaves_outside_characters_to_the_general_path() -> None:
-    assert folding.fold_padded("Москва", _FOLDING, _REMOVED_MARK) is None
+    assert folding.fold_padded("Москва", FOLDING_TABLE, REMOVED_MARK) is None
     assert normalize_padded("Москва و") == b" " + normalize_bytes("Москва و") + b" "
 
 
