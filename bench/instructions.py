@@ -4,6 +4,7 @@ them, so a before/after comparison holds to a fraction of a percent.
 
     python bench/instructions.py classify [--articles 400]   # classify / normalize
     python bench/instructions.py stories [--articles 5000]   # file / classify
+    python bench/instructions.py stories --cache [--articles 1000]   # and cache misses
 
 Each runs the same work as its benchmark, on the same seeded articles, once, inside
 valgrind (about 50 times slower than native: minutes). Only the measured jobs are
@@ -14,6 +15,12 @@ around each job and dumps its count. Needs valgrind (with its headers) and gcc.
   text)` of each (which normalizes them itself);
 - stories: `Classifier.classify(title, body)` of each article; a fresh `StoryIndex`
   filing them all by publication in batches of 50 (headline and lead, as stored).
+
+Instructions are not time where the work is bound by memory, as filing is. `--cache` adds
+callgrind's cache model, the same on every machine (32 KB first-level caches and a 2 MB
+last level, about one core's share of a busy server's), and prints the misses an article
+and an estimate of cycles: instructions, 10 for each first-level miss, 100 for each
+last-level one (cachegrind's own rough weights). It runs about twice as slowly.
 """
 
 from __future__ import annotations
@@ -108,10 +115,42 @@ def inner(bench: str, count: int, folder: Path) -> None:
         measure.measure(callback, name.encode())
 
 
+_CACHE_MODEL = (
+    "--cache-sim=yes",
+    "--I1=32768,8,64",
+    "--D1=32768,8,64",
+    "--LL=2097152,16,64",
+)
+
+
+def _cycles(found: dict[str, int]) -> int:
+    """Cachegrind's rough estimate: an instruction a cycle, 10 a first-level miss, 100 a
+    last-level one."""
+    first = found["I1mr"] + found["D1mr"] + found["D1mw"]
+    last = found["ILmr"] + found["DLmr"] + found["DLmw"]
+    return found["Ir"] + 10 * first + 100 * last
+
+
+def _print_misses(events: dict[str, dict[str, int]], count: int) -> None:
+    print("cache misses per article (32 KB first level, 2 MB last level):")
+    print(f"  {'':<10} {'I1':>7} {'D1 read':>8} {'D1 write':>8} {'LL read':>8} {'LL write':>8}")
+    for name, found in events.items():
+        i1, d1r, d1w = (found[k] / count for k in ("I1mr", "D1mr", "D1mw"))
+        llr, llw = ((found["ILmr"] + found["DLmr"]) / count, found["DLmw"] / count)
+        print(f"  {name:<10} {i1:>7,.0f} {d1r:>8,.0f} {d1w:>8,.0f} {llr:>8,.0f} {llw:>8,.0f}")
+    cycles = {name: _cycles(found) for name, found in events.items()}
+    for name, estimate in cycles.items():
+        print(f"  {name:<10} about {estimate / count:>12,.0f} cycles an article")
+    jobs = list(cycles)  # the baseline first, the measured job last
+    first, second = jobs[-1], jobs[0]
+    print(f"{first} / {second} in estimated cycles: {cycles[first] / cycles[second]:.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bench", choices=("classify", "stories"))
     parser.add_argument("--articles", type=int)
+    parser.add_argument("--cache", action="store_true", help="simulate the caches as well")
     parser.add_argument("--inner", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     count = args.articles or (400 if args.bench == "classify" else 5000)
@@ -123,6 +162,7 @@ def main() -> int:
             "valgrind",
             "--tool=callgrind",
             "--collect-atstart=no",
+            *(_CACHE_MODEL if args.cache else ()),
             f"--callgrind-out-file={folder}/out.%p",
             sys.executable,
             __file__,
@@ -134,16 +174,21 @@ def main() -> int:
         ]
         env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT)}
         subprocess.run(command, check=True, env=env, stderr=subprocess.DEVNULL)
-        counts: dict[str, int] = {}
+        events: dict[str, dict[str, int]] = {}
         for dump in sorted(Path(folder).glob("out.*")):
             text = dump.read_text(errors="replace")
             trigger = re.search(r"^desc: Trigger: Client Request: (\S+)", text, re.M)
-            total = re.search(r"^(?:summary|totals): (\d+)", text, re.M)
-            if trigger and total:
-                counts[trigger[1]] = int(total[1])
+            names = re.search(r"^events: (.+)$", text, re.M)
+            total = re.search(r"^(?:summary|totals): ([\d ]+)$", text, re.M)
+            if trigger and names and total:
+                values = [int(v) for v in total[1].split()]
+                events[trigger[1]] = dict(zip(names[1].split(), values, strict=False))
+    counts = {name: found["Ir"] for name, found in events.items()}
     print(f"{count} articles (bench/{args.bench}.py's), instructions under callgrind:")
     for name, instructions in counts.items():
         print(f"  {name:<10} {instructions:>16,}   {instructions / count:>12,.0f} per article")
+    if args.cache:
+        _print_misses(events, count)
     if args.bench == "classify":
         print(
             f"classify / normalize: {counts['classify'] / counts['normalize']:.2f}   (target < 3)"
