@@ -12,8 +12,8 @@ cdef extern from *:
     found=list, accepted=list, number=object, _epithet=object, codes="int *", match=tuple,
 )
 cpdef void _entity_numbers(
-    object matcher, array.array table, list raw, bytes text, Py_ssize_t boundary, list in_title,
-    list in_lead,
+    object matcher, array.array table, list numbers, list raw, bytes text, Py_ssize_t boundary,
+    list in_title, list in_lead,
 ) except *
 
 @cython.locals(

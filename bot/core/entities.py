@@ -124,8 +124,16 @@ class Entities:
             else None
         )
         # What `find_numbers_padded` reads for each article, fetched at once: one
-        # attribute lookup, the rest side by side in a tuple.
-        self._scan = (self._matcher.matches, self._matcher, self._numbers, self._acronym_bytes)
+        # attribute lookup, the rest side by side in a tuple. (The entities' own numbers:
+        # a match appends one of them rather than a new int object, which most numbers,
+        # past 256, would be.)
+        self._scan = (
+            self._matcher.matches,
+            self._matcher,
+            self._numbers,
+            self._acronym_bytes,
+            [e.number for e in self.entities],
+        )
         # Without `_any_acronym` (uncompiled): a plain alternation says no sooner.
         self._acronym_hint = (
             re.compile("|".join(map(re.escape, self._acronyms))) if self._acronyms else None
@@ -202,17 +210,17 @@ class Entities:
         if title and lead:
             # No spelling holds the placeholder byte, so no match spans it; the offsets
             # before it are the headline's.
-            text = title_padded + _OTHER + lead_padded
+            text = b"".join((title_padded, _OTHER, lead_padded))  # (one new bytes object)
             boundary = len(title_padded)
         elif title or lead:
             text = title_padded if title else lead_padded
             boundary = len(text) if title else 0
         else:
             return in_title, in_lead
-        matches, matcher, table, acronym_bytes = self._scan
+        matches, matcher, table, acronym_bytes, numbers = self._scan
         raw = matches(text)
         if raw:
-            _entity_numbers(matcher, table, raw, text, boundary, in_title, in_lead)
+            _entity_numbers(matcher, table, numbers, raw, text, boundary, in_title, in_lead)
         if self._acronym_re is not None:
             if self._acronym_ascii and _COMPILED:  # (the usual case: no method call)
                 if not _any_byte(text, acronym_bytes):  # (most: no Latin letter at all)
@@ -283,6 +291,7 @@ def _number_table(matcher: Matcher[tuple[int, bool]]) -> array[int]:
 def _entity_numbers(
     matcher: Matcher[tuple[int, bool]],
     table: array[int],
+    numbers: list[int],
     raw: list[tuple[int, int, int]],
     text: bytes,
     boundary: int,
@@ -290,8 +299,8 @@ def _entity_numbers(
     in_lead: list[int],
 ) -> None:
     """`Matcher.scan`'s loop over the automaton's raw matches, keeping only the entity
-    numbers: appended to `in_title` for a match before `boundary`, else to `in_lead`
-    (typed for Cython in entities.pxd)."""
+    numbers (the objects of `numbers`, by number): appended to `in_title` for a match
+    before `boundary`, else to `in_lead` (typed for Cython in entities.pxd)."""
     # Compiled, the table's C ints are read through a pointer: a typed buffer view would
     # be acquired and checked on each call, which costs more than the loop.
     codes = table.data.as_ints if cython.compiled else table  # type: ignore[attr-defined]
@@ -305,7 +314,7 @@ def _entity_numbers(
         # Most matches are a whole word that names one entity.
         if code != -1 and text[start + codes[at]] == 32 and text[end] == 32:  # 32: a space
             if code >= 0:
-                found.append(code)
+                found.append(numbers[code])
             else:
                 for number, _epithet in matcher.whole_words[-2 - code]:
                     found.append(number)

@@ -12,13 +12,63 @@ cdef bytes _padded(str text)
 
 cdef Py_ssize_t _CACHE_SIZE  # (a C constant: no int object made to compare with)
 
-@cython.locals(counts=dict, number=object, weight=object, known=Py_ssize_t, count=object)
-cpdef dict _entity_counts(list in_title, list in_lead)
+@cython.locals(number=object, weight=object, known=Py_ssize_t, count=object)
+cpdef void _entity_counts(list in_title, list in_lead, dict counts) except *
 
-cpdef object _counter(dict counts)
+@cython.locals(counts=dict)
+cdef dict _counts(object counter)
+
+# Features' slot descriptors, and what `_features` calls in their place at Python level:
+# an object of the type allocated (object.__new__ without its checks of arguments), and a
+# descriptor's setter.
+cdef object _SCRIPT, _ENTITIES, _COUNTRIES, _WORDS, _NUMBERS
+
+cdef extern from *:
+    """
+    static PyObject *__pyx_story_new_object(PyObject *type) {
+        return ((PyTypeObject *)type)->tp_alloc((PyTypeObject *)type, 0);
+    }
+    static int __pyx_story_set_slot(PyObject *descriptor, PyObject *made, PyObject *value) {
+        return Py_TYPE(descriptor)->tp_descr_set(descriptor, made, value);
+    }
+    """
+    object _new_object "__pyx_story_new_object"(object type)
+    int _set_slot "__pyx_story_set_slot"(object descriptor, object made, object value) except -1
 
 @cython.locals(made=object)
 cpdef object _features(str script, object entities, frozenset countries, object words, frozenset numbers)
+
+cdef object _UTC
+cdef long long _EXACT
+
+# A datetime's microseconds since the epoch, read from its fields (the datetime module's
+# own arithmetic, with the days from the civil date as in Howard Hinnant's algorithms);
+# `_EXACT` (2**53: none taken) for another type or zone.
+cdef extern from *:
+    """
+    #include "datetime.h"
+    static inline void __pyx_story_datetime_api_unused(void) { (void)PyDateTimeAPI; }
+    static long long __pyx_story_utc_micro(PyObject *moment, PyObject *kind, PyObject *utc) {
+        const long long none = 1LL << 53;
+        if (Py_TYPE(moment) != (PyTypeObject *)kind || PyDateTime_DATE_GET_TZINFO(moment) != utc)
+            return none;
+        long long y = PyDateTime_GET_YEAR(moment), m = PyDateTime_GET_MONTH(moment);
+        long long d = PyDateTime_GET_DAY(moment);
+        y -= m <= 2;
+        long long era = (y >= 0 ? y : y - 399) / 400, year_of_era = y - era * 400;
+        long long day_of_year = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+        long long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        long long days = era * 146097 + day_of_era - 719468;
+        long long seconds = ((days * 24 + PyDateTime_DATE_GET_HOUR(moment)) * 60
+                             + PyDateTime_DATE_GET_MINUTE(moment)) * 60
+                            + PyDateTime_DATE_GET_SECOND(moment);
+        return seconds * 1000000 + PyDateTime_DATE_GET_MICROSECOND(moment);
+    }
+    """
+    long long _utc_micro "__pyx_story_utc_micro"(object moment, object kind, object utc)
+
+@cython.locals(micro="long long")
+cpdef double hours(object moment) except? -1.0
 
 @cython.locals(
     bare=object, seen=set, decoded=str, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,

@@ -43,9 +43,8 @@ from collections import (  # type: ignore[attr-defined]
     Counter,
     _count_elements,  # Counter.update's loop, in C
 )
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timezone
 from typing import TypeVar
 
 import cython  # type: ignore[import-untyped]  # (its C arrays and prefetch: `_add_words`)
@@ -109,19 +108,29 @@ def features(title: str, lead: str, entities: Entities) -> Features:
     title_padded = _padded(title) if title else _BLANK
     lead_padded = _padded(lead) if lead else _BLANK
     in_title, in_lead = entities.find_numbers_padded(title, title_padded, lead, lead_padded)
-    counts = _entity_counts(in_title, in_lead)
+    # Each Counter is filled where it is (a dict subclass: `_counts` reads it as a dict),
+    # not copied from a dict filled first.
+    counts: Counter[int] = _NEW_DICT(Counter)
+    _entity_counts(in_title, in_lead, _counts(counts))
     country_of = entities.countries
     countries = frozenset([c for n in counts if (c := country_of[n])])  # in mention order
-    found: dict[str, int] = {}
-    digits = _add_words(lead, lead_padded, found, False)
-    digits = _add_words(title, title_padded, found, True) or digits
+    found: Counter[str] = _NEW_DICT(Counter)
+    digits = _add_words(lead, lead_padded, _counts(found), False)
+    digits = _add_words(title, title_padded, _counts(found), True) or digits
     return _features(
         script(title or lead),
-        _counter(counts),
+        counts,
         countries,
-        _counter(found),
+        found,
         numbers(f"{title}\n{lead}") if digits else _NONE,
     )
+
+
+def _counts(counter: Counter[_T]) -> dict[_T, int]:
+    """The Counter as the dict it is: compiled, a cast that lets a function typed for a
+    dict (story_features.pxd) take it without a check for the exact type."""
+    counts: dict[_T, int] = cython.cast(dict, counter)
+    return counts
 
 
 def _padded(text: str) -> bytes:
@@ -140,21 +149,21 @@ if not cython.compiled:
         """Compiled, the C compiler's prefetch (story_features.pxd); plain, nothing."""
 
 
-def _slot(name: str) -> Callable[[Features, object], None]:
-    """What sets a field of Features: its slot's descriptor, called directly."""
-    setter: Callable[[Features, object], None] = getattr(Features, name).__set__
-    return setter
-
-
-# The functions `_features` and `_counter` call, looked up once instead of each call.
-_NEW_OBJECT = object.__new__
+# A Counter made without its Python-level constructor, looked up once.
 _NEW_DICT = Counter.__new__
-_UPDATE = dict.update
 # What the frozen dataclass's __init__ does through five object.__setattr__ calls at
-# Python level, which cost more than the rest of `_features`.
-_SET_SCRIPT, _SET_ENTITIES, _SET_COUNTRIES, _SET_WORDS, _SET_NUMBERS = map(
-    _slot, ("script", "entities", "countries", "words", "numbers")
+# Python level, which cost more than the rest of `_features`: each field's slot
+# descriptor, whose setter is called directly.
+_SCRIPT, _ENTITIES, _COUNTRIES, _WORDS, _NUMBERS = (
+    getattr(Features, name) for name in ("script", "entities", "countries", "words", "numbers")
 )
+
+if not cython.compiled:  # (compiled, both are C: story_features.pxd)
+    _new_object = object.__new__
+
+    def _set_slot(descriptor: object, made: Features, value: object) -> None:
+        """`descriptor.__set__(made, value)`: compiled, its C setter called directly."""
+        descriptor.__set__(made, value)  # type: ignore[attr-defined]
 
 
 def _features(
@@ -166,12 +175,12 @@ def _features(
 ) -> Features:
     """`Features(script, entities, countries, words, numbers)`, built without its __init__
     (tests/core/test_story_features.py checks that they are equal, field for field)."""
-    made: Features = _NEW_OBJECT(Features)
-    _SET_SCRIPT(made, script)
-    _SET_ENTITIES(made, entities)
-    _SET_COUNTRIES(made, countries)
-    _SET_WORDS(made, words)
-    _SET_NUMBERS(made, numbers)
+    made: Features = _new_object(Features)
+    _set_slot(_SCRIPT, made, script)
+    _set_slot(_ENTITIES, made, entities)
+    _set_slot(_COUNTRIES, made, countries)
+    _set_slot(_WORDS, made, words)
+    _set_slot(_NUMBERS, made, numbers)
     return made
 
 
@@ -196,20 +205,20 @@ def script(text: str) -> str:
 
 def words(text: str) -> Counter[str]:
     """The words of three letters or more, normalized, without their proclitics."""
-    found: dict[str, int] = {}
-    _add_words(text, normalize_padded(text) if text else _BLANK, found, False)
-    return _counter(found)
+    found: Counter[str] = _NEW_DICT(Counter)
+    _add_words(text, normalize_padded(text) if text else _BLANK, _counts(found), False)
+    return found
 
 
-def _entity_counts(in_title: list[int], in_lead: list[int]) -> dict[int, int]:
-    """Entity number -> mentions, a headline's counted TITLE_WEIGHT times, in the order of
-    first mention (as `Counter.update` with the headline's twice, then the lead's)."""
-    counts: dict[int, int] = {}
+def _entity_counts(in_title: list[int], in_lead: list[int], counts: dict[int, int]) -> None:
+    """Entity number -> mentions into `counts` (empty), a headline's counted TITLE_WEIGHT
+    times, in the order of first mention (as `Counter.update` with the headline's twice,
+    then the lead's)."""
     if not _COMPILED:  # plain Python: Counter.update's loop, in C
         for _ in range(TITLE_WEIGHT):
             _count_elements(counts, in_title)
         _count_elements(counts, in_lead)
-        return counts
+        return
     weight = TITLE_WEIGHT
     for number in in_title:  # (as `_add_words`: a second lookup only for a repeat)
         known = len(counts)
@@ -221,14 +230,6 @@ def _entity_counts(in_title: list[int], in_lead: list[int]) -> dict[int, int]:
         count = counts.setdefault(number, 1)
         if len(counts) == known:
             counts[number] = count + 1
-    return counts
-
-
-def _counter(counts: dict[_T, int]) -> Counter[_T]:
-    """A Counter of `counts`, in its order, without Counter's Python-level constructor."""
-    counter: Counter[_T] = _NEW_DICT(Counter)
-    _UPDATE(counter, counts)
-    return counter
 
 
 def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> bool:
@@ -611,5 +612,23 @@ def _next_decimal(text: str, at: int) -> int:
     return -1
 
 
+_UTC = UTC
+_EXACT = 2**53  # a double holds every integer below it
+
+if not cython.compiled:
+
+    def _utc_micro(moment: datetime, kind: type, utc: timezone) -> int:
+        """Compiled (story_features.pxd), a `kind` in `utc`'s microseconds since the
+        epoch, read in C; else (and plain) one past what `hours` takes."""
+        return _EXACT
+
+
 def hours(moment: datetime) -> float:
+    """Hours since the epoch: `moment.timestamp() / 3600`. Compiled, a datetime in UTC
+    (as dates are stored) is read in C: its microseconds since the epoch as a C integer,
+    divided as timestamp() divides them (exactly held as a double, so the same result),
+    without the timedelta and int objects timestamp() makes on its way."""
+    micro = _utc_micro(moment, datetime, _UTC)
+    if -_EXACT < micro < _EXACT:
+        return micro / 1e6 / 3600
     return moment.timestamp() / 3600

@@ -4,8 +4,10 @@ the number scanner give the values, counts and orders of the plain definitions b
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
 
 import pytest
@@ -13,7 +15,15 @@ import pytest
 from bot.core import story_features
 from bot.core.entities import Entities, _any_acronym, load_entities
 from bot.core.normalize import normalize, normalize_bytes, normalize_padded
-from bot.core.story_features import TITLE_WEIGHT, Features, features, numbers, script, words
+from bot.core.story_features import (
+    TITLE_WEIGHT,
+    Features,
+    features,
+    hours,
+    numbers,
+    script,
+    words,
+)
 from tests.corpus import evaluate, stories
 
 EDGES = [
@@ -262,3 +272,24 @@ def test_made_up_words_by_the_hundred_thousand_do_not_grow_the_word_caches_past_
             features("", text, load_entities())
             most = max(most, story_features.cached_words()[1 if long else 0])
         assert most <= bound
+
+
+def test_hours_are_the_timestamp_in_hours_to_the_last_bit_in_any_zone() -> None:
+    # Compiled, a moment in UTC takes the way of C integers: the same double as
+    # timestamp() gives, up to where a double no longer holds its microseconds (2255).
+    rng = random.Random(11)
+    utc, east = UTC, timezone(timedelta(hours=3, minutes=30))
+    moments = [
+        datetime(1970, 1, 1, tzinfo=utc),
+        datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=utc),
+        datetime(1, 1, 1, tzinfo=utc),
+        datetime(2255, 6, 5, 23, 47, 34, 740_991, tzinfo=utc),
+        datetime(2255, 6, 5, 23, 47, 34, 740_993, tzinfo=utc),
+        datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=utc),
+        datetime(2026, 10, 1, 5, 24, 54, 890_445, tzinfo=east),
+        datetime(2026, 10, 1, 5, 24, 54, 890_445),  # naive: local time
+    ]
+    start = datetime(1900, 1, 1, tzinfo=utc)
+    moments += [start + timedelta(microseconds=rng.randrange(10**16)) for _ in range(5_000)]
+    for moment in moments:
+        assert hours(moment) == moment.timestamp() / 3600, moment
