@@ -35,6 +35,20 @@ cdef extern from *:
     object _new_object "__pyx_story_new_object"(object type)
     int _set_slot "__pyx_story_set_slot"(object descriptor, object made, object value) except -1
 
+# A Counter made as Counter.__new__(Counter) makes it (dict's tp_new, which Counter
+# inherits), without the call through Python's method wrapper.
+cdef extern from *:
+    """
+    static PyObject *__pyx_story_new_counter(PyObject *type) {
+        PyObject *empty = PyTuple_New(0);  /* (the empty tuple: no allocation) */
+        if (empty == NULL) return NULL;
+        PyObject *made = ((PyTypeObject *)type)->tp_new((PyTypeObject *)type, empty, NULL);
+        Py_DECREF(empty);
+        return made;
+    }
+    """
+    object _new_counter "__pyx_story_new_counter"(object type)
+
 @cython.locals(made=object)
 cpdef object _features(str script, object entities, frozenset countries, object words, frozenset numbers)
 
@@ -87,8 +101,15 @@ cpdef bint _has_digit(str text) except -1
 @cython.locals(index=Py_ssize_t, ch=Py_UCS4)
 cpdef Py_ssize_t _next_decimal(str text, Py_ssize_t at) except -2
 
-@cython.locals(value=double)
+cdef Py_ssize_t _NUMBER_CACHE_SIZE
+cdef dict _STATED
+cdef str _NOT_STATED
+
+@cython.locals(key=tuple, number=object)
 cpdef void _add_number(set found, str raw, object scale) except *
+
+@cython.locals(value=double)
+cpdef object _stated(str raw, object scale)
 
 @cython.locals(code=Py_UCS4)
 cdef bint _is_decimal(Py_UCS4 ch) noexcept

@@ -84,6 +84,7 @@ _DECIMAL = re.compile(r"\d")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
 _GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
 _NONE: frozenset[str] = frozenset()
+_NOT_STATED = ""  # (`_add_number`: not in its cache; a number is never empty)
 _SCALES = ("ألف", "آلاف", "الف", "مليون", "ملايين", "مليار", "thousand", "million", "billion")
 assert {s[0] for s in _SCALES} == set("أآامtmb")  # (what `_number_at` looks for first)
 _NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)\s*(" + "|".join(_SCALES) + ")?")
@@ -110,11 +111,11 @@ def features(title: str, lead: str, entities: Entities) -> Features:
     in_title, in_lead = entities.find_numbers_padded(title, title_padded, lead, lead_padded)
     # Each Counter is filled where it is (a dict subclass: `_counts` reads it as a dict),
     # not copied from a dict filled first.
-    counts: Counter[int] = _NEW_DICT(Counter)
+    counts: Counter[int] = _new_counter(Counter)
     _entity_counts(in_title, in_lead, _counts(counts))
     country_of = entities.countries
     countries = frozenset([c for n in counts if (c := country_of[n])])  # in mention order
-    found: Counter[str] = _NEW_DICT(Counter)
+    found: Counter[str] = _new_counter(Counter)
     digits = _add_words(lead, lead_padded, _counts(found), False)
     digits = _add_words(title, title_padded, _counts(found), True) or digits
     return _features(
@@ -149,8 +150,6 @@ if not cython.compiled:
         """Compiled, the C compiler's prefetch (story_features.pxd); plain, nothing."""
 
 
-# A Counter made without its Python-level constructor, looked up once.
-_NEW_DICT = Counter.__new__
 # What the frozen dataclass's __init__ does through five object.__setattr__ calls at
 # Python level, which cost more than the rest of `_features`: each field's slot
 # descriptor, whose setter is called directly.
@@ -158,8 +157,9 @@ _SCRIPT, _ENTITIES, _COUNTRIES, _WORDS, _NUMBERS = (
     getattr(Features, name) for name in ("script", "entities", "countries", "words", "numbers")
 )
 
-if not cython.compiled:  # (compiled, both are C: story_features.pxd)
+if not cython.compiled:  # (compiled, all three are C: story_features.pxd)
     _new_object = object.__new__
+    _new_counter = Counter.__new__  # (a Counter without its Python-level constructor)
 
     def _set_slot(descriptor: object, made: Features, value: object) -> None:
         """`descriptor.__set__(made, value)`: compiled, its C setter called directly."""
@@ -205,7 +205,7 @@ def script(text: str) -> str:
 
 def words(text: str) -> Counter[str]:
     """The words of three letters or more, normalized, without their proclitics."""
-    found: Counter[str] = _NEW_DICT(Counter)
+    found: Counter[str] = _new_counter(Counter)
     _add_words(text, normalize_padded(text) if text else _BLANK, _counts(found), False)
     return found
 
@@ -537,21 +537,44 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+_NUMBER_CACHE_SIZE = 10_000
+_STATED: dict[tuple[str, str | None], str | None] = {}  # (raw, scale) -> `_stated`
+
+
 def _add_number(found: set[str], raw: str, scale: str | None) -> None:
     """Add the number a match of `_NUMBER` states (its digits ASCII, ٫ a point), unless it
-    is a year or a single digit."""
+    is a year or a single digit. News repeats its numbers: most are looked up, few parsed
+    and formatted again."""
+    key = (raw, scale)
+    number = _STATED.get(key, _NOT_STATED)
+    if number is _NOT_STATED:
+        number = _stated(raw, scale)
+        if len(_STATED) >= _NUMBER_CACHE_SIZE:  # bounded, as the word caches are
+            _STATED.clear()
+        _STATED[key] = number
+    if number is not None:
+        found.add(number)
+
+
+def _stated(raw: str, scale: str | None) -> str | None:
+    """What `_add_number` adds for a match, or None."""
     if "," in raw and _GROUPED.fullmatch(raw):
         raw = raw.replace(",", "")
     raw = raw.replace(",", ".")
     try:
         value = float(raw)
     except ValueError:
-        return
+        return None
     if scale:
         value *= _SCALE[scale]
     if (value < 10 and value == int(value)) or (1900 <= value <= 2100 and not scale):
-        return
-    found.add(f"{value:g}")
+        return None
+    return f"{value:g}"
+
+
+def cached_numbers() -> tuple[int, int]:
+    """(numbers in `_add_number`'s cache, its bound)."""
+    return len(_STATED), _NUMBER_CACHE_SIZE
 
 
 def _number_at(text: str, at: int) -> tuple[int, int, str | None]:

@@ -293,3 +293,16 @@ def test_hours_are_the_timestamp_in_hours_to_the_last_bit_in_any_zone() -> None:
     moments += [start + timedelta(microseconds=rng.randrange(10**16)) for _ in range(5_000)]
     for moment in moments:
         assert hours(moment) == moment.timestamp() / 3600, moment
+
+
+def test_numbers_by_the_ten_thousand_do_not_grow_the_number_cache_past_its_bound() -> None:
+    # Each number a text states is remembered, to be looked up when news repeats it; a
+    # hostile feed's numbers never seen before empty the cache at its bound.
+    *_, bound = story_features.cached_numbers()
+    most = 0
+    for start in range(0, bound + 2_000, 1_000):
+        text = " ".join(f"{n}.5" for n in range(start, start + 1_000))
+        assert numbers(text) == _numbers(text)
+        assert numbers(text) == _numbers(text)  # (the second time, from the cache)
+        most = max(most, story_features.cached_numbers()[0])
+    assert 0 < most <= bound
