@@ -85,7 +85,7 @@ cdef extern from *:
 cpdef double hours(object moment) except? -1.0
 
 @cython.locals(
-    bare=object, seen=set, decoded=str, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,
+    bare=object, seen=set, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,
     start=Py_ssize_t, at=Py_ssize_t, byte=int, word=bytes, data="const unsigned char *", slot=Py_ssize_t,
     slots="const unsigned char *", mask=Py_ssize_t, pending=Py_ssize_t, word_hash="unsigned int",
     index=Py_ssize_t, word_start=Py_ssize_t, word_end=Py_ssize_t, generation=Py_ssize_t,
@@ -124,7 +124,20 @@ cpdef frozenset numbers(str text)
     size=Py_ssize_t, skip=Py_ssize_t, proclitic=bytes, length=Py_ssize_t,
     head="const unsigned char *", index=Py_ssize_t, table=bytes, first="const unsigned char *",
 )
-cdef str _bare_bytes(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, str decoded)
+cdef str _bare_bytes(const unsigned char *data, Py_ssize_t start, Py_ssize_t end)
+
+cdef str _LETTERS
+
+# Bytes decoded where they are, by a table of a character a byte (codecs.charmap_decode
+# without a bytes object, a call through Python, nor its tuple).
+cdef extern from *:
+    """
+    static PyObject *__pyx_story_decoded(
+            const unsigned char *data, Py_ssize_t start, Py_ssize_t end, PyObject *letters) {
+        return PyUnicode_DecodeCharmap((const char *)data + start, end - start, letters, "strict");
+    }
+    """
+    str _decoded "__pyx_story_decoded"(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, object letters)
 
 # The table of bare words: C globals, read without a module dict lookup.
 cdef Py_ssize_t _WIDTH, _LONGEST, _FIRST_SIZE, _MASK, _USED, _GENERATION
@@ -150,7 +163,7 @@ cdef unsigned int _hash(const unsigned char *data, Py_ssize_t start, Py_ssize_t 
 cdef Py_ssize_t _probe(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, unsigned int word_hash) noexcept
 
 @cython.locals(bare=str, slots="unsigned char *", at=Py_ssize_t, offset=Py_ssize_t, cells="void **")
-cdef str _remember(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, str decoded, Py_ssize_t index)
+cdef str _remember(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, Py_ssize_t index)
 
 @cython.locals(
     old_slots=bytearray, old_values=list, size=Py_ssize_t, old="const unsigned char *",

@@ -149,6 +149,11 @@ if not cython.compiled:
     def _prefetch(address: object) -> None:
         """Compiled, the C compiler's prefetch (story_features.pxd); plain, nothing."""
 
+    def _decoded(data: bytes, start: int, end: int, letters: str) -> str:
+        """`data[start:end]` decoded by `letters` (a character a byte); compiled, the
+        bytes decoded where they are, in C (story_features.pxd)."""
+        return codecs.charmap_decode(data[start:end], "strict", letters)[0]
+
 
 # What the frozen dataclass's __init__ does through five object.__setattr__ calls at
 # Python level, which cost more than the rest of `_features`: each field's slot
@@ -251,7 +256,6 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
             return _add_text(found, normalize(text), title, text)
     bare: str | None
     seen: set[str] = set()
-    decoded: str | None = None  # the text, decoded at its first word new to the cache
     digit = False
     weight = TITLE_WEIGHT if title else 1
     # A chunk of words at a time, in three passes, each asking ahead (a prefetch, in C)
@@ -302,16 +306,12 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
                 if slot >= 0:
                     bare = cython.cast(object, _bare_in(_SLOTS, slot))
                 else:
-                    if decoded is None:
-                        decoded = _decode(padded, "strict", _LETTERS)[0]
-                    bare = _remember(data, word_start, word_end, decoded, -1 - slot)
+                    bare = _remember(data, word_start, word_end, -1 - slot)
             else:
                 word = padded[word_start:word_end]
                 bare = _BARE_LONG.get(word)
                 if bare is None:
-                    if decoded is None:
-                        decoded = _decode(padded, "strict", _LETTERS)[0]
-                    bare = _bare_bytes(data, word_start, word_end, decoded)
+                    bare = _bare_bytes(data, word_start, word_end)
                     if len(_BARE_LONG) >= _CACHE_SIZE:  # bounded, as the slots are
                         _BARE_LONG.clear()
                     _BARE_LONG[word] = bare
@@ -341,11 +341,10 @@ def _add_text(found: dict[str, int], normalized: str, title: bool, text: str) ->
     return _DIGIT.search(text) is not None
 
 
-def _bare_bytes(data: bytes, start: int, end: int, decoded: str) -> str:
+def _bare_bytes(data: bytes, start: int, end: int) -> str:
     """The word at `data[start:end]` (normalized bytes, three letters or more, none of
     them `_OTHER`) without its proclitic: `_strip(decode_normalized(word))`, the proclitic
-    found among the bytes (one byte a letter) and the rest sliced from `decoded`, the
-    text of `data` decoded."""
+    found among the bytes (one byte a letter) and only the rest decoded."""
     size = end - start
     skip = 0
     table = _FIRST_BYTES
@@ -362,7 +361,7 @@ def _bare_bytes(data: bytes, start: int, end: int, decoded: str) -> str:
             if index == length:
                 skip = length
                 break
-    return decoded[start + skip : end]
+    return _decoded(data, start + skip, end, _LETTERS)
 
 
 # The cache of the words' bare forms, by their normalized bytes (compiled only): an
@@ -429,11 +428,11 @@ def _probe(data: bytes | bytearray, start: int, end: int, word_hash: int) -> int
         index = (index + 1) & mask
 
 
-def _remember(data: bytes, start: int, end: int, decoded: str, index: int) -> str:
+def _remember(data: bytes, start: int, end: int, index: int) -> str:
     """The bare form of the word `data[start:end]`, which `_find` did not find, put at
     the empty slot `index` (grown or emptied past `_CACHE_SIZE` words)."""
     global _USED
-    bare = _bare_bytes(data, start, end, decoded)
+    bare = _bare_bytes(data, start, end)
     if _USED >= _CACHE_SIZE:
         _forget_words()
         index = -1 - _find(data, start, end)
@@ -503,7 +502,6 @@ _LETTERS = decode_normalized(bytes(range(256)))
 _FIRST_BYTES = bytes(b in {p[0] for p in _PROCLITIC_BYTES} for b in range(256))  # byte -> 1/0
 assert [decode_normalized(p) for p in _PROCLITIC_BYTES] == _PROCLITICS
 assert all(len(p) == len(s) for p, s in zip(_PROCLITIC_BYTES, _PROCLITICS, strict=True))
-_decode = codecs.charmap_decode
 _BARE = _Bare()  # for text with letters outside the alphabet, or uncompiled
 
 
