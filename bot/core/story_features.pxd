@@ -129,12 +129,26 @@ cdef str _bare_bytes(const unsigned char *data, Py_ssize_t start, Py_ssize_t end
 cdef str _LETTERS
 
 # Bytes decoded where they are, by a table of a character a byte (codecs.charmap_decode
-# without a bytes object, a call through Python, nor its tuple).
+# by a table with no undefined byte, without a bytes object, a call through Python, its
+# tuple, nor the codec's general machinery): a word's few characters, read twice.
 cdef extern from *:
     """
     static PyObject *__pyx_story_decoded(
             const unsigned char *data, Py_ssize_t start, Py_ssize_t end, PyObject *letters) {
-        return PyUnicode_DecodeCharmap((const char *)data + start, end - start, letters, "strict");
+        int kind = PyUnicode_KIND(letters);
+        const void *table = PyUnicode_DATA(letters);
+        Py_UCS4 most = 0;
+        for (Py_ssize_t at = start; at < end; at++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, table, data[at]);
+            if (ch > most) most = ch;
+        }
+        PyObject *made = PyUnicode_New(end - start, most);
+        if (made == NULL) return NULL;
+        int made_kind = PyUnicode_KIND(made);
+        void *out = PyUnicode_DATA(made);
+        for (Py_ssize_t at = start; at < end; at++)
+            PyUnicode_WRITE(made_kind, out, at - start, PyUnicode_READ(kind, table, data[at]));
+        return made;
     }
     """
     str _decoded "__pyx_story_decoded"(const unsigned char *data, Py_ssize_t start, Py_ssize_t end, object letters)

@@ -499,6 +499,7 @@ class _Bare(dict[str, str | None]):
 # placeholder `_OTHER`, which `_bare_bytes` never sees, as U+FFFD).
 _PROCLITIC_BYTES = tuple(map(normalize_bytes, _PROCLITICS))
 _LETTERS = decode_normalized(bytes(range(256)))
+assert len(_LETTERS) == 256 and "\ufffe" not in _LETTERS  # (`_decoded`: no byte undefined)
 _FIRST_BYTES = bytes(b in {p[0] for p in _PROCLITIC_BYTES} for b in range(256))  # byte -> 1/0
 assert [decode_normalized(p) for p in _PROCLITIC_BYTES] == _PROCLITICS
 assert all(len(p) == len(s) for p, s in zip(_PROCLITIC_BYTES, _PROCLITICS, strict=True))
