@@ -85,12 +85,15 @@ cdef extern from *:
 cpdef double hours(object moment) except? -1.0
 
 @cython.locals(
-    bare=object, seen=set, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,
+    bare=object, bare_hash=Py_hash_t, seen_count=Py_ssize_t, more_seen=set, digit=bint, weight=object, size=Py_ssize_t, known=Py_ssize_t, count=object,
     start=Py_ssize_t, at=Py_ssize_t, byte=int, word=bytes, data="const unsigned char *", slot=Py_ssize_t,
     slots="const unsigned char *", mask=Py_ssize_t, pending=Py_ssize_t, word_hash="unsigned int",
     index=Py_ssize_t, word_start=Py_ssize_t, word_end=Py_ssize_t, generation=Py_ssize_t,
 )
 cpdef bint _add_words(str text, bytes padded, dict found, bint title) except -1
+
+@cython.locals(index=Py_ssize_t, held="void *")
+cdef bint _among(str bare, Py_hash_t bare_hash, void **words, Py_hash_t *hashes, Py_ssize_t count) except -1
 
 @cython.locals(size=Py_ssize_t, arabic=Py_ssize_t, spaces=Py_ssize_t, index=Py_ssize_t, code=Py_UCS4)
 cpdef str script(str text)

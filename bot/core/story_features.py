@@ -255,7 +255,12 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
         if data[at] == 0:  # _OTHER (compiled, a loop in C costs less than `in`)
             return _add_text(found, normalize(text), title, text)
     bare: str | None
-    seen: set[str] = set()
+    # The headline's words so far, as their pointers and hashes (a C array: no set made
+    # and freed an article), past 64 of them in a set.
+    seen_words = cython.declare(cython.p_void[64])
+    seen_hashes = cython.declare(cython.Py_hash_t[64])
+    seen_count = 0
+    more_seen: set[str] | None = None
     digit = False
     weight = TITLE_WEIGHT if title else 1
     # A chunk of words at a time, in three passes, each asking ahead (a prefetch, in C)
@@ -315,10 +320,20 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
                     if len(_BARE_LONG) >= _CACHE_SIZE:  # bounded, as the slots are
                         _BARE_LONG.clear()
                     _BARE_LONG[word] = bare
-            if title:
-                if bare in seen:
+            if title:  # each word once: is it among the headline's words so far?
+                bare_hash = hash(bare)
+                if _among(bare, bare_hash, seen_words, seen_hashes, seen_count):
                     continue
-                seen.add(bare)
+                if seen_count < 64:  # (their str objects, kept alive by `found`)
+                    seen_words[seen_count] = cython.cast(cython.p_void, bare)
+                    seen_hashes[seen_count] = bare_hash
+                    seen_count += 1
+                elif more_seen is None:
+                    more_seen = {bare}
+                elif bare in more_seen:
+                    continue
+                else:
+                    more_seen.add(bare)
             # One lookup for a word new to `found` (most): setdefault inserts it counted;
             # a second only when it was there (`found` did not grow).
             known = len(found)
@@ -326,6 +341,18 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
             if len(found) == known:
                 found[bare] = count + weight
     return digit
+
+
+def _among(bare: str, bare_hash: int, words: object, hashes: object, count: int) -> bool:
+    """Compiled, whether `bare` (its hash `bare_hash`) is among the first `count` str
+    objects of the C array `words` (their hashes in `hashes`): the same object, or an equal
+    one (another word's bare form: النفط and نفط)."""
+    for index in range(count):
+        if hashes[index] == bare_hash:  # type: ignore[index]
+            held = words[index]  # type: ignore[index]
+            if held == cython.cast(cython.p_void, bare) or cython.cast(object, held) == bare:
+                return True
+    return False
 
 
 def _add_text(found: dict[str, int], normalized: str, title: bool, text: str) -> bool:

@@ -306,3 +306,20 @@ def test_numbers_by_the_ten_thousand_do_not_grow_the_number_cache_past_its_bound
         assert numbers(text) == _numbers(text)  # (the second time, from the cache)
         most = max(most, story_features.cached_numbers()[0])
     assert 0 < most <= bound
+
+
+def test_a_headline_counts_each_bare_form_once_however_many_words_it_has() -> None:
+    # A headline's words are counted once each, by their bare forms: the same word again,
+    # another word with the same bare form (النفط، للنفط), and past the 64 words the
+    # compiled pass keeps in C.
+    entities = load_entities()
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    made = [a + b + c for a in letters[:5] for b in letters[:5] for c in letters[:4]]
+    for size in (3, 63, 64, 65, 100):
+        title = " ".join([*made[:size], "النفط", "نفط", "للنفط", *made[size::-1], "نفط"])
+        lead = "النفط " + " ".join(made[:10])
+        got, expected = features(title, lead, entities), _defined(title, lead, entities)
+        assert _fields(got) == _fields(expected), size
+        assert got.words["نفط"] == 1 + TITLE_WEIGHT
+        assert got.words[made[0]] == 1 + TITLE_WEIGHT
+        assert set(got.words.values()) <= {1, TITLE_WEIGHT, 1 + TITLE_WEIGHT}
