@@ -128,7 +128,7 @@ class Entities:
         # a match appends one of them rather than a new int object, which most numbers,
         # past 256, would be.)
         self._scan = (
-            self._matcher.matches,
+            self._matcher.raw_matches(),
             self._matcher,
             self._numbers,
             self._acronym_bytes,

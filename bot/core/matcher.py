@@ -148,6 +148,13 @@ class Matcher(Generic[T]):
             return []
         return self._automaton.find_matches_as_indexes(text, self._overlapping)
 
+    def raw_matches(self) -> Callable[[bytes], list[tuple[int, int, int]]]:
+        """`matches`, as what it calls, bound once: for a caller that scans text after text
+        (the entity layer), without the call through `matches` around each scan."""
+        if self._automaton is None or self._overlapping:
+            return self.matches
+        return self._automaton.find_matches_as_indexes
+
     @property
     def entries(self) -> list[tuple[int, int, int, int, int]]:
         """Per pattern: (stem offset, word edge, suffix length, stem, whole-word values

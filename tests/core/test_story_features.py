@@ -14,6 +14,8 @@ import pytest
 
 from bot.core import story_features
 from bot.core.entities import Entities, _any_acronym, load_entities
+from bot.core.matcher import Matcher
+from bot.core.morphology import compile_form
 from bot.core.normalize import normalize, normalize_bytes, normalize_padded
 from bot.core.story_features import (
     TITLE_WEIGHT,
@@ -323,3 +325,19 @@ def test_a_headline_counts_each_bare_form_once_however_many_words_it_has() -> No
         assert got.words["نفط"] == 1 + TITLE_WEIGHT
         assert got.words[made[0]] == 1 + TITLE_WEIGHT
         assert set(got.words.values()) <= {1, TITLE_WEIGHT, 1 + TITLE_WEIGHT}
+
+
+def test_the_raw_matches_bound_once_are_the_matchers_matches() -> None:
+    # The entity layer scans with what `Matcher.matches` calls, bound once; an overlapping
+    # matcher (readers' phrases) and one without patterns keep `matches` itself.
+    entities = load_entities()
+    matcher = entities._matcher
+    texts = [normalize_padded(t) + b"\x00" + normalize_padded(lead) for t, lead in _texts()]
+    for text in texts:
+        assert matcher.raw_matches()(text) == matcher.matches(text)
+    forms = [(compile_form(s), s) for s in ("باغ", "قره باغ")]
+    overlapping = Matcher(forms, overlapping=True)
+    text = normalize_padded("في قره باغ")
+    assert overlapping.raw_matches()(text) == overlapping.matches(text)
+    assert len(overlapping.matches(text)) == 2
+    assert Matcher([]).raw_matches()(text) == []
