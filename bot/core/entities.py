@@ -126,13 +126,14 @@ class Entities:
         # What `find_numbers_padded` reads for each article, fetched at once: one
         # attribute lookup, the rest side by side in a tuple. (The entities' own numbers:
         # a match appends one of them rather than a new int object, which most numbers,
-        # past 256, would be.)
+        # past 256, would be. And whether the quick check of acronyms' letters applies.)
         self._scan = (
             self._matcher.raw_matches(),
             self._matcher,
             self._numbers,
             self._acronym_bytes,
             [e.number for e in self.entities],
+            self._acronym_re is not None and self._acronym_ascii and _COMPILED,
         )
         # Without `_any_acronym` (uncompiled): a plain alternation says no sooner.
         self._acronym_hint = (
@@ -217,14 +218,14 @@ class Entities:
             boundary = len(text) if title else 0
         else:
             return in_title, in_lead
-        matches, matcher, table, acronym_bytes, numbers = self._scan
+        matches, matcher, table, acronym_bytes, numbers, quick = self._scan
         raw = matches(text)
         if raw:
             _entity_numbers(matcher, table, numbers, raw, text, boundary, in_title, in_lead)
+        if quick and not _any_byte(text, acronym_bytes):  # (most: no Latin letter at all)
+            return in_title, in_lead
         if self._acronym_re is not None:
-            if self._acronym_ascii and _COMPILED:  # (the usual case: no method call)
-                if not _any_byte(text, acronym_bytes):  # (most: no Latin letter at all)
-                    return in_title, in_lead
+            if quick:  # (the usual case: no method call)
                 letters, words = self._acronym_letters, self._acronym_words
                 if title and _any_acronym(title, letters, words):
                     in_title += self._acronym_numbers(title)
@@ -306,7 +307,8 @@ def _entity_numbers(
     codes = table.data.as_ints if cython.compiled else table  # type: ignore[attr-defined]
     if cython.compiled:  # each match's entry asked for ahead (a prefetch, in C)
         for match in raw:
-            _prefetch(cython.address(codes[match[0] * 2]))
+            pid = match[0]  # (compiled, a C integer: no int object for pid * 2)
+            _prefetch(cython.address(codes[pid * 2]))
     for pid, start, end in raw:
         found = in_title if start < boundary else in_lead
         at = pid * 2
