@@ -168,6 +168,15 @@ cdef dict _BARE_LONG
 cdef extern from *:
     void _prefetch "__builtin_prefetch"(const void *address) noexcept nogil
 
+cdef extern from *:
+    """
+    #include <string.h>
+    static int __pyx_story_holds_zero(const unsigned char *data, Py_ssize_t size) {
+        return memchr(data, 0, (size_t)size) != NULL;
+    }
+    """
+    bint _holds_zero "__pyx_story_holds_zero"(const unsigned char *data, Py_ssize_t size) noexcept
+
 cdef Py_ssize_t _find(const unsigned char *data, Py_ssize_t start, Py_ssize_t end) noexcept
 
 @cython.locals(word_hash="unsigned int", at=Py_ssize_t)

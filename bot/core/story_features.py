@@ -149,6 +149,10 @@ if not cython.compiled:
     def _prefetch(address: object) -> None:
         """Compiled, the C compiler's prefetch (story_features.pxd); plain, nothing."""
 
+    def _holds_zero(data: bytes, size: int) -> bool:
+        """Whether a byte of `data[:size]` is 0; compiled, C's memchr."""
+        return b"\x00" in data[:size]
+
     def _decoded(data: bytes, start: int, end: int, letters: str) -> str:
         """`data[start:end]` decoded by `letters` (a character a byte); compiled, the
         bytes decoded where they are, in C (story_features.pxd)."""
@@ -251,9 +255,8 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
         if _OTHER in padded:
             return _add_text(found, normalize(text), title, text)
         return _add_text(found, decode_normalized(padded), title, text)
-    for at in range(size):
-        if data[at] == 0:  # _OTHER (compiled, a loop in C costs less than `in`)
-            return _add_text(found, normalize(text), title, text)
+    if _holds_zero(data, size):  # _OTHER (compiled, C's memchr: no method call)
+        return _add_text(found, normalize(text), title, text)
     bare: str | None
     # The headline's words so far, as their pointers and hashes (a C array: no set made
     # and freed an article), past 64 of them in a set.
