@@ -211,7 +211,7 @@ class Entities:
         if title and lead:
             # No spelling holds the placeholder byte, so no match spans it; the offsets
             # before it are the headline's.
-            text = b"".join((title_padded, _OTHER, lead_padded))  # (one new bytes object)
+            text = _joined(title_padded, lead_padded)
             boundary = len(title_padded)
         elif title or lead:
             text = title_padded if title else lead_padded
@@ -265,6 +265,10 @@ class Entities:
 
 if not cython.compiled:  # (compiled, `_accept` is matcher's C function: entities.pxd)
     from bot.core.matcher import _accept
+
+    def _joined(first: bytes, second: bytes) -> bytes:
+        """`first + _OTHER + second`; compiled, one bytes object made and filled in C."""
+        return first + _OTHER + second
 
     def _prefetch(address: object) -> None:
         """Compiled, the C compiler's prefetch (entities.pxd); plain, nothing."""

@@ -124,7 +124,8 @@ def features(title: str, lead: str, entities: Entities) -> Features:
     counts: Counter[int] = _new_counter(Counter)
     _entity_counts(in_title, in_lead, _counts(counts))
     country_of = entities.countries
-    countries = frozenset([c for n in counts if (c := country_of[n])])  # in mention order
+    named = [c for n in counts if (c := country_of[n])]  # in mention order
+    countries = frozenset(named) if named else _NONE
     found: Counter[str] = _new_counter(Counter)
     digits = _add_words(lead, lead_padded, _counts(found), False)
     digits = _add_words(title, title_padded, _counts(found), True) or digits
