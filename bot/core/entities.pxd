@@ -38,10 +38,16 @@ cpdef void _entity_numbers(
     list in_title, list in_lead,
 ) except *
 
-@cython.locals(
-    size=Py_ssize_t, at=Py_ssize_t, ch=Py_UCS4, code=Py_ssize_t, before=Py_UCS4, acronym=str, end=Py_ssize_t,
-)
 cpdef bint _any_acronym(str text, bytes letters, tuple acronyms) except -1
+
+@cython.locals(at=Py_ssize_t, ch=Py_UCS4, code=Py_ssize_t, before=Py_UCS4)
+cpdef Py_ssize_t _acronym_at(str text, bytes letters, tuple acronyms, Py_ssize_t start) except -2
+
+@cython.locals(size=Py_ssize_t, index=Py_ssize_t, acronym=str, end=Py_ssize_t)
+cdef Py_ssize_t _acronym_here(str text, tuple acronyms, Py_ssize_t at) except -2
+
+@cython.locals(at=Py_ssize_t, index=Py_ssize_t)
+cpdef void _add_acronyms(str text, bytes letters, tuple acronyms, list numbers, list found) except *
 
 @cython.locals(byte="unsigned char")
 cpdef bint _any_byte(bytes data, bytes mask) except -1

@@ -109,6 +109,7 @@ class Entities:
         # Most texts name no acronym: `_any_acronym` says so in one pass in C, where the
         # lookbehind of the pattern makes its regex try every position of the text.
         self._acronym_words = tuple(self._acronyms)  # in the pattern's order
+        self._acronym_entities = [self._acronyms[a].number for a in self._acronym_words]
         self._acronym_letters = bytes(  # their first letters, by ASCII code
             any(a.startswith(chr(code)) for a in self._acronyms) for code in range(128)
         )
@@ -225,12 +226,13 @@ class Entities:
         if quick and not _any_byte(text, acronym_bytes):  # (most: no Latin letter at all)
             return in_title, in_lead
         if self._acronym_re is not None:
-            if quick:  # (the usual case: no method call)
+            if quick:  # (the usual case: no method call, no regex)
                 letters, words = self._acronym_letters, self._acronym_words
-                if title and _any_acronym(title, letters, words):
-                    in_title += self._acronym_numbers(title)
-                if lead and _any_acronym(lead, letters, words):
-                    in_lead += self._acronym_numbers(lead)
+                numbers = self._acronym_entities
+                if title:
+                    _add_acronyms(title, letters, words, numbers, in_title)
+                if lead:
+                    _add_acronyms(lead, letters, words, numbers, in_lead)
             else:
                 if title and self._has_acronym(title):
                     in_title += self._acronym_numbers(title)
@@ -340,13 +342,18 @@ def _any_byte(data: bytes, mask: bytes) -> bool:
 
 
 def _any_acronym(text: str, letters: bytes, acronyms: tuple[str, ...]) -> bool:
-    """Whether `(?<![\\w.])(acronym|…)(?![\\w])` matches in `text`: at a character whose
-    ASCII code is set in `letters` (128 bytes: the acronyms' first letters), after no word
-    character (`\\w`: alphanumeric or _) nor dot, an acronym followed by no word character.
-    Compiled (entities.pxd), a loop over C characters; most texts: no such letter."""
-    size = len(text)
-    at = -1
-    for ch in text:  # (compiled, iterating is cheaper than indexing)
+    """Whether `(?<![\\w.])(acronym|…)(?![\\w])` matches in `text` (`_acronym_at`)."""
+    return _acronym_at(text, letters, acronyms, 0) >= 0
+
+
+def _acronym_at(text: str, letters: bytes, acronyms: tuple[str, ...], start: int) -> int:
+    """Where the first match of `(?<![\\w.])(acronym|…)(?![\\w])` from `start` on is in
+    `text`, or -1: at a character whose ASCII code is set in `letters` (128 bytes: the
+    acronyms' first letters), after no word character (`\\w`: alphanumeric or _) nor
+    dot, an acronym followed by no word character (`_acronym_here`). Compiled
+    (entities.pxd), a loop over C characters; most texts: no such letter."""
+    at = start - 1
+    for ch in text[start:]:  # (compiled, iterating is cheaper than indexing; no copy)
         at += 1
         code = ord(ch)
         if code >= 128 or not letters[code]:
@@ -355,13 +362,37 @@ def _any_acronym(text: str, letters: bytes, acronyms: tuple[str, ...]) -> bool:
             before = text[at - 1]
             if before.isalnum() or before == "_" or before == ".":
                 continue
-        for acronym in acronyms:
-            end = at + len(acronym)
-            if text.startswith(acronym, at) and (
-                end >= size or not (text[end].isalnum() or text[end] == "_")
-            ):
-                return True
-    return False
+        if _acronym_here(text, acronyms, at) >= 0:
+            return at
+    return -1
+
+
+def _acronym_here(text: str, acronyms: tuple[str, ...], at: int) -> int:
+    """Which of `acronyms` the pattern's alternation matches at `at` (the first followed
+    by no word character), or -1."""
+    size = len(text)
+    index = 0
+    for acronym in acronyms:
+        end = at + len(acronym)
+        if text.startswith(acronym, at) and (
+            end >= size or not (text[end].isalnum() or text[end] == "_")
+        ):
+            return index
+        index += 1  # noqa: SIM113 (compiled, enumerate() makes a tuple an acronym)
+    return -1
+
+
+def _add_acronyms(
+    text: str, letters: bytes, acronyms: tuple[str, ...], numbers: list[int], found: list[int]
+) -> None:
+    """Append to `found` the entity number (`numbers`, by acronym) of each match of the
+    acronyms' pattern in `text`, in order: `Entities._acronym_numbers` without the regex,
+    whose lookbehind makes it try every position of the text."""
+    at = _acronym_at(text, letters, acronyms, 0)
+    while at >= 0:
+        index = _acronym_here(text, acronyms, at)
+        found.append(numbers[index])
+        at = _acronym_at(text, letters, acronyms, at + len(acronyms[index]))
 
 
 def as_written(text: str, mention: Mention) -> str:

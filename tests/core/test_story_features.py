@@ -13,7 +13,7 @@ from functools import cache
 import pytest
 
 from bot.core import story_features
-from bot.core.entities import Entities, _any_acronym, load_entities
+from bot.core.entities import Entities, _add_acronyms, _any_acronym, load_entities
 from bot.core.matcher import Matcher
 from bot.core.morphology import compile_form
 from bot.core.normalize import normalize, normalize_bytes, normalize_padded
@@ -217,10 +217,16 @@ def test_the_quick_acronym_check_agrees_with_the_acronym_pattern() -> None:
     texts += ["US", "USA", "xUS", ".US", "_US", "US_", "US2", "ÉUS", "UK's", "(UN)", "U.S."]
     texts += ["the U.S.-led", "EU.", "EUR", "٣US", "US٣", "DRC-Congo", "KSA\u0301", "au UN"]
     letters, acronyms = entities._acronym_letters, entities._acronym_words
+    numbers = entities._acronym_entities
+    texts += ["USUK", "US UK", "US.UK", "US,UK US", "UKUS UK", "the US' and UK's"]
     for text in texts:
         expected = pattern.search(text) is not None
         assert _any_acronym(text, letters, acronyms) == expected, text
         assert entities._has_acronym(text) == expected, text
+        # every match, in order, as the pattern's finditer finds them
+        found: list[int] = []
+        _add_acronyms(text, letters, acronyms, numbers, found)
+        assert found == entities._acronym_numbers(text), text
 
 
 def test_a_word_loses_the_longest_proclitic_that_leaves_three_letters() -> None:
