@@ -287,27 +287,29 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
     ends = cython.declare(cython.Py_ssize_t[64])
     hashes = cython.declare(cython.uint[64])
     found_slots = cython.declare(cython.Py_ssize_t[64])
-    start = 0
-    at = 0
+    at = 1  # (past the space the text starts with; it ends with one too)
     while at < size:
         slots = _SLOTS  # compiled, its C buffer (a new one once the table has grown)
         mask = _MASK
         pending = 0
         while at < size and pending < 64:
-            byte = data[at]
-            if byte == 32:  # a space: the end of a word (the text starts and ends with one)
-                if at - start >= 3:
-                    starts[pending] = start
-                    ends[pending] = at
-                    if at - start <= _LONGEST:  # (all but a very long word)
-                        word_hash = _hash(data, start, at)
-                        hashes[pending] = word_hash
-                        _prefetch(cython.address(slots[(word_hash & mask) * _WIDTH]))
-                    pending += 1
-                start = at + 1
-            elif 48 <= byte <= 57:  # 0-9
-                digit = True
-            at += 1
+            # A word: its bytes up to the next space, hashed as they are read (`_hash`).
+            start = at
+            word_hash = 2166136261
+            while at < size and data[at] != 32:
+                byte = data[at]
+                if 48 <= byte <= 57:  # 0-9
+                    digit = True
+                word_hash = (word_hash ^ byte) * 16777619
+                at += 1
+            if at - start >= 3:
+                starts[pending] = start
+                ends[pending] = at
+                if at - start <= _LONGEST:  # (all but a very long word)
+                    hashes[pending] = word_hash
+                    _prefetch(cython.address(slots[(word_hash & mask) * _WIDTH]))
+                pending += 1
+            at += 1  # (past the space)
         generation = _GENERATION
         for index in range(pending):
             word_start, word_end = starts[index], ends[index]
