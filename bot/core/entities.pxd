@@ -49,5 +49,5 @@ cdef Py_ssize_t _acronym_here(str text, tuple acronyms, Py_ssize_t at) except -2
 @cython.locals(at=Py_ssize_t, index=Py_ssize_t)
 cpdef void _add_acronyms(str text, bytes letters, tuple acronyms, list numbers, list found) except *
 
-@cython.locals(byte="unsigned char")
+@cython.locals(text="const unsigned char *", table="const unsigned char *", at=Py_ssize_t)
 cpdef bint _any_byte(bytes data, bytes mask) except -1

@@ -12,7 +12,10 @@ cdef bytes _padded(str text)
 
 cdef Py_ssize_t _CACHE_SIZE  # (a C constant: no int object made to compare with)
 
-@cython.locals(number=object, weight=object, known=Py_ssize_t, count=object)
+@cython.locals(
+    distinct=Py_ssize_t, part=int, mentions=list, weight=Py_ssize_t, mention=object,
+    number=Py_ssize_t, index=Py_ssize_t,
+)
 cpdef void _entity_counts(list in_title, list in_lead, dict counts) except *
 
 @cython.locals(counts=dict)

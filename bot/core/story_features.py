@@ -123,8 +123,8 @@ def features(title: str, lead: str, entities: Entities) -> Features:
     # not copied from a dict filled first.
     counts: Counter[int] = _new_counter(Counter)
     _entity_counts(in_title, in_lead, _counts(counts))
-    country_of = entities.countries
-    named = [c for n in counts if (c := country_of[n])]  # in mention order
+    country_of = cython.declare(list, entities.countries)  # (compiled, read as a list)
+    named = [c for n in counts if (c := country_of[cython.cast(cython.Py_ssize_t, n)])]
     countries = frozenset(named) if named else _NONE
     found: Counter[str] = _new_counter(Counter)
     digits = _add_words(lead, lead_padded, _counts(found), False)
@@ -233,23 +233,35 @@ def words(text: str) -> Counter[str]:
 def _entity_counts(in_title: list[int], in_lead: list[int], counts: dict[int, int]) -> None:
     """Entity number -> mentions into `counts` (empty), a headline's counted TITLE_WEIGHT
     times, in the order of first mention (as `Counter.update` with the headline's twice,
-    then the lead's)."""
-    if not _COMPILED:  # plain Python: Counter.update's loop, in C
+    then the lead's).
+
+    Compiled, an article's few mentions are counted in C arrays, each entity then put in
+    `counts` once (no lookup a mention); more than they hold take the general way."""
+    if not _COMPILED or len(in_title) + len(in_lead) > 64:  # (Counter.update's loop, in C)
         for _ in range(TITLE_WEIGHT):
             _count_elements(counts, in_title)
         _count_elements(counts, in_lead)
         return
-    weight = TITLE_WEIGHT
-    for number in in_title:  # (as `_add_words`: a second lookup only for a repeat)
-        known = len(counts)
-        count = counts.setdefault(number, weight)
-        if len(counts) == known:
-            counts[number] = count + weight
-    for number in in_lead:
-        known = len(counts)
-        count = counts.setdefault(number, 1)
-        if len(counts) == known:
-            counts[number] = count + 1
+    numbers = cython.declare(cython.Py_ssize_t[64])  # each entity's number, in order
+    objects = cython.declare(cython.p_void[64])  # its first mention's int object
+    times = cython.declare(cython.Py_ssize_t[64])
+    distinct = 0
+    for part in range(2):
+        mentions = in_title if part == 0 else in_lead
+        weight = TITLE_WEIGHT if part == 0 else 1
+        for mention in mentions:
+            number = mention
+            index = 0
+            while index < distinct and numbers[index] != number:
+                index += 1
+            if index == distinct:
+                numbers[index] = number
+                objects[index] = cython.cast(cython.p_void, mention)  # (alive in its list)
+                times[index] = 0
+                distinct += 1
+            times[index] += weight
+    for index in range(distinct):
+        counts[cython.cast(object, objects[index])] = times[index]
 
 
 def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> bool:

@@ -347,3 +347,15 @@ def test_the_raw_matches_bound_once_are_the_matchers_matches() -> None:
     assert overlapping.raw_matches()(text) == overlapping.matches(text)
     assert len(overlapping.matches(text)) == 2
     assert Matcher([]).raw_matches()(text) == []
+
+
+def test_entity_mentions_by_the_dozen_are_counted_as_a_few_are() -> None:
+    # Compiled, an article's mentions are counted in C arrays of 64; more take the general
+    # way. Either way: a headline's twice each, in the order of first mention.
+    entities = load_entities()
+    for times in (1, 31, 32, 33, 64, 80):
+        title = "بوتين في أذربيجان"
+        lead = " ".join(["روسيا", "أذربيجان"] * times) + " بوتين"
+        got, expected = features(title, lead, entities), _defined(title, lead, entities)
+        assert _fields(got) == _fields(expected), times
+        assert got.entities[entities["azerbaijan"].number] == times + TITLE_WEIGHT, times
