@@ -12,7 +12,7 @@ cdef extern from *:
 cdef extern from *:
     """
     #include <string.h>
-    static PyObject *__pyx_entities_joined(PyObject *first, PyObject *second) {
+    static inline PyObject *__pyx_entities_joined(PyObject *first, PyObject *second) {
         if (!PyBytes_CheckExact(first) || !PyBytes_CheckExact(second)) {
             PyErr_SetString(PyExc_TypeError, "the padded texts are bytes");
             return NULL;
@@ -37,6 +37,9 @@ cpdef void _entity_numbers(
     object matcher, array.array table, list numbers, list raw, bytes text, Py_ssize_t boundary,
     list in_title, list in_lead,
 ) except *
+
+@cython.locals(in_title=list, in_lead=list, text=bytes, boundary=Py_ssize_t, raw=list)
+cpdef tuple numbers_padded(object entities, str title, bytes title_padded, str lead=*, bytes lead_padded=*)
 
 cpdef bint _any_acronym(str text, bytes letters, tuple acronyms) except -1
 

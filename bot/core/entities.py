@@ -207,38 +207,7 @@ class Entities:
     ) -> tuple[list[int], list[int]]:
         """`find_numbers`, given each text's `normalize_padded`: both texts in one scan of
         the automaton, its raw matches read in C (`_entity_numbers`), no match built."""
-        in_title: list[int] = []
-        in_lead: list[int] = []
-        if title and lead:
-            # No spelling holds the placeholder byte, so no match spans it; the offsets
-            # before it are the headline's.
-            text = _joined(title_padded, lead_padded)
-            boundary = len(title_padded)
-        elif title or lead:
-            text = title_padded if title else lead_padded
-            boundary = len(text) if title else 0
-        else:
-            return in_title, in_lead
-        matches, matcher, table, acronym_bytes, numbers, quick = self._scan
-        raw = matches(text)
-        if raw:
-            _entity_numbers(matcher, table, numbers, raw, text, boundary, in_title, in_lead)
-        if quick and not _any_byte(text, acronym_bytes):  # (most: no Latin letter at all)
-            return in_title, in_lead
-        if self._acronym_re is not None:
-            if quick:  # (the usual case: no method call, no regex)
-                letters, words = self._acronym_letters, self._acronym_words
-                numbers = self._acronym_entities
-                if title:
-                    _add_acronyms(title, letters, words, numbers, in_title)
-                if lead:
-                    _add_acronyms(lead, letters, words, numbers, in_lead)
-            else:
-                if title and self._has_acronym(title):
-                    in_title += self._acronym_numbers(title)
-                if lead and self._has_acronym(lead):
-                    in_lead += self._acronym_numbers(lead)
-        return in_title, in_lead
+        return numbers_padded(self, title, title_padded, lead, lead_padded)
 
     def _has_acronym(self, text: str) -> bool:
         """Whether `_acronym_re` matches somewhere in `text`."""
@@ -263,6 +232,45 @@ class Entities:
             Mention(self._acronyms[match[1]], match[1], False, in_title)
             for match in self._acronym_re.finditer(text)
         ]
+
+
+def numbers_padded(
+    entities: Entities, title: str, title_padded: bytes, lead: str = "", lead_padded: bytes = b""
+) -> tuple[list[int], list[int]]:
+    """`Entities.find_numbers_padded`: a function, which story features calls in C
+    (entities.pxd), not a method looked up and called through Python."""
+    in_title: list[int] = []
+    in_lead: list[int] = []
+    if title and lead:
+        # No spelling holds the placeholder byte, so no match spans it; the offsets
+        # before it are the headline's.
+        text = _joined(title_padded, lead_padded)
+        boundary = len(title_padded)
+    elif title or lead:
+        text = title_padded if title else lead_padded
+        boundary = len(text) if title else 0
+    else:
+        return in_title, in_lead
+    matches, matcher, table, acronym_bytes, numbers, quick = entities._scan
+    raw = matches(text)
+    if raw:
+        _entity_numbers(matcher, table, numbers, raw, text, boundary, in_title, in_lead)
+    if quick and not _any_byte(text, acronym_bytes):  # (most: no Latin letter at all)
+        return in_title, in_lead
+    if entities._acronym_re is not None:
+        if quick:  # (the usual case: no method call, no regex)
+            letters, words = entities._acronym_letters, entities._acronym_words
+            numbers = entities._acronym_entities
+            if title:
+                _add_acronyms(title, letters, words, numbers, in_title)
+            if lead:
+                _add_acronyms(lead, letters, words, numbers, in_lead)
+        else:
+            if title and entities._has_acronym(title):
+                in_title += entities._acronym_numbers(title)
+            if lead and entities._has_acronym(lead):
+                in_lead += entities._acronym_numbers(lead)
+    return in_title, in_lead
 
 
 if not cython.compiled:  # (compiled, `_accept` is matcher's C function: entities.pxd)

@@ -2,6 +2,7 @@
 # the pass over a text's normalized bytes runs on C integers; the .py stays the one source.
 import cython
 from bot.core.folding cimport fold_padded
+from bot.core.entities cimport numbers_padded
 
 cdef bint _FOLD_IN_C
 cdef bytes _FOLDING_TABLE
@@ -98,7 +99,7 @@ cpdef bint _add_words(str text, bytes padded, dict found, bint title) except -1
 @cython.locals(index=Py_ssize_t, held="void *")
 cdef bint _among(str bare, Py_hash_t bare_hash, void **words, Py_hash_t *hashes, Py_ssize_t count) except -1
 
-@cython.locals(size=Py_ssize_t, arabic=Py_ssize_t, spaces=Py_ssize_t, index=Py_ssize_t, code=Py_UCS4)
+@cython.locals(size=Py_ssize_t, arabic=Py_ssize_t, spaces=Py_ssize_t, ch=Py_UCS4, code=Py_UCS4)
 cpdef str script(str text)
 
 @cython.locals(ch=Py_UCS4, code=Py_UCS4)

@@ -60,7 +60,7 @@ from typing import TypeVar
 import cython  # type: ignore[import-untyped]  # (its C arrays and prefetch: `_add_words`)
 
 from bot.core import folding
-from bot.core.entities import Entities
+from bot.core.entities import Entities, numbers_padded
 from bot.core.folding import fold_padded
 from bot.core.morphology import proclitics
 from bot.core.normalize import (
@@ -118,7 +118,7 @@ def features(title: str, lead: str, entities: Entities) -> Features:
     # themselves (`Entities.find`) are found again when an explanation needs them.
     title_padded = _padded(title) if title else _BLANK
     lead_padded = _padded(lead) if lead else _BLANK
-    in_title, in_lead = entities.find_numbers_padded(title, title_padded, lead, lead_padded)
+    in_title, in_lead = numbers_padded(entities, title, title_padded, lead, lead_padded)
     # Each Counter is filled where it is (a dict subclass: `_counts` reads it as a dict),
     # not copied from a dict filled first.
     counts: Counter[int] = _new_counter(Counter)
@@ -214,8 +214,8 @@ def script(text: str) -> str:
         return "ar" if arabic * 3 > len(sample) - sample.count(" ") else "latin"
     size = min(len(text), 200)  # the first 200 characters
     arabic = spaces = 0
-    for index in range(size):  # (compiled, a loop over C characters)
-        code = ord(text[index])
+    for ch in text[:size]:  # (compiled, a loop over C characters: no copy, no indexing)
+        code = ord(ch)
         if code == 32:
             spaces += 1
         elif 0x600 <= code <= 0x6FF:
