@@ -14,6 +14,11 @@ cdef bytes _padded(str text)
 cdef Py_ssize_t _CACHE_SIZE  # (a C constant: no int object made to compare with)
 
 @cython.locals(
+    title_padded=bytes, lead_padded=bytes, in_title=list, in_lead=list, named=list, digits=bint,
+)
+cpdef object features(str title, str lead, object entities)
+
+@cython.locals(
     distinct=Py_ssize_t, part=int, mentions=list, weight=Py_ssize_t, mention=object,
     number=Py_ssize_t, index=Py_ssize_t,
 )

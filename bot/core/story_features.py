@@ -124,7 +124,7 @@ def features(title: str, lead: str, entities: Entities) -> Features:
     counts: Counter[int] = _new_counter(Counter)
     _entity_counts(in_title, in_lead, _counts(counts))
     country_of = cython.declare(list, entities.countries)  # (compiled, read as a list)
-    named = [c for n in counts if (c := country_of[cython.cast(cython.Py_ssize_t, n)])]
+    named = [c for n in _counts(counts) if (c := country_of[cython.cast(cython.Py_ssize_t, n)])]
     countries = frozenset(named) if named else _NONE
     found: Counter[str] = _new_counter(Counter)
     digits = _add_words(lead, lead_padded, _counts(found), False)
