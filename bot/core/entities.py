@@ -135,6 +135,9 @@ class Entities:
             self._acronym_bytes,
             [e.number for e in self.entities],
             self._acronym_re is not None and self._acronym_ascii and _COMPILED,
+            self._acronym_letters,
+            self._acronym_words,
+            self._acronym_entities,
         )
         # Without `_any_acronym` (uncompiled): a plain alternation says no sooner.
         self._acronym_hint = (
@@ -251,25 +254,22 @@ def numbers_padded(
         boundary = len(text) if title else 0
     else:
         return in_title, in_lead
-    matches, matcher, table, acronym_bytes, numbers, quick = entities._scan
+    matches, matcher, table, acronym_bytes, numbers, quick, letters, words, named = entities._scan
     raw = matches(text)
     if raw:
         _entity_numbers(matcher, table, numbers, raw, text, boundary, in_title, in_lead)
-    if quick and not _any_byte(text, acronym_bytes):  # (most: no Latin letter at all)
-        return in_title, in_lead
-    if entities._acronym_re is not None:
-        if quick:  # (the usual case: no method call, no regex)
-            letters, words = entities._acronym_letters, entities._acronym_words
-            numbers = entities._acronym_entities
-            if title:
-                _add_acronyms(title, letters, words, numbers, in_title)
-            if lead:
-                _add_acronyms(lead, letters, words, numbers, in_lead)
-        else:
-            if title and entities._has_acronym(title):
-                in_title += entities._acronym_numbers(title)
-            if lead and entities._has_acronym(lead):
-                in_lead += entities._acronym_numbers(lead)
+    if quick:  # (the usual case: no method call, no regex)
+        if not _any_byte(text, acronym_bytes):  # (most: no Latin letter at all)
+            return in_title, in_lead
+        if title:
+            _add_acronyms(title, letters, words, named, in_title)
+        if lead:
+            _add_acronyms(lead, letters, words, named, in_lead)
+    elif entities._acronym_re is not None:
+        if title and entities._has_acronym(title):
+            in_title += entities._acronym_numbers(title)
+        if lead and entities._has_acronym(lead):
+            in_lead += entities._acronym_numbers(lead)
     return in_title, in_lead
 
 

@@ -177,6 +177,9 @@ cdef dict _BARE_LONG
 cdef extern from *:
     void _prefetch "__builtin_prefetch"(const void *address) noexcept nogil
 
+cdef extern from "Python.h":
+    Py_ssize_t _size "PyDict_GET_SIZE"(dict counts) noexcept
+
 cdef extern from *:
     """
     #include <string.h>

@@ -160,6 +160,8 @@ if not cython.compiled:
     def _prefetch(address: object) -> None:
         """Compiled, the C compiler's prefetch (story_features.pxd); plain, nothing."""
 
+    _size = len  # (compiled, the dict's size read in C: story_features.pxd)
+
     def _holds_zero(data: bytes, size: int) -> bool:
         """Whether a byte of `data[:size]` is 0; compiled, C's memchr."""
         return b"\x00" in data[:size]
@@ -364,9 +366,9 @@ def _add_words(text: str, padded: bytes, found: dict[str, int], title: bool) -> 
                     more_seen.add(bare)
             # One lookup for a word new to `found` (most): setdefault inserts it counted;
             # a second only when it was there (`found` did not grow).
-            known = len(found)
+            known = _size(found)
             count = found.setdefault(bare, weight)
-            if len(found) == known:
+            if _size(found) == known:
                 found[bare] = count + weight
     return digit
 
