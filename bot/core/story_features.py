@@ -30,19 +30,22 @@ before), 20 µs inside filing (29 µs before); in instructions, inside filing of
 1,000 articles, 0.082 million an article (0.105 before), with a fifth fewer L1 data
 misses and a third fewer write misses past a 1 MB cache (callgrind's simulation).
 Since then (seventh round), fewer Python objects are made and freed an article, since
-allocating and freeing them is what filing's misses are: each Counter is filled where
-it is, not copied from a dict filled first, and made by dict's constructor in C; the
-Features' slots are set by their C setters; a headline's words so far are C pointers
-and hashes, not a set; a new word has only its bare form decoded, in C; a number once
-parsed and formatted is looked up; the entity scan calls the automaton's own method
-and appends the entities' own int objects. hours() reads a UTC datetime's fields in C.
-In callgrind's estimated cycles (bench/instructions.py stories --cache: instructions,
-10 a first-level miss, 100 a last-level one), inside filing of the first 1,000
-articles: features() 95K an article (116K before), hours() 0.5K (4.3K). Of what is
-left, the automaton's call is 22K (its scan in Rust, ~15K, and its list of matches),
-counting the words into their Counter ~9K of dict operations, and words new to the
-cache ~7K in those first 1,000 articles (fewer later). Uncompiled, the loops over
-characters and bytes give way to str, bytes and re methods that run in C.
+allocating and freeing them is what filing's misses are, and fewer calls go through
+Python: each Counter is filled where it is, not copied from a dict filled first, and
+made by dict's constructor in C; the Features' slots are set by their C setters; a
+headline's words so far are C pointers and hashes, not a set; an article's entity
+mentions are counted in C arrays; a new word has only its bare form decoded, in C; a
+word is hashed as its bytes are read; a number once parsed and formatted is looked up;
+the entity scan is a C function that calls the automaton's own method, joins headline
+and lead in C, appends the entities' own int objects and finds acronyms without the
+regex. hours() reads a UTC datetime's fields in C. In callgrind's estimated cycles
+(bench/instructions.py stories --cache: instructions, 10 a first-level miss, 100 a
+last-level one), inside filing of the first 1,000 articles: features() 87K an article
+(116K before), hours() 0.5K (4.3K). Of what is left, the automaton's call is 23K (its
+scan in Rust, ~15K, and its list of matches), counting the words into their Counter
+~9K of dict operations, and words new to the cache ~7K in those first 1,000 articles
+(fewer later). Uncompiled, the loops over characters and bytes give way to str, bytes
+and re methods that run in C.
 """
 
 from __future__ import annotations
