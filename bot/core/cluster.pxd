@@ -94,7 +94,7 @@ cdef class StoryIndex:
         concepts=dict, named=list, named_dfs=list, name_weights=list, name_units=list,
         unit=double, norm2=double,
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
-        kind=int, seen=Py_ssize_t, lookups=list, words=list, weights=list, more=list, tf=double,
+        kind=int, seen=Py_ssize_t, lookups=list, weights=list, more=list, tf=double,
         found=Py_ssize_t, packed=Py_ssize_t, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
         concept_norm2=double,
         prepared=_Doc, entity_terms=list, canon=list, entities=list,

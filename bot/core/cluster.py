@@ -81,7 +81,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import attrgetter
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 import cython  # type: ignore[import-untyped]  # (its decorators: see _Doc)
 
@@ -99,6 +99,8 @@ NAME_MASS = 4.0  # the IDF of the shared names at which their cosine counts half
 SWEEP_AT = 100_000  # keys in the index before it drops those nothing has any more
 
 Key = int | str  # what proposes a story: an entity number, "#" + a number, a word…
+# a vector's: a name's or concept's number, or a word's key of the index (see _Doc)
+Coordinate: TypeAlias = "int | str | _Term"
 T = TypeVar("T")
 
 
@@ -225,7 +227,7 @@ class _Weight:
 class _Vector:
     """A sparse vector and its squared norm: a story's is the sum of its members'."""
 
-    weights: dict[Key, _Weight]
+    weights: dict[Coordinate, _Weight]
     norm2: float
     norm: float  # its square root, taken once per article added
 
@@ -271,11 +273,13 @@ class _Doc:
     name_keys: tuple[Key, ...]  # the names' keys and unit weights, in order
     name_units: tuple[float, ...]
     name_weights: tuple[float, ...]  # and their weights before normalizing
-    word_keys: tuple[Key, ...]  # the words' unit vector, in order
+    # the words' unit vector, in order, keyed by the words' own keys of the index (their
+    # document frequencies too: an article keeps no string of its words)
+    word_keys: tuple[_Term, ...]
     word_units: tuple[float, ...]
-    words: dict[Key, float] | None  # the same as a dict, made when first needed (_words_of)
+    words: dict[_Term, float] | None  # the same as a dict, made when first needed (_words_of)
     entities: list[int]  # the numbers of the entities it names (the index's own int objects)
-    terms: tuple[_Term, ...]  # the entities and words it counts for (their document frequencies)
+    terms: tuple[_Term, ...]  # the entities it counts for (their document frequencies)
     keys: list[_Term]  # what it offers to propose its story to later articles
     lookups: list[_Term]  # what it looks its candidate stories up by
     story_id: int
@@ -382,9 +386,11 @@ class StoryIndex:
         # any more stays until the next sweep (see _forget). An entity's is found by its
         # number, and the rest (words, numbers, pairs: all strings) in a dict of strings,
         # which Python searches faster than one of mixed keys.
+        # (made as each entity is first counted: most of the ~17K are never named in the
+        # horizon, and a record each would be memory to make, walk past and free)
         count = len(self.entities.entities)
-        self._entity_terms: list[_Term] = [_new_term() for _ in range(count)]
-        self._canon: list[int] = list(range(count))  # each number's one int object
+        self._entity_terms: list[_Term | None] = [None] * count
+        self._canon: list[int] = [0] * count  # each number's one int object (with its term)
         self._terms: dict[str, _Term] = {}
         # A country named with a concept, in an article's script: script -> country ->
         # concept -> its key (what finds the story from an article in the other script)
@@ -669,7 +675,7 @@ class StoryIndex:
         extra = 0 if count else 1  # an article not counted still counts for its own IDF
         n = float(len(self._docs) + 1)
         kinds = self._kinds
-        counted: list[_Term] = []  # (each of its entities and words once)
+        counted: list[_Term] = []  # (each of its entities once)
         names: dict[Key, float] = {}
         concepts: dict[Key, float] = {}
         named: list[Key] = []
@@ -679,10 +685,16 @@ class StoryIndex:
         norm2 = concept_norm2 = 0.0  # (the squares added in order)
         for e, c in f.entities.items():
             number = e
-            # (the index's int object of the number: its dicts find it by identity)
-            entity = canon[number]
-            entities.append(entity)
             term = entity_terms[number]
+            if term is not None:
+                # (the index's int object of the number: its dicts find it by identity)
+                entity = canon[number]
+            elif count:
+                term = entity_terms[number] = _new_term()
+                entity = canon[number] = e
+            else:  # (not in the index: nothing there has it)
+                term, entity = _ABSENT, e
+            entities.append(entity)
             if count:
                 term.df += 1
                 counted.append(term)
@@ -715,7 +727,8 @@ class StoryIndex:
         seen = 1 - extra
         lookups: list[_Term] = _rarest(named_terms, named_dfs, seen, RARE_NAMES)
         size = len(counts)
-        words: list[str] = [""] * size  # (filled in place: cheaper than appending)
+        # (filled in place: cheaper than appending; a word not in the index is _ABSENT, in
+        # no story and no other article, however many such words it has)
         word_terms: list[_Term] = [_ABSENT] * size
         weights: list[float] = [0.0] * size  # their unit weights
         # their weights before, as C doubles (past the array's end, in a list)
@@ -736,7 +749,6 @@ class StoryIndex:
             df = term.df
             tf = _TF[c] if c < _TF_SIZE else 1 + math.log(c)
             weight = tf * math.log(1 + n / (df + extra))
-            words[i] = word
             word_terms[i] = term
             if i < _RAW_SIZE:
                 raw[i] = weight
@@ -763,7 +775,6 @@ class StoryIndex:
         # (an article not counted is not added either: it offers no keys)
         keys: list[_Term] = _NO_TERMS
         if count:
-            counted += word_terms
             keys = named_terms  # (no longer needed as such: _rarest has read it)
             keys += word_terms
         if numbers:
@@ -813,7 +824,7 @@ class StoryIndex:
         prepared.name_keys = tuple(named)
         prepared.name_units = tuple(name_units)
         prepared.name_weights = tuple(name_weights)
-        prepared.word_keys = tuple(words)
+        prepared.word_keys = tuple(word_terms)
         prepared.word_units = tuple(weights)
         prepared.words = None
         prepared.entities = entities
@@ -878,6 +889,8 @@ class StoryIndex:
             del docs[order.popleft()]
             for term in doc.terms:
                 term.df -= 1
+            for term in doc.word_keys:
+                term.df -= 1
             story = stories.get(doc.story_id)
             if story is not None and story.last < cutoff:
                 del stories[story.id]
@@ -929,7 +942,7 @@ def _dot_in_order(a: dict[Key, float], b: dict[Key, float]) -> float:
     return total
 
 
-def _words_of(doc: _Doc) -> dict[Key, float]:
+def _words_of(doc: _Doc) -> dict[_Term, float]:
     """The article's words' unit vector as a dict (made once, when first looked up in)."""
     words = doc.words
     if words is None:
@@ -944,7 +957,7 @@ def _dot_words(a: _Doc, b: _Doc) -> float:
     return _dot_items(b.word_keys, b.word_units, _words_of(a))
 
 
-def _dot_items(keys: tuple[Key, ...], units: tuple[float, ...], b: dict[Key, float]) -> float:
+def _dot_items(keys: tuple[_Term, ...], units: tuple[float, ...], b: dict[_Term, float]) -> float:
     """_dot_in_order(dict(zip(keys, units)), b)."""
     total = 0.0
     for i in range(len(keys)):
@@ -956,7 +969,7 @@ def _dot_items(keys: tuple[Key, ...], units: tuple[float, ...], b: dict[Key, flo
 
 
 def _dot_items_weights(
-    keys: tuple[Key, ...], units: tuple[float, ...], weights: dict[Key, _Weight]
+    keys: tuple[_Term, ...], units: tuple[float, ...], weights: dict[Coordinate, _Weight]
 ) -> float:
     """_dot_weights(dict(zip(keys, units)), weights)."""
     total = 0.0
@@ -969,7 +982,7 @@ def _dot_items_weights(
 
 
 def _add_items(
-    weights: dict[Key, _Weight], keys: tuple[Key, ...], units: tuple[float, ...]
+    weights: dict[Coordinate, _Weight], keys: tuple[_Term, ...], units: tuple[float, ...]
 ) -> float:
     """_add_into(weights, dict(zip(keys, units)))."""
     dot = 0.0
@@ -978,7 +991,7 @@ def _add_items(
     return dot
 
 
-def _dot_weights(unit: dict[Key, float], weights: dict[Key, _Weight]) -> float:
+def _dot_weights(unit: dict[Key, float], weights: dict[Coordinate, _Weight]) -> float:
     """_dot_in_order(unit, a story's weights)."""
     total = 0.0
     for key, w in unit.items():
@@ -989,7 +1002,7 @@ def _dot_weights(unit: dict[Key, float], weights: dict[Key, _Weight]) -> float:
     return total
 
 
-def _add_into(weights: dict[Key, _Weight], unit: dict[Key, float]) -> float:
+def _add_into(weights: dict[Coordinate, _Weight], unit: dict[Key, float]) -> float:
     """weights[key] += w for each of the unit's (from 0.0), and the unit's dot product with
     the weights before (the same as _dot_weights): one pass for both."""
     dot = 0.0
@@ -998,7 +1011,7 @@ def _add_into(weights: dict[Key, _Weight], unit: dict[Key, float]) -> float:
     return dot
 
 
-def _add_one(weights: dict[Key, _Weight], key: Key, w: float) -> float:
+def _add_one(weights: dict[Coordinate, _Weight], key: Coordinate, w: float) -> float:
     """weights[key] += w (from 0.0); the weight before, times w (0.0 for a new key)."""
     cell = weights.get(key)
     if cell is None:
