@@ -3,6 +3,7 @@
 # the same IEEE operations in the same order. `math` is C's libm here: the log, exp and
 # sqrt that Python's math module calls (so math.inf is not there: cluster.py has _INF).
 import cython
+from cpython cimport array
 from libc cimport math
 
 
@@ -27,7 +28,8 @@ cdef class _Doc:
     cdef public object id, source, script, numbers, countries, story_id
     cdef public double hours
     cdef public dict concepts, names, words
-    cdef public tuple name_keys, name_units, name_weights, word_keys, word_units, terms
+    cdef public tuple name_keys, name_units, name_weights, word_keys, terms
+    cdef public array.array word_units
     cdef public list keys, lookups, entities
 
 
@@ -94,7 +96,7 @@ cdef class StoryIndex:
         concepts=dict, named=list, named_dfs=list, name_weights=list, name_units=list,
         unit=double, norm2=double,
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
-        kind=int, seen=Py_ssize_t, lookups=list, weights=list, more=list, tf=double,
+        kind=int, seen=Py_ssize_t, lookups=list, units=array.array, slots="double *", more=list, tf=double,
         found=Py_ssize_t, packed=Py_ssize_t, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
         concept_norm2=double,
         prepared=_Doc, entity_terms=list, canon=list, entities=list,
@@ -112,6 +114,7 @@ cdef class StoryIndex:
 
 
 cdef list _TF
+cdef array.array _NO_UNITS
 cdef Py_ssize_t _TF_SIZE, _RARE_WORDS, _RAW_SIZE
 cdef double _FLOOR, _NAME_MASS
 cdef int _NAME, _CONCEPT, _COUNTRY
@@ -132,14 +135,14 @@ cpdef dict _words_of(_Doc doc)
 
 cpdef double _dot_words(_Doc a, _Doc b) except? -1.0
 
-@cython.locals(total=double, i=Py_ssize_t, w=double, value=double)
-cpdef double _dot_items(tuple keys, tuple units, dict b) except? -1.0
+@cython.locals(total=double, i=Py_ssize_t, w=double, value=double, slots="double *")
+cpdef double _dot_items(tuple keys, array.array units, dict b) except? -1.0
 
-@cython.locals(total=double, i=Py_ssize_t, cell=_Weight, w=double, value=double)
-cpdef double _dot_items_weights(tuple keys, tuple units, dict weights) except? -1.0
+@cython.locals(total=double, i=Py_ssize_t, cell=_Weight, w=double, value=double, slots="double *")
+cpdef double _dot_items_weights(tuple keys, array.array units, dict weights) except? -1.0
 
-@cython.locals(dot=double, i=Py_ssize_t)
-cpdef double _add_items(dict weights, tuple keys, tuple units) except? -1.0
+@cython.locals(dot=double, i=Py_ssize_t, slots="double *")
+cpdef double _add_items(dict weights, tuple keys, array.array units) except? -1.0
 
 @cython.locals(dot=double, w=double)
 cpdef double _add_into(dict weights, dict unit) except? -1.0

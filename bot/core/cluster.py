@@ -76,6 +76,7 @@ classify 1.23-1.29 against 1.49-1.57.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -276,7 +277,7 @@ class _Doc:
     # the words' unit vector, in order, keyed by the words' own keys of the index (their
     # document frequencies too: an article keeps no string of its words)
     word_keys: tuple[_Term, ...]
-    word_units: tuple[float, ...]
+    word_units: array[float]  # (C doubles: one object, not a float each to make and free)
     words: dict[_Term, float] | None  # the same as a dict, made when first needed (_words_of)
     entities: list[int]  # the numbers of the entities it names (the index's own int objects)
     terms: tuple[_Term, ...]  # the entities it counts for (their document frequencies)
@@ -730,7 +731,8 @@ class StoryIndex:
         # (filled in place: cheaper than appending; a word not in the index is _ABSENT, in
         # no story and no other article, however many such words it has)
         word_terms: list[_Term] = [_ABSENT] * size
-        weights: list[float] = [0.0] * size  # their unit weights
+        units = _NO_UNITS * size  # their unit weights (read through a pointer, compiled)
+        slots = units.data.as_doubles if cython.compiled else units  # type: ignore[attr-defined]
         # their weights before, as C doubles (past the array's end, in a list)
         raw = cython.declare(cython.double[64])
         more: list[float] = []
@@ -769,7 +771,7 @@ class StoryIndex:
         norm = math.sqrt(norm2) if norm2 else 1.0  # (their unit vector, or them as they are)
         for i in range(size):
             weight = raw[i] if i < _RAW_SIZE else more[i - _RAW_SIZE]
-            weights[i] = weight / norm if norm2 else weight
+            slots[i] = weight / norm if norm2 else weight
         for at in range(found):
             lookups.append(word_terms[rare[at] % size])
         # (an article not counted is not added either: it offers no keys)
@@ -825,7 +827,7 @@ class StoryIndex:
         prepared.name_units = tuple(name_units)
         prepared.name_weights = tuple(name_weights)
         prepared.word_keys = tuple(word_terms)
-        prepared.word_units = tuple(weights)
+        prepared.word_units = units
         prepared.words = None
         prepared.entities = entities
         prepared.terms = tuple(counted)  # (a tuple of records: the garbage collector drops it)
@@ -957,37 +959,40 @@ def _dot_words(a: _Doc, b: _Doc) -> float:
     return _dot_items(b.word_keys, b.word_units, _words_of(a))
 
 
-def _dot_items(keys: tuple[_Term, ...], units: tuple[float, ...], b: dict[_Term, float]) -> float:
+def _dot_items(keys: tuple[_Term, ...], units: array[float], b: dict[_Term, float]) -> float:
     """_dot_in_order(dict(zip(keys, units)), b)."""
     total = 0.0
+    slots = units.data.as_doubles if cython.compiled else units  # type: ignore[attr-defined]
     for i in range(len(keys)):
         other = b.get(keys[i])
         if other is not None:
-            w, value = units[i], other  # C doubles where compiled (cluster.pxd)
+            w, value = slots[i], other  # C doubles where compiled (cluster.pxd)
             total += w * value
     return total
 
 
 def _dot_items_weights(
-    keys: tuple[_Term, ...], units: tuple[float, ...], weights: dict[Coordinate, _Weight]
+    keys: tuple[_Term, ...], units: array[float], weights: dict[Coordinate, _Weight]
 ) -> float:
     """_dot_weights(dict(zip(keys, units)), weights)."""
     total = 0.0
+    slots = units.data.as_doubles if cython.compiled else units  # type: ignore[attr-defined]
     for i in range(len(keys)):
         cell = weights.get(keys[i])
         if cell is not None:
-            w, value = units[i], cell.value  # C doubles where compiled (cluster.pxd)
+            w, value = slots[i], cell.value  # C doubles where compiled (cluster.pxd)
             total += w * value
     return total
 
 
 def _add_items(
-    weights: dict[Coordinate, _Weight], keys: tuple[_Term, ...], units: tuple[float, ...]
+    weights: dict[Coordinate, _Weight], keys: tuple[_Term, ...], units: array[float]
 ) -> float:
     """_add_into(weights, dict(zip(keys, units)))."""
     dot = 0.0
+    slots = units.data.as_doubles if cython.compiled else units  # type: ignore[attr-defined]
     for i in range(len(keys)):
-        dot += _add_one(weights, keys[i], units[i])
+        dot += _add_one(weights, keys[i], slots[i])
     return dot
 
 
@@ -1050,6 +1055,7 @@ _TF = [0.0] + [1 + math.log(c) for c in range(1, _TF_SIZE)]
 _NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
 _KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
 _NO_TERMS: list[_Term] = []
+_NO_UNITS = array("d", [0.0])  # (times an article's number of words)
 _NO_NUMBERS: list[int] = []
 _NO_COUNTRIES: frozenset[str] = frozenset()
 _ABSENT = _new_term()  # a key the index has not seen (never changed: see _prepare)
