@@ -12,6 +12,9 @@ cdef class _Weight:
     cdef public double value
 
 
+cdef class _Story
+
+
 @cython.final
 cdef class _Vector:
     cdef public dict weights
@@ -19,7 +22,7 @@ cdef class _Vector:
 
     cpdef void add(self, dict unit)
     cpdef double cosine(self, dict unit) except? -1.0
-    cpdef void add_words(self, _Doc doc)
+    cpdef void add_words(self, _Doc doc, _Story story)
     cpdef double cosine_words(self, _Doc doc) except? -1.0
 
 
@@ -109,7 +112,7 @@ cdef class StoryIndex:
     cpdef void _insert(self, _Doc doc, object story_id)
 
     @cython.locals(cutoff=double, docs=dict, stories=dict, doc=_Doc, story=_Story,
-                   term=_Term)
+                   term=_Term, words=_Vector)
     cpdef void _forget(self)
 
 
@@ -141,8 +144,10 @@ cpdef double _dot_items(tuple keys, array.array units, dict b) except? -1.0
 @cython.locals(total=double, i=Py_ssize_t, cell=_Weight, w=double, value=double, slots="double *")
 cpdef double _dot_items_weights(tuple keys, array.array units, dict weights) except? -1.0
 
-@cython.locals(dot=double, i=Py_ssize_t, slots="double *")
-cpdef double _add_items(dict weights, tuple keys, array.array units) except? -1.0
+@cython.locals(
+    dot=double, i=Py_ssize_t, slots="double *", term=_Term, w=double, cell=_Weight, value=double,
+)
+cpdef double _add_items(dict weights, tuple keys, array.array units, _Story story) except? -1.0
 
 @cython.locals(dot=double, w=double)
 cpdef double _add_into(dict weights, dict unit) except? -1.0

@@ -243,11 +243,13 @@ class _Vector:
             return 0.0
         return _dot_weights(unit, self.weights) / self.norm
 
-    def add_words(self, doc: _Doc) -> None:
-        """add(_words_of(doc)), from the article's tuples."""
+    def add_words(self, doc: _Doc, story: _Story) -> None:
+        """add(_words_of(doc)), from the article's tuples, in the words of `story`: a word
+        new to them has the story among its owners (see _Story.terms)."""
         if not doc.word_keys:
             return
-        self.norm2 += 1.0 + 2.0 * _add_items(self.weights, doc.word_keys, doc.word_units)
+        dot = _add_items(self.weights, doc.word_keys, doc.word_units, story)
+        self.norm2 += 1.0 + 2.0 * dot
         self.norm = math.sqrt(self.norm2)
 
     def cosine_words(self, doc: _Doc) -> float:
@@ -315,7 +317,9 @@ class _Story:
     countries: set[str]
     mentioned: dict[int, None]  # entity numbers
     # the keys that propose it (see _Term.owners), as a dict's keys: whether an article's
-    # key is one already is a look-up in this one dict, not in each key's owners
+    # key is one already is a look-up in this one dict, not in each key's owners. Its
+    # words' keys are its word vectors' keys (the look-up that adds a word's weight finds
+    # whether it is new to the story), the rest (names, numbers, pairs) are here.
     terms: dict[_Term, None]
     mark: int  # the last search that found it (see StoryIndex._proposed)
 
@@ -778,7 +782,6 @@ class StoryIndex:
         keys: list[_Term] = _NO_TERMS
         if count:
             keys = named_terms  # (no longer needed as such: _rarest has read it)
-            keys += word_terms
         if numbers:
             for x in numbers:
                 tag = "#" + x
@@ -853,7 +856,7 @@ class StoryIndex:
         words = story.words.get(script)
         if words is None:
             words = story.words[script] = _new_vector()
-        words.add_words(doc)
+        words.add_words(doc, story)
         if doc.numbers:
             story.numbers.update(doc.numbers)
         if doc.countries:
@@ -898,6 +901,9 @@ class StoryIndex:
                 del stories[story.id]
                 for term in story.terms:
                     del term.owners[story.id]
+                for words in story.words.values():  # (a word of both scripts: once)
+                    for term in words.weights:  # type: ignore[assignment]  # (words' keys)
+                        term.owners.pop(story.id, None)
         if len(self._terms) + self._pair_count > self._sweep_at:
             # now and then, the keys nothing has any more (a pair's counts for no article)
             self._terms = {key: t for key, t in self._terms.items() if t.df or t.owners}
@@ -986,13 +992,25 @@ def _dot_items_weights(
 
 
 def _add_items(
-    weights: dict[Coordinate, _Weight], keys: tuple[_Term, ...], units: array[float]
+    weights: dict[Coordinate, _Weight], keys: tuple[_Term, ...], units: array[float], story: _Story
 ) -> float:
-    """_add_into(weights, dict(zip(keys, units)))."""
+    """_add_into(weights, dict(zip(keys, units))), the words of `story`: a key new to them
+    has the story among its owners."""
     dot = 0.0
     slots = units.data.as_doubles if cython.compiled else units  # type: ignore[attr-defined]
     for i in range(len(keys)):
-        dot += _add_one(weights, keys[i], slots[i])
+        term = keys[i]
+        w = slots[i]  # (a C double where compiled)
+        cell = weights.get(term)
+        if cell is None:  # _add_one's, and the key's owner
+            cell = _Weight.__new__(_Weight)
+            cell.value = w
+            weights[term] = cell
+            term.owners[story.id] = story  # (the same again for a word of both scripts)
+        else:
+            value = cell.value
+            cell.value = value + w
+            dot += w * value
     return dot
 
 
