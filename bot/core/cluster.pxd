@@ -39,6 +39,7 @@ cdef class _Doc:
 @cython.final
 cdef class _Term:
     cdef public Py_ssize_t df
+    cdef public _Story owner
     cdef public dict owners
 
 
@@ -160,6 +161,12 @@ cpdef list _rarest(list keys, list counts, Py_ssize_t seen, Py_ssize_t limit)
 
 @cython.locals(term=_Term)
 cpdef _Term _new_term()
+
+@cython.locals(owner=_Story, owners=dict)
+cdef void _own(_Term term, _Story story) except *
+
+@cython.locals(owners=dict)
+cdef void _disown(_Term term, _Story story) except *
 
 @cython.locals(vector=_Vector)
 cpdef _Vector _new_vector()

@@ -292,11 +292,13 @@ class _Doc:
 @cython.cclass
 class _Term:
     """A key of the index (an entity's number, a word, "#" + a number…): how many of the
-    index's articles have it, and the stories that do, by id. One look-up per key and
-    article finds both."""
+    index's articles have it, and the stories that do. One look-up per key and article
+    finds both. Most keys are had by one story at a time (most words by one article), so
+    a story is in `owner` and only the others in a dict, by id: no dict for the rest."""
 
     df: int
-    owners: dict[int, _Story]
+    owner: _Story | None
+    owners: dict[int, _Story] | None  # (made for a second story; see _own and _disown)
 
 
 @cython.no_gc
@@ -331,8 +333,32 @@ class _Story:
 def _new_term() -> _Term:
     term = _Term.__new__(_Term)
     term.df = 0
-    term.owners = {}
+    term.owner = None
+    term.owners = None
     return term
+
+
+def _own(term: _Term, story: _Story) -> None:
+    """Count `story` among the key's owners. A story may be both `owner` and in `owners`
+    (owner again after one before it went): `_proposed` takes it once, `_disown` from both."""
+    owner = term.owner
+    if owner is None:
+        term.owner = story
+    elif owner is not story:
+        owners = term.owners
+        if owners is None:
+            owners = term.owners = {}
+        owners[story.id] = story
+
+
+def _disown(term: _Term, story: _Story) -> None:
+    """`story` is no longer among the key's owners (nor was, perhaps: a word's of both
+    scripts is let go twice)."""
+    if term.owner is story:
+        term.owner = None
+    owners = term.owners
+    if owners:
+        owners.pop(story.id, None)
 
 
 def _new_vector() -> _Vector:
@@ -478,6 +504,10 @@ class StoryIndex:
         mark = self._searches
         found: list[_Story] = []
         for term in doc.lookups:
+            story = term.owner
+            if story is not None and story.mark != mark:
+                story.mark = mark
+                found.append(story)
             owners = term.owners
             if owners:
                 for story in owners.values():
@@ -870,7 +900,7 @@ class StoryIndex:
             held.setdefault(term)  # (one look-up, whether or not the story has it)
             if len(held) != size:
                 size += 1
-                term.owners[story_id] = story
+                _own(term, story)
         # What comparing a later article with this one does not read, let go: fewer
         # objects, less memory between the ones it does read
         doc.keys = doc.lookups = _NO_TERMS
@@ -900,17 +930,21 @@ class StoryIndex:
             if story is not None and story.last < cutoff:
                 del stories[story.id]
                 for term in story.terms:
-                    del term.owners[story.id]
-                for words in story.words.values():  # (a word of both scripts: once)
+                    _disown(term, story)
+                for words in story.words.values():
                     for term in words.weights:  # type: ignore[assignment]  # (words' keys)
-                        term.owners.pop(story.id, None)
+                        _disown(term, story)
         if len(self._terms) + self._pair_count > self._sweep_at:
             # now and then, the keys nothing has any more (a pair's counts for no article)
-            self._terms = {key: t for key, t in self._terms.items() if t.df or t.owners}
+            self._terms = {
+                key: t for key, t in self._terms.items() if t.df or t.owner is not None or t.owners
+            }
             self._pair_count = 0
             for own in self._pairs.values():
                 for country, mine in own.items():
-                    kept = {concept: t for concept, t in mine.items() if t.owners}
+                    kept = {
+                        concept: t for concept, t in mine.items() if t.owner is not None or t.owners
+                    }
                     own[country] = kept
                     self._pair_count += len(kept)
             self._sweep_at = max(SWEEP_AT, 2 * (len(self._terms) + self._pair_count))
@@ -1006,7 +1040,7 @@ def _add_items(
             cell = _Weight.__new__(_Weight)
             cell.value = w
             weights[term] = cell
-            term.owners[story.id] = story  # (the same again for a word of both scripts)
+            _own(term, story)  # (the same again for a word of both scripts)
         else:
             value = cell.value
             cell.value = value + w
