@@ -73,7 +73,8 @@ cdef class StoryIndex:
 
     @cython.locals(
         threshold=double, window=double, at=double, numbers=object,
-        countries=frozenset, country=object, country_list=tuple,
+        countries=frozenset, country=object, country_list=tuple, number_list=tuple,
+        number=object, held=set,
         bias=double, by_concepts=double, by_names=double, by_wording=double,
         by_script=double, by_numbers=double, by_days=double, by_countries=double,
         name_keys=tuple, name_units=tuple, name_weights=tuple, named=Py_ssize_t,

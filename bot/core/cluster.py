@@ -529,7 +529,9 @@ class StoryIndex:
         named = len(name_keys)
         concept_units = doc.concepts
         size = len(countries)
-        country_list = tuple(countries)  # (a tuple is quicker to go over, story after story)
+        # (tuples are quicker to go over, story after story)
+        country_list = tuple(countries) if size else ()
+        number_list = tuple(numbers) if numbers is not None else ()
         found: list[tuple[float, int]] = []
         for story in self._proposed(doc):
             gap = story.first - at if at < story.first else at - story.last
@@ -575,7 +577,14 @@ class StoryIndex:
                         hit = True
                 if hit:
                     concepts = dot / story.concepts.norm
-            shared = len(numbers & story.numbers) if numbers is not None else 0
+            shared = 0  # min(len(numbers & story.numbers), 2), without building the set
+            held = story.numbers
+            if held:
+                for number in number_list:
+                    if number in held:
+                        shared += 1
+                        if shared == 2:
+                            break
             # the terms of Parts.logit, each computed once
             concepts_part, names_part = by_concepts * concepts, by_names * names
             numbers_part = by_numbers * (shared if shared < 2 else 2)
@@ -888,9 +897,9 @@ class StoryIndex:
             words = story.words[script] = _new_vector()
         words.add_words(doc, story)
         if doc.numbers:
-            story.numbers.update(doc.numbers)
+            story.numbers |= doc.numbers  # (in place: no method to look up, as update has)
         if doc.countries:
-            story.countries.update(doc.countries)
+            story.countries |= doc.countries
         mentioned = story.mentioned
         for e in doc.entities:
             mentioned[e] = None
