@@ -98,11 +98,12 @@ cdef class StoryIndex:
     @cython.locals(
         terms=dict, term=_Term, counted=list, named_terms=list, word_terms=list,
         extra=Py_ssize_t, n=double, kinds=bytes, names=dict,
-        concepts=dict, named=list, named_dfs=list, name_weights=list, name_units=list,
+        concepts=dict, named=list, name_weights=list, name_units=list, mentioned=object,
+        places=Py_ssize_t,
         unit=double, norm2=double,
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
         kind=int, seen=Py_ssize_t, lookups=list, units=array.array, slots="double *", more=list, tf=double,
-        found=Py_ssize_t, packed=Py_ssize_t, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
+        found=Py_ssize_t, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
         concept_norm2=double,
         prepared=_Doc, entity_terms=list, canon=list, entities=list,
         own=dict, theirs=dict, mine=dict, other=dict, entity=object, tag=str,
@@ -120,7 +121,7 @@ cdef class StoryIndex:
 
 cdef list _TF
 cdef array.array _NO_UNITS
-cdef Py_ssize_t _TF_SIZE, _RARE_WORDS, _RAW_SIZE
+cdef Py_ssize_t _TF_SIZE, _RARE_WORDS, _RARE_NAMES, _RAW_SIZE
 cdef double _FLOOR, _NAME_MASS
 cdef int _NAME, _CONCEPT, _COUNTRY
 cdef _Term _ABSENT
@@ -157,8 +158,8 @@ cpdef double _add_into(dict weights, dict unit) except? -1.0
 @cython.locals(cell=_Weight, value=double)
 cdef double _add_one(dict weights, object key, double w) except? -1.0
 
-@cython.locals(size=Py_ssize_t, order=list, i=Py_ssize_t, count=Py_ssize_t, at=Py_ssize_t)
-cpdef list _rarest(list keys, list counts, Py_ssize_t seen, Py_ssize_t limit)
+@cython.locals(at=Py_ssize_t)
+cdef Py_ssize_t _keep(long long *rare, Py_ssize_t found, Py_ssize_t limit, long long packed) noexcept
 
 @cython.locals(term=_Term)
 cpdef _Term _new_term()

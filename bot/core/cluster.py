@@ -82,7 +82,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import attrgetter
-from typing import TypeAlias, TypeVar
+from typing import TypeAlias
 
 import cython  # type: ignore[import-untyped]  # (its decorators: see _Doc)
 
@@ -96,13 +96,13 @@ HORIZON = timedelta(days=3)
 RARE_WORDS = 8  # an article's rarest words and names propose the stories to compare with
 assert RARE_WORDS <= 8  # (the size of the array that StoryIndex._prepare keeps them in)
 RARE_NAMES = 4
+assert RARE_NAMES <= 8  # (the same)
 NAME_MASS = 4.0  # the IDF of the shared names at which their cosine counts half
 SWEEP_AT = 100_000  # keys in the index before it drops those nothing has any more
 
 Key = int | str  # what proposes a story: an entity number, "#" + a number, a word…
 # a vector's: a name's or concept's number, or a word's key of the index (see _Doc)
 Coordinate: TypeAlias = "int | str | _Term"
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -724,10 +724,21 @@ class StoryIndex:
         concepts: dict[Key, float] = {}
         named: list[Key] = []
         named_terms: list[_Term] = []
-        named_dfs: list[int] = []
         name_weights: list[float] = []
         norm2 = concept_norm2 = 0.0  # (the squares added in order)
-        for e, c in f.entities.items():
+        # A story is found by any of its names (countries aside), words and numbers; an
+        # article looks it up by its rarest names and words among those seen before (one no
+        # other article has finds nothing) and its numbers. Across scripts, which have no
+        # words in common, a country named with a concept finds it too (Türkiye, earthquake).
+        # The RARE_NAMES names counted least of those counted more than `seen` (ties in
+        # order), then the RARE_WORDS words: each key's df and place as one number, the
+        # least kept in order in a C array as they come (_keep: no lists to sort)
+        seen = 1 - extra
+        rare = cython.declare(cython.longlong[8])
+        found = 0
+        mentioned = f.entities
+        places = len(mentioned)  # (more than the names' places)
+        for e, c in mentioned.items():
             number = e
             term = entity_terms[number]
             if term is not None:
@@ -751,10 +762,11 @@ class StoryIndex:
                 concepts[entity] = weight
                 concept_norm2 += weight * weight
             elif kind == _NAME:
+                if df > seen:
+                    found = _keep(rare, found, _RARE_NAMES, df * places + len(named))
                 names[entity] = weight
                 named.append(entity)
                 named_terms.append(term)
-                named_dfs.append(df)
                 name_weights.append(weight)
                 norm2 += weight * weight
         name_units: list[float] = []
@@ -764,12 +776,9 @@ class StoryIndex:
                 unit = weight / norm
                 names[key] = unit
                 name_units.append(unit)
-        # A story is found by any of its names (countries aside), words and numbers; an
-        # article looks it up by its rarest names and words among those seen before (one no
-        # other article has finds nothing) and its numbers. Across scripts, which have no
-        # words in common, a country named with a concept finds it too (Türkiye, earthquake).
-        seen = 1 - extra
-        lookups: list[_Term] = _rarest(named_terms, named_dfs, seen, RARE_NAMES)
+        lookups: list[_Term] = []
+        for at in range(found):
+            lookups.append(named_terms[rare[at] % places])
         size = len(counts)
         # (filled in place: cheaper than appending; a word not in the index is _ABSENT, in
         # no story and no other article, however many such words it has)
@@ -779,9 +788,6 @@ class StoryIndex:
         # their weights before, as C doubles (past the array's end, in a list)
         raw = cython.declare(cython.double[64])
         more: list[float] = []
-        # _rarest(words, their dfs, seen, RARE_WORDS), the same order: the least of each
-        # word's df and place as one number, kept in order as they come (no list to sort)
-        rare = cython.declare(cython.longlong[8])
         found = 0
         norm2 = 0.0
         i = 0
@@ -801,15 +807,7 @@ class StoryIndex:
                 more.append(weight)
             norm2 += weight * weight
             if df > seen:
-                packed = df * size + i
-                if found < _RARE_WORDS or packed < rare[found - 1]:
-                    at = found if found < _RARE_WORDS else _RARE_WORDS - 1
-                    while at > 0 and rare[at - 1] > packed:
-                        rare[at] = rare[at - 1]
-                        at -= 1
-                    rare[at] = packed
-                    if found < _RARE_WORDS:
-                        found += 1
+                found = _keep(rare, found, _RARE_WORDS, df * size + i)
             i += 1  # noqa: SIM113 (compiled, enumerate() makes a tuple per word)
         norm = math.sqrt(norm2) if norm2 else 1.0  # (their unit vector, or them as they are)
         for i in range(size):
@@ -820,7 +818,7 @@ class StoryIndex:
         # (an article not counted is not added either: it offers no keys)
         keys: list[_Term] = _NO_TERMS
         if count:
-            keys = named_terms  # (no longer needed as such: _rarest has read it)
+            keys = named_terms  # (no longer needed as such: its rarest are looked up)
         if numbers:
             for x in numbers:
                 tag = "#" + x
@@ -1090,17 +1088,20 @@ def _add_one(weights: dict[Coordinate, _Weight], key: Coordinate, w: float) -> f
     return w * value
 
 
-def _rarest(keys: list[T], counts: list[int], seen: int, limit: int) -> list[T]:
-    """The `limit` keys counted least, of those counted more than `seen` times (ties in
-    the order given): each key's count and place, as one number, sorted."""
-    size = len(keys)
-    order: list[int] = []
-    for i in range(size):
-        count = counts[i]
-        if count > seen:
-            order.append(count * size + i)
-    order.sort()
-    return [keys[at % size] for at in order[:limit]]
+def _keep(rare: list[int], found: int, limit: int, packed: int) -> int:
+    """Put `packed` (a key's count and place, as one number) among the `found` least kept
+    in order in `rare`, at most `limit` of them: how many are kept now. Fed each key as it
+    comes, they are the keys counted least, ties in the order given (compiled, `rare` is a
+    C array in the caller)."""
+    if found < limit or packed < rare[found - 1]:
+        at = found if found < limit else limit - 1
+        while at > 0 and rare[at - 1] > packed:
+            rare[at] = rare[at - 1]
+            at -= 1
+        rare[at] = packed
+        if found < limit:
+            found += 1
+    return found
 
 
 _INF = float("inf")
@@ -1109,6 +1110,7 @@ _BY_PUBLICATION = attrgetter("published_at", "id")  # (what a lambda would give,
 _TF_SIZE = 16
 # (C numbers where compiled: the same values)
 _RARE_WORDS = RARE_WORDS
+_RARE_NAMES = RARE_NAMES
 _RAW_SIZE = 64  # (the size of the array of words' weights in StoryIndex._prepare)
 _FLOOR = FLOOR
 _NAME_MASS = NAME_MASS
