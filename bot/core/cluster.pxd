@@ -73,8 +73,8 @@ cdef class StoryIndex:
     cpdef list _proposed(self, _Doc doc)
 
     @cython.locals(
-        threshold=double, window=double, at=double, numbers=object,
-        countries=frozenset, country=object, country_list=tuple, number_list=tuple,
+        threshold=double, window=double, at=double, numbers=frozenset,
+        countries=frozenset, country=object,
         number=object, held=set,
         bias=double, by_concepts=double, by_names=double, by_wording=double,
         by_script=double, by_numbers=double, by_days=double, by_countries=double,
@@ -103,7 +103,7 @@ cdef class StoryIndex:
         places=Py_ssize_t,
         unit=double, norm2=double,
         norm=double, c=Py_ssize_t, df=Py_ssize_t, weight=double, number=Py_ssize_t,
-        kind=int, seen=Py_ssize_t, lookups=list, units=array.array, slots="double *", more=list, tf=double,
+        kind=int, seen=Py_ssize_t, lookups=list, units=array.array, slots="double *", tf=double,
         found=Py_ssize_t, size=Py_ssize_t, i=Py_ssize_t, at=Py_ssize_t, keys=list, pairs=dict,
         concept_norm2=double,
         prepared=_Doc, entity_terms=list, canon=list, entities=list,
@@ -122,7 +122,7 @@ cdef class StoryIndex:
 
 cdef list _TF
 cdef array.array _NO_UNITS
-cdef Py_ssize_t _TF_SIZE, _RARE_WORDS, _RARE_NAMES, _RAW_SIZE
+cdef Py_ssize_t _TF_SIZE, _RARE_WORDS, _RARE_NAMES
 cdef double _FLOOR, _NAME_MASS
 cdef long long _DAYS_EXACT
 cdef int _NAME, _CONCEPT, _COUNTRY

@@ -530,8 +530,6 @@ class StoryIndex:
         concept_units = doc.concepts
         size = len(countries)
         # (tuples are quicker to go over, story after story)
-        country_list = tuple(countries) if size else ()
-        number_list = tuple(numbers) if numbers is not None else ()
         found: list[tuple[float, int]] = []
         for story in self._proposed(doc):
             gap = story.first - at if at < story.first else at - story.last
@@ -543,7 +541,7 @@ class StoryIndex:
             jaccard = 0.0
             if size and others:
                 common = 0  # len(countries & others), without building it
-                for country in country_list:
+                for country in countries:
                     if country in others:
                         common += 1
                 if not common:
@@ -579,8 +577,8 @@ class StoryIndex:
                     concepts = dot / story.concepts.norm
             shared = 0  # min(len(numbers & story.numbers), 2), without building the set
             held = story.numbers
-            if held:
-                for number in number_list:
+            if numbers is not None and held:
+                for number in numbers:
                     if number in held:
                         shared += 1
                         if shared == 2:
@@ -783,11 +781,9 @@ class StoryIndex:
         # (filled in place: cheaper than appending; a word not in the index is _ABSENT, in
         # no story and no other article, however many such words it has)
         word_terms: list[_Term] = [_ABSENT] * size
-        units = _NO_UNITS * size  # their unit weights (read through a pointer, compiled)
+        # their weights, then their unit weights in place (through a pointer, compiled)
+        units = _NO_UNITS * size
         slots = units.data.as_doubles if cython.compiled else units  # type: ignore[attr-defined]
-        # their weights before, as C doubles (past the array's end, in a list)
-        raw = cython.declare(cython.double[64])
-        more: list[float] = []
         found = 0
         norm2 = 0.0
         i = 0
@@ -801,18 +797,16 @@ class StoryIndex:
             tf = _TF[c] if c < _TF_SIZE else 1 + math.log(c)
             weight = tf * math.log(1 + n / (df + extra))
             word_terms[i] = term
-            if i < _RAW_SIZE:
-                raw[i] = weight
-            else:
-                more.append(weight)
+            slots[i] = weight
             norm2 += weight * weight
             if df > seen:
                 found = _keep(rare, found, _RARE_WORDS, df * size + i)
             i += 1  # noqa: SIM113 (compiled, enumerate() makes a tuple per word)
-        norm = math.sqrt(norm2) if norm2 else 1.0  # (their unit vector, or them as they are)
-        for i in range(size):
-            weight = raw[i] if i < _RAW_SIZE else more[i - _RAW_SIZE]
-            slots[i] = weight / norm if norm2 else weight
+        if norm2:  # (their unit vector, or them as they are)
+            norm = math.sqrt(norm2)
+            for i in range(size):
+                weight = slots[i]
+                slots[i] = weight / norm
         for at in range(found):
             lookups.append(word_terms[rare[at] % size])
         # (an article not counted is not added either: it offers no keys)
@@ -1133,7 +1127,6 @@ _TF_SIZE = 16
 # (C numbers where compiled: the same values)
 _RARE_WORDS = RARE_WORDS
 _RARE_NAMES = RARE_NAMES
-_RAW_SIZE = 64  # (the size of the array of words' weights in StoryIndex._prepare)
 _FLOOR = FLOOR
 _NAME_MASS = NAME_MASS
 _TF = [0.0] + [1 + math.log(c) for c in range(1, _TF_SIZE)]
