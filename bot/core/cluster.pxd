@@ -63,7 +63,7 @@ cdef class StoryIndex:
     cdef double _by_days, _by_countries
     cdef double _logit_threshold, _newest
     cdef bint _parts_add_up
-    cdef bytes _kinds
+    cdef bytearray _kinds
     cdef dict _docs, _stories, _terms, _pairs
     cdef list _entity_terms, _canon
     cdef object _order
@@ -98,7 +98,7 @@ cdef class StoryIndex:
 
     @cython.locals(
         terms=dict, term=_Term, counted=list, named_terms=list, word_terms=list,
-        extra=Py_ssize_t, n=double, kinds=bytes, names=dict,
+        extra=Py_ssize_t, n=double, kinds=bytearray, names=dict,
         concepts=dict, named=list, name_weights=list, name_units=list, mentioned=object,
         places=Py_ssize_t,
         unit=double, norm2=double,
@@ -125,7 +125,7 @@ cdef array.array _NO_UNITS
 cdef Py_ssize_t _TF_SIZE, _RARE_WORDS, _RARE_NAMES
 cdef double _FLOOR, _NAME_MASS
 cdef long long _DAYS_EXACT
-cdef int _NAME, _CONCEPT, _COUNTRY
+cdef int _NAME, _CONCEPT, _COUNTRY, _UNSEEN
 cdef _Term _ABSENT
 
 cpdef double _sigmoid(double z)

@@ -408,8 +408,9 @@ class StoryIndex:
         self._logit_threshold = math.log(threshold / (1 - threshold))
         # Each part of an affinity adds to it: one part at FLOOR settles a member.
         self._parts_add_up = min(model.concepts, model.names, model.wording, model.numbers) >= 0
-        # by entity number: what its weight goes to
-        self._kinds = bytes([_KIND_CODES.get(e.kind, _NAME) for e in self.entities.entities])
+        # by entity number: what its weight goes to, looked up as the entity is first met
+        # (most of the ~17K never are)
+        self._kinds = bytearray([_UNSEEN]) * len(self.entities.entities)
         self._docs: dict[int, _Doc] = {}
         self._order: deque[int] = deque()  # doc ids as added
         self._stories: dict[int, _Story] = {}
@@ -756,6 +757,8 @@ class StoryIndex:
             tf = _TF[c] if c < _TF_SIZE else 1 + math.log(c)
             weight = tf * math.log(1 + n / (df + extra))
             kind = kinds[number]
+            if kind == _UNSEEN:
+                kind = kinds[number] = _KIND_CODES.get(self.entities.entities[number].kind, _NAME)
             if kind == _CONCEPT:
                 concepts[entity] = weight
                 concept_norm2 += weight * weight
@@ -1131,6 +1134,7 @@ _FLOOR = FLOOR
 _NAME_MASS = NAME_MASS
 _TF = [0.0] + [1 + math.log(c) for c in range(1, _TF_SIZE)]
 _NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
+_UNSEEN = 255  # (its kind not looked up yet: see StoryIndex._kinds)
 _KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
 _NO_TERMS: list[_Term] = []
 _NO_UNITS = array("d", [0.0])  # (times an article's number of words)
