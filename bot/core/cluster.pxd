@@ -66,7 +66,6 @@ cdef class StoryIndex:
     cdef bytearray _kinds
     cdef dict _docs, _stories, _terms, _pairs
     cdef list _entity_terms, _canon
-    cdef object _order
     cdef Py_ssize_t _sweep_at, _searches, _pair_count
 
     @cython.locals(found=list, term=_Term, owners=dict, story=_Story, mark=Py_ssize_t)
@@ -115,7 +114,7 @@ cdef class StoryIndex:
                    term=_Term, size=Py_ssize_t)
     cpdef void _insert(self, _Doc doc, object story_id)
 
-    @cython.locals(cutoff=double, docs=dict, stories=dict, doc=_Doc, story=_Story,
+    @cython.locals(cutoff=double, docs=dict, stories=dict, gone=list, doc=_Doc, story=_Story,
                    term=_Term, words=_Vector)
     cpdef void _forget(self)
 

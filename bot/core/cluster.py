@@ -77,7 +77,6 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -411,8 +410,7 @@ class StoryIndex:
         # by entity number: what its weight goes to, looked up as the entity is first met
         # (most of the ~17K never are)
         self._kinds = bytearray([_UNSEEN]) * len(self.entities.entities)
-        self._docs: dict[int, _Doc] = {}
-        self._order: deque[int] = deque()  # doc ids as added
+        self._docs: dict[int, _Doc] = {}  # in the order added (_forget drops the first)
         self._stories: dict[int, _Story] = {}
         # key -> its document frequency and stories; a key no article and no story has
         # any more stays until the next sweep (see _forget). An entity's is found by its
@@ -913,19 +911,20 @@ class StoryIndex:
         doc.countries = _NO_COUNTRIES
         doc.source = None
         self._docs[doc.id] = doc
-        self._order.append(doc.id)
         if at > self._newest:  # max(self._newest, at)
             self._newest = at
 
     def _forget(self) -> None:
         """Drop the articles older than the horizon, and the stories that ended before it."""
         cutoff = self._newest - self.horizon
-        docs, order, stories = self._docs, self._order, self._stories
-        while order:
-            doc = docs[order[0]]
+        docs, stories = self._docs, self._stories
+        gone: list[_Doc] = []  # (the oldest added: a dict keeps the order it was given)
+        for doc in docs.values():
             if doc.hours >= cutoff:
                 break
-            del docs[order.popleft()]
+            gone.append(doc)
+        for doc in gone:
+            del docs[doc.id]
             for term in doc.terms:
                 term.df -= 1
             for term in doc.word_keys:
