@@ -46,31 +46,40 @@ frequency and the stories it proposes, both found with one look-up) and a story'
 (`_Weight`, added to in place). The weights, cosines and affinities are C doubles, and
 the sets of ids and entities are dicts of numbers, which the garbage collector does not
 walk; nor does it walk the records (cython.no_gc: see _Vector). Filing is bound by
-memory more than by instructions, so the index is looked up as little and as densely as
-it can be: an entity's key is found by its number in a list, the other keys (words,
-numbers) in a dict of strings only (Python searches it faster than one of mixed keys),
-a country named with a concept through the index's own script/country/concept dicts
-(no string made per pair); entity numbers are the index's own int objects, which the
-stories' dicts find by identity. A key's owners are the stories themselves, gathered
-for an article in a list (each story marked once per search, not merged into a dict);
-a story's keys are a dict, so it takes an article's key with one look-up. A filed
-article keeps only what later comparisons read (not its features, source, names'
-tuples or countries). An article's rarest words are kept in order in a C array as they
-come, its words' weights before normalizing are C doubles, and the constants of the
-loops are C values.
+memory more than by instructions: what costs is making, growing and freeing Python
+objects, and reaching ones no longer in the caches. So the index is looked up as little
+and as densely as it can be, and makes as few objects as it can:
+- an entity's key is found by its number in a list (made, with its kind looked up, when
+  an article first names it), the other keys (words, numbers) in a dict of strings only
+  (Python searches it faster than one of mixed keys), a country named with a concept
+  through the index's own script/country/concept dicts (no string made per pair);
+  entity numbers are the index's own int objects, which the stories' dicts find by
+  identity;
+- a key's stories are the records themselves: the first in a field of the key, only the
+  others in a dict (most keys are had by one story at a time), gathered for an article
+  in a list, each story marked once per search;
+- a story's keys are a dict (it takes an article's name, number or pair with one
+  look-up), and its words are their own: the look-up that adds a word's weight says
+  whether the story had it;
+- a filed article keeps only what later comparisons read: its words as the index's keys
+  (no strings) with their unit weights in one array of C doubles (no float objects),
+  not its features, source, names' tuples or countries;
+- its rarest names and words are kept in order in a C array as they come, the shared
+  numbers are counted without a set, its time comes from its UTC moment's fields in C,
+  and the constants of the loops are C values.
 
-On bench/stories.py's first 1,000 articles (`python bench/instructions.py stories
---articles 1000`, callgrind), filing counts 0.217 million instructions an article
-(0.241 million before this round, 0.31 before no_gc, 0.66 before the C records): file /
-classify 1.00 (1.11). The headline and lead's features (story_features, entities) take
-about 0.10 million of it, the index 0.116 million (0.14 before this round). On 2,000
-articles with callgrind's cache model (2 MB last level), first-level data misses fall
-from 3,820 an article to 3,380 and last-level ones from 420 to 320. In time, on a busy
-machine (issue 11, third round): the build before and this one loaded side by side in
-one process, filing bench/stories.py's 5,000 articles in alternate rounds, 5-20% less
-at best of 30 and 10-23% less in the median over four runs; bench/stories.py, three
-runs of each alternated: 0.047-0.066 ms an article to file against 0.065-0.076, file /
-classify 1.23-1.29 against 1.49-1.57.
+On bench/stories.py's first 1,000 articles with callgrind's cache model (`python
+bench/instructions.py stories --cache --articles 1000`: an estimate of cycles, the
+instructions plus 10 a first-level miss and 100 a last-level one), filing costs 233,800
+an article (281,300 before this round, issue 11's seventh session), 0.85 of classifying
+(1.03), of which the index's part (filing less `features()`) 117,800 (161,100): 163,900
+instructions (192,900), last-level misses 109 read and 100 written (164, 158). In time,
+bench/stories.py alternated with the build before (16 runs of each, load 1-2 on two
+cores): file / classify 0.92-1.20, median 1.04, against 1.06-1.31, median 1.16, lower in
+14 of the 16 pairs; 0.049 ms an article to file in the median against 0.057. Earlier
+rounds, in instructions: 0.217 million an article (0.241 million before the third round,
+0.31 before no_gc, 0.66 before the C records); in time (third round), 0.047-0.066 ms an
+article to file against 0.065-0.076, file / classify 1.23-1.29 against 1.49-1.57.
 """
 
 from __future__ import annotations
