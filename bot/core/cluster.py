@@ -46,42 +46,51 @@ frequency and the stories it proposes, both found with one look-up) and a story'
 (`_Weight`, added to in place). The weights, cosines and affinities are C doubles, and
 the sets of ids and entities are dicts of numbers, which the garbage collector does not
 walk; nor does it walk the records (cython.no_gc: see _Vector). Filing is bound by
-memory more than by instructions, so the index is looked up as little and as densely as
-it can be: an entity's key is found by its number in a list, the other keys (words,
-numbers) in a dict of strings only (Python searches it faster than one of mixed keys),
-a country named with a concept through the index's own script/country/concept dicts
-(no string made per pair); entity numbers are the index's own int objects, which the
-stories' dicts find by identity. A key's owners are the stories themselves, gathered
-for an article in a list (each story marked once per search, not merged into a dict);
-a story's keys are a dict, so it takes an article's key with one look-up. A filed
-article keeps only what later comparisons read (not its features, source, names'
-tuples or countries). An article's rarest words are kept in order in a C array as they
-come, its words' weights before normalizing are C doubles, and the constants of the
-loops are C values.
+memory more than by instructions: what costs is making, growing and freeing Python
+objects, and reaching ones no longer in the caches. So the index is looked up as little
+and as densely as it can be, and makes as few objects as it can:
+- an entity's key is found by its number in a list (made, with its kind looked up, when
+  an article first names it), the other keys (words, numbers) in a dict of strings only
+  (Python searches it faster than one of mixed keys), a country named with a concept
+  through the index's own script/country/concept dicts (no string made per pair);
+  entity numbers are the index's own int objects, which the stories' dicts find by
+  identity;
+- a key's stories are the records themselves: the first in a field of the key, only the
+  others in a dict (most keys are had by one story at a time), gathered for an article
+  in a list, each story marked once per search;
+- a story's keys are a dict (it takes an article's name, number or pair with one
+  look-up), and its words are their own: the look-up that adds a word's weight says
+  whether the story had it;
+- a filed article keeps only what later comparisons read: its words as the index's keys
+  (no strings) with their unit weights in one array of C doubles (no float objects),
+  not its features, source, names' tuples or countries;
+- its rarest names and words are kept in order in a C array as they come, the shared
+  numbers are counted without a set, its time comes from its UTC moment's fields in C,
+  and the constants of the loops are C values.
 
-On bench/stories.py's first 1,000 articles (`python bench/instructions.py stories
---articles 1000`, callgrind), filing counts 0.217 million instructions an article
-(0.241 million before this round, 0.31 before no_gc, 0.66 before the C records): file /
-classify 1.00 (1.11). The headline and lead's features (story_features, entities) take
-about 0.10 million of it, the index 0.116 million (0.14 before this round). On 2,000
-articles with callgrind's cache model (2 MB last level), first-level data misses fall
-from 3,820 an article to 3,380 and last-level ones from 420 to 320. In time, on a busy
-machine (issue 11, third round): the build before and this one loaded side by side in
-one process, filing bench/stories.py's 5,000 articles in alternate rounds, 5-20% less
-at best of 30 and 10-23% less in the median over four runs; bench/stories.py, three
-runs of each alternated: 0.047-0.066 ms an article to file against 0.065-0.076, file /
-classify 1.23-1.29 against 1.49-1.57.
+On bench/stories.py's first 1,000 articles with callgrind's cache model (`python
+bench/instructions.py stories --cache --articles 1000`: an estimate of cycles, the
+instructions plus 10 a first-level miss and 100 a last-level one), filing costs 233,800
+an article (281,300 before this round, issue 11's seventh session), 0.85 of classifying
+(1.03), of which the index's part (filing less `features()`) 117,800 (161,100): 163,900
+instructions (192,900), last-level misses 109 read and 100 written (164, 158). In time,
+bench/stories.py alternated with the build before (16 runs of each, load 1-2 on two
+cores): file / classify 0.92-1.20, median 1.04, against 1.06-1.31, median 1.16, lower in
+14 of the 16 pairs; 0.049 ms an article to file in the median against 0.057. Earlier
+rounds, in instructions: 0.217 million an article (0.241 million before the third round,
+0.31 before no_gc, 0.66 before the C records); in time (third round), 0.047-0.066 ms an
+article to file against 0.065-0.076, file / classify 1.23-1.29 against 1.49-1.57.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from operator import attrgetter
-from typing import TypeVar
+from typing import TypeAlias
 
 import cython  # type: ignore[import-untyped]  # (its decorators: see _Doc)
 
@@ -95,11 +104,13 @@ HORIZON = timedelta(days=3)
 RARE_WORDS = 8  # an article's rarest words and names propose the stories to compare with
 assert RARE_WORDS <= 8  # (the size of the array that StoryIndex._prepare keeps them in)
 RARE_NAMES = 4
+assert RARE_NAMES <= 8  # (the same)
 NAME_MASS = 4.0  # the IDF of the shared names at which their cosine counts half
 SWEEP_AT = 100_000  # keys in the index before it drops those nothing has any more
 
 Key = int | str  # what proposes a story: an entity number, "#" + a number, a word…
-T = TypeVar("T")
+# a vector's: a name's or concept's number, or a word's key of the index (see _Doc)
+Coordinate: TypeAlias = "int | str | _Term"
 
 
 @dataclass(frozen=True)
@@ -225,7 +236,7 @@ class _Weight:
 class _Vector:
     """A sparse vector and its squared norm: a story's is the sum of its members'."""
 
-    weights: dict[Key, _Weight]
+    weights: dict[Coordinate, _Weight]
     norm2: float
     norm: float  # its square root, taken once per article added
 
@@ -240,11 +251,13 @@ class _Vector:
             return 0.0
         return _dot_weights(unit, self.weights) / self.norm
 
-    def add_words(self, doc: _Doc) -> None:
-        """add(_words_of(doc)), from the article's tuples."""
+    def add_words(self, doc: _Doc, story: _Story) -> None:
+        """add(_words_of(doc)), from the article's tuples, in the words of `story`: a word
+        new to them has the story among its owners (see _Story.terms)."""
         if not doc.word_keys:
             return
-        self.norm2 += 1.0 + 2.0 * _add_items(self.weights, doc.word_keys, doc.word_units)
+        dot = _add_items(self.weights, doc.word_keys, doc.word_units, story)
+        self.norm2 += 1.0 + 2.0 * dot
         self.norm = math.sqrt(self.norm2)
 
     def cosine_words(self, doc: _Doc) -> float:
@@ -271,11 +284,13 @@ class _Doc:
     name_keys: tuple[Key, ...]  # the names' keys and unit weights, in order
     name_units: tuple[float, ...]
     name_weights: tuple[float, ...]  # and their weights before normalizing
-    word_keys: tuple[Key, ...]  # the words' unit vector, in order
-    word_units: tuple[float, ...]
-    words: dict[Key, float] | None  # the same as a dict, made when first needed (_words_of)
+    # the words' unit vector, in order, keyed by the words' own keys of the index (their
+    # document frequencies too: an article keeps no string of its words)
+    word_keys: tuple[_Term, ...]
+    word_units: array[float]  # (C doubles: one object, not a float each to make and free)
+    words: dict[_Term, float] | None  # the same as a dict, made when first needed (_words_of)
     entities: list[int]  # the numbers of the entities it names (the index's own int objects)
-    terms: tuple[_Term, ...]  # the entities and words it counts for (their document frequencies)
+    terms: tuple[_Term, ...]  # the entities it counts for (their document frequencies)
     keys: list[_Term]  # what it offers to propose its story to later articles
     lookups: list[_Term]  # what it looks its candidate stories up by
     story_id: int
@@ -285,11 +300,13 @@ class _Doc:
 @cython.cclass
 class _Term:
     """A key of the index (an entity's number, a word, "#" + a number…): how many of the
-    index's articles have it, and the stories that do, by id. One look-up per key and
-    article finds both."""
+    index's articles have it, and the stories that do. One look-up per key and article
+    finds both. Most keys are had by one story at a time (most words by one article), so
+    a story is in `owner` and only the others in a dict, by id: no dict for the rest."""
 
     df: int
-    owners: dict[int, _Story]
+    owner: _Story | None
+    owners: dict[int, _Story] | None  # (made for a second story; see _own and _disown)
 
 
 @cython.no_gc
@@ -310,7 +327,9 @@ class _Story:
     countries: set[str]
     mentioned: dict[int, None]  # entity numbers
     # the keys that propose it (see _Term.owners), as a dict's keys: whether an article's
-    # key is one already is a look-up in this one dict, not in each key's owners
+    # key is one already is a look-up in this one dict, not in each key's owners. Its
+    # words' keys are its word vectors' keys (the look-up that adds a word's weight finds
+    # whether it is new to the story), the rest (names, numbers, pairs) are here.
     terms: dict[_Term, None]
     mark: int  # the last search that found it (see StoryIndex._proposed)
 
@@ -322,8 +341,32 @@ class _Story:
 def _new_term() -> _Term:
     term = _Term.__new__(_Term)
     term.df = 0
-    term.owners = {}
+    term.owner = None
+    term.owners = None
     return term
+
+
+def _own(term: _Term, story: _Story) -> None:
+    """Count `story` among the key's owners. A story may be both `owner` and in `owners`
+    (owner again after one before it went): `_proposed` takes it once, `_disown` from both."""
+    owner = term.owner
+    if owner is None:
+        term.owner = story
+    elif owner is not story:
+        owners = term.owners
+        if owners is None:
+            owners = term.owners = {}
+        owners[story.id] = story
+
+
+def _disown(term: _Term, story: _Story) -> None:
+    """`story` is no longer among the key's owners (nor was, perhaps: a word's of both
+    scripts is let go twice)."""
+    if term.owner is story:
+        term.owner = None
+    owners = term.owners
+    if owners:
+        owners.pop(story.id, None)
 
 
 def _new_vector() -> _Vector:
@@ -373,18 +416,20 @@ class StoryIndex:
         self._logit_threshold = math.log(threshold / (1 - threshold))
         # Each part of an affinity adds to it: one part at FLOOR settles a member.
         self._parts_add_up = min(model.concepts, model.names, model.wording, model.numbers) >= 0
-        # by entity number: what its weight goes to
-        self._kinds = bytes([_KIND_CODES.get(e.kind, _NAME) for e in self.entities.entities])
-        self._docs: dict[int, _Doc] = {}
-        self._order: deque[int] = deque()  # doc ids as added
+        # by entity number: what its weight goes to, looked up as the entity is first met
+        # (most of the ~17K never are)
+        self._kinds = bytearray([_UNSEEN]) * len(self.entities.entities)
+        self._docs: dict[int, _Doc] = {}  # in the order added (_forget drops the first)
         self._stories: dict[int, _Story] = {}
         # key -> its document frequency and stories; a key no article and no story has
         # any more stays until the next sweep (see _forget). An entity's is found by its
         # number, and the rest (words, numbers, pairs: all strings) in a dict of strings,
         # which Python searches faster than one of mixed keys.
+        # (made as each entity is first counted: most of the ~17K are never named in the
+        # horizon, and a record each would be memory to make, walk past and free)
         count = len(self.entities.entities)
-        self._entity_terms: list[_Term] = [_new_term() for _ in range(count)]
-        self._canon: list[int] = list(range(count))  # each number's one int object
+        self._entity_terms: list[_Term | None] = [None] * count
+        self._canon: list[int] = [0] * count  # each number's one int object (with its term)
         self._terms: dict[str, _Term] = {}
         # A country named with a concept, in an article's script: script -> country ->
         # concept -> its key (what finds the story from an article in the other script)
@@ -467,6 +512,10 @@ class StoryIndex:
         mark = self._searches
         found: list[_Story] = []
         for term in doc.lookups:
+            story = term.owner
+            if story is not None and story.mark != mark:
+                story.mark = mark
+                found.append(story)
             owners = term.owners
             if owners:
                 for story in owners.values():
@@ -488,7 +537,7 @@ class StoryIndex:
         named = len(name_keys)
         concept_units = doc.concepts
         size = len(countries)
-        country_list = tuple(countries)  # (a tuple is quicker to go over, story after story)
+        # (tuples are quicker to go over, story after story)
         found: list[tuple[float, int]] = []
         for story in self._proposed(doc):
             gap = story.first - at if at < story.first else at - story.last
@@ -500,7 +549,7 @@ class StoryIndex:
             jaccard = 0.0
             if size and others:
                 common = 0  # len(countries & others), without building it
-                for country in country_list:
+                for country in countries:
                     if country in others:
                         common += 1
                 if not common:
@@ -534,7 +583,14 @@ class StoryIndex:
                         hit = True
                 if hit:
                     concepts = dot / story.concepts.norm
-            shared = len(numbers & story.numbers) if numbers is not None else 0
+            shared = 0  # min(len(numbers & story.numbers), 2), without building the set
+            held = story.numbers
+            if numbers is not None and held:
+                for number in numbers:
+                    if number in held:
+                        shared += 1
+                        if shared == 2:
+                            break
             # the terms of Parts.logit, each computed once
             concepts_part, names_part = by_concepts * concepts, by_names * names
             numbers_part = by_numbers * (shared if shared < 2 else 2)
@@ -669,20 +725,37 @@ class StoryIndex:
         extra = 0 if count else 1  # an article not counted still counts for its own IDF
         n = float(len(self._docs) + 1)
         kinds = self._kinds
-        counted: list[_Term] = []  # (each of its entities and words once)
+        counted: list[_Term] = []  # (each of its entities once)
         names: dict[Key, float] = {}
         concepts: dict[Key, float] = {}
         named: list[Key] = []
         named_terms: list[_Term] = []
-        named_dfs: list[int] = []
         name_weights: list[float] = []
         norm2 = concept_norm2 = 0.0  # (the squares added in order)
-        for e, c in f.entities.items():
+        # A story is found by any of its names (countries aside), words and numbers; an
+        # article looks it up by its rarest names and words among those seen before (one no
+        # other article has finds nothing) and its numbers. Across scripts, which have no
+        # words in common, a country named with a concept finds it too (Türkiye, earthquake).
+        # The RARE_NAMES names counted least of those counted more than `seen` (ties in
+        # order), then the RARE_WORDS words: each key's df and place as one number, the
+        # least kept in order in a C array as they come (_keep: no lists to sort)
+        seen = 1 - extra
+        rare = cython.declare(cython.longlong[8])
+        found = 0
+        mentioned = f.entities
+        places = len(mentioned)  # (more than the names' places)
+        for e, c in mentioned.items():
             number = e
-            # (the index's int object of the number: its dicts find it by identity)
-            entity = canon[number]
-            entities.append(entity)
             term = entity_terms[number]
+            if term is not None:
+                # (the index's int object of the number: its dicts find it by identity)
+                entity = canon[number]
+            elif count:
+                term = entity_terms[number] = _new_term()
+                entity = canon[number] = e
+            else:  # (not in the index: nothing there has it)
+                term, entity = _ABSENT, e
+            entities.append(entity)
             if count:
                 term.df += 1
                 counted.append(term)
@@ -691,14 +764,17 @@ class StoryIndex:
             tf = _TF[c] if c < _TF_SIZE else 1 + math.log(c)
             weight = tf * math.log(1 + n / (df + extra))
             kind = kinds[number]
+            if kind == _UNSEEN:
+                kind = kinds[number] = _KIND_CODES.get(self.entities.entities[number].kind, _NAME)
             if kind == _CONCEPT:
                 concepts[entity] = weight
                 concept_norm2 += weight * weight
             elif kind == _NAME:
+                if df > seen:
+                    found = _keep(rare, found, _RARE_NAMES, df * places + len(named))
                 names[entity] = weight
                 named.append(entity)
                 named_terms.append(term)
-                named_dfs.append(df)
                 name_weights.append(weight)
                 norm2 += weight * weight
         name_units: list[float] = []
@@ -708,22 +784,16 @@ class StoryIndex:
                 unit = weight / norm
                 names[key] = unit
                 name_units.append(unit)
-        # A story is found by any of its names (countries aside), words and numbers; an
-        # article looks it up by its rarest names and words among those seen before (one no
-        # other article has finds nothing) and its numbers. Across scripts, which have no
-        # words in common, a country named with a concept finds it too (Türkiye, earthquake).
-        seen = 1 - extra
-        lookups: list[_Term] = _rarest(named_terms, named_dfs, seen, RARE_NAMES)
+        lookups: list[_Term] = []
+        for at in range(found):
+            lookups.append(named_terms[rare[at] % places])
         size = len(counts)
-        words: list[str] = [""] * size  # (filled in place: cheaper than appending)
+        # (filled in place: cheaper than appending; a word not in the index is _ABSENT, in
+        # no story and no other article, however many such words it has)
         word_terms: list[_Term] = [_ABSENT] * size
-        weights: list[float] = [0.0] * size  # their unit weights
-        # their weights before, as C doubles (past the array's end, in a list)
-        raw = cython.declare(cython.double[64])
-        more: list[float] = []
-        # _rarest(words, their dfs, seen, RARE_WORDS), the same order: the least of each
-        # word's df and place as one number, kept in order as they come (no list to sort)
-        rare = cython.declare(cython.longlong[8])
+        # their weights, then their unit weights in place (through a pointer, compiled)
+        units = _NO_UNITS * size
+        slots = units.data.as_doubles if cython.compiled else units  # type: ignore[attr-defined]
         found = 0
         norm2 = 0.0
         i = 0
@@ -736,36 +806,23 @@ class StoryIndex:
             df = term.df
             tf = _TF[c] if c < _TF_SIZE else 1 + math.log(c)
             weight = tf * math.log(1 + n / (df + extra))
-            words[i] = word
             word_terms[i] = term
-            if i < _RAW_SIZE:
-                raw[i] = weight
-            else:
-                more.append(weight)
+            slots[i] = weight
             norm2 += weight * weight
             if df > seen:
-                packed = df * size + i
-                if found < _RARE_WORDS or packed < rare[found - 1]:
-                    at = found if found < _RARE_WORDS else _RARE_WORDS - 1
-                    while at > 0 and rare[at - 1] > packed:
-                        rare[at] = rare[at - 1]
-                        at -= 1
-                    rare[at] = packed
-                    if found < _RARE_WORDS:
-                        found += 1
+                found = _keep(rare, found, _RARE_WORDS, df * size + i)
             i += 1  # noqa: SIM113 (compiled, enumerate() makes a tuple per word)
-        norm = math.sqrt(norm2) if norm2 else 1.0  # (their unit vector, or them as they are)
-        for i in range(size):
-            weight = raw[i] if i < _RAW_SIZE else more[i - _RAW_SIZE]
-            weights[i] = weight / norm if norm2 else weight
+        if norm2:  # (their unit vector, or them as they are)
+            norm = math.sqrt(norm2)
+            for i in range(size):
+                weight = slots[i]
+                slots[i] = weight / norm
         for at in range(found):
             lookups.append(word_terms[rare[at] % size])
         # (an article not counted is not added either: it offers no keys)
         keys: list[_Term] = _NO_TERMS
         if count:
-            counted += word_terms
-            keys = named_terms  # (no longer needed as such: _rarest has read it)
-            keys += word_terms
+            keys = named_terms  # (no longer needed as such: its rarest are looked up)
         if numbers:
             for x in numbers:
                 tag = "#" + x
@@ -804,7 +861,7 @@ class StoryIndex:
         prepared = _Doc.__new__(_Doc)  # (see _new_story)
         prepared.id = doc.id
         prepared.source = doc
-        prepared.hours = hours(doc.published_at)
+        prepared.hours = _hours(doc.published_at)
         prepared.script = script
         prepared.numbers = numbers
         prepared.countries = countries
@@ -813,8 +870,8 @@ class StoryIndex:
         prepared.name_keys = tuple(named)
         prepared.name_units = tuple(name_units)
         prepared.name_weights = tuple(name_weights)
-        prepared.word_keys = tuple(words)
-        prepared.word_units = tuple(weights)
+        prepared.word_keys = tuple(word_terms)
+        prepared.word_units = units
         prepared.words = None
         prepared.entities = entities
         prepared.terms = tuple(counted)  # (a tuple of records: the garbage collector drops it)
@@ -840,11 +897,11 @@ class StoryIndex:
         words = story.words.get(script)
         if words is None:
             words = story.words[script] = _new_vector()
-        words.add_words(doc)
+        words.add_words(doc, story)
         if doc.numbers:
-            story.numbers.update(doc.numbers)
+            story.numbers |= doc.numbers  # (in place: no method to look up, as update has)
         if doc.countries:
-            story.countries.update(doc.countries)
+            story.countries |= doc.countries
         mentioned = story.mentioned
         for e in doc.entities:
             mentioned[e] = None
@@ -854,7 +911,7 @@ class StoryIndex:
             held.setdefault(term)  # (one look-up, whether or not the story has it)
             if len(held) != size:
                 size += 1
-                term.owners[story_id] = story
+                _own(term, story)
         # What comparing a later article with this one does not read, let go: fewer
         # objects, less memory between the ones it does read
         doc.keys = doc.lookups = _NO_TERMS
@@ -863,33 +920,43 @@ class StoryIndex:
         doc.countries = _NO_COUNTRIES
         doc.source = None
         self._docs[doc.id] = doc
-        self._order.append(doc.id)
         if at > self._newest:  # max(self._newest, at)
             self._newest = at
 
     def _forget(self) -> None:
         """Drop the articles older than the horizon, and the stories that ended before it."""
         cutoff = self._newest - self.horizon
-        docs, order, stories = self._docs, self._order, self._stories
-        while order:
-            doc = docs[order[0]]
+        docs, stories = self._docs, self._stories
+        gone: list[_Doc] = []  # (the oldest added: a dict keeps the order it was given)
+        for doc in docs.values():
             if doc.hours >= cutoff:
                 break
-            del docs[order.popleft()]
+            gone.append(doc)
+        for doc in gone:
+            del docs[doc.id]
             for term in doc.terms:
+                term.df -= 1
+            for term in doc.word_keys:
                 term.df -= 1
             story = stories.get(doc.story_id)
             if story is not None and story.last < cutoff:
                 del stories[story.id]
                 for term in story.terms:
-                    del term.owners[story.id]
+                    _disown(term, story)
+                for words in story.words.values():
+                    for term in words.weights:  # type: ignore[assignment]  # (words' keys)
+                        _disown(term, story)
         if len(self._terms) + self._pair_count > self._sweep_at:
             # now and then, the keys nothing has any more (a pair's counts for no article)
-            self._terms = {key: t for key, t in self._terms.items() if t.df or t.owners}
+            self._terms = {
+                key: t for key, t in self._terms.items() if t.df or t.owner is not None or t.owners
+            }
             self._pair_count = 0
             for own in self._pairs.values():
                 for country, mine in own.items():
-                    kept = {concept: t for concept, t in mine.items() if t.owners}
+                    kept = {
+                        concept: t for concept, t in mine.items() if t.owner is not None or t.owners
+                    }
                     own[country] = kept
                     self._pair_count += len(kept)
             self._sweep_at = max(SWEEP_AT, 2 * (len(self._terms) + self._pair_count))
@@ -897,6 +964,27 @@ class StoryIndex:
 
 def _story_id(story: _Story) -> int:
     return story.id
+
+
+def _hours(moment: datetime) -> float:
+    """story_features.hours(moment), the same float, without datetime.timestamp's objects:
+    the microseconds since the epoch as one integer (its date's days by the civil
+    calendar's formula), divided as timestamp divides it. Compiled, the fields are read
+    in C and the integer is a C one, exact below 2**53 (273 years either side of 1970);
+    a naive moment (local time, which timestamp asks the system for), one in another
+    zone than UTC or beyond those years goes to hours."""
+    if moment.tzinfo is not UTC:
+        return hours(moment)
+    year, month = moment.year, moment.month
+    y = year - 1 if month <= 2 else year  # (a year from March: its leap day last)
+    era = y // 400
+    of_era = y - era * 400
+    of_year = (153 * (month - 3 if month > 2 else month + 9) + 2) // 5 + moment.day - 1
+    days = era * 146097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719468
+    if days > _DAYS_EXACT or days < -_DAYS_EXACT:
+        return hours(moment)
+    seconds = days * 86400 + moment.hour * 3600 + moment.minute * 60 + moment.second
+    return (seconds * 1_000_000 + moment.microsecond) / 1_000_000 / 3600
 
 
 def _sigmoid(z: float) -> float:
@@ -929,7 +1017,7 @@ def _dot_in_order(a: dict[Key, float], b: dict[Key, float]) -> float:
     return total
 
 
-def _words_of(doc: _Doc) -> dict[Key, float]:
+def _words_of(doc: _Doc) -> dict[_Term, float]:
     """The article's words' unit vector as a dict (made once, when first looked up in)."""
     words = doc.words
     if words is None:
@@ -944,41 +1032,56 @@ def _dot_words(a: _Doc, b: _Doc) -> float:
     return _dot_items(b.word_keys, b.word_units, _words_of(a))
 
 
-def _dot_items(keys: tuple[Key, ...], units: tuple[float, ...], b: dict[Key, float]) -> float:
+def _dot_items(keys: tuple[_Term, ...], units: array[float], b: dict[_Term, float]) -> float:
     """_dot_in_order(dict(zip(keys, units)), b)."""
     total = 0.0
+    slots = units.data.as_doubles if cython.compiled else units  # type: ignore[attr-defined]
     for i in range(len(keys)):
         other = b.get(keys[i])
         if other is not None:
-            w, value = units[i], other  # C doubles where compiled (cluster.pxd)
+            w, value = slots[i], other  # C doubles where compiled (cluster.pxd)
             total += w * value
     return total
 
 
 def _dot_items_weights(
-    keys: tuple[Key, ...], units: tuple[float, ...], weights: dict[Key, _Weight]
+    keys: tuple[_Term, ...], units: array[float], weights: dict[Coordinate, _Weight]
 ) -> float:
     """_dot_weights(dict(zip(keys, units)), weights)."""
     total = 0.0
+    slots = units.data.as_doubles if cython.compiled else units  # type: ignore[attr-defined]
     for i in range(len(keys)):
         cell = weights.get(keys[i])
         if cell is not None:
-            w, value = units[i], cell.value  # C doubles where compiled (cluster.pxd)
+            w, value = slots[i], cell.value  # C doubles where compiled (cluster.pxd)
             total += w * value
     return total
 
 
 def _add_items(
-    weights: dict[Key, _Weight], keys: tuple[Key, ...], units: tuple[float, ...]
+    weights: dict[Coordinate, _Weight], keys: tuple[_Term, ...], units: array[float], story: _Story
 ) -> float:
-    """_add_into(weights, dict(zip(keys, units)))."""
+    """_add_into(weights, dict(zip(keys, units))), the words of `story`: a key new to them
+    has the story among its owners."""
     dot = 0.0
+    slots = units.data.as_doubles if cython.compiled else units  # type: ignore[attr-defined]
     for i in range(len(keys)):
-        dot += _add_one(weights, keys[i], units[i])
+        term = keys[i]
+        w = slots[i]  # (a C double where compiled)
+        cell = weights.get(term)
+        if cell is None:  # _add_one's, and the key's owner
+            cell = _Weight.__new__(_Weight)
+            cell.value = w
+            weights[term] = cell
+            _own(term, story)  # (the same again for a word of both scripts)
+        else:
+            value = cell.value
+            cell.value = value + w
+            dot += w * value
     return dot
 
 
-def _dot_weights(unit: dict[Key, float], weights: dict[Key, _Weight]) -> float:
+def _dot_weights(unit: dict[Key, float], weights: dict[Coordinate, _Weight]) -> float:
     """_dot_in_order(unit, a story's weights)."""
     total = 0.0
     for key, w in unit.items():
@@ -989,7 +1092,7 @@ def _dot_weights(unit: dict[Key, float], weights: dict[Key, _Weight]) -> float:
     return total
 
 
-def _add_into(weights: dict[Key, _Weight], unit: dict[Key, float]) -> float:
+def _add_into(weights: dict[Coordinate, _Weight], unit: dict[Key, float]) -> float:
     """weights[key] += w for each of the unit's (from 0.0), and the unit's dot product with
     the weights before (the same as _dot_weights): one pass for both."""
     dot = 0.0
@@ -998,7 +1101,7 @@ def _add_into(weights: dict[Key, _Weight], unit: dict[Key, float]) -> float:
     return dot
 
 
-def _add_one(weights: dict[Key, _Weight], key: Key, w: float) -> float:
+def _add_one(weights: dict[Coordinate, _Weight], key: Coordinate, w: float) -> float:
     """weights[key] += w (from 0.0); the weight before, times w (0.0 for a new key)."""
     cell = weights.get(key)
     if cell is None:
@@ -1011,32 +1114,38 @@ def _add_one(weights: dict[Key, _Weight], key: Key, w: float) -> float:
     return w * value
 
 
-def _rarest(keys: list[T], counts: list[int], seen: int, limit: int) -> list[T]:
-    """The `limit` keys counted least, of those counted more than `seen` times (ties in
-    the order given): each key's count and place, as one number, sorted."""
-    size = len(keys)
-    order: list[int] = []
-    for i in range(size):
-        count = counts[i]
-        if count > seen:
-            order.append(count * size + i)
-    order.sort()
-    return [keys[at % size] for at in order[:limit]]
+def _keep(rare: list[int], found: int, limit: int, packed: int) -> int:
+    """Put `packed` (a key's count and place, as one number) among the `found` least kept
+    in order in `rare`, at most `limit` of them: how many are kept now. Fed each key as it
+    comes, they are the keys counted least, ties in the order given (compiled, `rare` is a
+    C array in the caller)."""
+    if found < limit or packed < rare[found - 1]:
+        at = found if found < limit else limit - 1
+        while at > 0 and rare[at - 1] > packed:
+            rare[at] = rare[at - 1]
+            at -= 1
+        rare[at] = packed
+        if found < limit:
+            found += 1
+    return found
 
 
 _INF = float("inf")
+_DAYS_EXACT = 100_000  # (days of microseconds below 2**53: see _hours)
 _BY_PUBLICATION = attrgetter("published_at", "id")  # (what a lambda would give, in C)
 # 1 + log(c) for the small counts (the same float as computed each time)
 _TF_SIZE = 16
 # (C numbers where compiled: the same values)
 _RARE_WORDS = RARE_WORDS
-_RAW_SIZE = 64  # (the size of the array of words' weights in StoryIndex._prepare)
+_RARE_NAMES = RARE_NAMES
 _FLOOR = FLOOR
 _NAME_MASS = NAME_MASS
 _TF = [0.0] + [1 + math.log(c) for c in range(1, _TF_SIZE)]
 _NAME, _CONCEPT, _COUNTRY = 0, 1, 2  # what an entity's weight goes to
+_UNSEEN = 255  # (its kind not looked up yet: see StoryIndex._kinds)
 _KIND_CODES = {"concept": _CONCEPT, "country": _COUNTRY}  # any other kind is a name
 _NO_TERMS: list[_Term] = []
+_NO_UNITS = array("d", [0.0])  # (times an article's number of words)
 _NO_NUMBERS: list[int] = []
 _NO_COUNTRIES: frozenset[str] = frozenset()
 _ABSENT = _new_term()  # a key the index has not seen (never changed: see _prepare)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -14,6 +15,7 @@ from bot.core import cluster
 from bot.core.cluster import THRESHOLD, StoryDoc, StoryIndex
 from bot.core.entities import load_entities
 from bot.core.normalize import normalize_bytes
+from bot.core.story_features import hours
 from tests.corpus.stories import DEV, doc, load
 
 
@@ -84,3 +86,43 @@ def test_entity_numbers_follow_the_mentions_in_order() -> None:
         assert in_lead == [m.entity.number for m in mentions if not m.in_title], lead
     us = entities.find("US and UK back the UN plan")
     assert [m.entity.id for m in us][:1] == ["usa"]  # the acronyms are still found
+
+
+def test_stories_past_the_horizon_are_proposed_by_none_of_the_words_they_shared() -> None:
+    """A key's first story is held apart from the others that have it (see _Term): once
+    the stories that had a word are forgotten, none is proposed by it, not even to a late
+    article within their window; a story that takes the word then is."""
+    start = datetime(2026, 3, 1, 8, tzinfo=UTC)
+
+    def article(number: int, hours: float, country: str) -> StoryDoc:
+        title = f"زلزال قوي يضرب {country} ويهدم مباني في العاصمة"
+        lead = f"ضرب زلزال قوي {country} صباح اليوم وهدم مباني قديمة في العاصمة."
+        return StoryDoc(number, title, lead, start + timedelta(hours=hours))
+
+    index = StoryIndex()
+    # two events (other countries), then a third four days on: the first two forgotten
+    assert index.assign([article(1, 0, "تركيا"), article(2, 1, "اليابان")]) == {1: 1, 2: 2}
+    assert index.assign([article(3, 96, "إيران")]) == {3: 3}
+    assert index.members(1) == index.members(2) == []
+    late = article(4, 25, "تركيا")  # (published a day after the first, filed only now)
+    assert index.compare(late) == []
+    assert index.assign([late]) == {4: 4}
+    later = article(5, 97, "إيران")
+    assert [c.story_id for c in index.compare(later)] == [3]
+    assert index.assign([later]) == {5: 3}
+
+
+def test_an_articles_time_is_the_float_story_features_hours_gives_for_any_moment() -> None:
+    """cluster._hours computes what story_features.hours does (timestamp / 3600) in C for
+    UTC moments: the same float for every day of 2,000 years around 1970, leap days and
+    microseconds included; other zones, naive moments and far years go to hours itself."""
+    rng = random.Random(11)
+    moments = [datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, 59, 999999, UTC)]
+    moments += [datetime(y, 2, 29, 12, tzinfo=UTC) for y in range(1704, 2300, 4) if y % 100]
+    for _ in range(20_000):
+        day = datetime(1000, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(730_000))
+        moments.append(day + timedelta(microseconds=rng.randrange(86_400_000_000)))
+    moments += [m.astimezone(timezone(timedelta(hours=5, minutes=30))) for m in moments[-50:]]
+    moments += [m.replace(tzinfo=None) for m in moments[-50:]]
+    for moment in moments:
+        assert cluster._hours(moment) == hours(moment), moment
