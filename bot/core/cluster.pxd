@@ -4,7 +4,6 @@
 # sqrt that Python's math module calls (so math.inf is not there: cluster.py has _INF).
 import cython
 from cpython cimport array
-from cpython.datetime cimport datetime
 from libc cimport math
 
 
@@ -123,18 +122,10 @@ cdef list _TF
 cdef array.array _NO_UNITS
 cdef Py_ssize_t _TF_SIZE, _RARE_WORDS, _RARE_NAMES
 cdef double _FLOOR, _NAME_MASS
-cdef long long _DAYS_EXACT
 cdef int _NAME, _CONCEPT, _COUNTRY, _UNSEEN
 cdef _Term _ABSENT
 
 cpdef double _sigmoid(double z)
-
-@cython.locals(
-    year=cython.longlong, month=cython.longlong, y=cython.longlong, era=cython.longlong,
-    of_era=cython.longlong, of_year=cython.longlong, days=cython.longlong,
-    seconds=cython.longlong,
-)
-cpdef double _hours(datetime moment) except? -1.0
 
 @cython.locals(total=double, w=double, value=double)
 cpdef double _dot_in_order(dict a, dict b) except? -1.0

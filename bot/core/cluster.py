@@ -65,8 +65,7 @@ and as densely as it can be, and makes as few objects as it can:
   (no strings) with their unit weights in one array of C doubles (no float objects),
   not its features, source, names' tuples or countries;
 - its rarest names and words are kept in order in a C array as they come, the shared
-  numbers are counted without a set, its time comes from its UTC moment's fields in C,
-  and the constants of the loops are C values.
+  numbers are counted without a set, and the constants of the loops are C values.
 
 On bench/stories.py's first 1,000 articles with callgrind's cache model (`python
 bench/instructions.py stories --cache --articles 1000`: an estimate of cycles, the
@@ -88,7 +87,7 @@ import math
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import TypeAlias
 
@@ -861,7 +860,7 @@ class StoryIndex:
         prepared = _Doc.__new__(_Doc)  # (see _new_story)
         prepared.id = doc.id
         prepared.source = doc
-        prepared.hours = _hours(doc.published_at)
+        prepared.hours = hours(doc.published_at)
         prepared.script = script
         prepared.numbers = numbers
         prepared.countries = countries
@@ -964,27 +963,6 @@ class StoryIndex:
 
 def _story_id(story: _Story) -> int:
     return story.id
-
-
-def _hours(moment: datetime) -> float:
-    """story_features.hours(moment), the same float, without datetime.timestamp's objects:
-    the microseconds since the epoch as one integer (its date's days by the civil
-    calendar's formula), divided as timestamp divides it. Compiled, the fields are read
-    in C and the integer is a C one, exact below 2**53 (273 years either side of 1970);
-    a naive moment (local time, which timestamp asks the system for), one in another
-    zone than UTC or beyond those years goes to hours."""
-    if moment.tzinfo is not UTC:
-        return hours(moment)
-    year, month = moment.year, moment.month
-    y = year - 1 if month <= 2 else year  # (a year from March: its leap day last)
-    era = y // 400
-    of_era = y - era * 400
-    of_year = (153 * (month - 3 if month > 2 else month + 9) + 2) // 5 + moment.day - 1
-    days = era * 146097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719468
-    if days > _DAYS_EXACT or days < -_DAYS_EXACT:
-        return hours(moment)
-    seconds = days * 86400 + moment.hour * 3600 + moment.minute * 60 + moment.second
-    return (seconds * 1_000_000 + moment.microsecond) / 1_000_000 / 3600
 
 
 def _sigmoid(z: float) -> float:
@@ -1131,7 +1109,6 @@ def _keep(rare: list[int], found: int, limit: int, packed: int) -> int:
 
 
 _INF = float("inf")
-_DAYS_EXACT = 100_000  # (days of microseconds below 2**53: see _hours)
 _BY_PUBLICATION = attrgetter("published_at", "id")  # (what a lambda would give, in C)
 # 1 + log(c) for the small counts (the same float as computed each time)
 _TF_SIZE = 16

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +15,6 @@ from bot.core import cluster
 from bot.core.cluster import THRESHOLD, StoryDoc, StoryIndex
 from bot.core.entities import load_entities
 from bot.core.normalize import normalize_bytes
-from bot.core.story_features import hours
 from tests.corpus.stories import DEV, doc, load
 
 
@@ -110,19 +109,3 @@ def test_stories_past_the_horizon_are_proposed_by_none_of_the_words_they_shared(
     later = article(5, 97, "إيران")
     assert [c.story_id for c in index.compare(later)] == [3]
     assert index.assign([later]) == {5: 3}
-
-
-def test_an_articles_time_is_the_float_story_features_hours_gives_for_any_moment() -> None:
-    """cluster._hours computes what story_features.hours does (timestamp / 3600) in C for
-    UTC moments: the same float for every day of 2,000 years around 1970, leap days and
-    microseconds included; other zones, naive moments and far years go to hours itself."""
-    rng = random.Random(11)
-    moments = [datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, 59, 999999, UTC)]
-    moments += [datetime(y, 2, 29, 12, tzinfo=UTC) for y in range(1704, 2300, 4) if y % 100]
-    for _ in range(20_000):
-        day = datetime(1000, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(730_000))
-        moments.append(day + timedelta(microseconds=rng.randrange(86_400_000_000)))
-    moments += [m.astimezone(timezone(timedelta(hours=5, minutes=30))) for m in moments[-50:]]
-    moments += [m.replace(tzinfo=None) for m in moments[-50:]]
-    for moment in moments:
-        assert cluster._hours(moment) == hours(moment), moment
