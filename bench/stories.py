@@ -21,7 +21,11 @@ Each timing is the best of several rounds, interleaved, so a busy machine slows 
 alike. Targets: filing costs less than classifying, and at most 3 ms an article.
 `python bench/instructions.py stories` counts the same ratio in instructions.
 
-Measured here (December 2026, issue 11), both compiled. Fifth session: file / classify
+Measured here (December 2026, issue 11), both compiled. Seventh session: file / classify
+0.93 in time in the median (0.86 to 1.04, 13 runs alternated with the build before, which
+gave 1.13 to 1.32, median 1.17; 0.032 to 0.047 ms an article to file), 0.68 in instructions
+(142,000 an article against 208,700) and 0.75 in estimated cycles with the cache model
+(`bench/instructions.py stories --cache`: 205,300 against 275,300). Fifth session: file / classify
 0.93 in instructions on the first 1,000 articles (`--articles 1000`: 192,900 an article to
 file, 207,600 to classify); in time, nine runs alternated with the build before at load
 0.7-1, 1.11 to 1.44, median 1.16 (0.041 to 0.074 ms an article to file, 0.036 to 0.065 ms

@@ -69,16 +69,17 @@ and as densely as it can be, and makes as few objects as it can:
 
 On bench/stories.py's first 1,000 articles with callgrind's cache model (`python
 bench/instructions.py stories --cache --articles 1000`: an estimate of cycles, the
-instructions plus 10 a first-level miss and 100 a last-level one), filing costs 233,800
-an article (281,300 before this round, issue 11's seventh session), 0.85 of classifying
-(1.03), of which the index's part (filing less `features()`) 117,800 (161,100): 163,900
-instructions (192,900), last-level misses 109 read and 100 written (164, 158). In time,
-bench/stories.py alternated with the build before (16 runs of each, load 1-2 on two
-cores): file / classify 0.92-1.20, median 1.04, against 1.06-1.31, median 1.16, lower in
-14 of the 16 pairs; 0.049 ms an article to file in the median against 0.057. Earlier
-rounds, in instructions: 0.217 million an article (0.241 million before the third round,
-0.31 before no_gc, 0.66 before the C records); in time (third round), 0.047-0.066 ms an
-article to file against 0.065-0.076, file / classify 1.23-1.29 against 1.49-1.57.
+instructions plus 10 a first-level miss and 100 a last-level one), filing costs 205,300
+an article with this round's features (story_features) and index together (281,300
+before, issue 11's seventh session), 0.75 of classifying (1.03); the index's part alone
+(filing less `features()`) fell from 161,100 to 117,800. Instructions 142,000 (192,900),
+0.68 of classifying; last-level misses 107 read and 99 written (164, 158). In time,
+bench/stories.py alternated with the build before (13 runs of each, load 1-2 on two
+cores): file / classify 0.86-1.04, median 0.93, against 1.13-1.32, median 1.17; 0.032 to
+0.047 ms an article to file. Earlier rounds, in instructions: 0.217 million an article
+(0.241 million before the third round, 0.31 before no_gc, 0.66 before the C records); in
+time (third round), 0.047-0.066 ms an article to file against 0.065-0.076, file /
+classify 1.23-1.29 against 1.49-1.57.
 """
 
 from __future__ import annotations
