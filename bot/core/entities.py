@@ -113,7 +113,6 @@ class Entities:
         self._acronym_letters = bytes(  # their first letters, by ASCII code
             any(a.startswith(chr(code)) for a in self._acronyms) for code in range(128)
         )
-        self._acronym_ascii = all(a[:1].isascii() and a[:1].isalpha() for a in self._acronyms)
         # The same letters in normalized bytes (lowercase): a text without them in its
         # normalization has none in it either.
         self._acronym_bytes = bytes(
@@ -123,6 +122,13 @@ class Entities:
             re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, self._acronyms)) + r")(?![\w])")
             if self._acronyms
             else None
+        )
+        # Compiled, and with every acronym starting with an ASCII letter, acronyms are found
+        # by the C scan (`_acronym_at`); otherwise by the regexes, faster in plain Python.
+        self._acronym_quick = (
+            self._acronym_re is not None
+            and _COMPILED
+            and all(a[:1].isascii() and a[:1].isalpha() for a in self._acronyms)
         )
         # What `find_numbers_padded` reads for each article, fetched at once: one
         # attribute lookup, the rest side by side in a tuple. (The entities' own numbers:
@@ -134,7 +140,7 @@ class Entities:
             self._numbers,
             self._acronym_bytes,
             [e.number for e in self.entities],
-            self._acronym_re is not None and self._acronym_ascii and _COMPILED,
+            self._acronym_quick,
             self._acronym_letters,
             self._acronym_words,
             self._acronym_entities,
@@ -216,7 +222,7 @@ class Entities:
         """Whether `_acronym_re` matches somewhere in `text`."""
         if self._acronym_re is None or self._acronym_hint is None:
             return False
-        if self._acronym_ascii and _COMPILED:  # (plain Python: the regexes run faster)
+        if self._acronym_quick:
             return _any_acronym(text, self._acronym_letters, self._acronym_words)
         return bool(self._acronym_hint.search(text) and self._acronym_re.search(text))
 
